@@ -1,0 +1,1 @@
+"""The checks: pure functions from the claim map and registry records to findings."""

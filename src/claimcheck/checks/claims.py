@@ -1,0 +1,183 @@
+"""Claim verdicts, unused references and acknowledgements (audit.md, "Verdicts"). Pure."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from datetime import date
+from enum import StrEnum
+
+from claimcheck.models import (
+    Acknowledgement,
+    Citation,
+    Claim,
+    ClaimMap,
+    ClaimResult,
+    ClaimStatus,
+    Finding,
+    FindingCode,
+    Severity,
+)
+
+
+class CitationState(StrEnum):
+    SOUND = "sound"
+    DOUBTFUL = "doubtful"
+    FAILS = "fails"
+    UNVERIFIED = "unverified"
+
+
+def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Finding]:
+    """The findings that bear on one citation: the reference's own, and those for this claim."""
+    return [
+        f
+        for f in findings
+        if f.reference == ref
+        and f.claim in (None, claim)
+        and f.code is not FindingCode.UNUSED_REFERENCE
+    ]
+
+
+def citation_state(findings: Sequence[Finding]) -> CitationState:
+    if any(f.code is FindingCode.UNVERIFIED for f in findings):
+        return CitationState.UNVERIFIED
+    worst = max((f.severity.rank for f in findings), default=0)
+    if worst >= Severity.ERROR.rank:
+        return CitationState.FAILS
+    if worst == Severity.WARNING.rank:
+        return CitationState.DOUBTFUL
+    return CitationState.SOUND
+
+
+def _worst_codes(findings: Sequence[Finding]) -> str:
+    worst = max((f.severity.rank for f in findings), default=0)
+    codes = sorted({f.code.value for f in findings if f.severity.rank == worst})
+    return ", ".join(codes)
+
+
+def judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult, Finding | None]:
+    """The claim's status, why, and the claim finding it raises (if any)."""
+    if not claim.cites:
+        return (
+            ClaimResult(claim, ClaimStatus.UNCITED, "cites no reference"),
+            _claim_finding(claim, FindingCode.UNCITED_CLAIM, f"{claim.id} cites no reference"),
+        )
+    evidence = [c for c in claim.cites if c.role.is_evidence]
+    states: dict[CitationState, list[str]] = {s: [] for s in CitationState}
+    for cite in evidence:
+        found = applicable(findings, cite.ref, claim.id)
+        state = citation_state(found)
+        why = cite.ref if state is CitationState.SOUND else f"{cite.ref} ({_worst_codes(found)})"
+        states[state].append(why)
+    if states[CitationState.SOUND]:
+        sound = ", ".join(states[CitationState.SOUND])
+        return ClaimResult(claim, ClaimStatus.SUPPORTED, f"sound evidence: {sound}"), None
+    if states[CitationState.UNVERIFIED]:
+        # Not "unsupported": a failed lookup says nothing about the claim, and the run is
+        # reported incomplete instead (exit 3).
+        reason = "could not check " + ", ".join(states[CitationState.UNVERIFIED])
+        return ClaimResult(claim, ClaimStatus.UNVERIFIED, reason), None
+    if states[CitationState.DOUBTFUL]:
+        reason = "only doubtful evidence: " + ", ".join(states[CitationState.DOUBTFUL])
+        return ClaimResult(claim, ClaimStatus.WEAKENED, reason), None
+    if evidence:
+        reason = "every evidence citation fails: " + ", ".join(states[CitationState.FAILS])
+    else:
+        roles = ", ".join(f"{c.ref} {c.role.value}" for c in claim.cites)
+        reason = f"no citation is evidence ({roles})"
+    finding = _claim_finding(claim, FindingCode.UNSUPPORTED_CLAIM, f"{claim.id}: {reason}")
+    return ClaimResult(claim, ClaimStatus.UNSUPPORTED, reason), finding
+
+
+def _claim_finding(claim: Claim, code: FindingCode, message: str) -> Finding:
+    return Finding(
+        code=code,
+        severity=code.default_severity,
+        message=message,
+        claim=claim.id,
+        location=claim.location,
+    )
+
+
+def unused_reference_findings(claim_map: ClaimMap) -> list[Finding]:
+    cited = {c.ref for claim in claim_map.claims for c in claim.cites}
+    return [
+        Finding(
+            code=FindingCode.UNUSED_REFERENCE,
+            severity=FindingCode.UNUSED_REFERENCE.default_severity,
+            message=f"{ref.id} is cited by no claim",
+            reference=ref.id,
+            location=ref.location,
+        )
+        for ref in claim_map.references
+        if ref.id not in cited
+    ]
+
+
+def citing(claim_map: ClaimMap, ref_id: str) -> list[tuple[Claim, Citation]]:
+    return [(cl, c) for cl in claim_map.claims for c in cl.cites if c.ref == ref_id]
+
+
+def _matches(ack: Acknowledgement, claim: Claim, finding: Finding) -> bool:
+    if finding.code is not ack.finding:
+        return False
+    if ack.ref is not None and finding.reference != ack.ref:
+        return False
+    if ack.ref is None and finding.reference is not None and finding.claim != claim.id:
+        return False
+    return finding.claim in (None, claim.id)
+
+
+def acknowledge(claim_map: ClaimMap, findings: list[Finding], today: date) -> list[Finding]:
+    """Apply every claim's acknowledgements to `findings`.
+
+    A live acknowledgement turns the finding into `acknowledged` (info), still shown with the
+    reason. An expired one (`until` before today) leaves the finding as it was and adds
+    `acknowledgement-expired`.
+    """
+    out = list(findings)
+    expired: list[Finding] = []
+    for claim in claim_map.claims:
+        for ack in claim.acknowledge:
+            for index, finding in enumerate(out):
+                if not _matches(ack, claim, finding):
+                    continue
+                if ack.until is not None and ack.until < today:
+                    expired.append(_expired(claim, ack, finding))
+                else:
+                    out[index] = _acknowledged(ack, finding)
+    return out + expired
+
+
+def _acknowledged(ack: Acknowledgement, finding: Finding) -> Finding:
+    evidence = dict(finding.evidence)
+    evidence.update(
+        finding=finding.code.value,
+        severity=finding.severity.value,
+        reason=ack.reason,
+        until=ack.until.isoformat() if ack.until else None,
+    )
+    return replace(
+        finding,
+        code=FindingCode.ACKNOWLEDGED,
+        severity=FindingCode.ACKNOWLEDGED.default_severity,
+        message=f"{finding.message} [acknowledged: {ack.reason}]",
+        evidence=evidence,
+    )
+
+
+def _expired(claim: Claim, ack: Acknowledgement, finding: Finding) -> Finding:
+    until = ack.until.isoformat() if ack.until else ""
+    return Finding(
+        code=FindingCode.ACKNOWLEDGEMENT_EXPIRED,
+        severity=FindingCode.ACKNOWLEDGEMENT_EXPIRED.default_severity,
+        message=(
+            f"{claim.id}: the acknowledgement of {finding.code.value}"
+            f"{' on ' + finding.reference if finding.reference else ''} expired on {until}; "
+            "the finding applies again"
+        ),
+        reference=finding.reference,
+        claim=claim.id,
+        evidence={"finding": finding.code.value, "until": until, "reason": ack.reason},
+        location=ack.location,
+    )

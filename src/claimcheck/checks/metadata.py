@@ -1,0 +1,400 @@
+"""Cited metadata against the registry record: `metadata-mismatch` and `doi-mismatch`. Pure.
+
+Each field is compared only when both sides have a value, and every disagreement is shown
+cited beside registry (shared/spec/audit.md, "Findings"). Fields are always listed in the
+order of `FIELD_ORDER`, and scores are rounded to 3 decimals, so output is stable.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from rapidfuzz import fuzz
+
+from claimcheck.models import Author, Finding, FindingCode, Reference, Work
+from claimcheck.text import (
+    cited_family_keys,
+    family_keys,
+    fold,
+    is_et_al,
+    strip_markup,
+    unify_punctuation,
+)
+
+__all__ = [
+    "CITED_AS_AGREE",
+    "FIELD_ORDER",
+    "JOURNAL_AGREE",
+    "TITLE_AGREE",
+    "YEAR_TOLERANCE",
+    "FieldMismatch",
+    "MetadataComparison",
+    "compare",
+    "journals_agree",
+    "metadata_findings",
+    "parse_pages",
+]
+
+# A structured title agrees at >= 0.85 of max(ratio, token_sort_ratio) on folded text. Case,
+# accents, markup, punctuation and Greek letters are already folded away, so what remains is
+# real wording: a dropped or changed word in a 10-word title still scores ~0.9, while a
+# different paper on the same topic ("Mesenchymal stem cells ..." vs "Mesenchymal stromal
+# cells ...") scores well under 0.8. token_set_ratio is not used: it scores a one-word prefix
+# of the title as a perfect match.
+TITLE_AGREE = 0.85
+# With only `cited_as` (the whole printed reference), the registry title must appear inside
+# it almost verbatim: partial_ratio aligns it against the best window, and >= 0.90 leaves
+# room for a typo or a dropped word but not for a different title sharing a few words.
+CITED_AS_AGREE = 0.90
+# Journal names that are neither equal, abbreviations nor acronyms of each other may still
+# be one journal with a typo or a variant spelling ("Haematology"/"Hematology" scores 0.95).
+JOURNAL_AGREE = 0.90
+# The spec allows a cited year to be one off (online vs print year).
+YEAR_TOLERANCE = 1
+
+FIELD_ORDER = ("title", "first_author", "year", "journal", "volume", "issue", "page", "pages")
+_LABELS = {"first_author": "first author", "page": "first page"}
+
+
+@dataclass(frozen=True)
+class FieldMismatch:
+    field: str  # one of FIELD_ORDER
+    cited: str
+    registry: str
+    score: float | None = None  # similarity 0..1 where it applies (title, journal)
+
+
+@dataclass(frozen=True)
+class MetadataComparison:
+    mismatches: tuple[FieldMismatch, ...]
+    title_similarity: float | None  # None when not comparable
+    title_agrees: bool | None  # None = not comparable
+    authors_agree: bool | None  # None = no cited or no registry authors
+
+
+# --- title ---------------------------------------------------------------------------------
+
+
+def _registry_title(work: Work) -> str:
+    title, subtitle = strip_markup(work.title), strip_markup(work.subtitle)
+    return f"{title}: {subtitle}" if title and subtitle else title
+
+
+def _registry_title_forms(work: Work) -> list[str]:
+    forms = [fold(strip_markup(work.title))]
+    if work.subtitle:
+        forms.append(fold(strip_markup(f"{work.title} {work.subtitle}")))
+    return [form for form in forms if form]
+
+
+def _title_score(cited: str, form: str) -> float:
+    return max(fuzz.ratio(cited, form), fuzz.token_sort_ratio(cited, form)) / 100
+
+
+def _cited_as_score(cited_as: str, form: str) -> float:
+    # The registry title is looked for inside the printed reference; a printed reference
+    # shorter than the title cannot contain it, so it is scored as a plain title.
+    if len(form) > len(cited_as):
+        return _title_score(cited_as, form)
+    return fuzz.partial_ratio(form, cited_as) / 100
+
+
+def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:
+    """(similarity or None, the threshold it is judged by, the cited text compared)."""
+    forms = _registry_title_forms(work)
+    title = fold(strip_markup(reference.title or ""))
+    if forms and title:
+        return max(_title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
+    cited_as = fold(strip_markup(reference.cited_as or ""))
+    if forms and cited_as:
+        best = max(_cited_as_score(cited_as, f) for f in forms)
+        return best, CITED_AS_AGREE, reference.cited_as or ""
+    return None, TITLE_AGREE, ""
+
+
+# --- authors -------------------------------------------------------------------------------
+
+
+def _author_keys(author: Author) -> frozenset[str]:
+    if author.family:
+        return family_keys(author.family)
+    compact = fold(author.name).replace(" ", "")
+    return frozenset({compact}) if compact else frozenset()
+
+
+def _author_label(author: Author) -> str:
+    return author.family or author.name or author.given
+
+
+def _cited_names(reference: Reference) -> list[str]:
+    return [name for name in reference.authors if name.strip() and not is_et_al(name)]
+
+
+def _first_author(reference: Reference, work: Work) -> FieldMismatch | None:
+    # The registry loader lists the author with sequence "first" first.
+    names = _cited_names(reference)
+    if not names or not work.authors:
+        return None
+    cited, registry = cited_family_keys(names[0]), _author_keys(work.authors[0])
+    if not cited or not registry or cited & registry:
+        return None
+    return FieldMismatch("first_author", names[0], _author_label(work.authors[0]))
+
+
+def _authors_agree(reference: Reference, work: Work) -> bool | None:
+    cited = [keys for keys in map(cited_family_keys, _cited_names(reference)) if keys]
+    registry = [keys for keys in map(_author_keys, work.authors) if keys]
+    if not cited or not registry:
+        return None
+    return any(c & r for c in cited for r in registry)
+
+
+# --- journal -------------------------------------------------------------------------------
+
+# fmt: off
+_STOPWORDS = frozenset((
+    "the", "of", "and", "for", "in", "on", "de", "la", "le", "les", "des", "du", "der", "die",
+    "das", "und", "et", "an", "to", "at", "y", "fur",
+))
+# fmt: on
+# A trailing place qualifier that abbreviated titles keep and full ones often drop:
+# "Proc Natl Acad Sci U S A" vs "Proceedings of the National Academy of Sciences".
+_QUALIFIER_TAILS = (("united", "states", "america"), ("u", "s", "a"), ("usa",))
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(Warsz)", "[Internet]"
+
+
+def _journal_tokens(name: str) -> list[str]:
+    tokens = fold(_PARENTHETICAL.sub(" ", name)).split()
+    return tokens or fold(name).split()
+
+
+def _significant(tokens: list[str]) -> list[str]:
+    kept = [t for t in tokens if t not in _STOPWORDS] or tokens
+    for tail in _QUALIFIER_TAILS:
+        if len(kept) > len(tail) and tuple(kept[-len(tail) :]) == tail:
+            return kept[: -len(tail)]
+    return kept
+
+
+def _abbreviates_word(short: str, full: str) -> bool:
+    """`short` is `full` abbreviated: same first letter, its letters in order in `full`."""
+    if not short or not full or short[0] != full[0]:
+        return False
+    rest = iter(full[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+def _abbreviates(short: list[str], full: list[str]) -> bool:
+    return len(short) == len(full) and all(map(_abbreviates_word, short, full))
+
+
+def _is_acronym(short: list[str], full: list[str]) -> bool:
+    """ "PNAS" for "Proceedings of the National Academy of Sciences", "PLoS" for "Public
+    Library of Science": the initials of the significant words, or of every word."""
+    if len(short) != 1 or len(short[0]) < 2 or len(full) < 2:
+        return False
+    initials = {"".join(t[0] for t in _significant(full)), "".join(t[0] for t in full)}
+    return short[0] in initials
+
+
+def journals_agree(cited: str, registry: str) -> bool:
+    """True when `cited` and `registry` name the same journal: equal when folded, one an
+    abbreviation or acronym of the other, or a fuzz.ratio of at least JOURNAL_AGREE."""
+    a, b = _journal_tokens(cited), _journal_tokens(registry)
+    if not a or not b:
+        return False
+    sig_a, sig_b = _significant(a), _significant(b)
+    if a == b or sig_a == sig_b:
+        return True
+    if _abbreviates(sig_a, sig_b) or _abbreviates(sig_b, sig_a):
+        return True
+    if _is_acronym(a, b) or _is_acronym(b, a):
+        return True
+    # A one-letter or numeric difference is a different journal however close the rest is:
+    # "Physical Review A" / "Physical Review E", "Journal of Physics A" / "... B".
+    if any(len(t) < 3 for t in set(a) ^ set(b)):
+        return False
+    return fuzz.ratio(" ".join(a), " ".join(b)) / 100 >= JOURNAL_AGREE
+
+
+def _journal(reference: Reference, work: Work) -> FieldMismatch | None:
+    registry = [t for t in (*work.container_titles, *work.short_container_titles) if t.strip()]
+    if not reference.journal or not fold(reference.journal) or not registry:
+        return None
+    if any(journals_agree(reference.journal, name) for name in registry):
+        return None
+    cited = fold(reference.journal)
+    score = max(fuzz.ratio(cited, fold(name)) for name in registry) / 100
+    return FieldMismatch("journal", reference.journal, registry[0], round(score, 3))
+
+
+# --- numbers and pages ---------------------------------------------------------------------
+
+_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+
+
+def _number_key(value: str) -> str:
+    return _LEADING_ZEROS.sub("", fold(value))
+
+
+def _number(field: str, cited: str | None, registry: str | None) -> FieldMismatch | None:
+    if not cited or not registry:
+        return None
+    a, b = _number_key(cited), _number_key(registry)
+    if not a or not b or a == b:
+        return None
+    return FieldMismatch(field, cited.strip(), registry.strip())
+
+
+_PAGE_PREFIX = re.compile(r"^(?:pp?\.\s*|pp?\s+(?=[0-9]))", re.I)
+_PAGE = re.compile(r"^([^\W\d_]*)([0-9]+)$")
+
+
+def _expand_end(first: str, end: str) -> str:
+    """ "1568"-"71" -> "1571", "e12"-"15" -> "e15": an abbreviated end page in full."""
+    m_first, m_end = _PAGE.match(first), _PAGE.match(end)
+    if not m_first or not m_end:
+        return end
+    digits, end_digits = m_first.group(2), m_end.group(2)
+    if len(end_digits) < len(digits):
+        end_digits = digits[: len(digits) - len(end_digits)] + end_digits
+    return (m_end.group(1) or m_first.group(1)) + end_digits
+
+
+def parse_pages(value: str) -> tuple[str, str | None] | None:
+    """(first page, expanded end page or None): "98-103" -> ("98", "103"), "1568-71" ->
+    ("1568", "1571"), "98–103" -> ("98", "103"), "e33438" -> ("e33438", None)."""
+    text = _PAGE_PREFIX.sub("", unify_punctuation(value).strip()).split(",")[0]
+    first, _, end = (part.replace(" ", "") for part in text.partition("-"))
+    if not first:
+        return None
+    return first, (_expand_end(first, end) if end else None)
+
+
+def _page_key(page: str) -> tuple[str, str]:
+    match = _PAGE.match(page)
+    if not match:
+        return "", fold(page).replace(" ", "")
+    return match.group(1).casefold(), match.group(2).lstrip("0") or "0"
+
+
+def _same_page(a: str, b: str) -> bool:
+    (prefix_a, rest_a), (prefix_b, rest_b) = _page_key(a), _page_key(b)
+    # "e33438" and "33438" are one e-locator; only differing prefixes disagree.
+    return rest_a == rest_b and (prefix_a == prefix_b or not prefix_a or not prefix_b)
+
+
+def _pages(reference: Reference, work: Work) -> FieldMismatch | None:
+    registry_value = work.page or work.article_number
+    if not reference.pages or not registry_value:
+        return None
+    cited, registry = parse_pages(reference.pages), parse_pages(registry_value)
+    if cited is None or registry is None:
+        return None
+    if not _same_page(cited[0], registry[0]):
+        return FieldMismatch("page", cited[0], registry[0])
+    if cited[1] and registry[1] and not _same_page(cited[1], registry[1]):
+        return FieldMismatch("pages", f"{cited[0]}-{cited[1]}", f"{registry[0]}-{registry[1]}")
+    return None
+
+
+# --- the comparison and its findings -------------------------------------------------------
+
+
+def _year(reference: Reference, work: Work) -> FieldMismatch | None:
+    if reference.year is None or work.year is None:
+        return None
+    if abs(reference.year - work.year) <= YEAR_TOLERANCE:
+        return None
+    return FieldMismatch("year", str(reference.year), str(work.year))
+
+
+def compare(reference: Reference, work: Work) -> MetadataComparison:
+    """Compare every cited field that the registry record also has."""
+    similarity, threshold, cited_title = _title_similarity(reference, work)
+    title_agrees = None if similarity is None else similarity >= threshold
+    found: list[FieldMismatch | None] = []
+    if similarity is not None and not title_agrees:
+        found.append(
+            FieldMismatch("title", cited_title, _registry_title(work), round(similarity, 3))
+        )
+    found += [
+        _first_author(reference, work),
+        _year(reference, work),
+        _journal(reference, work),
+        _number("volume", reference.volume, work.volume),
+        _number("issue", reference.issue, work.issue),
+        _pages(reference, work),
+    ]
+    mismatches = tuple(m for m in found if m is not None)
+    return MetadataComparison(
+        mismatches=tuple(sorted(mismatches, key=lambda m: FIELD_ORDER.index(m.field))),
+        title_similarity=None if similarity is None else round(similarity, 3),
+        title_agrees=title_agrees,
+        authors_agree=_authors_agree(reference, work),
+    )
+
+
+def _field_evidence(mismatch: FieldMismatch) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "field": mismatch.field,
+        "cited": mismatch.cited,
+        "registry": mismatch.registry,
+    }
+    if mismatch.score is not None:
+        entry["score"] = round(mismatch.score, 3)
+    return entry
+
+
+def _describe(mismatch: FieldMismatch) -> str:
+    label = _LABELS.get(mismatch.field, mismatch.field)
+    if mismatch.field == "title":
+        text = f'{label} cited "{mismatch.cited}", registry "{mismatch.registry}"'
+    else:
+        text = f"{label} cited {mismatch.cited}, registry {mismatch.registry}"
+    return text if mismatch.score is None else f"{text} (similarity {mismatch.score})"
+
+
+def _doi_mismatch(reference: Reference, work: Work, comparison: MetadataComparison) -> Finding:
+    by = ""
+    if work.authors:
+        by = f" by {_author_label(work.authors[0])}" + (" et al." if len(work.authors) > 1 else "")
+    year = f" ({work.year})" if work.year is not None else ""
+    message = (
+        f"{reference.id}: DOI {(reference.doi or work.doi).lower()} resolves to a different "
+        f'work: "{_registry_title(work)}"{by}{year}'
+    )
+    evidence = {
+        "title_similarity": comparison.title_similarity,
+        "cited_title": reference.title or reference.cited_as or "",
+        "registry_title": _registry_title(work),
+        "fields": [_field_evidence(m) for m in comparison.mismatches],
+    }
+    return _finding(FindingCode.DOI_MISMATCH, reference, message, evidence)
+
+
+def _finding(code: FindingCode, reference: Reference, message: str, evidence: Any) -> Finding:
+    return Finding(
+        code=code,
+        severity=code.default_severity,
+        message=message,
+        reference=reference.id,
+        claim=None,
+        evidence=evidence,
+        location=reference.location,
+    )
+
+
+def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
+    """One `doi-mismatch` when title and authors both disagree, else one `metadata-mismatch`
+    listing every field that disagrees, else nothing."""
+    comparison = compare(reference, work)
+    if comparison.title_agrees is False and comparison.authors_agree is False:
+        return [_doi_mismatch(reference, work, comparison)]
+    if not comparison.mismatches:
+        return []
+    message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
+    evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
+    return [_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]

@@ -1,0 +1,247 @@
+"""The command line: options -> settings -> run -> render -> exit code. No judgement here.
+
+Heavy modules (pydantic, httpx2, rapidfuzz, the reporters) are imported inside the commands,
+so `claimcheck --help` starts fast.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from collections.abc import Callable
+from enum import Enum, StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from claimcheck import __version__
+from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode
+
+HELP = """Audit an article's claims and citations against the Crossref registry.
+
+claimcheck reads a YAML claim map (what the article states and which references each
+statement cites), resolves every cited DOI through the Crossref REST API, and reports
+retracted works, cited retraction notices, expressions of concern, corrections, DOIs that
+do not exist or point elsewhere, cited metadata that disagrees with the registry, and claims
+left without sound evidence.
+
+Exit codes: 0 gate passed, 1 gate failed, 2 usage error or invalid claim map,
+3 incomplete (a lookup failed), 70 internal error.
+"""
+
+EPILOG = (
+    "Example: claimcheck audit claims/stem-cell-safety.yaml "
+    "--replay claims/stem-cell-safety.evidence"
+)
+
+app = typer.Typer(
+    help=HELP,
+    epilog=EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class AuditFormat(StrEnum):
+    table = "table"
+    json = "json"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"claimcheck {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """Audit claims and citations against Crossref."""
+
+
+CrossrefUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--crossref-url",
+        help="Base URL of the Crossref REST API (env CLAIMCHECK_CROSSREF_URL).",
+        show_default="https://api.crossref.org",
+    ),
+]
+Mailto = Annotated[
+    str | None,
+    typer.Option(
+        "--mailto",
+        help="Your e-mail, sent in the User-Agent so Crossref serves you from its faster "
+        "polite pool (env CLAIMCHECK_MAILTO).",
+    ),
+]
+Timeout = Annotated[
+    float | None, typer.Option("--timeout", help="Seconds to wait for one response. [default: 20]")
+]
+Retries = Annotated[
+    int | None,
+    typer.Option("--retries", help="Retries after a timeout, reset, 429 or 5xx. [default: 4]"),
+]
+Replay = Annotated[
+    Path | None,
+    typer.Option(
+        "--replay",
+        help="Answer every lookup from an evidence snapshot folder; never use the network. "
+        "A DOI missing from it is `unverified`.",
+    ),
+]
+Record = Annotated[
+    Path | None,
+    typer.Option(
+        "--record",
+        help="Save every Crossref response the run used into this folder, byte for byte, "
+        "with index.json (URL and time of each).",
+    ),
+]
+Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
+
+
+@app.command()
+def audit(
+    claim_map: Annotated[
+        Path, typer.Argument(help="The claim map (YAML) to audit.", show_default=False)
+    ],
+    output_format: Annotated[
+        AuditFormat,
+        typer.Option("--format", "-f", help="What to print on stdout: a table or JSON."),
+    ] = AuditFormat.table,
+    fail_on: Annotated[
+        FailOn | None,
+        typer.Option(
+            "--fail-on",
+            help="Fail the gate (exit 1) on any finding at or above this severity "
+            "(env CLAIMCHECK_FAIL_ON). [default: error]",
+        ),
+    ] = None,
+    crossref_url: CrossrefUrl = None,
+    mailto: Mailto = None,
+    timeout: Timeout = None,
+    retries: Retries = None,
+    replay: Replay = None,
+    record: Record = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Judge acknowledgement `until` dates as of this day (YYYY-MM-DD). "
+            "[default: today, UTC]",
+        ),
+    ] = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Audit a claim map: look up every cited DOI and judge every reference and claim.
+
+    Example: claimcheck audit claims/stem-cell-safety.yaml --format json > report.json
+    """
+    options = locals()
+
+    def run() -> int:
+        from claimcheck.commands import run_audit_command
+
+        return run_audit_command(claim_map, output_format.value, _settings(options), _stdout())
+
+    _execute(run, debug)
+
+
+@app.command()
+def resolve(
+    doi: Annotated[
+        str, typer.Argument(help="A DOI in any common form (doi:…, https://doi.org/…).")
+    ],
+    output_format: Annotated[
+        AuditFormat, typer.Option("--format", "-f", help="A table or JSON on stdout.")
+    ] = AuditFormat.table,
+    crossref_url: CrossrefUrl = None,
+    mailto: Mailto = None,
+    timeout: Timeout = None,
+    retries: Retries = None,
+    replay: Replay = None,
+    record: Record = None,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Show one registry record: title, authors, journal, year, type, and every update event
+    (retraction, correction, concern) with its direction, date and source.
+
+    Exit codes: 0 found, 1 not found, 2 not a DOI, 3 lookup failed.
+    """
+    options = locals()
+
+    def run() -> int:
+        from claimcheck.commands import run_resolve_command
+
+        return run_resolve_command(doi, output_format.value, _settings(options), _stdout())
+
+    _execute(run, debug)
+
+
+def _settings(options: dict[str, Any]) -> Any:
+    from claimcheck.settings import load_settings
+
+    cli = {k: v for k, v in options.items() if k not in {"claim_map", "doi", "output_format"}}
+    if isinstance(cli.get("fail_on"), Enum):
+        cli["fail_on"] = cli["fail_on"].value
+    cli["quiet"] = cli.get("quiet") or None
+    cli["debug"] = cli.get("debug") or None
+    return load_settings(cli)
+
+
+def _stdout() -> tuple[int, bool]:
+    """Width and colour for stdout: colour only on a terminal, and never with NO_COLOR set."""
+    tty = sys.stdout.isatty()
+    color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    width = shutil.get_terminal_size((120, 24)).columns if tty else 120
+    return width, bool(color)
+
+
+def _execute(run: Callable[[], int], debug: bool) -> None:
+    """Run a command and map every outcome to one exit code and, on failure, one clear line."""
+    try:
+        code = run()
+    except ClaimMapError as exc:
+        for error in exc.errors:
+            typer.echo(str(error), err=True)
+        typer.echo(f"claimcheck: {exc.args[0]}; nothing was checked", err=True)
+        code = exc.exit_code
+    except ClaimcheckError as exc:
+        typer.echo(f"claimcheck: error: {exc}", err=True)
+        code = exc.exit_code
+    except KeyboardInterrupt:
+        typer.echo("claimcheck: interrupted", err=True)
+        code = 130
+    except Exception as exc:
+        if debug or os.environ.get("CLAIMCHECK_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        typer.echo(
+            f"claimcheck: internal error: {type(exc).__name__}: {exc} "
+            "(a bug; rerun with --debug for the traceback)",
+            err=True,
+        )
+        code = ExitCode.INTERNAL
+    raise typer.Exit(int(code))
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,153 @@
+"""Evidence snapshots: save every Crossref response an audit used, and answer from them later.
+
+A snapshot is a directory with `index.json` and one file per response body, byte for byte:
+
+    {"format": "claimcheck.evidence/1",
+     "responses": [{"request": "/works/10.1038%2Fnbt.2816", "url": "https://…/works/…",
+                    "status": 200, "content_type": "application/json",
+                    "file": "works/10.1038_nbt.2816.json", "sha256": "…",
+                    "fetched_at": "2026-11-24T18:00:00Z"}, …]}
+
+Entries may also carry `origin` ("recorded" or "reconstructed") and `provenance` (a file).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from claimcheck.doi import doi_filename
+from claimcheck.errors import LookupFailed, UsageError
+from claimcheck.fetch import Fetcher, RawResponse
+
+INDEX_NAME = "index.json"
+FORMAT = "claimcheck.evidence/1"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write via a temporary file and rename, so a reader sees the old file or the new one."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def body_filename(request: str, status: int, content_type: str) -> str:
+    """`/works/10.1038%2Fnbt.2816` -> `works/10.1038_nbt.2816.json`; agency -> `agency/…`."""
+    path = request.split("?", 1)[0]
+    folder, _, rest = path.strip("/").partition("/")
+    if rest.endswith("/agency"):
+        folder, rest = "agency", rest[: -len("/agency")]
+    stem = doi_filename(unquote(rest)) if rest else "root"
+    suffix = ".json" if "json" in content_type and status == 200 else ".txt"
+    if status != 200:
+        stem = f"{stem}.{status}"
+    return f"{folder}/{stem}{suffix}"
+
+
+def load_index(directory: Path) -> dict[str, dict[str, Any]]:
+    """The index of a snapshot, keyed by request. Raises UsageError naming the problem."""
+    index_path = directory / INDEX_NAME
+    try:
+        document = json.loads(index_path.read_bytes())
+    except FileNotFoundError:
+        raise UsageError(
+            f"{index_path}: no evidence index here (is this a --record folder?)"
+        ) from None
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise UsageError(f"{index_path}: cannot read the evidence index: {exc}") from exc
+    if not isinstance(document, dict) or document.get("format") != FORMAT:
+        raise UsageError(f"{index_path}: not a claimcheck evidence index (format {FORMAT})")
+    entries = document.get("responses")
+    if not isinstance(entries, list) or not all(
+        isinstance(e, dict) and isinstance(e.get("request"), str) for e in entries
+    ):
+        raise UsageError(f"{index_path}: `responses` must be a list of entries with `request`")
+    return {e["request"]: e for e in entries}
+
+
+class ReplayFetcher:
+    """Answers from a snapshot and never touches the network. A missing answer is a failure."""
+
+    def __init__(self, directory: str | Path) -> None:
+        self.directory = Path(directory)
+        self._entries = load_index(self.directory)
+
+    def close(self) -> None:
+        return None
+
+    def fetch(self, request: str, *, subject: str) -> RawResponse:
+        entry = self._entries.get(request)
+        if entry is None:
+            raise LookupFailed(subject, f"not in the evidence snapshot {self.directory}")
+        try:
+            body = (self.directory / str(entry["file"])).read_bytes()
+            status = int(entry["status"])
+        except (KeyError, OSError, TypeError, ValueError) as exc:
+            raise LookupFailed(subject, f"evidence snapshot entry is unreadable: {exc}") from exc
+        expected = entry.get("sha256")
+        if expected and hashlib.sha256(body).hexdigest() != expected:
+            raise LookupFailed(subject, f"evidence file {entry['file']} does not match its sha256")
+        fetched_at = str(entry.get("fetched_at") or "")
+        return RawResponse(request, status, str(entry.get("content_type", "")), body, fetched_at)
+
+
+class RecordingFetcher:
+    """Wraps a Fetcher and saves each response it returns into a snapshot directory.
+
+    The index is rewritten atomically after every response, so an interrupted run keeps
+    everything saved so far. Failed lookups raise before anything is saved.
+    """
+
+    def __init__(self, inner: Fetcher, directory: str | Path, base_url: str) -> None:
+        self.inner = inner
+        self.directory = Path(directory)
+        self.base_url = base_url.rstrip("/")
+        self._lock = threading.Lock()
+        self._entries: dict[str, dict[str, Any]] = {}
+        if (self.directory / INDEX_NAME).exists():
+            self._entries = load_index(self.directory)
+
+    def close(self) -> None:
+        self.inner.close()
+
+    def fetch(self, request: str, *, subject: str) -> RawResponse:
+        response = self.inner.fetch(request, subject=subject)
+        self._save(response)
+        return response
+
+    def _save(self, response: RawResponse) -> None:
+        name = body_filename(response.request, response.status, response.content_type)
+        entry = {
+            "request": response.request,
+            "url": self.base_url + response.request,
+            "status": response.status,
+            "content_type": response.content_type,
+            "file": name,
+            "sha256": hashlib.sha256(response.body).hexdigest(),
+            "fetched_at": response.fetched_at,
+            "origin": "recorded",
+        }
+        with self._lock:
+            write_atomic(self.directory / name, response.body)
+            self._entries[response.request] = entry
+            write_atomic(self.directory / INDEX_NAME, render_index(self._entries.values()))
+
+
+def render_index(entries: Any) -> bytes:
+    ordered = sorted(entries, key=lambda e: e["request"])
+    document = {"format": FORMAT, "responses": ordered}
+    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")

@@ -1,0 +1,220 @@
+"""Getting Crossref responses: over HTTP (pooled, polite, retrying), or from an evidence snapshot.
+
+A Fetcher turns a request path (`/works/10.1038%2Fnbt.2816`) into a RawResponse, or raises
+LookupFailed. It knows nothing of what the body means; crossref.py does.
+"""
+
+from __future__ import annotations
+
+import email.utils
+import random
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Protocol
+
+from claimcheck import __version__
+from claimcheck.errors import LookupFailed
+
+if TYPE_CHECKING:
+    import httpx2
+
+DEFAULT_BASE_URL = "https://api.crossref.org"
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+# Crossref's published pools (shared/crossref/README.md, "Limits and etiquette"); every response
+# re-states them in x-rate-limit-* and x-concurrency-limit headers, which win.
+POLITE_RATE = 10.0
+PUBLIC_RATE = 5.0
+MAX_RETRY_AFTER = 120.0
+
+
+@dataclass(frozen=True)
+class RawResponse:
+    request: str  # path and query as sent, without credentials or contact details
+    status: int
+    content_type: str
+    body: bytes
+    fetched_at: str  # ISO 8601, UTC
+
+
+class Fetcher(Protocol):
+    def fetch(self, request: str, *, subject: str) -> RawResponse:
+        """Return the final response for `request`; `subject` names it in errors (a DOI)."""
+        ...
+
+    def close(self) -> None: ...
+
+
+def user_agent(mailto: str | None) -> str:
+    # Crossref's etiquette: name the tool and its version, and give a contact to join the
+    # polite pool (https://github.com/CrossRef/rest-api-doc#etiquette).
+    contact = f"; mailto:{mailto}" if mailto else ""
+    return f"claimcheck/{__version__} (citation audit{contact})"
+
+
+def now_iso() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class RateLimiter:
+    """Spaces requests to the rate the server advertises. Thread-safe."""
+
+    def __init__(self, rate: float, clock: Callable[[], float], sleep: Callable[[float], None]):
+        self._interval = 1.0 / rate
+        self._next = 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Lock()
+
+    def wait(self) -> None:
+        with self._lock:
+            now = self._clock()
+            start = max(now, self._next)
+            self._next = start + self._interval
+        if start > now:
+            self._sleep(start - now)
+
+    def update(self, headers: Mapping[str, str]) -> None:
+        """Obey x-rate-limit-limit / x-rate-limit-interval (e.g. "10" per "1s")."""
+        rate = advertised_rate(headers)
+        if rate:
+            with self._lock:
+                self._interval = 1.0 / rate
+
+
+def advertised_rate(headers: Mapping[str, str]) -> float | None:
+    try:
+        limit = float(headers["x-rate-limit-limit"])
+        interval_text = headers.get("x-rate-limit-interval", "1s").strip().lower()
+        interval = float(interval_text.rstrip("s") or "1")
+    except (KeyError, ValueError):
+        return None
+    if limit <= 0 or interval <= 0:
+        return None
+    return limit / interval
+
+
+def retry_after_seconds(value: str | None, now: float) -> float | None:
+    """Parse Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return min(float(value), MAX_RETRY_AFTER)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return min(max(when.timestamp() - now, 0.0), MAX_RETRY_AFTER)
+
+
+class HttpFetcher:
+    """One pooled httpx2.Client; retries timeouts, resets, 429 and 5xx with jittered backoff."""
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        *,
+        mailto: str | None = None,
+        token: str | None = None,
+        timeout: float = 20.0,
+        retries: int = 4,
+        backoff: float = 0.5,
+        client: httpx2.Client | None = None,
+        sleep: Callable[[float], None] = time.sleep,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        import httpx2
+
+        self.base_url = base_url.rstrip("/")
+        self.retries = retries
+        self.backoff = backoff
+        self._sleep = sleep
+        self._clock = clock
+        headers = {"User-Agent": user_agent(mailto), "Accept": "application/json"}
+        if token:
+            # Metadata Plus (shared/crossref/README.md); never logged or recorded.
+            headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
+        self._client = client or httpx2.Client(
+            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
+            limits=httpx2.Limits(max_connections=4, max_keepalive_connections=4),
+        )
+        self._headers = headers
+        self.limiter = RateLimiter(POLITE_RATE if mailto else PUBLIC_RATE, clock, sleep)
+        self.attempts = 0
+
+    def close(self) -> None:
+        self._client.close()
+
+    def fetch(self, request: str, *, subject: str) -> RawResponse:
+        problem = "no attempt made"
+        for attempt in range(self.retries + 1):
+            response, problem, retry_after = self._attempt(request)
+            if response is not None:
+                return response
+            if attempt < self.retries:
+                # A server's Retry-After wins; otherwise exponential backoff with full jitter,
+                # as Crossref's etiquette asks after timeouts, 429 or 5xx: back off, do not
+                # just repeat.
+                ceiling = self.backoff * (2**attempt)
+                delay = retry_after if retry_after is not None else random.uniform(0, ceiling)
+                self._sleep(delay)
+        raise LookupFailed(subject, f"{problem} (after {self.retries + 1} attempts)")
+
+    def _attempt(self, request: str) -> tuple[RawResponse | None, str, float | None]:
+        """One request. Returns (response, "", None) or (None, problem, retry-after seconds)."""
+        import httpx2
+
+        self.limiter.wait()
+        self.attempts += 1
+        try:
+            reply = self._client.get(self.base_url + request, headers=self._headers)
+            body = reply.content
+        except httpx2.TimeoutException:
+            return None, "timed out", None
+        except httpx2.TransportError as exc:
+            return None, _transport_problem(exc), None
+        headers = {k.lower(): v for k, v in reply.headers.items()}
+        self.limiter.update(headers)
+        content_type = headers.get("content-type", "")
+        if reply.status_code in RETRY_STATUSES:
+            wait = retry_after_seconds(headers.get("retry-after"), time.time())
+            return None, f"HTTP {reply.status_code}", wait
+        if reply.status_code == 200 and not _looks_like_json(body):
+            # A proxy's HTML error page or a cut-off body served as 200: transient, retry.
+            return (
+                None,
+                f"HTTP 200 with a body that is not JSON ({_kind(body, content_type)})",
+                None,
+            )
+        return RawResponse(request, reply.status_code, content_type, body, now_iso()), "", None
+
+
+def _looks_like_json(body: bytes) -> bool:
+    import json
+
+    try:
+        json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError):
+        return False
+    return True
+
+
+def _kind(body: bytes, content_type: str) -> str:
+    if not body.strip():
+        return "empty"
+    return content_type.split(";", 1)[0] or "no content type"
+
+
+def _transport_problem(exc: Exception) -> str:
+    import httpx2
+
+    if isinstance(exc, httpx2.ConnectError):
+        return "could not connect"
+    if isinstance(exc, httpx2.RemoteProtocolError):
+        return "connection closed mid-response"
+    if isinstance(exc, httpx2.ReadError):
+        return "connection reset"
+    return f"network error ({type(exc).__name__})"

@@ -1,0 +1,328 @@
+"""Frozen data for the whole pipeline: the claim map, registry works, findings and results.
+
+Nothing here does I/O or judgement; the loaders build these, the checks read them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Severity(StrEnum):
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+
+    @property
+    def rank(self) -> int:
+        return _SEVERITY_RANK[self]
+
+
+_SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
+
+
+class Role(StrEnum):
+    """Why a claim cites a reference (claim-map spec, "Rules")."""
+
+    SUPPORTS = "supports"
+    CONTRASTS = "contrasts"
+    BACKGROUND = "background"
+    DISCUSSES = "discusses"
+
+    @property
+    def is_evidence(self) -> bool:
+        # audit.md, "Verdicts": only supports and discusses count as evidence for a claim.
+        return self in (Role.SUPPORTS, Role.DISCUSSES)
+
+
+class FindingCode(StrEnum):
+    """Every finding code of shared/spec/audit.md, with its default severity."""
+
+    RETRACTED = "retracted"
+    CITES_RETRACTION_NOTICE = "cites-retraction-notice"
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    CORRECTED = "corrected"
+    REINSTATED = "reinstated"
+    DOI_NOT_FOUND = "doi-not-found"
+    NON_CROSSREF_DOI = "non-crossref-doi"
+    DOI_MISMATCH = "doi-mismatch"
+    METADATA_MISMATCH = "metadata-mismatch"
+    DOI_INVALID = "doi-invalid"
+    DOI_MISSING = "doi-missing"
+    UNVERIFIED = "unverified"
+    UNCITED_CLAIM = "uncited-claim"
+    UNSUPPORTED_CLAIM = "unsupported-claim"
+    UNUSED_REFERENCE = "unused-reference"
+    ACKNOWLEDGED = "acknowledged"
+    ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired"
+
+    @property
+    def default_severity(self) -> Severity:
+        return DEFAULT_SEVERITY[self]
+
+
+DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
+    FindingCode.RETRACTED: Severity.ERROR,
+    FindingCode.CITES_RETRACTION_NOTICE: Severity.WARNING,
+    FindingCode.EXPRESSION_OF_CONCERN: Severity.WARNING,
+    FindingCode.CORRECTED: Severity.INFO,
+    FindingCode.REINSTATED: Severity.INFO,
+    FindingCode.DOI_NOT_FOUND: Severity.ERROR,
+    FindingCode.NON_CROSSREF_DOI: Severity.INFO,
+    FindingCode.DOI_MISMATCH: Severity.ERROR,
+    FindingCode.METADATA_MISMATCH: Severity.WARNING,
+    FindingCode.DOI_INVALID: Severity.ERROR,
+    FindingCode.DOI_MISSING: Severity.WARNING,
+    FindingCode.UNVERIFIED: Severity.ERROR,
+    FindingCode.UNCITED_CLAIM: Severity.WARNING,
+    FindingCode.UNSUPPORTED_CLAIM: Severity.ERROR,
+    FindingCode.UNUSED_REFERENCE: Severity.INFO,
+    FindingCode.ACKNOWLEDGED: Severity.INFO,
+    FindingCode.ACKNOWLEDGEMENT_EXPIRED: Severity.WARNING,
+}
+
+
+@dataclass(frozen=True)
+class Location:
+    """A 1-based line and column in the claim map."""
+
+    line: int
+    column: int
+
+
+# --- the claim map -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Reference:
+    id: str
+    location: Location
+    doi: str | None = None  # normalised and lower-cased; None when absent or not a DOI
+    doi_input: str | None = None  # exactly as written in the map
+    doi_error: str | None = None  # why doi_input is not a DOI
+    cited_as: str | None = None
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    authors_truncated: bool = False  # the printed list ended in "et al."
+    year: int | None = None
+    journal: str | None = None
+    volume: str | None = None
+    issue: str | None = None
+    pages: str | None = None
+
+
+@dataclass(frozen=True)
+class Citation:
+    ref: str
+    role: Role
+    location: Location
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    finding: FindingCode
+    reason: str
+    location: Location
+    ref: str | None = None
+    until: date | None = None
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    text: str
+    location: Location
+    translation: str | None = None
+    cites: tuple[Citation, ...] = ()
+    acknowledge: tuple[Acknowledgement, ...] = ()
+
+
+@dataclass(frozen=True)
+class Article:
+    title: str | None = None
+    url: str | None = None
+    language: str | None = None
+    published: date | None = None
+
+
+@dataclass(frozen=True)
+class ClaimMap:
+    path: str
+    version: int
+    references: tuple[Reference, ...]
+    claims: tuple[Claim, ...]
+    article: Article | None = None
+
+    def reference(self, ref_id: str) -> Reference:
+        for reference in self.references:
+            if reference.id == ref_id:
+                return reference
+        raise KeyError(ref_id)
+
+
+# --- the registry --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Author:
+    family: str = ""
+    given: str = ""
+    name: str = ""  # an organisation, which Crossref gives as `name` instead of family/given
+
+    @property
+    def display(self) -> str:
+        if self.family:
+            return f"{self.family}, {self.given}" if self.given else self.family
+        return self.name
+
+
+@dataclass(frozen=True)
+class UpdateEntry:
+    """One `update-to` or `updated-by` entry exactly as the registry lists it."""
+
+    doi: str
+    type: str
+    label: str = ""
+    date: str | None = None  # ISO date, from `updated.date-parts`
+    source: str = "publisher"
+    record_id: str | None = None
+
+
+@dataclass(frozen=True)
+class Work:
+    """The parts of a Crossref work record that the checks read."""
+
+    doi: str
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[Author, ...] = ()
+    year: int | None = None
+    container_titles: tuple[str, ...] = ()
+    short_container_titles: tuple[str, ...] = ()
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    article_number: str | None = None
+    type: str = ""
+    publisher: str = ""
+    update_to: tuple[UpdateEntry, ...] = ()
+    updated_by: tuple[UpdateEntry, ...] = ()
+
+    @property
+    def journal(self) -> str:
+        return (self.container_titles or self.short_container_titles or ("",))[0]
+
+    def short_label(self) -> str:
+        """ "Rubio et al. 2005", as a message names a work."""
+        if not self.authors:
+            label = self.title or self.doi
+        else:
+            first = self.authors[0].family or self.authors[0].name
+            label = first if len(self.authors) == 1 else f"{first} et al."
+        return f"{label} {self.year}" if self.year else label
+
+
+class UpdateDirection(StrEnum):
+    UPDATED_BY = "updated-by"  # the cited work is updated by the notice `doi`
+    NOTICE_OF = "notice-of"  # the cited work is itself a notice about the original `doi`
+    IN_PLACE = "in-place"  # the publisher updated the cited work in place
+
+
+@dataclass(frozen=True)
+class UpdateEvent:
+    """One update, merged across sources: the same notice from two sources is one event."""
+
+    type: str  # normalised; the most severe where the sources disagree
+    direction: UpdateDirection
+    doi: str
+    date: str | None
+    sources: tuple[str, ...]
+    source_types: tuple[tuple[str, str], ...] = ()  # (source, type), set only on disagreement
+    title: str = ""  # of the work at `doi`, when it was fetched
+
+
+class LookupStatus(StrEnum):
+    FOUND = "found"
+    NOT_FOUND = "not-found"
+    OTHER_AGENCY = "other-agency"
+    FAILED = "failed"  # could not check
+
+
+@dataclass(frozen=True)
+class Lookup:
+    doi: str
+    status: LookupStatus
+    work: Work | None = None
+    agency: str | None = None
+    error: str | None = None
+
+
+# --- results -------------------------------------------------------------------------------
+
+
+class ReferenceStatus(StrEnum):
+    OK = "ok"
+    INFO = "info"
+    WARNING = "warning"
+    ERROR = "error"
+    UNVERIFIED = "unverified"  # could not check
+
+
+class ClaimStatus(StrEnum):
+    SUPPORTED = "supported"
+    WEAKENED = "weakened"
+    UNSUPPORTED = "unsupported"
+    UNCITED = "uncited"
+    UNVERIFIED = "unverified"  # could not check: a lookup it depends on failed
+
+
+@dataclass(frozen=True)
+class Finding:
+    code: FindingCode
+    severity: Severity
+    message: str
+    reference: str | None = None
+    claim: str | None = None
+    evidence: Mapping[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+
+
+@dataclass(frozen=True)
+class ReferenceResult:
+    reference: Reference
+    status: ReferenceStatus
+    lookup: Lookup | None = None
+    updates: tuple[UpdateEvent, ...] = ()
+
+    @property
+    def work(self) -> Work | None:
+        return self.lookup.work if self.lookup else None
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    claim: Claim
+    status: ClaimStatus
+    reason: str
+
+
+@dataclass(frozen=True)
+class Source:
+    crossref: str
+    mode: str  # online | offline | replay
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    claim_map: ClaimMap
+    checked_at: datetime
+    source: Source
+    references: tuple[ReferenceResult, ...]
+    claims: tuple[ClaimResult, ...]
+    findings: tuple[Finding, ...]
+    fail_on: Severity
+    exit_code: int

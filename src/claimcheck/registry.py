@@ -1,0 +1,182 @@
+"""Parse Crossref JSON envelopes into Work records. Pure: bytes in, dataclasses out.
+
+Crossref's work schema: https://api.crossref.org/swagger-ui/index.html (the `Work` model) and
+the legacy field table in CrossRef/rest-api-doc `api_format.md`. Every field is optional in
+practice, so nothing here assumes one is present.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date
+from typing import Any
+
+from claimcheck.models import Author, UpdateEntry, Work
+
+
+class MalformedRecord(ValueError):
+    """A response that is not the Crossref envelope it should be."""
+
+
+def decode_envelope(body: bytes, expected_type: str) -> Mapping[str, Any]:
+    """Return `message` of a `{"status":"ok","message-type":…,"message":{…}}` envelope."""
+    try:
+        document = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedRecord(f"response is not JSON ({_describe_body(body)})") from exc
+    if not isinstance(document, dict):
+        raise MalformedRecord("response JSON is not an object")
+    if document.get("status") != "ok":
+        raise MalformedRecord(f"response status is {document.get('status')!r}, not 'ok'")
+    if document.get("message-type") != expected_type:
+        raise MalformedRecord(
+            f"response message-type is {document.get('message-type')!r}, not {expected_type!r}"
+        )
+    message = document.get("message")
+    if not isinstance(message, dict):
+        raise MalformedRecord("response has no `message` object")
+    return message
+
+
+def _describe_body(body: bytes) -> str:
+    if not body.strip():
+        return "empty body"
+    head = body.lstrip()[:15].lower()
+    if head.startswith((b"<!doctype", b"<html")):
+        return "an HTML page"
+    return f"{len(body)} bytes"
+
+
+def parse_work(message: Mapping[str, Any]) -> Work:
+    doi = _text(message.get("DOI")).lower()
+    if not doi:
+        raise MalformedRecord("work record has no DOI")
+    return Work(
+        doi=doi,
+        title=_first(message.get("title")),
+        subtitle=_first(message.get("subtitle")),
+        authors=tuple(_authors(message.get("author"))),
+        year=_year(message),
+        container_titles=_texts(message.get("container-title")),
+        short_container_titles=_texts(message.get("short-container-title")),
+        volume=_text(message.get("volume")) or None,
+        issue=_text(message.get("issue")) or None,
+        page=_text(message.get("page")) or None,
+        article_number=_text(message.get("article-number")) or None,
+        type=_text(message.get("type")),
+        publisher=_text(message.get("publisher")),
+        update_to=tuple(_updates(message.get("update-to"))),
+        updated_by=tuple(_updates(message.get("updated-by"))),
+    )
+
+
+def parse_agency(message: Mapping[str, Any]) -> str:
+    agency = message.get("agency")
+    if isinstance(agency, dict) and _text(agency.get("id")):
+        return _text(agency.get("id")).lower()
+    raise MalformedRecord("agency record names no agency")
+
+
+def _text(value: object) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, Sequence):
+        return ()
+    return tuple(t for t in (_text(v) for v in value) if t)
+
+
+def _first(value: object) -> str:
+    texts = _texts(value)
+    return texts[0] if texts else ""
+
+
+def _authors(value: object) -> list[Author]:
+    if not isinstance(value, list):
+        return []
+    authors = [
+        Author(
+            family=_text(a.get("family")), given=_text(a.get("given")), name=_text(a.get("name"))
+        )
+        for a in value
+        if isinstance(a, dict)
+    ]
+    # Crossref marks the first author with sequence "first"; the list order usually agrees,
+    # but not always, so put that author first.
+    firsts = [
+        i for i, a in enumerate(value) if isinstance(a, dict) and a.get("sequence") == "first"
+    ]
+    if firsts and firsts[0] != 0 and firsts[0] < len(authors):
+        authors.insert(0, authors.pop(firsts[0]))
+    return [a for a in authors if a.family or a.name]
+
+
+def _date_parts(value: object) -> list[int]:
+    if not isinstance(value, dict):
+        return []
+    parts = value.get("date-parts")
+    if not (isinstance(parts, list) and parts and isinstance(parts[0], list)):
+        return []
+    out: list[int] = []
+    for part in parts[0]:
+        if isinstance(part, int) and not isinstance(part, bool):
+            out.append(part)
+        elif isinstance(part, str) and part.isdigit():
+            out.append(int(part))
+        else:
+            break
+    return out
+
+
+def _year(message: Mapping[str, Any]) -> int | None:
+    # `issued` is Crossref's "earliest of published-print and published-online".
+    for key in ("issued", "published", "published-print", "published-online", "created"):
+        parts = _date_parts(message.get(key))
+        if parts:
+            return parts[0]
+    return None
+
+
+def _iso_date(value: object) -> str | None:
+    parts = _date_parts(value)
+    if not parts:
+        return None
+    year, month, day = [*parts, 1, 1][:3]
+    if len(parts) == 1:
+        return f"{year:04d}"
+    if len(parts) == 2:
+        return f"{year:04d}-{month:02d}"
+    try:
+        return date(year, month, day).isoformat()
+    except ValueError:
+        return f"{year:04d}"
+
+
+def _updates(value: object) -> list[UpdateEntry]:
+    if not isinstance(value, list):
+        return []
+    entries = []
+    for item in value:
+        if not isinstance(item, dict) or not _text(item.get("DOI")):
+            continue
+        entries.append(
+            UpdateEntry(
+                doi=_text(item.get("DOI")).lower(),
+                type=_text(item.get("type")),
+                label=_text(item.get("label")),
+                date=_iso_date(item.get("updated")),
+                # Entries deposited before Retraction Watch data joined the API (January 2025)
+                # carry no `source`; they came from the publisher's own (Crossmark) deposit.
+                source=_text(item.get("source")).lower() or "publisher",
+                record_id=_text(item.get("record-id")) or None,
+            )
+        )
+    return entries

@@ -1,0 +1,22 @@
+"""Reporters: each module has a pure `render(result) -> str`. The registry maps a format name
+to its module, imported only when that format is asked for (so `--help` stays fast)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from claimcheck.models import AuditResult
+
+FORMATS: dict[str, str] = {
+    "table": "claimcheck.reporters.table",
+    "json": "claimcheck.reporters.json_report",
+}
+
+
+def renderer(name: str) -> Callable[[AuditResult], str]:
+    """The render function of format `name`; KeyError for an unknown format."""
+    module = importlib.import_module(FORMATS[name])
+    return cast("Callable[[AuditResult], str]", module.render)

@@ -1,0 +1,131 @@
+"""`--format json`: the document of shared/spec/audit.md ("Machine output"). Pure."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from claimcheck import __version__
+from claimcheck.models import (
+    AuditResult,
+    ClaimResult,
+    Finding,
+    FindingCode,
+    Location,
+    ReferenceResult,
+    ReferenceStatus,
+    Severity,
+    UpdateEvent,
+    Work,
+)
+
+SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (audit.md)
+
+
+def render(result: AuditResult) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(result: AuditResult) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "tool": {"name": "claimcheck", "version": __version__},
+        "claim_map": result.claim_map.path,
+        "checked_at": result.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "source": {"crossref": result.source.crossref, "mode": result.source.mode},
+        "summary": summary(result),
+        "references": [reference_entry(r) for r in result.references],
+        "claims": [claim_entry(c) for c in result.claims],
+        "findings": [finding_entry(f) for f in result.findings],
+    }
+
+
+def summary(result: AuditResult) -> dict[str, int]:
+    def count(severity: Severity) -> int:
+        return sum(1 for f in result.findings if f.severity is severity)
+
+    return {
+        "claims": len(result.claims),
+        "references": len(result.references),
+        "errors": count(Severity.ERROR),
+        "warnings": count(Severity.WARNING),
+        "infos": count(Severity.INFO),
+        "unverified": sum(1 for r in result.references if r.status is ReferenceStatus.UNVERIFIED),
+        "exit_code": result.exit_code,
+    }
+
+
+def location(loc: Location | None) -> dict[str, int] | None:
+    return {"line": loc.line, "column": loc.column} if loc else None
+
+
+def registry_entry(work: Work | None) -> dict[str, Any] | None:
+    if work is None:
+        return None
+    return {
+        "title": work.title,
+        "authors": [a.display for a in work.authors],
+        "year": work.year,
+        "journal": work.journal,
+        "type": work.type,
+    }
+
+
+def update_entry(event: UpdateEvent) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "type": event.type,
+        "direction": event.direction.value,
+        "doi": event.doi,
+        "date": event.date,
+        "sources": list(event.sources),
+    }
+    if event.source_types:
+        entry["source_types"] = dict(event.source_types)
+    return entry
+
+
+def reference_entry(result: ReferenceResult) -> dict[str, Any]:
+    reference = result.reference
+    return {
+        "id": reference.id,
+        "doi": reference.doi or reference.doi_input,
+        "status": result.status.value,
+        "registry": registry_entry(result.work),
+        "updates": [update_entry(e) for e in result.updates],
+        "location": location(reference.location),
+    }
+
+
+def claim_entry(result: ClaimResult) -> dict[str, Any]:
+    claim = result.claim
+    return {
+        "id": claim.id,
+        "status": result.status.value,
+        "cites": [c.ref for c in claim.cites],
+        "reason": result.reason,
+        "location": location(claim.location),
+    }
+
+
+def finding_entry(finding: Finding) -> dict[str, Any]:
+    return {
+        "code": finding.code.value,
+        "severity": finding.severity.value,
+        "reference": finding.reference,
+        "claim": finding.claim,
+        "message": finding.message,
+        "evidence": _plain(finding.evidence),
+        "location": location(finding.location),
+    }
+
+
+def _plain(value: Any) -> Any:
+    """Evidence as JSON values, with keys in a stable order."""
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in sorted(value.items())}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, FindingCode | Severity):
+        return value.value
+    return value

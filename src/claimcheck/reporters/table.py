@@ -1,0 +1,141 @@
+"""`--format table`: the Rich audit tables. Pure: renders to a string.
+
+Registry data is shown as plain `Text`, never parsed as Rich markup, and control or
+bidirectional-override characters are made visible, so a hostile title cannot restyle the
+terminal or reorder a line.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from claimcheck.models import (
+    AuditResult,
+    ClaimStatus,
+    Finding,
+    ReferenceResult,
+    ReferenceStatus,
+    Severity,
+)
+
+STATUS_STYLE = {
+    ReferenceStatus.OK.value: "green",
+    ReferenceStatus.INFO.value: "cyan",
+    ReferenceStatus.WARNING.value: "yellow",
+    ReferenceStatus.ERROR.value: "bold red",
+    ReferenceStatus.UNVERIFIED.value: "bold magenta",
+    ClaimStatus.SUPPORTED.value: "green",
+    ClaimStatus.WEAKENED.value: "yellow",
+    ClaimStatus.UNSUPPORTED.value: "bold red",
+    ClaimStatus.UNCITED.value: "yellow",
+}
+SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "red"}
+_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+CLAIM_TEXT_CELLS = 28
+
+
+def safe(text: str) -> str:
+    """Replace control and bidi-override characters with visible `\\uXXXX` escapes."""
+    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
+def render(result: AuditResult, *, width: int = 120, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        width=width,
+        force_terminal=color,
+        no_color=not color,
+        color_system="standard" if color else None,
+        highlight=False,
+        emoji=False,
+        markup=False,
+    )
+    console.print(_heading(result))
+    console.print(references_table(result))
+    console.print(claims_table(result))
+    console.print(summary_line(result))
+    return buffer.getvalue()
+
+
+def _heading(result: AuditResult) -> Text:
+    cm = result.claim_map
+    title = cm.article.title if cm.article and cm.article.title else ""
+    heading = Text(f"claimcheck audit of {safe(cm.path)}", style="bold")
+    if title:
+        heading.append(f"  {safe(title)}")
+    heading.append(f"\nsource: {result.source.mode} ({safe(result.source.crossref)})", style="dim")
+    return heading
+
+
+def _status(value: str) -> Text:
+    return Text(value, style=STATUS_STYLE.get(value, ""))
+
+
+def _findings_cell(findings: list[Finding]) -> Text:
+    cell = Text()
+    for index, finding in enumerate(findings):
+        if index:
+            cell.append("\n")
+        cell.append(finding.code.value, style=SEVERITY_STYLE[finding.severity])
+        claim = f" [{finding.claim}]" if finding.claim else ""
+        cell.append(f"{claim} {safe(finding.message)}")
+    return cell
+
+
+def references_table(result: AuditResult) -> Table:
+    table = Table(title="References", title_justify="left", expand=True, show_lines=False)
+    table.add_column("Ref", no_wrap=True)
+    table.add_column("DOI", overflow="fold", max_width=34)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Findings", ratio=1, overflow="fold")
+    for ref in result.references:
+        table.add_row(
+            Text(safe(ref.reference.id)),
+            Text(safe(_doi(ref))),
+            _status(ref.status.value),
+            _findings_cell([f for f in result.findings if f.reference == ref.reference.id]),
+        )
+    return table
+
+
+def _doi(ref: ReferenceResult) -> str:
+    return ref.reference.doi or ref.reference.doi_input or "—"
+
+
+def claims_table(result: AuditResult) -> Table:
+    table = Table(title="Claims", title_justify="left", expand=True)
+    table.add_column("Claim", no_wrap=True)
+    # Rich measures East Asian wide characters as two cells, so CJK text lines up.
+    table.add_column(
+        "Text", no_wrap=True, overflow="ellipsis", max_width=CLAIM_TEXT_CELLS, min_width=12
+    )
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Why", ratio=1, overflow="fold")
+    for claim in result.claims:
+        text = " ".join(claim.claim.text.split())
+        table.add_row(
+            Text(safe(claim.claim.id)),
+            Text(safe(text), no_wrap=True, overflow="ellipsis"),
+            _status(claim.status.value),
+            Text(safe(claim.reason)),
+        )
+    return table
+
+
+def summary_line(result: AuditResult) -> Text:
+    counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
+    unverified = sum(1 for r in result.references if r.status is ReferenceStatus.UNVERIFIED)
+    line = Text()
+    line.append(f"{counts[Severity.ERROR]} errors", style=SEVERITY_STYLE[Severity.ERROR])
+    line.append(", ")
+    line.append(f"{counts[Severity.WARNING]} warnings", style=SEVERITY_STYLE[Severity.WARNING])
+    line.append(", ")
+    line.append(f"{counts[Severity.INFO]} infos", style=SEVERITY_STYLE[Severity.INFO])
+    line.append(f", {unverified} unverified; exit code {result.exit_code}")
+    return line

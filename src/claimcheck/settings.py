@@ -1,0 +1,126 @@
+"""Frozen settings: command-line options win over CLAIMCHECK_* environment variables, which win
+over the defaults. Building the Crossref client from them lives here too, so the CLI only wires."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, fields
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from claimcheck.errors import UsageError
+from claimcheck.fetch import DEFAULT_BASE_URL
+from claimcheck.models import Severity, Source
+
+ENV_PREFIX = "CLAIMCHECK_"
+
+
+@dataclass(frozen=True)
+class Settings:
+    crossref_url: str = DEFAULT_BASE_URL
+    mailto: str | None = None
+    crossref_token: str | None = None
+    timeout: float = 20.0
+    retries: int = 4
+    fail_on: Severity = Severity.ERROR
+    replay: Path | None = None
+    record: Path | None = None
+    as_of: date | None = None
+    quiet: bool = False
+    debug: bool = False
+
+    def __repr__(self) -> str:
+        # A Metadata Plus token must never reach a log or a traceback.
+        shown = {f.name: getattr(self, f.name) for f in fields(self)}
+        if shown["crossref_token"]:
+            shown["crossref_token"] = "***"
+        return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+
+    @property
+    def mode(self) -> str:
+        return "replay" if self.replay else "online"
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise ValueError("must be positive")
+    return value
+
+
+def _non_negative_int(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
+
+
+_PARSERS: dict[str, Callable[[str], Any]] = {
+    "crossref_url": str,
+    "mailto": str,
+    "crossref_token": str,
+    "timeout": _positive_float,
+    "retries": _non_negative_int,
+    "fail_on": Severity,
+    "replay": Path,
+    "record": Path,
+    "as_of": date.fromisoformat,
+    "quiet": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
+    "debug": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
+}
+
+
+def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) -> Settings:
+    """`cli` holds option values (None = not given); `env` defaults to os.environ."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {}
+    for name, parse in _PARSERS.items():
+        given = cli.get(name)
+        if given is not None:
+            values[name] = _parse(f"--{name.replace('_', '-')}", given, parse)
+            continue
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw not in (None, ""):
+            values[name] = _parse(ENV_PREFIX + name.upper(), raw, parse)
+    settings = Settings(**values)
+    if settings.replay and settings.record:
+        raise UsageError("--replay and --record cannot be used together")
+    if not settings.crossref_url.startswith(("http://", "https://")):
+        raise UsageError(
+            f"crossref URL must start with http:// or https://: {settings.crossref_url!r}"
+        )
+    return settings
+
+
+def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return parse(value)
+    except ValueError as exc:
+        raise UsageError(f"{where}: invalid value {value!r} ({exc})") from exc
+
+
+def open_client(settings: Settings) -> tuple[Any, Source]:
+    """The CrossrefClient these settings ask for, and the `source` the report names."""
+    from claimcheck.crossref import CrossrefClient
+    from claimcheck.evidence import RecordingFetcher, ReplayFetcher
+    from claimcheck.fetch import Fetcher, HttpFetcher
+
+    if settings.replay:
+        if not settings.replay.is_dir():
+            raise UsageError(f"--replay: {settings.replay} is not a directory")
+        replay = ReplayFetcher(settings.replay)
+        return CrossrefClient(replay), Source(str(settings.replay), "replay")
+    fetcher: Fetcher = HttpFetcher(
+        settings.crossref_url,
+        mailto=settings.mailto,
+        token=settings.crossref_token,
+        timeout=settings.timeout,
+        retries=settings.retries,
+    )
+    if settings.record:
+        fetcher = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
+    return CrossrefClient(fetcher), Source(settings.crossref_url.rstrip("/"), "online")

@@ -1,0 +1,472 @@
+"""A real HTTP/1.1 server on 127.0.0.1 that replays Crossref responses and injects faults.
+
+Nothing here reaches Crossref, so clients are tested over real sockets (keep-alive, resets,
+timeouts) rather than mocks. Work envelopes are served byte for byte from files; the routes
+behave as the real API did in 2026 (plain-text 404s, rate-limit headers on every response).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import struct
+import sys
+import threading
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from socketserver import TCPServer
+from types import TracebackType
+from typing import Any, NamedTuple, Self
+from urllib.parse import parse_qs, unquote
+
+__all__ = ["DEFAULT_RATE_HEADERS", "NOT_FOUND_BODY", "Fault", "RecordedRequest", "ReplayServer"]
+
+NOT_FOUND_BODY = b"Resource not found."
+# Real 2026 response headers per pool (see /work/shared/crossref/README.md, "Limits").
+DEFAULT_RATE_HEADERS: dict[str, dict[str, str]] = {
+    pool: {"x-rate-limit-limit": limit, "x-rate-limit-interval": "1s",
+           "x-concurrency-limit": concurrency, "x-api-pool": pool}
+    for pool, limit, concurrency in [("polite", "10", "3"), ("public", "5", "1")]
+}
+AGENCY_LABELS = {"crossref": "Crossref", "datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC"}
+FAULT_KINDS = frozenset({"status", "reset", "slow", "truncated", "body"})
+_HTML_ERROR_PAGE = (b"<html><head><title>502 Bad Gateway</title></head><body>"
+                    b"<center><h1>502 Bad Gateway</h1></center></body></html>")
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One injected failure; `match`/`times` rules are described on `ReplayServer`."""
+
+    kind: str
+    status: int = 500
+    retry_after: str | None = None
+    delay: float = 0.0
+    body: bytes = b""
+    content_type: str = "application/json"
+    match: str | None = None
+    times: int | None = None
+
+    def __post_init__(self) -> None:
+        # Fail at construction: a misspelt kind would otherwise silently inject nothing.
+        if self.kind not in FAULT_KINDS:
+            raise ValueError(f"unknown fault kind {self.kind!r}; expected one of {FAULT_KINDS}")
+        if not 100 <= self.status <= 599:
+            raise ValueError(f"status {self.status} is not an HTTP status code")
+        if self.delay < 0 or (self.times is not None and self.times < 0):
+            raise ValueError("delay and times must not be negative")
+
+    @classmethod
+    def http(cls, status: int, retry_after: str | None = None, *, match: str | None = None,
+             times: int | None = None) -> Fault:
+        return cls("status", status=status, retry_after=retry_after, match=match, times=times)
+
+    @classmethod
+    def reset(cls, *, match: str | None = None, times: int | None = None) -> Fault:
+        return cls("reset", match=match, times=times)
+
+    @classmethod
+    def slow(cls, delay: float, *, match: str | None = None, times: int | None = None) -> Fault:
+        return cls("slow", delay=delay, match=match, times=times)
+
+    @classmethod
+    def truncated(cls, *, match: str | None = None, times: int | None = None) -> Fault:
+        return cls("truncated", match=match, times=times)
+
+    @classmethod
+    def json(cls, body: bytes, *, match: str | None = None, times: int | None = None) -> Fault:
+        """200 application/json with these bytes: wrong shapes, empty bodies, broken JSON."""
+        return cls("body", body=body, match=match, times=times)
+
+    @classmethod
+    def html(cls, body: bytes = _HTML_ERROR_PAGE, *, match: str | None = None,
+             times: int | None = None) -> Fault:
+        """A proxy error page served as 200 text/html: the client must not trust the status."""
+        return cls("body", body=body, content_type="text/html", match=match, times=times)
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    method: str
+    raw_line: str
+    path: str
+    query: dict[str, list[str]]
+    headers: dict[str, str]
+    doi: str | None
+    filter_dois: tuple[str, ...] = ()  # decoded lower-cased DOIs of a filter=doi:... request
+    route: str = "other"  # "work" | "agency" | "list" | "other"
+    at: float = 0.0  # time.monotonic() on arrival, to check a client's request rate
+    client_port: int = 0  # same port on two requests = the client reused its connection
+
+
+class _Response(NamedTuple):
+    status: int
+    headers: list[tuple[str, str]]
+    body: bytes
+
+
+def _text(status: int, body: bytes) -> _Response:
+    return _Response(status, [("Content-Type", "text/plain")], body)
+
+
+def _json_response(status: int, payload: object, content_type: str) -> _Response:
+    # Crossref escapes "/" as "\/" on the wire; mimic it so parsers meet the real format.
+    body = json.dumps(payload, separators=(",", ":")).replace("/", "\\/").encode("ascii")
+    return _Response(status, [("Content-Type", content_type)], body)
+
+
+def _ok(message_type: str, message: object) -> _Response:
+    return _json_response(200, {"status": "ok", "message-type": message_type,
+                                "message-version": "1.0.0", "message": message},
+                          "application/json")
+
+
+def _validation_failure(kind: str, value: str, message: str) -> _Response:
+    payload = {"status": "failed", "message-type": "validation-failure",
+               "message": [{"type": kind, "value": value, "message": message}]}
+    return _json_response(400, payload, "application/json;charset=utf-8")  # as Crossref's 400s
+
+
+def _is_work(envelope: object) -> bool:
+    return (isinstance(envelope, dict) and envelope.get("message-type") == "work"
+            and isinstance(envelope.get("message"), dict)
+            and isinstance(envelope["message"].get("DOI"), str))
+
+
+def _filter_dois(query: dict[str, list[str]]) -> tuple[str, ...]:
+    clauses = ",".join(query.get("filter", [])).split(",")
+    found = (c.partition(":")[2].strip().lower() for c in clauses if c.strip().startswith("doi:"))
+    return tuple(dict.fromkeys(d for d in found if d))  # dedupe, keep the client's order
+
+
+_NOT_FOUND = _text(404, NOT_FOUND_BODY)
+
+
+@dataclass
+class _ArmedFault:
+    fault: Fault
+    remaining: int | None  # kept apart from the frozen Fault so one Fault can be reused
+
+
+class ReplayServer:
+    """Serve Crossref `/works` routes from files at `url` (http://127.0.0.1:PORT).
+
+    Routes (GET only, else 405): `/works/{doi}` (DOI percent-encoded or not), `/works/{doi}/agency`
+    and `/works?filter=doi:A,doi:B&rows=N`; anything else is a plain-text 404.
+    A fault applies to a request when `match` is None, equals one of its DOIs (decoded,
+    lower-cased; for a list request, any DOI in the filter), or is a substring of the raw
+    request target (path and query as sent). The first matching fault with `times` left wins.
+    """
+
+    def __init__(self, *data_dirs: str | Path, agencies: Mapping[str, str] | None = None,
+                 latency: float = 0.0,
+                 rate_headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
+        self.latency = latency
+        source = DEFAULT_RATE_HEADERS if rate_headers is None else rate_headers
+        self.rate_headers = {pool: dict(headers) for pool, headers in source.items()}
+        self.agencies = {doi.lower(): agency for doi, agency in (agencies or {}).items()}
+        self.requests: list[RecordedRequest] = []
+        self.errors: list[BaseException] = []  # unexpected server-side exceptions, for asserts
+        self.max_in_flight = 0  # peak concurrent requests, to check x-concurrency-limit is kept
+        self._in_flight = 0
+        self._works: dict[str, tuple[bytes, dict[str, Any]]] = {}
+        self._faults: list[_ArmedFault] = []
+        self._lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        for directory in map(Path, data_dirs):
+            if not directory.is_dir():  # a typo would otherwise give a server that 404s all
+                raise FileNotFoundError(f"replay data directory not found: {directory}")
+            for path in sorted(directory.rglob("*.json")):
+                body = path.read_bytes()
+                envelope = json.loads(body)
+                if _is_work(envelope):  # sidecars, lists and errors share the extension
+                    self._works[envelope["message"]["DOI"].lower()] = (body, envelope["message"])
+
+    def add_work(self, body: bytes) -> str:
+        """Register one more `/works/{doi}` envelope (replacing any same DOI); return its DOI."""
+        envelope = json.loads(body)
+        if not _is_work(envelope):
+            raise ValueError("not a Crossref work envelope (message-type 'work' with message.DOI)")
+        doi: str = envelope["message"]["DOI"].lower()
+        with self._lock:
+            self._works[doi] = (body, envelope["message"])
+        return doi
+
+    @property
+    def dois(self) -> frozenset[str]:
+        with self._lock:
+            return frozenset(self._works)
+
+    def add_fault(self, fault: Fault) -> None:
+        with self._lock:
+            self._faults.append(_ArmedFault(fault, fault.times))
+
+    def clear_faults(self) -> None:
+        with self._lock:
+            self._faults.clear()
+
+    def requests_for(self, doi: str) -> list[RecordedRequest]:
+        """Work and agency requests for `doi` (list requests carry theirs in `filter_dois`)."""
+        with self._lock:
+            return [r for r in self.requests if r.doi == doi.lower()]
+
+    def _take_fault(self, request: RecordedRequest) -> Fault | None:
+        dois = {request.doi, *request.filter_dois}
+        target = request.raw_line.split(" ")[1] if " " in request.raw_line else request.path
+        with self._lock:  # decrement under the lock so concurrent requests never over-fire
+            for armed in self._faults:
+                match = armed.fault.match
+                if armed.remaining != 0 and (
+                        match is None or match.lower() in dois or match in target):
+                    if armed.remaining is not None:
+                        armed.remaining -= 1
+                    return armed.fault
+        return None
+
+    def _begin(self, request: RecordedRequest) -> None:
+        with self._lock:
+            self.requests.append(request)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+
+    def _end(self) -> None:
+        with self._lock:
+            self._in_flight -= 1
+
+    def _sleep(self, seconds: float) -> bool:
+        """Sleep, cut short by stop() so it returns promptly; True if the server is stopping."""
+        return self._stopping.wait(seconds) if seconds > 0 else self._stopping.is_set()
+
+    def _classify(self, path: str) -> tuple[str, str | None]:
+        if path == "/works":
+            return "list", None
+        if not path.startswith("/works/") or path == "/works/":
+            return "other", None
+        doi = unquote(path[len("/works/"):]).lower()
+        with self._lock:
+            known = doi in self._works
+        if doi.endswith("/agency") and not known:  # a DOI may itself end in "/agency"
+            base = doi[: -len("/agency")]
+            return ("agency", base) if base else ("other", None)
+        return "work", doi
+
+    def _route(self, request: RecordedRequest) -> _Response:
+        with self._lock:
+            work = self._works.get(request.doi or "")
+            agency = "crossref" if work else self.agencies.get(request.doi or "")
+        if request.route == "work":
+            if any(key.startswith("query.") for key in request.query):
+                # Real Crossref refuses field queries on singleton routes (recorded 2026).
+                return _validation_failure("parameter-not-allowed", "query.*",
+                                           "This route does not support field query parameters")
+            return _NOT_FOUND if work is None else _Response(
+                200, [("Content-Type", "application/json")], work[0])
+        if request.route == "agency" and agency is not None:
+            label = AGENCY_LABELS.get(agency, agency)
+            return _ok("work-agency", {"DOI": request.doi,
+                                       "agency": {"id": agency, "label": label}})
+        if request.route == "list" and "filter" in request.query:
+            return self._route_list(request)
+        return _NOT_FOUND  # includes a bare /works: a random sample is never what a client wants
+
+    def _route_list(self, request: RecordedRequest) -> _Response:
+        for clause in ",".join(request.query["filter"]).split(","):
+            key = clause.partition(":")[0].strip()
+            if key != "doi" or ":" not in clause:
+                return _validation_failure(
+                    "filter-not-available", key, f"Filter {key} specified but there is no such"
+                    " filter for this route. Valid filters for this route are: doi")
+        rows_text = request.query.get("rows", ["20"])[-1]  # Crossref's default page size
+        if not rows_text.isdigit() or int(rows_text) > 1000:
+            return _validation_failure(
+                "integer-not-valid", rows_text, f"Integer specified as {rows_text} but must be"
+                " a positive integer less than or equal to 1000. ")
+        with self._lock:
+            items = [self._works[d][1] for d in request.filter_dois if d in self._works]
+        rows = int(rows_text)
+        return _ok("work-list", {
+            "facets": {}, "total-results": len(items), "items": items[:rows],
+            "items-per-page": rows, "query": {"start-index": 0, "search-terms": None}})
+
+    def _pool_headers(self, request: RecordedRequest) -> dict[str, str]:
+        polite = any(request.query.get("mailto", [])) or (
+            "mailto:" in request.headers.get("user-agent", "").lower())
+        return self.rate_headers.get("polite" if polite else "public", {})
+
+    def start(self) -> None:
+        if self._server is not None:
+            return
+        self._stopping.clear()
+        self._server = _Server(self)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            name="claimcheck-replay-server", daemon=True)
+        self._thread.start()
+
+    def stop(self) -> None:
+        server, thread = self._server, self._thread
+        if server is None:
+            return
+        self._stopping.set()  # wakes handlers sleeping in latency or slow faults
+        server.shutdown()
+        # Kept-alive connections would otherwise go on being served after stop().
+        server.close_connections()
+        server.server_close()
+        if thread is not None:
+            thread.join(timeout=5)
+        self._server = self._thread = None
+
+    @property
+    def port(self) -> int:
+        if self._server is None:
+            raise RuntimeError("ReplayServer is not started")
+        return int(self._server.server_address[1])
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self) -> Self:
+        self.start()
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.stop()
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True  # a handler stuck on a dead client must never keep the process alive
+
+    def __init__(self, replay: ReplayServer) -> None:
+        self.replay = replay
+        self._connections: set[socket.socket] = set()
+        self._connections_lock = threading.Lock()
+        super().__init__(("127.0.0.1", 0), _Handler)
+
+    def server_bind(self) -> None:
+        # HTTPServer.server_bind calls getfqdn(), a reverse DNS lookup that can stall offline.
+        TCPServer.server_bind(self)
+        self.server_name, self.server_port = "127.0.0.1", int(self.server_address[1])
+
+    def process_request(self, request: Any, client_address: Any) -> None:
+        with self._connections_lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request: Any) -> None:
+        with self._connections_lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        with self._connections_lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):  # its handler may have closed it already
+                connection.shutdown(socket.SHUT_RDWR)
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # Clients vanishing (timeouts, resets, stop()) is normal here: stay quiet. Real bugs
+        # are kept for tests to assert on rather than printed to stderr.
+        exc = sys.exc_info()[1]
+        if exc is not None and not isinstance(exc, OSError):
+            self.replay.errors.append(exc)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, so a pooled client reuses connections
+    # Headers and body go out in two writes; with Nagle on, delayed ACKs add ~40 ms to each.
+    disable_nagle_algorithm = True
+    server: _Server
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silence access logs: test output must stay clean."""
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def _not_allowed(self) -> None:
+        self.close_connection = True  # an unread request body would corrupt the next request
+        self._serve()
+
+    do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = do_OPTIONS = _not_allowed
+
+    def _serve(self) -> None:
+        replay = self.server.replay
+        request = self._recorded(replay)
+        replay._begin(request)
+        try:
+            if replay._sleep(replay.latency):
+                self.close_connection = True
+            elif self.command != "GET":
+                self._send(_Response(405, [("Content-Type", "text/plain"), ("Allow", "GET")],
+                                     b"Method not allowed."), request)
+            else:
+                self._answer(replay, request)
+        except OSError:
+            self.close_connection = True  # the client went away mid-response: nothing to say
+        finally:
+            replay._end()
+
+    def _answer(self, replay: ReplayServer, request: RecordedRequest) -> None:
+        fault = replay._take_fault(request)
+        if fault is None:
+            self._send(replay._route(request), request)
+        elif fault.kind == "status":
+            phrase = self.responses.get(fault.status, ("",))[0]
+            response = _text(fault.status, NOT_FOUND_BODY if fault.status == 404
+                             else f"{fault.status} {phrase}".strip().encode())
+            if fault.retry_after is not None:
+                response.headers.append(("Retry-After", fault.retry_after))
+            self._send(response, request)
+        elif fault.kind == "reset":
+            self._reset()
+        elif fault.kind == "slow":
+            if replay._sleep(fault.delay):
+                self.close_connection = True
+            else:
+                self._send(replay._route(request), request)
+        elif fault.kind == "truncated":
+            response = replay._route(request)
+            self._send(response, request, limit=len(response.body) // 2)
+            self.close_connection = True
+        else:
+            self._send(_Response(200, [("Content-Type", fault.content_type)], fault.body), request)
+
+    def _recorded(self, replay: ReplayServer) -> RecordedRequest:
+        path, _, query_text = self.path.partition("?")
+        query = parse_qs(query_text, keep_blank_values=True)
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():
+            key = name.lower()
+            headers[key] = f"{headers[key]}, {value}" if key in headers else value
+        route, doi = replay._classify(path)
+        return RecordedRequest(
+            method=self.command, raw_line=self.requestline, path=path, query=query,
+            headers=headers, doi=doi, filter_dois=_filter_dois(query) if route == "list" else (),
+            route=route, at=time.monotonic(), client_port=int(self.client_address[1]))
+
+    def _send(self, response: _Response, request: RecordedRequest, limit: int | None = None
+              ) -> None:
+        self.send_response(response.status)
+        for name, value in [*response.headers, *self.server.replay._pool_headers(request).items()]:
+            self.send_header(name, value)
+        # Always the full length: a truncated body must look complete until it stops.
+        self.send_header("Content-Length", str(len(response.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(response.body if limit is None else response.body[:limit])
+
+    def _reset(self) -> None:
+        self.close_connection = True
+        # Linger 0 makes close() send RST instead of FIN: the client sees a reset connection.
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.rfile.close()  # the makefile holds a reference; the fd only closes once it is gone
+        self.connection.close()

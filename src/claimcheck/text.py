@@ -1,0 +1,211 @@
+"""Text folding for comparing what an article cites with what the registry holds.
+
+Everything here is pure (no I/O) and total: any string in, a string out, never an exception.
+Accents are stripped with the standard library's `unicodedata` plus a tiny map for the
+letters NFKD does not decompose (unidecode is GPL and not used).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+
+__all__ = [
+    "cited_family_keys",
+    "family_key",
+    "family_keys",
+    "fold",
+    "is_et_al",
+    "parse_cited_name",
+    "strip_markup",
+    "unify_punctuation",
+]
+
+# fmt: off
+_GREEK_NAMES = (
+    "alpha", "beta", "gamma", "delta", "epsilon", "zeta", "eta", "theta", "iota", "kappa",
+    "lambda", "mu", "nu", "xi", "omicron", "pi", "rho", "sigma", "tau", "upsilon", "phi", "chi",
+    "psi", "omega",
+)
+# fmt: on
+_GREEK_LOWER = "αβγδεζηθικλμνξοπρστυφχψω"
+_GREEK_UPPER = "ΑΒΓΔΕΖΗΘΙΚΛΜΝΞΟΠΡΣΤΥΦΧΨΩ"
+
+GREEK_TO_LATIN: dict[str, str] = {
+    **dict(zip(_GREEK_LOWER, _GREEK_NAMES, strict=True)),
+    **dict(zip(_GREEK_UPPER, _GREEK_NAMES, strict=True)),
+    "ς": "sigma",  # final sigma
+    "ϐ": "beta",
+    "ϑ": "theta",
+    "ϕ": "phi",
+    "ϰ": "kappa",
+    "ϱ": "rho",
+    "ϵ": "epsilon",
+    "µ": "mu",  # the micro sign, in case NFKC is bypassed
+}
+
+# Latin letters that NFKD leaves whole (they are not "letter + combining mark").
+_UNDECOMPOSABLE = str.maketrans(
+    {
+        "ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "œ": "oe", "Œ": "OE", "ß": "ss",
+        "ẞ": "SS", "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ð": "d", "Ð": "D",
+        "þ": "th", "Þ": "TH", "ħ": "h", "Ħ": "H", "ı": "i", "ŀ": "l", "Ŀ": "L",
+        "ŧ": "t", "Ŧ": "T", "ŋ": "n", "Ŋ": "N",
+    }
+)  # fmt: skip
+
+_APOSTROPHES = "'‘’‚‛′`´ʼʹ"
+_QUOTES = "“”„‟″«»"
+_DASHES = "‐‑‒–—―−⁃﹘﹣－"
+_PUNCTUATION = str.maketrans(
+    {
+        **dict.fromkeys(_APOSTROPHES, "'"),
+        **dict.fromkeys(_QUOTES, '"'),
+        **dict.fromkeys(_DASHES, "-"),
+    }
+)
+
+
+def unify_punctuation(s: str) -> str:
+    """Curly quotes and apostrophes become ASCII `'` / `"`, every dash becomes `-`."""
+    return s.translate(_PUNCTUATION)
+
+
+def _fold_char(c: str) -> str:
+    if c == "'":
+        return ""  # "O'Sullivan", "Crohn's": the apostrophe joins, it does not split
+    category = unicodedata.category(c)
+    if category[0] in "LN":
+        return GREEK_TO_LATIN.get(c, c)
+    if category == "Cf":
+        return ""  # soft hyphens, zero-width joiners
+    return " "  # punctuation, symbols, separators, controls
+
+
+def fold(s: str) -> str:
+    """The comparable form of `s`: unescaped, NFKC, casefolded, unaccented, no punctuation.
+
+    Greek letters become their Latin names ("κB" -> "kappab"), so a title printed with the
+    letter agrees with one that spells it out.
+    """
+    s = unicodedata.normalize("NFKC", html.unescape(s)).casefold()
+    s = unicodedata.normalize("NFKD", s.translate(_UNDECOMPOSABLE))
+    s = "".join(c for c in s if unicodedata.category(c) != "Mn")
+    s = "".join(_fold_char(c) for c in unify_punctuation(s))
+    return " ".join(s.split())
+
+
+# Tags Crossref deposits in titles: HTML inline markup, JATS and MathML, with or without a
+# namespace prefix. Only these names are removed, so "a <b and c> d" in prose is mostly safe.
+_TAG_NAMES = (
+    "i|b|u|em|strong|sub|sup|sc|span|font|br|p|a|small|tt|italic|bold|underline|"
+    "math|mi|mo|mn|ms|mtext|mrow|msub|msup|msubsup|mfrac|msqrt|mroot|mstyle|mspace|"
+    "mover|munder|munderover|mfenced|mtable|mtr|mtd|semantics|inline-formula|"
+    "title|subtitle|named-content|styled-content|ext-link|xref"
+)
+_TAG = re.compile(rf"</?\s*(?:[A-Za-z][\w.-]*:[\w.-]+|(?:{_TAG_NAMES}))(?:\s[^<>]*)?/?\s*>", re.I)
+_ANNOTATION = re.compile(r"<(\w+:)?annotation(?:-xml)?\b.*?</(\w+:)?annotation(?:-xml)?\s*>", re.S)
+
+
+def strip_markup(s: str) -> str:
+    """Remove the HTML, JATS and MathML tags Crossref puts in titles, keeping their text."""
+    s = _TAG.sub("", _ANNOTATION.sub("", s))
+    if "&lt;" in s or "&#60;" in s:  # escaped markup: unescape once and strip again
+        s = _TAG.sub("", _ANNOTATION.sub("", html.unescape(s)))
+    return " ".join(s.split())
+
+
+# --- names ---------------------------------------------------------------------------------
+
+# Folded particles that may lead a family name and that a citation may drop or keep:
+# "de la Fuente", "In 't Anker", "Van Tassell", "d'Alembert", "Dell'Accio".
+# fmt: off
+PARTICLES = frozenset((
+    "van", "von", "der", "den", "de", "del", "della", "dell", "degli", "di", "da", "das", "dos",
+    "do", "du", "des", "la", "le", "lo", "les", "in", "t", "het", "ter", "ten", "te", "op", "zu",
+    "zur", "y", "e", "st", "al", "el", "d", "l",
+))
+# fmt: on
+
+_ET_AL = re.compile(r"(?:^|[\s,;])(?:et\.?\s*al\.?|and others|等)\s*$", re.I)
+_SUFFIX = re.compile(r"[\s,]+(?:Jr|Sr)\.?$")  # "Smith J Jr.": a suffix, not a name
+
+
+def is_et_al(name: str) -> bool:
+    """True for the "et al." that closes a truncated author list."""
+    return fold(name) in {"et al", "etal", "and others", "等"}
+
+
+def _key_tokens(name: str) -> list[str]:
+    # Apostrophes separate here ("In't" -> "in t", "Dell'Accio" -> "dell accio").
+    return fold(unify_punctuation(name).replace("'", " ")).split()
+
+
+def family_key(name: str) -> str:
+    """The compact folded family name: "De la Fuente" -> "delafuente", "In't Anker" ->
+    "intanker", "García-Castro" -> "garciacastro", "Schrødder" -> "schrodder"."""
+    return "".join(_key_tokens(name))
+
+
+def family_keys(name: str) -> frozenset[str]:
+    """Every key `name` may be compared by: the compact full form and the form without its
+    leading particles ("de la Fuente" -> {"delafuente", "fuente"}). Two family names agree
+    when their key sets intersect. Empty for a name with no letters or digits."""
+    tokens = _key_tokens(name)
+    if not tokens:
+        return frozenset()
+    start = 0
+    while start < len(tokens) - 1 and tokens[start] in PARTICLES:
+        start += 1
+    return frozenset({"".join(tokens), "".join(tokens[start:])})
+
+
+def _is_initials(token: str) -> bool:
+    """ "A.C.", "B.W.", "R", "MC", "J.-C.": 1-4 capital letters with optional dots/hyphens.
+
+    Four, not three, so "G.J.V.M." (van Osch) still reads as initials."""
+    core = token.replace(".", "").replace("-", "")
+    return 1 <= len(core) <= 4 and core.isalpha() and core.isupper()
+
+
+def parse_cited_name(name: str) -> tuple[str, str]:
+    """(family, given) for a name as a reference list prints it.
+
+    - "Ankrum, J." (comma): family first.
+    - "Pandey A.C.", "Luyten F. P.", "de la Fuente R": trailing initials are the given part.
+    - "James A. Ankrum": an initial before the last word marks a given-first name.
+    - "De la Fuente", "James Ankrum": no initials, so the whole string is the family;
+      `cited_family_keys` also tries the last word.
+    A trailing "et al." is dropped; an "et al." alone gives ("", "").
+    """
+    s = " ".join(name.split())
+    s = _SUFFIX.sub("", _ET_AL.sub("", s).strip(" ,;")).strip(" ,;")
+    if not s or is_et_al(s):
+        return "", ""
+    if "," in s:
+        family, _, given = s.partition(",")
+        return family.strip(), given.strip(" ,;")
+    tokens = s.split()
+    end = len(tokens)
+    while end > 1 and _is_initials(tokens[end - 1]):
+        end -= 1
+    if end < len(tokens):
+        return " ".join(tokens[:end]), " ".join(tokens[end:])
+    for j in range(len(tokens) - 2, -1, -1):
+        if _is_initials(tokens[j]):
+            return " ".join(tokens[j + 1 :]), " ".join(tokens[: j + 1])
+    return s, ""
+
+
+def cited_family_keys(name: str) -> frozenset[str]:
+    """The family keys a cited name can match: those of its parsed family, and, for a
+    comma-less multi-word name without initials ("James Ankrum"), those of its last word."""
+    if is_et_al(name):
+        return frozenset()
+    family, given = parse_cited_name(name)
+    keys = set(family_keys(family))
+    words = family.split()
+    if not given and "," not in name and len(words) > 1:
+        keys |= family_keys(words[-1])
+    return frozenset(keys)

@@ -1,0 +1,24 @@
+"""Shared fixtures: every test that talks HTTP talks to a local Crossref replay server."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claimcheck.testing import ReplayServer
+
+DATA = Path(__file__).parent / "data"
+RECONSTRUCTED = DATA / "crossref" / "reconstructed"
+RECORDED = DATA / "crossref" / "recorded"
+
+
+@pytest.fixture
+def replay_server() -> Iterator[ReplayServer]:
+    """A fresh server per test, so faults and the request log never leak between tests."""
+    server = ReplayServer(RECONSTRUCTED, agencies={"10.5061/dryad.example": "datacite"})
+    with server:
+        yield server
+    # A server-side exception is a replay-server bug, never the client's: surface it here.
+    assert not server.errors, f"replay server raised: {server.errors!r}"

@@ -1,0 +1,202 @@
+"""The Crossref client against the real-HTTP replay server: lookups, 404s, agencies, faults."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.crossref import CrossrefClient, works_path
+from claimcheck.fetch import HttpFetcher, advertised_rate, retry_after_seconds
+from claimcheck.models import LookupStatus
+from claimcheck.testing import Fault, ReplayServer
+
+NOTICE = "10.1158/0008-5472.can-10-2451"
+SICI = "10.1002/1529-0131(200108)44:8<1928::aid-art331>3.0.co;2-p"
+
+
+class Sleeps(list[float]):
+    """Records the waits a fetcher asks for, without waiting."""
+
+    def __call__(self, seconds: float) -> None:
+        self.append(seconds)
+
+
+def client_for(
+    server: ReplayServer, sleeps: Sleeps | None = None, *, timeout: float = 5.0, **kwargs: object
+) -> CrossrefClient:
+    fetcher = HttpFetcher(
+        server.url,
+        mailto="editor@example.org",
+        timeout=timeout,
+        retries=2,
+        sleep=sleeps if sleeps is not None else Sleeps(),
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return CrossrefClient(fetcher)
+
+
+def test_found_work_is_parsed(replay_server: ReplayServer) -> None:
+    lookup = client_for(replay_server).lookup(NOTICE.upper())
+    assert lookup.status is LookupStatus.FOUND
+    assert lookup.work is not None
+    assert lookup.work.title == "Retraction: Spontaneous Human Adult Stem Cell Transformation"
+    assert lookup.work.update_to[0].doi == "10.1158/0008-5472.can-04-4194"
+
+
+def test_doi_is_percent_encoded_and_contact_sent_in_user_agent(replay_server: ReplayServer) -> None:
+    client_for(replay_server).lookup(SICI)
+    first = replay_server.requests[0]
+    assert first.raw_line.startswith(f"GET {works_path(SICI)} HTTP/1.1")
+    assert "%3C1928%3A%3Aaid-art331%3E" in first.raw_line
+    assert first.query == {}
+    assert "mailto:editor@example.org" in first.headers["user-agent"]
+    assert first.headers["user-agent"].startswith("claimcheck/")
+
+
+def test_404_asks_the_agency_and_reports_not_found(replay_server: ReplayServer) -> None:
+    lookup = client_for(replay_server).lookup("10.9999/does-not-exist")
+    assert lookup.status is LookupStatus.NOT_FOUND
+    assert [r.path.endswith("/agency") for r in replay_server.requests] == [False, True]
+
+
+def test_doi_of_another_agency_is_not_called_missing(replay_server: ReplayServer) -> None:
+    lookup = client_for(replay_server).lookup("10.5061/dryad.example")
+    assert lookup.status is LookupStatus.OTHER_AGENCY
+    assert lookup.agency == "datacite"
+
+
+def test_duplicates_are_looked_up_once(replay_server: ReplayServer) -> None:
+    client = client_for(replay_server)
+    results = client.lookup_all([NOTICE, NOTICE.upper(), "10.1038/nbt.2816", NOTICE])
+    assert list(results) == [NOTICE, "10.1038/nbt.2816"]
+    assert len(replay_server.requests) == 2
+
+
+def test_429_retry_after_is_honoured_then_succeeds(replay_server: ReplayServer) -> None:
+    replay_server.add_fault(Fault.http(429, retry_after="7", times=1))
+    sleeps = Sleeps()
+    lookup = client_for(replay_server, sleeps).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FOUND
+    assert 7.0 in sleeps
+    assert len(replay_server.requests) == 2
+
+
+@pytest.mark.parametrize(
+    ("fault", "cause"),
+    [
+        (Fault.http(429), "HTTP 429"),
+        (Fault.http(500), "HTTP 500"),
+        (Fault.http(503), "HTTP 503"),
+        (Fault.reset(), "connection"),
+        (Fault.truncated(), "connection closed mid-response"),
+        (Fault.html(), "not JSON"),
+        (Fault.json(b""), "not JSON"),
+    ],
+)
+def test_persistent_fault_fails_the_lookup_after_retries(
+    replay_server: ReplayServer, fault: Fault, cause: str
+) -> None:
+    replay_server.add_fault(fault)
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert lookup.error is not None
+    assert cause in lookup.error
+    assert "after 3 attempts" in lookup.error
+    assert len(replay_server.requests) == 3
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        Fault.http(429, times=1),
+        Fault.http(500, times=1),
+        Fault.http(503, times=1),
+        Fault.reset(times=1),
+        Fault.truncated(times=1),
+        Fault.html(times=1),
+        Fault.slow(1.0, times=1),
+    ],
+)
+def test_fault_once_then_fine_recovers(replay_server: ReplayServer, fault: Fault) -> None:
+    replay_server.add_fault(fault)
+    lookup = client_for(replay_server, timeout=0.3).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FOUND
+
+
+def test_slow_response_past_the_timeout_fails(replay_server: ReplayServer) -> None:
+    replay_server.add_fault(Fault.slow(1.0))
+    lookup = client_for(replay_server, timeout=0.2).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert lookup.error is not None
+    assert "timed out" in lookup.error
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (b'{"status":"ok","message-type":"work"}', "no `message`"),
+        (b'{"status":"ok","message-type":"work","message":[]}', "no `message`"),
+        (b'{"status":"failed","message-type":"work","message":{}}', "status"),
+        (b"[1, 2]", "not an object"),
+    ],
+)
+def test_wrong_shape_is_a_failed_lookup(
+    replay_server: ReplayServer, body: bytes, problem: str
+) -> None:
+    replay_server.add_fault(Fault.json(body))
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert problem in (lookup.error or "")
+
+
+def test_a_record_for_another_doi_is_not_taken_as_the_answer(replay_server: ReplayServer) -> None:
+    body = b'{"status":"ok","message-type":"work","message":{"DOI":"10.1038/nbt.2816"}}'
+    replay_server.add_fault(Fault.json(body, match=NOTICE))
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert "10.1038/nbt.2816" in (lookup.error or "")
+
+
+def test_404_whose_agency_lookup_fails_is_unverified_not_missing(
+    replay_server: ReplayServer,
+) -> None:
+    replay_server.add_fault(Fault.http(503, match="/agency"))
+    lookup = client_for(replay_server).lookup("10.9999/nothing")
+    assert lookup.status is LookupStatus.FAILED
+    assert "registration agency could not be checked" in (lookup.error or "")
+
+
+def test_410_is_a_failure_not_a_404(replay_server: ReplayServer) -> None:
+    replay_server.add_fault(Fault.http(410))
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert len(replay_server.requests) == 1  # not retried
+
+
+def test_connection_refused_is_a_failed_lookup() -> None:
+    server = ReplayServer()
+    server.start()
+    url = server.url
+    server.stop()
+    fetcher = HttpFetcher(url, retries=1, sleep=Sleeps(), timeout=2.0)
+    lookup = CrossrefClient(fetcher).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert "could not connect" in (lookup.error or "")
+
+
+def test_metadata_plus_token_is_sent_as_a_bearer_header(replay_server: ReplayServer) -> None:
+    client_for(replay_server, token="s3cret").lookup(NOTICE)
+    assert replay_server.requests[0].headers["crossref-plus-api-token"] == "Bearer s3cret"
+
+
+def test_rate_headers_set_the_pace() -> None:
+    assert advertised_rate({"x-rate-limit-limit": "10", "x-rate-limit-interval": "1s"}) == 10.0
+    assert advertised_rate({"x-rate-limit-limit": "50", "x-rate-limit-interval": "2s"}) == 25.0
+    assert advertised_rate({"x-rate-limit-limit": "abc"}) is None
+    assert advertised_rate({}) is None
+
+
+def test_retry_after_accepts_seconds_and_http_dates() -> None:
+    assert retry_after_seconds("3", now=0.0) == 3.0
+    assert retry_after_seconds("Thu, 01 Jan 1970 00:00:10 GMT", now=4.0) == 6.0
+    assert retry_after_seconds("soon", now=0.0) is None
+    assert retry_after_seconds("100000", now=0.0) == 120.0  # capped
