@@ -73,8 +73,12 @@ def test_encoded_unencoded_and_upper_case_doi_paths_find_the_same_record(
     client: httpx2.Client,
 ) -> None:
     expected = work_files()[CAN]
-    for path in (f"/works/{enc(CAN)}", f"/works/{CAN}", f"/works/{enc(CAN.upper())}",
-                 f"/works/{CAN.upper()}"):
+    for path in (
+        f"/works/{enc(CAN)}",
+        f"/works/{CAN}",
+        f"/works/{enc(CAN.upper())}",
+        f"/works/{CAN.upper()}",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.content == expected, path
@@ -105,8 +109,11 @@ def test_recorded_dir_loads_real_work_envelopes_only() -> None:
     assert all(doi.startswith("10.") for doi in server.dois)
     with server, httpx2.Client(base_url=server.url, trust_env=False) as client:
         response = client.get(f"/works/{PLOS}")
-    [body_file] = [p for p in RECORDED.glob("works_10.1371_journal.pone.0033693__*.json")
-                   if not p.name.endswith(".meta.json")]
+    [body_file] = [
+        p
+        for p in RECORDED.glob("works_10.1371_journal.pone.0033693__*.json")
+        if not p.name.endswith(".meta.json")
+    ]
     assert sha256(response.content) == sha256(body_file.read_bytes())
 
 
@@ -118,8 +125,14 @@ def test_missing_data_dir_is_an_error() -> None:
 def test_add_work_serves_a_doi_that_needs_escaping(
     replay_server: ReplayServer, client: httpx2.Client
 ) -> None:
-    body = json.dumps({"status": "ok", "message-type": "work", "message-version": "1.0.0",
-                       "message": {"DOI": SICI.upper(), "title": ["x"]}}).encode()
+    body = json.dumps(
+        {
+            "status": "ok",
+            "message-type": "work",
+            "message-version": "1.0.0",
+            "message": {"DOI": SICI.upper(), "title": ["x"]},
+        }
+    ).encode()
     assert replay_server.add_work(body) == SICI
     response = client.get(f"/works/{enc(SICI)}")
     assert response.status_code == 200
@@ -138,7 +151,9 @@ def test_agency_route_names_the_registration_agency(
     response = client.get(f"/works/{enc(doi)}/agency")
     assert response.status_code == 200
     assert response.json() == {
-        "status": "ok", "message-type": "work-agency", "message-version": "1.0.0",
+        "status": "ok",
+        "message-type": "work-agency",
+        "message-version": "1.0.0",
         "message": {"DOI": doi.lower(), "agency": {"id": agency_id, "label": label}},
     }
 
@@ -151,8 +166,9 @@ def test_agency_route_404s_for_an_unknown_doi(client: httpx2.Client) -> None:
 
 def test_filter_doi_returns_exactly_the_known_subset(client: httpx2.Client) -> None:
     wanted = [CAN.upper(), MISSING, NBT, SCIENCE]
-    response = client.get("/works", params={
-        "filter": ",".join(f"doi:{d}" for d in wanted), "rows": "10"})
+    response = client.get(
+        "/works", params={"filter": ",".join(f"doi:{d}" for d in wanted), "rows": "10"}
+    )
     assert response.status_code == 200
     envelope = response.json()
     assert envelope["message-type"] == "work-list"
@@ -170,11 +186,14 @@ def test_filter_rows_caps_the_page_but_not_the_total(client: httpx2.Client) -> N
     assert (len(message["items"]), message["total-results"]) == (1, 2)
 
 
-@pytest.mark.parametrize("params", [
-    {"filter": "updates:10.1038/nbt.2816"},
-    {"filter": f"doi:{CAN},from-pub-date:2020"},
-    {"filter": f"doi:{CAN}", "rows": "1001"},
-])
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"filter": "updates:10.1038/nbt.2816"},
+        {"filter": f"doi:{CAN},from-pub-date:2020"},
+        {"filter": f"doi:{CAN}", "rows": "1001"},
+    ],
+)
 def test_unsupported_list_queries_fail_validation_like_crossref(
     client: httpx2.Client, params: dict[str, str]
 ) -> None:
@@ -200,13 +219,20 @@ def test_only_get_is_allowed(client: httpx2.Client) -> None:
 # -- rate-limit headers ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("params", "user_agent", "pool", "limit", "concurrency"), [
-    ({"mailto": "a@example.org"}, "claimcheck/0.1", "polite", "10", "3"),
-    ({}, "claimcheck/0.1 (https://example.org; mailto:a@example.org)", "polite", "10", "3"),
-    ({}, "claimcheck/0.1", "public", "5", "1"),
-])
+@pytest.mark.parametrize(
+    ("params", "user_agent", "pool", "limit", "concurrency"),
+    [
+        ({"mailto": "a@example.org"}, "claimcheck/0.1", "polite", "10", "3"),
+        ({}, "claimcheck/0.1 (https://example.org; mailto:a@example.org)", "polite", "10", "3"),
+        ({}, "claimcheck/0.1", "public", "5", "1"),
+    ],
+)
 def test_rate_limit_headers_follow_the_pool(
-    client: httpx2.Client, params: dict[str, str], user_agent: str, pool: str, limit: str,
+    client: httpx2.Client,
+    params: dict[str, str],
+    user_agent: str,
+    pool: str,
+    limit: str,
     concurrency: str,
 ) -> None:
     for path in (f"/works/{enc(CAN)}", f"/works/{enc(MISSING)}"):  # on 404s too
@@ -284,11 +310,14 @@ def test_truncated_fault_fails_while_reading_the_body(
     assert capfd.readouterr().err == ""
 
 
-@pytest.mark.parametrize(("fault", "content_type"), [
-    (Fault.html(), "text/html"),
-    (Fault.json(b""), "application/json"),
-    (Fault.json(b'{"status":"ok"}'), "application/json"),
-])
+@pytest.mark.parametrize(
+    ("fault", "content_type"),
+    [
+        (Fault.html(), "text/html"),
+        (Fault.json(b""), "application/json"),
+        (Fault.json(b'{"status":"ok"}'), "application/json"),
+    ],
+)
 def test_body_fault_is_served_as_200(
     replay_server: ReplayServer, client: httpx2.Client, fault: Fault, content_type: str
 ) -> None:
@@ -325,9 +354,11 @@ def test_match_as_a_raw_path_substring(replay_server: ReplayServer, client: http
 
 
 def test_latency_delays_every_response() -> None:
-    with ReplayServer(RECONSTRUCTED, latency=0.3) as server, httpx2.Client(
-        base_url=server.url, trust_env=False, timeout=0.1
-    ) as client, pytest.raises(httpx2.ReadTimeout):
+    with (
+        ReplayServer(RECONSTRUCTED, latency=0.3) as server,
+        httpx2.Client(base_url=server.url, trust_env=False, timeout=0.1) as client,
+        pytest.raises(httpx2.ReadTimeout),
+    ):
         client.get(f"/works/{enc(CAN)}")
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from enum import Enum, StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -207,9 +207,13 @@ def _settings(options: dict[str, Any]) -> Any:
 
 
 def _stdout() -> tuple[int, bool]:
-    """Width and colour for stdout: colour only on a terminal, and never with NO_COLOR set."""
-    tty = sys.stdout.isatty()
-    color = tty and not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+    return terminal_style(sys.stdout.isatty(), os.environ)
+
+
+def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:
+    """Width and colour for stdout: colour only on a terminal, never with NO_COLOR set
+    (https://no-color.org) or TERM=dumb."""
+    color = tty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
     width = shutil.get_terminal_size((120, 24)).columns if tty else 120
     return width, bool(color)
 

@@ -68,6 +68,9 @@ def run_audit_command(
     finally:
         client.close()
     _write(render_audit(result, output_format, stdout))
+    for finding in result.findings:
+        if finding.code is FindingCode.UNVERIFIED:
+            _notice(settings, f"unverified: {finding.message}")
     _notice(settings, gate_sentence(result))
     return result.exit_code
 

@@ -95,10 +95,10 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
 
 
 def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
-    if not isinstance(value, str):
-        return value
+    # Typed CLI values are validated like environment text, so --timeout -1 is refused too.
+    text = value if isinstance(value, str) else str(value)
     try:
-        return parse(value)
+        return parse(text)
     except ValueError as exc:
         raise UsageError(f"{where}: invalid value {value!r} ({exc})") from exc
 

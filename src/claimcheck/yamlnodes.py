@@ -216,11 +216,14 @@ class _Walker:
             in_alias, self.alias_via = True, via
         self.seen.add(id(node))
         if in_alias:
-            self.alias_visits += 1
-            if self.alias_visits > MAX_ALIAS_EXPANSION:
-                message = f"YAML aliases expand past {MAX_ALIAS_EXPANSION} nodes"
-                raise YamlProblem(Problem(_mark(self.alias_via or via), message))
+            self.count_alias_visit(self.alias_via or via)
         return in_alias
+
+    def count_alias_visit(self, where: yaml.Node) -> None:
+        self.alias_visits += 1
+        if self.alias_visits > MAX_ALIAS_EXPANSION:
+            message = f"YAML aliases expand past {MAX_ALIAS_EXPANSION} nodes"
+            raise YamlProblem(Problem(_mark(where), message))
 
     def value(
         self, node: yaml.Node, path: DataPath, depth: int, in_alias: bool, via: yaml.Node
@@ -301,6 +304,7 @@ class _Walker:
                 self.active.add(id(source))
                 try:
                     for pair_key, pair_value, _ in self.pairs(source, depth + 1, True, prefix):
+                        self.count_alias_visit(key_node)  # even a key that is overridden
                         yield pair_key, pair_value, True
                 finally:
                     self.active.discard(id(source))

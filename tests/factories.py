@@ -1,0 +1,64 @@
+"""Synthetic Crossref envelopes for tests: made up here, in Crossref's schema, never recorded.
+
+Real recordings and the seed's reconstructions live in tests/data/crossref/; these exist only
+for cases no stored record shows (a retracted original with an expression of concern, a
+reinstatement, two sources that disagree).
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+
+def update(
+    doi: str, kind: str, date: str = "2020-01-02", source: str | None = None
+) -> dict[str, Any]:
+    year, month, day = (int(p) for p in date.split("-"))
+    entry: dict[str, Any] = {
+        "DOI": doi,
+        "type": kind,
+        "label": kind.replace("_", " ").capitalize(),
+        "updated": {"date-parts": [[year, month, day]]},
+    }
+    if source:
+        entry["source"] = source
+    return entry
+
+
+def work_envelope(
+    doi: str,
+    title: str = "A study of things",
+    authors: tuple[str, ...] = ("Smith",),
+    year: int = 2015,
+    journal: str = "Journal of Things",
+    **extra: Any,
+) -> bytes:
+    message: dict[str, Any] = {
+        "DOI": doi.lower(),
+        "type": "journal-article",
+        "title": [title],
+        "author": [
+            {"given": "A.", "family": name, "sequence": "first" if i == 0 else "additional"}
+            for i, name in enumerate(authors)
+        ],
+        "container-title": [journal],
+        "issued": {"date-parts": [[year]]},
+    }
+    for key, value in extra.items():
+        message[key.replace("_", "-")] = value
+    envelope = {
+        "status": "ok",
+        "message-type": "work",
+        "message-version": "1.0.0",
+        "message": message,
+    }
+    return json.dumps(envelope).encode()
+
+
+def write_map(tmp_path: Path, body: str, name: str = "map.yaml") -> Path:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
+    return path

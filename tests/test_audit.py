@@ -1,0 +1,280 @@
+"""The audit end to end over real HTTP: every finding code, roles, verdicts, exit codes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from claimcheck.audit import AuditOptions, run_audit
+from claimcheck.claimmap import load_claim_map
+from claimcheck.crossref import CrossrefClient
+from claimcheck.fetch import HttpFetcher
+from claimcheck.models import (
+    AuditResult,
+    ClaimStatus,
+    FindingCode,
+    ReferenceStatus,
+    Severity,
+    Source,
+)
+from claimcheck.testing import Fault, ReplayServer
+from tests.conftest import RECONSTRUCTED, RECORDED
+from tests.factories import update, work_envelope, write_map
+
+MAP = """
+claimcheck: 1
+references:
+  RET:
+    doi: 10.5555/retracted
+    title: A study of things
+    authors: [Smith J]
+  NOTICE:
+    doi: 10.1158/0008-5472.CAN-10-2451
+    authors: [De la Fuente, Bernad A]
+    year: 2013
+    journal: Cancer Res.
+  EOC: {doi: 10.5555/concern, title: A study of things}
+  CORR:
+    doi: https://doi.org/10.1371/journal.pone.0033693
+    title: Methylphenidate exposure induces dopamine neuron loss and activation of microglia
+      in the basal ganglia of mice
+    authors: [Sadasivan S, et al.]
+    year: 2012
+    journal: PLoS One
+  REIN: {doi: 10.5555/reinstated}
+  NF: {doi: 10.9999/missing}
+  DC: {doi: doi:10.5061/dryad.example}
+  MIS:
+    doi: 10.1186/scrt90
+    title: Human embryonic stem cells possess immune-privileged properties
+    authors: [Li L, Baroja ML]
+  META:
+    doi: 10.1097/JCN.0b013e318197a6a5
+    authors: [Biehl J.K., Russell B.]
+    year: 2009
+    pages: 98-103
+  INV: {doi: 10.12/not a doi}
+  NODOI: {cited_as: "Someone. A paper. 1999."}
+  FAIL: {doi: 10.1038/nbt.2816}
+  UNUSED: {doi: 10.1634/stemcells.22-4-448}
+claims:
+  - {id: C1, text: relies on a retracted paper, cites: [RET]}
+  - id: C2
+    text: says the paper was retracted
+    cites: [{ref: RET, role: discusses}]
+  - {id: C3, text: cites a notice as support, cites: [NOTICE]}
+  - {id: C4, text: cites nothing, cites: []}
+  - {id: C5, text: its only source could not be checked, cites: [FAIL]}
+  - {id: C6, text: a concern and a correction, cites: [EOC, CORR]}
+  - id: C7
+    text: pages acknowledged
+    cites: [META]
+    acknowledge:
+      - {finding: metadata-mismatch, ref: META, reason: the registry is wrong}
+  - id: C8
+    text: an old acknowledgement
+    cites: [NODOI]
+    acknowledge:
+      - {finding: doi-missing, ref: NODOI, reason: checked by hand, until: 2020-01-01}
+  - {id: C9, text: every evidence fails, cites: [NF, MIS, INV]}
+  - {id: C10, text: other agency and reinstated, cites: [DC, REIN]}
+  - id: C11
+    text: background only
+    cites: [{ref: RET, role: background}]
+"""
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    replay = ReplayServer(RECONSTRUCTED, RECORDED, agencies={"10.5061/dryad.example": "datacite"})
+    replay.add_work(
+        work_envelope(
+            "10.5555/retracted",
+            updated_by=[
+                update("10.5555/notice", "retraction", "2021-03-01", "publisher"),
+                update("10.5555/notice", "retraction", "2021-02-27", "retraction-watch"),
+            ],
+        )
+    )
+    replay.add_work(
+        work_envelope(
+            "10.5555/concern", updated_by=[update("10.5555/eoc", "expression_of_concern")]
+        )
+    )
+    replay.add_work(
+        work_envelope(
+            "10.5555/reinstated",
+            updated_by=[
+                update("10.5555/r", "retraction", "2019-01-01"),
+                update("10.5555/back", "reinstatement", "2020-06-01"),
+            ],
+        )
+    )
+    replay.add_fault(Fault.http(500, match="10.1038/nbt.2816"))
+    with replay:
+        yield replay
+
+
+def audit(server: ReplayServer, path: Path, fail_on: Severity = Severity.ERROR) -> AuditResult:
+    fetcher = HttpFetcher(server.url, mailto="t@example.org", retries=1, sleep=lambda _s: None)
+    options = AuditOptions(
+        fail_on=fail_on,
+        today=date(2026, 1, 1),
+        checked_at=datetime(2026, 1, 1, tzinfo=UTC),
+        source=Source(server.url, "online"),
+    )
+    return run_audit(load_claim_map(path), CrossrefClient(fetcher), options)
+
+
+@pytest.fixture
+def result(server: ReplayServer, tmp_path: Path) -> AuditResult:
+    return audit(server, write_map(tmp_path, MAP))
+
+
+def codes(result: AuditResult, ref: str | None = None, claim: str | None = None) -> set[str]:
+    return {
+        f.code.value
+        for f in result.findings
+        if (ref is None or f.reference == ref) and (claim is None or f.claim == claim)
+    }
+
+
+def test_every_finding_code_is_produced(result: AuditResult) -> None:
+    assert codes(result) == {code.value for code in FindingCode}
+
+
+def test_retracted_is_an_error_under_supports_and_info_under_discusses(result: AuditResult) -> None:
+    by_claim = {f.claim: f for f in result.findings if f.code is FindingCode.RETRACTED}
+    assert by_claim["C1"].severity is Severity.ERROR
+    assert by_claim["C2"].severity is Severity.INFO
+    assert by_claim["C11"].severity is Severity.ERROR  # background does not soften it
+    assert "10.5555/notice" in by_claim["C1"].message
+    assert by_claim["C1"].evidence["sources"] == ["publisher", "retraction-watch"]
+    assert by_claim["C1"].evidence["date"] == "2021-02-27"
+
+
+def test_one_retraction_from_two_sources_is_one_update(result: AuditResult) -> None:
+    ret = next(r for r in result.references if r.reference.id == "RET")
+    assert [(u.doi, u.sources) for u in ret.updates] == [
+        ("10.5555/notice", ("publisher", "retraction-watch"))
+    ]
+
+
+def test_cited_notice_names_the_retracted_original(result: AuditResult) -> None:
+    (finding,) = [f for f in result.findings if f.code is FindingCode.CITES_RETRACTION_NOTICE]
+    assert finding.severity is Severity.WARNING
+    assert finding.evidence["original_doi"] == "10.1158/0008-5472.can-04-4194"
+    assert finding.evidence["original_title"] == "Spontaneous Human Adult Stem Cell Transformation"
+    assert "Rubio et al. 2005" in finding.message
+
+
+@pytest.mark.parametrize(
+    ("ref", "expected"),
+    [
+        ("NOTICE", {"cites-retraction-notice", "metadata-mismatch"}),
+        ("EOC", {"expression-of-concern"}),
+        ("CORR", {"corrected"}),
+        ("REIN", {"reinstated"}),
+        ("NF", {"doi-not-found"}),
+        ("DC", {"non-crossref-doi"}),
+        ("MIS", {"doi-mismatch"}),
+        ("META", {"acknowledged"}),
+        ("INV", {"doi-invalid"}),
+        ("NODOI", {"doi-missing", "acknowledgement-expired"}),
+        ("FAIL", {"unverified"}),
+        ("UNUSED", {"unused-reference"}),
+    ],
+)
+def test_reference_findings(result: AuditResult, ref: str, expected: set[str]) -> None:
+    assert codes(result, ref=ref) == expected
+
+
+@pytest.mark.parametrize(
+    ("ref", "status"),
+    [
+        ("RET", ReferenceStatus.ERROR),
+        ("NOTICE", ReferenceStatus.WARNING),
+        ("CORR", ReferenceStatus.INFO),
+        ("FAIL", ReferenceStatus.UNVERIFIED),
+        ("META", ReferenceStatus.INFO),
+        ("NODOI", ReferenceStatus.WARNING),
+    ],
+)
+def test_reference_status_is_its_worst_finding(
+    result: AuditResult, ref: str, status: ReferenceStatus
+) -> None:
+    assert next(r for r in result.references if r.reference.id == ref).status is status
+
+
+@pytest.mark.parametrize(
+    ("claim", "status"),
+    [
+        ("C1", ClaimStatus.UNSUPPORTED),
+        ("C2", ClaimStatus.SUPPORTED),
+        ("C3", ClaimStatus.WEAKENED),
+        ("C4", ClaimStatus.UNCITED),
+        ("C5", ClaimStatus.UNVERIFIED),
+        ("C6", ClaimStatus.SUPPORTED),
+        ("C7", ClaimStatus.SUPPORTED),
+        ("C8", ClaimStatus.WEAKENED),
+        ("C9", ClaimStatus.UNSUPPORTED),
+        ("C10", ClaimStatus.SUPPORTED),
+        ("C11", ClaimStatus.UNSUPPORTED),
+    ],
+)
+def test_claim_verdicts(result: AuditResult, claim: str, status: ClaimStatus) -> None:
+    assert next(c for c in result.claims if c.claim.id == claim).status is status
+
+
+def test_claim_findings(result: AuditResult) -> None:
+    unsupported = {f.claim for f in result.findings if f.code is FindingCode.UNSUPPORTED_CLAIM}
+    assert unsupported == {"C1", "C9", "C11"}
+    assert codes(result, claim="C4") == {"uncited-claim"}
+
+
+def test_acknowledged_finding_keeps_its_reason(result: AuditResult) -> None:
+    (ack,) = [f for f in result.findings if f.code is FindingCode.ACKNOWLEDGED]
+    assert ack.evidence["finding"] == "metadata-mismatch"
+    assert ack.evidence["reason"] == "the registry is wrong"
+    assert "pages cited 98-103, registry 98-105" in ack.message
+
+
+def test_findings_are_sorted_by_severity_then_map_order(result: AuditResult) -> None:
+    ranks = [f.severity.rank for f in result.findings]
+    assert ranks == sorted(ranks, reverse=True)
+    errors = [f for f in result.findings if f.severity is Severity.ERROR and f.claim]
+    claim_ids = [f.claim for f in errors]
+    assert claim_ids == sorted(claim_ids, key=lambda c: int(c.lstrip("C")))  # type: ignore[union-attr]
+
+
+def test_exit_code_fails_the_gate_on_errors(result: AuditResult) -> None:
+    assert result.exit_code == 1
+
+
+SMALL = """
+claimcheck: 1
+references:
+  A: {doi: 10.1038/nbt.2816}
+  B: {doi: 10.1634/stemcells.22-4-448}
+  C: {cited_as: no doi here}
+claims:
+  - {id: C1, text: one, cites: [A, C]}
+  - {id: C2, text: two, cites: [B]}
+"""
+
+
+def test_only_a_failed_lookup_exits_3(server: ReplayServer, tmp_path: Path) -> None:
+    result = audit(server, write_map(tmp_path, SMALL))
+    assert result.exit_code == 3
+    assert codes(result, ref="A") == {"unverified"}
+
+
+def test_fail_on_warning_counts_warnings(tmp_path: Path) -> None:
+    with ReplayServer(RECONSTRUCTED) as replay:
+        passed = audit(replay, write_map(tmp_path, SMALL))
+        strict = audit(replay, write_map(tmp_path, SMALL), Severity.WARNING)
+    assert passed.exit_code == 0  # doi-missing is only a warning
+    assert strict.exit_code == 1

@@ -1,0 +1,65 @@
+"""Evidence snapshots and the test data's own integrity."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+
+from claimcheck.errors import LookupFailed, UsageError
+from claimcheck.evidence import ReplayFetcher, body_filename, load_index
+from tests.conftest import RECONSTRUCTED, RECORDED
+
+SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "claims" / "stem-cell-safety.evidence"
+
+
+@pytest.mark.parametrize("sidecar", sorted(RECORDED.glob("*.meta.json")), ids=lambda p: p.name[:40])
+def test_recorded_bodies_match_their_sha256(sidecar: Path) -> None:
+    meta = json.loads(sidecar.read_text())
+    stem = sidecar.name.removesuffix(".meta.json")
+    (body,) = [p for p in RECORDED.glob(stem + ".*") if p != sidecar]
+    assert hashlib.sha256(body.read_bytes()).hexdigest() == meta["body_sha256"]
+
+
+def test_seed_snapshot_is_labelled_reconstructed_and_byte_identical() -> None:
+    index = load_index(SEED_EVIDENCE)
+    assert len(index) == 17
+    for entry in index.values():
+        assert entry["origin"] == "reconstructed"
+        assert entry["fetched_at"] is None
+        body = (SEED_EVIDENCE / entry["file"]).read_bytes()
+        assert body == (RECONSTRUCTED / Path(entry["file"]).name).read_bytes()
+        assert (SEED_EVIDENCE / entry["provenance"]).is_file()
+    assert "RECONSTRUCTED, not recorded" in (SEED_EVIDENCE / "README.md").read_text()
+
+
+def test_tampered_snapshot_body_is_a_failed_lookup(tmp_path: Path) -> None:
+    (tmp_path / "works").mkdir()
+    (tmp_path / "works" / "a.json").write_bytes(b"{}")
+    index = {
+        "format": "claimcheck.evidence/1",
+        "responses": [
+            {"request": "/works/a", "status": 200, "file": "works/a.json", "sha256": "0" * 64}
+        ],
+    }
+    (tmp_path / "index.json").write_text(json.dumps(index))
+    with pytest.raises(LookupFailed, match="sha256"):
+        ReplayFetcher(tmp_path).fetch("/works/a", subject="a")
+
+
+@pytest.mark.parametrize(
+    "content", ["", "[]", '{"format": "other"}', '{"format": "claimcheck.evidence/1"}']
+)
+def test_unreadable_index_is_a_usage_error(tmp_path: Path, content: str) -> None:
+    (tmp_path / "index.json").write_text(content)
+    with pytest.raises(UsageError, match=r"index\.json"):
+        load_index(tmp_path)
+
+
+def test_body_file_names() -> None:
+    assert body_filename("/works/10.1038%2Fnbt.2816", 200, "application/json") == (
+        "works/10.1038_nbt.2816.json"
+    )
+    assert body_filename("/works/10.1%2Fx/agency", 404, "text/plain") == "agency/10.1_x.404.txt"

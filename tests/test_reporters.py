@@ -1,0 +1,104 @@
+"""The table and JSON reporters: pure, stable, aligned, and inert to hostile registry data."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+import pytest
+from rich.cells import cell_len
+
+from claimcheck.audit import AuditOptions, judge
+from claimcheck.models import (
+    AuditResult,
+    Author,
+    Citation,
+    Claim,
+    ClaimMap,
+    Location,
+    Lookup,
+    LookupStatus,
+    Reference,
+    Role,
+    Severity,
+    Source,
+    Work,
+)
+from claimcheck.reporters import FORMATS, renderer
+from claimcheck.reporters.resolve import render_table as render_resolve_table
+from claimcheck.reporters.table import render as render_table
+from claimcheck.reporters.table import safe
+from claimcheck.resolve import Resolution
+
+HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\u202eevil"
+
+
+def result_with(
+    title: str, claim_text: str = "干细胞是人体的基础细胞,可生成所有其他细胞。"
+) -> AuditResult:
+    ref = Reference(id="R1", location=Location(3, 3), doi="10.1/x", title=title, year=2015)
+    claim = Claim(
+        id="C1",
+        text=claim_text,
+        location=Location(9, 5),
+        cites=(Citation("R1", Role.SUPPORTS, Location(11, 9)),),
+    )
+    claim_map = ClaimMap("map.yaml", 1, (ref,), (claim,))
+    work = Work(doi="10.1/x", title=title, authors=(Author("Smith"),), year=2015)
+    options = AuditOptions(
+        Severity.ERROR, date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
+    )
+    lookups = {"10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work)}
+    return judge(claim_map, lookups, {}, options)
+
+
+def test_claims_table_lines_up_cjk_text() -> None:
+    text = render_table(result_with("A title"), width=100)
+    lines = [line for line in text.splitlines() if line.startswith(("┃", "│", "┏", "└", "┡"))]
+    assert lines
+    assert {cell_len(line) for line in lines} == {100}
+
+
+def test_table_shows_hostile_titles_inert() -> None:
+    text = render_table(result_with(HOSTILE, claim_text=HOSTILE), width=200, color=False)
+    assert "\x1b" not in text
+    assert "\u202e" not in text
+    assert "[bold red]pwned[/]" in text  # shown, not interpreted
+
+
+def test_resolve_table_shows_a_hostile_title_escaped() -> None:
+    work = Work(doi="10.1/x", title=HOSTILE)
+    resolution = Resolution(Lookup("10.1/x", LookupStatus.FOUND, work=work))
+    text = render_resolve_table(resolution, width=400)
+    assert "\x1b" not in text
+    assert "\\u001b[31mred" in text
+    assert "\\u202eevil" in text
+    assert "[bold red]pwned[/]" in text
+
+
+def test_safe_escapes_controls_and_bidi_overrides() -> None:
+    assert safe("a\x00b\u2066c\td") == "a\\u0000b\\u2066c\\u0009d"
+
+
+def test_json_escapes_hostile_text_and_stays_valid() -> None:
+    out = renderer("json")(result_with(HOSTILE))
+    doc = json.loads(out)
+    assert doc["references"][0]["registry"]["title"] == HOSTILE
+    assert "\x1b" not in out  # JSON escapes control characters
+
+
+def test_json_is_the_same_on_every_run() -> None:
+    assert renderer("json")(result_with("A")) == renderer("json")(result_with("A"))
+
+
+@pytest.mark.parametrize("name", sorted(FORMATS))
+def test_every_registered_format_renders(name: str) -> None:
+    assert renderer(name)(result_with("A title")).strip()
+
+
+def test_summary_counts_match_findings() -> None:
+    result = result_with("A title")
+    doc = json.loads(renderer("json")(replace(result, exit_code=0)))
+    counted = sum(doc["summary"][k] for k in ("errors", "warnings", "infos"))
+    assert counted == len(doc["findings"])
