@@ -126,7 +126,8 @@ def audit(server: ReplayServer, path: Path, fail_on: Severity = Severity.ERROR) 
         checked_at=datetime(2026, 1, 1, tzinfo=UTC),
         source=Source(server.url, "online"),
     )
-    return run_audit(load_claim_map(path), CrossrefClient(fetcher), options)
+    with CrossrefClient(fetcher) as client:
+        return run_audit(load_claim_map(path), client, options)
 
 
 @pytest.fixture

@@ -283,6 +283,13 @@ def test_names_as_printed_are_kept_and_no_et_al_is_not_truncated() -> None:
     assert not ref.authors_truncated
 
 
+def test_et_al_before_the_end_is_kept_as_a_name() -> None:
+    text = 'claimcheck: 1\nreferences:\n  R1: {authors: ["et al.", "Smith J"]}\nclaims: []\n'
+    ref = parse_claim_map(text, "m").reference("R1")
+    assert ref.authors == ("et al.", "Smith J")
+    assert not ref.authors_truncated
+
+
 def test_merge_keys_are_understood() -> None:
     claim_map = load(
         """\
@@ -990,6 +997,12 @@ def test_missing_file(tmp_path: Path) -> None:
     assert (error.path, error.line, error.column) == ("nope.yaml", 1, 1)
     assert error.message.startswith("cannot read the claim map: ")
     assert "No such file" in error.message
+
+
+def test_path_with_a_nul_byte() -> None:
+    with pytest.raises(ClaimMapError) as raised:
+        load_claim_map("map\0.yaml", display_path="map.yaml")
+    assert str(raised.value) == "map.yaml:1:1: cannot read the claim map: embedded null byte"
 
 
 def test_directory(tmp_path: Path) -> None:

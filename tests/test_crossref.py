@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import pytest
 
 from claimcheck.crossref import CrossrefClient, works_path
@@ -20,6 +22,16 @@ class Sleeps(list[float]):
         self.append(seconds)
 
 
+OPEN: list[CrossrefClient] = []
+
+
+@pytest.fixture(autouse=True)
+def _close_clients() -> Iterator[None]:
+    yield
+    while OPEN:
+        OPEN.pop().close()
+
+
 def client_for(
     server: ReplayServer, sleeps: Sleeps | None = None, *, timeout: float = 5.0, **kwargs: object
 ) -> CrossrefClient:
@@ -31,7 +43,8 @@ def client_for(
         sleep=sleeps if sleeps is not None else Sleeps(),
         **kwargs,  # type: ignore[arg-type]
     )
-    return CrossrefClient(fetcher)
+    OPEN.append(CrossrefClient(fetcher))
+    return OPEN[-1]
 
 
 def test_found_work_is_parsed(replay_server: ReplayServer) -> None:
@@ -178,7 +191,8 @@ def test_connection_refused_is_a_failed_lookup() -> None:
     url = server.url
     server.stop()
     fetcher = HttpFetcher(url, retries=1, sleep=Sleeps(), timeout=2.0)
-    lookup = CrossrefClient(fetcher).lookup(NOTICE)
+    with CrossrefClient(fetcher) as client:
+        lookup = client.lookup(NOTICE)
     assert lookup.status is LookupStatus.FAILED
     assert "could not connect" in (lookup.error or "")
 

@@ -9,13 +9,19 @@ scalar stays its source text; pydantic then checks the shape and parses the type
 from __future__ import annotations
 
 import re
-from datetime import date
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Any
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, ValidationError
-from pydantic_core import PydanticCustomError
+from pydantic import BaseModel, ValidationError
 
+from claimcheck.claimmap_schema import (
+    AcknowledgeIn,
+    ArticleIn,
+    CiteIn,
+    ClaimIn,
+    ClaimMapIn,
+    ReferenceIn,
+)
 from claimcheck.doi import normalize_doi
 from claimcheck.errors import ClaimMapError, DoiError, LocatedError
 from claimcheck.models import (
@@ -40,6 +46,7 @@ from claimcheck.yamlnodes import (
     describe,
     format_path,
     gc_paused,
+    read_bytes,
     read_yaml,
     suggest,
 )
@@ -53,102 +60,9 @@ __all__ = [
 ]
 
 MAX_FILE_BYTES = 10 * 1024 * 1024  # the spec: files over 10 MB are refused
-SUPPORTED_VERSION = 1
-
 _ID = re.compile(r"[A-Za-z0-9._-]+")
-_INTEGER = re.compile(r"[+-]?[0-9]+")
-_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ET_AL = re.compile(r"et\s+al\.?", re.IGNORECASE)
-
-
-# --- the shape, as pydantic models over the raw text tree ----------------------------------
-
-
-def _integer_text(value: Any) -> Any:
-    if isinstance(value, str) and not _INTEGER.fullmatch(value.strip()):
-        raise PydanticCustomError("int_parsing", "expected an integer")
-    return value
-
-
-def _iso_date_text(value: Any) -> Any:
-    if isinstance(value, str) and not _ISO_DATE.fullmatch(value.strip()):
-        raise PydanticCustomError("date_parsing", "expected a date")
-    return value
-
-
-def _none_as_empty(value: Any) -> Any:
-    return [] if value is None else value
-
-
-def _cite_shorthand(value: Any) -> Any:
-    return {"ref": value} if isinstance(value, str) else value
-
-
-def _supported_version(value: int) -> int:
-    if value != SUPPORTED_VERSION:
-        raise PydanticCustomError(
-            "unsupported_version",
-            "unsupported claim-map version {version}; this claimcheck reads version {supported}",
-            {"version": value, "supported": SUPPORTED_VERSION},
-        )
-    return value
-
-
-_Int = Annotated[int, BeforeValidator(_integer_text)]
-_Date = Annotated[date, BeforeValidator(_iso_date_text)]
-
-
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class _ArticleIn(_Strict):
-    title: str | None = None
-    url: str | None = None
-    language: str | None = None
-    published: _Date | None = None
-
-
-class _ReferenceIn(_Strict):
-    doi: str | None = None
-    cited_as: str | None = None
-    title: str | None = None
-    authors: Annotated[list[str], BeforeValidator(_none_as_empty)] = []
-    year: _Int | None = None
-    journal: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-
-
-class _CiteIn(_Strict):
-    ref: str
-    role: Role = Role.SUPPORTS
-
-
-class _AcknowledgeIn(_Strict):
-    finding: FindingCode
-    ref: str | None = None
-    reason: str
-    until: _Date | None = None
-
-
-class _ClaimIn(_Strict):
-    id: str
-    text: str
-    translation: str | None = None
-    cites: Annotated[
-        list[Annotated[_CiteIn, BeforeValidator(_cite_shorthand)]],
-        BeforeValidator(_none_as_empty),
-    ] = []
-    acknowledge: Annotated[list[_AcknowledgeIn], BeforeValidator(_none_as_empty)] = []
-
-
-class _ClaimMapIn(_Strict):
-    claimcheck: Annotated[_Int, AfterValidator(_supported_version)]
-    article: _ArticleIn | None = None
-    references: dict[str, _ReferenceIn]
-    claims: list[_ClaimIn]
+_MAX_ID_SUGGESTIONS = 100  # "did you mean" for the first unknown ids only: a bad file stays fast
 
 
 # --- loading -------------------------------------------------------------------------------
@@ -157,7 +71,11 @@ class _ClaimMapIn(_Strict):
 def load_claim_map(path: str | Path, *, display_path: str | None = None) -> ClaimMap:
     """Read and parse the claim map at `path`; messages name `display_path` if given."""
     shown = display_path if display_path is not None else str(path)
-    return parse_claim_map(_read(Path(path), shown), shown)
+    try:
+        data = read_bytes(Path(path), MAX_FILE_BYTES)
+    except YamlProblem as error:
+        raise ClaimMapError([_located(shown, error.problem)]) from None
+    return parse_claim_map(data, shown)
 
 
 def parse_claim_map(text: str | bytes, path: str) -> ClaimMap:
@@ -179,9 +97,9 @@ def _parse(text: str | bytes, path: str) -> ClaimMap:
         message = "the file is empty; expected a mapping with claimcheck, references, claims"
         raise _refuse(path, message)
     problems = list(tree.problems)
-    model: _ClaimMapIn | None = None
+    model: ClaimMapIn | None = None
     try:
-        model = _ClaimMapIn.model_validate(tree.value)
+        model = ClaimMapIn.model_validate(tree.value)
     except ValidationError as error:
         items = error.errors(include_url=False)
         problems += [_from_pydantic(dict(item), tree) for item in items]
@@ -199,20 +117,6 @@ def _refuse(path: str, message: str, line: int = 1, column: int = 1) -> ClaimMap
 
 def _located(path: str, problem: Problem) -> LocatedError:
     return LocatedError(path, problem.location.line, problem.location.column, problem.message)
-
-
-def _read(path: Path, shown: str) -> bytes:
-    try:
-        if path.is_dir():
-            raise _refuse(shown, "cannot read the claim map: expected a file, found a directory")
-        with path.open("rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        reason = error.strerror or str(error)
-        raise _refuse(shown, f"cannot read the claim map: {reason}") from None
-    if len(data) > MAX_FILE_BYTES:
-        raise _refuse(shown, "the file is over 10 MB; claim maps over 10 MB are refused")
-    return data
 
 
 # --- pydantic errors, in our own words -----------------------------------------------------
@@ -234,17 +138,17 @@ _EXPECTED_BY_KEY = {
 def _model_at(path: DataPath) -> type[BaseModel] | None:
     match path:
         case ():
-            return _ClaimMapIn
+            return ClaimMapIn
         case ("article",):
-            return _ArticleIn
+            return ArticleIn
         case ("references", str()):
-            return _ReferenceIn
+            return ReferenceIn
         case ("claims", int()):
-            return _ClaimIn
+            return ClaimIn
         case ("claims", int(), "cites", int()):
-            return _CiteIn
+            return CiteIn
         case ("claims", int(), "acknowledge", int()):
-            return _AcknowledgeIn
+            return AcknowledgeIn
     return None
 
 
@@ -320,7 +224,7 @@ def _check_references(tree: LocatedTree) -> list[Problem]:
         if not _ID.fullmatch(ref_id):
             problems.append(Problem(where, f"references: {_bad_id('reference', ref_id)}"))
         if isinstance(reference, dict) and all(v is None for v in reference.values()):
-            fields = ", ".join(_ReferenceIn.model_fields)
+            fields = ", ".join(ReferenceIn.model_fields)
             message = f"references.{ref_id}: expected at least one of {fields}; found none"
             problems.append(Problem(where, message))
     return problems
@@ -331,33 +235,46 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
     claims, references = top.get("claims"), top.get("references")
     if not isinstance(claims, list):
         return []
-    known = set(references) if isinstance(references, dict) else None
-    problems: list[Problem] = []
-    first_lines: dict[str, int] = {}
+    problems = _check_claim_ids(tree, claims)
+    if not isinstance(references, dict):
+        return problems
+    suggestions_left = _MAX_ID_SUGGESTIONS  # each costs a comparison with every id
     for index, claim in enumerate(claims):
         if not isinstance(claim, dict):
             continue
-        path: DataPath = ("claims", index)
         claim_id = claim.get("id")
-        name = f"claim {claim_id}" if isinstance(claim_id, str) else f"claim {format_path(path)}"
-        if isinstance(claim_id, str):
-            where = tree.location_of((*path, "id"))
-            if not _ID.fullmatch(claim_id):
-                message = _bad_id("claim", claim_id)
-                problems.append(Problem(where, f"{format_path(path)}.id: {message}"))
-            elif claim_id in first_lines:
-                message = f"duplicate claim id {claim_id!r} (first at line {first_lines[claim_id]})"
-                problems.append(Problem(where, f"{format_path(path)}.id: {message}"))
-            else:
-                first_lines[claim_id] = where.line
-        if known is not None:
-            problems += _check_claim_refs(tree, claim, path, name, known)
+        name = claim_id if isinstance(claim_id, str) else format_path(("claims", index))
+        for where, ref_id, verb in _references_used(claim, ("claims", index)):
+            if ref_id in references:
+                continue
+            hint = suggest(ref_id, references.keys()) if suggestions_left > 0 else ""
+            suggestions_left -= 1
+            message = f"claim {name} {verb} unknown reference {ref_id!r}{hint}"
+            problems.append(Problem(tree.location_of(where), f"{format_path(where)}: {message}"))
     return problems
 
 
-def _check_claim_refs(
-    tree: LocatedTree, claim: dict[str, Any], path: DataPath, name: str, known: set[str]
-) -> list[Problem]:
+def _check_claim_ids(tree: LocatedTree, claims: list[Any]) -> list[Problem]:
+    problems = []
+    first_lines: dict[str, int] = {}
+    for index, claim in enumerate(claims):
+        claim_id = claim.get("id") if isinstance(claim, dict) else None
+        if not isinstance(claim_id, str):
+            continue
+        path: DataPath = ("claims", index, "id")
+        where = tree.location_of(path)
+        if not _ID.fullmatch(claim_id):
+            problems.append(Problem(where, f"{format_path(path)}: {_bad_id('claim', claim_id)}"))
+        elif claim_id in first_lines:
+            message = f"duplicate claim id {claim_id!r} (first at line {first_lines[claim_id]})"
+            problems.append(Problem(where, f"{format_path(path)}: {message}"))
+        else:
+            first_lines[claim_id] = where.line
+    return problems
+
+
+def _references_used(claim: dict[str, Any], path: DataPath) -> list[tuple[DataPath, str, str]]:
+    """(where, reference id, verb) for every reference a claim cites or acknowledges."""
     used: list[tuple[DataPath, str, str]] = []
     cites, acknowledge = claim.get("cites"), claim.get("acknowledge")
     for index, item in enumerate(cites if isinstance(cites, list) else []):
@@ -368,19 +285,13 @@ def _check_claim_refs(
     for index, item in enumerate(acknowledge if isinstance(acknowledge, list) else []):
         if isinstance(item, dict) and isinstance(item.get("ref"), str):
             used.append(((*path, "acknowledge", index, "ref"), item["ref"], "acknowledges"))
-    problems = []
-    for where, ref_id, verb in used:
-        if ref_id not in known:
-            hint = suggest(ref_id, known)
-            message = f"{name} {verb} unknown reference {ref_id!r}{hint}"
-            problems.append(Problem(tree.location_of(where), f"{format_path(where)}: {message}"))
-    return problems
+    return used
 
 
 # --- the frozen models ---------------------------------------------------------------------
 
 
-def _build(model: _ClaimMapIn, tree: LocatedTree, path: str) -> ClaimMap:
+def _build(model: ClaimMapIn, tree: LocatedTree, path: str) -> ClaimMap:
     references = tuple(
         _reference(ref_id, ref, tree.key_locations[("references", ref_id)])
         for ref_id, ref in model.references.items()
@@ -394,7 +305,7 @@ def _build(model: _ClaimMapIn, tree: LocatedTree, path: str) -> ClaimMap:
     return ClaimMap(path, model.claimcheck, references, claims, article)
 
 
-def _reference(ref_id: str, ref: _ReferenceIn, location: Location) -> Reference:
+def _reference(ref_id: str, ref: ReferenceIn, location: Location) -> Reference:
     doi = doi_error = None
     if ref.doi is not None:
         try:
@@ -418,7 +329,7 @@ def _reference(ref_id: str, ref: _ReferenceIn, location: Location) -> Reference:
     )
 
 
-def _claim(claim: _ClaimIn, path: DataPath, tree: LocatedTree) -> Claim:
+def _claim(claim: ClaimIn, path: DataPath, tree: LocatedTree) -> Claim:
     cites = tuple(
         Citation(cite.ref, cite.role, tree.location_of((*path, "cites", index)))
         for index, cite in enumerate(claim.cites)

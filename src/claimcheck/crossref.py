@@ -37,6 +37,12 @@ class CrossrefClient:
     def close(self) -> None:
         self.fetcher.close()
 
+    def __enter__(self) -> CrossrefClient:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
     def lookup_all(
         self, dois: Iterable[str], on_done: Callable[[Lookup], None] | None = None
     ) -> dict[str, Lookup]:

@@ -13,6 +13,7 @@ import gc
 from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -29,6 +30,8 @@ NULL_TAG = "tag:yaml.org,2002:null"
 MERGE_TAG = "tag:yaml.org,2002:merge"
 
 DataPath = tuple[str | int, ...]
+
+_CANNOT = "cannot read the claim map: "
 
 
 @dataclass(frozen=True)
@@ -89,11 +92,24 @@ def suggest(found: str, choices: Collection[str]) -> str:
     """`; did you mean 'x'?` for the closest of `choices`, or nothing when none is close."""
     if len(found) > 100 or len(choices) > 1000:  # keep a pathological file fast
         return ""
-    close = difflib.get_close_matches(found, list(choices), n=1, cutoff=0.6)
-    if not close:
-        lowered = {choice.lower(): choice for choice in choices}
-        close = [lowered[m] for m in difflib.get_close_matches(found.lower(), list(lowered))]
-    return f"; did you mean '{close[0]}'?" if close else ""
+    lowered = {choice.lower(): choice for choice in choices}  # `Title` -> `title`, `r1` -> `R1`
+    close = difflib.get_close_matches(found.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"; did you mean '{lowered[close[0]]}'?" if close else ""
+
+
+def read_bytes(path: Path, limit: int) -> bytes:
+    """The bytes of the file at `path`; YamlProblem at 1:1 if unreadable or over `limit`."""
+    reason = _CANNOT + "expected a file, found a directory"
+    try:
+        if not path.is_dir():
+            with path.open("rb") as handle:
+                data = handle.read(limit + 1)
+            reason = f"the file is over {limit} bytes; claim maps over 10 MB are refused"
+            if len(data) <= limit:
+                return data
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = _CANNOT + (getattr(error, "strerror", None) or str(error))
+    raise YamlProblem(Problem(Location(1, 1), reason))
 
 
 def decode(data: bytes) -> str:

@@ -8,7 +8,7 @@ from typing import Any
 
 from claimcheck.models import LookupStatus
 from claimcheck.reporters.json_report import update_entry
-from claimcheck.reporters.table import safe
+from claimcheck.reporters.table import safe, string_console
 from claimcheck.resolve import Resolution
 
 RESOLVE_SCHEMA = "claimcheck.resolve/1"
@@ -51,22 +51,12 @@ def render_json(resolution: Resolution) -> str:
 
 
 def render_table(resolution: Resolution, *, width: int = 100, color: bool = False) -> str:
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     doc = document(resolution)
     buffer = io.StringIO()
-    console = Console(
-        file=buffer,
-        width=width,
-        force_terminal=color,
-        no_color=not color,
-        color_system="standard" if color else None,
-        highlight=False,
-        markup=False,
-        emoji=False,
-    )
+    console = string_console(buffer, width, color)
     fields = Table.grid(padding=(0, 2))
     fields.add_column(style="bold", no_wrap=True)
     fields.add_column(overflow="fold")

@@ -44,9 +44,10 @@ def safe(text: str) -> str:
     return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def render(result: AuditResult, *, width: int = 120, color: bool = False) -> str:
-    buffer = io.StringIO()
-    console = Console(
+def string_console(buffer: io.StringIO, width: int, color: bool) -> Console:
+    """A console that renders into `buffer`, with colour only when asked, and never reads
+    markup or emoji codes out of the data it prints."""
+    return Console(
         file=buffer,
         width=width,
         force_terminal=color,
@@ -56,6 +57,11 @@ def render(result: AuditResult, *, width: int = 120, color: bool = False) -> str
         emoji=False,
         markup=False,
     )
+
+
+def render(result: AuditResult, *, width: int = 120, color: bool = False) -> str:
+    buffer = io.StringIO()
+    console = string_console(buffer, width, color)
     console.print(_heading(result))
     console.print(references_table(result))
     console.print(claims_table(result))
