@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from claimcheck.models import AuditResult
 from claimcheck.testing import ReplayServer
 
 DATA = Path(__file__).parent / "data"
@@ -22,3 +23,14 @@ def replay_server() -> Iterator[ReplayServer]:
         yield server
     # A server-side exception is a replay-server bug, never the client's: surface it here.
     assert not server.errors, f"replay server raised: {server.errors!r}"
+
+
+@pytest.fixture(scope="session")
+def every_code_result(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
+    """An audit (over real HTTP) whose findings include every finding code."""
+    from tests.auditcase import MAP, audit, every_code_server
+    from tests.factories import write_map
+
+    path = write_map(tmp_path_factory.mktemp("every-code"), MAP)
+    with every_code_server() as server:
+        return audit(server, path)

@@ -3,131 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
-from claimcheck.audit import AuditOptions, run_audit
-from claimcheck.claimmap import load_claim_map
-from claimcheck.crossref import CrossrefClient
-from claimcheck.fetch import HttpFetcher
 from claimcheck.models import (
     AuditResult,
     ClaimStatus,
     FindingCode,
     ReferenceStatus,
     Severity,
-    Source,
 )
-from claimcheck.testing import Fault, ReplayServer
-from tests.conftest import RECONSTRUCTED, RECORDED
-from tests.factories import update, work_envelope, write_map
-
-MAP = """
-claimcheck: 1
-references:
-  RET:
-    doi: 10.5555/retracted
-    title: A study of things
-    authors: [Smith J]
-  NOTICE:
-    doi: 10.1158/0008-5472.CAN-10-2451
-    authors: [De la Fuente, Bernad A]
-    year: 2013
-    journal: Cancer Res.
-  EOC: {doi: 10.5555/concern, title: A study of things}
-  CORR:
-    doi: https://doi.org/10.1371/journal.pone.0033693
-    title: Methylphenidate exposure induces dopamine neuron loss and activation of microglia
-      in the basal ganglia of mice
-    authors: [Sadasivan S, et al.]
-    year: 2012
-    journal: PLoS One
-  REIN: {doi: 10.5555/reinstated}
-  NF: {doi: 10.9999/missing}
-  DC: {doi: doi:10.5061/dryad.example}
-  MIS:
-    doi: 10.1186/scrt90
-    title: Human embryonic stem cells possess immune-privileged properties
-    authors: [Li L, Baroja ML]
-  META:
-    doi: 10.1097/JCN.0b013e318197a6a5
-    authors: [Biehl J.K., Russell B.]
-    year: 2009
-    pages: 98-103
-  INV: {doi: 10.12/not a doi}
-  NODOI: {cited_as: "Someone. A paper. 1999."}
-  FAIL: {doi: 10.1038/nbt.2816}
-  UNUSED: {doi: 10.1634/stemcells.22-4-448}
-claims:
-  - {id: C1, text: relies on a retracted paper, cites: [RET]}
-  - id: C2
-    text: says the paper was retracted
-    cites: [{ref: RET, role: discusses}]
-  - {id: C3, text: cites a notice as support, cites: [NOTICE]}
-  - {id: C4, text: cites nothing, cites: []}
-  - {id: C5, text: its only source could not be checked, cites: [FAIL]}
-  - {id: C6, text: a concern and a correction, cites: [EOC, CORR]}
-  - id: C7
-    text: pages acknowledged
-    cites: [META]
-    acknowledge:
-      - {finding: metadata-mismatch, ref: META, reason: the registry is wrong}
-  - id: C8
-    text: an old acknowledgement
-    cites: [NODOI]
-    acknowledge:
-      - {finding: doi-missing, ref: NODOI, reason: checked by hand, until: 2020-01-01}
-  - {id: C9, text: every evidence fails, cites: [NF, MIS, INV]}
-  - {id: C10, text: other agency and reinstated, cites: [DC, REIN]}
-  - id: C11
-    text: background only
-    cites: [{ref: RET, role: background}]
-"""
+from claimcheck.testing import ReplayServer
+from tests.auditcase import MAP, audit, every_code_server
+from tests.conftest import RECONSTRUCTED
+from tests.factories import write_map
 
 
 @pytest.fixture
 def server() -> Iterator[ReplayServer]:
-    replay = ReplayServer(RECONSTRUCTED, RECORDED, agencies={"10.5061/dryad.example": "datacite"})
-    replay.add_work(
-        work_envelope(
-            "10.5555/retracted",
-            updated_by=[
-                update("10.5555/notice", "retraction", "2021-03-01", "publisher"),
-                update("10.5555/notice", "retraction", "2021-02-27", "retraction-watch"),
-            ],
-        )
-    )
-    replay.add_work(
-        work_envelope(
-            "10.5555/concern", updated_by=[update("10.5555/eoc", "expression_of_concern")]
-        )
-    )
-    replay.add_work(
-        work_envelope(
-            "10.5555/reinstated",
-            updated_by=[
-                update("10.5555/r", "retraction", "2019-01-01"),
-                update("10.5555/back", "reinstatement", "2020-06-01"),
-            ],
-        )
-    )
-    replay.add_fault(Fault.http(500, match="10.1038/nbt.2816"))
-    with replay:
+    with every_code_server() as replay:
         yield replay
-
-
-def audit(server: ReplayServer, path: Path, fail_on: Severity = Severity.ERROR) -> AuditResult:
-    fetcher = HttpFetcher(server.url, mailto="t@example.org", retries=1, sleep=lambda _s: None)
-    options = AuditOptions(
-        fail_on=fail_on,
-        today=date(2026, 1, 1),
-        checked_at=datetime(2026, 1, 1, tzinfo=UTC),
-        source=Source(server.url, "online"),
-    )
-    with CrossrefClient(fetcher) as client:
-        return run_audit(load_claim_map(path), client, options)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from tests.factories import write_map
 ROOT = Path(__file__).resolve().parent.parent
 SEED_MAP = ROOT / "claims" / "stem-cell-safety.yaml"
 SEED_EVIDENCE = ROOT / "claims" / "stem-cell-safety.evidence"
-TOP_KEYS = {"schema", "tool", "claim_map", "checked_at", "source", "summary"}
+TOP_KEYS = {"schema", "tool", "claim_map", "claim_maps", "checked_at", "source", "summary"}
 TOP_KEYS |= {"references", "claims", "findings"}
 
 
@@ -54,7 +54,7 @@ def test_seed_audit_document_follows_the_spec(seed: tuple[Result, dict[str, Any]
     assert doc["summary"]["references"] == 25
     assert doc["summary"]["exit_code"] == result.exit_code
     first = doc["references"][0]
-    assert set(first) == {"id", "doi", "status", "registry", "updates", "location"}
+    assert set(first) == {"id", "doi", "status", "registry", "updates", "location", "file"}
     assert set(first["registry"]) == {"title", "authors", "year", "journal", "type"}
     finding = doc["findings"][0]
     assert set(finding) == {
@@ -65,7 +65,9 @@ def test_seed_audit_document_follows_the_spec(seed: tuple[Result, dict[str, Any]
         "message",
         "evidence",
         "location",
+        "file",
     }
+    assert finding["file"] == str(SEED_MAP) == doc["claim_map"]
 
 
 def test_seed_reference_20_is_a_cited_retraction_notice(

@@ -16,12 +16,12 @@ from claimcheck.models import (
     Citation,
     Claim,
     ClaimMap,
+    GatePolicy,
     Location,
     Lookup,
     LookupStatus,
     Reference,
     Role,
-    Severity,
     Source,
     Work,
 )
@@ -47,7 +47,7 @@ def result_with(
     claim_map = ClaimMap("map.yaml", 1, (ref,), (claim,))
     work = Work(doi="10.1/x", title=title, authors=(Author("Smith"),), year=2015)
     options = AuditOptions(
-        Severity.ERROR, date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
+        GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
     )
     lookups = {"10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work)}
     return judge(claim_map, lookups, {}, options)

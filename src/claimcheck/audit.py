@@ -6,7 +6,7 @@ I/O happens only through the CrossrefClient it is given; everything after the lo
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from claimcheck.checks.claims import acknowledge, citing, judge_claim, unused_reference_findings
@@ -20,12 +20,13 @@ from claimcheck.models import (
     ClaimMap,
     Finding,
     FindingCode,
+    GatePolicy,
     Lookup,
     LookupStatus,
+    MapResult,
     Reference,
     ReferenceResult,
     ReferenceStatus,
-    Severity,
     Source,
     UpdateEvent,
     Work,
@@ -34,26 +35,33 @@ from claimcheck.models import (
 
 @dataclass(frozen=True)
 class AuditOptions:
-    fail_on: Severity
+    policy: GatePolicy
     today: date
     checked_at: datetime
     source: Source
 
 
 def run_audit(
-    claim_map: ClaimMap,
+    claim_maps: ClaimMap | Sequence[ClaimMap],
     client: CrossrefClient,
     options: AuditOptions,
     on_lookup: Callable[[Lookup], None] | None = None,
 ) -> AuditResult:
-    lookups = client.lookup_all([r.doi for r in claim_map.references if r.doi], on_lookup)
+    """Look every DOI of every map up once, then judge each map."""
+    maps = _as_maps(claim_maps)
+    dois = [r.doi for cm in maps for r in cm.references if r.doi]
+    lookups = client.lookup_all(dois, on_lookup)
     related = _related_works(client, lookups.values())
-    return judge(claim_map, lookups, related, options)
+    return judge(maps, lookups, related, options)
 
 
-def planned_lookups(claim_map: ClaimMap) -> int:
+def _as_maps(claim_maps: ClaimMap | Sequence[ClaimMap]) -> tuple[ClaimMap, ...]:
+    return (claim_maps,) if isinstance(claim_maps, ClaimMap) else tuple(claim_maps)
+
+
+def planned_lookups(claim_maps: ClaimMap | Sequence[ClaimMap]) -> int:
     """How many distinct DOIs an audit looks up first (for a progress bar)."""
-    return len({r.doi for r in claim_map.references if r.doi})
+    return len({r.doi for cm in _as_maps(claim_maps) for r in cm.references if r.doi})
 
 
 def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[str, Work]:
@@ -67,12 +75,29 @@ def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[st
 
 
 def judge(
-    claim_map: ClaimMap,
+    claim_maps: ClaimMap | Sequence[ClaimMap],
     lookups: Mapping[str, Lookup],
     related: Mapping[str, Work],
     options: AuditOptions,
 ) -> AuditResult:
     """Every check over looked-up records. Pure: the same inputs give the same result."""
+    maps = tuple(judge_map(cm, lookups, related, options.today) for cm in _as_maps(claim_maps))
+    findings = [f for m in maps for f in m.findings]
+    return AuditResult(
+        maps=maps,
+        checked_at=options.checked_at,
+        source=options.source,
+        policy=options.policy,
+        exit_code=int(gate_exit_code(findings, options.policy)),
+    )
+
+
+def judge_map(
+    claim_map: ClaimMap,
+    lookups: Mapping[str, Lookup],
+    related: Mapping[str, Work],
+    today: date,
+) -> MapResult:
     findings: list[Finding] = []
     events: dict[str, tuple[UpdateEvent, ...]] = {}
     for reference in claim_map.references:
@@ -81,7 +106,7 @@ def judge(
         findings.extend(ref_findings)
         events[reference.id] = ref_events
     findings.extend(unused_reference_findings(claim_map))
-    findings = acknowledge(claim_map, findings, options.today)
+    findings = acknowledge(claim_map, findings, today)
 
     claim_results = []
     claim_findings = []
@@ -90,28 +115,19 @@ def judge(
         claim_results.append(result)
         if finding is not None:
             claim_findings.append(finding)
-    findings.extend(acknowledge(claim_map, claim_findings, options.today))
+    findings.extend(acknowledge(claim_map, claim_findings, today))
 
-    findings = sort_findings(claim_map, findings)
+    labelled = [replace(f, file=claim_map.path) for f in sort_findings(claim_map, findings)]
     references = tuple(
         ReferenceResult(
             reference=r,
-            status=reference_status(r.id, findings),
+            status=reference_status(r.id, labelled),
             lookup=lookups.get(r.doi) if r.doi else None,
             updates=events[r.id],
         )
         for r in claim_map.references
     )
-    return AuditResult(
-        claim_map=claim_map,
-        checked_at=options.checked_at,
-        source=options.source,
-        references=references,
-        claims=tuple(claim_results),
-        findings=tuple(findings),
-        fail_on=options.fail_on,
-        exit_code=int(gate_exit_code(findings, options.fail_on)),
-    )
+    return MapResult(claim_map, references, tuple(claim_results), tuple(labelled))
 
 
 def _reference_findings(
@@ -150,14 +166,12 @@ def reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatu
     return ReferenceStatus(worst.severity.value) if worst else ReferenceStatus.OK
 
 
-def gate_exit_code(findings: Sequence[Finding], fail_on: Severity) -> ExitCode:
-    """audit.md, "Exit codes": 1 if anything but a failed lookup reaches --fail-on; else 3 if
-    a lookup failed (failing closed); else 0."""
-    if any(
-        f.severity.rank >= fail_on.rank and f.code is not FindingCode.UNVERIFIED for f in findings
-    ):
+def gate_exit_code(findings: Sequence[Finding], policy: GatePolicy) -> ExitCode:
+    """audit.md, "Exit codes": 1 if anything but a failed lookup fails the gate; else 3 if a
+    lookup failed (failing closed, unless --allow-incomplete); else 0."""
+    if any(policy.fails(f) for f in findings):
         return ExitCode.GATE_FAILED
-    if any(f.code is FindingCode.UNVERIFIED for f in findings):
+    if not policy.allow_incomplete and any(f.code is FindingCode.UNVERIFIED for f in findings):
         return ExitCode.INCOMPLETE
     return ExitCode.OK
 

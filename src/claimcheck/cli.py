@@ -10,7 +10,7 @@ import os
 import shutil
 import sys
 from collections.abc import Callable, Mapping
-from enum import Enum, StrEnum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -48,12 +48,14 @@ app = typer.Typer(
 class AuditFormat(StrEnum):
     table = "table"
     json = "json"
+    markdown = "markdown"
+    sarif = "sarif"
+    junit = "junit"
 
 
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
+class ResolveFormat(StrEnum):
+    table = "table"
+    json = "json"
 
 
 def _version(value: bool) -> None:
@@ -117,21 +119,43 @@ Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notic
 
 @app.command()
 def audit(
-    claim_map: Annotated[
-        Path, typer.Argument(help="The claim map (YAML) to audit.", show_default=False)
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Claim maps (YAML) to audit, or directories whose *.yaml maps are audited.",
+            show_default=False,
+        ),
     ],
     output_format: Annotated[
         AuditFormat,
-        typer.Option("--format", "-f", help="What to print on stdout: a table or JSON."),
+        typer.Option("--format", "-f", help="What to print on stdout."),
     ] = AuditFormat.table,
+    output: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help="Also write FORMAT=PATH (repeatable), e.g. -o sarif=claimcheck.sarif "
+            "-o junit=claimcheck.xml. Files are written atomically.",
+            show_default=False,
+        ),
+    ] = None,
     fail_on: Annotated[
-        FailOn | None,
+        str | None,
         typer.Option(
             "--fail-on",
-            help="Fail the gate (exit 1) on any finding at or above this severity "
+            help="Fail the gate (exit 1) on findings at or above a severity (error, warning, "
+            "info), or on a comma list of finding codes, e.g. retracted,doi-mismatch "
             "(env CLAIMCHECK_FAIL_ON). [default: error]",
         ),
     ] = None,
+    allow_incomplete: Annotated[
+        bool,
+        typer.Option(
+            "--allow-incomplete",
+            help="Do not fail closed: failed lookups (unverified) alone exit 0, not 3.",
+        ),
+    ] = False,
     crossref_url: CrossrefUrl = None,
     mailto: Mailto = None,
     timeout: Timeout = None,
@@ -149,16 +173,18 @@ def audit(
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
-    """Audit a claim map: look up every cited DOI and judge every reference and claim.
+    """Audit claim maps: look up every cited DOI once and judge every reference and claim.
 
-    Example: claimcheck audit claims/stem-cell-safety.yaml --format json > report.json
+    Example: claimcheck audit claims/ --format json -o sarif=claimcheck.sarif
     """
     options = locals()
 
     def run() -> int:
         from claimcheck.commands import run_audit_command
 
-        return run_audit_command(claim_map, output_format.value, _settings(options), _stdout())
+        return run_audit_command(
+            paths, output_format.value, _settings(options), _stdout(), outputs=output or ()
+        )
 
     _execute(run, debug)
 
@@ -169,8 +195,8 @@ def resolve(
         str, typer.Argument(help="A DOI in any common form (doi:…, https://doi.org/…).")
     ],
     output_format: Annotated[
-        AuditFormat, typer.Option("--format", "-f", help="A table or JSON on stdout.")
-    ] = AuditFormat.table,
+        ResolveFormat, typer.Option("--format", "-f", help="A table or JSON on stdout.")
+    ] = ResolveFormat.table,
     crossref_url: CrossrefUrl = None,
     mailto: Mailto = None,
     timeout: Timeout = None,
@@ -198,9 +224,9 @@ def resolve(
 def _settings(options: dict[str, Any]) -> Any:
     from claimcheck.settings import load_settings
 
-    cli = {k: v for k, v in options.items() if k not in {"claim_map", "doi", "output_format"}}
-    if isinstance(cli.get("fail_on"), Enum):
-        cli["fail_on"] = cli["fail_on"].value
+    skip = {"paths", "doi", "output_format", "output"}
+    cli = {k: v for k, v in options.items() if k not in skip}
+    cli["allow_incomplete"] = cli.get("allow_incomplete") or None
     cli["quiet"] = cli.get("quiet") or None
     cli["debug"] = cli.get("debug") or None
     return load_settings(cli)

@@ -7,13 +7,14 @@ the one-sentence gate summary go to stderr.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from claimcheck.errors import ExitCode, UsageError
-from claimcheck.models import AuditResult, FindingCode, Lookup
+from claimcheck.errors import ClaimMapError, ExitCode, UsageError
+from claimcheck.evidence import write_atomic
+from claimcheck.models import AuditResult, ClaimMap, FindingCode, Lookup
 from claimcheck.settings import Settings, open_client
 
 
@@ -46,27 +47,78 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
         yield lambda _lookup: bar.advance(task)
 
 
-def run_audit_command(
-    path: Path, output_format: str, settings: Settings, stdout: tuple[int, bool]
-) -> int:
-    from claimcheck.audit import AuditOptions, planned_lookups, run_audit
+def discover_claim_maps(paths: Sequence[Path]) -> list[Path]:
+    """The claim maps named: files as given, and every `*.yaml` / `*.yml` in a directory
+    (not descending into subdirectories), each once, in a stable order."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            inside = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"})
+            if not inside:
+                raise UsageError(f"{path}: no *.yaml claim maps in this directory")
+            found.extend(p for p in inside if p.is_file())
+        elif path.exists():
+            found.append(path)
+        else:
+            raise UsageError(f"{path}: no such file or directory")
+    unique = dict.fromkeys(found)
+    return list(unique)
+
+
+def load_claim_maps(paths: Sequence[Path]) -> list[ClaimMap]:
+    """Load every map; the errors of all of them are reported together."""
     from claimcheck.claimmap import load_claim_map
 
-    claim_map = load_claim_map(path)
+    maps, errors = [], []
+    for path in discover_claim_maps(paths):
+        try:
+            maps.append(load_claim_map(path))
+        except ClaimMapError as exc:
+            errors.extend(exc.errors)
+    if errors:
+        raise ClaimMapError(errors)
+    return maps
+
+
+def parse_outputs(specs: Sequence[str]) -> list[tuple[str, Path]]:
+    """`--output FORMAT=PATH`, checked before anything is looked up."""
+    from claimcheck.reporters import FORMATS
+
+    outputs = []
+    for spec in specs:
+        name, sep, target = spec.partition("=")
+        if not sep or not target:
+            raise UsageError(f"--output {spec!r}: expected FORMAT=PATH, e.g. sarif=report.sarif")
+        if name not in FORMATS:
+            raise UsageError(f"--output {spec!r}: unknown format; one of {', '.join(FORMATS)}")
+        outputs.append((name, Path(target)))
+    return outputs
+
+
+def run_audit_command(
+    paths: Sequence[Path],
+    output_format: str,
+    settings: Settings,
+    stdout: tuple[int, bool],
+    outputs: Sequence[str] = (),
+) -> int:
+    from claimcheck.audit import AuditOptions, planned_lookups, run_audit
+
+    files = parse_outputs(outputs)
+    claim_maps = load_claim_maps(paths)
     client, source = open_client(settings)
     _pool_notice(settings)
     checked_at = datetime.now(UTC).replace(microsecond=0)
     options = AuditOptions(
-        fail_on=settings.fail_on,
+        policy=settings.policy,
         today=settings.as_of or checked_at.date(),
         checked_at=checked_at,
         source=source,
     )
-    try:
-        with _progress(settings, planned_lookups(claim_map)) as on_lookup:
-            result = run_audit(claim_map, client, options, on_lookup)
-    finally:
-        client.close()
+    with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
+        result = run_audit(claim_maps, client, options, on_lookup)
+    for name, target in files:
+        write_atomic(target, render_audit(result, name, (120, False)).encode("utf-8"))
     _write(render_audit(result, output_format, stdout))
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
@@ -88,25 +140,20 @@ def render_audit(result: AuditResult, output_format: str, stdout: tuple[int, boo
 
 def gate_sentence(result: AuditResult) -> str:
     """One sentence saying why the gate passed or failed."""
-    threshold = result.fail_on
-    failing = [
-        f
-        for f in result.findings
-        if f.severity.rank >= threshold.rank and f.code is not FindingCode.UNVERIFIED
-    ]
+    policy = result.policy
+    rule = f"--fail-on {policy.describe()}"
+    failing = [f for f in result.findings if policy.fails(f)]
     unverified = [f for f in result.findings if f.code is FindingCode.UNVERIFIED]
     if result.exit_code == ExitCode.GATE_FAILED:
         codes = ", ".join(sorted({f.code.value for f in failing}))
-        return (
-            f"gate failed (exit 1): {len(failing)} finding(s) at or above {threshold.value} "
-            f"({codes})."
-        )
+        return f"gate failed (exit 1): {len(failing)} finding(s) match {rule} ({codes})."
     if result.exit_code == ExitCode.INCOMPLETE:
         return (
             f"incomplete (exit 3): {len(unverified)} lookup(s) failed, so those references are "
-            "unverified; nothing else fails the gate."
+            f"unverified; nothing matches {rule}. Use --allow-incomplete to pass anyway."
         )
-    return f"gate passed (exit 0): no finding at or above {threshold.value}."
+    allowed = f"; {len(unverified)} unverified allowed by --allow-incomplete" if unverified else ""
+    return f"gate passed (exit 0): nothing matches {rule}{allowed}."
 
 
 def run_resolve_command(
@@ -123,10 +170,8 @@ def run_resolve_command(
         raise UsageError(f"{raw_doi!r} is not a DOI: it {exc}") from exc
     client, _source = open_client(settings)
     _pool_notice(settings)
-    try:
+    with client:
         resolution = resolve_doi(client, doi)
-    finally:
-        client.close()
     if output_format == "json":
         _write(render_json(resolution))
     else:

@@ -289,6 +289,7 @@ class Finding:
     claim: str | None = None
     evidence: Mapping[str, Any] = field(default_factory=dict)
     location: Location | None = None
+    file: str = ""  # the claim map it was found in
 
 
 @dataclass(frozen=True)
@@ -317,12 +318,62 @@ class Source:
 
 
 @dataclass(frozen=True)
-class AuditResult:
+class GatePolicy:
+    """When the gate fails: findings at or above a severity, or of listed codes; and whether
+    failed lookups (`unverified`) fail it closed (the default) or are allowed."""
+
+    threshold: Severity = Severity.ERROR
+    codes: frozenset[FindingCode] = frozenset()
+    allow_incomplete: bool = False
+
+    def fails(self, finding: Finding) -> bool:
+        """Whether `finding` fails the gate. `unverified` is judged apart (exit 3)."""
+        if finding.code is FindingCode.UNVERIFIED:
+            return False
+        if self.codes:
+            return finding.code in self.codes
+        return finding.severity.rank >= self.threshold.rank
+
+    def describe(self) -> str:
+        if self.codes:
+            return ",".join(sorted(c.value for c in self.codes))
+        return self.threshold.value
+
+
+@dataclass(frozen=True)
+class MapResult:
+    """The audit of one claim map."""
+
     claim_map: ClaimMap
-    checked_at: datetime
-    source: Source
     references: tuple[ReferenceResult, ...]
     claims: tuple[ClaimResult, ...]
     findings: tuple[Finding, ...]
-    fail_on: Severity
+
+
+@dataclass(frozen=True)
+class AuditResult:
+    """One report over one or more claim maps, with one exit code."""
+
+    maps: tuple[MapResult, ...]
+    checked_at: datetime
+    source: Source
+    policy: GatePolicy
     exit_code: int
+
+    @property
+    def references(self) -> tuple[ReferenceResult, ...]:
+        return tuple(r for m in self.maps for r in m.references)
+
+    @property
+    def claims(self) -> tuple[ClaimResult, ...]:
+        return tuple(c for m in self.maps for c in m.claims)
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """Every finding, each map's in its own order, most severe first overall."""
+        ordered = [f for m in self.maps for f in m.findings]
+        return tuple(sorted(ordered, key=lambda f: -f.severity.rank))
+
+    @property
+    def files(self) -> tuple[str, ...]:
+        return tuple(m.claim_map.path for m in self.maps)

@@ -3,6 +3,7 @@ over the defaults. Building the Crossref client from them lives here too, so the
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
@@ -12,7 +13,7 @@ from typing import Any
 
 from claimcheck.errors import UsageError
 from claimcheck.fetch import DEFAULT_BASE_URL
-from claimcheck.models import Severity, Source
+from claimcheck.models import FindingCode, GatePolicy, Severity, Source
 
 ENV_PREFIX = "CLAIMCHECK_"
 
@@ -24,7 +25,8 @@ class Settings:
     crossref_token: str | None = None
     timeout: float = 20.0
     retries: int = 4
-    fail_on: Severity = Severity.ERROR
+    fail_on: str = "error"  # a severity, or a comma list of finding codes
+    allow_incomplete: bool = False
     replay: Path | None = None
     record: Path | None = None
     as_of: date | None = None
@@ -37,6 +39,10 @@ class Settings:
         if shown["crossref_token"]:
             shown["crossref_token"] = "***"
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
+
+    @property
+    def policy(self) -> GatePolicy:
+        return parse_fail_on(self.fail_on, allow_incomplete=self.allow_incomplete)
 
     @property
     def mode(self) -> str:
@@ -63,10 +69,11 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "crossref_token": str,
     "timeout": _positive_float,
     "retries": _non_negative_int,
-    "fail_on": Severity,
+    "fail_on": lambda t: parse_fail_on(t).describe(),
     "replay": Path,
     "record": Path,
     "as_of": date.fromisoformat,
+    "allow_incomplete": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
     "quiet": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
     "debug": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
 }
@@ -85,6 +92,8 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
         if raw not in (None, ""):
             values[name] = _parse(ENV_PREFIX + name.upper(), raw, parse)
     settings = Settings(**values)
+    if settings.allow_incomplete and FindingCode.UNVERIFIED in settings.policy.codes:
+        raise UsageError("--fail-on unverified contradicts --allow-incomplete")
     if settings.replay and settings.record:
         raise UsageError("--replay and --record cannot be used together")
     if not settings.crossref_url.startswith(("http://", "https://")):
@@ -92,6 +101,27 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
             f"crossref URL must start with http:// or https://: {settings.crossref_url!r}"
         )
     return settings
+
+
+def parse_fail_on(text: str, *, allow_incomplete: bool = False) -> GatePolicy:
+    """`error`, `warning`, `info`, or a comma list of finding codes (`retracted,unverified`).
+
+    Raises ValueError naming the unknown code and the closest known one.
+    """
+    text = text.strip().lower()
+    if text in {s.value for s in Severity}:
+        return GatePolicy(Severity(text), allow_incomplete=allow_incomplete)
+    known = [c.value for c in FindingCode]
+    codes = []
+    for item in filter(None, (part.strip() for part in text.split(","))):
+        if item not in known:
+            close = difflib.get_close_matches(item, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"{item!r} is neither a severity nor a finding code{hint}")
+        codes.append(FindingCode(item))
+    if not codes:
+        raise ValueError("expected a severity (error, warning, info) or finding codes")
+    return GatePolicy(codes=frozenset(codes), allow_incomplete=allow_incomplete)
 
 
 def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:

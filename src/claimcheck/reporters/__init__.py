@@ -13,6 +13,9 @@ if TYPE_CHECKING:
 FORMATS: dict[str, str] = {
     "table": "claimcheck.reporters.table",
     "json": "claimcheck.reporters.json_report",
+    "markdown": "claimcheck.reporters.markdown",
+    "sarif": "claimcheck.reporters.sarif",
+    "junit": "claimcheck.reporters.junit",
 }
 
 

@@ -31,12 +31,17 @@ def document(result: AuditResult) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "tool": {"name": "claimcheck", "version": __version__},
-        "claim_map": result.claim_map.path,
+        # One map: its path, as in audit.md. Several: null, and `claim_maps` lists them; every
+        # reference, claim and finding then says its `file`.
+        "claim_map": result.files[0] if len(result.files) == 1 else None,
+        "claim_maps": list(result.files),
         "checked_at": result.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source": {"crossref": result.source.crossref, "mode": result.source.mode},
         "summary": summary(result),
-        "references": [reference_entry(r) for r in result.references],
-        "claims": [claim_entry(c) for c in result.claims],
+        "references": [
+            reference_entry(r, m.claim_map.path) for m in result.maps for r in m.references
+        ],
+        "claims": [claim_entry(c, m.claim_map.path) for m in result.maps for c in m.claims],
         "findings": [finding_entry(f) for f in result.findings],
     }
 
@@ -85,7 +90,7 @@ def update_entry(event: UpdateEvent) -> dict[str, Any]:
     return entry
 
 
-def reference_entry(result: ReferenceResult) -> dict[str, Any]:
+def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
     reference = result.reference
     return {
         "id": reference.id,
@@ -94,10 +99,11 @@ def reference_entry(result: ReferenceResult) -> dict[str, Any]:
         "registry": registry_entry(result.work),
         "updates": [update_entry(e) for e in result.updates],
         "location": location(reference.location),
+        "file": file,
     }
 
 
-def claim_entry(result: ClaimResult) -> dict[str, Any]:
+def claim_entry(result: ClaimResult, file: str) -> dict[str, Any]:
     claim = result.claim
     return {
         "id": claim.id,
@@ -105,6 +111,7 @@ def claim_entry(result: ClaimResult) -> dict[str, Any]:
         "cites": [c.ref for c in claim.cites],
         "reason": result.reason,
         "location": location(claim.location),
+        "file": file,
     }
 
 
@@ -117,6 +124,7 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "message": finding.message,
         "evidence": _plain(finding.evidence),
         "location": location(finding.location),
+        "file": finding.file,
     }
 
 

@@ -18,6 +18,7 @@ from claimcheck.models import (
     AuditResult,
     ClaimStatus,
     Finding,
+    MapResult,
     ReferenceResult,
     ReferenceStatus,
     Severity,
@@ -62,15 +63,16 @@ def string_console(buffer: io.StringIO, width: int, color: bool) -> Console:
 def render(result: AuditResult, *, width: int = 120, color: bool = False) -> str:
     buffer = io.StringIO()
     console = string_console(buffer, width, color)
-    console.print(_heading(result))
-    console.print(references_table(result))
-    console.print(claims_table(result))
+    for part in result.maps:
+        console.print(_heading(part, result))
+        console.print(references_table(part))
+        console.print(claims_table(part))
     console.print(summary_line(result))
     return buffer.getvalue()
 
 
-def _heading(result: AuditResult) -> Text:
-    cm = result.claim_map
+def _heading(part: MapResult, result: AuditResult) -> Text:
+    cm = part.claim_map
     title = cm.article.title if cm.article and cm.article.title else ""
     heading = Text(f"claimcheck audit of {safe(cm.path)}", style="bold")
     if title:
@@ -94,7 +96,7 @@ def _findings_cell(findings: list[Finding]) -> Text:
     return cell
 
 
-def references_table(result: AuditResult) -> Table:
+def references_table(result: MapResult) -> Table:
     table = Table(title="References", title_justify="left", expand=True, show_lines=False)
     table.add_column("Ref", no_wrap=True)
     table.add_column("DOI", overflow="fold", max_width=34)
@@ -114,7 +116,7 @@ def _doi(ref: ReferenceResult) -> str:
     return ref.reference.doi or ref.reference.doi_input or "—"
 
 
-def claims_table(result: AuditResult) -> Table:
+def claims_table(result: MapResult) -> Table:
     table = Table(title="Claims", title_justify="left", expand=True)
     table.add_column("Claim", no_wrap=True)
     # Rich measures East Asian wide characters as two cells, so CJK text lines up.
