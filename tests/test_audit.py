@@ -17,7 +17,7 @@ from claimcheck.models import (
 from claimcheck.testing import ReplayServer
 from tests.auditcase import MAP, audit, every_code_server
 from tests.conftest import RECONSTRUCTED
-from tests.factories import write_map
+from tests.factories import work_envelope, write_map
 
 
 @pytest.fixture
@@ -175,3 +175,56 @@ def test_fail_on_warning_counts_warnings(tmp_path: Path) -> None:
         strict = audit(replay, write_map(tmp_path, SMALL), Severity.WARNING)
     assert passed.exit_code == 0  # doi-missing is only a warning
     assert strict.exit_code == 1
+
+
+SHARED_ACK = """
+claimcheck: 1
+references:
+  EOC: {doi: 10.5555/concern, title: A study of things}
+claims:
+  - id: C1
+    text: acknowledges the concern
+    cites: [EOC]
+    acknowledge:
+      - {finding: expression-of-concern, ref: EOC, reason: reviewed by the editor}
+  - {id: C2, text: does not, cites: [EOC]}
+"""
+
+
+def test_an_acknowledgement_speaks_only_for_its_own_claim(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    result = audit(server, write_map(tmp_path, SHARED_ACK))
+    statuses = {c.claim.id: c.status for c in result.claims}
+    assert statuses == {"C1": ClaimStatus.SUPPORTED, "C2": ClaimStatus.WEAKENED}
+    assert result.references[0].status is ReferenceStatus.WARNING
+    scoped = [f for f in result.findings if f.code is FindingCode.ACKNOWLEDGED]
+    assert [(f.reference, f.claim) for f in scoped] == [("EOC", "C1")]
+
+
+def test_when_every_citing_claim_acknowledges_the_finding_is_replaced(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    one_claim = SHARED_ACK.split("  - {id: C2", maxsplit=1)[0]
+    result = audit(server, write_map(tmp_path, one_claim))
+    assert codes(result, ref="EOC") == {"acknowledged"}
+    assert result.references[0].status is ReferenceStatus.INFO
+
+
+def test_a_retraction_notice_title_without_links_is_flagged(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    server.add_work(work_envelope("10.5555/bare-notice", title="Retraction: A study"))
+    bare = "claimcheck: 1\nreferences: {N: {doi: 10.5555/bare-notice}}\n"
+    bare += "claims: [{id: C1, text: x, cites: [N]}]\n"
+    result = audit(server, write_map(tmp_path, bare))
+    assert codes(result, ref="N") == {"cites-retraction-notice"}
+
+
+def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
+    from claimcheck.checks.references import lookup_findings
+    from claimcheck.models import Location, Reference
+
+    reference = Reference(id="R", location=Location(1, 1), doi="10.1/x")
+    (finding,) = lookup_findings(reference, None)
+    assert finding.code is FindingCode.UNVERIFIED

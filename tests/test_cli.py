@@ -220,7 +220,12 @@ def test_claim_map_errors_are_located_and_exit_2(tmp_path: Path) -> None:
     path = write_map(tmp_path, "claimcheck: 1\nreferences: {R1: {cited_ass: x}}\nclaims: []\n")
     result = run("audit", path, "-f", "json")
     assert result.exit_code == 2
-    assert result.stdout == ""
+    # stdout stays one valid JSON document, naming the located problem.
+    error = json.loads(result.stdout)
+    assert error["schema"] == "claimcheck.error/1"
+    assert error["summary"] == {"exit_code": 2}
+    assert error["error"]["problems"][0]["file"] == str(path)
+    assert error["error"]["problems"][0]["line"] == 2
     assert f"{path}:2:" in result.stderr
     assert "cited_as" in result.stderr
     assert "Traceback" not in result.stderr
@@ -300,3 +305,18 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
     assert terminal_style(True, {"NO_COLOR": "1"})[1] is False
     assert terminal_style(True, {"TERM": "dumb"})[1] is False
     assert terminal_style(False, {})[1] is False
+
+
+def test_record_forgets_an_old_answer_when_the_lookup_now_fails(tmp_path: Path) -> None:
+    evidence = tmp_path / "evidence"
+    path = write_map(tmp_path, SMALL)
+    with ReplayServer(RECONSTRUCTED) as server:
+        first = run("audit", path, "--crossref-url", server.url, "--record", evidence)
+        server.add_fault(Fault.http(503, match="10.1038/nbt.2816"))
+        second = run(
+            "audit", path, "--crossref-url", server.url, "--record", evidence, "--retries", "0"
+        )
+    assert (first.exit_code, second.exit_code) == (0, 3)
+    replayed = run("audit", path, "-f", "json", "--replay", evidence)
+    statuses = {r["id"]: r["status"] for r in json.loads(replayed.stdout)["references"]}
+    assert statuses == {"A": "unverified", "B": "ok"}

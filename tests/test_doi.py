@@ -75,6 +75,7 @@ def test_path_segment_cannot_add_segments_or_a_query(doi: str) -> None:
 def test_filename_matches_the_reconstructed_naming() -> None:
     assert doi_filename("10.1158/0008-5472.CAN-10-2451") == "10.1158_0008-5472.can-10-2451"
     assert "/" not in doi_filename("10.1234/../x")
+    assert doi_filename("10.1000/a/b") != doi_filename("10.1000/a_b")
 
 
 @settings(max_examples=300, deadline=None)

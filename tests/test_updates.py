@@ -16,7 +16,7 @@ from claimcheck.checks.updates import (
     update_state,
 )
 from claimcheck.models import UpdateDirection, UpdateEntry, Work
-from claimcheck.registry import decode_envelope, parse_work
+from claimcheck.registry import MalformedRecord, decode_envelope, parse_work
 from tests.conftest import RECONSTRUCTED, RECORDED
 
 
@@ -217,3 +217,73 @@ def test_retracted_original_titles_are_never_notices(title: str) -> None:
 )
 def test_ordinary_titles_are_not_notices(title: str) -> None:
     assert not is_notice_title(title)
+
+
+# --- regressions from review: each of these once reported a retracted work as clean -----
+
+
+def test_undated_reinstatement_does_not_reverse_a_dated_retraction() -> None:
+    work = Work(
+        doi="10.1/x",
+        updated_by=(
+            retraction("10.1/r", date="2023-05-01"),
+            UpdateEntry("10.1/back", "reinstatement", date=None, source="retraction-watch"),
+        ),
+    )
+    state = update_state(work, update_events(work, {}))
+    assert [e.doi for e in state.retractions] == ["10.1/r"]
+    assert state.reinstatements == ()
+
+
+@pytest.mark.parametrize(
+    ("kind", "label"),
+    [("", "Retraction"), ("Retracted", ""), ("retraction_notice", ""), ("WITHDRAWN", "")],
+)
+def test_unfamiliar_retraction_types_are_still_retractions(kind: str, label: str) -> None:
+    work = Work(doi="10.1/x", updated_by=(UpdateEntry("10.1/n", kind, label=label),))
+    assert len(update_state(work, update_events(work, {})).retractions) == 1
+
+
+def test_round_trip_beats_a_title_that_looks_like_a_notice() -> None:
+    original = Work(
+        doi="10.1/o",
+        title="Retraction of the gingival margin in rats",
+        update_to=(retraction("10.1/n"),),
+    )
+    notice = Work(doi="10.1/n", title="Notice", update_to=(retraction("10.1/o"),))
+    events = update_events(original, {"10.1/n": notice})
+    assert events[0].direction is UpdateDirection.UPDATED_BY
+    assert update_state(original, events).retractions == events
+
+
+def test_one_source_listing_a_notice_twice_keeps_the_worse_type() -> None:
+    work = Work(
+        doi="10.1/x",
+        updated_by=(
+            UpdateEntry("10.1/n", "expression_of_concern"),
+            UpdateEntry("10.1/n", "retraction"),
+        ),
+    )
+    (event,) = update_events(work, {})
+    assert event.type == "retraction"
+
+
+def test_an_update_entry_without_a_doi_updates_the_work_itself() -> None:
+    message = {"DOI": "10.1/x", "updated-by": [{"type": "retraction", "label": "Retraction"}]}
+    work = parse_work(message)
+    (event,) = update_events(work, {})
+    assert event.direction is UpdateDirection.IN_PLACE
+    assert update_state(work, (event,)).retractions == (event,)
+
+
+@pytest.mark.parametrize("value", [{"DOI": "10.1/n"}, "retracted", [1, 2]])
+def test_unreadable_update_data_fails_the_record(value: object) -> None:
+    with pytest.raises(MalformedRecord):
+        parse_work({"DOI": "10.1/x", "updated-by": value})
+
+
+def test_a_notice_title_without_any_link_is_still_a_notice() -> None:
+    work = Work(doi="10.1/n", title="Notice of Retraction: A study")
+    state = update_state(work, ())
+    assert state.notice_by_title
+    assert not Work(doi="10.1/y", title="A study").title.startswith("Notice")

@@ -235,7 +235,7 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
     claims, references = top.get("claims"), top.get("references")
     if not isinstance(claims, list):
         return []
-    problems = _check_claim_ids(tree, claims)
+    problems = _check_claim_ids(tree, claims) + _check_unacknowledgeable(tree, claims)
     if not isinstance(references, dict):
         return problems
     suggestions_left = _MAX_ID_SUGGESTIONS  # each costs a comparison with every id
@@ -251,6 +251,26 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
             suggestions_left -= 1
             message = f"claim {name} {verb} unknown reference {ref_id!r}{hint}"
             problems.append(Problem(tree.location_of(where), f"{format_path(where)}: {message}"))
+    return problems
+
+
+# A failed lookup is never hidden by a person's say-so: it stays `unverified` (audit.md).
+_UNACKNOWLEDGEABLE = ("unverified", "acknowledged", "acknowledgement-expired")
+
+
+def _check_unacknowledgeable(tree: LocatedTree, claims: list[Any]) -> list[Problem]:
+    problems = []
+    for index, claim in enumerate(claims):
+        acks = claim.get("acknowledge") if isinstance(claim, dict) else None
+        for position, ack in enumerate(acks if isinstance(acks, list) else []):
+            code = ack.get("finding") if isinstance(ack, dict) else None
+            if code in _UNACKNOWLEDGEABLE:
+                where = ("claims", index, "acknowledge", position, "finding")
+                message = (
+                    f"{format_path(where)}: {code!r} cannot be acknowledged; "
+                    "a lookup that failed stays unverified until it succeeds"
+                )
+                problems.append(Problem(tree.location_of(where), message))
     return problems
 
 

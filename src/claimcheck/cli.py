@@ -186,7 +186,7 @@ def audit(
             paths, output_format.value, _settings(options), _stdout(), outputs=output or ()
         )
 
-    _execute(run, debug)
+    _execute(run, debug, json_stdout=output_format is AuditFormat.json)
 
 
 @app.command()
@@ -218,7 +218,45 @@ def resolve(
 
         return run_resolve_command(doi, output_format.value, _settings(options), _stdout())
 
-    _execute(run, debug)
+    _execute(run, debug, json_stdout=output_format is ResolveFormat.json)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the claim map (the same as schema/claim-map.schema.json).
+
+    Point your editor's YAML language server at it with a first line like
+    `# yaml-language-server: $schema=../schema/claim-map.schema.json`.
+    """
+
+    def run() -> int:
+        import json
+
+        from claimcheck.claimmap_schema import claim_map_json_schema
+
+        typer.echo(json.dumps(claim_map_json_schema(), indent=2))
+        return ExitCode.OK
+
+    _execute(run, debug=False)
+
+
+@app.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to write the starter claim map.")] = Path(
+        "claims/article.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a commented starter claim map to fill in, instead of a blank page."""
+
+    def run() -> int:
+        from claimcheck.starter import write_starter
+
+        write_starter(path, force=force)
+        typer.echo(f"wrote {path}; fill it in, then run: claimcheck audit {path}", err=True)
+        return ExitCode.OK
+
+    _execute(run, debug=False)
 
 
 def _settings(options: dict[str, Any]) -> Any:
@@ -244,19 +282,32 @@ def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:
     return width, bool(color)
 
 
-def _execute(run: Callable[[], int], debug: bool) -> None:
-    """Run a command and map every outcome to one exit code and, on failure, one clear line."""
+def _execute(run: Callable[[], int], debug: bool, json_stdout: bool = False) -> None:
+    """Run a command and map every outcome to one exit code and, on failure, one clear line.
+
+    With `json_stdout`, a failure still leaves one valid JSON document on stdout
+    (`claimcheck.error/1`), so a pipeline reading stdout never gets an empty or broken file.
+    """
+    problems: list[dict[str, Any]] = []
+    message = ""
     try:
         code = run()
     except ClaimMapError as exc:
         for error in exc.errors:
             typer.echo(str(error), err=True)
-        typer.echo(f"claimcheck: {exc.args[0]}; nothing was checked", err=True)
+        problems = [
+            {"file": e.path, "line": e.line, "column": e.column, "message": e.message}
+            for e in exc.errors
+        ]
+        message = f"{exc.args[0]}; nothing was checked"
+        typer.echo(f"claimcheck: {message}", err=True)
         code = exc.exit_code
     except ClaimcheckError as exc:
-        typer.echo(f"claimcheck: error: {exc}", err=True)
+        message = str(exc)
+        typer.echo(f"claimcheck: error: {message}", err=True)
         code = exc.exit_code
     except KeyboardInterrupt:
+        message = "interrupted"
         typer.echo("claimcheck: interrupted", err=True)
         code = 130
     except Exception as exc:
@@ -264,13 +315,24 @@ def _execute(run: Callable[[], int], debug: bool) -> None:
             import traceback
 
             traceback.print_exc()
-        typer.echo(
-            f"claimcheck: internal error: {type(exc).__name__}: {exc} "
-            "(a bug; rerun with --debug for the traceback)",
-            err=True,
-        )
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        typer.echo(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)", err=True)
         code = ExitCode.INTERNAL
+    if json_stdout and code not in (ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.INCOMPLETE):
+        typer.echo(error_document(int(code), message, problems))
     raise typer.Exit(int(code))
+
+
+def error_document(code: int, message: str, problems: list[dict[str, Any]]) -> str:
+    import json
+
+    document = {
+        "schema": "claimcheck.error/1",
+        "tool": {"name": "claimcheck", "version": __version__},
+        "error": {"message": message, "problems": problems},
+        "summary": {"exit_code": code},
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False)
 
 
 def main() -> None:

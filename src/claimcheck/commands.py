@@ -80,17 +80,28 @@ def load_claim_maps(paths: Sequence[Path]) -> list[ClaimMap]:
     return maps
 
 
+# A bare `--output PATH` takes its format from the file's extension.
+_EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}
+
+
 def parse_outputs(specs: Sequence[str]) -> list[tuple[str, Path]]:
-    """`--output FORMAT=PATH`, checked before anything is looked up."""
+    """`--output FORMAT=PATH` or `--output PATH`, checked before anything is looked up."""
     from claimcheck.reporters import FORMATS
 
     outputs = []
     for spec in specs:
         name, sep, target = spec.partition("=")
-        if not sep or not target:
-            raise UsageError(f"--output {spec!r}: expected FORMAT=PATH, e.g. sarif=report.sarif")
-        if name not in FORMATS:
-            raise UsageError(f"--output {spec!r}: unknown format; one of {', '.join(FORMATS)}")
+        if not sep:
+            name, target = _EXTENSIONS.get(Path(spec).suffix.lower(), ""), spec
+            if not name:
+                raise UsageError(
+                    f"--output {spec!r}: expected FORMAT=PATH (e.g. sarif=report.sarif), or a "
+                    f"path ending in {', '.join(_EXTENSIONS)}"
+                )
+        if name not in FORMATS or not target:
+            raise UsageError(
+                f"--output {spec!r}: expected FORMAT=PATH, FORMAT one of {', '.join(FORMATS)}"
+            )
         outputs.append((name, Path(target)))
     return outputs
 

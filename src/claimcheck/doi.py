@@ -81,4 +81,7 @@ def doi_filename(doi: str) -> str:
 
     Matches the naming of shared/crossref/reconstructed (`10.1158_0008-5472.can-10-2451`).
     """
-    return quote(doi.lower().replace("/", "_"), safe="._-()")
+    # Percent-encode first (so a `_` in the DOI becomes %5F), then write `/` as `_`: the
+    # mapping stays one-to-one, and `10.1000/a/b` and `10.1000/a_b` get different files.
+    encoded = quote(doi.lower(), safe="/.-()").replace("_", "%5F")
+    return encoded.replace("/", "_")

@@ -125,9 +125,20 @@ class RecordingFetcher:
         self.inner.close()
 
     def fetch(self, request: str, *, subject: str) -> RawResponse:
-        response = self.inner.fetch(request, subject=subject)
+        try:
+            response = self.inner.fetch(request, subject=subject)
+        except LookupFailed:
+            # An answer kept from an earlier run must not stand in for one that failed now:
+            # replaying this snapshot has to show the lookup as unverified, as this run did.
+            self._forget(request)
+            raise
         self._save(response)
         return response
+
+    def _forget(self, request: str) -> None:
+        with self._lock:
+            if self._entries.pop(request, None) is not None:
+                write_atomic(self.directory / INDEX_NAME, render_index(self._entries.values()))
 
     def _save(self, response: RawResponse) -> None:
         name = body_filename(response.request, response.status, response.content_type)

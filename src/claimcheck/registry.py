@@ -161,12 +161,13 @@ def _iso_date(value: object) -> str | None:
 
 
 def _updates(value: object) -> list[UpdateEntry]:
-    if not isinstance(value, list):
+    if value is None:
         return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        # Update data we cannot read must not read as "no updates": fail the lookup.
+        raise MalformedRecord("update-to/updated-by is not a list of objects")
     entries = []
     for item in value:
-        if not isinstance(item, dict) or not _text(item.get("DOI")):
-            continue
         entries.append(
             UpdateEntry(
                 doi=_text(item.get("DOI")).lower(),

@@ -28,13 +28,24 @@ class CitationState(StrEnum):
 
 
 def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Finding]:
-    """The findings that bear on one citation: the reference's own, and those for this claim."""
+    """The findings that bear on one citation: the reference's own, and those for this claim.
+
+    A reference-level finding that this claim acknowledged is replaced, for this claim only,
+    by its claim-scoped `acknowledged` copy.
+    """
+    findings = list(findings)
+    acknowledged_here = {
+        f.evidence.get("finding")
+        for f in findings
+        if f.code is FindingCode.ACKNOWLEDGED and f.reference == ref and f.claim == claim
+    }
     return [
         f
         for f in findings
         if f.reference == ref
         and f.claim in (None, claim)
         and f.code is not FindingCode.UNUSED_REFERENCE
+        and not (f.claim is None and f.code.value in acknowledged_here)
     ]
 
 
@@ -118,8 +129,15 @@ def citing(claim_map: ClaimMap, ref_id: str) -> list[tuple[Claim, Citation]]:
     return [(cl, c) for cl in claim_map.claims for c in cl.cites if c.ref == ref_id]
 
 
+# A failed lookup is never made clean by a person's say-so (audit.md: `unverified` is never
+# shown as clean), and the acknowledgement findings themselves cannot be acknowledged.
+UNACKNOWLEDGEABLE = frozenset(
+    {FindingCode.UNVERIFIED, FindingCode.ACKNOWLEDGED, FindingCode.ACKNOWLEDGEMENT_EXPIRED}
+)
+
+
 def _matches(ack: Acknowledgement, claim: Claim, finding: Finding) -> bool:
-    if finding.code is not ack.finding:
+    if finding.code is not ack.finding or finding.code in UNACKNOWLEDGEABLE:
         return False
     if ack.ref is not None and finding.reference != ack.ref:
         return False
@@ -132,21 +150,41 @@ def acknowledge(claim_map: ClaimMap, findings: list[Finding], today: date) -> li
     """Apply every claim's acknowledgements to `findings`.
 
     A live acknowledgement turns the finding into `acknowledged` (info), still shown with the
-    reason. An expired one (`until` before today) leaves the finding as it was and adds
+    reason. It speaks for its own claim: a reference-level finding is replaced outright only
+    when every claim citing the reference acknowledges it; otherwise the finding stays for the
+    others and the acknowledging claims get a claim-scoped `acknowledged` copy. An expired
+    acknowledgement (`until` before today) leaves the finding as it was and adds
     `acknowledgement-expired`.
     """
-    out = list(findings)
-    expired: list[Finding] = []
-    for claim in claim_map.claims:
-        for ack in claim.acknowledge:
-            for index, finding in enumerate(out):
+    out: list[Finding] = []
+    extra: list[Finding] = []
+    for finding in findings:
+        live: list[tuple[Claim, Acknowledgement]] = []
+        for claim in claim_map.claims:
+            for ack in claim.acknowledge:
                 if not _matches(ack, claim, finding):
                     continue
                 if ack.until is not None and ack.until < today:
-                    expired.append(_expired(claim, ack, finding))
+                    extra.append(_expired(claim, ack, finding))
                 else:
-                    out[index] = _acknowledged(ack, finding)
-    return out + expired
+                    live.append((claim, ack))
+        if not live:
+            out.append(finding)
+        elif finding.claim is not None or _covers(claim_map, finding, live):
+            out.append(_acknowledged(live[0][1], finding))
+        else:
+            out.append(finding)
+            extra.extend(
+                replace(_acknowledged(ack, finding), claim=claim.id) for claim, ack in live
+            )
+    return out + extra
+
+
+def _covers(
+    claim_map: ClaimMap, finding: Finding, live: list[tuple[Claim, Acknowledgement]]
+) -> bool:
+    citing_claims = {cl.id for cl, _c in citing(claim_map, finding.reference or "")}
+    return citing_claims <= {claim.id for claim, _ack in live}
 
 
 def _acknowledged(ack: Acknowledgement, finding: Finding) -> Finding:

@@ -51,6 +51,16 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
                 {"doi": reference.doi_input, "problem": reference.doi_error},
             )
         ]
+    if reference.doi is not None and lookup is None:
+        # Fail closed: a DOI that was never looked up is not "missing" but unchecked.
+        return [
+            _finding(
+                FindingCode.UNVERIFIED,
+                reference,
+                f"{reference.id}: {reference.doi} was not looked up",
+                {"doi": reference.doi, "cause": "not looked up"},
+            )
+        ]
     if reference.doi is None or lookup is None:
         return [
             _finding(
@@ -191,6 +201,18 @@ def role_findings(
                 f"({work.title[:80]!r}); the registry lists no notice",
                 {"title": work.title, "sources": ["title"]},
                 severity=severity(FindingCode.RETRACTED),
+                claim=claim,
+            )
+        )
+    if state.notice_by_title:
+        found.append(
+            _finding(
+                FindingCode.CITES_RETRACTION_NOTICE,
+                reference,
+                f"{reference.id}'s registry title reads as a retraction notice "
+                f"({work.title[:80]!r}), but the registry links it to no original",
+                {"original_doi": None, "title": work.title, "sources": ["title"]},
+                severity=severity(FindingCode.CITES_RETRACTION_NOTICE),
                 claim=claim,
             )
         )

@@ -59,13 +59,36 @@ _FAMILY = {
 _FAMILY_RANK = {RETRACTION: 4, CONCERN: 3, CORRECTION: 2, REINSTATEMENT: 1}
 
 
+# Substrings that place a type (or, where the type is empty, its label) we do not know by
+# name in a family, so that a variant spelling is never dropped as "no update".
+_FAMILY_HINTS = (
+    ("reinstat", REINSTATEMENT),
+    ("retract", RETRACTION),
+    ("retrat", RETRACTION),
+    ("withdraw", RETRACTION),
+    ("remov", RETRACTION),
+    ("concern", CONCERN),
+    ("correct", CORRECTION),
+    ("errat", CORRECTION),
+    ("corrig", CORRECTION),
+)
+
+
 def normalise_type(raw: str) -> str:
-    text = re.sub(r"[\s\-]+", "_", raw.strip().lower())
-    return {"expression_of_concern_": CONCERN, "retration": RETRACTION}.get(text, text)
+    text = re.sub(r"[\s\-]+", "_", raw.strip().lower()).strip("_")
+    return {"retration": RETRACTION}.get(text, text)
+
+
+def entry_type(entry: UpdateEntry) -> str:
+    """The entry's normalised type, or its label's where the type is empty."""
+    return normalise_type(entry.type) or normalise_type(entry.label) or "unknown"
 
 
 def family(update_type: str) -> str | None:
-    return _FAMILY.get(normalise_type(update_type))
+    text = normalise_type(update_type)
+    if text in _FAMILY:
+        return _FAMILY[text]
+    return next((fam for hint, fam in _FAMILY_HINTS if hint in text), None)
 
 
 def _rank(update_type: str) -> int:
@@ -75,6 +98,17 @@ def _rank(update_type: str) -> int:
 
 def is_notice_title(title: str) -> bool:
     return bool(_NOTICE_TITLE.match(title)) and not is_retracted_original_title(title)
+
+
+_RETRACTION_NOTICE_TITLE = re.compile(
+    r"^\s*(?:retraction\s*(?::|notice|note|of\b|for\b|to\b|[-\u2013\u2014])"
+    r"|notice\s+of\s+retraction|retracted\s+notice|withdrawal\s*(?::|notice))",
+    re.IGNORECASE,
+)
+
+
+def is_retraction_notice_title(title: str) -> bool:
+    return bool(_RETRACTION_NOTICE_TITLE.match(title)) and not is_retracted_original_title(title)
 
 
 def is_retracted_original_title(title: str) -> bool:
@@ -97,14 +131,20 @@ class _Directed:
 
 
 def _direct_update_to(work: Work, entry: UpdateEntry, related: Mapping[str, Work]) -> _Directed:
-    if entry.doi == work.doi:
+    if entry.doi in (work.doi, ""):
         return _Directed(entry, UpdateDirection.IN_PLACE)
+    target = related.get(entry.doi)
+    if target is not None:
+        # The round trip is the strongest evidence, so it is read before any title: a notice
+        # is listed in its original's `updated-by`; an original that carries the publisher's
+        # `update-to` is pointed at by its notice's own `update-to`.
+        if work.doi in {e.doi for e in target.updated_by}:
+            return _Directed(entry, UpdateDirection.NOTICE_OF)
+        if work.doi in {e.doi for e in target.update_to}:
+            return _Directed(entry, UpdateDirection.UPDATED_BY)
     if is_retracted_original_title(work.title):
         return _Directed(entry, UpdateDirection.UPDATED_BY)
     if is_notice_title(work.title):
-        return _Directed(entry, UpdateDirection.NOTICE_OF)
-    target = related.get(entry.doi)
-    if target is not None and work.doi in {e.doi for e in target.updated_by}:
         return _Directed(entry, UpdateDirection.NOTICE_OF)
     # No evidence that this record is a notice (audit.md: a record is a notice only when the
     # evidence says so). Read it as the publisher's update-to on the original, which errs
@@ -114,11 +154,15 @@ def _direct_update_to(work: Work, entry: UpdateEntry, related: Mapping[str, Work
 
 def update_events(work: Work, related: Mapping[str, Work]) -> tuple[UpdateEvent, ...]:
     """Every update of `work`, one event per (direction, notice), sources merged."""
-    directed = [_Directed(e, UpdateDirection.UPDATED_BY) for e in work.updated_by]
+    directed = [
+        _Directed(e, UpdateDirection.UPDATED_BY if e.doi else UpdateDirection.IN_PLACE)
+        for e in work.updated_by
+    ]
     directed += [_direct_update_to(work, e, related) for e in work.update_to]
     groups: dict[tuple[UpdateDirection, str], list[UpdateEntry]] = {}
     for item in directed:
-        groups.setdefault((item.direction, item.entry.doi), []).append(item.entry)
+        doi = item.entry.doi or work.doi  # an entry without a DOI updates the work itself
+        groups.setdefault((item.direction, doi), []).append(item.entry)
     events = [
         _merge(direction, doi, entries, related) for (direction, doi), entries in groups.items()
     ]
@@ -130,7 +174,10 @@ def _merge(
 ) -> UpdateEvent:
     by_source: dict[str, str] = {}
     for entry in entries:
-        by_source.setdefault(entry.source, normalise_type(entry.type))
+        kind = entry_type(entry)
+        # One source listing the same notice twice keeps its more severe type.
+        if _rank(kind) >= _rank(by_source.get(entry.source, "")):
+            by_source[entry.source] = kind
     types = set(by_source.values())
     # Where the sources disagree on the type, the more severe applies and both are shown.
     worst = max(types, key=lambda t: (_rank(t), t))
@@ -157,18 +204,21 @@ class UpdateState:
     corrections: tuple[UpdateEvent, ...]
     notice_of: tuple[UpdateEvent, ...]  # retractions this work is the notice of
     retracted_by_title: bool  # "RETRACTED: …" with no retraction event listed
+    notice_by_title: bool  # "Retraction: …" with no link to the original it retracts
+
+
+def _reverses(reinstatement: UpdateEvent, retraction: UpdateEvent) -> bool:
+    # A reinstatement overrides a retraction (audit.md) only when the dates show it came
+    # after; an undated one is shown but leaves the retraction in force (fail closed).
+    return bool(reinstatement.date and retraction.date and reinstatement.date >= retraction.date)
 
 
 def update_state(work: Work, events: tuple[UpdateEvent, ...]) -> UpdateState:
     own = [e for e in events if e.direction is not UpdateDirection.NOTICE_OF]
     retractions = [e for e in own if family(e.type) == RETRACTION]
     reinstated = [e for e in own if family(e.type) == REINSTATEMENT]
-    in_force = retractions
-    if reinstated and retractions:
-        # A reinstatement overrides the retractions it follows (audit.md); an undated event
-        # is taken to follow, since the registry lists a reinstatement only after one.
-        last = max(reinstated, key=lambda e: e.date or "9999")
-        in_force = [r for r in retractions if (r.date or "") > (last.date or "9999")]
+    in_force = [r for r in retractions if not any(_reverses(i, r) for i in reinstated)]
+    reversing = [i for i in reinstated if any(_reverses(i, r) for r in retractions)]
     notices = [
         e
         for e in events
@@ -176,9 +226,10 @@ def update_state(work: Work, events: tuple[UpdateEvent, ...]) -> UpdateState:
     ]
     return UpdateState(
         retractions=tuple(in_force),
-        reinstatements=tuple(reinstated) if len(in_force) < len(retractions) else (),
+        reinstatements=tuple(reversing),
         concerns=tuple(e for e in own if family(e.type) == CONCERN),
         corrections=tuple(e for e in own if family(e.type) == CORRECTION),
         notice_of=tuple(notices),
         retracted_by_title=not retractions and is_retracted_original_title(work.title),
+        notice_by_title=not events and is_retraction_notice_title(work.title),
     )
