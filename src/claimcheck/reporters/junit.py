@@ -1,0 +1,190 @@
+"""`--format junit`: JUnit XML for CI test reporters. Pure.
+
+One `<testsuite>` per claim map and one `<testcase>` per claim. A claim fails when a finding
+that bears on it (its own, or one of a reference it cites) fails the gate; it errors when a
+reference it cites could not be checked and incomplete runs are not allowed. The output
+validates against the Apache Ant schema (tests/data/schemas/junit-windyroad.xsd), which shapes
+it: `<testsuites>` takes no attributes, each suite needs `package` and `id`, a testcase holds
+at most one `<failure>` or `<error>` and no output of its own, and every suite ends with
+`<system-out>` and `<system-err>`. So findings that do not fail the gate are listed in the
+suite's `<system-out>`, under the name of the testcase they belong to.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from claimcheck import __version__
+from claimcheck.checks.claims import applicable
+from claimcheck.models import AuditResult, Claim, Finding, FindingCode, GatePolicy, MapResult
+from claimcheck.reporters.table import safe
+
+HOSTNAME = "claimcheck"
+UNUSED_CASE = "unused references"
+NAME_CHARS = 60
+# What XML 1.0 forbids (or a UTF-8 writer cannot encode), beyond what `safe` already escapes.
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def text(value: str) -> str:
+    """`value` safe for XML 1.0 and a terminal: forbidden, control and bidi-override
+    characters become visible `\\uXXXX` escapes."""
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", safe(value))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One testcase: the findings that bear on it, split by what they do to the gate."""
+
+    name: str
+    failing: tuple[Finding, ...]
+    blocking: tuple[Finding, ...]  # unverified, and incomplete runs are not allowed
+    passing: tuple[Finding, ...]  # shown, but fail nothing
+
+
+def render(result: AuditResult) -> str:
+    root = ET.Element("testsuites")
+    for index, part in enumerate(result.maps):
+        root.append(testsuite(part, index, result))
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def testsuite(part: MapResult, index: int, result: AuditResult) -> ET.Element:
+    path = part.claim_map.path
+    cases = [claim_case(part, claim, result.policy) for claim in part.claim_map.claims]
+    unused = unused_case(part, result.policy)
+    if unused is not None:
+        cases.append(unused)
+    classname = dotted(path)
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": text(path) or "claim map",
+            "timestamp": timestamp(result.checked_at),
+            "hostname": HOSTNAME,
+            "tests": str(len(cases)),
+            "failures": str(sum(1 for c in cases if c.failing)),
+            "errors": str(sum(1 for c in cases if c.blocking and not c.failing)),
+            "time": "0",
+            "package": classname,
+            "id": str(index),
+        },
+    )
+    suite.append(properties(result))
+    for case in cases:
+        suite.append(testcase(case, classname))
+    ET.SubElement(suite, "system-out").text = system_out(cases)
+    ET.SubElement(suite, "system-err").text = ""
+    return suite
+
+
+def properties(result: AuditResult) -> ET.Element:
+    element = ET.Element("properties")
+    values = {
+        "claimcheck.version": __version__,
+        "checked-at": timestamp(result.checked_at) + "Z",
+        "source.crossref": result.source.crossref,
+        "source.mode": result.source.mode,
+        "gate.fail-on": result.policy.describe(),
+        "gate.allow-incomplete": "true" if result.policy.allow_incomplete else "false",
+        "exit-code": str(result.exit_code),
+    }
+    for name, value in values.items():
+        ET.SubElement(element, "property", {"name": name, "value": text(value)})
+    return element
+
+
+def claim_case(part: MapResult, claim: Claim, policy: GatePolicy) -> Case:
+    """The claim's own findings and, through `applicable`, those of each reference it cites."""
+    cited = {id(f) for c in claim.cites for f in applicable(part.findings, c.ref, claim.id)}
+    bearing = [f for f in part.findings if f.claim == claim.id or id(f) in cited]
+    return split(case_name(claim), bearing, policy)
+
+
+def unused_case(part: MapResult, policy: GatePolicy) -> Case | None:
+    """Reference-level findings of the references no claim cites; None when all are cited."""
+    cited = {c.ref for claim in part.claim_map.claims for c in claim.cites}
+    uncited = {r.id for r in part.claim_map.references} - cited
+    if not uncited:
+        return None
+    bearing = [f for f in part.findings if f.reference in uncited and f.claim is None]
+    return split(UNUSED_CASE, bearing, policy)
+
+
+def split(name: str, findings: Sequence[Finding], policy: GatePolicy) -> Case:
+    failing = tuple(f for f in findings if policy.fails(f))
+    blocking = tuple(
+        f
+        for f in findings
+        if f.code is FindingCode.UNVERIFIED and not policy.allow_incomplete and f not in failing
+    )
+    passing = tuple(f for f in findings if f not in failing and f not in blocking)
+    return Case(name, failing, blocking, passing)
+
+
+def case_name(claim: Claim) -> str:
+    words = " ".join(claim.text.split())
+    if len(words) > NAME_CHARS:
+        words = words[: NAME_CHARS - 1].rstrip() + "…"
+    return f"{claim.id}: {words}"
+
+
+def testcase(case: Case, classname: str) -> ET.Element:
+    element = ET.Element("testcase", {"name": text(case.name), "classname": classname, "time": "0"})
+    # The schema allows one child: a gate failure wins over an incomplete lookup, which is
+    # still listed in the failure's text.
+    if case.failing:
+        worst = max(case.failing, key=lambda f: f.severity.rank)
+        lines = finding_lines(case.failing + case.blocking)
+        child = ET.SubElement(element, "failure", {"message": text(worst.message)})
+        child.set("type", worst.code.value)
+        child.text = lines
+    elif case.blocking:
+        first = case.blocking[0]
+        child = ET.SubElement(element, "error", {"message": text(first.message)})
+        child.set("type", FindingCode.UNVERIFIED.value)
+        child.text = finding_lines(case.blocking)
+    return element
+
+
+def finding_line(finding: Finding) -> str:
+    subject = finding.reference or finding.claim or "-"
+    return f"{finding.severity.value} {finding.code.value} {subject}: {finding.message}"
+
+
+def finding_lines(findings: Sequence[Finding]) -> str:
+    return text("\n".join(" ".join(finding_line(f).split()) for f in findings))
+
+
+def system_out(cases: Sequence[Case]) -> str:
+    """The findings that fail nothing (warnings, infos, allowed lookups), per testcase."""
+    blocks = [
+        f"{case.name}\n" + "\n".join("  " + finding_line(f) for f in case.passing)
+        for case in cases
+        if case.passing
+    ]
+    return text("\n".join(blocks) + "\n") if blocks else ""
+
+
+def dotted(path: str) -> str:
+    """`claims/stem-cell safety.yaml` -> `claims.stem-cell_safety`: a class-like name."""
+    pure = PurePosixPath(path.replace("\\", "/"))
+    if pure.name:
+        pure = pure.with_suffix("")
+    parts = [p for p in pure.parts if p not in ("/", ".", "..")]
+    name = ".".join("_".join(p.split()) for p in parts).strip(".")
+    return text(name) or "claimmap"
+
+
+def timestamp(moment: datetime) -> str:
+    """ISO 8601 without a zone, as the schema's pattern requires (the time is UTC)."""
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")

@@ -1,0 +1,324 @@
+"""`--format sarif`: SARIF 2.1.0 for code-scanning dashboards. Pure.
+
+One run, one rule per finding code (in enum order), one result per finding. Each result has a
+partial fingerprint built from what identifies the finding (code, file, reference, claim and
+the notice or original DOI), never its line or message, so an alert survives edits elsewhere
+in the claim map.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from datetime import UTC, datetime
+from typing import Any, NamedTuple
+from urllib.parse import quote
+
+from claimcheck import __version__
+from claimcheck.models import AuditResult, Finding, FindingCode, Severity
+from claimcheck.reporters.json_report import _plain
+from claimcheck.reporters.table import safe
+
+SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
+FINGERPRINT = "claimcheck/v1"
+SRCROOT = "%SRCROOT%"
+LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
+EXIT_DESCRIPTION = {
+    0: "the gate passes",
+    1: "the gate fails",
+    2: "usage error or invalid claim map",
+    3: "incomplete: some lookups failed",
+    70: "internal error",
+}
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+class Rule(NamedTuple):
+    short: str
+    full: str
+    help: str  # what to do; Markdown-flavoured plain text (backticks only)
+    tags: tuple[str, ...]
+
+
+RULES: dict[FindingCode, Rule] = {
+    FindingCode.RETRACTED: Rule(
+        "A cited work has been retracted.",
+        "The cited work has been retracted, withdrawn or removed, according to its Crossref "
+        "record or Retraction Watch. Under the role `discusses` the finding is only info.",
+        "A retracted work is no longer evidence. If the claim relies on it, replace the "
+        "citation with a sound source or revise the claim. If the article discusses the "
+        "retraction itself, keep the citation and mark its role `discusses` in the claim map. "
+        "The message names the retraction notice, its date and source: read it first.",
+        ("integrity", "retraction"),
+    ),
+    FindingCode.CITES_RETRACTION_NOTICE: Rule(
+        "The cited DOI is a retraction notice, not the work it retracts.",
+        "The DOI in the claim map belongs to a retraction notice. A notice is not evidence for "
+        "a claim; the message names the retracted original's DOI and title. Under the role "
+        "`discusses` the finding is only info.",
+        "If the article reports that the original was retracted, cite the original (its DOI is "
+        "in the message) and mark that citation's role `discusses`. If you meant to use the "
+        "original as support, don't: it is retracted, so find another source.",
+        ("integrity", "retraction"),
+    ),
+    FindingCode.EXPRESSION_OF_CONCERN: Rule(
+        "The cited work carries an expression of concern.",
+        "The publisher or editors have published an expression of concern about the cited "
+        "work: a serious doubt (data, ethics, reproducibility) that is being investigated.",
+        "Read the notice named in the message. Prefer another source, or say in the text that "
+        "the work is under concern: as the only evidence it leaves the claim weakened. To keep "
+        "the citation on purpose, acknowledge the finding in the claim map with a reason and "
+        "an `until` date so that it is looked at again.",
+        ("integrity", "concern"),
+    ),
+    FindingCode.CORRECTED: Rule(
+        "The cited work carries a correction or erratum.",
+        "The cited work was corrected after publication (correction, erratum, corrigendum).",
+        "Usually harmless. Check that the correction (its DOI is in the message) does not "
+        "change the figure, result or wording the claim relies on, and quote corrected values.",
+        ("integrity", "correction"),
+    ),
+    FindingCode.REINSTATED: Rule(
+        "A retraction of the cited work was later reversed.",
+        "The cited work was retracted and then reinstated; the reinstatement overrides the "
+        "retraction, so the work stands as evidence again.",
+        "No action is needed. The finding is shown so that a reader who remembers the "
+        "retraction sees why it is not flagged; read the reinstatement notice if the claim "
+        "rests on the disputed part.",
+        ("integrity", "retraction"),
+    ),
+    FindingCode.DOI_NOT_FOUND: Rule(
+        "The DOI does not exist.",
+        "Crossref has no record of the DOI, and no other registration agency knows it.",
+        "The citation cannot be checked and a reader cannot follow it. It is usually a typo "
+        "(a swapped or missing character, a truncated suffix). Look the work up by title at "
+        "https://search.crossref.org and correct the `doi` in the claim map.",
+        ("doi", "registry"),
+    ),
+    FindingCode.NON_CROSSREF_DOI: Rule(
+        "The DOI is registered with another agency; its metadata was not compared.",
+        "The DOI exists but is registered with DataCite, mEDRA or another agency whose records "
+        "claimcheck does not read, so title, authors and retractions were not checked.",
+        "Nothing to fix. Check the reference and its status by hand at the agency named in "
+        "the message.",
+        ("doi", "registry"),
+    ),
+    FindingCode.DOI_MISMATCH: Rule(
+        "The DOI resolves to a different work.",
+        "Both the title and the authors given in the claim map disagree with the registry "
+        "record of the DOI, so the DOI points at another work.",
+        "Usually a copy-paste slip or the DOI of a neighbouring article; the message shows "
+        "the registry's title. Find the DOI of the work you meant, or fix the title and "
+        "authors if the DOI is right.",
+        ("doi", "metadata"),
+    ),
+    FindingCode.METADATA_MISMATCH: Rule(
+        "Cited fields disagree with the registry record.",
+        "One or more cited fields (first author, year beyond ±1, journal, volume, issue, first "
+        "page) differ from the registry; each is shown, cited vs registry.",
+        "Correct the reference in the claim map and in the article's bibliography. If the "
+        "registry is wrong, acknowledge the finding in the claim map with a reason.",
+        ("metadata",),
+    ),
+    FindingCode.DOI_INVALID: Rule(
+        "The DOI is not a valid DOI.",
+        "The `doi` value cannot be a DOI; the message says why (a DOI looks like "
+        "`10.NNNN/suffix` and contains no white space).",
+        "Fix the typo. If the work has no DOI, remove the `doi` and describe it with "
+        "`cited_as` instead.",
+        ("doi",),
+    ),
+    FindingCode.DOI_MISSING: Rule(
+        "The reference has no DOI, so it cannot be verified.",
+        "Without a DOI the reference cannot be checked against the registry, so a retraction "
+        "or a wrong citation would go unnoticed.",
+        "Add the DOI if the work has one (search by title at https://search.crossref.org). "
+        "For works without a DOI (books, reports, web pages), acknowledge the finding with a "
+        "reason.",
+        ("doi",),
+    ),
+    FindingCode.UNVERIFIED: Rule(
+        "The registry lookup failed, so nothing is known about the reference.",
+        "The lookup failed (network error, rate limiting after retries, a server error or a "
+        "malformed response). The reference is never shown as clean.",
+        "Rerun the audit later. If it keeps failing, check network access to the Crossref "
+        "API. The gate fails closed (exit code 3) unless `--allow-incomplete` is given.",
+        ("registry", "incomplete"),
+    ),
+    FindingCode.UNCITED_CLAIM: Rule(
+        "A claim cites no reference.",
+        "The claim map lists a claim without any citation, so nothing backs it.",
+        "Cite the work the claim rests on, with its role. If the claim needs no source "
+        "(common knowledge, the author's own view), acknowledge the finding with a reason.",
+        ("claims",),
+    ),
+    FindingCode.UNSUPPORTED_CLAIM: Rule(
+        "No evidence citation of the claim holds up.",
+        "The claim has citations, but every `supports` or `discusses` citation fails "
+        "(retracted, not found, a mismatch, invalid or unverified), or none is evidence at all "
+        "(only `background` or `contrasts`).",
+        "The message lists each failing citation and why. Fix those references or cite a "
+        "sound source that supports the claim; otherwise revise or remove the claim.",
+        ("claims", "integrity"),
+    ),
+    FindingCode.UNUSED_REFERENCE: Rule(
+        "No claim cites the reference.",
+        "The reference is listed in the claim map but no claim cites it.",
+        "Cite it from the claim it supports, or remove it from the claim map (and from the "
+        "bibliography if the article does not use it either).",
+        ("claims",),
+    ),
+    FindingCode.ACKNOWLEDGED: Rule(
+        "A finding was acknowledged with a reason.",
+        "A person reviewed the finding and acknowledged it in the claim map; the message "
+        "keeps the original finding and the reason. It no longer fails the gate.",
+        "Nothing to do now. Review the acknowledgement when the evidence changes, and give it "
+        "an `until` date so that it is reviewed again.",
+        ("acknowledgement",),
+    ),
+    FindingCode.ACKNOWLEDGEMENT_EXPIRED: Rule(
+        "An acknowledgement is past its `until` date.",
+        "The acknowledgement's `until` date has passed, so the original finding applies again "
+        "and is reported beside this one.",
+        "Review the original finding: fix its cause, or renew the acknowledgement with a "
+        "current reason and a new `until` date.",
+        ("acknowledgement",),
+    ),
+}
+RULE_INDEX = {code: index for index, code in enumerate(FindingCode)}
+
+
+def render(result: AuditResult) -> str:
+    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+
+
+def document(result: AuditResult) -> dict[str, Any]:
+    return {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run(result)]}
+
+
+def run(result: AuditResult) -> dict[str, Any]:
+    return {
+        "tool": {"driver": driver()},
+        "invocations": [invocation(result)],
+        "artifacts": [
+            {"location": artifact_location(path), "roles": ["analysisTarget"]}
+            for path in result.files
+        ],
+        "results": [result_entry(f) for f in result.findings],
+        "columnKind": "unicodeCodePoints",
+        "properties": {
+            "gatePolicy": result.policy.describe(),
+            "allowIncomplete": result.policy.allow_incomplete,
+            "source": {"crossref": result.source.crossref, "mode": result.source.mode},
+            "checkedAt": timestamp(result.checked_at),
+        },
+    }
+
+
+def driver() -> dict[str, Any]:
+    return {
+        "name": "claimcheck",
+        "version": __version__,
+        "semanticVersion": __version__,
+        "rules": [rule_entry(code) for code in FindingCode],
+    }
+
+
+def rule_entry(code: FindingCode) -> dict[str, Any]:
+    rule = RULES[code]
+    return {
+        "id": code.value,
+        "name": "".join(part.capitalize() for part in code.value.split("-")),
+        "shortDescription": {"text": rule.short},
+        "fullDescription": {"text": rule.full},
+        "help": {
+            "text": f"{rule.full}\n\nWhat to do: {rule.help}",
+            "markdown": f"{rule.full}\n\n**What to do:** {rule.help}",
+        },
+        "defaultConfiguration": {"level": LEVEL[code.default_severity]},
+        "properties": {"tags": ["claimcheck", *rule.tags]},
+    }
+
+
+def invocation(result: AuditResult) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "executionSuccessful": result.exit_code != 70,
+        "exitCode": result.exit_code,
+    }
+    if result.exit_code in EXIT_DESCRIPTION:
+        entry["exitCodeDescription"] = EXIT_DESCRIPTION[result.exit_code]
+    entry["endTimeUtc"] = timestamp(result.checked_at)
+    return entry
+
+
+def result_entry(finding: Finding) -> dict[str, Any]:
+    entry: dict[str, Any] = {
+        "ruleId": finding.code.value,
+        "ruleIndex": RULE_INDEX[finding.code],
+        "level": LEVEL[finding.severity],
+        "message": {"text": message_text(finding.message)},
+    }
+    if finding.file:
+        physical: dict[str, Any] = {"artifactLocation": artifact_location(finding.file)}
+        if finding.location is not None:
+            physical["region"] = {
+                "startLine": finding.location.line,
+                "startColumn": finding.location.column,
+            }
+        entry["locations"] = [{"physicalLocation": physical}]
+    entry["partialFingerprints"] = {FINGERPRINT: fingerprint(finding)}
+    entry["properties"] = {
+        "severity": finding.severity.value,
+        "reference": finding.reference,
+        "claim": finding.claim,
+        "evidence": _plain(finding.evidence),
+    }
+    return entry
+
+
+def message_text(message: str) -> str:
+    """Control and bidi characters made visible; square brackets escaped, because a SARIF
+    viewer reads `[text](target)` in a plain-text message as an embedded link (SARIF 2.1.0
+    §3.11.6), and registry titles must not become links."""
+    return re.sub(r"([\[\]])", r"\\\1", safe(message))
+
+
+def fingerprint(finding: Finding) -> str:
+    """sha256 of what identifies the finding: not its line, column or message."""
+    evidence = finding.evidence
+    key_doi = evidence.get("notice_doi") or evidence.get("original_doi") or ""
+    identity = [
+        finding.code.value,
+        _posix(finding.file),
+        finding.reference or "",
+        finding.claim or "",
+        str(key_doi).lower(),
+        str(evidence.get("finding") or ""),  # the original code of an acknowledged finding
+    ]
+    data = json.dumps(identity, ensure_ascii=True, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _posix(path: str) -> str:
+    posix = path.replace("\\", "/") if os.sep == "\\" or _DRIVE.match(path) else path
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return posix
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A relative path as a URI relative to %SRCROOT%; an absolute one as a file: URI."""
+    posix = _posix(path)
+    if _DRIVE.match(posix):
+        return {"uri": "file:///" + quote(posix, safe="/:")}
+    if posix.startswith("/"):
+        return {"uri": "file://" + quote(posix, safe="/")}
+    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+
+
+def timestamp(moment: datetime) -> str:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")

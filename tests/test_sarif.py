@@ -1,0 +1,230 @@
+"""The SARIF reporter: valid SARIF 2.1.0, one result per finding, stable fingerprints."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from jsonschema.validators import validator_for
+
+from claimcheck import __version__
+from claimcheck.audit import AuditOptions, judge
+from claimcheck.models import (
+    AuditResult,
+    Author,
+    Citation,
+    Claim,
+    ClaimMap,
+    Finding,
+    FindingCode,
+    GatePolicy,
+    Location,
+    Lookup,
+    LookupStatus,
+    Reference,
+    Role,
+    Severity,
+    Source,
+    Work,
+)
+from claimcheck.reporters import renderer
+from claimcheck.reporters.sarif import fingerprint, render
+
+SCHEMA = Path(__file__).parent / "data" / "schemas" / "sarif-schema-2.1.0.json"
+HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x00nul \u202eevil </script><script>x()</script>"
+LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+
+
+def hostile_result() -> AuditResult:
+    """A DOI mismatch whose registry title (shown in the message) is hostile."""
+    ref = Reference(
+        id="R1", location=Location(3, 3), doi="10.1/x", title="A study", authors=("Jones A",)
+    )
+    claim = Claim(
+        id="C1",
+        text=HOSTILE,
+        location=Location(9, 5),
+        cites=(Citation("R1", Role.SUPPORTS, Location(11, 9)),),
+    )
+    claim_map = ClaimMap("claims/my map.yaml", 1, (ref,), (claim,))
+    work = Work(doi="10.1/x", title=HOSTILE, authors=(Author("Smith"),), year=2015)
+    options = AuditOptions(
+        GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
+    )
+    lookups = {"10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work)}
+    return judge(claim_map, lookups, {}, options)
+
+
+def validate(text: str) -> dict[str, Any]:
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    validator = validator_for(schema)
+    validator.check_schema(schema)
+    doc: dict[str, Any] = json.loads(text)
+    validator(schema, format_checker=validator.FORMAT_CHECKER).validate(doc)
+    return doc
+
+
+def run_of(result: AuditResult) -> dict[str, Any]:
+    run: dict[str, Any] = validate(render(result))["runs"][0]
+    return run
+
+
+def shifted(result: AuditResult, lines: int) -> AuditResult:
+    """The same findings, moved `lines` down the file (an edit above them)."""
+
+    def move(finding: Finding) -> Finding:
+        if finding.location is None:
+            return finding
+        loc = finding.location
+        return replace(finding, location=Location(loc.line + lines, loc.column))
+
+    maps = tuple(replace(m, findings=tuple(move(f) for f in m.findings)) for m in result.maps)
+    return replace(result, maps=maps)
+
+
+def test_every_code_result_is_valid_sarif(every_code_result: AuditResult) -> None:
+    doc = validate(render(every_code_result))
+    assert doc["$schema"] == "https://json.schemastore.org/sarif-2.1.0.json"
+    assert doc["version"] == "2.1.0"
+    assert len(doc["runs"]) == 1
+
+
+def test_hostile_text_stays_valid_and_inert() -> None:
+    result = hostile_result()
+    assert any(HOSTILE in f.message for f in result.findings)
+    out = render(result)
+    run = run_of(result)
+    texts = [r["message"]["text"] for r in run["results"]]
+    assert all("\x1b" not in t and "\x00" not in t and "\u202e" not in t for t in texts)
+    mismatch = next(r for r in run["results"] if r["ruleId"] == "doi-mismatch")
+    # Brackets escaped (SARIF §3.11.6), so a title cannot become an embedded link.
+    assert "\\[bold red\\]pwned\\[/\\]" in mismatch["message"]["text"]
+    assert "\x1b" not in out  # JSON escapes the raw ESC and NUL kept in the evidence
+    assert "\x00" not in out
+    assert mismatch["properties"]["evidence"]["registry_title"] == HOSTILE
+
+
+def test_one_result_per_finding(every_code_result: AuditResult) -> None:
+    run = run_of(every_code_result)
+    findings = every_code_result.findings
+    assert len(run["results"]) == len(findings)
+    assert {f.code for f in findings} == set(FindingCode)  # the fixture covers every code
+    for entry, finding in zip(run["results"], findings, strict=True):
+        assert entry["ruleId"] == finding.code.value
+        assert entry["level"] == LEVELS[finding.severity.value]
+        assert entry["properties"]["reference"] == finding.reference
+        assert entry["properties"]["claim"] == finding.claim
+
+
+def test_rules_cover_every_code_in_order(every_code_result: AuditResult) -> None:
+    run = run_of(every_code_result)
+    driver = run["tool"]["driver"]
+    assert driver["name"] == "claimcheck"
+    assert driver["version"] == driver["semanticVersion"] == __version__
+    rules = driver["rules"]
+    assert [r["id"] for r in rules] == [c.value for c in FindingCode]
+    assert len(rules) == 17
+    for rule, code in zip(rules, FindingCode, strict=True):
+        assert rule["name"][0].isupper()
+        assert "-" not in rule["name"]
+        assert rule["shortDescription"]["text"]
+        assert rule["fullDescription"]["text"]
+        assert len(rule["help"]["text"]) > 80
+        assert rule["help"]["markdown"]
+        assert rule["defaultConfiguration"]["level"] == LEVELS[code.default_severity.value]
+        assert rule["properties"]["tags"]
+    for entry in run["results"]:
+        assert rules[entry["ruleIndex"]]["id"] == entry["ruleId"]
+
+
+def test_help_says_what_to_do() -> None:
+    rules = {r["id"]: r for r in run_of(hostile_result())["tool"]["driver"]["rules"]}
+    assert "discusses" in rules["retracted"]["help"]["text"]
+    assert "replace" in rules["retracted"]["help"]["text"]
+    notice = rules["cites-retraction-notice"]["help"]["text"]
+    assert "cite the original" in notice
+    assert "discusses" in notice
+
+
+def test_regions_are_the_finding_locations(every_code_result: AuditResult) -> None:
+    run = run_of(every_code_result)
+    for entry, finding in zip(run["results"], every_code_result.findings, strict=True):
+        physical = entry["locations"][0]["physicalLocation"]
+        assert finding.location is not None
+        assert physical["region"] == {
+            "startLine": finding.location.line,
+            "startColumn": finding.location.column,
+        }
+        assert physical["artifactLocation"]["uri"].endswith("map.yaml")
+
+
+def test_no_region_without_a_location() -> None:
+    result = hostile_result()
+    finding = result.maps[0].findings[0]
+    moved = replace(result.maps[0], findings=(replace(finding, location=None),))
+    entry = run_of(replace(result, maps=(moved,)))["results"][0]
+    assert "region" not in entry["locations"][0]["physicalLocation"]
+
+
+def test_relative_paths_are_percent_encoded_uris() -> None:
+    run = run_of(hostile_result())
+    location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert location == {"uri": "claims/my%20map.yaml", "uriBaseId": "%SRCROOT%"}
+    assert run["artifacts"][0]["location"] == location
+
+
+def test_absolute_paths_are_file_uris(every_code_result: AuditResult) -> None:
+    run = run_of(every_code_result)
+    uri = run["artifacts"][0]["location"]["uri"]
+    assert uri.startswith("file:///")
+    assert "uriBaseId" not in run["artifacts"][0]["location"]
+
+
+def test_fingerprints_are_stable_across_renders_and_moves(every_code_result: AuditResult) -> None:
+    def prints(result: AuditResult) -> list[str]:
+        return [r["partialFingerprints"]["claimcheck/v1"] for r in run_of(result)["results"]]
+
+    first = prints(every_code_result)
+    assert first == prints(every_code_result)
+    moved = shifted(every_code_result, 7)
+    assert moved.findings[0].location != every_code_result.findings[0].location
+    assert prints(moved) == first
+    assert len(set(first)) == len(first)  # different findings, different fingerprints
+    assert all(len(p) == 64 for p in first)
+
+
+def test_fingerprint_ignores_the_message_but_not_the_identity() -> None:
+    finding = Finding(FindingCode.RETRACTED, Severity.ERROR, "m", reference="R1", claim="C1")
+    assert fingerprint(finding) == fingerprint(replace(finding, message="other"))
+    assert fingerprint(finding) != fingerprint(replace(finding, claim="C2"))
+    assert fingerprint(finding) != fingerprint(replace(finding, file="other.yaml"))
+    notice = replace(finding, evidence={"notice_doi": "10.1/a"})
+    assert fingerprint(notice) != fingerprint(replace(finding, evidence={"notice_doi": "10.1/b"}))
+
+
+@pytest.mark.parametrize(
+    ("exit_code", "successful"), [(0, True), (1, True), (3, True), (70, False)]
+)
+def test_invocation_reports_the_exit_code(exit_code: int, successful: bool) -> None:
+    result = replace(hostile_result(), exit_code=exit_code)
+    invocation = run_of(result)["invocations"][0]
+    assert invocation["exitCode"] == exit_code
+    assert invocation["executionSuccessful"] is successful
+
+
+def test_run_properties_and_determinism(every_code_result: AuditResult) -> None:
+    out = render(every_code_result)
+    assert out == render(every_code_result)
+    assert out.endswith("}\n")
+    properties = json.loads(out)["runs"][0]["properties"]
+    assert properties["gatePolicy"] == "error"
+    assert properties["source"]["mode"] == "online"
+    assert properties["checkedAt"] == "2026-01-01T00:00:00Z"
+
+
+def test_registered_as_the_sarif_format() -> None:
+    assert renderer("sarif") is render
