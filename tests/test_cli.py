@@ -320,3 +320,24 @@ def test_record_forgets_an_old_answer_when_the_lookup_now_fails(tmp_path: Path) 
     replayed = run("audit", path, "-f", "json", "--replay", evidence)
     statuses = {r["id"]: r["status"] for r in json.loads(replayed.stdout)["references"]}
     assert statuses == {"A": "unverified", "B": "ok"}
+
+
+def test_schema_command_prints_the_shipped_schema() -> None:
+    result = run("schema")
+    assert result.exit_code == 0
+    shipped = json.loads((ROOT / "schema" / "claim-map.schema.json").read_text())
+    assert json.loads(result.stdout) == shipped
+
+
+def test_init_writes_a_starter_that_audits_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    target = tmp_path / "claims" / "new.yaml"
+    assert run("init", target).exit_code == 0
+    audited = run("audit", target, "--replay", SEED_EVIDENCE, "-f", "json")
+    assert audited.exit_code in (0, 1)
+    assert json.loads(audited.stdout)["summary"]["references"] >= 2
+    target.write_text("mine")
+    again = run("init", target)
+    assert again.exit_code == 2
+    assert "--force" in again.stderr
+    assert target.read_text() == "mine"
+    assert run("init", target, "--force").exit_code == 0
