@@ -7,7 +7,8 @@ from collections.abc import Iterator
 import pytest
 
 from claimcheck.crossref import CrossrefClient, works_path
-from claimcheck.fetch import HttpFetcher, advertised_rate, retry_after_seconds
+from claimcheck.fetch import HttpFetcher, retry_after_seconds
+from claimcheck.limiter import advertised
 from claimcheck.models import LookupStatus
 from claimcheck.testing import Fault, ReplayServer
 
@@ -89,7 +90,7 @@ def test_429_retry_after_is_honoured_then_succeeds(replay_server: ReplayServer) 
     sleeps = Sleeps()
     lookup = client_for(replay_server, sleeps).lookup(NOTICE)
     assert lookup.status is LookupStatus.FOUND
-    assert 7.0 in sleeps
+    assert any(6.5 < s <= 7.0 for s in sleeps)  # held by the limiter until Retry-After
     assert len(replay_server.requests) == 2
 
 
@@ -203,10 +204,11 @@ def test_metadata_plus_token_is_sent_as_a_bearer_header(replay_server: ReplaySer
 
 
 def test_rate_headers_set_the_pace() -> None:
-    assert advertised_rate({"x-rate-limit-limit": "10", "x-rate-limit-interval": "1s"}) == 10.0
-    assert advertised_rate({"x-rate-limit-limit": "50", "x-rate-limit-interval": "2s"}) == 25.0
-    assert advertised_rate({"x-rate-limit-limit": "abc"}) is None
-    assert advertised_rate({}) is None
+    both = {"x-rate-limit-limit": "10", "x-rate-limit-interval": "1s", "x-concurrency-limit": "3"}
+    assert advertised(both) == (10.0, 3)
+    assert advertised({"x-rate-limit-limit": "50", "x-rate-limit-interval": "2s"}) == (25.0, None)
+    assert advertised({"x-rate-limit-limit": "abc", "x-concurrency-limit": "0"}) == (None, None)
+    assert advertised({}) == (None, None)
 
 
 def test_retry_after_accepts_seconds_and_http_dates() -> None:

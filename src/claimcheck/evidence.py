@@ -25,6 +25,7 @@ from urllib.parse import unquote
 from claimcheck.doi import doi_filename
 from claimcheck.errors import LookupFailed, UsageError
 from claimcheck.fetch import Fetcher, RawResponse
+from claimcheck.limiter import SINGLE
 
 INDEX_NAME = "index.json"
 FORMAT = "claimcheck.evidence/1"
@@ -89,7 +90,8 @@ class ReplayFetcher:
     def close(self) -> None:
         return None
 
-    def fetch(self, request: str, *, subject: str) -> RawResponse:
+    def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
+        del kind
         entry = self._entries.get(request)
         if entry is None:
             raise LookupFailed(subject, f"not in the evidence snapshot {self.directory}")
@@ -124,9 +126,9 @@ class RecordingFetcher:
     def close(self) -> None:
         self.inner.close()
 
-    def fetch(self, request: str, *, subject: str) -> RawResponse:
+    def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         try:
-            response = self.inner.fetch(request, subject=subject)
+            response = self.inner.fetch(request, subject=subject, kind=kind)
         except LookupFailed:
             # An answer kept from an earlier run must not stand in for one that failed now:
             # replaying this snapshot has to show the lookup as unverified, as this run did.

@@ -10,24 +10,25 @@ import email.utils
 import random
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from claimcheck import __version__
 from claimcheck.errors import LookupFailed
+from claimcheck.limiter import POLITE, PUBLIC, SINGLE, Limiter
 
 if TYPE_CHECKING:
     import httpx2
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-# Crossref's published pools (shared/crossref/README.md, "Limits and etiquette"); every response
-# re-states them in x-rate-limit-* and x-concurrency-limit headers, which win.
-POLITE_RATE = 10.0
-PUBLIC_RATE = 5.0
 MAX_RETRY_AFTER = 120.0
+# Crossref's etiquette: stop when the error rate reaches 10% (shared/crossref/README.md).
+# Judged over whole requests (retries included), once there are enough to judge.
+STOP_ERROR_RATE = 0.10
+STOP_MIN_REQUESTS = 10
 
 
 @dataclass(frozen=True)
@@ -40,7 +41,7 @@ class RawResponse:
 
 
 class Fetcher(Protocol):
-    def fetch(self, request: str, *, subject: str) -> RawResponse:
+    def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         """Return the final response for `request`; `subject` names it in errors (a DOI)."""
         ...
 
@@ -56,44 +57,6 @@ def user_agent(mailto: str | None) -> str:
 
 def now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-class RateLimiter:
-    """Spaces requests to the rate the server advertises. Thread-safe."""
-
-    def __init__(self, rate: float, clock: Callable[[], float], sleep: Callable[[float], None]):
-        self._interval = 1.0 / rate
-        self._next = 0.0
-        self._clock = clock
-        self._sleep = sleep
-        self._lock = threading.Lock()
-
-    def wait(self) -> None:
-        with self._lock:
-            now = self._clock()
-            start = max(now, self._next)
-            self._next = start + self._interval
-        if start > now:
-            self._sleep(start - now)
-
-    def update(self, headers: Mapping[str, str]) -> None:
-        """Obey x-rate-limit-limit / x-rate-limit-interval (e.g. "10" per "1s")."""
-        rate = advertised_rate(headers)
-        if rate:
-            with self._lock:
-                self._interval = 1.0 / rate
-
-
-def advertised_rate(headers: Mapping[str, str]) -> float | None:
-    try:
-        limit = float(headers["x-rate-limit-limit"])
-        interval_text = headers.get("x-rate-limit-interval", "1s").strip().lower()
-        interval = float(interval_text.rstrip("s") or "1")
-    except (KeyError, ValueError):
-        return None
-    if limit <= 0 or interval <= 0:
-        return None
-    return limit / interval
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
@@ -125,6 +88,8 @@ class HttpFetcher:
         client: httpx2.Client | None = None,
         sleep: Callable[[float], None] = time.sleep,
         clock: Callable[[], float] = time.monotonic,
+        max_rps: float | None = None,
+        concurrency: int | None = None,
     ) -> None:
         import httpx2
 
@@ -139,49 +104,74 @@ class HttpFetcher:
             headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
         self._client = client or httpx2.Client(
             timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=httpx2.Limits(max_connections=4, max_keepalive_connections=4),
+            limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
         )
         self._headers = headers
-        self.limiter = RateLimiter(POLITE_RATE if mailto else PUBLIC_RATE, clock, sleep)
+        self.limiter = Limiter(
+            POLITE if mailto else PUBLIC,
+            max_rps=max_rps,
+            max_concurrency=concurrency,
+            clock=clock,
+            sleep=sleep,
+        )
         self.attempts = 0
+        self._outcomes = [0, 0]  # requests finished, requests that failed
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self._client.close()
 
-    def fetch(self, request: str, *, subject: str) -> RawResponse:
+    def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
+        if self.stopped:
+            raise LookupFailed(
+                subject, "not attempted: Crossref's error rate reached 10%, so claimcheck stopped"
+            )
         problem = "no attempt made"
         for attempt in range(self.retries + 1):
-            response, problem, retry_after = self._attempt(request)
+            response, problem, retry_after = self._attempt(request, kind)
             if response is not None:
+                self._record(failed=False)
                 return response
-            if attempt < self.retries:
-                # A server's Retry-After wins; otherwise exponential backoff with full jitter,
-                # as Crossref's etiquette asks after timeouts, 429 or 5xx: back off, do not
-                # just repeat.
-                ceiling = self.backoff * (2**attempt)
-                delay = retry_after if retry_after is not None else random.uniform(0, ceiling)
-                self._sleep(delay)
+            if attempt < self.retries and retry_after is None:
+                # Exponential backoff with full jitter, as Crossref's etiquette asks after
+                # timeouts, 429 or 5xx: back off, do not just repeat. A Retry-After instead
+                # holds every request in the limiter until then.
+                self._sleep(random.uniform(0, self.backoff * (2**attempt)))
+        self._record(failed=True)
         raise LookupFailed(subject, f"{problem} (after {self.retries + 1} attempts)")
 
-    def _attempt(self, request: str) -> tuple[RawResponse | None, str, float | None]:
+    @property
+    def stopped(self) -> bool:
+        done, failed = self._outcomes
+        return done >= STOP_MIN_REQUESTS and failed / done >= STOP_ERROR_RATE
+
+    def _record(self, *, failed: bool) -> None:
+        with self._lock:
+            self._outcomes[0] += 1
+            self._outcomes[1] += int(failed)
+
+    def _attempt(self, request: str, kind: str) -> tuple[RawResponse | None, str, float | None]:
         """One request. Returns (response, "", None) or (None, problem, retry-after seconds)."""
         import httpx2
 
-        self.limiter.wait()
-        self.attempts += 1
-        try:
-            reply = self._client.get(self.base_url + request, headers=self._headers)
-            body = reply.content
-        except httpx2.TimeoutException:
-            return None, "timed out", None
-        except httpx2.TransportError as exc:
-            return None, _transport_problem(exc), None
+        with self.limiter.slot(kind):
+            with self._lock:
+                self.attempts += 1
+            try:
+                reply = self._client.get(self.base_url + request, headers=self._headers)
+                body = reply.content
+            except httpx2.TimeoutException:
+                return None, "timed out", None
+            except httpx2.TransportError as exc:
+                return None, _transport_problem(exc), None
         headers = {k.lower(): v for k, v in reply.headers.items()}
-        self.limiter.update(headers)
         content_type = headers.get("content-type", "")
         if reply.status_code in RETRY_STATUSES:
             wait = retry_after_seconds(headers.get("retry-after"), time.time())
+            if reply.status_code in (429, 503):
+                self.limiter.throttled(kind, wait)
             return None, f"HTTP {reply.status_code}", wait
+        self.limiter.observe(kind, headers)
         if reply.status_code == 200 and not _looks_like_json(body):
             # A proxy's HTML error page or a cut-off body served as 200: transient, retry.
             return (

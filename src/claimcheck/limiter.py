@@ -1,0 +1,140 @@
+"""A polite rate limiter: a paced bucket per kind of request plus one concurrency bound.
+
+Crossref's limits (shared/crossref/README.md, "Limits and etiquette"): the polite pool allows
+10 requests/s with 3 in flight, the public pool 5/s with 1; list and filter queries are held
+lower (about 3/s polite, 1/s public, per Crossref's November 2025 announcement). Every
+response restates them in `x-rate-limit-limit`, `x-rate-limit-interval` and
+`x-concurrency-limit`, which this limiter obeys as they change. The user's `--max-rps` and
+`--concurrency` can only lower what the server advertises, never raise it.
+
+Requests are spaced evenly (never a burst), so a server whose bucket holds at least one
+second's worth never has a reason to answer 429. After a 429 or 503 the rate is halved and
+recovers by a tenth on each later success, and a Retry-After pauses every thread.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+SINGLE = "single"
+LIST = "list"
+MIN_RATE = 0.2  # requests/s: the floor a run of 429s can push the pace down to
+
+
+@dataclass(frozen=True)
+class PoolLimits:
+    rate: float  # singleton requests per second
+    list_rate: float  # list and filter requests per second
+    concurrency: int
+
+
+POLITE = PoolLimits(rate=10.0, list_rate=3.0, concurrency=3)
+PUBLIC = PoolLimits(rate=5.0, list_rate=1.0, concurrency=1)
+
+
+def advertised(headers: Mapping[str, str]) -> tuple[float | None, int | None]:
+    """(requests per second, concurrency) from Crossref's rate headers, where present."""
+    rate = None
+    try:
+        limit = float(headers["x-rate-limit-limit"])
+        interval = float(headers.get("x-rate-limit-interval", "1s").strip().rstrip("s") or "1")
+        if limit > 0 and interval > 0:
+            rate = limit / interval
+    except (KeyError, ValueError):
+        pass
+    try:
+        concurrency = int(headers["x-concurrency-limit"])
+    except (KeyError, ValueError):
+        concurrency = None
+    return rate, (concurrency if concurrency and concurrency > 0 else None)
+
+
+class _Pace:
+    """Even spacing at a rate that the server sets, the user caps and 429s lower."""
+
+    def __init__(self, rate: float, cap: float | None) -> None:
+        self.advertised = rate
+        self.cap = cap
+        self.current = self.ceiling
+        self.next_at = 0.0
+
+    @property
+    def ceiling(self) -> float:
+        return min(self.advertised, self.cap) if self.cap else self.advertised
+
+
+class Limiter:
+    """Thread-safe. Use `with limiter.slot(kind):` around each request."""
+
+    def __init__(
+        self,
+        pool: PoolLimits,
+        *,
+        max_rps: float | None = None,
+        max_concurrency: int | None = None,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self._paces = {SINGLE: _Pace(pool.rate, max_rps), LIST: _Pace(pool.list_rate, max_rps)}
+        self._advertised_concurrency = pool.concurrency
+        self._max_concurrency = max_concurrency
+        self._in_flight = 0
+        self._not_before = 0.0
+        self._clock = clock
+        self._sleep = sleep
+        self._lock = threading.Condition()
+
+    @property
+    def concurrency(self) -> int:
+        limit = self._advertised_concurrency
+        return min(limit, self._max_concurrency) if self._max_concurrency else limit
+
+    def rate(self, kind: str) -> float:
+        return self._paces[kind].current
+
+    @contextmanager
+    def slot(self, kind: str) -> Iterator[None]:
+        with self._lock:
+            while self._in_flight >= self.concurrency:
+                self._lock.wait()
+            self._in_flight += 1
+        try:
+            self._wait_turn(kind)
+            yield
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+                self._lock.notify_all()
+
+    def _wait_turn(self, kind: str) -> None:
+        pace = self._paces[kind]
+        with self._lock:
+            now = self._clock()
+            start = max(now, pace.next_at, self._not_before)
+            pace.next_at = start + 1.0 / pace.current
+        if start > now:
+            self._sleep(start - now)
+
+    def observe(self, kind: str, headers: Mapping[str, str]) -> None:
+        """A response arrived: obey its advertised limits, and recover from a slow-down."""
+        rate, concurrency = advertised(headers)
+        with self._lock:
+            pace = self._paces[kind]
+            if rate:
+                pace.advertised = rate
+            if concurrency:
+                self._advertised_concurrency = concurrency
+                self._lock.notify_all()
+            pace.current = min(pace.ceiling, pace.current * 1.1)
+
+    def throttled(self, kind: str, retry_after: float | None) -> None:
+        """A 429 or 503: halve the pace and, with Retry-After, hold every request until then."""
+        with self._lock:
+            pace = self._paces[kind]
+            pace.current = max(MIN_RATE, pace.current / 2)
+            if retry_after is not None:
+                self._not_before = max(self._not_before, self._clock() + retry_after)
