@@ -82,7 +82,10 @@ def test_duplicates_are_looked_up_once(replay_server: ReplayServer) -> None:
     client = client_for(replay_server)
     results = client.lookup_all([NOTICE, NOTICE.upper(), "10.1038/nbt.2816", NOTICE])
     assert list(results) == [NOTICE, "10.1038/nbt.2816"]
-    assert len(replay_server.requests) == 2
+    (request,) = replay_server.requests  # one batched list request for both
+    assert request.route == "list"
+    assert request.filter_dois == (NOTICE, "10.1038/nbt.2816")
+    assert request.query["rows"] == ["2"]
 
 
 def test_429_retry_after_is_honoured_then_succeeds(replay_server: ReplayServer) -> None:

@@ -70,7 +70,8 @@ def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[st
     for lookup in lookups:
         if lookup.work is not None:
             wanted.extend(targets_to_fetch(lookup.work))
-    related = client.lookup_all(wanted)
+    # Only read to be named and to check a round trip: cached metadata may serve longer.
+    related = client.lookup_all(wanted, status_matters=False)
     return {doi: r.work for doi, r in related.items() if r.work is not None}
 
 

@@ -1,6 +1,7 @@
-"""The Crossref client: DOI in, Lookup out. Every failure becomes a FAILED lookup, never "ok".
+"""The Crossref client: DOIs in, Lookups out. Every failure becomes a FAILED lookup, never "ok".
 
 Routes (https://api.crossref.org/swagger-ui/index.html):
+- `GET /works?filter=doi:A,doi:B&rows=N`: many works in one request (batching.py).
 - `GET /works/{doi}`: one work; a 404 has the plain-text body `Resource not found.`, which is
   never parsed as JSON (it was application/json in 2022 and text/plain in 2026).
 - `GET /works/{doi}/agency`: the registration agency. Crossref's advice on a 404 is to ask it
@@ -10,13 +11,25 @@ Routes (https://api.crossref.org/swagger-ui/index.html):
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
+from claimcheck import batching
 from claimcheck.doi import doi_path_segment
 from claimcheck.errors import LookupFailed
 from claimcheck.fetch import Fetcher, RawResponse
+from claimcheck.limiter import LIST
 from claimcheck.models import Lookup, LookupStatus
 from claimcheck.registry import MalformedRecord, decode_envelope, parse_agency, parse_work
+
+if TYPE_CHECKING:
+    from claimcheck.cache import Cache, CacheEntry
+
+WORK, AGENCY = "work", "agency"
 
 
 def works_path(doi: str) -> str:
@@ -28,14 +41,35 @@ def agency_path(doi: str) -> str:
 
 
 class CrossrefClient:
-    """Looks DOIs up through a Fetcher (HTTP, replay, or recording) and remembers the answers."""
+    """Looks DOIs up through a Fetcher (HTTP, replay, or recording), a cache, and memory."""
 
-    def __init__(self, fetcher: Fetcher) -> None:
+    def __init__(
+        self,
+        fetcher: Fetcher,
+        *,
+        base_url: str = "",
+        batch: bool = True,
+        concurrency: int = 3,
+        cache: Cache | None = None,
+        read_cache: bool = True,
+        offline: bool = False,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self.fetcher = fetcher
+        self.base_url = base_url
+        self.batch = batch
+        self.concurrency = max(1, concurrency)
+        self.cache = cache
+        self.read_cache = read_cache
+        self.offline = offline
+        self._clock = clock
         self._lookups: dict[str, Lookup] = {}
+        self._lock = threading.Lock()
 
     def close(self) -> None:
         self.fetcher.close()
+        if self.cache is not None:
+            self.cache.close()
 
     def __enter__(self) -> CrossrefClient:
         return self
@@ -43,27 +77,78 @@ class CrossrefClient:
     def __exit__(self, *_exc: object) -> None:
         self.close()
 
-    def lookup_all(
-        self, dois: Iterable[str], on_done: Callable[[Lookup], None] | None = None
-    ) -> dict[str, Lookup]:
-        """Look each DOI up once, in order, whatever case it was written in."""
-        results: dict[str, Lookup] = {}
-        for doi in dois:
-            key = doi.lower()
-            if key in results:
-                continue
-            results[key] = self.lookup(key)
-            if on_done:
-                on_done(results[key])
-        return results
-
     def lookup(self, doi: str) -> Lookup:
-        doi = doi.lower()
-        if doi not in self._lookups:
-            self._lookups[doi] = self._lookup(doi)
-        return self._lookups[doi]
+        return self.lookup_all([doi])[doi.lower()]
 
-    def _lookup(self, doi: str) -> Lookup:
+    def lookup_all(
+        self,
+        dois: Iterable[str],
+        on_done: Callable[[Lookup], None] | None = None,
+        *,
+        status_matters: bool = True,
+    ) -> dict[str, Lookup]:
+        """Look each DOI up once, whatever case it was written in; results in input order.
+
+        `status_matters=False` (for works read only to be named) lets cached metadata serve up
+        to the metadata TTL instead of the shorter update-status TTL.
+        """
+        wanted = list(dict.fromkeys(d.lower() for d in dois))
+        todo = [d for d in wanted if d not in self._lookups]
+        for lookup in self._from_cache(todo, status_matters):
+            self._remember(lookup, on_done)
+        todo = [d for d in todo if d not in self._lookups]
+        if self.offline:
+            for doi in todo:
+                self._remember(Lookup(doi, LookupStatus.FAILED, error="not in the cache"), on_done)
+        else:
+            self._from_network(todo, on_done)
+        return {d: self._lookups[d] for d in wanted}
+
+    def _remember(self, lookup: Lookup, on_done: Callable[[Lookup], None] | None) -> None:
+        with self._lock:
+            self._lookups[lookup.doi] = lookup
+        if on_done:
+            on_done(lookup)
+
+    # --- the network ---------------------------------------------------------------------
+
+    def _from_network(self, dois: list[str], on_done: Callable[[Lookup], None] | None) -> None:
+        batches, singles = batching.plan(dois, self.base_url) if self.batch else ([], dois)
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            for batch_job in as_completed([pool.submit(self._batch, b) for b in batches]):
+                found, missing = batch_job.result()
+                for lookup in found:
+                    self._remember(lookup, on_done)
+                singles.extend(missing)
+            # Missing from a list (or too odd for one): each DOI on its own, 404s included.
+            for single_job in as_completed([pool.submit(self._single, d) for d in singles]):
+                self._remember(single_job.result(), on_done)
+
+    def _batch(self, dois: list[str]) -> tuple[list[Lookup], list[str]]:
+        """Lookups found in one list request, and the DOIs to fetch one by one."""
+        request = batching.list_request(dois)
+        try:
+            response = self.fetcher.fetch(request, subject=f"{len(dois)} DOIs", kind=LIST)
+        except LookupFailed:
+            # One DOI can break a whole list (a filter value Crossref chokes on), so the DOIs
+            # are tried alone; if Crossref itself is down, the 10% error-rate stop in the
+            # fetcher ends that quickly.
+            return [], dois
+        if response.status != 200:
+            return [], dois
+        try:
+            items = batching.list_items(response.body)
+        except MalformedRecord:
+            return [], dois
+        found = []
+        for doi in dois:
+            item = items.get(doi)
+            if item is not None:
+                body = batching.envelope(item)
+                found.append(self._work_answer(doi, RawResponse(request, 200, "", body, "")))
+        return found, [d for d in dois if d not in items]
+
+    def _single(self, doi: str) -> Lookup:
         try:
             response = self.fetcher.fetch(works_path(doi), subject=doi)
         except LookupFailed as exc:
@@ -72,6 +157,9 @@ class CrossrefClient:
             return self._not_found(doi)
         if response.status != 200:
             return Lookup(doi, LookupStatus.FAILED, error=f"HTTP {response.status}")
+        return self._work_answer(doi, response)
+
+    def _work_answer(self, doi: str, response: RawResponse) -> Lookup:
         try:
             work = parse_work(decode_envelope(response.body, "work"))
         except MalformedRecord as exc:
@@ -80,6 +168,7 @@ class CrossrefClient:
             # The registry answered for another DOI (CrossRef/rest-api-doc issue #108 shows
             # /works answering with an empty DOI): nothing is known about the one asked for.
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
+        self._store(WORK, doi, 200, response.body)
         return Lookup(doi, LookupStatus.FOUND, work=work)
 
     def _not_found(self, doi: str) -> Lookup:
@@ -93,9 +182,9 @@ class CrossrefClient:
                 LookupStatus.FAILED,
                 error=f"not at Crossref, and its registration agency could not be checked: {cause}",
             )
-        if agency is None or agency == "crossref":
-            return Lookup(doi, LookupStatus.NOT_FOUND, agency=agency)
-        return Lookup(doi, LookupStatus.OTHER_AGENCY, agency=agency)
+        self._store(WORK, doi, 404, b"")
+        self._store(AGENCY, doi, response.status, response.body)
+        return _agency_lookup(doi, agency)
 
     @staticmethod
     def _agency(response: RawResponse) -> str | None:
@@ -104,3 +193,46 @@ class CrossrefClient:
         if response.status != 200:
             raise MalformedRecord(f"agency lookup answered HTTP {response.status}")
         return parse_agency(decode_envelope(response.body, "work-agency"))
+
+    # --- the cache -----------------------------------------------------------------------
+
+    def _store(self, kind: str, doi: str, status: int, body: bytes) -> None:
+        # Only answers reach here (200 and 404); failures are never cached.
+        if self.cache is not None:
+            self.cache.put(kind, doi, status, body)
+
+    def _from_cache(self, dois: list[str], status_matters: bool) -> list[Lookup]:
+        if self.cache is None or not self.read_cache or not dois:
+            return []
+        now = self._clock()
+        ttl = self.cache.status_ttl if status_matters else self.cache.metadata_ttl
+        works = self.cache.get_many(WORK, dois)
+        agencies = self.cache.get_many(AGENCY, [d for d, e in works.items() if e.status == 404])
+        found = []
+        for doi, entry in works.items():
+            if entry.age(now) > ttl.total_seconds():
+                continue
+            lookup = self._cached_lookup(doi, entry.status, entry.body, agencies.get(doi))
+            if lookup is not None:
+                found.append(replace(lookup, cache_age=entry.age(now)))
+        return found
+
+    def _cached_lookup(
+        self, doi: str, status: int, body: bytes, agency_entry: CacheEntry | None
+    ) -> Lookup | None:
+        try:
+            if status == 200:
+                work = parse_work(decode_envelope(body, "work"))
+                return Lookup(doi, LookupStatus.FOUND, work=work) if work.doi == doi else None
+            if agency_entry is None:
+                return None
+            raw = RawResponse("", agency_entry.status, "", agency_entry.body, "")
+            return _agency_lookup(doi, self._agency(raw))
+        except MalformedRecord:
+            return None  # an unreadable cache row is a miss, never an answer
+
+
+def _agency_lookup(doi: str, agency: str | None) -> Lookup:
+    if agency is None or agency == "crossref":
+        return Lookup(doi, LookupStatus.NOT_FOUND, agency=agency)
+    return Lookup(doi, LookupStatus.OTHER_AGENCY, agency=agency)

@@ -48,7 +48,11 @@ def write_atomic(path: Path, data: bytes) -> None:
 
 def body_filename(request: str, status: int, content_type: str) -> str:
     """`/works/10.1038%2Fnbt.2816` -> `works/10.1038_nbt.2816.json`; agency -> `agency/…`."""
-    path = request.split("?", 1)[0]
+    path, _, query = request.partition("?")
+    if query:
+        # A list request: named by a digest of its query, which is too long for a file name.
+        digest = hashlib.sha256(request.encode("utf-8")).hexdigest()[:16]
+        return f"lists/{digest}{'' if status == 200 else f'.{status}'}.json"
     folder, _, rest = path.strip("/").partition("/")
     if rest.endswith("/agency"):
         folder, rest = "agency", rest[: -len("/agency")]
@@ -86,6 +90,7 @@ class ReplayFetcher:
     def __init__(self, directory: str | Path) -> None:
         self.directory = Path(directory)
         self._entries = load_index(self.directory)
+        self._from_lists: dict[str, bytes] | None = None
 
     def close(self) -> None:
         return None
@@ -94,6 +99,9 @@ class ReplayFetcher:
         del kind
         entry = self._entries.get(request)
         if entry is None:
+            derived = self._list_items().get(request)
+            if derived is not None:
+                return RawResponse(request, 200, "application/json", derived, "")
             raise LookupFailed(subject, f"not in the evidence snapshot {self.directory}")
         try:
             body = (self.directory / str(entry["file"])).read_bytes()
@@ -105,6 +113,27 @@ class ReplayFetcher:
             raise LookupFailed(subject, f"evidence file {entry['file']} does not match its sha256")
         fetched_at = str(entry.get("fetched_at") or "")
         return RawResponse(request, status, str(entry.get("content_type", "")), body, fetched_at)
+
+
+    def _list_items(self) -> dict[str, bytes]:
+        """Single-work answers taken from recorded list responses (a batched recording)."""
+        if self._from_lists is None:
+            from claimcheck.batching import envelope, list_items
+            from claimcheck.crossref import works_path
+            from claimcheck.registry import MalformedRecord
+
+            self._from_lists = {}
+            for request, entry in self._entries.items():
+                if not request.startswith("/works?") or entry.get("status") != 200:
+                    continue
+                try:
+                    body = self.fetch(request, subject="a recorded list").body
+                    items = list_items(body)
+                except (LookupFailed, MalformedRecord):
+                    continue
+                for doi, item in items.items():
+                    self._from_lists[works_path(doi)] = envelope(item)
+        return self._from_lists
 
 
 class RecordingFetcher:

@@ -28,7 +28,7 @@ MAX_RETRY_AFTER = 120.0
 # Crossref's etiquette: stop when the error rate reaches 10% (shared/crossref/README.md).
 # Judged over whole requests (retries included), once there are enough to judge.
 STOP_ERROR_RATE = 0.10
-STOP_MIN_REQUESTS = 10
+STOP_MIN_REQUESTS = 20
 
 
 @dataclass(frozen=True)

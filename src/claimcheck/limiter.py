@@ -23,6 +23,9 @@ from dataclasses import dataclass
 SINGLE = "single"
 LIST = "list"
 MIN_RATE = 0.2  # requests/s: the floor a run of 429s can push the pace down to
+# Requests are spaced 1% wider than the rate allows, so float drift and clock skew between
+# client and server never put one request more than the limit into any second.
+SPACING_MARGIN = 1.01
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ class Limiter:
         with self._lock:
             now = self._clock()
             start = max(now, pace.next_at, self._not_before)
-            pace.next_at = start + 1.0 / pace.current
+            pace.next_at = start + SPACING_MARGIN / pace.current
         if start > now:
             self._sleep(start - now)
 

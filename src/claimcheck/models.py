@@ -259,6 +259,7 @@ class Lookup:
     work: Work | None = None
     agency: str | None = None
     error: str | None = None
+    cache_age: float | None = None  # seconds since the cached answer was fetched; None if live
 
 
 # --- results -------------------------------------------------------------------------------

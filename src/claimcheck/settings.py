@@ -143,7 +143,8 @@ def open_client(settings: Settings) -> tuple[Any, Source]:
         if not settings.replay.is_dir():
             raise UsageError(f"--replay: {settings.replay} is not a directory")
         replay = ReplayFetcher(settings.replay)
-        return CrossrefClient(replay), Source(str(settings.replay), "replay")
+        # No batching: a snapshot answers per request, and its recorded lists answer per DOI.
+        return CrossrefClient(replay, batch=False), Source(str(settings.replay), "replay")
     fetcher: Fetcher = HttpFetcher(
         settings.crossref_url,
         mailto=settings.mailto,
@@ -153,4 +154,5 @@ def open_client(settings: Settings) -> tuple[Any, Source]:
     )
     if settings.record:
         fetcher = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
-    return CrossrefClient(fetcher), Source(settings.crossref_url.rstrip("/"), "online")
+    client = CrossrefClient(fetcher, base_url=settings.crossref_url)
+    return client, Source(settings.crossref_url.rstrip("/"), "online")

@@ -1,0 +1,67 @@
+"""Many DOIs per request: `/works?filter=doi:A,doi:B,…&rows=N`. Pure planning and parsing.
+
+Crossref documents no maximum number of `doi:` filters, only URL length: a repeated filter
+means OR, and `rows` defaults to 20 (max 1000), so it is always set (shared/crossref/README.md,
+"Useful filters"). Items come back in any order with lower-cased DOIs. A DOI with a comma
+cannot go in the filter (the comma separates filters), so it is looked up on its own.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+from claimcheck.registry import MalformedRecord, decode_envelope
+
+MAX_BATCH = 50
+# RFC 9110 §4.1 recommends that servers accept request lines of at least 8000 octets; some
+# proxies cut at 4096, so a batch stops growing before its URL would pass that.
+MAX_URL_LENGTH = 4096
+
+
+def list_request(dois: Sequence[str]) -> str:
+    """The request path for one batch. Every DOI character but `:/` is percent-encoded."""
+    value = ",".join(f"doi:{doi}" for doi in dois)
+    return f"/works?filter={quote(value, safe=':/,')}&rows={len(dois)}"
+
+
+def plan(
+    dois: Sequence[str], base_url: str, *, max_batch: int = MAX_BATCH
+) -> tuple[list[list[str]], list[str]]:
+    """Split DOIs into batches (by URL length, at most `max_batch`) and DOIs to fetch alone."""
+    batches: list[list[str]] = []
+    singles = [d for d in dois if "," in d]
+    current: list[str] = []
+    for doi in (d for d in dois if "," not in d):
+        candidate = [*current, doi]
+        too_long = len(base_url) + len(list_request(candidate)) > MAX_URL_LENGTH
+        if current and (len(candidate) > max_batch or too_long):
+            batches.append(current)
+            candidate = [doi]
+        current = candidate
+    if current:
+        batches.append(current)
+    # A batch of one is a plain /works/{doi}: cheaper on the list rate, and it gets 404s right.
+    singles.extend(b[0] for b in batches if len(b) == 1)
+    return [b for b in batches if len(b) > 1], singles
+
+
+def envelope(item: Mapping[str, Any]) -> bytes:
+    """A `/works/{doi}` envelope for one list item, as the cache stores a work."""
+    document = {"status": "ok", "message-type": "work", "message-version": "1.0.0"}
+    return json.dumps({**document, "message": item}, ensure_ascii=True).encode("ascii")
+
+
+def list_items(body: bytes) -> dict[str, Mapping[str, Any]]:
+    """The items of a work-list response, keyed by lower-cased DOI."""
+    message = decode_envelope(body, "work-list")
+    items = message.get("items")
+    if not isinstance(items, list):
+        raise MalformedRecord("work-list response has no `items` list")
+    found: dict[str, Mapping[str, Any]] = {}
+    for item in items:
+        if isinstance(item, dict) and isinstance(item.get("DOI"), str):
+            found[item["DOI"].strip().lower()] = item
+    return found
