@@ -15,6 +15,14 @@ RECONSTRUCTED = DATA / "crossref" / "reconstructed"
 RECORDED = DATA / "crossref" / "recorded"
 
 
+@pytest.fixture(autouse=True)
+def _private_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every test gets its own cache, never the user's, so no answer leaks between tests."""
+    monkeypatch.setenv("CLAIMCHECK_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def replay_server() -> Iterator[ReplayServer]:
     """A fresh server per test, so faults and the request log never leak between tests."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +30,8 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
     # A run that forgets --crossref-url or --replay meets a closed loopback port, never the
     # real API (and pytest-socket refuses any other address anyway).
     env = {
+        # Each run its own cache, so an answer cached by one run never masks another's fault.
+        "CLAIMCHECK_CACHE_DIR": tempfile.mkdtemp(prefix="claimcheck-test-cache-"),
         "CLAIMCHECK_MAILTO": "",
         "CLAIMCHECK_CROSSREF_URL": "http://127.0.0.1:9",
         "NO_COLOR": "1",
@@ -55,7 +58,7 @@ def test_seed_audit_document_follows_the_spec(seed: tuple[Result, dict[str, Any]
     assert doc["summary"]["references"] == 25
     assert doc["summary"]["exit_code"] == result.exit_code
     first = doc["references"][0]
-    assert set(first) == {"id", "doi", "status", "registry", "updates", "location", "file"}
+    assert set(first) == {"id", "doi", "status", "registry", "updates", "cache", "location", "file"}
     assert set(first["registry"]) == {"title", "authors", "year", "journal", "type"}
     finding = doc["findings"][0]
     assert set(finding) == {

@@ -113,6 +113,39 @@ Record = Annotated[
         "with index.json (URL and time of each).",
     ),
 ]
+CacheDir = Annotated[
+    Path | None,
+    typer.Option(
+        "--cache-dir",
+        help="Where the SQLite cache of Crossref answers lives (env CLAIMCHECK_CACHE_DIR). "
+        "[default: the user cache directory]",
+        show_default=False,
+    ),
+]
+Fresh = Annotated[
+    bool, typer.Option("--fresh", help="Do not read the cache (answers are still stored).")
+]
+Offline = Annotated[
+    bool,
+    typer.Option("--offline", help="Use only the cache; a DOI not in it is `unverified`."),
+]
+MaxRps = Annotated[
+    float | None,
+    typer.Option(
+        "--max-rps",
+        help="Lower the request rate (per second) below what Crossref advertises; "
+        "it is never raised above it.",
+        show_default=False,
+    ),
+]
+Concurrency = Annotated[
+    int | None,
+    typer.Option(
+        "--concurrency",
+        help="Lower the requests in flight below Crossref's x-concurrency-limit. [default: 3]",
+        show_default=False,
+    ),
+]
 Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
 
@@ -162,6 +195,11 @@ def audit(
     retries: Retries = None,
     replay: Replay = None,
     record: Record = None,
+    cache_dir: CacheDir = None,
+    fresh: Fresh = False,
+    offline: Offline = False,
+    max_rps: MaxRps = None,
+    concurrency: Concurrency = None,
     as_of: Annotated[
         str | None,
         typer.Option(
@@ -203,6 +241,9 @@ def resolve(
     retries: Retries = None,
     replay: Replay = None,
     record: Record = None,
+    cache_dir: CacheDir = None,
+    fresh: Fresh = False,
+    offline: Offline = False,
     quiet: Quiet = False,
     debug: Debug = False,
 ) -> None:
@@ -219,6 +260,40 @@ def resolve(
         return run_resolve_command(doi, output_format.value, _settings(options), _stdout())
 
     _execute(run, debug, json_stdout=output_format is ResolveFormat.json)
+
+
+cache_app = typer.Typer(
+    help="Inspect or empty the cache of Crossref answers.", no_args_is_help=True
+)
+app.add_typer(cache_app, name="cache")
+
+
+@cache_app.command("info")
+def cache_info(cache_dir: CacheDir = None) -> None:
+    """Where the cache is, how many answers it holds, and how old they are."""
+
+    def run() -> int:
+        from claimcheck.commands import cache_info_text
+
+        typer.echo(cache_info_text(_settings({"cache_dir": cache_dir})))
+        return ExitCode.OK
+
+    _execute(run, debug=False)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDir = None) -> None:
+    """Remove every cached answer."""
+
+    def run() -> int:
+        from claimcheck.settings import open_cache
+
+        with open_cache(_settings({"cache_dir": cache_dir})) as cache:
+            removed = cache.clear()
+            typer.echo(f"removed {removed} cached answers from {cache.path}")
+        return ExitCode.OK
+
+    _execute(run, debug=False)
 
 
 @app.command()
@@ -264,7 +339,8 @@ def _settings(options: dict[str, Any]) -> Any:
 
     skip = {"paths", "doi", "output_format", "output"}
     cli = {k: v for k, v in options.items() if k not in skip}
-    cli["allow_incomplete"] = cli.get("allow_incomplete") or None
+    for flag in ("allow_incomplete", "fresh", "offline"):
+        cli[flag] = cli.get(flag) or None
     cli["quiet"] = cli.get("quiet") or None
     cli["debug"] = cli.get("debug") or None
     return load_settings(cli)

@@ -193,6 +193,27 @@ def run_resolve_command(
     return int(resolution.exit_code)
 
 
+def cache_info_text(settings: Settings) -> str:
+    from claimcheck.settings import open_cache
+
+    with open_cache(settings) as cache:
+        info = cache.info()
+    lines = [
+        f"cache: {info.path}",
+        f"answers: {info.entries} ({info.works} works, {info.agencies} agency answers)",
+        f"size: {info.size_bytes / 1024:.1f} KiB",
+    ]
+    if info.oldest is not None and info.newest is not None:
+        oldest = datetime.fromtimestamp(info.oldest, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        newest = datetime.fromtimestamp(info.newest, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
+        lines.append(f"fetched: {oldest} to {newest}")
+    lines.append(
+        f"kept: update status {settings.status_ttl_hours:g} h, "
+        f"metadata {settings.metadata_ttl_days:g} days"
+    )
+    return "\n".join(lines)
+
+
 def _write(text: str) -> None:
     sys.stdout.write(text)
     sys.stdout.flush()

@@ -205,12 +205,13 @@ class CrossrefClient:
         if self.cache is None or not self.read_cache or not dois:
             return []
         now = self._clock()
-        ttl = self.cache.status_ttl if status_matters else self.cache.metadata_ttl
         works = self.cache.get_many(WORK, dois)
         agencies = self.cache.get_many(AGENCY, [d for d, e in works.items() if e.status == 404])
         found = []
         for doi, entry in works.items():
-            if entry.age(now) > ttl.total_seconds():
+            # A notice can appear any day, so a cited work's update status is taken from the
+            # cache only for the status TTL; a work read only to be named, for longer.
+            if status_matters and not entry.fresh_for_status(now, self.cache.status_ttl):
                 continue
             lookup = self._cached_lookup(doi, entry.status, entry.body, agencies.get(doi))
             if lookup is not None:

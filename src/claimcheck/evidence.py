@@ -91,6 +91,7 @@ class ReplayFetcher:
         self.directory = Path(directory)
         self._entries = load_index(self.directory)
         self._from_lists: dict[str, bytes] | None = None
+        self._lists_lock = threading.Lock()  # lookups run on several threads
 
     def close(self) -> None:
         return None
@@ -117,23 +118,27 @@ class ReplayFetcher:
 
     def _list_items(self) -> dict[str, bytes]:
         """Single-work answers taken from recorded list responses (a batched recording)."""
-        if self._from_lists is None:
-            from claimcheck.batching import envelope, list_items
-            from claimcheck.crossref import works_path
-            from claimcheck.registry import MalformedRecord
+        with self._lists_lock:
+            if self._from_lists is None:
+                self._from_lists = self._derive_from_lists()
+            return self._from_lists
 
-            self._from_lists = {}
-            for request, entry in self._entries.items():
-                if not request.startswith("/works?") or entry.get("status") != 200:
-                    continue
-                try:
-                    body = self.fetch(request, subject="a recorded list").body
-                    items = list_items(body)
-                except (LookupFailed, MalformedRecord):
-                    continue
-                for doi, item in items.items():
-                    self._from_lists[works_path(doi)] = envelope(item)
-        return self._from_lists
+    def _derive_from_lists(self) -> dict[str, bytes]:
+        from claimcheck.batching import envelope, list_items
+        from claimcheck.crossref import works_path
+        from claimcheck.registry import MalformedRecord
+
+        derived: dict[str, bytes] = {}
+        for request, entry in self._entries.items():
+            if not request.startswith("/works?") or entry.get("status") != 200:
+                continue
+            try:
+                items = list_items(self.fetch(request, subject="a recorded list").body)
+            except (LookupFailed, MalformedRecord):
+                continue
+            for doi, item in items.items():
+                derived[works_path(doi)] = envelope(item)
+        return derived
 
 
 class RecordingFetcher:

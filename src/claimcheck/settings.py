@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import difflib
 import os
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.errors import UsageError
 from claimcheck.fetch import DEFAULT_BASE_URL
 from claimcheck.models import FindingCode, GatePolicy, Severity, Source
+
+if TYPE_CHECKING:
+    from claimcheck.cache import Cache
+    from claimcheck.crossref import CrossrefClient
 
 ENV_PREFIX = "CLAIMCHECK_"
 
@@ -30,6 +35,13 @@ class Settings:
     replay: Path | None = None
     record: Path | None = None
     as_of: date | None = None
+    cache_dir: Path | None = None
+    fresh: bool = False  # do not read the cache (still write it)
+    offline: bool = False  # only the cache: a miss is unverified
+    status_ttl_hours: float = 24.0
+    metadata_ttl_days: float = 30.0
+    max_rps: float | None = None
+    concurrency: int | None = None
     quiet: bool = False
     debug: bool = False
 
@@ -46,7 +58,9 @@ class Settings:
 
     @property
     def mode(self) -> str:
-        return "replay" if self.replay else "online"
+        if self.replay:
+            return "replay"
+        return "offline" if self.offline else "online"
 
 
 def _positive_float(text: str) -> float:
@@ -63,6 +77,14 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _flag(text: str) -> bool:
+    return text.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _refuse_zero() -> int:
+    raise ValueError("must be 1 or more")
+
+
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "crossref_url": str,
     "mailto": str,
@@ -73,9 +95,16 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "replay": Path,
     "record": Path,
     "as_of": date.fromisoformat,
-    "allow_incomplete": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
-    "quiet": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
-    "debug": lambda t: t.strip().lower() in {"1", "true", "yes", "on"},
+    "cache_dir": Path,
+    "fresh": _flag,
+    "offline": _flag,
+    "status_ttl_hours": _positive_float,
+    "metadata_ttl_days": _positive_float,
+    "max_rps": _positive_float,
+    "concurrency": lambda t: _non_negative_int(t) or _refuse_zero(),
+    "allow_incomplete": _flag,
+    "quiet": _flag,
+    "debug": _flag,
 }
 
 
@@ -94,6 +123,10 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     settings = Settings(**values)
     if settings.allow_incomplete and FindingCode.UNVERIFIED in settings.policy.codes:
         raise UsageError("--fail-on unverified contradicts --allow-incomplete")
+    if settings.replay and (settings.offline or settings.record):
+        raise UsageError("--replay cannot be combined with --offline or --record")
+    if settings.offline and settings.fresh:
+        raise UsageError("--offline reads only the cache, and --fresh skips reading it")
     if settings.replay and settings.record:
         raise UsageError("--replay and --record cannot be used together")
     if not settings.crossref_url.startswith(("http://", "https://")):
@@ -133,7 +166,7 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
         raise UsageError(f"{where}: invalid value {value!r} ({exc})") from exc
 
 
-def open_client(settings: Settings) -> tuple[Any, Source]:
+def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     """The CrossrefClient these settings ask for, and the `source` the report names."""
     from claimcheck.crossref import CrossrefClient
     from claimcheck.evidence import RecordingFetcher, ReplayFetcher
@@ -143,7 +176,8 @@ def open_client(settings: Settings) -> tuple[Any, Source]:
         if not settings.replay.is_dir():
             raise UsageError(f"--replay: {settings.replay} is not a directory")
         replay = ReplayFetcher(settings.replay)
-        # No batching: a snapshot answers per request, and its recorded lists answer per DOI.
+        # No batching and no cache: a snapshot answers per request, its recorded lists per
+        # DOI, and nothing from outside it counts.
         return CrossrefClient(replay, batch=False), Source(str(settings.replay), "replay")
     fetcher: Fetcher = HttpFetcher(
         settings.crossref_url,
@@ -151,8 +185,34 @@ def open_client(settings: Settings) -> tuple[Any, Source]:
         token=settings.crossref_token,
         timeout=settings.timeout,
         retries=settings.retries,
+        max_rps=settings.max_rps,
+        concurrency=settings.concurrency,
     )
     if settings.record:
         fetcher = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
-    client = CrossrefClient(fetcher, base_url=settings.crossref_url)
-    return client, Source(settings.crossref_url.rstrip("/"), "online")
+    client = CrossrefClient(
+        fetcher,
+        base_url=settings.crossref_url,
+        concurrency=settings.concurrency or 3,
+        cache=open_cache(settings),
+        read_cache=not settings.fresh,
+        offline=settings.offline,
+    )
+    return client, Source(settings.crossref_url.rstrip("/"), settings.mode)
+
+
+def open_cache(settings: Settings) -> Cache:
+    from datetime import timedelta
+
+    from claimcheck.cache import Cache, default_cache_dir
+
+    def warn(message: str) -> None:
+        if not settings.quiet:
+            print(f"claimcheck: warning: {message}", file=sys.stderr)
+
+    return Cache(
+        settings.cache_dir or default_cache_dir(),
+        metadata_ttl=timedelta(days=settings.metadata_ttl_days),
+        status_ttl=timedelta(hours=settings.status_ttl_hours),
+        warn=warn,
+    )

@@ -98,9 +98,18 @@ def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
         "status": result.status.value,
         "registry": registry_entry(result.work),
         "updates": [update_entry(e) for e in result.updates],
+        "cache": cache_entry(result),
         "location": location(reference.location),
         "file": file,
     }
+
+
+def cache_entry(result: ReferenceResult) -> dict[str, Any] | None:
+    """Whether the registry data came from the cache, and how old it was (null: no lookup)."""
+    if result.lookup is None:
+        return None
+    age = result.lookup.cache_age
+    return {"hit": age is not None, "age_seconds": None if age is None else round(age)}
 
 
 def claim_entry(result: ClaimResult, file: str) -> dict[str, Any]:

@@ -1,0 +1,437 @@
+"""A SQLite cache of Crossref answers, shared by every audit on the machine.
+
+One table keyed by (kind, lower-cased DOI) holds the raw response body of a `/works/{doi}`
+("work") or `/works/{doi}/agency` ("agency") request, its HTTP status and when it was fetched.
+Only definite answers (200 and 404) are stored; the client decides what a body means.
+
+Two ages matter. Bibliographic metadata barely changes, so an entry serves metadata for
+`metadata_ttl` (30 days); a retraction or correction notice can appear any day, so the same
+entry settles update/retraction status only for `status_ttl` (24 hours). `get` drops entries
+past the metadata TTL; `CacheEntry.fresh_for_status` tells the client whether to refetch.
+
+The cache must never break an audit: a corrupt file is moved aside and replaced, and an
+unusable directory, a stuck lock or a failing disk turn the cache off for the run, with one
+warning. Only bad arguments (an unknown kind, an uncacheable status) raise.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager, suppress
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, TypeVar
+
+import platformdirs
+
+DEFAULT_METADATA_TTL = timedelta(days=30)  # bibliographic metadata
+DEFAULT_STATUS_TTL = timedelta(hours=24)  # update / retraction status
+CACHE_FILE = "crossref.sqlite3"
+SCHEMA_VERSION = 1  # kept in PRAGMA user_version
+KINDS = frozenset({"work", "agency"})
+# Only definite answers are stored. Failures (429, 5xx, timeouts, malformed bodies) are never
+# cached: peers cached 429s and later reported them as answers, and a transient failure
+# replayed from a cache would outlive the outage that caused it.
+CACHEABLE_STATUSES = frozenset({200, 404})
+
+# Writers hold the lock for milliseconds, so waiting 10 s means a stuck process, not load.
+BUSY_TIMEOUT_SECONDS = 10.0
+# Several processes (or machines sharing a home directory) may disagree on the time a little;
+# an entry stamped far in the future (a wrong clock) must not stay fresh for ever.
+CLOCK_SKEW_SECONDS = 60.0
+# Keys per `IN (...)` query: well under SQLite's host-parameter limit (999 before 3.32).
+CHUNK = 500
+
+# Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
+# may not use it now: moving it aside would lose a good cache or fail for the same reason.
+_LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+_ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
+
+_SCHEMA = """
+CREATE TABLE responses (
+    kind TEXT NOT NULL,
+    doi TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    body BLOB NOT NULL,
+    fetched_at REAL NOT NULL,
+    PRIMARY KEY (kind, doi)
+)
+"""
+
+T = TypeVar("T")
+
+
+def default_cache_dir() -> Path:
+    return Path(platformdirs.user_cache_dir("claimcheck", appauthor=False))
+
+
+def _fresh(fetched_at: float, now: float, ttl: timedelta) -> bool:
+    # `purge_expired` deletes exactly the complement of this range; keep the two in step.
+    return now - ttl.total_seconds() <= fetched_at <= now + CLOCK_SKEW_SECONDS
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    kind: str  # "work" or "agency"
+    doi: str  # lower-cased
+    status: int  # 200 or 404
+    body: bytes  # the raw response body, byte for byte
+    fetched_at: float  # unix time
+
+    def age(self, now: float) -> float:
+        return now - self.fetched_at
+
+    def fresh_for_status(self, now: float, status_ttl: timedelta) -> bool:
+        """Whether update/retraction status may be taken from this entry."""
+        return _fresh(self.fetched_at, now, status_ttl)
+
+    def fresh_for_metadata(self, now: float, metadata_ttl: timedelta) -> bool:
+        """Whether bibliographic metadata may be taken from this entry."""
+        return _fresh(self.fetched_at, now, metadata_ttl)
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    path: Path
+    entries: int
+    works: int
+    agencies: int
+    size_bytes: int  # the database file plus its write-ahead log
+    oldest: float | None  # fetched_at of the oldest entry
+    newest: float | None
+
+
+class _Unusable(Exception):
+    """The file opened but is not a cache we can use; the message completes "cache file X …"."""
+
+
+def _ignore(_message: str) -> None:
+    return None
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown cache kind {kind!r}; expected one of {sorted(KINDS)}")
+
+
+def _key(doi: str) -> str | None:
+    """The stored key, or None for a DOI SQLite cannot hold (lone surrogates): not cached."""
+    key = doi.lower()
+    try:
+        key.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return key
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    # IMMEDIATE takes the write lock up front, where the busy timeout applies; a deferred
+    # transaction that upgrades from read to write in WAL mode gets SQLITE_BUSY at once.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def _configure(conn: sqlite3.Connection, timeout: float) -> None:
+    # WAL lets readers and one writer from other processes work at once; NORMAL skips the
+    # fsync per commit, which in WAL mode can lose the last writes on power loss but never
+    # corrupts the file: fine for a cache.
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Two processes switching a new file to WAL at once deadlock, and SQLite answers
+            # BUSY at once instead of waiting: retry here, within the busy timeout.
+            if _error_code(exc) not in _LOCKED_CODES or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    conn.execute("PRAGMA synchronous=NORMAL")
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if rows != [("ok",)]:
+        raise _Unusable("is corrupt")
+
+
+def _ensure_schema(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise _Unusable(f"was written by a newer claimcheck (schema version {version})")
+    with _transaction(conn):
+        # Read again under the write lock: another process may have just created the schema.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if version != 0 or tables:
+            # Not a file we made (or, one day, an older schema): a cache need not migrate.
+            raise _Unusable("is corrupt")
+        conn.execute(_SCHEMA)
+        # Pragmas take no parameters; SCHEMA_VERSION is a constant int.
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def _error_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def _unusable_reason(exc: sqlite3.Error) -> str | None:
+    """Why a sound file cannot be used now, or None if the file itself is bad."""
+    code = _error_code(exc)
+    if code in _LOCKED_CODES:
+        return f"stayed locked ({exc})"
+    if code in _ENVIRONMENT_CODES:
+        return f"cannot be opened for writing ({exc})"
+    return None
+
+
+def _file_identity(path: Path) -> tuple[int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)
+
+
+class Cache:
+    """Crossref answers on disk. Safe to share between threads and between processes."""
+
+    def __init__(
+        self,
+        directory: Path,
+        *,
+        metadata_ttl: timedelta = DEFAULT_METADATA_TTL,
+        status_ttl: timedelta = DEFAULT_STATUS_TTL,
+        clock: Callable[[], float] = time.time,
+        warn: Callable[[str], None] = _ignore,
+        busy_timeout: float = BUSY_TIMEOUT_SECONDS,
+    ) -> None:
+        self.directory = Path(directory)
+        self.path = self.directory / CACHE_FILE
+        self.metadata_ttl = metadata_ttl
+        self.status_ttl = status_ttl
+        self.clock = clock
+        self._warn = warn
+        self._busy_timeout = busy_timeout
+        # One connection behind a lock: lookups are network-bound, so serialising the
+        # millisecond-long cache calls costs nothing and keeps the connection's state simple.
+        self._lock = threading.RLock()
+        self._conn: sqlite3.Connection | None = None
+        self._disabled = False
+
+    @property
+    def enabled(self) -> bool:
+        """False once the cache has turned itself off for this run (after warning why)."""
+        return not self._disabled
+
+    def __enter__(self) -> Cache:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        with self._lock:
+            self._close_connection()
+
+    def get(self, kind: str, doi: str) -> CacheEntry | None:
+        """The entry, or None if absent or past the metadata TTL."""
+        return self.get_many(kind, [doi]).get(doi.lower())
+
+    def get_many(self, kind: str, dois: Iterable[str]) -> dict[str, CacheEntry]:
+        """Present, unexpired entries by lower-cased DOI; one query per CHUNK keys."""
+        _check_kind(kind)
+        keys = list(dict.fromkeys(k for k in map(_key, dois) if k is not None))
+        now = self.clock()
+        found: dict[str, CacheEntry] = {}
+        for start in range(0, len(keys), CHUNK):
+            chunk = keys[start : start + CHUNK]
+            sql = (
+                "SELECT doi, status, body, fetched_at FROM responses"
+                f" WHERE kind = ? AND doi IN ({', '.join('?' * len(chunk))})"
+            )
+            for doi, status, body, fetched_at in self._select(sql, [kind, *chunk]):
+                entry = CacheEntry(kind, doi, status, bytes(body), fetched_at)
+                if entry.fresh_for_metadata(now, self.metadata_ttl):
+                    found[doi] = entry
+        return found
+
+    def put(
+        self, kind: str, doi: str, status: int, body: bytes, fetched_at: float | None = None
+    ) -> None:
+        when = self.clock() if fetched_at is None else fetched_at
+        self.put_many(kind, [(doi, status, body, when)])
+
+    def put_many(self, kind: str, rows: Iterable[tuple[str, int, bytes, float]]) -> None:
+        """Store rows (doi, status, body, fetched_at) in one transaction; later rows win."""
+        _check_kind(kind)
+        params: list[tuple[str, str, int, bytes, float]] = []
+        for doi, status, body, fetched_at in rows:
+            if status not in CACHEABLE_STATUSES:
+                raise ValueError(f"refusing to cache HTTP {status} for {doi!r}: not an answer")
+            key = _key(doi)
+            if key is not None:
+                params.append((kind, key, int(status), bytes(body), float(fetched_at)))
+        if not params:
+            return
+
+        def write(conn: sqlite3.Connection) -> None:
+            with _transaction(conn):
+                conn.executemany(
+                    "INSERT OR REPLACE INTO responses (kind, doi, status, body, fetched_at)"
+                    " VALUES (?, ?, ?, ?, ?)",
+                    params,
+                )
+
+        self._run(write, None, create=True)
+
+    def info(self) -> CacheInfo:
+        rows = self._select(
+            "SELECT count(*), coalesce(sum(kind = 'work'), 0), coalesce(sum(kind = 'agency'), 0),"
+            " min(fetched_at), max(fetched_at) FROM responses",
+            [],
+        )
+        entries, works, agencies, oldest, newest = rows[0] if rows else (0, 0, 0, None, None)
+        size = 0
+        for suffix in ("", "-wal"):
+            with suppress(OSError):  # no file yet, or no log: nothing to count
+                size += Path(f"{self.path}{suffix}").stat().st_size
+        return CacheInfo(self.path, entries, works, agencies, size, oldest, newest)
+
+    def clear(self) -> int:
+        """Remove every entry; returns how many."""
+        return self._delete("DELETE FROM responses", [])
+
+    def purge_expired(self) -> int:
+        """Remove entries past the metadata TTL (or dated in the future); returns how many."""
+        now = self.clock()
+        return self._delete(
+            "DELETE FROM responses WHERE fetched_at < ? OR fetched_at > ?",
+            [now - self.metadata_ttl.total_seconds(), now + CLOCK_SKEW_SECONDS],
+        )
+
+    # Internals. Every public method goes through `_run`, which holds the lock, opens the
+    # file on first use, and turns any SQLite or OS failure into "no cache" plus a warning.
+
+    def _select(self, sql: str, params: Sequence[object]) -> list[Any]:
+        return self._run(lambda conn: conn.execute(sql, params).fetchall(), [], create=False)
+
+    def _delete(self, sql: str, params: Sequence[object]) -> int:
+        def delete(conn: sqlite3.Connection) -> int:
+            with _transaction(conn):
+                removed: int = conn.execute(sql, params).rowcount
+            return removed
+
+        return self._run(delete, 0, create=False)
+
+    def _run(self, op: Callable[[sqlite3.Connection], T], default: T, *, create: bool) -> T:
+        with self._lock:
+            if self._disabled:
+                return default
+            try:
+                conn = self._connection(create)
+                return default if conn is None else op(conn)
+            except (sqlite3.Error, OSError) as exc:
+                # After a good open, a failure is a full disk, a stuck lock or damage found
+                # mid-run: stop using the cache rather than pay a timeout per lookup. The next
+                # run's open check moves a damaged file aside.
+                self._disable(f"cache file {self.path} failed ({exc}); running without a cache")
+                return default
+
+    def _connection(self, create: bool) -> sqlite3.Connection | None:
+        if self._conn is None:
+            # Reading an absent cache must not create one (e.g. `cache info` on a new machine).
+            if not create and not self.path.exists():
+                return None
+            self._conn = self._open()
+        return self._conn
+
+    def _open(self) -> sqlite3.Connection | None:
+        try:
+            self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        except OSError as exc:
+            self._disable(
+                f"cache directory {self.directory} cannot be created ({exc}); "
+                "running without a cache"
+            )
+            return None
+        why = "is corrupt"
+        for _attempt in range(2):
+            identity = _file_identity(self.path)
+            conn: sqlite3.Connection | None = None
+            reason: str | None = None
+            try:
+                # isolation_level=None: no implicit transactions; writes use explicit short
+                # ones. `timeout` is SQLite's busy timeout: another process's lock is waited for.
+                conn = sqlite3.connect(
+                    self.path,
+                    timeout=self._busy_timeout,
+                    isolation_level=None,
+                    check_same_thread=False,  # guarded by self._lock
+                )
+                _configure(conn, self._busy_timeout)
+                _ensure_schema(conn)
+                return conn
+            except _Unusable as exc:
+                why = str(exc)
+            except sqlite3.Error as exc:
+                reason = _unusable_reason(exc)
+                why = "is corrupt"
+            try:
+                if reason is None:
+                    # Before closing: SQLite deletes the -wal and -shm when it closes the file.
+                    self._move_aside(why, identity)
+            except OSError as exc:
+                reason = f"{why} and cannot be moved aside ({exc})"
+            finally:
+                if conn is not None:
+                    conn.close()
+            if reason is not None:
+                self._disable(f"cache file {self.path} {reason}; running without a cache")
+                return None
+        self._disable(f"cache file {self.path} {why} even when new; running without a cache")
+        return None
+
+    def _move_aside(self, why: str, identity: tuple[int, int] | None) -> None:
+        """Rename the bad file (and its -wal/-shm) out of the way. Raises OSError."""
+        if identity is not None and _file_identity(self.path) != identity:
+            # Another process already replaced the bad file: open the new one instead of
+            # moving a healthy cache aside.
+            return
+        stamp = int(self.clock())
+        aside = self.path.with_name(f"{CACHE_FILE}.corrupt-{stamp}")
+        n = 0
+        while aside.exists():  # two bad files in one second: keep both
+            n += 1
+            aside = self.path.with_name(f"{CACHE_FILE}.corrupt-{stamp}.{n}")
+        for suffix in ("", "-wal", "-shm"):
+            source = Path(f"{self.path}{suffix}")
+            if source.exists():
+                os.replace(source, f"{aside}{suffix}")
+        self._warn(f"cache file {self.path} {why}; moved aside to {aside}; starting empty")
+
+    def _disable(self, message: str) -> None:
+        if not self._disabled:
+            self._disabled = True
+            self._close_connection()
+            self._warn(message)
+
+    def _close_connection(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            with suppress(sqlite3.Error):  # the file is consistent after every commit
+                conn.close()

@@ -1,0 +1,160 @@
+"""The cache inside real audits: what is stored, when it is trusted, and what survives."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+from claimcheck.cache import CACHE_FILE, Cache
+from claimcheck.crossref import CrossrefClient
+from claimcheck.fetch import HttpFetcher
+from claimcheck.models import LookupStatus
+from claimcheck.testing import Fault, ReplayServer
+from tests.conftest import RECONSTRUCTED
+from tests.test_cli import SEED_MAP, run
+
+NOTICE = "10.1158/0008-5472.can-10-2451"
+ARTICLE = "10.1038/nbt.2816"
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def client(server: ReplayServer, directory: Path, clock: Clock, **kwargs: object) -> CrossrefClient:
+    fetcher = HttpFetcher(server.url, retries=0, sleep=lambda _s: None)
+    cache = Cache(directory, clock=clock)
+    return CrossrefClient(fetcher, base_url=server.url, cache=cache, clock=clock, **kwargs)  # type: ignore[arg-type]
+
+
+def test_answers_are_reused_within_the_status_ttl(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    clock = Clock()
+    with client(replay_server, tmp_path, clock) as first:
+        assert first.lookup(ARTICLE).cache_age is None
+    clock.now += 3600
+    with client(replay_server, tmp_path, clock) as second:
+        lookup = second.lookup(ARTICLE)
+    assert lookup.status is LookupStatus.FOUND
+    assert lookup.cache_age == 3600
+    assert len(replay_server.requests) == 1
+
+
+def test_update_status_is_refetched_after_the_status_ttl(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    clock = Clock()
+    with client(replay_server, tmp_path, clock) as first:
+        first.lookup(ARTICLE)
+    clock.now += timedelta(hours=25).total_seconds()
+    with client(replay_server, tmp_path, clock) as second:
+        assert second.lookup(ARTICLE).cache_age is None
+        # ...but a work read only to be named may still come from the cache (metadata TTL).
+        named = second.lookup_all([NOTICE], status_matters=False)
+    assert named[NOTICE].status is LookupStatus.FOUND
+    assert len(replay_server.requests) == 3
+
+
+def test_nothing_failed_is_cached(replay_server: ReplayServer, tmp_path: Path) -> None:
+    clock = Clock()
+    replay_server.add_fault(Fault.http(503))
+    with client(replay_server, tmp_path, clock) as first:
+        assert first.lookup(ARTICLE).status is LookupStatus.FAILED
+    with Cache(tmp_path) as cache:
+        assert cache.info().entries == 0
+    replay_server.clear_faults()
+    with client(replay_server, tmp_path, clock) as second:
+        assert second.lookup(ARTICLE).status is LookupStatus.FOUND
+
+
+def test_a_404_is_cached_with_its_agency(replay_server: ReplayServer, tmp_path: Path) -> None:
+    clock = Clock()
+    for _ in range(2):
+        with client(replay_server, tmp_path, clock) as crossref:
+            assert crossref.lookup("10.5061/dryad.example").status is LookupStatus.OTHER_AGENCY
+    assert len(replay_server.requests) == 2  # /works and /agency, once
+
+
+def test_offline_uses_only_the_cache_and_fresh_skips_it(tmp_path: Path) -> None:
+    cache_dir = str(tmp_path / "cache")
+    env = {"CLAIMCHECK_CACHE_DIR": cache_dir}
+    with ReplayServer(RECONSTRUCTED) as server:
+        cold = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
+        cold_requests = len(server.requests)
+        offline = run("audit", SEED_MAP, "-f", "json", "--offline", env=env)
+        fresh = run(
+            "audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, "--fresh", env=env
+        )
+        fresh_requests = len(server.requests) - cold_requests
+    cold_doc, offline_doc = json.loads(cold.stdout), json.loads(offline.stdout)
+    assert offline_doc["source"]["mode"] == "offline"
+    assert offline_doc["findings"] == cold_doc["findings"]
+    hits = [r["cache"] for r in offline_doc["references"] if r["cache"]]
+    assert hits
+    assert all(c["hit"] and c["age_seconds"] >= 0 for c in hits)
+    assert fresh_requests == cold_requests
+    assert all(not r["cache"]["hit"] for r in json.loads(fresh.stdout)["references"] if r["cache"])
+
+
+def test_offline_miss_is_unverified(tmp_path: Path) -> None:
+    result = run(
+        "audit", SEED_MAP, "-f", "json", "--offline", env={"CLAIMCHECK_CACHE_DIR": str(tmp_path)}
+    )
+    assert result.exit_code == 1  # three unsupported claims fail the gate before exit 3
+    statuses = {r["status"] for r in json.loads(result.stdout)["references"] if r["doi"]}
+    assert statuses == {"unverified"}
+
+
+def test_two_concurrent_audits_share_one_cache(tmp_path: Path) -> None:
+    exe = shutil.which("claimcheck") or str(Path(sys.executable).with_name("claimcheck"))
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), "NO_COLOR": "1"}
+    with ReplayServer(RECONSTRUCTED) as server:
+        args = [exe, "audit", str(SEED_MAP), "-f", "json", "-q", "--crossref-url", server.url]
+        procs = [
+            subprocess.Popen(args, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+            for _ in range(2)
+        ]
+        outputs = [p.communicate(timeout=120) for p in procs]
+    for proc, (out, err) in zip(procs, outputs, strict=True):
+        assert proc.returncode == 1, err
+        assert err == b""
+        assert json.loads(out)["summary"]["unverified"] == 0
+    with Cache(tmp_path) as cache:
+        assert cache.info().works == 17
+
+
+def test_a_corrupt_cache_file_is_moved_aside(replay_server: ReplayServer, tmp_path: Path) -> None:
+    (tmp_path / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    result = run(
+        "audit",
+        SEED_MAP,
+        "-f",
+        "json",
+        "--crossref-url",
+        replay_server.url,
+        env={"CLAIMCHECK_CACHE_DIR": str(tmp_path)},
+    )
+    assert json.loads(result.stdout)["summary"]["unverified"] == 0
+    assert "corrupt" in result.stderr
+    assert list(tmp_path.glob(f"{CACHE_FILE}.corrupt-*"))
+
+
+def test_cache_info_and_clear(replay_server: ReplayServer, tmp_path: Path) -> None:
+    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path)}
+    run("resolve", ARTICLE, "--crossref-url", replay_server.url, env=env)
+    info = run("cache", "info", env=env)
+    assert info.exit_code == 0
+    assert "answers: 1 (1 works, 0 agency answers)" in info.stdout
+    cleared = run("cache", "clear", env=env)
+    assert "removed 1 cached answers" in cleared.stdout
+    assert "answers: 0" in run("cache", "info", env=env).stdout
