@@ -23,9 +23,9 @@ from dataclasses import dataclass
 SINGLE = "single"
 LIST = "list"
 MIN_RATE = 0.2  # requests/s: the floor a run of 429s can push the pace down to
-# Requests are spaced 1% wider than the rate allows, so float drift and clock skew between
+# Requests are spaced 0.2% wider than the rate allows, so float drift and clock skew between
 # client and server never put one request more than the limit into any second.
-SPACING_MARGIN = 1.01
+SPACING_MARGIN = 1.002
 
 
 @dataclass(frozen=True)

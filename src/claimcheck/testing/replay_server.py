@@ -31,6 +31,7 @@ from claimcheck.testing.faults import (
     _text,
     _validation_failure,
 )
+from claimcheck.testing.limits import Limiter, Limits, pool_of, throttled_response
 
 __all__ = ["DEFAULT_RATE_HEADERS", "NOT_FOUND_BODY", "Fault", "RecordedRequest", "ReplayServer"]
 
@@ -73,12 +74,16 @@ class ReplayServer:
     A fault applies to a request when `match` is None, equals one of its DOIs (decoded,
     lower-cased; for a list request, any DOI in the filter), or is a substring of the raw
     request target (path and query as sent). The first matching fault with `times` left wins.
+    `enforce_limits` turns on Crossref's rate and concurrency limits (`limits`): see limits.py.
     """
 
     def __init__(self, *data_dirs: str | Path, agencies: Mapping[str, str] | None = None,
                  latency: float = 0.0,
-                 rate_headers: Mapping[str, Mapping[str, str]] | None = None) -> None:
+                 rate_headers: Mapping[str, Mapping[str, str]] | None = None,
+                 enforce_limits: bool = False, limits: Limits | None = None) -> None:
         self.latency = latency
+        self.enforce_limits = enforce_limits
+        self.limiter = Limiter(limits or Limits())
         source = DEFAULT_RATE_HEADERS if rate_headers is None else rate_headers
         self.rate_headers = {pool: dict(headers) for pool, headers in source.items()}
         self.agencies = {doi.lower(): agency for doi, agency in (agencies or {}).items()}
@@ -110,6 +115,10 @@ class ReplayServer:
         with self._lock:
             self._works[doi] = (body, envelope["message"])
         return doi
+
+    @property
+    def throttled(self) -> int:
+        return self.limiter.throttled
 
     @property
     def dois(self) -> frozenset[str]:
@@ -208,9 +217,9 @@ class ReplayServer:
             "items-per-page": rows, "query": {"start-index": 0, "search-terms": None}})
 
     def _pool_headers(self, request: RecordedRequest) -> dict[str, str]:
-        polite = any(request.query.get("mailto", [])) or (
-            "mailto:" in request.headers.get("user-agent", "").lower())
-        return self.rate_headers.get("polite" if polite else "public", {})
+        pool = pool_of(request)  # enforced limits are advertised exactly, per route
+        limits = self.limiter.limits.headers(pool, request.route) if self.enforce_limits else {}
+        return self.rate_headers.get(pool, {}) | limits
 
     def start(self) -> None:
         if self._server is not None:
@@ -315,8 +324,11 @@ class _Handler(BaseHTTPRequestHandler):
         replay = self.server.replay
         request = self._recorded(replay)
         replay._begin(request)
+        admitted = replay.limiter.admit(request) if replay.enforce_limits else None
         try:
-            if replay._sleep(replay.latency):
+            if admitted is False:  # refused at once, before any latency, as Crossref's edge does
+                self._send(throttled_response(), request)
+            elif replay._sleep(replay.latency):
                 self.close_connection = True
             elif self.command != "GET":
                 self._send(_Response(405, [("Content-Type", "text/plain"), ("Allow", "GET")],
@@ -327,6 +339,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True  # the client went away mid-response: nothing to say
         finally:
             replay._end()
+            if admitted:
+                replay.limiter.release(request)
 
     def _answer(self, replay: ReplayServer, request: RecordedRequest) -> None:
         fault = replay._take_fault(request)
