@@ -7,6 +7,7 @@ the one-sentence gate summary go to stderr.
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,9 +33,13 @@ def _pool_notice(settings: Settings) -> None:
         )
 
 
+PROGRESS_AFTER_SECONDS = 1.0
+
+
 @contextmanager
 def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], None]]:
-    """A Rich progress bar on stderr, only on a terminal and without --quiet."""
+    """A Rich progress bar on stderr, only on a terminal, without --quiet, and only once an
+    audit has taken longer than about a second (a quick one would just flicker)."""
     if settings.quiet or total < 2 or not sys.stderr.isatty():
         yield lambda _lookup: None
         return
@@ -42,9 +47,23 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("looking up DOIs"), BarColumn(), MofNCompleteColumn())
-    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
-        task = bar.add_task("lookups", total=total)
-        yield lambda _lookup: bar.advance(task)
+    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    task = bar.add_task("lookups", total=total)
+    started_at = time.monotonic()
+    shown = False
+
+    def advance(_lookup: Lookup) -> None:
+        nonlocal shown
+        bar.advance(task)
+        if not shown and time.monotonic() - started_at > PROGRESS_AFTER_SECONDS:
+            bar.start()
+            shown = True
+
+    try:
+        yield advance
+    finally:
+        if shown:
+            bar.stop()
 
 
 def discover_claim_maps(paths: Sequence[Path]) -> list[Path]:
