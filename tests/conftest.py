@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from claimcheck.models import AuditResult
 from claimcheck.testing import ReplayServer
+
+# Property tests run a bounded number of examples by default; `HYPOTHESIS_PROFILE=fuzz`
+# runs 10,000 each (README, "Reliability": the fuzz command).
+settings.register_profile("default", max_examples=200, deadline=None)
+settings.register_profile("fuzz", max_examples=10_000, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 DATA = Path(__file__).parent / "data"
 RECONSTRUCTED = DATA / "crossref" / "reconstructed"

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 import yaml
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from claimcheck.claimmap import (
@@ -1037,13 +1037,13 @@ def _parses_or_refuses(text: str | bytes) -> None:
         assert located.message
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(st.text(max_size=500))
 def test_arbitrary_text_never_crashes(text: str) -> None:
     _parses_or_refuses(text)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_never_crash(data: bytes) -> None:
     _parses_or_refuses(data)
@@ -1091,7 +1091,7 @@ _TREES = st.recursive(
 )
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.fuzz
 @given(_TREES, st.booleans())
 def test_arbitrary_yaml_trees_never_crash(tree: Any, with_version: bool) -> None:
     if with_version and isinstance(tree, dict):

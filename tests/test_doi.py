@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import unquote
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from claimcheck.doi import doi_filename, doi_path_segment, is_doi, normalize_doi
@@ -78,7 +78,7 @@ def test_filename_matches_the_reconstructed_naming() -> None:
     assert doi_filename("10.1000/a/b") != doi_filename("10.1000/a_b")
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.fuzz
 @given(st.text(max_size=80))
 def test_normalise_returns_a_doi_or_raises_doi_error(raw: str) -> None:
     try:

@@ -400,7 +400,6 @@ def _execute(run: Callable[[], int], debug: bool, json_stdout: bool = False) -> 
 
 
 def error_document(code: int, message: str, problems: list[dict[str, Any]]) -> str:
-    import json
 
     document = {
         "schema": "claimcheck.error/1",
@@ -408,7 +407,9 @@ def error_document(code: int, message: str, problems: list[dict[str, Any]]) -> s
         "error": {"message": message, "problems": problems},
         "summary": {"exit_code": code},
     }
-    return json.dumps(document, indent=2, ensure_ascii=False)
+    from claimcheck.reporters.json_report import dumps
+
+    return dumps(document).rstrip("\n")
 
 
 def main() -> None:

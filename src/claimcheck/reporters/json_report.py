@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -23,8 +24,20 @@ from claimcheck.models import (
 SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (audit.md)
 
 
+# Invisible and direction-changing characters (bidi overrides and isolates, zero-width marks,
+# line and paragraph separators) are written as \uXXXX escapes: the JSON decodes to the very
+# same text, but a person reading the file sees them ("Trojan Source", CVE-2021-42574).
+_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
+
+
+def dumps(value: Any) -> str:
+    """JSON text as claimcheck writes it: UTF-8 readable, invisible characters escaped."""
+    text = json.dumps(value, indent=2, ensure_ascii=False)
+    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+
+
 def render(result: AuditResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result))
 
 
 def document(result: AuditResult) -> dict[str, Any]:

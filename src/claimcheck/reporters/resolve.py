@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import io
-import json
 from typing import Any
 
 from claimcheck.models import LookupStatus
-from claimcheck.reporters.json_report import update_entry
+from claimcheck.reporters.json_report import dumps, update_entry
 from claimcheck.reporters.table import safe, string_console
 from claimcheck.resolve import Resolution
 
@@ -47,7 +46,7 @@ def document(resolution: Resolution) -> dict[str, Any]:
 
 
 def render_json(resolution: Resolution) -> str:
-    return json.dumps(document(resolution), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(resolution))
 
 
 def render_table(resolution: Resolution, *, width: int = 100, color: bool = False) -> str:

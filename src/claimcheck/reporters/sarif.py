@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from claimcheck import __version__
 from claimcheck.models import AuditResult, Finding, FindingCode, Severity
-from claimcheck.reporters.json_report import _plain
+from claimcheck.reporters.json_report import _plain, dumps
 from claimcheck.reporters.table import safe
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -191,7 +191,7 @@ RULE_INDEX = {code: index for index, code in enumerate(FindingCode)}
 
 
 def render(result: AuditResult) -> str:
-    return json.dumps(document(result), indent=2, ensure_ascii=False) + "\n"
+    return dumps(document(result))
 
 
 def document(result: AuditResult) -> dict[str, Any]:
