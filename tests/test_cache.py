@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.synchronize
 import random
 import sqlite3
 import threading
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -39,8 +41,22 @@ class Warnings(list[str]):
         self.append(message)
 
 
-def make_cache(directory: Path, clock: Clock | None = None, **kwargs: object) -> Cache:
-    return Cache(directory, clock=clock or Clock(), **kwargs)  # type: ignore[arg-type]
+def make_cache(
+    directory: Path,
+    clock: Clock | None = None,
+    *,
+    warn: Callable[[str], None] = lambda _m: None,
+    metadata_ttl: timedelta = DEFAULT_METADATA_TTL,
+    busy_timeout: float = 10.0,
+) -> Cache:
+    """A cache on an injected clock (T0 unless given)."""
+    return Cache(
+        directory,
+        clock=clock or Clock(),
+        warn=warn,
+        metadata_ttl=metadata_ttl,
+        busy_timeout=busy_timeout,
+    )
 
 
 def fail_on_warning(message: str) -> None:
@@ -341,7 +357,9 @@ def test_stuck_writer_turns_the_cache_off_without_moving_it(tmp_path: Path) -> N
 # --- concurrency -----------------------------------------------------------------------------
 
 
-def worker(directory: str, name: str, barrier: threading.Barrier, count: int) -> None:
+def worker(
+    directory: str, name: str, barrier: multiprocessing.synchronize.Barrier, count: int
+) -> None:
     """One audit process: its own keys and keys every process writes, each read back."""
     with Cache(Path(directory), warn=fail_on_warning) as cache:
         barrier.wait()

@@ -1,13 +1,9 @@
-"""A SQLite cache of Crossref answers, shared by every audit on the machine.
+"""A SQLite cache of Crossref answers, shared by every audit (and process) on the machine.
 
-One table keyed by (kind, lower-cased DOI) holds the raw response body of a `/works/{doi}`
-("work") or `/works/{doi}/agency` ("agency") request, its HTTP status and when it was fetched.
-Only definite answers (200 and 404) are stored; the client decides what a body means.
-
-Two ages matter. Bibliographic metadata barely changes, so an entry serves metadata for
-`metadata_ttl` (30 days); a retraction or correction notice can appear any day, so the same
-entry settles update/retraction status only for `status_ttl` (24 hours). `get` drops entries
-past the metadata TTL; `CacheEntry.fresh_for_status` tells the client whether to refetch.
+Rows are keyed by (kind, lower-cased DOI): the raw body of a `/works/{doi}` ("work") or
+`/works/{doi}/agency` ("agency") answer, its status and when it was fetched. Metadata barely
+changes, so an entry serves it for `metadata_ttl`; a retraction notice can appear any day, so
+the client should take update status from it only while `fresh_for_status` (`status_ttl`).
 
 The cache must never break an audit: a corrupt file is moved aside and replaced, and an
 unusable directory, a stuck lock or a failing disk turn the cache off for the run, with one
@@ -52,16 +48,10 @@ CHUNK = 500
 _LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 _ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
 
-_SCHEMA = """
-CREATE TABLE responses (
-    kind TEXT NOT NULL,
-    doi TEXT NOT NULL,
-    status INTEGER NOT NULL,
-    body BLOB NOT NULL,
-    fetched_at REAL NOT NULL,
-    PRIMARY KEY (kind, doi)
+_SCHEMA = (
+    "CREATE TABLE responses (kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL,"
+    " body BLOB NOT NULL, fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi))"
 )
-"""
 
 T = TypeVar("T")
 
@@ -108,10 +98,6 @@ class CacheInfo:
 
 class _Unusable(Exception):
     """The file opened but is not a cache we can use; the message completes "cache file X …"."""
-
-
-def _ignore(_message: str) -> None:
-    return None
 
 
 def _check_kind(kind: str) -> None:
@@ -217,7 +203,7 @@ class Cache:
         metadata_ttl: timedelta = DEFAULT_METADATA_TTL,
         status_ttl: timedelta = DEFAULT_STATUS_TTL,
         clock: Callable[[], float] = time.time,
-        warn: Callable[[str], None] = _ignore,
+        warn: Callable[[str], None] = lambda _m: None,
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
     ) -> None:
         self.directory = Path(directory)
@@ -286,18 +272,13 @@ class Cache:
             key = _key(doi)
             if key is not None:
                 params.append((kind, key, int(status), bytes(body), float(fetched_at)))
-        if not params:
-            return
-
-        def write(conn: sqlite3.Connection) -> None:
-            with _transaction(conn):
-                conn.executemany(
-                    "INSERT OR REPLACE INTO responses (kind, doi, status, body, fetched_at)"
-                    " VALUES (?, ?, ?, ?, ?)",
-                    params,
-                )
-
-        self._run(write, None, create=True)
+        if params:
+            self._write(
+                "INSERT OR REPLACE INTO responses (kind, doi, status, body, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                params,
+                create=True,
+            )
 
     def info(self) -> CacheInfo:
         rows = self._select(
@@ -314,14 +295,15 @@ class Cache:
 
     def clear(self) -> int:
         """Remove every entry; returns how many."""
-        return self._delete("DELETE FROM responses", [])
+        return self._write("DELETE FROM responses", [()], create=False)
 
     def purge_expired(self) -> int:
         """Remove entries past the metadata TTL (or dated in the future); returns how many."""
         now = self.clock()
-        return self._delete(
+        return self._write(
             "DELETE FROM responses WHERE fetched_at < ? OR fetched_at > ?",
-            [now - self.metadata_ttl.total_seconds(), now + CLOCK_SKEW_SECONDS],
+            [(now - self.metadata_ttl.total_seconds(), now + CLOCK_SKEW_SECONDS)],
+            create=False,
         )
 
     # Internals. Every public method goes through `_run`, which holds the lock, opens the
@@ -330,13 +312,15 @@ class Cache:
     def _select(self, sql: str, params: Sequence[object]) -> list[Any]:
         return self._run(lambda conn: conn.execute(sql, params).fetchall(), [], create=False)
 
-    def _delete(self, sql: str, params: Sequence[object]) -> int:
-        def delete(conn: sqlite3.Connection) -> int:
-            with _transaction(conn):
-                removed: int = conn.execute(sql, params).rowcount
-            return removed
+    def _write(self, sql: str, rows: Sequence[Sequence[object]], *, create: bool) -> int:
+        """Run `sql` once per row in one short transaction; returns the rows changed."""
 
-        return self._run(delete, 0, create=False)
+        def write(conn: sqlite3.Connection) -> int:
+            with _transaction(conn):
+                changed: int = conn.executemany(sql, rows).rowcount
+            return changed
+
+        return self._run(write, 0, create=create)
 
     def _run(self, op: Callable[[sqlite3.Connection], T], default: T, *, create: bool) -> T:
         with self._lock:
@@ -369,41 +353,53 @@ class Cache:
                 "running without a cache"
             )
             return None
-        why = "is corrupt"
-        for _attempt in range(2):
-            identity = _file_identity(self.path)
-            conn: sqlite3.Connection | None = None
-            reason: str | None = None
-            try:
-                # isolation_level=None: no implicit transactions; writes use explicit short
-                # ones. `timeout` is SQLite's busy timeout: another process's lock is waited for.
-                conn = sqlite3.connect(
-                    self.path,
-                    timeout=self._busy_timeout,
-                    isolation_level=None,
-                    check_same_thread=False,  # guarded by self._lock
-                )
-                _configure(conn, self._busy_timeout)
-                _ensure_schema(conn)
+        problem = "is unusable even when new"
+        for _attempt in range(2):  # the second try opens the fresh file after a move aside
+            conn, problem_now = self._try_open()
+            if conn is not None:
                 return conn
-            except _Unusable as exc:
-                why = str(exc)
-            except sqlite3.Error as exc:
-                reason = _unusable_reason(exc)
-                why = "is corrupt"
+            if problem_now is not None:
+                problem = problem_now
+                break
+        self._disable(f"cache file {self.path} {problem}; running without a cache")
+        return None
+
+    def _try_open(self) -> tuple[sqlite3.Connection | None, str | None]:
+        """(connection, None); or (None, why the cache must stay off); or (None, None) once
+        a bad file has been moved aside and a new one may be tried."""
+        identity = _file_identity(self.path)
+        conn: sqlite3.Connection | None = None
+        try:
+            # isolation_level=None: no implicit transactions; writes use explicit short ones.
+            # `timeout` is SQLite's busy timeout: another process's lock is waited for.
+            conn = sqlite3.connect(
+                self.path,
+                timeout=self._busy_timeout,
+                isolation_level=None,
+                check_same_thread=False,  # guarded by self._lock
+            )
+            _configure(conn, self._busy_timeout)
+            _ensure_schema(conn)
+        except (_Unusable, sqlite3.Error) as exc:
+            # Heal before closing: SQLite deletes the -wal and -shm when it closes the file.
             try:
-                if reason is None:
-                    # Before closing: SQLite deletes the -wal and -shm when it closes the file.
-                    self._move_aside(why, identity)
-            except OSError as exc:
-                reason = f"{why} and cannot be moved aside ({exc})"
+                return None, self._heal(exc, identity)
             finally:
                 if conn is not None:
                     conn.close()
+        return conn, None
+
+    def _heal(self, exc: Exception, identity: tuple[int, int] | None) -> str | None:
+        """Move a bad file aside (None), or say why a sound one cannot be used now."""
+        if isinstance(exc, sqlite3.Error):
+            reason = _unusable_reason(exc)
             if reason is not None:
-                self._disable(f"cache file {self.path} {reason}; running without a cache")
-                return None
-        self._disable(f"cache file {self.path} {why} even when new; running without a cache")
+                return reason
+        why = str(exc) if isinstance(exc, _Unusable) else "is corrupt"
+        try:
+            self._move_aside(why, identity)
+        except OSError as move_error:
+            return f"{why} and cannot be moved aside ({move_error})"
         return None
 
     def _move_aside(self, why: str, identity: tuple[int, int] | None) -> None:

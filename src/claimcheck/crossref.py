@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from claimcheck import batching
 from claimcheck.doi import doi_path_segment
@@ -144,9 +144,20 @@ class CrossrefClient:
         for doi in dois:
             item = items.get(doi)
             if item is not None:
-                body = batching.envelope(item)
-                found.append(self._work_answer(doi, RawResponse(request, 200, "", body, "")))
+                found.append(self._work_item(doi, item))
         return found, [d for d in dois if d not in items]
+
+    def _work_item(self, doi: str, item: Mapping[str, Any]) -> Lookup:
+        """One work of a list response: parsed as it is, stored as a /works/{doi} envelope."""
+        try:
+            work = parse_work(item)
+        except MalformedRecord as exc:
+            return Lookup(doi, LookupStatus.FAILED, error=str(exc))
+        if work.doi != doi:
+            return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
+        if self.cache is not None:
+            self._store(WORK, doi, 200, batching.envelope(item))
+        return Lookup(doi, LookupStatus.FOUND, work=work)
 
     def _single(self, doi: str) -> Lookup:
         try:
