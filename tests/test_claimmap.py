@@ -1160,3 +1160,15 @@ def test_a_large_valid_map_loads_in_reasonable_time() -> None:
     assert claim_map.claims[-1].cites[1].ref == "R0"
     assert claim_map.claims[-1].cites[1].role is Role.BACKGROUND
     assert claim_map.claims[-1].location == Location(3 * count + 4 + 3 * (count - 1), 5)
+
+
+def test_a_50_mb_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.write(b"claimcheck: 1\n")
+        handle.truncate(50 * 1024 * 1024)  # sparse: cheap to make, 50 MB to a reader
+    with pytest.raises(ClaimMapError) as info:
+        load_claim_map(huge)
+    (error,) = info.value.errors
+    assert (error.line, error.column) == (1, 1)
+    assert "over 10 MB" in error.message
