@@ -117,6 +117,8 @@ def parse_outputs(specs: Sequence[str]) -> list[tuple[str, Path]]:
                     f"--output {spec!r}: expected FORMAT=PATH (e.g. sarif=report.sarif), or a "
                     f"path ending in {', '.join(_EXTENSIONS)}"
                 )
+        if target and Path(target).is_dir():
+            raise UsageError(f"--output {spec!r}: {target} is a directory, not a file")
         if name not in FORMATS or not target:
             raise UsageError(
                 f"--output {spec!r}: expected FORMAT=PATH, FORMAT one of {', '.join(FORMATS)}"
@@ -148,7 +150,10 @@ def run_audit_command(
     with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
         result = run_audit(claim_maps, client, options, on_lookup)
     for name, target in files:
-        write_atomic(target, render_audit(result, name, (120, False)).encode("utf-8"))
+        try:
+            write_atomic(target, render_audit(result, name, (120, False)).encode("utf-8"))
+        except OSError as exc:
+            raise UsageError(f"--output {name}={target}: cannot write it: {exc.strerror}") from None
     _write(render_audit(result, output_format, stdout))
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:

@@ -7,6 +7,7 @@ A DOI is `10.<registrant>/<suffix>`. The suffix may hold almost anything, includ
 from __future__ import annotations
 
 import re
+import unicodedata
 from urllib.parse import quote, unquote
 
 from claimcheck.errors import DoiError
@@ -24,6 +25,9 @@ _PREFIXES = re.compile(
 )
 _URL_FORM = re.compile(r"^(?:https?://)?(?:(?:dx|www)\.)?doi\.org/", re.IGNORECASE)
 _TRAILING_PUNCTUATION = ".,;"
+# Unicode categories no DOI contains: controls (C0 and C1), format characters (bidi marks,
+# zero-width, soft hyphen), surrogates, private use, unassigned, line/paragraph separators.
+_INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
 
 
@@ -34,7 +38,7 @@ def normalize_doi(raw: str) -> str:
     punctuation (`.`, `,`, `;`) after it. Raises DoiError when `raw` is not a DOI.
     """
     text = raw.strip()
-    if _CONTROL.search(text):
+    if _CONTROL.search(text) or any(unicodedata.category(c) in _INVISIBLE for c in text):
         raise DoiError("contains control or invisible characters")
     was_url = bool(_URL_FORM.match(text))
     text = _PREFIXES.sub("", text, count=1).strip()

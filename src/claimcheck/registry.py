@@ -156,7 +156,7 @@ def _iso_date(value: object) -> str | None:
         return f"{year:04d}-{month:02d}"
     try:
         return date(year, month, day).isoformat()
-    except ValueError:
+    except (ValueError, OverflowError):  # a day out of range, or a year past any calendar
         return f"{year:04d}"
 
 

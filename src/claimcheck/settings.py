@@ -11,6 +11,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from claimcheck.errors import UsageError
 from claimcheck.fetch import DEFAULT_BASE_URL
@@ -77,6 +78,15 @@ def _non_negative_int(text: str) -> int:
     return value
 
 
+def _token(text: str) -> str:
+    # A secret stored with a trailing newline is the common case: strip it. A header value
+    # must be visible ASCII; the error never repeats the token.
+    token = text.strip()
+    if not token or not all(33 <= ord(c) < 127 for c in token):
+        raise ValueError("must be visible ASCII characters")
+    return token
+
+
 def _flag(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "on"}
 
@@ -88,7 +98,7 @@ def _refuse_zero() -> int:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "crossref_url": str,
     "mailto": str,
-    "crossref_token": str,
+    "crossref_token": _token,
     "timeout": _positive_float,
     "retries": _non_negative_int,
     "fail_on": lambda t: parse_fail_on(t).describe(),
@@ -123,12 +133,18 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
     settings = Settings(**values)
     if settings.allow_incomplete and FindingCode.UNVERIFIED in settings.policy.codes:
         raise UsageError("--fail-on unverified contradicts --allow-incomplete")
+    if settings.record and settings.record.exists() and not settings.record.is_dir():
+        raise UsageError(f"--record: {settings.record} exists and is not a directory")
     if settings.replay and (settings.offline or settings.record):
         raise UsageError("--replay cannot be combined with --offline or --record")
     if settings.offline and settings.fresh:
         raise UsageError("--offline reads only the cache, and --fresh skips reading it")
     if settings.replay and settings.record:
         raise UsageError("--replay and --record cannot be used together")
+    if urlsplit(settings.crossref_url).query or "#" in settings.crossref_url:
+        raise UsageError(
+            f"crossref URL must not have a query or fragment: {settings.crossref_url!r}"
+        )
     if not settings.crossref_url.startswith(("http://", "https://")):
         raise UsageError(
             f"crossref URL must start with http:// or https://: {settings.crossref_url!r}"
@@ -163,7 +179,8 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
     try:
         return parse(text)
     except ValueError as exc:
-        raise UsageError(f"{where}: invalid value {value!r} ({exc})") from exc
+        shown = "(not shown)" if parse is _token else repr(value)
+        raise UsageError(f"{where}: invalid value {shown} ({exc})") from None
 
 
 def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:

@@ -1,0 +1,501 @@
+"""Data integrity under `kill -9`: real `claimcheck audit` processes killed at random points.
+
+Each store claimcheck writes is checked after a SIGKILL at a random moment of a run:
+
+- the SQLite cache (`--cache-dir`): the file passes `PRAGMA integrity_check`, opens as a
+  Cache without a warning, holds no torn row, and a following complete run succeeds;
+- an evidence snapshot (`--record`): `index.json` loads, every entry names an existing file
+  whose sha256 matches (never a temporary file), and `--replay` on it runs cleanly;
+- a report file (`-o json=OUT`): OUT is the old content or a whole new report, never half;
+
+and two audits writing the same cache at once lose nothing.
+
+Trials per store: CLAIMCHECK_KILL_TRIALS (default 20). A kill comes after a delay drawn
+uniformly over a complete run's time (for the cache, from its first write: the first answered
+lookup), measured by a complete run first. Delays come from a seeded RNG:
+set CLAIMCHECK_KILL_SEED to repeat a run's delays (the seed is in every failure message).
+Trials run CLAIMCHECK_KILL_WORKERS (default 2) at a time. Run with `-rP` to see the outcomes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimcheck.cache import CACHE_FILE, Cache
+from claimcheck.crossref import works_path
+from claimcheck.evidence import body_filename, load_index
+from claimcheck.registry import MalformedRecord, decode_envelope, parse_work
+from claimcheck.testing import Fault, ReplayServer
+from tests.factories import work_envelope
+
+N_DOIS = 200
+DOIS = [f"10.5555/k.{i}" for i in range(N_DOIS)]
+TRIALS = int(os.environ.get("CLAIMCHECK_KILL_TRIALS") or "20")
+WORKERS = max(1, int(os.environ.get("CLAIMCHECK_KILL_WORKERS") or "2"))
+SEED = int(os.environ.get("CLAIMCHECK_KILL_SEED") or random.SystemRandom().randrange(1 << 32))
+LATENCY = 0.002  # seconds per response: with 200 lookups, a run lasts a few seconds
+# The limiter starts at Crossref's real pace (10/s) and follows what responses advertise;
+# a generous advertised limit lets it ramp up, so a trial takes seconds, not twenty.
+RATE_HEADERS = {
+    pool: {
+        "x-rate-limit-limit": "1000",
+        "x-rate-limit-interval": "1s",
+        "x-concurrency-limit": "3",
+        "x-api-pool": pool,
+    }
+    for pool in ("polite", "public")
+}
+# Every list request answered 400 (as Crossref answers a filter it refuses): the client then
+# looks each DOI up alone, so writes (a cache row, or a body file plus an index rewrite per
+# response) are spread over the whole run instead of coming in four bursts.
+NO_LISTS = Fault.http(400, match="/works?")
+KILLED = -signal.SIGKILL
+
+
+def _claimcheck() -> list[str]:
+    beside = Path(sys.executable).with_name("claimcheck")
+    if beside.is_file():
+        return [str(beside)]
+    found = shutil.which("claimcheck")
+    # `python -m claimcheck` runs in the interpreter itself, so SIGKILL still hits claimcheck.
+    return [found] if found else [sys.executable, "-m", "claimcheck"]
+
+
+CLAIMCHECK = _claimcheck()
+
+
+def write_claim_map(path: Path, dois: Sequence[str]) -> Path:
+    lines = ["claimcheck: 1", "references:"]
+    lines += [f"  R{i}: {{doi: {doi}}}" for i, doi in enumerate(dois)]
+    lines += ["claims:"]
+    lines += [f"  - {{id: C{i}, text: claim {i}, cites: [R{i}]}}" for i in range(len(dois))]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def cli_env() -> dict[str, str]:
+    """The environment without the caller's CLAIMCHECK_* settings; a contact for the polite
+    pool. Every run names its cache (or replays), so no run touches the user's cache."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMCHECK_")}
+    env.update({"CLAIMCHECK_MAILTO": "kill9@example.org", "NO_COLOR": "1"})
+    return env
+
+
+@dataclass(frozen=True)
+class Run:
+    returncode: int
+    started: float  # time.monotonic(), comparable with the replay server's request times
+    seconds: float
+    stdout: Path
+    stderr: Path
+
+    @property
+    def killed(self) -> bool:
+        return self.returncode == KILLED
+
+    def out(self) -> str:
+        return self.stdout.read_text(encoding="utf-8", errors="replace")
+
+    def err(self) -> str:
+        return self.stderr.read_text(encoding="utf-8", errors="replace")
+
+
+def start(args: Sequence[str | Path], logs: Path) -> subprocess.Popen[bytes]:
+    """Start claimcheck with stdout and stderr in files under `logs`: a pipe left unread
+    would stall a process printing a long report."""
+    logs.mkdir(parents=True, exist_ok=True)
+    with (logs / "stdout").open("wb") as out, (logs / "stderr").open("wb") as err:
+        # The child keeps its own copies of the descriptors.
+        return subprocess.Popen(
+            [*CLAIMCHECK, *map(str, args)], stdout=out, stderr=err, env=cli_env()
+        )
+
+
+def finish(proc: subprocess.Popen[bytes], logs: Path, started: float) -> Run:
+    returncode = proc.wait(timeout=120)
+    return Run(returncode, started, time.monotonic() - started, logs / "stdout", logs / "stderr")
+
+
+def claimcheck(args: Sequence[str | Path], logs: Path, kill_after: float | None = None) -> Run:
+    """Run claimcheck to the end, or SIGKILL it `kill_after` seconds after the start."""
+    started = time.monotonic()
+    proc = start(args, logs)
+    if kill_after is not None:
+        time.sleep(max(0.0, started + kill_after - time.monotonic()))
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGKILL)
+    return finish(proc, logs, started)
+
+
+def run_trials(
+    store: str, trial: Callable[[int, float], str], expected_seconds: float, earliest: float = 0.0
+) -> Counter[str]:
+    """Run TRIALS trials (WORKERS at a time), each killing a run after a random delay from
+    `earliest` to `expected_seconds`; a trial returns its outcome, or raises naming what broke."""
+    rng = random.Random(f"{SEED}:{store}")
+    kill_delays = [rng.uniform(earliest, expected_seconds) for _ in range(TRIALS)]
+    outcomes: Counter[str] = Counter()
+    failures: list[str] = []
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        jobs = {pool.submit(trial, i, delay): (i, delay) for i, delay in enumerate(kill_delays)}
+        for job in as_completed(jobs):
+            i, delay = jobs[job]
+            try:
+                outcomes[job.result()] += 1
+            except Exception as exc:  # a failed check, or a store that will not even load
+                failures.append(
+                    f"trial {i} (SIGKILL after {delay:.3f} s): {type(exc).__name__}: {exc}"
+                )
+    assert not failures, (
+        f"{store}: {len(failures)} of {len(kill_delays)} trials failed "
+        f"(CLAIMCHECK_KILL_SEED={SEED}):\n" + "\n\n".join(sorted(failures))
+    )
+    seconds = time.monotonic() - started
+    summary = ", ".join(f"{n} {outcome}" for outcome, n in sorted(outcomes.items()))
+    print(
+        f"\n{store}: {len(kill_delays)} kill trials in {seconds:.1f} s (seed {SEED}; kills "
+        f"uniform over {earliest:.2f}-{expected_seconds:.2f} s of a complete run's "
+        f"{expected_seconds:.2f} s): {summary}"
+    )
+    return outcomes
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[tuple[ReplayServer, ReplayServer]]:
+    """(singles, batched): the same 200 works, one refusing list requests."""
+    singles = ReplayServer(latency=LATENCY, rate_headers=RATE_HEADERS)
+    batched = ReplayServer(latency=LATENCY, rate_headers=RATE_HEADERS)
+    for server in (singles, batched):
+        for doi in DOIS:
+            server.add_work(work_envelope(doi))
+    singles.add_fault(NO_LISTS)
+    with singles, batched:
+        yield singles, batched
+    assert not singles.errors, singles.errors
+    assert not batched.errors, batched.errors
+
+
+@pytest.fixture(scope="module")
+def claim_map(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_claim_map(tmp_path_factory.mktemp("map") / "map.yaml", DOIS)
+
+
+def complete_report(run: Run, verified: int = N_DOIS) -> dict[str, Any]:
+    """The JSON report of a run that should have looked every DOI up."""
+    assert run.returncode == 0, f"exit {run.returncode}\n{run.err()}"
+    report: dict[str, Any] = json.loads(run.out())
+    assert report["summary"]["references"] == N_DOIS
+    assert report["summary"]["unverified"] == 0
+    assert sum(r["status"] == "ok" for r in report["references"]) == verified
+    return report
+
+
+# --- the cache -----------------------------------------------------------------------------
+
+
+def stored_works(directory: Path) -> dict[str, bytes]:
+    """Check a cache file with plain sqlite3; return its work rows (DOI -> body).
+
+    Fails on anything but `integrity_check` "ok", an agency row, a status other than 200, or
+    a body that is not a whole work envelope for the row's own DOI (a torn row).
+    """
+    path = directory / CACHE_FILE
+    if not path.exists():
+        return {}
+    conn = sqlite3.connect(path)
+    try:
+        integrity = conn.execute("PRAGMA integrity_check").fetchall()
+        assert integrity == [("ok",)], f"integrity_check: {integrity}"
+        tables = conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'").fetchall()
+        if ("responses",) not in tables:
+            return {}  # killed before the schema was made
+        rows = conn.execute("SELECT kind, doi, status, body FROM responses").fetchall()
+    finally:
+        conn.close()
+    works: dict[str, bytes] = {}
+    for kind, doi, status, body in rows:
+        assert (kind, status) == ("work", 200), f"unexpected row {kind} {doi} {status}"
+        assert doi in DOIS, f"a row for a DOI never asked for: {doi!r}"
+        try:
+            message = decode_envelope(bytes(body), "work")
+        except MalformedRecord as exc:
+            raise AssertionError(f"torn row {doi}: {exc}: {bytes(body)[:80]!r}") from None
+        assert parse_work(message).doi == doi, f"row {doi} holds the work {message.get('DOI')}"
+        assert bytes(body) == work_envelope(doi), f"row {doi} is not the body served"
+        works[doi] = bytes(body)
+    return works
+
+
+def open_as_cache(directory: Path) -> int:
+    """Open the cache as claimcheck does; it must need no healing. Returns its work count."""
+    warnings: list[str] = []
+    with Cache(directory, warn=warnings.append) as cache:
+        info = cache.info()
+    assert warnings == [], f"Cache warned: {warnings}"
+    assert info.agencies == 0
+    assert info.entries == info.works
+    return info.works
+
+
+def no_cache_warning(run: Run) -> None:
+    err = run.err()
+    assert "warning" not in err.lower(), f"the run warned:\n{err}"
+    assert "corrupt" not in err.lower(), err
+
+
+@pytest.mark.slow
+def test_cache_survives_sigkill_at_random_points(
+    servers: tuple[ReplayServer, ReplayServer], claim_map: Path, tmp_path: Path
+) -> None:
+    singles, batched = servers
+
+    def audit(cache_dir: Path, server: ReplayServer, logs: Path, **kill: float) -> Run:
+        args = ["audit", claim_map, "-f", "json", "--crossref-url", server.url]
+        if server is singles:
+            args.append("--fresh")  # keeps writing: every DOI is fetched and stored again
+        return claimcheck([*args, "--cache-dir", cache_dir], logs, **kill)
+
+    # A complete run: how long one lasts, and that the setup works at all.
+    baseline_dir = tmp_path / "baseline"
+    baseline = audit(baseline_dir / "cache", singles, baseline_dir)
+    complete_report(baseline)
+    assert len(stored_works(baseline_dir / "cache")) == N_DOIS
+    # Nothing is written to the cache before the first single lookup is answered (start-up
+    # and the refused list requests take about half the run): kill from there on, or half
+    # the trials would find no cache file at all.
+    first = min(r.at for r in singles.requests if r.route == "work" and r.at >= baseline.started)
+
+    def trial(i: int, delay: float) -> str:
+        root = tmp_path / f"trial-{i}"
+        cache_dir = root / "cache"
+        killed = audit(cache_dir, singles, root / "killed", kill_after=delay)
+        # Check a copy of the files as the kill left them (-wal and -shm included), so the
+        # next claimcheck run below also meets the raw post-crash state, not a healed one.
+        postmortem = root / "postmortem"
+        if cache_dir.exists():
+            shutil.copytree(cache_dir, postmortem)
+        else:
+            postmortem.mkdir(parents=True)
+        existed = (postmortem / CACHE_FILE).exists()
+        left = len(stored_works(postmortem))
+        if existed:
+            assert open_as_cache(postmortem) == left
+        assert not list(postmortem.glob("*.corrupt*"))
+
+        again = audit(cache_dir, batched, root / "again")  # reads what the killed run stored
+        complete_report(again)
+        no_cache_warning(again)
+        assert len(stored_works(cache_dir)) == N_DOIS
+        assert open_as_cache(cache_dir) == N_DOIS
+        assert not list(cache_dir.glob("*.corrupt*")), "a cache file was moved aside"
+        shutil.rmtree(root)  # trials add up: keep the temporary directory small
+        if not killed.killed:
+            assert killed.returncode == 0, killed.err()
+            return "finished before the kill"
+        if not existed:
+            return "killed before the cache file existed"
+        if left in (0, N_DOIS):
+            return f"killed with {left} works stored"
+        return f"killed mid-run (1-{N_DOIS - 1} works stored)"
+
+    outcomes = run_trials("cache", trial, baseline.seconds, earliest=first - baseline.started)
+    assert sum(outcomes.values()) == TRIALS
+
+
+# --- evidence snapshots (--record) ---------------------------------------------------------
+
+
+def check_snapshot(directory: Path) -> dict[str, dict[str, Any]] | None:
+    """Check a (possibly interrupted) snapshot; None if no index was written yet."""
+    if not (directory / "index.json").exists():
+        return None
+    index = load_index(directory)  # raises UsageError on a torn index
+    expected = {works_path(doi) for doi in DOIS}
+    for request, entry in index.items():
+        name = entry["file"]
+        assert isinstance(name, str), entry
+        assert not name.endswith(".tmp"), f"the index points at a temporary file: {entry}"
+        assert not Path(name).name.startswith("."), f"the index points at a hidden file: {entry}"
+        assert not Path(name).is_absolute(), entry
+        assert ".." not in Path(name).parts, entry
+        assert name == body_filename(request, entry["status"], entry["content_type"]), entry
+        body = (directory / name).read_bytes()  # raises if the file is missing
+        assert hashlib.sha256(body).hexdigest() == entry["sha256"], f"sha256 differs: {entry}"
+        if request.startswith("/works?"):
+            assert entry["status"] == 400, entry  # the refused list requests
+        else:
+            assert request in expected, f"unexpected request {request}"
+            assert entry["status"] == 200, entry
+            assert body == work_envelope(parse_work(decode_envelope(body, "work")).doi)
+    return index
+
+
+def recorded_dois(index: dict[str, dict[str, Any]]) -> set[str]:
+    by_path = {works_path(doi): doi for doi in DOIS}
+    return {by_path[r] for r, e in index.items() if r in by_path and e["status"] == 200}
+
+
+@pytest.mark.slow
+def test_record_survives_sigkill_at_random_points(
+    servers: tuple[ReplayServer, ReplayServer], claim_map: Path, tmp_path: Path
+) -> None:
+    singles, _batched = servers
+
+    def record(root: Path, logs: Path, **kill: float) -> Run:
+        args = ["audit", claim_map, "-f", "json", "--crossref-url", singles.url, "--fresh"]
+        args += ["--cache-dir", root / "cache", "--record", root / "evidence"]
+        return claimcheck(args, logs, **kill)
+
+    def replay(root: Path) -> Run:
+        return claimcheck(
+            ["audit", claim_map, "-f", "json", "--replay", root / "evidence"], root / "replay"
+        )
+
+    baseline_dir = tmp_path / "baseline"
+    baseline = record(baseline_dir, baseline_dir / "record")
+    complete_report(baseline)
+    full = check_snapshot(baseline_dir / "evidence")
+    assert full is not None
+    assert recorded_dois(full) == set(DOIS)
+    complete_report(replay(baseline_dir))
+
+    def trial(i: int, delay: float) -> str:
+        root = tmp_path / f"trial-{i}"
+        killed = record(root, root / "killed", kill_after=delay)
+        evidence = root / "evidence"
+        index = check_snapshot(evidence)
+        temporaries = len(list(evidence.rglob("*.tmp"))) if evidence.exists() else 0
+        replayed = replay(root)
+        err = replayed.err()
+        assert "Traceback" not in err, err
+        assert "internal error" not in err, err
+        if index is None:
+            assert replayed.returncode == 2, f"exit {replayed.returncode}\n{err}"
+            # No folder yet, or a folder without its index: a usage error either way.
+            assert "no evidence index here" in err or "is not a directory" in err, err
+            outcome = "killed before the first index write"
+        else:
+            have = recorded_dois(index)
+            report = json.loads(replayed.out())
+            ok = {r["doi"] for r in report["references"] if r["status"] == "ok"}
+            unverified = {r["doi"] for r in report["references"] if r["status"] == "unverified"}
+            assert ok == have, "replay must verify exactly the recorded works"
+            assert unverified == set(DOIS) - have
+            assert replayed.returncode == (0 if have == set(DOIS) else 3), err
+            complete = "all" if have == set(DOIS) else "some"
+            outcome = f"killed with {complete} works recorded"
+        shutil.rmtree(root)
+        if not killed.killed:
+            assert killed.returncode == 0, killed.err()
+            outcome = "finished before the kill"
+        return outcome + (" (temporary files left)" if temporaries else "")
+
+    outcomes = run_trials("record", trial, baseline.seconds)
+    assert sum(outcomes.values()) == TRIALS
+
+
+# --- report files (-o json=OUT) ------------------------------------------------------------
+
+OLD_REPORT = b'{"old": "a report from an earlier run, which must survive whole"}\n'
+
+
+def test_output_file_is_old_or_whole_after_sigkill(
+    servers: tuple[ReplayServer, ReplayServer], claim_map: Path, tmp_path: Path
+) -> None:
+    _singles, batched = servers
+    snapshot = tmp_path / "snapshot"
+    args = ["audit", claim_map, "--crossref-url", batched.url, "--record", snapshot]
+    recorded = claimcheck([*args, "--cache-dir", tmp_path / "cache"], tmp_path / "record")
+    assert recorded.returncode == 0, recorded.err()
+
+    def audit(root: Path, **kill: float) -> Run:
+        # Replayed: no network pacing, so the run is short and the report write a larger
+        # share of it.
+        out = root / "report.json"
+        args = ["audit", claim_map, "--replay", snapshot, "-q", "-o", f"json={out}"]
+        return claimcheck(args, root, **kill)
+
+    baseline = audit(tmp_path / "baseline")
+    assert baseline.returncode == 0, baseline.err()
+    whole = json.loads((tmp_path / "baseline" / "report.json").read_bytes())
+    del whole["checked_at"]
+    assert whole["summary"]["references"] == N_DOIS
+
+    def trial(i: int, delay: float) -> str:
+        root = tmp_path / f"trial-{i}"
+        root.mkdir()
+        out = root / "report.json"
+        out.write_bytes(OLD_REPORT)
+        killed = audit(root, kill_after=delay)
+        data = out.read_bytes()
+        temporaries = [p.name for p in root.iterdir() if p.name.endswith(".tmp")]
+        shutil.rmtree(root)
+        if data == OLD_REPORT:
+            outcome = "old content"
+        else:
+            try:
+                report = json.loads(data)
+            except ValueError:
+                raise AssertionError(
+                    f"{out} is neither the old content nor a whole report: "
+                    f"{len(data)} bytes, ending {data[-80:]!r}"
+                ) from None
+            del report["checked_at"]
+            assert report == whole, "the new report differs from a complete run's"
+            outcome = "new whole report"
+        if not killed.killed:
+            assert killed.returncode == 0, killed.err()
+            assert outcome == "new whole report"
+            return "finished before the kill"
+        return f"killed, {outcome}" + (" (temporary file left)" if temporaries else "")
+
+    outcomes = run_trials("output", trial, baseline.seconds)
+    assert sum(outcomes.values()) == TRIALS
+
+
+# --- two writers -----------------------------------------------------------------------------
+
+ROUNDS = 3
+
+
+def test_two_concurrent_audits_lose_no_cache_write(
+    servers: tuple[ReplayServer, ReplayServer], tmp_path: Path
+) -> None:
+    singles, _batched = servers
+    halves = [DOIS[: N_DOIS // 2], DOIS[N_DOIS // 2 :]]
+    maps = [write_claim_map(tmp_path / f"half-{n}.yaml", dois) for n, dois in enumerate(halves)]
+    for round_ in range(ROUNDS):
+        # A new directory each round: both processes also race to create the file and schema.
+        cache_dir = tmp_path / f"cache-{round_}"
+        root = tmp_path / f"round-{round_}"
+        started = time.monotonic()
+        procs = []
+        for n, path in enumerate(maps):
+            args = ["audit", path, "-f", "json", "--crossref-url", singles.url]
+            procs.append(start([*args, "--cache-dir", cache_dir], root / str(n)))
+        for n, proc in enumerate(procs):
+            run = finish(proc, root / str(n), started)
+            assert run.returncode == 0, f"round {round_}, audit {n}: {run.err()}"
+            no_cache_warning(run)
+            assert json.loads(run.out())["summary"]["references"] == N_DOIS // 2
+        works = stored_works(cache_dir)
+        assert sorted(works) == sorted(DOIS), f"round {round_}: {len(works)} of {N_DOIS} kept"
+        assert open_as_cache(cache_dir) == N_DOIS
