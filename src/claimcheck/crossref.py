@@ -30,6 +30,7 @@ if TYPE_CHECKING:
     from claimcheck.cache import Cache, CacheEntry
 
 WORK, AGENCY = "work", "agency"
+CACHE_CHUNK = 500
 
 
 def works_path(doi: str) -> str:
@@ -215,6 +216,14 @@ class CrossrefClient:
     def _from_cache(self, dois: list[str], status_matters: bool) -> list[Lookup]:
         if self.cache is None or not self.read_cache or not dois:
             return []
+        # In chunks, so a warm audit of 10,000 DOIs never holds every cached body at once.
+        found: list[Lookup] = []
+        for start in range(0, len(dois), CACHE_CHUNK):
+            found.extend(self._cache_chunk(dois[start : start + CACHE_CHUNK], status_matters))
+        return found
+
+    def _cache_chunk(self, dois: list[str], status_matters: bool) -> list[Lookup]:
+        assert self.cache is not None
         now = self._clock()
         works = self.cache.get_many(WORK, dois)
         agencies = self.cache.get_many(AGENCY, [d for d, e in works.items() if e.status == 404])
