@@ -17,6 +17,20 @@ from typing import Annotated, Any
 import typer
 
 from claimcheck import __version__
+from claimcheck.cli_options import (
+    CacheDir,
+    Concurrency,
+    CrossrefUrl,
+    Debug,
+    Fresh,
+    Mailto,
+    MaxRps,
+    Offline,
+    Record,
+    Replay,
+    Retries,
+    Timeout,
+)
 from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode
 
 HELP = """Audit an article's claims and citations against the Crossref registry.
@@ -74,79 +88,6 @@ def _main(
     """Audit claims and citations against Crossref."""
 
 
-CrossrefUrl = Annotated[
-    str | None,
-    typer.Option(
-        "--crossref-url",
-        help="Base URL of the Crossref REST API (env CLAIMCHECK_CROSSREF_URL).",
-        show_default="https://api.crossref.org",
-    ),
-]
-Mailto = Annotated[
-    str | None,
-    typer.Option(
-        "--mailto",
-        help="Your e-mail, sent in the User-Agent so Crossref serves you from its faster "
-        "polite pool (env CLAIMCHECK_MAILTO).",
-    ),
-]
-Timeout = Annotated[
-    float | None, typer.Option("--timeout", help="Seconds to wait for one response. [default: 20]")
-]
-Retries = Annotated[
-    int | None,
-    typer.Option("--retries", help="Retries after a timeout, reset, 429 or 5xx. [default: 4]"),
-]
-Replay = Annotated[
-    Path | None,
-    typer.Option(
-        "--replay",
-        help="Answer every lookup from an evidence snapshot folder; never use the network. "
-        "A DOI missing from it is `unverified`.",
-    ),
-]
-Record = Annotated[
-    Path | None,
-    typer.Option(
-        "--record",
-        help="Save every Crossref response the run used into this folder, byte for byte, "
-        "with index.json (URL and time of each).",
-    ),
-]
-CacheDir = Annotated[
-    Path | None,
-    typer.Option(
-        "--cache-dir",
-        help="Where the SQLite cache of Crossref answers lives (env CLAIMCHECK_CACHE_DIR). "
-        "[default: the user cache directory]",
-        show_default=False,
-    ),
-]
-Fresh = Annotated[
-    bool, typer.Option("--fresh", help="Do not read the cache (answers are still stored).")
-]
-Offline = Annotated[
-    bool,
-    typer.Option("--offline", help="Use only the cache; a DOI not in it is `unverified`."),
-]
-MaxRps = Annotated[
-    float | None,
-    typer.Option(
-        "--max-rps",
-        help="Lower the request rate (per second) below what Crossref advertises; "
-        "it is never raised above it.",
-        show_default=False,
-    ),
-]
-Concurrency = Annotated[
-    int | None,
-    typer.Option(
-        "--concurrency",
-        help="Lower the requests in flight below Crossref's x-concurrency-limit. [default: 3]",
-        show_default=False,
-    ),
-]
-Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
 Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
 
 
