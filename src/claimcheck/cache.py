@@ -18,12 +18,16 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
 
 import platformdirs
+
+from claimcheck.cache_entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo
+
+# The entry types are re-exported: callers take them from here.
+__all__ = ["CLOCK_SKEW_SECONDS", "Cache", "CacheEntry", "CacheInfo", "default_cache_dir"]
 
 DEFAULT_METADATA_TTL = timedelta(days=30)  # bibliographic metadata
 DEFAULT_STATUS_TTL = timedelta(hours=24)  # update / retraction status
@@ -37,9 +41,6 @@ CACHEABLE_STATUSES = frozenset({200, 404})
 
 # Writers hold the lock for milliseconds, so waiting 10 s means a stuck process, not load.
 BUSY_TIMEOUT_SECONDS = 10.0
-# Several processes (or machines sharing a home directory) may disagree on the time a little;
-# an entry stamped far in the future (a wrong clock) must not stay fresh for ever.
-CLOCK_SKEW_SECONDS = 60.0
 # Keys per `IN (...)` query: well under SQLite's host-parameter limit (999 before 3.32).
 CHUNK = 500
 
@@ -58,42 +59,6 @@ T = TypeVar("T")
 
 def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("claimcheck", appauthor=False))
-
-
-def _fresh(fetched_at: float, now: float, ttl: timedelta) -> bool:
-    # `purge_expired` deletes exactly the complement of this range; keep the two in step.
-    return now - ttl.total_seconds() <= fetched_at <= now + CLOCK_SKEW_SECONDS
-
-
-@dataclass(frozen=True)
-class CacheEntry:
-    kind: str  # "work" or "agency"
-    doi: str  # lower-cased
-    status: int  # 200 or 404
-    body: bytes  # the raw response body, byte for byte
-    fetched_at: float  # unix time
-
-    def age(self, now: float) -> float:
-        return now - self.fetched_at
-
-    def fresh_for_status(self, now: float, status_ttl: timedelta) -> bool:
-        """Whether update/retraction status may be taken from this entry."""
-        return _fresh(self.fetched_at, now, status_ttl)
-
-    def fresh_for_metadata(self, now: float, metadata_ttl: timedelta) -> bool:
-        """Whether bibliographic metadata may be taken from this entry."""
-        return _fresh(self.fetched_at, now, metadata_ttl)
-
-
-@dataclass(frozen=True)
-class CacheInfo:
-    path: Path
-    entries: int
-    works: int
-    agencies: int
-    size_bytes: int  # the database file plus its write-ahead log
-    oldest: float | None  # fetched_at of the oldest entry
-    newest: float | None
 
 
 class _Unusable(Exception):

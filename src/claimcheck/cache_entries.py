@@ -1,0 +1,47 @@
+"""What the cache hands out: one stored answer, and a summary of the whole file."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+# Several processes (or machines sharing a home directory) may disagree on the time a little;
+# an entry stamped far in the future (a wrong clock) must not stay fresh for ever.
+CLOCK_SKEW_SECONDS = 60.0
+
+
+def fresh(fetched_at: float, now: float, ttl: timedelta) -> bool:
+    # `purge_expired` deletes exactly the complement of this range; keep the two in step.
+    return now - ttl.total_seconds() <= fetched_at <= now + CLOCK_SKEW_SECONDS
+
+
+@dataclass(frozen=True)
+class CacheEntry:
+    kind: str  # "work" or "agency"
+    doi: str  # lower-cased
+    status: int  # 200 or 404
+    body: bytes  # the raw response body, byte for byte
+    fetched_at: float  # unix time
+
+    def age(self, now: float) -> float:
+        return now - self.fetched_at
+
+    def fresh_for_status(self, now: float, status_ttl: timedelta) -> bool:
+        """Whether update/retraction status may be taken from this entry."""
+        return fresh(self.fetched_at, now, status_ttl)
+
+    def fresh_for_metadata(self, now: float, metadata_ttl: timedelta) -> bool:
+        """Whether bibliographic metadata may be taken from this entry."""
+        return fresh(self.fetched_at, now, metadata_ttl)
+
+
+@dataclass(frozen=True)
+class CacheInfo:
+    path: Path
+    entries: int
+    works: int
+    agencies: int
+    size_bytes: int  # the database file plus its write-ahead log
+    oldest: float | None  # fetched_at of the oldest entry
+    newest: float | None
