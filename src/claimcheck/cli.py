@@ -33,17 +33,16 @@ from claimcheck.cli_options import (
 )
 from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode
 
-HELP = """Audit an article's claims and citations against the Crossref registry.
-
-claimcheck reads a YAML claim map (what the article states and which references each
-statement cites), resolves every cited DOI through the Crossref REST API, and reports
-retracted works, cited retraction notices, expressions of concern, corrections, DOIs that
-do not exist or point elsewhere, cited metadata that disagrees with the registry, and claims
-left without sound evidence.
-
-Exit codes: 0 gate passed, 1 gate failed, 2 usage error or invalid claim map,
-3 incomplete (a lookup failed), 70 internal error.
-"""
+HELP = (
+    "Audit an article's claims and citations against the Crossref registry.\n\n"
+    "claimcheck reads a YAML claim map (what the article states and which references each "
+    "statement cites), resolves every cited DOI through the Crossref REST API, and reports "
+    "retracted works, cited retraction notices, expressions of concern, corrections, DOIs "
+    "that do not exist or point elsewhere, cited metadata that disagrees with the registry, "
+    "and claims left without sound evidence.\n\n"
+    "Exit codes: 0 gate passed, 1 gate failed, 2 usage error or invalid claim map, "
+    "3 incomplete (a lookup failed), 70 internal error."
+)
 
 EPILOG = (
     "Example: claimcheck audit claims/stem-cell-safety.yaml "
