@@ -9,8 +9,28 @@ from __future__ import annotations
 
 import json
 import textwrap
+from collections.abc import Sequence
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
+
+from claimcheck.audit import AuditOptions, judge
+from claimcheck.models import AuditResult, ClaimMap, GatePolicy, Lookup, LookupStatus, Source, Work
+
+# A fixed day and source, so a judged result renders the same bytes on every run.
+FIXED_OPTIONS = AuditOptions(
+    GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
+)
+
+
+def judge_works(
+    claim_maps: ClaimMap | Sequence[ClaimMap],
+    *works: Work,
+    options: AuditOptions = FIXED_OPTIONS,
+) -> AuditResult:
+    """Judge claim maps as if the registry had answered with exactly these works."""
+    lookups = {w.doi: Lookup(w.doi, LookupStatus.FOUND, work=w) for w in works}
+    return judge(claim_maps, lookups, {}, options)
 
 
 def update(

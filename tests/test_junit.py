@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from dataclasses import replace
-from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 import xmlschema
 
-from claimcheck.audit import AuditOptions, judge
 from claimcheck.models import (
     AuditResult,
     Author,
@@ -20,16 +18,14 @@ from claimcheck.models import (
     ClaimMap,
     GatePolicy,
     Location,
-    Lookup,
-    LookupStatus,
     Reference,
     Role,
     Severity,
-    Source,
     Work,
 )
 from claimcheck.reporters import renderer
 from claimcheck.reporters.junit import dotted, render, text
+from tests.factories import judge_works
 
 XSD = Path(__file__).parent / "data" / "schemas" / "junit-windyroad.xsd"
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x00nul \u202eevil </script><script>x()</script>"
@@ -59,11 +55,7 @@ def hostile_maps() -> tuple[ClaimMap, ...]:
 
 def hostile_result() -> AuditResult:
     work = Work(doi="10.1/x", title=HOSTILE, authors=(Author("Smith"),), year=2015)
-    options = AuditOptions(
-        GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
-    )
-    lookups = {"10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work)}
-    return judge(hostile_maps(), lookups, {}, options)
+    return judge_works(hostile_maps(), work)
 
 
 def cases(out: str) -> dict[str, ET.Element]:

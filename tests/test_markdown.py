@@ -8,7 +8,6 @@ import re
 import string
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import given
@@ -16,7 +15,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from claimcheck.audit import AuditOptions, judge
+from claimcheck.audit import judge
 from claimcheck.commands import gate_sentence
 from claimcheck.models import (
     AuditResult,
@@ -25,19 +24,18 @@ from claimcheck.models import (
     Claim,
     ClaimMap,
     FindingCode,
-    GatePolicy,
     Location,
     Lookup,
     LookupStatus,
     Reference,
     Role,
     Severity,
-    Source,
     Work,
 )
 from claimcheck.reporters import renderer
 from claimcheck.reporters.markdown import md_escape, render
 from claimcheck.reporters.table import safe
+from tests.factories import FIXED_OPTIONS, judge_works
 
 HAS_LINKIFY = importlib.util.find_spec("linkify_it") is not None
 PIECES = (
@@ -58,9 +56,6 @@ PIECES = (
 )
 HOSTILE = " ".join(PIECES) + "\nsecond line \x00 nul \x1b[31m esc \u202e rlo"
 OUR_HTML = re.compile(r"<details><summary>\d+ (info findings?|claims?)</summary>|</details>")
-OPTIONS = AuditOptions(
-    GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
-)
 
 
 def parser() -> MarkdownIt:
@@ -150,11 +145,7 @@ def hostile_result(path: str = HOSTILE) -> AuditResult:
     )
     claim_map = ClaimMap(path, 1, (mismatched, unused, no_doi), claims)
     work = Work(doi="10.1/x", title=HOSTILE, authors=(Author(HOSTILE),), year=2015)
-    lookups = {
-        "10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work),
-        "10.1/y": Lookup("10.1/y", LookupStatus.FOUND, work=Work(doi="10.1/y", title=HOSTILE)),
-    }
-    return judge(claim_map, lookups, {}, OPTIONS)
+    return judge_works(claim_map, work, Work(doi="10.1/y", title=HOSTILE))
 
 
 def simple_map(path: str, n_claims: int = 1, doi: str = "10.1/x") -> ClaimMap:
@@ -237,19 +228,19 @@ def test_claims_table_lists_every_claim(every_code_result: AuditResult) -> None:
 
 
 def test_a_long_claims_table_is_collapsed() -> None:
-    result = judge(simple_map("long.yaml", n_claims=21), lookups_found(), {}, OPTIONS)
+    result = judge(simple_map("long.yaml", n_claims=21), lookups_found(), {}, FIXED_OPTIONS)
     claims_table = tables(render(result))[-1]
     assert claims_table.in_details
     assert claims_table.context == "<details><summary>21 claims</summary>"
     assert len(claims_table.rows) == 21
-    short = judge(simple_map("short.yaml", n_claims=20), lookups_found(), {}, OPTIONS)
+    short = judge(simple_map("short.yaml", n_claims=20), lookups_found(), {}, FIXED_OPTIONS)
     assert not tables(render(short))[-1].in_details
 
 
 def test_several_maps_make_one_report_with_each_row_labelled() -> None:
     maps = [simple_map("a/one.yaml"), simple_map("b/two.yaml", doi="10.1/missing")]
     lookups = {**lookups_found(), "10.1/missing": Lookup("10.1/missing", LookupStatus.NOT_FOUND)}
-    result = judge(maps, lookups, {}, OPTIONS)
+    result = judge(maps, lookups, {}, FIXED_OPTIONS)
     text = render(result)
     assert text.count("## claimcheck audit") == 1
     assert "Files: a/one.yaml, b/two.yaml" in " ".join(
@@ -261,16 +252,16 @@ def test_several_maps_make_one_report_with_each_row_labelled() -> None:
 
 
 def test_gate_icons() -> None:
-    passed = judge(simple_map("m.yaml"), lookups_found(), {}, OPTIONS)
+    passed = judge(simple_map("m.yaml"), lookups_found(), {}, FIXED_OPTIONS)
     failed_lookup = {"10.1/x": Lookup("10.1/x", LookupStatus.FAILED, error="HTTP 500")}
-    incomplete = judge(simple_map("m.yaml"), failed_lookup, {}, OPTIONS)
+    incomplete = judge(simple_map("m.yaml"), failed_lookup, {}, FIXED_OPTIONS)
     assert (passed.exit_code, incomplete.exit_code) == (0, 3)
     assert "\n✅ **gate passed" in render(passed)
     assert "\n⚠️ **incomplete" in render(incomplete)
 
 
 def test_no_findings_says_so() -> None:
-    result = judge(simple_map("m.yaml"), lookups_found(), {}, OPTIONS)
+    result = judge(simple_map("m.yaml"), lookups_found(), {}, FIXED_OPTIONS)
     assert "\n\nNo findings.\n\n" in render(result)
 
 

@@ -4,25 +4,21 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
 
 import pytest
 from rich.cells import cell_len
 
-from claimcheck.audit import AuditOptions, judge
 from claimcheck.models import (
     AuditResult,
     Author,
     Citation,
     Claim,
     ClaimMap,
-    GatePolicy,
     Location,
     Lookup,
     LookupStatus,
     Reference,
     Role,
-    Source,
     Work,
 )
 from claimcheck.reporters import FORMATS, renderer
@@ -30,6 +26,7 @@ from claimcheck.reporters.resolve import render_table as render_resolve_table
 from claimcheck.reporters.table import render as render_table
 from claimcheck.reporters.table import safe
 from claimcheck.resolve import Resolution
+from tests.factories import judge_works
 
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\u202eevil"
 
@@ -46,11 +43,7 @@ def result_with(
     )
     claim_map = ClaimMap("map.yaml", 1, (ref,), (claim,))
     work = Work(doi="10.1/x", title=title, authors=(Author("Smith"),), year=2015)
-    options = AuditOptions(
-        GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
-    )
-    lookups = {"10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work)}
-    return judge(claim_map, lookups, {}, options)
+    return judge_works(claim_map, work)
 
 
 def test_claims_table_lines_up_cjk_text() -> None:

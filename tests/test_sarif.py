@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
-from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +11,6 @@ import pytest
 from jsonschema.validators import validator_for
 
 from claimcheck import __version__
-from claimcheck.audit import AuditOptions, judge
 from claimcheck.models import (
     AuditResult,
     Author,
@@ -21,18 +19,15 @@ from claimcheck.models import (
     ClaimMap,
     Finding,
     FindingCode,
-    GatePolicy,
     Location,
-    Lookup,
-    LookupStatus,
     Reference,
     Role,
     Severity,
-    Source,
     Work,
 )
 from claimcheck.reporters import renderer
 from claimcheck.reporters.sarif import fingerprint, render
+from tests.factories import judge_works
 
 SCHEMA = Path(__file__).parent / "data" / "schemas" / "sarif-schema-2.1.0.json"
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x00nul \u202eevil </script><script>x()</script>"
@@ -52,11 +47,7 @@ def hostile_result() -> AuditResult:
     )
     claim_map = ClaimMap("claims/my map.yaml", 1, (ref,), (claim,))
     work = Work(doi="10.1/x", title=HOSTILE, authors=(Author("Smith"),), year=2015)
-    options = AuditOptions(
-        GatePolicy(), date(2026, 1, 1), datetime(2026, 1, 1, tzinfo=UTC), Source("x", "replay")
-    )
-    lookups = {"10.1/x": Lookup("10.1/x", LookupStatus.FOUND, work=work)}
-    return judge(claim_map, lookups, {}, options)
+    return judge_works(claim_map, work)
 
 
 def validate(text: str) -> dict[str, Any]:
