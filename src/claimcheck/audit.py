@@ -5,11 +5,12 @@ I/O happens only through the CrossrefClient it is given; everything after the lo
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from claimcheck.checks.claims import acknowledge, citing, judge_claim, unused_reference_findings
+from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
 from claimcheck.checks.updates import targets_to_fetch, update_events, update_state
@@ -17,6 +18,8 @@ from claimcheck.crossref import CrossrefClient
 from claimcheck.errors import ExitCode
 from claimcheck.models import (
     AuditResult,
+    Citation,
+    Claim,
     ClaimMap,
     Finding,
     FindingCode,
@@ -99,30 +102,41 @@ def judge_map(
     related: Mapping[str, Work],
     today: date,
 ) -> MapResult:
+    cited_by: defaultdict[str, list[tuple[Claim, Citation]]] = defaultdict(list)
+    for claim in claim_map.claims:
+        for citation in claim.cites:
+            cited_by[citation.ref].append((claim, citation))
     findings: list[Finding] = []
     events: dict[str, tuple[UpdateEvent, ...]] = {}
     for reference in claim_map.references:
         lookup = lookups.get(reference.doi) if reference.doi else None
-        ref_findings, ref_events = _reference_findings(claim_map, reference, lookup, related)
+        ref_findings, ref_events = _reference_findings(
+            cited_by[reference.id], reference, lookup, related
+        )
         findings.extend(ref_findings)
         events[reference.id] = ref_events
     findings.extend(unused_reference_findings(claim_map))
     findings = acknowledge(claim_map, findings, today)
 
+    # Grouped once by reference: judging each citation, and each reference's status, then
+    # reads only its own findings instead of every finding in the map.
+    by_ref = _by_reference(findings)
     claim_results = []
     claim_findings = []
     for claim in claim_map.claims:
-        result, finding = judge_claim(claim, findings)
+        relevant = [f for ref in dict.fromkeys(c.ref for c in claim.cites) for f in by_ref[ref]]
+        result, finding = judge_claim(claim, relevant)
         claim_results.append(result)
         if finding is not None:
             claim_findings.append(finding)
     findings.extend(acknowledge(claim_map, claim_findings, today))
 
     labelled = [replace(f, file=claim_map.path) for f in sort_findings(claim_map, findings)]
+    labelled_by_ref = _by_reference(labelled)
     references = tuple(
         ReferenceResult(
             reference=r,
-            status=reference_status(r.id, labelled),
+            status=reference_status(r.id, labelled_by_ref[r.id]),
             lookup=lookups.get(r.doi) if r.doi else None,
             updates=events[r.id],
         )
@@ -132,7 +146,7 @@ def judge_map(
 
 
 def _reference_findings(
-    claim_map: ClaimMap,
+    citations: Sequence[tuple[Claim, Citation]],
     reference: Reference,
     lookup: Lookup | None,
     related: Mapping[str, Work],
@@ -145,7 +159,6 @@ def _reference_findings(
     state = update_state(work, ref_events)
     found.extend(status_findings(reference, state))
     found.extend(metadata_findings(reference, work))
-    citations = citing(claim_map, reference.id)
     if not citations:
         found.extend(
             role_findings(reference, work, state=state, related=related, role=None, claim=None)
@@ -157,6 +170,13 @@ def _reference_findings(
             )
         )
     return found, ref_events
+
+
+def _by_reference(findings: Iterable[Finding]) -> defaultdict[str | None, list[Finding]]:
+    grouped: defaultdict[str | None, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        grouped[finding.reference].append(finding)
+    return grouped
 
 
 def reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatus:
