@@ -115,7 +115,6 @@ class ReplayFetcher:
         fetched_at = str(entry.get("fetched_at") or "")
         return RawResponse(request, status, str(entry.get("content_type", "")), body, fetched_at)
 
-
     def _list_items(self) -> dict[str, bytes]:
         """Single-work answers taken from recorded list responses (a batched recording)."""
         with self._lists_lock:

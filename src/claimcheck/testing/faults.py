@@ -13,8 +13,10 @@ from typing import NamedTuple
 __all__ = ["FAULT_KINDS", "Fault", "RecordedRequest"]
 
 FAULT_KINDS = frozenset({"status", "reset", "slow", "truncated", "body"})
-_HTML_ERROR_PAGE = (b"<html><head><title>502 Bad Gateway</title></head><body>"
-                    b"<center><h1>502 Bad Gateway</h1></center></body></html>")
+_HTML_ERROR_PAGE = (
+    b"<html><head><title>502 Bad Gateway</title></head><body>"
+    b"<center><h1>502 Bad Gateway</h1></center></body></html>"
+)
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,14 @@ class Fault:
             raise ValueError("delay and times must not be negative")
 
     @classmethod
-    def http(cls, status: int, retry_after: str | None = None, *, match: str | None = None,
-             times: int | None = None) -> Fault:
+    def http(
+        cls,
+        status: int,
+        retry_after: str | None = None,
+        *,
+        match: str | None = None,
+        times: int | None = None,
+    ) -> Fault:
         return cls("status", status=status, retry_after=retry_after, match=match, times=times)
 
     @classmethod
@@ -62,8 +70,9 @@ class Fault:
         return cls("body", body=body, match=match, times=times)
 
     @classmethod
-    def html(cls, body: bytes = _HTML_ERROR_PAGE, *, match: str | None = None,
-             times: int | None = None) -> Fault:
+    def html(
+        cls, body: bytes = _HTML_ERROR_PAGE, *, match: str | None = None, times: int | None = None
+    ) -> Fault:
         """A proxy error page served as 200 text/html: the client must not trust the status."""
         return cls("body", body=body, content_type="text/html", match=match, times=times)
 
@@ -99,12 +108,22 @@ def _json_response(status: int, payload: object, content_type: str) -> _Response
 
 
 def _ok(message_type: str, message: object) -> _Response:
-    return _json_response(200, {"status": "ok", "message-type": message_type,
-                                "message-version": "1.0.0", "message": message},
-                          "application/json")
+    return _json_response(
+        200,
+        {
+            "status": "ok",
+            "message-type": message_type,
+            "message-version": "1.0.0",
+            "message": message,
+        },
+        "application/json",
+    )
 
 
 def _validation_failure(kind: str, value: str, message: str) -> _Response:
-    payload = {"status": "failed", "message-type": "validation-failure",
-               "message": [{"type": kind, "value": value, "message": message}]}
+    payload = {
+        "status": "failed",
+        "message-type": "validation-failure",
+        "message": [{"type": kind, "value": value, "message": message}],
+    }
     return _json_response(400, payload, "application/json;charset=utf-8")  # as Crossref's 400s

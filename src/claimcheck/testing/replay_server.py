@@ -38,17 +38,24 @@ __all__ = ["DEFAULT_RATE_HEADERS", "NOT_FOUND_BODY", "Fault", "RecordedRequest",
 NOT_FOUND_BODY = b"Resource not found."
 # Real 2026 response headers per pool (see /work/shared/crossref/README.md, "Limits").
 DEFAULT_RATE_HEADERS: dict[str, dict[str, str]] = {
-    pool: {"x-rate-limit-limit": limit, "x-rate-limit-interval": "1s",
-           "x-concurrency-limit": concurrency, "x-api-pool": pool}
+    pool: {
+        "x-rate-limit-limit": limit,
+        "x-rate-limit-interval": "1s",
+        "x-concurrency-limit": concurrency,
+        "x-api-pool": pool,
+    }
     for pool, limit, concurrency in [("polite", "10", "3"), ("public", "5", "1")]
 }
 AGENCY_LABELS = {"crossref": "Crossref", "datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC"}
 
 
 def _is_work(envelope: object) -> bool:
-    return (isinstance(envelope, dict) and envelope.get("message-type") == "work"
-            and isinstance(envelope.get("message"), dict)
-            and isinstance(envelope["message"].get("DOI"), str))
+    return (
+        isinstance(envelope, dict)
+        and envelope.get("message-type") == "work"
+        and isinstance(envelope.get("message"), dict)
+        and isinstance(envelope["message"].get("DOI"), str)
+    )
 
 
 def _filter_dois(query: dict[str, list[str]]) -> tuple[str, ...]:
@@ -77,10 +84,15 @@ class ReplayServer:
     `enforce_limits` turns on Crossref's rate and concurrency limits (`limits`): see limits.py.
     """
 
-    def __init__(self, *data_dirs: str | Path, agencies: Mapping[str, str] | None = None,
-                 latency: float = 0.0,
-                 rate_headers: Mapping[str, Mapping[str, str]] | None = None,
-                 enforce_limits: bool = False, limits: Limits | None = None) -> None:
+    def __init__(
+        self,
+        *data_dirs: str | Path,
+        agencies: Mapping[str, str] | None = None,
+        latency: float = 0.0,
+        rate_headers: Mapping[str, Mapping[str, str]] | None = None,
+        enforce_limits: bool = False,
+        limits: Limits | None = None,
+    ) -> None:
         self.latency = latency
         self.enforce_limits = enforce_limits
         self.limiter = Limiter(limits or Limits())
@@ -145,7 +157,8 @@ class ReplayServer:
             for armed in self._faults:
                 match = armed.fault.match
                 if armed.remaining != 0 and (
-                        match is None or match.lower() in dois or match in target):
+                    match is None or match.lower() in dois or match in target
+                ):
                     if armed.remaining is not None:
                         armed.remaining -= 1
                     return armed.fault
@@ -170,7 +183,7 @@ class ReplayServer:
             return "list", None
         if not path.startswith("/works/") or path == "/works/":
             return "other", None
-        doi = unquote(path[len("/works/"):]).lower()
+        doi = unquote(path[len("/works/") :]).lower()
         with self._lock:
             known = doi in self._works
         if doi.endswith("/agency") and not known:  # a DOI may itself end in "/agency"
@@ -185,14 +198,21 @@ class ReplayServer:
         if request.route == "work":
             if any(key.startswith("query.") for key in request.query):
                 # Real Crossref refuses field queries on singleton routes (recorded 2026).
-                return _validation_failure("parameter-not-allowed", "query.*",
-                                           "This route does not support field query parameters")
-            return _NOT_FOUND if work is None else _Response(
-                200, [("Content-Type", "application/json")], work[0])
+                return _validation_failure(
+                    "parameter-not-allowed",
+                    "query.*",
+                    "This route does not support field query parameters",
+                )
+            return (
+                _NOT_FOUND
+                if work is None
+                else _Response(200, [("Content-Type", "application/json")], work[0])
+            )
         if request.route == "agency" and agency is not None:
             label = AGENCY_LABELS.get(agency, agency)
-            return _ok("work-agency", {"DOI": request.doi,
-                                       "agency": {"id": agency, "label": label}})
+            return _ok(
+                "work-agency", {"DOI": request.doi, "agency": {"id": agency, "label": label}}
+            )
         if request.route == "list" and "filter" in request.query:
             return self._route_list(request)
         return _NOT_FOUND  # includes a bare /works: a random sample is never what a client wants
@@ -202,19 +222,32 @@ class ReplayServer:
             key = clause.partition(":")[0].strip()
             if key != "doi" or ":" not in clause:
                 return _validation_failure(
-                    "filter-not-available", key, f"Filter {key} specified but there is no such"
-                    " filter for this route. Valid filters for this route are: doi")
+                    "filter-not-available",
+                    key,
+                    f"Filter {key} specified but there is no such"
+                    " filter for this route. Valid filters for this route are: doi",
+                )
         rows_text = request.query.get("rows", ["20"])[-1]  # Crossref's default page size
         if not rows_text.isdigit() or int(rows_text) > 1000:
             return _validation_failure(
-                "integer-not-valid", rows_text, f"Integer specified as {rows_text} but must be"
-                " a positive integer less than or equal to 1000. ")
+                "integer-not-valid",
+                rows_text,
+                f"Integer specified as {rows_text} but must be"
+                " a positive integer less than or equal to 1000. ",
+            )
         with self._lock:
             items = [self._works[d][1] for d in request.filter_dois if d in self._works]
         rows = int(rows_text)
-        return _ok("work-list", {
-            "facets": {}, "total-results": len(items), "items": items[:rows],
-            "items-per-page": rows, "query": {"start-index": 0, "search-terms": None}})
+        return _ok(
+            "work-list",
+            {
+                "facets": {},
+                "total-results": len(items),
+                "items": items[:rows],
+                "items-per-page": rows,
+                "query": {"start-index": 0, "search-terms": None},
+            },
+        )
 
     def _pool_headers(self, request: RecordedRequest) -> dict[str, str]:
         pool = pool_of(request)  # enforced limits are advertised exactly, per route
@@ -227,8 +260,11 @@ class ReplayServer:
         self._stopping.clear()
         self._server = _Server(self)
         self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-            name="claimcheck-replay-server", daemon=True)
+            target=self._server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="claimcheck-replay-server",
+            daemon=True,
+        )
         self._thread.start()
 
     def stop(self) -> None:
@@ -258,8 +294,12 @@ class ReplayServer:
         self.start()
         return self
 
-    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
-                 tb: TracebackType | None) -> None:
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
         self.stop()
 
 
@@ -331,8 +371,14 @@ class _Handler(BaseHTTPRequestHandler):
             elif replay._sleep(replay.latency):
                 self.close_connection = True
             elif self.command != "GET":
-                self._send(_Response(405, [("Content-Type", "text/plain"), ("Allow", "GET")],
-                                     b"Method not allowed."), request)
+                self._send(
+                    _Response(
+                        405,
+                        [("Content-Type", "text/plain"), ("Allow", "GET")],
+                        b"Method not allowed.",
+                    ),
+                    request,
+                )
             else:
                 self._answer(replay, request)
         except OSError:
@@ -348,8 +394,12 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(replay._route(request), request)
         elif fault.kind == "status":
             phrase = self.responses.get(fault.status, ("",))[0]
-            response = _text(fault.status, NOT_FOUND_BODY if fault.status == 404
-                             else f"{fault.status} {phrase}".strip().encode())
+            response = _text(
+                fault.status,
+                NOT_FOUND_BODY
+                if fault.status == 404
+                else f"{fault.status} {phrase}".strip().encode(),
+            )
             if fault.retry_after is not None:
                 response.headers.append(("Retry-After", fault.retry_after))
             self._send(response, request)
@@ -376,12 +426,21 @@ class _Handler(BaseHTTPRequestHandler):
             headers[key] = f"{headers[key]}, {value}" if key in headers else value
         route, doi = replay._classify(path)
         return RecordedRequest(
-            method=self.command, raw_line=self.requestline, path=path, query=query,
-            headers=headers, doi=doi, filter_dois=_filter_dois(query) if route == "list" else (),
-            route=route, at=time.monotonic(), client_port=int(self.client_address[1]))
+            method=self.command,
+            raw_line=self.requestline,
+            path=path,
+            query=query,
+            headers=headers,
+            doi=doi,
+            filter_dois=_filter_dois(query) if route == "list" else (),
+            route=route,
+            at=time.monotonic(),
+            client_port=int(self.client_address[1]),
+        )
 
-    def _send(self, response: _Response, request: RecordedRequest, limit: int | None = None
-              ) -> None:
+    def _send(
+        self, response: _Response, request: RecordedRequest, limit: int | None = None
+    ) -> None:
         self.send_response(response.status)
         for name, value in [*response.headers, *self.server.replay._pool_headers(request).items()]:
             self.send_header(name, value)
