@@ -83,6 +83,16 @@ def test_cited_notice_names_the_retracted_original(result: AuditResult) -> None:
         ("NODOI", {"doi-missing", "acknowledgement-expired"}),
         ("FAIL", {"unverified"}),
         ("UNUSED", {"unused-reference"}),
+        # Real captures: Wakefield 1998 (retracted 2010, corrected 2004, Retraction Watch
+        # only), and The Lancet's 2020 registry study (retracted after the article's date,
+        # under concern, corrected, and cross-linked to two records the replay lacks).
+        ("WAKE", {"cited-after-retraction", "corrected"}),
+        (
+            "LANCET",
+            {"retracted", "expression-of-concern", "corrected", "update-role-unclear"},
+        ),
+        ("ERRATUM", {"cites-correction-notice"}),
+        ("EOCN", {"cites-concern-notice"}),
     ],
 )
 def test_reference_findings(result: AuditResult, ref: str, expected: set[str]) -> None:
@@ -115,11 +125,15 @@ def test_reference_status_is_its_worst_finding(
         ("C4", ClaimStatus.UNCITED),
         ("C5", ClaimStatus.UNVERIFIED),
         ("C6", ClaimStatus.SUPPORTED),
-        ("C7", ClaimStatus.SUPPORTED),
+        # An acknowledgement hides a finding from the gate; it does not make META sound.
+        ("C7", ClaimStatus.WEAKENED),
         ("C8", ClaimStatus.WEAKENED),
         ("C9", ClaimStatus.UNSUPPORTED),
         ("C10", ClaimStatus.SUPPORTED),
         ("C11", ClaimStatus.UNSUPPORTED),
+        ("C12", ClaimStatus.UNSUPPORTED),
+        ("C13", ClaimStatus.UNSUPPORTED),
+        ("C14", ClaimStatus.WEAKENED),
     ],
 )
 def test_claim_verdicts(result: AuditResult, claim: str, status: ClaimStatus) -> None:
@@ -128,7 +142,7 @@ def test_claim_verdicts(result: AuditResult, claim: str, status: ClaimStatus) ->
 
 def test_claim_findings(result: AuditResult) -> None:
     unsupported = {f.claim for f in result.findings if f.code is FindingCode.UNSUPPORTED_CLAIM}
-    assert unsupported == {"C1", "C9", "C11"}
+    assert unsupported == {"C1", "C9", "C11", "C12", "C13"}
     assert codes(result, claim="C4") == {"uncited-claim"}
 
 
@@ -195,8 +209,12 @@ def test_an_acknowledgement_speaks_only_for_its_own_claim(
     server: ReplayServer, tmp_path: Path
 ) -> None:
     result = audit(server, write_map(tmp_path, SHARED_ACK))
+    # Both claims rest on a work under concern: acknowledging it hides C1's finding from the
+    # gate, but does not make the work sound evidence for C1.
     statuses = {c.claim.id: c.status for c in result.claims}
-    assert statuses == {"C1": ClaimStatus.SUPPORTED, "C2": ClaimStatus.WEAKENED}
+    assert statuses == {"C1": ClaimStatus.WEAKENED, "C2": ClaimStatus.WEAKENED}
+    reasons = {c.claim.id: c.reason for c in result.claims}
+    assert reasons["C1"] == "only doubtful evidence: EOC (expression-of-concern)"
     assert result.references[0].status is ReferenceStatus.WARNING
     scoped = [f for f in result.findings if f.code is FindingCode.ACKNOWLEDGED]
     assert [(f.reference, f.claim) for f in scoped] == [("EOC", "C1")]

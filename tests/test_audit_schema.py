@@ -14,13 +14,13 @@ import pytest
 from typer.testing import CliRunner
 
 from claimcheck.cli import app
+from claimcheck.events import UpdateDirection
 from claimcheck.models import (
     AuditResult,
     ClaimStatus,
     FindingCode,
     ReferenceStatus,
     Severity,
-    UpdateDirection,
 )
 from claimcheck.reporters import json_report
 

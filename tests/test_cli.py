@@ -58,7 +58,17 @@ def test_seed_audit_document_follows_the_spec(seed: tuple[Result, dict[str, Any]
     assert doc["summary"]["references"] == 25
     assert doc["summary"]["exit_code"] == result.exit_code
     first = doc["references"][0]
-    assert set(first) == {"id", "doi", "status", "registry", "updates", "cache", "location", "file"}
+    assert set(first) == {
+        "id",
+        "doi",
+        "status",
+        "verdict",
+        "registry",
+        "updates",
+        "cache",
+        "location",
+        "file",
+    }
     assert set(first["registry"]) == {"title", "authors", "year", "journal", "type"}
     finding = doc["findings"][0]
     assert set(finding) == {
@@ -90,8 +100,13 @@ def test_seed_reference_20_is_a_cited_retraction_notice(
             "doi": "10.1158/0008-5472.can-04-4194",
             "date": "2010-08-15",
             "sources": ["publisher"],
+            "kind": "retraction",
+            "title": "Spontaneous Human Adult Stem Cell Transformation",
+            # The notice's title is "Retraction: " and the original's own title.
+            "basis": "title-names-the-other",
         }
     ]
+    assert r20["verdict"] == "retraction-notice"
 
 
 def test_seed_clinicaltrials_claim_is_uncited(seed: tuple[Result, dict[str, Any]]) -> None:

@@ -17,8 +17,9 @@ import pytest
 from habanero import Crossref
 
 from claimcheck.crossref import CrossrefClient
+from claimcheck.events import UpdateEntry
 from claimcheck.fetch import HttpFetcher
-from claimcheck.models import LookupStatus, UpdateEntry, Work
+from claimcheck.models import LookupStatus, Work
 from claimcheck.testing import ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
 

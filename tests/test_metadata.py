@@ -518,3 +518,27 @@ def test_compare_never_raises(reference: Reference, work: Work) -> None:
     findings = metadata_findings(reference, work)
     assert len(findings) <= 1
     assert findings == metadata_findings(reference, work)
+
+
+def test_a_retracted_work_is_compared_under_the_title_it_was_published_with() -> None:
+    # The real Wakefield record is retitled "RETRACTED: Ileal-lymphoid-nodular hyperplasia…";
+    # the article cites the title the paper was published under.
+    work = Work(
+        doi="10.1016/s0140-6736(97)11096-0",
+        title="RETRACTED: Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and "
+        "pervasive developmental disorder in children",
+        authors=(Author("Wakefield", "A.J."),),
+        year=1998,
+    )
+    cited = ref(
+        title="Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and pervasive "
+        "developmental disorder in children",
+        authors=("Wakefield AJ",),
+    )
+    short = replace(work, title="WITHDRAWN: A short one")
+    assert compare(cited, work).title_agrees is True
+    assert compare(ref(title="A short one", authors=("Wakefield AJ",)), short).title_agrees
+    assert (
+        compare(ref(title="Another paper entirely", authors=("Wakefield",)), short).title_agrees
+        is False
+    )

@@ -118,7 +118,7 @@ def test_rules_cover_every_code_in_order(every_code_result: AuditResult) -> None
     assert driver["version"] == driver["semanticVersion"] == __version__
     rules = driver["rules"]
     assert [r["id"] for r in rules] == [c.value for c in FindingCode]
-    assert len(rules) == 17
+    assert len(rules) == 21
     for rule, code in zip(rules, FindingCode, strict=True):
         assert rule["name"][0].isupper()
         assert "-" not in rule["name"]

@@ -11,11 +11,12 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
+from claimcheck.checks.editorial import editorial_status, linked_dois
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
-from claimcheck.checks.updates import targets_to_fetch, update_events, update_state
 from claimcheck.crossref import CrossrefClient
 from claimcheck.errors import ExitCode
+from claimcheck.events import EditorialStatus
 from claimcheck.models import (
     AuditResult,
     Citation,
@@ -30,9 +31,8 @@ from claimcheck.models import (
     Reference,
     ReferenceResult,
     ReferenceStatus,
+    Role,
     Source,
-    UpdateEvent,
-    Work,
 )
 
 
@@ -67,21 +67,22 @@ def planned_lookups(claim_maps: ClaimMap | Sequence[ClaimMap]) -> int:
     return len({r.doi for cm in _as_maps(claim_maps) for r in cm.references if r.doi})
 
 
-def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[str, Work]:
-    """Fetch the works that update entries point at, where the checks need to read them."""
+def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[str, Lookup]:
+    """Look up the records that update entries name: their titles settle which record is
+    the notice, and name them. Every answer is kept, failures too: a failed record that a
+    decision needs makes the reference unverified (editorial.py)."""
     wanted: list[str] = []
     for lookup in lookups:
         if lookup.work is not None:
-            wanted.extend(targets_to_fetch(lookup.work))
-    # Only read to be named and to check a round trip: cached metadata may serve longer.
-    related = client.lookup_all(wanted, status_matters=False)
-    return {doi: r.work for doi, r in related.items() if r.work is not None}
+            wanted.extend(linked_dois(lookup.work))
+    # Read for their titles, not their own update status: cached metadata may serve longer.
+    return client.lookup_all(wanted, status_matters=False)
 
 
 def judge(
     claim_maps: ClaimMap | Sequence[ClaimMap],
     lookups: Mapping[str, Lookup],
-    related: Mapping[str, Work],
+    related: Mapping[str, Lookup],
     options: AuditOptions,
 ) -> AuditResult:
     """Every check over looked-up records. Pure: the same inputs give the same result."""
@@ -99,7 +100,7 @@ def judge(
 def judge_map(
     claim_map: ClaimMap,
     lookups: Mapping[str, Lookup],
-    related: Mapping[str, Work],
+    related: Mapping[str, Lookup],
     today: date,
 ) -> MapResult:
     cited_by: defaultdict[str, list[tuple[Claim, Citation]]] = defaultdict(list)
@@ -107,14 +108,14 @@ def judge_map(
         for citation in claim.cites:
             cited_by[citation.ref].append((claim, citation))
     findings: list[Finding] = []
-    events: dict[str, tuple[UpdateEvent, ...]] = {}
+    statuses: dict[str, EditorialStatus | None] = {}
+    published = claim_map.article.published if claim_map.article else None
     for reference in claim_map.references:
         lookup = lookups.get(reference.doi) if reference.doi else None
-        ref_findings, ref_events = _reference_findings(
-            cited_by[reference.id], reference, lookup, related
+        ref_findings, statuses[reference.id] = _reference_findings(
+            cited_by[reference.id], reference, lookup, related, published
         )
         findings.extend(ref_findings)
-        events[reference.id] = ref_events
     findings.extend(unused_reference_findings(claim_map))
     findings = acknowledge(claim_map, findings, today)
 
@@ -138,7 +139,7 @@ def judge_map(
             reference=r,
             status=reference_status(r.id, labelled_by_ref[r.id]),
             lookup=lookups.get(r.doi) if r.doi else None,
-            updates=events[r.id],
+            editorial=statuses[r.id],
         )
         for r in claim_map.references
     )
@@ -149,27 +150,25 @@ def _reference_findings(
     citations: Sequence[tuple[Claim, Citation]],
     reference: Reference,
     lookup: Lookup | None,
-    related: Mapping[str, Work],
-) -> tuple[list[Finding], tuple[UpdateEvent, ...]]:
+    related: Mapping[str, Lookup],
+    published: date | None,
+) -> tuple[list[Finding], EditorialStatus | None]:
     found = lookup_findings(reference, lookup)
     if lookup is None or lookup.status is not LookupStatus.FOUND or lookup.work is None:
-        return found, ()
+        return found, None
     work = lookup.work
-    ref_events = update_events(work, related)
-    state = update_state(work, ref_events)
-    found.extend(status_findings(reference, state))
+    status = editorial_status(work, related)
+    found.extend(status_findings(reference, status))
     found.extend(metadata_findings(reference, work))
-    if not citations:
-        found.extend(
-            role_findings(reference, work, state=state, related=related, role=None, claim=None)
-        )
-    for claim, citation in citations:
+    # An uncited reference still gets its retraction reported once, under no role.
+    roles: list[tuple[str | None, Role | None]] = [(c.id, cite.role) for c, cite in citations]
+    for claim, role in roles or [(None, None)]:
         found.extend(
             role_findings(
-                reference, work, state=state, related=related, role=citation.role, claim=claim.id
+                reference, status, related=related, role=role, claim=claim, published=published
             )
         )
-    return found, ref_events
+    return found, status
 
 
 def _by_reference(findings: Iterable[Finding]) -> defaultdict[str | None, list[Finding]]:

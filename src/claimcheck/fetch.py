@@ -90,6 +90,7 @@ class HttpFetcher:
         clock: Callable[[], float] = time.monotonic,
         max_rps: float | None = None,
         concurrency: int | None = None,
+        stop_min_requests: int = STOP_MIN_REQUESTS,
     ) -> None:
         import httpx2
 
@@ -115,6 +116,7 @@ class HttpFetcher:
             sleep=sleep,
         )
         self.attempts = 0
+        self.stop_min_requests = stop_min_requests
         self._outcomes = [0, 0]  # requests finished, requests that failed
         self._lock = threading.Lock()
 
@@ -143,7 +145,7 @@ class HttpFetcher:
     @property
     def stopped(self) -> bool:
         done, failed = self._outcomes
-        return done >= STOP_MIN_REQUESTS and failed / done >= STOP_ERROR_RATE
+        return done >= self.stop_min_requests and failed / done >= STOP_ERROR_RATE
 
     def _record(self, *, failed: bool) -> None:
         with self._lock:

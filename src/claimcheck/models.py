@@ -11,6 +11,8 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from claimcheck.events import EditorialStatus, UpdateEntry, UpdateEvent
+
 
 class Severity(StrEnum):
     INFO = "info"
@@ -59,10 +61,21 @@ class FindingCode(StrEnum):
     UNUSED_REFERENCE = "unused-reference"
     ACKNOWLEDGED = "acknowledged"
     ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired"
+    # Beyond audit.md's table (issue 8): notices of every kind named as such, links whose
+    # direction nothing settles, and a retraction the article cited after it was public.
+    CITES_CONCERN_NOTICE = "cites-concern-notice"
+    CITES_CORRECTION_NOTICE = "cites-correction-notice"
+    UPDATE_ROLE_UNCLEAR = "update-role-unclear"
+    CITED_AFTER_RETRACTION = "cited-after-retraction"
 
     @property
     def default_severity(self) -> Severity:
         return DEFAULT_SEVERITY[self]
+
+    def is_a(self, other: FindingCode) -> bool:
+        """Whether this code is `other` or a kind of it: `cited-after-retraction` is a kind of
+        `retracted`, so `--fail-on retracted` and an acknowledgement of `retracted` cover it."""
+        return self is other or _KIND_OF.get(self) is other
 
 
 DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
@@ -83,7 +96,12 @@ DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
     FindingCode.UNUSED_REFERENCE: Severity.INFO,
     FindingCode.ACKNOWLEDGED: Severity.INFO,
     FindingCode.ACKNOWLEDGEMENT_EXPIRED: Severity.WARNING,
+    FindingCode.CITES_CONCERN_NOTICE: Severity.WARNING,
+    FindingCode.CITES_CORRECTION_NOTICE: Severity.WARNING,
+    FindingCode.UPDATE_ROLE_UNCLEAR: Severity.WARNING,
+    FindingCode.CITED_AFTER_RETRACTION: Severity.ERROR,
 }
+_KIND_OF = {FindingCode.CITED_AFTER_RETRACTION: FindingCode.RETRACTED}
 
 
 @dataclass(frozen=True)
@@ -181,18 +199,6 @@ class Author:
 
 
 @dataclass(frozen=True)
-class UpdateEntry:
-    """One `update-to` or `updated-by` entry exactly as the registry lists it."""
-
-    doi: str
-    type: str
-    label: str = ""
-    date: str | None = None  # ISO date, from `updated.date-parts`
-    source: str = "publisher"
-    record_id: str | None = None
-
-
-@dataclass(frozen=True)
 class Work:
     """The parts of a Crossref work record that the checks read."""
 
@@ -226,25 +232,6 @@ class Work:
         return f"{label} {self.year}" if self.year else label
 
 
-class UpdateDirection(StrEnum):
-    UPDATED_BY = "updated-by"  # the cited work is updated by the notice `doi`
-    NOTICE_OF = "notice-of"  # the cited work is itself a notice about the original `doi`
-    IN_PLACE = "in-place"  # the publisher updated the cited work in place
-
-
-@dataclass(frozen=True)
-class UpdateEvent:
-    """One update, merged across sources: the same notice from two sources is one event."""
-
-    type: str  # normalised; the most severe where the sources disagree
-    direction: UpdateDirection
-    doi: str
-    date: str | None
-    sources: tuple[str, ...]
-    source_types: tuple[tuple[str, str], ...] = ()  # (source, type), set only on disagreement
-    title: str = ""  # of the work at `doi`, when it was fetched
-
-
 class LookupStatus(StrEnum):
     FOUND = "found"
     NOT_FOUND = "not-found"
@@ -260,6 +247,7 @@ class Lookup:
     agency: str | None = None
     error: str | None = None
     cache_age: float | None = None  # seconds since the cached answer was fetched; None if live
+    cache_source: str | None = None  # the base URL whose cached answer this is
 
 
 # --- results -------------------------------------------------------------------------------
@@ -298,7 +286,11 @@ class ReferenceResult:
     reference: Reference
     status: ReferenceStatus
     lookup: Lookup | None = None
-    updates: tuple[UpdateEvent, ...] = ()
+    editorial: EditorialStatus | None = None  # None when no registry record was read
+
+    @property
+    def updates(self) -> tuple[UpdateEvent, ...]:
+        return self.editorial.events if self.editorial else ()
 
     @property
     def work(self) -> Work | None:
@@ -332,7 +324,7 @@ class GatePolicy:
         if finding.code is FindingCode.UNVERIFIED:
             return False
         if self.codes:
-            return finding.code in self.codes
+            return any(finding.code.is_a(code) for code in self.codes)
         return finding.severity.rank >= self.threshold.rank
 
     def describe(self) -> str:

@@ -12,7 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from claimcheck.models import Author, UpdateEntry, Work
+from claimcheck.events import UpdateEntry
+from claimcheck.models import Author, Work
 
 
 class MalformedRecord(ValueError):

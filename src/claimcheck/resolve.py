@@ -1,34 +1,45 @@
-"""`claimcheck resolve DOI`: one registry record with its update events."""
+"""`claimcheck resolve DOI`: one registry record, its editorial status and its update events."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from claimcheck.checks.updates import targets_to_fetch, update_events
+from claimcheck.checks.editorial import editorial_status, linked_dois
 from claimcheck.crossref import CrossrefClient
 from claimcheck.errors import ExitCode
-from claimcheck.models import Lookup, LookupStatus, UpdateEvent
+from claimcheck.events import EditorialStatus, UpdateEvent
+from claimcheck.models import Lookup, LookupStatus, Work
 
 
 @dataclass(frozen=True)
 class Resolution:
     lookup: Lookup
-    updates: tuple[UpdateEvent, ...] = ()
+    editorial: EditorialStatus | None = None
+    related: dict[str, Lookup] = field(default_factory=dict)
+
+    @property
+    def updates(self) -> tuple[UpdateEvent, ...]:
+        return self.editorial.events if self.editorial else ()
+
+    def related_work(self, doi: str) -> Work | None:
+        lookup = self.related.get(doi)
+        return lookup.work if lookup is not None else None
 
     @property
     def exit_code(self) -> ExitCode:
         if self.lookup.status is LookupStatus.FAILED:
             return ExitCode.INCOMPLETE
+        if self.editorial is not None and self.editorial.unreadable:
+            return ExitCode.INCOMPLETE  # a record the verdict needs could not be read
         if self.lookup.status is LookupStatus.NOT_FOUND:
             return ExitCode.GATE_FAILED
         return ExitCode.OK
 
 
 def resolve_doi(client: CrossrefClient, doi: str) -> Resolution:
-    """Look `doi` (already normalised) up, with the works its update entries point at."""
+    """Look `doi` (already normalised) up, with the records its update entries name."""
     lookup = client.lookup(doi)
     if lookup.work is None:
         return Resolution(lookup)
-    related = client.lookup_all(targets_to_fetch(lookup.work))
-    works = {d: r.work for d, r in related.items() if r.work is not None}
-    return Resolution(lookup, update_events(lookup.work, works))
+    related = client.lookup_all(linked_dois(lookup.work), status_matters=False)
+    return Resolution(lookup, editorial_status(lookup.work, related), related)

@@ -49,21 +49,44 @@ def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Findin
     ]
 
 
+# Findings that leave a citation short of sound evidence whatever their severity: a DOI of
+# another agency was never compared with what the reference cites.
+_NOT_SOUND = frozenset({FindingCode.NON_CROSSREF_DOI})
+
+
+def _weight(finding: Finding) -> tuple[FindingCode, Severity]:
+    """The code and severity a finding carries as evidence. An acknowledgement hides a
+    finding from the gate; it does not make the reference sound evidence, so an
+    acknowledged finding weighs what it weighed before."""
+    if finding.code is FindingCode.ACKNOWLEDGED:
+        try:
+            return (
+                FindingCode(str(finding.evidence.get("finding"))),
+                Severity(str(finding.evidence.get("severity"))),
+            )
+        except ValueError:
+            return finding.code, finding.severity
+    return finding.code, finding.severity
+
+
 def citation_state(findings: Sequence[Finding]) -> CitationState:
-    if any(f.code is FindingCode.UNVERIFIED for f in findings):
+    weights = [_weight(f) for f in findings]
+    if any(code is FindingCode.UNVERIFIED for code, _s in weights):
         return CitationState.UNVERIFIED
-    worst = max((f.severity.rank for f in findings), default=0)
+    worst = max((severity.rank for _c, severity in weights), default=0)
     if worst >= Severity.ERROR.rank:
         return CitationState.FAILS
-    if worst == Severity.WARNING.rank:
+    if worst == Severity.WARNING.rank or any(code in _NOT_SOUND for code, _s in weights):
         return CitationState.DOUBTFUL
     return CitationState.SOUND
 
 
 def _worst_codes(findings: Sequence[Finding]) -> str:
-    worst = max((f.severity.rank for f in findings), default=0)
-    codes = sorted({f.code.value for f in findings if f.severity.rank == worst})
-    return ", ".join(codes)
+    weights = [_weight(f) for f in findings]
+    worst = max((severity.rank for _c, severity in weights), default=0)
+    codes = {code.value for code, severity in weights if severity.rank == worst}
+    codes |= {code.value for code, _s in weights if code in _NOT_SOUND}
+    return ", ".join(sorted(codes))
 
 
 def judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult, Finding | None]:
@@ -137,7 +160,7 @@ UNACKNOWLEDGEABLE = frozenset(
 
 
 def _matches(ack: Acknowledgement, claim: Claim, finding: Finding) -> bool:
-    if finding.code is not ack.finding or finding.code in UNACKNOWLEDGEABLE:
+    if not finding.code.is_a(ack.finding) or finding.code in UNACKNOWLEDGEABLE:
         return False
     if ack.ref is not None and finding.reference != ack.ref:
         return False

@@ -1,7 +1,7 @@
 """Cited metadata against the registry record: `metadata-mismatch` and `doi-mismatch`. Pure.
 
 Each field is compared only when both sides have a value, and every disagreement is shown
-cited beside registry (shared/spec/audit.md, "Findings"). Fields are always listed in the
+cited beside registry (README, "Findings and verdicts"). Fields are always listed in the
 order of `FIELD_ORDER`, and scores are rounded to 3 decimals, so output is stable.
 """
 
@@ -13,6 +13,7 @@ from typing import Any
 
 from rapidfuzz import fuzz
 
+from claimcheck.checks.titles import without_retraction_marker
 from claimcheck.models import Author, Finding, FindingCode, Reference, Work
 from claimcheck.text import (
     cited_family_keys,
@@ -84,6 +85,10 @@ def _registry_title(work: Work) -> str:
 
 def _registry_title_forms(work: Work) -> list[str]:
     forms = [fold(strip_markup(work.title))]
+    # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
+    published_as = without_retraction_marker(work.title)
+    if published_as != work.title:
+        forms.append(fold(published_as))
     if work.subtitle:
         forms.append(fold(strip_markup(f"{work.title} {work.subtitle}")))
     return [form for form in forms if form]

@@ -1,21 +1,19 @@
-"""Findings about one reference: its DOI, its lookup, and its update events. Pure."""
+"""Findings about one reference: its DOI, its lookup, and its editorial status. Pure.
+
+One finding per fact: a work's retraction is one `retracted` finding per citing claim, naming
+every notice; its concerns, corrections and unclear links are one finding each.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+from datetime import date
 
-from claimcheck.checks.updates import UpdateState
-from claimcheck.models import (
-    Finding,
-    FindingCode,
-    Lookup,
-    LookupStatus,
-    Reference,
-    Role,
-    Severity,
-    UpdateEvent,
-    Work,
-)
+from claimcheck.checks.editorial import notice_kind
+from claimcheck.checks.timing import Timing, retraction_timing
+from claimcheck.events import EditorialStatus, EventKind, UpdateDirection, UpdateEvent
+from claimcheck.models import Finding, FindingCode, Lookup, LookupStatus, Reference, Role, Severity
 
 _AGENCY_LABELS = {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI"}
 
@@ -106,130 +104,234 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
     return []
 
 
+def _label(kind: str) -> str:
+    return kind.replace("_", " ")
+
+
 def _describe(event: UpdateEvent) -> str:
+    """`10.1/n (2010-08-15; publisher + retraction-watch; "Retraction: …")`."""
     parts = [event.date or "undated"]
     if event.source_types:
-        parts.append("; ".join(f"{source}: {kind}" for source, kind in event.source_types))
+        parts.append(", ".join(f"{source}: {_label(kind)}" for source, kind in event.source_types))
     else:
         parts.append(" + ".join(event.sources))
-    return f"{event.doi} ({', '.join(parts)})"
+    for source, kind in event.unapplied_types:
+        parts.append(
+            f"{source} also lists it as {_label(kind)} on the other record's side, not applied"
+        )
+    if event.source_dates:
+        parts.append("dated " + ", ".join(f"{s} {d}" for s, d in event.source_dates))
+    if event.title:
+        parts.append(repr(event.title[:80]))
+    elif event.other_end in (LookupStatus.NOT_FOUND.value, LookupStatus.OTHER_AGENCY.value):
+        parts.append("no Crossref record of it")
+    where = "in place" if event.direction is UpdateDirection.IN_PLACE else event.doi
+    return f"{where} ({'; '.join(parts)})"
 
 
-def _event_evidence(event: UpdateEvent, key: str = "notice_doi") -> dict[str, object]:
+def _describe_all(events: Sequence[UpdateEvent]) -> str:
+    return "; ".join(_describe(e) for e in events)
+
+
+def event_evidence(event: UpdateEvent) -> dict[str, object]:
     evidence: dict[str, object] = {
-        key: event.doi,
+        "doi": event.doi,
         "type": event.type,
+        "kind": event.kind.value,
+        "direction": event.direction.value,
         "date": event.date,
         "sources": list(event.sources),
+        "title": event.title or None,
+        "basis": event.basis,
     }
     if event.source_types:
         evidence["source_types"] = dict(event.source_types)
+    if event.source_dates:
+        evidence["source_dates"] = dict(event.source_dates)
+    if event.unapplied_types:
+        evidence["unapplied_types"] = dict(event.unapplied_types)
+    if event.other_end:
+        evidence["other_end"] = event.other_end
     return evidence
 
 
-def status_findings(reference: Reference, state: UpdateState) -> list[Finding]:
-    """Role-independent update findings: expression-of-concern, corrected, reinstated."""
+def _events_evidence(events: Sequence[UpdateEvent], key: str) -> dict[str, object]:
+    """The first event's keys at the top (as before issue 8), every event under `key`."""
+    first = events[0]
+    evidence: dict[str, object] = {
+        "notice_doi" if key == "notices" else "original_doi": first.doi,
+        "type": first.type,
+        "date": first.date,
+        "sources": list(first.sources),
+        key: [event_evidence(e) for e in events],
+    }
+    if first.source_types:
+        evidence["source_types"] = dict(first.source_types)
+    return evidence
+
+
+def status_findings(reference: Reference, status: EditorialStatus) -> list[Finding]:
+    """Role-independent findings: unverified (a record the decision needs was not read),
+    expression-of-concern, corrected, reinstated and update-role-unclear, one each."""
     found = []
-    for event in state.concerns:
+    if status.unreadable:
+        records = "; ".join(f"{doi} ({why})" for doi, why in status.unreadable)
         found.append(
             _finding(
-                FindingCode.EXPRESSION_OF_CONCERN,
+                FindingCode.UNVERIFIED,
                 reference,
-                f"{reference.id} carries an expression of concern: notice {_describe(event)}",
-                _event_evidence(event),
+                f"{reference.id}: could not read {records}, which its updates name; without "
+                "it, whether it is a notice or the updated work cannot be decided",
+                {
+                    "doi": reference.doi,
+                    "cause": records,
+                    "records": [{"doi": d, "cause": why} for d, why in status.unreadable],
+                },
             )
         )
-    for event in state.corrections:
+    groups = (
+        (FindingCode.EXPRESSION_OF_CONCERN, status.concerns, "carries an expression of concern"),
+        (FindingCode.CORRECTED, status.corrections, None),
+        (FindingCode.REINSTATED, status.reinstatements, "was retracted and later reinstated"),
+    )
+    for code, events, said in groups:
+        if not events:
+            continue
+        kinds = ", ".join(sorted({_label(e.type) for e in events}))
+        what = said or f"was corrected ({kinds})"
         found.append(
             _finding(
-                FindingCode.CORRECTED,
+                code,
                 reference,
-                f"{reference.id} carries a {event.type.replace('_', ' ')}: "
-                f"notice {_describe(event)}",
-                _event_evidence(event),
+                f"{reference.id} {what}: {_describe_all(events)}",
+                _events_evidence(events, "notices"),
             )
         )
-    for event in state.reinstatements:
-        found.append(
-            _finding(
-                FindingCode.REINSTATED,
-                reference,
-                f"{reference.id} was retracted and later reinstated: {_describe(event)}",
-                _event_evidence(event),
-            )
-        )
+    if status.unclear:
+        found.append(_unclear(reference, status.unclear))
     return found
+
+
+_UNCLEAR_WHY = {
+    "two-way-other-record-not-found": "both records list each other, and the other record "
+    "could not be read",
+    "two-way-no-title": "both records list each other, and neither title says which is the notice",
+}
+
+
+def _unclear(reference: Reference, events: Sequence[UpdateEvent]) -> Finding:
+    kinds = " and ".join(sorted({_label(e.kind.value) for e in events}))
+    why = "; ".join(sorted({_UNCLEAR_WHY.get(e.basis, e.basis) for e in events}))
+    return _finding(
+        FindingCode.UPDATE_ROLE_UNCLEAR,
+        reference,
+        f"{reference.id} is linked by {kinds} to {_describe_all(events)}, but which record "
+        f"is the notice is unclear ({why}): {reference.id} may be the updated work",
+        {"links": [event_evidence(e) for e in events]},
+    )
+
+
+_NOTICE_CODES = {
+    EventKind.RETRACTION: FindingCode.CITES_RETRACTION_NOTICE,
+    EventKind.EXPRESSION_OF_CONCERN: FindingCode.CITES_CONCERN_NOTICE,
+    EventKind.CORRECTION: FindingCode.CITES_CORRECTION_NOTICE,
+}
+_NOTICE_NAMES = {
+    EventKind.RETRACTION: "retraction notice",
+    EventKind.EXPRESSION_OF_CONCERN: "expression-of-concern notice",
+    EventKind.CORRECTION: "correction notice",
+}
 
 
 def role_findings(
     reference: Reference,
-    work: Work,
+    status: EditorialStatus,
     *,
-    state: UpdateState,
-    related: Mapping[str, Work],
+    related: Mapping[str, Lookup],
     role: Role | None,
     claim: str | None,
+    published: date | None = None,
 ) -> list[Finding]:
-    """retracted / cites-retraction-notice, whose severity depends on the citing role.
+    """The retraction and notice findings, whose severity depends on the citing role.
 
-    claim-map.md: "A retracted reference is an error under supports. Under discusses it is
-    information." The same holds for a cited notice (audit.md).
+    The claim-map rules: "A retracted reference is an error under supports. Under discusses
+    it is information." The same holds for a cited notice of any kind.
     """
-
-    def severity(code: FindingCode) -> Severity:
-        return Severity.INFO if role is Role.DISCUSSES else code.default_severity
-
     found = []
-    for event in state.retractions:
-        found.append(
-            _finding(
-                FindingCode.RETRACTED,
-                reference,
-                f"{reference.id} was retracted: {event.type.replace('_', ' ')} notice "
-                f"{_describe(event)}",
-                _event_evidence(event),
-                severity=severity(FindingCode.RETRACTED),
-                claim=claim,
-            )
-        )
-    if state.retracted_by_title:
-        found.append(
-            _finding(
-                FindingCode.RETRACTED,
-                reference,
-                f"{reference.id} is marked retracted by its registry title "
-                f"({work.title[:80]!r}); the registry lists no notice",
-                {"title": work.title, "sources": ["title"]},
-                severity=severity(FindingCode.RETRACTED),
-                claim=claim,
-            )
-        )
-    if state.notice_by_title:
-        found.append(
-            _finding(
-                FindingCode.CITES_RETRACTION_NOTICE,
-                reference,
-                f"{reference.id}'s registry title reads as a retraction notice "
-                f"({work.title[:80]!r}), but the registry links it to no original",
-                {"original_doi": None, "title": work.title, "sources": ["title"]},
-                severity=severity(FindingCode.CITES_RETRACTION_NOTICE),
-                claim=claim,
-            )
-        )
-    for event in state.notice_of:
-        original = related.get(event.doi)
-        named = f" ({original.short_label()}, {original.title!r})" if original else ""
-        evidence = _event_evidence(event, "original_doi")
-        evidence["original_title"] = original.title if original else None
-        found.append(
-            _finding(
-                FindingCode.CITES_RETRACTION_NOTICE,
-                reference,
-                f"{reference.id} is the retraction notice of {event.doi}{named}, "
-                "not the retracted work itself",
-                evidence,
-                severity=severity(FindingCode.CITES_RETRACTION_NOTICE),
-                claim=claim,
-            )
-        )
+    retracted = _retracted(reference, status, published)
+    notice = _notice(reference, status, related)
+    for finding in (retracted, notice):
+        if finding is not None:
+            severity = Severity.INFO if role is Role.DISCUSSES else finding.severity
+            found.append(_with(finding, severity=severity, claim=claim))
     return found
+
+
+def _with(finding: Finding, *, severity: Severity, claim: str | None) -> Finding:
+    return replace(finding, severity=severity, claim=claim)
+
+
+def _retracted(
+    reference: Reference, status: EditorialStatus, published: date | None
+) -> Finding | None:
+    if status.retractions:
+        events = status.retractions
+        partial = all("partial" in e.type for e in events)
+        what = "partially retracted" if partial else "retracted"
+        message = f"{reference.id} was {what}: {_describe_all(events)}"
+        evidence = _events_evidence(events, "notices")
+        evidence["basis"] = "registry"
+    elif status.retracted_by_title:
+        message = (
+            f"{reference.id} is marked retracted by its registry title; "
+            "the registry lists no notice"
+        )
+        evidence = {"basis": "title marker; no notice registered", "sources": ["title"]}
+        evidence["notices"] = []
+    else:
+        return None
+    code = FindingCode.RETRACTED
+    if published is not None and status.retractions:
+        timing = retraction_timing(status.retractions, published)
+        evidence["timing"] = timing.timing.value
+        evidence["published"] = published.isoformat()
+        message += f"; {timing.describe()}"
+        if timing.timing is Timing.BEFORE_PUBLICATION:
+            code = FindingCode.CITED_AFTER_RETRACTION
+    return _finding(code, reference, message, evidence)
+
+
+def _notice(
+    reference: Reference, status: EditorialStatus, related: Mapping[str, Lookup]
+) -> Finding | None:
+    kind = notice_kind(status)
+    code = _NOTICE_CODES.get(kind) if kind is not None else None
+    if kind is None or code is None:
+        return None
+    name = _NOTICE_NAMES[kind]
+    events = [e for e in status.notice_of if e.kind is kind]
+    if not events:
+        return _finding(
+            code,
+            reference,
+            f"{reference.id}'s registry title reads as a {name}, but the registry links it to "
+            "no work it updates (it may be a notice, or a work updated in place)",
+            {"original_doi": None, "sources": ["title"], "basis": "title marker", "originals": []},
+        )
+    named = []
+    for event in events:
+        lookup = related.get(event.doi)
+        work = lookup.work if lookup is not None else None
+        named.append(
+            f"{event.doi} ({work.short_label()}, {work.title[:80]!r})" if work else event.doi
+        )
+    others = [e for e in status.notice_of if e.kind is not kind]
+    also = f"; it also updates {_describe_all(others)}" if others else ""
+    evidence = _events_evidence([*events, *others], "originals")
+    evidence["original_title"] = events[0].title or None
+    return _finding(
+        code,
+        reference,
+        f"{reference.id} is the {name} of {' and '.join(named)}, not the work itself{also}",
+        evidence,
+    )

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from claimcheck import __version__
+from claimcheck.events import UpdateEvent
 from claimcheck.models import (
     AuditResult,
     ClaimResult,
@@ -17,7 +18,6 @@ from claimcheck.models import (
     ReferenceResult,
     ReferenceStatus,
     Severity,
-    UpdateEvent,
     Work,
 )
 
@@ -125,9 +125,14 @@ def update_entry(event: UpdateEvent) -> dict[str, Any]:
         "doi": event.doi,
         "date": event.date,
         "sources": list(event.sources),
+        "kind": event.kind.value,
+        "title": event.title or None,
+        "basis": event.basis,
     }
     if event.source_types:
         entry["source_types"] = dict(event.source_types)
+    if event.source_dates:
+        entry["source_dates"] = dict(event.source_dates)
     return entry
 
 
@@ -137,6 +142,7 @@ def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
         "id": reference.id,
         "doi": reference.doi or reference.doi_input,
         "status": result.status.value,
+        "verdict": result.editorial.verdict.value if result.editorial else None,
         "registry": registry_entry(result.work),
         "updates": [update_entry(e) for e in result.updates],
         "cache": cache_entry(result),
@@ -146,11 +152,16 @@ def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
 
 
 def cache_entry(result: ReferenceResult) -> dict[str, Any] | None:
-    """Whether the registry data came from the cache, and how old it was (null: no lookup)."""
+    """Whether the registry data came from the cache, how old it was, and which server's
+    answer it was (null: no lookup)."""
     if result.lookup is None:
         return None
     age = result.lookup.cache_age
-    return {"hit": age is not None, "age_seconds": None if age is None else round(age)}
+    return {
+        "hit": age is not None,
+        "age_seconds": None if age is None else round(age),
+        "source": result.lookup.cache_source,
+    }
 
 
 def claim_entry(result: ClaimResult, file: str) -> dict[str, Any]:

@@ -5,10 +5,68 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from claimcheck.events import UpdateDirection, UpdateEvent, Verdict
 from claimcheck.models import LookupStatus
 from claimcheck.reporters.json_report import dumps, update_entry
 from claimcheck.reporters.table import safe, string_console
 from claimcheck.resolve import Resolution
+
+_WORDS = {
+    Verdict.RETRACTED: "retracted",
+    Verdict.RETRACTION_NOTICE: "retraction notice of",
+    Verdict.EXPRESSION_OF_CONCERN: "expression of concern",
+    Verdict.CONCERN_NOTICE: "expression-of-concern notice of",
+    Verdict.UNCLEAR: "linked to an update, but which record is the notice is unclear",
+    Verdict.CORRECTED: "corrected",
+    Verdict.CORRECTION_NOTICE: "correction notice of",
+    Verdict.REINSTATED: "reinstated after a retraction",
+    Verdict.CLEAN: "clean: no retraction, concern or correction listed",
+    Verdict.UNVERIFIED: "could not check",
+}
+_NOTICE_KINDS = {
+    Verdict.RETRACTION_NOTICE: "retraction",
+    Verdict.CONCERN_NOTICE: "expression_of_concern",
+    Verdict.CORRECTION_NOTICE: "correction",
+}
+
+
+def _event_text(event: UpdateEvent) -> str:
+    where = "in place" if event.direction is UpdateDirection.IN_PLACE else event.doi
+    title = f' "{event.title[:80]}"' if event.title else ""
+    return f"{where} ({event.date or 'undated'}, {' + '.join(event.sources)}){title}"
+
+
+def verdict_text(resolution: Resolution) -> str:
+    """One line: `retracted: 10.1/n (2010-08-15, publisher)`, `retraction notice of 10.1/o
+    "Title"`, `clean: …`."""
+    status = resolution.editorial
+    if resolution.lookup.status is LookupStatus.FAILED:
+        return _WORDS[Verdict.UNVERIFIED]
+    if status is None:
+        return "no Crossref record, so no editorial status"
+    words = _WORDS[status.verdict]
+    if status.verdict is Verdict.RETRACTED:
+        if status.retractions:
+            return f"{words}: " + "; ".join(_event_text(e) for e in status.retractions)
+        return f"{words}: marked so by its title; no notice registered"
+    if status.verdict in _NOTICE_KINDS:
+        kind = _NOTICE_KINDS[status.verdict]
+        events = [e for e in status.notice_of if e.kind.value == kind]
+        if not events:
+            return f"{words} an unnamed work: its title reads as a notice, but it is linked to none"
+        return f"{words} " + "; ".join(_event_text(e) for e in events)
+    chosen = {
+        Verdict.EXPRESSION_OF_CONCERN: status.concerns,
+        Verdict.CORRECTED: status.corrections,
+        Verdict.REINSTATED: status.reinstatements,
+        Verdict.UNCLEAR: status.unclear,
+    }.get(status.verdict, ())
+    if chosen:
+        return f"{words}: " + "; ".join(_event_text(e) for e in chosen)
+    if status.verdict is Verdict.UNVERIFIED:
+        return f"{words}: " + "; ".join(f"{d} ({why})" for d, why in status.unreadable)
+    return words
+
 
 RESOLVE_SCHEMA = "claimcheck.resolve/1"
 
@@ -29,17 +87,16 @@ def document(resolution: Resolution) -> dict[str, Any]:
             "publisher": work.publisher,
             "type": work.type,
         }
-    updates = []
-    for event in resolution.updates:
-        entry = update_entry(event)
-        entry["title"] = event.title or None
-        updates.append(entry)
+    updates = [update_entry(event) for event in resolution.updates]
+    status = resolution.editorial
     return {
         "schema": RESOLVE_SCHEMA,
         "doi": lookup.doi,
         "status": "unverified" if lookup.status is LookupStatus.FAILED else lookup.status.value,
         "agency": lookup.agency or ("crossref" if work else None),
         "error": lookup.error,
+        "verdict": status.verdict.value if status else None,
+        "verdict_text": verdict_text(resolution),
         "registry": registry,
         "updates": updates,
     }
@@ -61,6 +118,7 @@ def render_table(resolution: Resolution, *, width: int = 100, color: bool = Fals
     fields.add_column(overflow="fold")
     fields.add_row("DOI", Text(safe(doc["doi"])))
     fields.add_row("Status", Text(doc["status"]))
+    fields.add_row("Verdict", Text(safe(doc["verdict_text"])))
     if doc["error"]:
         fields.add_row("Problem", Text(safe(doc["error"])))
     if doc["agency"] and doc["agency"] != "crossref":

@@ -63,6 +63,17 @@ RULES: dict[FindingCode, Rule] = {
         "original as support, don't: it is retracted, so find another source.",
         ("integrity", "retraction"),
     ),
+    FindingCode.CITED_AFTER_RETRACTION: Rule(
+        "The article cites a work that was retracted before the article was published.",
+        "The cited work's retraction was public before the date the claim map gives as "
+        "`article.published`: the retraction could have been known when the article cited it. "
+        "A kind of `retracted`: `--fail-on retracted` and an acknowledgement of `retracted` "
+        "cover it. Under the role `discusses` the finding is only info.",
+        "Replace the citation with a sound source or revise the claim; if the article "
+        "discusses the retraction itself, mark the citation's role `discusses`. The message "
+        "names the notice and its date.",
+        ("integrity", "retraction"),
+    ),
     FindingCode.EXPRESSION_OF_CONCERN: Rule(
         "The cited work carries an expression of concern.",
         "The publisher or editors have published an expression of concern about the cited "
@@ -88,6 +99,34 @@ RULES: dict[FindingCode, Rule] = {
         "retraction sees why it is not flagged; read the reinstatement notice if the claim "
         "rests on the disputed part.",
         ("integrity", "retraction"),
+    ),
+    FindingCode.CITES_CONCERN_NOTICE: Rule(
+        "The cited DOI is an expression-of-concern notice, not the work it concerns.",
+        "The DOI in the claim map belongs to an expression of concern. The notice is not "
+        "evidence for a claim; the message names the work it concerns. Under the role "
+        "`discusses` the finding is only info.",
+        "Cite the work the notice concerns (its DOI is in the message) if that is what the "
+        "claim rests on, and note that it is under concern; if the article discusses the "
+        "concern itself, mark the citation's role `discusses`.",
+        ("integrity", "concern"),
+    ),
+    FindingCode.CITES_CORRECTION_NOTICE: Rule(
+        "The cited DOI is a correction notice, not the work it corrects.",
+        "The DOI in the claim map belongs to a correction, erratum or corrigendum. The notice "
+        "is not evidence for a claim on its own; the message names the corrected work.",
+        "Cite the corrected work (its DOI is in the message), and check that the correction "
+        "does not change what the claim relies on.",
+        ("integrity", "correction"),
+    ),
+    FindingCode.UPDATE_ROLE_UNCLEAR: Rule(
+        "The cited work is linked to an update, but not which record is the notice.",
+        "The registry links the cited work to another record by a retraction, concern or "
+        "correction, in a way that does not say which of the two is the notice (both list "
+        "each other, and neither title says). The cited work may be the updated one.",
+        "Open both records (the DOIs are in the message) and check which is the notice. If the "
+        "cited work is retracted or under concern, treat it so; otherwise acknowledge the "
+        "finding in the claim map with the reason.",
+        ("integrity",),
     ),
     FindingCode.DOI_NOT_FOUND: Rule(
         "The DOI does not exist.",

@@ -1,0 +1,374 @@
+"""One editorial status per work: every `update-to` and `updated-by` entry, from every source
+and in both directions, folded into events, each with its direction decided once. Pure.
+
+Crossref's convention (https://www.crossref.org/documentation/crossmark/): a notice deposits
+`update-to` pointing at the work it updates, and the registry then lists the notice in that
+work's `updated-by`. Real records break the convention in three ways, all in the test data:
+- publishers retract in place, naming the record's own DOI (IEEE, Elsevier withdrawals);
+- Elsevier deposits `update-to` on the *retracted article* too, pointing at its notices and at
+  related items, each stamped with the article's own status and date;
+- since January 2025 Retraction Watch entries sit beside the publisher's, so one notice can
+  be listed several times, with different types and dates.
+
+So the side an entry sits on is only Crossref's convention, and `direction` reads every
+entry naming the same other record together, by the role table in README ("How updates are
+read"), evidence first: in place, Retraction Watch, the titles of both records, then the
+convention for a one-way publisher link. A link nothing settles is `unclear`, never guessed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from enum import StrEnum
+
+from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
+from claimcheck.events import (
+    EditorialStatus,
+    EventKind,
+    UpdateDirection,
+    UpdateEntry,
+    UpdateEvent,
+    Verdict,
+)
+from claimcheck.models import Lookup, LookupStatus, Work
+
+RETRACTION_WATCH = "retraction-watch"
+
+# Crossmark's update types (https://www.crossref.org/documentation/crossmark/
+# participating-in-crossmark/), Retraction Watch's natures, and old free-text variants.
+_KIND_OF_TYPE = {
+    "retraction": EventKind.RETRACTION,
+    "retration": EventKind.RETRACTION,
+    "partial_retraction": EventKind.RETRACTION,
+    "withdrawal": EventKind.RETRACTION,
+    "removal": EventKind.RETRACTION,
+    "expression_of_concern": EventKind.EXPRESSION_OF_CONCERN,
+    "correction": EventKind.CORRECTION,
+    "erratum": EventKind.CORRECTION,
+    "corrigendum": EventKind.CORRECTION,
+    "partial_correction": EventKind.CORRECTION,
+    "addendum": EventKind.CORRECTION,
+    "clarification": EventKind.CORRECTION,
+    "reinstatement": EventKind.REINSTATEMENT,
+}
+# Versions and editions are not editorial events: a new version says nothing about the old.
+NOT_EDITORIAL = frozenset({"new_version", "new_edition"})
+# A variant spelling is placed by what it contains, so it is never dropped as "no update".
+_KIND_HINTS = (
+    ("reinstat", EventKind.REINSTATEMENT),
+    ("retract", EventKind.RETRACTION),
+    ("retrat", EventKind.RETRACTION),
+    ("withdraw", EventKind.RETRACTION),
+    ("remov", EventKind.RETRACTION),
+    ("concern", EventKind.EXPRESSION_OF_CONCERN),
+    ("correct", EventKind.CORRECTION),
+    ("errat", EventKind.CORRECTION),
+    ("corrig", EventKind.CORRECTION),
+    ("addend", EventKind.CORRECTION),
+)
+KIND_RANK = {
+    EventKind.RETRACTION: 5,
+    EventKind.EXPRESSION_OF_CONCERN: 4,
+    EventKind.CORRECTION: 3,
+    EventKind.REINSTATEMENT: 2,
+    EventKind.OTHER: 1,
+}
+# Within a kind, which type names an event whose sources (or one source) disagree: the
+# plainest whole type first, a partial one last.
+_TYPE_ORDER = (
+    "retraction",
+    "withdrawal",
+    "removal",
+    "partial_retraction",
+    "expression_of_concern",
+    "correction",
+    "erratum",
+    "corrigendum",
+    "addendum",
+    "clarification",
+    "partial_correction",
+    "reinstatement",
+)
+
+
+def normalise_type(raw: str) -> str:
+    text = re.sub(r"[\s\-]+", "_", raw.strip().lower()).strip("_")
+    return {"retration": "retraction"}.get(text, text)
+
+
+def kind_of(update_type: str) -> EventKind:
+    text = normalise_type(update_type)
+    if text in _KIND_OF_TYPE:
+        return _KIND_OF_TYPE[text]
+    return next((kind for hint, kind in _KIND_HINTS if hint in text), EventKind.OTHER)
+
+
+def type_rank(update_type: str) -> tuple[int, int, str]:
+    """Orders types by severity: kind first, then `_TYPE_ORDER`, then by name."""
+    text = normalise_type(update_type)
+    known = _TYPE_ORDER.index(text) if text in _TYPE_ORDER else len(_TYPE_ORDER)
+    return (KIND_RANK[kind_of(update_type)], -known, text)
+
+
+class Side(StrEnum):
+    UPDATE_TO = "update-to"
+    UPDATED_BY = "updated-by"
+
+
+@dataclass(frozen=True)
+class Link:
+    """One registry entry, with the list it sits in and its normalised type."""
+
+    side: Side
+    entry: UpdateEntry
+    type: str
+
+    @property
+    def kind(self) -> EventKind:
+        return kind_of(self.type)
+
+
+def links_of(work: Work) -> list[Link]:
+    """Every editorial entry of the work; versions and editions are left out."""
+    found = []
+    for side, entries in ((Side.UPDATE_TO, work.update_to), (Side.UPDATED_BY, work.updated_by)):
+        for entry in entries:
+            kind = normalise_type(entry.type) or normalise_type(entry.label) or "unknown"
+            if kind not in NOT_EDITORIAL:
+                found.append(Link(side, entry, kind))
+    return found
+
+
+def linked_dois(work: Work) -> list[str]:
+    """The other records a work's updates name: read to decide directions and to name them."""
+    return sorted({link.entry.doi for link in links_of(work)} - {work.doi, ""})
+
+
+@dataclass(frozen=True)
+class Direction:
+    """How one link was read: its direction, the rule that settled it, and what was missing."""
+
+    direction: UpdateDirection | None  # None: the record at the other end was needed, not read
+    basis: str
+    unreadable: str = ""
+
+
+def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bool) -> Direction:
+    """The role table (README, "How updates are read"), row by row, for the links between
+    `work` and one other record. `own_title` is False when the work was updated in place: its
+    title then names that update, not the work's role towards others."""
+    rw_sides = {link.side for link in links if link.entry.source == RETRACTION_WATCH}
+    if len(rw_sides) == 1:
+        # Retraction Watch records each retraction from the notice's side and the original's,
+        # in Crossref's convention, so its side fixes the direction.
+        return Direction(_conventional(rw_sides), "retraction-watch")
+    needed = any(link.kind is not EventKind.OTHER for link in links)
+    if other is None or other.status is LookupStatus.FAILED:
+        why = other.error if other is not None and other.error else "it was not looked up"
+        if needed:
+            return Direction(None, "other-record-unreadable", why or "lookup failed")
+        other = None
+    other_work = other.work if other is not None else None
+    title = work.title if own_title else ""
+    if other_work is not None:
+        if names_the_other(title, other_work.title):
+            return Direction(UpdateDirection.NOTICE_OF, "title-names-the-other")
+        if names_the_other(other_work.title, work.title):
+            return Direction(UpdateDirection.UPDATED_BY, "title-names-the-other")
+    return _by_titles(title, other_work, {link.side for link in links})
+
+
+def _conventional(sides: set[Side]) -> UpdateDirection:
+    return UpdateDirection.NOTICE_OF if sides == {Side.UPDATE_TO} else UpdateDirection.UPDATED_BY
+
+
+def _by_titles(title: str, other: Work | None, sides: set[Side]) -> Direction:
+    own = title_signal(title)[0]
+    theirs = title_signal(other.title)[0] if other is not None else TitleSignal.NONE
+    if own is theirs and own is not TitleSignal.NONE:
+        # Two notices of one work, or two retracted works the publisher cross-linked (The
+        # Lancet's 2020 hydroxychloroquine paper and the comment retracted with it).
+        basis = "both-notices" if own is TitleSignal.NOTICE else "both-retracted"
+        return Direction(UpdateDirection.RELATED, basis)
+    two_way = len(sides) == 2
+    if two_way and other is None:
+        # Both records list each other: only the other record's title could settle it.
+        return Direction(UpdateDirection.UNCLEAR, "two-way-other-record-not-found")
+    notice = own is TitleSignal.NOTICE or theirs is TitleSignal.RETRACTED_ORIGINAL
+    original = own is TitleSignal.RETRACTED_ORIGINAL or theirs is TitleSignal.NOTICE
+    if notice != original:
+        return Direction(
+            UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY, "title"
+        )
+    if two_way:
+        return Direction(UpdateDirection.UNCLEAR, "two-way-no-title")
+    return Direction(_conventional(sides), "convention")
+
+
+_CONVENTIONAL_SIDE = {
+    UpdateDirection.NOTICE_OF: Side.UPDATE_TO,
+    UpdateDirection.UPDATED_BY: Side.UPDATED_BY,
+}
+
+
+def _applied(links: list[Link], direction: UpdateDirection) -> list[Link]:
+    """The entries that describe the update. A publisher entry on the wrong side (Elsevier's
+    `update-to` on a retracted article) carries the article's own status and date, not the
+    notice's, so it applies only when nothing sits on the conventional side."""
+    wanted = {
+        UpdateDirection.NOTICE_OF: Side.UPDATE_TO,
+        UpdateDirection.UPDATED_BY: Side.UPDATED_BY,
+    }
+    side = wanted.get(direction)
+    conventional = [link for link in links if link.side is side]
+    return conventional or links
+
+
+def fold_event(
+    links: list[Link],
+    direction: UpdateDirection,
+    doi: str,
+    *,
+    basis: str,
+    other: Lookup | None = None,
+) -> UpdateEvent:
+    """One event from every entry naming the same record: the most severe applied type
+    applies, each source's type is shown where they differ, and so are their dates."""
+    applied = _applied(links, direction)
+    per_source: dict[str, str] = {}
+    dates: dict[str, str] = {}
+    for link in applied:
+        source = link.entry.source
+        if source not in per_source or type_rank(link.type) > type_rank(per_source[source]):
+            per_source[source] = link.type
+        if link.entry.date and (source not in dates or link.entry.date < dates[source]):
+            dates[source] = link.entry.date
+    worst = max(per_source.values(), key=type_rank)
+    unapplied = {
+        link.entry.source: link.type
+        for link in links
+        if link not in applied and link.entry.source not in per_source and link.type != worst
+    }
+    work = other.work if other is not None else None
+    return UpdateEvent(
+        type=worst,
+        direction=direction,
+        doi=doi,
+        date=min(dates.values()) if dates else None,
+        sources=tuple(sorted({link.entry.source for link in links})),
+        source_types=tuple(sorted(per_source.items())) if len(set(per_source.values())) > 1 else (),
+        title=work.title if work is not None else "",
+        kind=kind_of(worst),
+        source_dates=tuple(sorted(dates.items())) if len(set(dates.values())) > 1 else (),
+        basis=basis,
+        other_end=other.status.value if other is not None else "",
+        unapplied_types=tuple(sorted(unapplied.items())),
+    )
+
+
+def events_of(
+    work: Work, related: Mapping[str, Lookup]
+) -> tuple[list[UpdateEvent], list[tuple[str, str]]]:
+    """Every event of the work, and the records needed for a decision that were not read."""
+    links = links_of(work)
+    in_place = [link for link in links if link.entry.doi in ("", work.doi)]
+    by_record: dict[str, list[Link]] = {}
+    for link in links:
+        if link not in in_place:
+            by_record.setdefault(link.entry.doi, []).append(link)
+    events = []
+    by_kind: dict[EventKind, list[Link]] = {}
+    for link in in_place:
+        by_kind.setdefault(link.kind, []).append(link)
+    for group in by_kind.values():
+        events.append(fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place"))
+    unreadable = []
+    for doi, group in sorted(by_record.items()):
+        other = related.get(doi)
+        decided = decide(work, group, other, own_title=not in_place)
+        if decided.direction is None:
+            unreadable.append((doi, decided.unreadable))
+            continue
+        events.append(fold_event(group, decided.direction, doi, basis=decided.basis, other=other))
+    events.sort(key=lambda e: (e.date or "", e.direction.value, e.doi, e.kind.value))
+    return events, unreadable
+
+
+def _reverses(reinstatement: UpdateEvent, retraction: UpdateEvent) -> bool:
+    # A reinstatement overrides a retraction (audit.md) only when the dates show it came
+    # after; an undated one is shown but leaves the retraction in force (fail closed).
+    return bool(reinstatement.date and retraction.date and reinstatement.date >= retraction.date)
+
+
+def _of(events: Iterable[UpdateEvent], kind: EventKind) -> list[UpdateEvent]:
+    own = (UpdateDirection.UPDATED_BY, UpdateDirection.IN_PLACE)
+    return [e for e in events if e.kind is kind and e.direction in own]
+
+
+def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStatus:
+    """The work's editorial status, from its record and the records its updates name."""
+    events, unreadable = events_of(work, related)
+    retractions = _of(events, EventKind.RETRACTION)
+    reinstated = _of(events, EventKind.REINSTATEMENT)
+    notices = [
+        e
+        for e in events
+        if e.direction is UpdateDirection.NOTICE_OF and e.kind is not EventKind.OTHER
+    ]
+    signal, named = title_signal(work.title)
+    title_kind = named or EventKind.OTHER.value
+    status = EditorialStatus(
+        verdict=Verdict.CLEAN,
+        events=tuple(events),
+        retractions=tuple(r for r in retractions if not any(_reverses(i, r) for i in reinstated)),
+        reinstatements=tuple(i for i in reinstated if any(_reverses(i, r) for r in retractions)),
+        concerns=tuple(_of(events, EventKind.EXPRESSION_OF_CONCERN)),
+        corrections=tuple(_of(events, EventKind.CORRECTION)),
+        notice_of=tuple(notices),
+        unclear=tuple(e for e in events if e.direction is UpdateDirection.UNCLEAR),
+        retracted_by_title=(
+            signal is TitleSignal.RETRACTED_ORIGINAL and not retractions and not notices
+        ),
+        notice_by_title=(
+            EventKind(title_kind)
+            if title_kind and signal is TitleSignal.NOTICE and not events
+            else None
+        ),
+        unreadable=tuple(unreadable),
+    )
+    return _with_verdict(status)
+
+
+def notice_kind(status: EditorialStatus) -> EventKind | None:
+    """The most severe kind this work is a notice of, by its links or by its title."""
+    kinds = [e.kind for e in status.notice_of]
+    if status.notice_by_title is not None:
+        kinds.append(status.notice_by_title)
+    return max(kinds, key=KIND_RANK.__getitem__, default=None)
+
+
+_NOTICE_VERDICTS = {
+    EventKind.RETRACTION: Verdict.RETRACTION_NOTICE,
+    EventKind.EXPRESSION_OF_CONCERN: Verdict.CONCERN_NOTICE,
+    EventKind.CORRECTION: Verdict.CORRECTION_NOTICE,
+}
+
+
+def _with_verdict(status: EditorialStatus) -> EditorialStatus:
+    notice = _NOTICE_VERDICTS.get(notice_kind(status) or EventKind.OTHER)
+    candidates = [
+        (status.retractions or status.retracted_by_title, Verdict.RETRACTED),
+        (notice is not None, notice or Verdict.CLEAN),
+        (bool(status.concerns), Verdict.EXPRESSION_OF_CONCERN),
+        (bool(status.unclear), Verdict.UNCLEAR),
+        (bool(status.corrections), Verdict.CORRECTED),
+        (bool(status.reinstatements), Verdict.REINSTATED),
+    ]
+    order = list(Verdict)
+    found = sorted((v for present, v in candidates if present), key=order.index)
+    verdict = found[0] if found else Verdict.CLEAN
+    if status.unreadable and order.index(verdict) > order.index(Verdict.RETRACTED):
+        verdict = Verdict.UNVERIFIED  # only a retraction already known outranks "unknown"
+    return replace(status, verdict=verdict)

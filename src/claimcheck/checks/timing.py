@@ -1,0 +1,93 @@
+"""When a retraction became public, against when the citing article was published. Pure.
+
+The claim map's `article.published` is a day; a notice's date may be a year, a month or a
+day, and two sources may date one notice differently. A citation is "cited after retraction"
+only when every date the registry gives for the retraction falls before the day the article
+was published; it is "retracted after publication" when every date falls on or after it.
+Anything in between is reported as uncertain, with the dates, instead of guessed.
+(choxos/retraction's `classify_timing` makes the same comparison against a document date.)
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from claimcheck.events import UpdateDirection, UpdateEvent
+
+
+class Timing(StrEnum):
+    BEFORE_PUBLICATION = "retracted-before-publication"
+    AFTER_PUBLICATION = "retracted-after-publication"
+    UNCERTAIN = "uncertain"
+
+
+@dataclass(frozen=True)
+class TimingResult:
+    timing: Timing
+    published: date
+    dates: tuple[str, ...]  # the retraction dates compared, as the registry gives them
+
+    def describe(self) -> str:
+        shown = ", ".join(self.dates) or "no date"
+        day = self.published.isoformat()
+        if self.timing is Timing.BEFORE_PUBLICATION:
+            return f"retracted ({shown}) before the article was published ({day})"
+        if self.timing is Timing.AFTER_PUBLICATION:
+            return (
+                f"retracted after publication ({shown}; the article was published {day}): "
+                "the article may need a correction"
+            )
+        return f"whether it was retracted before the article ({day}) is uncertain: {shown}"
+
+
+def date_range(text: str) -> tuple[date, date] | None:
+    """The first and last day a registry date ("2010", "2010-08", "2010-08-15") may mean."""
+    parts = text.split("-")
+    try:
+        numbers = [int(p) for p in parts]
+        if len(numbers) == 3:
+            day = date(*numbers)
+            return day, day
+        if len(numbers) == 2:
+            year, month = numbers
+            return date(year, month, 1), date(year, month, calendar.monthrange(year, month)[1])
+        if len(numbers) == 1:
+            return date(numbers[0], 1, 1), date(numbers[0], 12, 31)
+    except (ValueError, OverflowError):
+        return None
+    return None
+
+
+def _event_timing(event: UpdateEvent, published: date) -> Timing:
+    """One event: before or after only if every date its sources give agrees."""
+    dates = [d for _s, d in event.source_dates] or ([event.date] if event.date else [])
+    ranges = [date_range(d) for d in dates]
+    if not ranges or None in ranges:
+        return Timing.UNCERTAIN
+    if all(r is not None and r[1] < published for r in ranges):
+        return Timing.BEFORE_PUBLICATION
+    if all(r is not None and r[0] >= published for r in ranges):
+        return Timing.AFTER_PUBLICATION
+    return Timing.UNCERTAIN
+
+
+def retraction_timing(events: tuple[UpdateEvent, ...], published: date) -> TimingResult:
+    """How the retractions in `events` fall against the article's publication day: before
+    if any retraction was surely public by then, after if every one surely came later."""
+    # A notice dates a retraction; the publisher's in-place entries may carry an older date
+    # (a record's own publication date), so they count only when no notice is registered.
+    noticed = [e for e in events if e.direction is not UpdateDirection.IN_PLACE] or list(events)
+    timings = [_event_timing(e, published) for e in noticed]
+    dates = sorted(
+        {d for e in noticed for d in ([d for _s, d in e.source_dates] or [e.date or "undated"])}
+    )
+    if Timing.BEFORE_PUBLICATION in timings:
+        timing = Timing.BEFORE_PUBLICATION
+    elif timings and all(t is Timing.AFTER_PUBLICATION for t in timings):
+        timing = Timing.AFTER_PUBLICATION
+    else:
+        timing = Timing.UNCERTAIN
+    return TimingResult(timing, published, tuple(dates))

@@ -1,0 +1,90 @@
+"""Editorial events: the update entries a registry lists, and what claimcheck decides they
+mean for one work (its retractions, concerns, corrections, and the notices it is). Frozen."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+@dataclass(frozen=True)
+class UpdateEntry:
+    """One `update-to` or `updated-by` entry exactly as the registry lists it."""
+
+    doi: str
+    type: str
+    label: str = ""
+    date: str | None = None  # ISO date, from `updated.date-parts`
+    source: str = "publisher"
+    record_id: str | None = None
+
+
+class UpdateDirection(StrEnum):
+    UPDATED_BY = "updated-by"  # the cited work is updated by the notice `doi`
+    NOTICE_OF = "notice-of"  # the cited work is itself a notice about the original `doi`
+    IN_PLACE = "in-place"  # the publisher updated the cited work in place
+    UNCLEAR = "unclear"  # linked to `doi`, but nothing settles which record is the notice
+    RELATED = "related"  # both records are notices, or both retracted works: no update
+
+
+class EventKind(StrEnum):
+    """What an update does to the work it updates (issue 8's four kinds)."""
+
+    RETRACTION = "retraction"  # retraction, withdrawal, removal, partial_retraction
+    EXPRESSION_OF_CONCERN = "expression_of_concern"
+    CORRECTION = "correction"  # correction, erratum, corrigendum, addendum, clarification
+    REINSTATEMENT = "reinstatement"
+    OTHER = "other"  # an update type claimcheck cannot place: shown, never judged
+
+
+@dataclass(frozen=True)
+class UpdateEvent:
+    """One editorial event: every entry naming the same notice (and kind), from every source
+    and from both records' sides, folded into one."""
+
+    type: str  # normalised; the most severe where the sources disagree
+    direction: UpdateDirection
+    doi: str  # the record at the other end; the cited work itself when in place
+    date: str | None  # the earliest date the applied entries give
+    sources: tuple[str, ...]
+    source_types: tuple[tuple[str, str], ...] = ()  # (source, type), set only on disagreement
+    title: str = ""  # of the record at `doi`, when it was read
+    kind: EventKind = EventKind.OTHER
+    source_dates: tuple[tuple[str, str], ...] = ()  # (source, date), set only when they differ
+    basis: str = ""  # which row of the role table settled the direction (README)
+    # (source, type) of entries on the wrong side (Elsevier's update-to on a retracted article
+    # stamps the article's own status): shown, not applied, when no other entry of theirs is
+    unapplied_types: tuple[tuple[str, str], ...] = ()
+    other_end: str = ""  # found | not-found | other-agency: what a lookup of `doi` gave
+
+
+class Verdict(StrEnum):
+    """A work's editorial status in one word, most severe first."""
+
+    RETRACTED = "retracted"
+    RETRACTION_NOTICE = "retraction-notice"
+    EXPRESSION_OF_CONCERN = "expression-of-concern"
+    CONCERN_NOTICE = "concern-notice"
+    UNCLEAR = "unclear"  # linked to an update whose direction nothing settles
+    CORRECTED = "corrected"
+    CORRECTION_NOTICE = "correction-notice"
+    REINSTATED = "reinstated"
+    CLEAN = "clean"
+    UNVERIFIED = "unverified"  # could not check: a record the decision needs was not read
+
+
+@dataclass(frozen=True)
+class EditorialStatus:
+    """Everything the registry says about one work's editorial history, decided once."""
+
+    verdict: Verdict
+    events: tuple[UpdateEvent, ...] = ()  # every link, decided or not, in a stable order
+    retractions: tuple[UpdateEvent, ...] = ()  # in force: not reversed by a reinstatement
+    reinstatements: tuple[UpdateEvent, ...] = ()  # that reversed a retraction
+    concerns: tuple[UpdateEvent, ...] = ()
+    corrections: tuple[UpdateEvent, ...] = ()
+    notice_of: tuple[UpdateEvent, ...] = ()  # the updates this work is the notice of
+    unclear: tuple[UpdateEvent, ...] = ()
+    retracted_by_title: bool = False  # a retraction marker in the title, no notice registered
+    notice_by_title: EventKind | None = None  # a notice title, linked to nothing
+    unreadable: tuple[tuple[str, str], ...] = ()  # (doi, why): records needed but not read

@@ -1,0 +1,443 @@
+"""One editorial status per work, on real Crossref records: each row of the role table
+(README, "How updates are read"), one finding per fact, and failing closed.
+
+Every record here is a real capture from tests/data/crossref/recorded/, except where a test
+says "reconstructed" (the seed's Cancer Research pair) or builds a record with
+tests/factories.py (made up, in Crossref's schema).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from claimcheck.checks.editorial import editorial_status, kind_of, linked_dois
+from claimcheck.checks.references import role_findings, status_findings
+from claimcheck.events import EventKind, UpdateDirection, UpdateEvent, Verdict
+from claimcheck.models import Finding, FindingCode, Location, Lookup, LookupStatus, Reference, Role
+from claimcheck.registry import decode_envelope, parse_work
+from tests.conftest import RECONSTRUCTED, RECORDED
+from tests.factories import update, work_envelope
+
+LANCET = "10.1016/s0140-6736(20)31180-6"
+LANCET_NOTICE = "10.1016/s0140-6736(20)31324-6"
+
+
+def recorded(doi: str) -> Path:
+    stem = doi.replace("/", "_")
+    (path,) = [p for p in RECORDED.glob(f"*{stem}__*.json") if not p.name.endswith("meta.json")]
+    return path
+
+
+def work_of(path: Path) -> Lookup:
+    body = path.read_bytes()
+    document = json.loads(body)
+    message = decode_envelope(body, "work") if "message" in document else document
+    work = parse_work(message)
+    return Lookup(work.doi, LookupStatus.FOUND, work=work)
+
+
+def real(doi: str) -> Lookup:
+    return work_of(recorded(doi))
+
+
+def made_up(body: bytes) -> Lookup:
+    work = parse_work(decode_envelope(body, "work"))
+    return Lookup(work.doi, LookupStatus.FOUND, work=work)
+
+
+def not_found(*dois: str) -> dict[str, Lookup]:
+    return {d: Lookup(d, LookupStatus.NOT_FOUND) for d in dois}
+
+
+def status_of(lookup: Lookup, related: Mapping[str, Lookup] | None = None) -> object:
+    """The editorial status, with every linked record the test does not give as a 404."""
+    assert lookup.work is not None
+    given = dict(related or {})
+    for doi in linked_dois(lookup.work):
+        given.setdefault(doi, Lookup(doi, LookupStatus.NOT_FOUND))
+    return editorial_status(lookup.work, given)
+
+
+def summary(events: tuple[UpdateEvent, ...]) -> list[tuple[str, str, str, str]]:
+    return [(e.direction.value, e.doi, e.kind.value, e.basis) for e in events]
+
+
+# --- the role table, row by row ---------------------------------------------------------------
+
+
+def test_row_in_place_ieee_notice_of_retraction_is_the_retracted_paper() -> None:
+    # IEEE retitles a retracted paper "Notice of Retraction: …" and lists its own DOI in both
+    # lists (Retraction Watch). The notice title names the in-place update, not a notice.
+    status = status_of(real("10.1109/icetce.2011.5774727"))
+    assert status.verdict is Verdict.RETRACTED
+    (event,) = status.retractions
+    assert (event.direction, event.basis, event.sources) == (
+        UpdateDirection.IN_PLACE,
+        "in-place",
+        ("retraction-watch",),
+    )
+    assert status.notice_of == ()
+
+
+def test_row_in_place_every_type_folds_into_one_event_per_kind() -> None:
+    # A faulty deposit: 25 self-references of every type. One event per kind, versions and
+    # editions dropped, and the most severe type of each kind applies.
+    status = status_of(real("10.33552/ojdoh.2018.01.000503"))
+    assert {(e.kind, e.type) for e in status.events} == {
+        (EventKind.RETRACTION, "retraction"),
+        (EventKind.EXPRESSION_OF_CONCERN, "expression_of_concern"),
+        (EventKind.CORRECTION, "correction"),
+    }
+    assert all(e.direction is UpdateDirection.IN_PLACE for e in status.events)
+    assert len(status.retractions) == len(status.concerns) == len(status.corrections) == 1
+
+
+@pytest.mark.parametrize(
+    ("doi", "kind_type"),
+    [
+        ("10.29328/journal.jcmhs.1001023", "partial_retraction"),
+        ("10.1016/j.crad.2024.02.007", "withdrawal"),
+        ("10.1016/j.asr.2025.03.045", "removal"),
+    ],
+)
+def test_row_in_place_partial_withdrawal_and_removal_are_retractions(
+    doi: str, kind_type: str
+) -> None:
+    status = status_of(real(doi))
+    assert status.verdict is Verdict.RETRACTED
+    (event,) = status.retractions
+    assert (event.direction, event.type) == (UpdateDirection.IN_PLACE, kind_type)
+
+
+def test_in_place_work_keeps_its_other_updates_by_convention() -> None:
+    # "Withdrawal notice to '…'" is the withdrawn article itself (in place); its erratum is
+    # read by Crossref's convention, not by the notice-like title the withdrawal gave it.
+    status = status_of(real("10.1016/j.crad.2024.02.007"))
+    (erratum,) = status.corrections
+    assert (erratum.doi, erratum.basis) == ("10.1016/j.crad.2026.107394", "convention")
+    assert erratum.direction is UpdateDirection.UPDATED_BY
+
+
+def test_row_retraction_watch_fixes_the_direction_over_a_title_marker() -> None:
+    # "[Retracted] Pediatric sarcomas (Review)" reads like a retracted paper, but Retraction
+    # Watch lists the link in its update-to: it is the notice.
+    status = status_of(real("10.3892/ol.2018.7943"))
+    assert status.verdict is Verdict.RETRACTION_NOTICE
+    assert summary(status.notice_of) == [
+        ("notice-of", "10.3892/ol.2017.7467", "retraction", "retraction-watch")
+    ]
+    assert status.retractions == ()
+    assert not status.retracted_by_title
+
+
+def test_row_retraction_watch_on_the_original_wakefield() -> None:
+    status = status_of(real("10.1016/s0140-6736(97)11096-0"))
+    assert summary(status.retractions) == [
+        ("updated-by", "10.1016/s0140-6736(10)60175-4", "retraction", "retraction-watch")
+    ]
+    assert [e.doi for e in status.corrections] == ["10.1016/s0140-6736(04)15715-2"]
+    assert status.verdict is Verdict.RETRACTED
+
+
+def test_row_title_names_the_other_reconstructed_cancer_research_notice() -> None:
+    # RECONSTRUCTED pair (the seed's ref 20): "Retraction: " + the original's own title.
+    notice = work_of(RECONSTRUCTED / "10.1158_0008-5472.can-10-2451.json")
+    original = work_of(RECONSTRUCTED / "10.1158_0008-5472.can-04-4194.json")
+    status = status_of(notice, {original.doi: original})
+    assert summary(status.notice_of) == [
+        ("notice-of", original.doi, "retraction", "title-names-the-other")
+    ]
+    assert status.notice_of[0].title == "Spontaneous Human Adult Stem Cell Transformation"
+    back = status_of(original, {notice.doi: notice})
+    assert summary(back.retractions) == [
+        ("updated-by", notice.doi, "retraction", "title-names-the-other")
+    ]
+
+
+def test_row_title_names_the_other_on_a_bracket_retracted_notice() -> None:
+    # The real "[Retracted] Pediatric sarcomas (Review)" title with its Retraction Watch
+    # entry left out (made up): the title naming the other record still finds the notice.
+    real_title = real("10.3892/ol.2018.7943").work
+    assert real_title is not None
+    notice = made_up(
+        work_envelope(
+            "10.5555/bracket-notice",
+            title=real_title.title,
+            update_to=[update("10.5555/sarcomas", "retraction", "2018-02-02", "publisher")],
+        )
+    )
+    original = made_up(work_envelope("10.5555/sarcomas", title="Pediatric sarcomas (Review)"))
+    status = status_of(notice, {original.doi: original})
+    assert summary(status.notice_of) == [
+        ("notice-of", "10.5555/sarcomas", "retraction", "title-names-the-other")
+    ]
+    assert not status.retracted_by_title
+
+
+def test_row_title_erratum_notice() -> None:
+    # "Erratum: …" with update-to, no `source` (2017): a correction notice, by its title.
+    name = "work-item_10.1002_job.1858__erratum_notice_update-to_correction__fathomlabs_2017"
+    status = status_of(work_of(RECORDED / f"{name}.json"))
+    assert status.verdict is Verdict.CORRECTION_NOTICE
+    assert summary(status.notice_of) == [("notice-of", "10.1002/job.1787", "correction", "title")]
+
+
+def test_row_title_of_the_other_end_decides_an_elsewhere_unsettled_link() -> None:
+    # The Lancet paper and 10.1016/s0140-6736(20)31528-2 list each other (publisher only);
+    # with a made-up "Department of Error" record at the other end, that title settles it.
+    erratum = made_up(
+        work_envelope(
+            "10.1016/s0140-6736(20)31528-2",
+            title="Department of Error",
+            update_to=[update(LANCET, "erratum", "2020-07-18", "publisher")],
+        )
+    )
+    status = status_of(real(LANCET), {erratum.doi: erratum})
+    (event,) = [e for e in status.events if e.doi == erratum.doi]
+    assert (event.direction, event.kind, event.basis) == (
+        UpdateDirection.UPDATED_BY,
+        EventKind.CORRECTION,
+        "title",
+    )
+
+
+def test_row_both_retracted_is_related_not_a_notice() -> None:
+    # The comment retracted with the Lancet paper (made up here: only its title matters).
+    comment = made_up(
+        work_envelope(
+            "10.1016/s0140-6736(20)31174-0",
+            title="RETRACTED: Hydroxychloroquine or chloroquine for treatment of COVID-19",
+        )
+    )
+    status = status_of(real(LANCET), {comment.doi: comment})
+    (event,) = [e for e in status.events if e.doi == comment.doi]
+    assert (event.direction, event.basis) == (UpdateDirection.RELATED, "both-retracted")
+    assert comment.doi not in {e.doi for e in status.retractions}
+
+
+def test_row_both_notices_is_related() -> None:
+    # The real retraction notice names the concern notice (publisher, one way); a made-up
+    # "Expression of concern" title there makes them two notices of one paper.
+    concern = made_up(
+        work_envelope("10.1016/s0140-6736(20)31290-3", title="Expression of concern: X")
+    )
+    status = status_of(real(LANCET_NOTICE), {concern.doi: concern})
+    (event,) = [e for e in status.events if e.doi == concern.doi]
+    assert (event.direction, event.basis) == (UpdateDirection.RELATED, "both-notices")
+
+
+def test_row_convention_one_way_updated_by() -> None:
+    # PLOS: `updated-by` a correction; the notice's record is not in the registry here (404),
+    # so the direction is decided from what remains: Crossref's convention.
+    status = status_of(real("10.1371/journal.pone.0033693"))
+    (event,) = status.corrections
+    assert (event.direction, event.basis, event.other_end) == (
+        UpdateDirection.UPDATED_BY,
+        "convention",
+        "not-found",
+    )
+
+
+def test_row_convention_cochrane_withdrawal() -> None:
+    status = status_of(real("10.1002/14651858.cd009522"))
+    assert summary(status.retractions) == [
+        ("updated-by", "10.1002/14651858.cd009522.pub2", "retraction", "convention")
+    ]
+    assert status.retractions[0].type == "withdrawal"
+
+
+def test_row_two_way_without_the_other_record_is_unclear() -> None:
+    status = status_of(real(LANCET))
+    assert {(e.doi, e.basis) for e in status.unclear} == {
+        ("10.1016/s0140-6736(20)31174-0", "two-way-other-record-not-found"),
+        ("10.1016/s0140-6736(20)31528-2", "two-way-other-record-not-found"),
+    }
+
+
+# --- one status per work: the Lancet records in full ----------------------------------------
+
+
+def test_lancet_paper_is_retracted_once_under_concern_once_corrected_once() -> None:
+    notice = real(LANCET_NOTICE)
+    status = status_of(real(LANCET), {notice.doi: notice})
+    assert status.verdict is Verdict.RETRACTED
+    (retraction,) = status.retractions
+    assert retraction.doi == LANCET_NOTICE
+    assert retraction.title.startswith("Retraction—Hydroxychloroquine")
+    # Retraction Watch says retraction; the notice's own deposit says erratum: both shown.
+    assert dict(retraction.source_types) == {
+        "publisher": "erratum",
+        "retraction-watch": "retraction",
+    }
+    assert retraction.date == "2020-06-05"
+    assert dict(retraction.source_dates) == {
+        "publisher": "2020-06-13",
+        "retraction-watch": "2020-06-05",
+    }
+    (concern,) = status.concerns
+    # The paper's own update-to types the concern "retraction", dated the paper's own day:
+    # shown, not applied.
+    assert concern.type == "expression_of_concern"
+    assert dict(concern.unapplied_types) == {"publisher": "retraction"}
+    assert [e.doi for e in status.corrections] == ["10.1016/s0140-6736(20)31249-6"]
+    assert status.notice_of == ()
+
+
+def test_lancet_notice_is_named_a_notice_never_retracted() -> None:
+    paper = real(LANCET)
+    status = status_of(real(LANCET_NOTICE), {paper.doi: paper})
+    assert status.verdict is Verdict.RETRACTION_NOTICE
+    assert status.retractions == ()
+    notices = {e.doi: e for e in status.notice_of}
+    assert notices[LANCET].kind is EventKind.RETRACTION
+    assert notices[LANCET].basis == "retraction-watch"
+    assert notices[LANCET].title.startswith("RETRACTED: Hydroxychloroquine")
+    assert notices["10.1016/s0140-6736(20)31290-3"].kind is EventKind.CORRECTION
+
+
+def test_publisher_and_retraction_watch_listing_one_concern_are_one_event() -> None:
+    status = status_of(real("10.1371/journal.pone.0064723"))
+    (concern,) = status.concerns
+    assert concern.sources == ("publisher", "retraction-watch")
+    assert concern.source_types == ()
+    assert status.verdict is Verdict.EXPRESSION_OF_CONCERN
+
+
+def test_retraction_watch_and_publisher_erratum_for_one_notice_is_one_retraction() -> None:
+    status = status_of(real("10.1016/j.apsusc.2007.01.131"))
+    (event,) = status.retractions
+    assert dict(event.source_types) == {"publisher": "erratum", "retraction-watch": "retraction"}
+    assert status.corrections == ()
+
+
+# --- title-only signals ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("doi", ["10.31234/osf.io/etvnm_v1", "10.1109/icaccs60874.2024.10717184"])
+def test_a_retraction_marker_with_no_update_metadata_is_retracted(doi: str) -> None:
+    status = status_of(real(doi))
+    assert status.retracted_by_title
+    assert status.verdict is Verdict.RETRACTED
+
+
+def test_a_title_that_mentions_retraction_stays_clean() -> None:
+    status = status_of(real("10.57656/sc-2025-0013"))
+    assert status.verdict is Verdict.CLEAN
+    assert not status.retracted_by_title
+    assert status.notice_by_title is None
+
+
+# --- failing closed ----------------------------------------------------------------------------
+
+
+def test_a_failed_lookup_of_a_record_the_decision_needs_is_unverified() -> None:
+    failed = Lookup(LANCET, LookupStatus.FAILED, error="HTTP 503 (after 5 attempts)")
+    status = status_of(real(LANCET_NOTICE), {LANCET: failed})
+    # The Retraction Watch entry still settles the notice; the one-way publisher link to the
+    # concern notice has no answer to read it by.
+    assert status.unreadable == ()
+    status = status_of(
+        real("10.1371/journal.pone.0033693"),
+        {
+            "10.1371/annotation/c76da2c1-ccb8-4797-94c1-359d3ceceeda": Lookup(
+                "10.1371/annotation/c76da2c1-ccb8-4797-94c1-359d3ceceeda",
+                LookupStatus.FAILED,
+                error="HTTP 503 (after 5 attempts)",
+            )
+        },
+    )
+    assert status.verdict is Verdict.UNVERIFIED
+    assert status.unreadable == (
+        ("10.1371/annotation/c76da2c1-ccb8-4797-94c1-359d3ceceeda", "HTTP 503 (after 5 attempts)"),
+    )
+    assert status.corrections == ()
+
+
+def test_a_record_never_looked_up_is_unreadable_not_absent() -> None:
+    work = real("10.1371/journal.pone.0033693").work
+    assert work is not None
+    status = editorial_status(work, {})
+    assert status.verdict is Verdict.UNVERIFIED
+    assert status.unreadable[0][1] == "it was not looked up"
+
+
+def test_a_known_retraction_outranks_an_unreadable_link() -> None:
+    status = status_of(
+        real(LANCET),
+        {"10.1016/s0140-6736(20)31174-0": Lookup("x", LookupStatus.FAILED, error="timed out")},
+    )
+    assert status.verdict is Verdict.RETRACTED
+    assert status.unreadable == (("10.1016/s0140-6736(20)31174-0", "timed out"),)
+
+
+# --- one finding per fact ----------------------------------------------------------------------
+
+REFERENCE = Reference(id="R1", location=Location(3, 3), doi=LANCET)
+
+
+def findings_for(status: object, role: Role = Role.SUPPORTS) -> list[Finding]:
+    found = status_findings(REFERENCE, status)  # type: ignore[arg-type]
+    found += role_findings(REFERENCE, status, related={}, role=role, claim="C1")  # type: ignore[arg-type]
+    return found
+
+
+def test_each_fact_is_one_finding() -> None:
+    notice = real(LANCET_NOTICE)
+    codes = [f.code for f in findings_for(status_of(real(LANCET), {notice.doi: notice}))]
+    assert sorted(c.value for c in codes) == [
+        "corrected",
+        "expression-of-concern",
+        "retracted",
+        "update-role-unclear",
+    ]
+
+
+def test_retracted_finding_names_every_notice_with_date_sources_and_title() -> None:
+    notice = real(LANCET_NOTICE)
+    (retracted,) = [
+        f
+        for f in findings_for(status_of(real(LANCET), {notice.doi: notice}))
+        if f.code is FindingCode.RETRACTED
+    ]
+    assert LANCET_NOTICE in retracted.message
+    assert "2020-06-05" in retracted.message
+    assert "Retraction—Hydroxychloroquine" in retracted.message
+    (listed,) = retracted.evidence["notices"]
+    assert listed["sources"] == ["publisher", "retraction-watch"]
+    assert retracted.evidence["notice_doi"] == LANCET_NOTICE
+
+
+def test_a_title_only_retraction_says_so() -> None:
+    status = status_of(real("10.31234/osf.io/etvnm_v1"))
+    (finding,) = findings_for(status)
+    assert finding.code is FindingCode.RETRACTED
+    assert finding.evidence["basis"] == "title marker; no notice registered"
+
+
+def test_an_expression_of_concern_notice_is_never_retracted() -> None:
+    concerned = made_up(work_envelope("10.5555/concerned", title="A study of things"))
+    notice = made_up(
+        work_envelope(
+            "10.5555/eoc",
+            title="Expression of concern: A study of things",
+            update_to=[update("10.5555/concerned", "expression_of_concern")],
+            updated_by=[update("10.5555/concerned", "retraction")],  # a mirrored misuse
+        )
+    )
+    status = status_of(notice, {concerned.doi: concerned})
+    (finding,) = findings_for(status)
+    assert finding.code is FindingCode.CITES_CONCERN_NOTICE
+    assert "10.5555/concerned" in finding.message
+
+
+def test_kinds_of_update_types() -> None:
+    assert kind_of("Retraction") is EventKind.RETRACTION
+    assert kind_of("retration") is EventKind.RETRACTION
+    assert kind_of("partial_retraction") is EventKind.RETRACTION
+    assert kind_of("clarification") is EventKind.CORRECTION
+    assert kind_of("Expression of Concern") is EventKind.EXPRESSION_OF_CONCERN
+    assert kind_of("something new") is EventKind.OTHER

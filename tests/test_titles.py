@@ -1,0 +1,78 @@
+"""Title markers: what a registry title says about a record's role, and what it does not."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
+
+RETRACTED = TitleSignal.RETRACTED_ORIGINAL
+NOTICE = TitleSignal.NOTICE
+NONE = TitleSignal.NONE
+
+
+@pytest.mark.parametrize(
+    ("title", "signal", "kind"),
+    [
+        # Real titles from tests/data/crossref/recorded/.
+        (
+            "RETRACTED: Hydroxychloroquine or chloroquine with or without a macrolide",
+            RETRACTED,
+            "retraction",
+        ),
+        ("Retracted: Faux Reality Detector", RETRACTED, "retraction"),
+        ("WITHDRAWN", RETRACTED, "retraction"),
+        ("REMOVED: Short-term ocean tidal parameters", RETRACTED, "retraction"),
+        ("[Retracted] Pediatric sarcomas (Review)", RETRACTED, "retraction"),
+        ("Retraction—Hydroxychloroquine or chloroquine", NOTICE, "retraction"),
+        ("Notice of Retraction: World-class city under globalization", NOTICE, "retraction"),
+        ("Withdrawal notice to ‘Relationship between coronary microvascular", NOTICE, "retraction"),
+        ("Erratum: Cognitive and affective identification", NOTICE, "correction"),
+        ("Retracted Publications in Indian Science: Reasons and Institutions", NONE, None),
+        # The issue's and publishers' other forms.
+        ("RETRACTED ARTICLE: Deep reinforcement learning", RETRACTED, "retraction"),
+        ("Withdrawn: a preprint", RETRACTED, "retraction"),
+        ("<i>RETRACTED</i>: marked up", RETRACTED, "retraction"),
+        ("Retraction: Spontaneous human adult stem cell transformation", NOTICE, "retraction"),
+        ("Retraction notice to “Some paper”", NOTICE, "retraction"),
+        ("Editorial retraction", NOTICE, "retraction"),
+        ("Retraction and republication: Some paper", NOTICE, "retraction"),
+        ("Expression of concern: Some paper", NOTICE, "expression_of_concern"),
+        ("Editorial Expression of Concern", NOTICE, "expression_of_concern"),
+        ("Correction to: Some paper", NOTICE, "correction"),
+        ("Author Correction: Some paper", NOTICE, "correction"),
+        ("Corrigendum", NOTICE, "correction"),
+        ("Department of Error", NOTICE, "correction"),
+        # Research titles that open with the same words.
+        ("Correction of scoliosis in adults", NONE, None),
+        ("Correction-free imaging of cells", NONE, None),
+        ("Withdrawal of life support in intensive care", NONE, None),
+        ("Removal of gallstones", NONE, None),
+        ("Retractions in science: a review", NONE, None),
+        ("Retraction Watch and the press", NONE, None),
+        ("Withdrawn-patient cohorts", NONE, None),
+        ("A study of things", NONE, None),
+        ("", NONE, None),
+    ],
+)
+def test_title_signal(title: str, signal: TitleSignal, kind: str | None) -> None:
+    assert title_signal(title) == (signal, kind)
+
+
+@pytest.mark.parametrize(
+    ("marked", "other", "expected"),
+    [
+        ("[Retracted] Pediatric sarcomas (Review)", "Pediatric sarcomas (Review)", True),
+        ("Retracted: Application of a method", "Application of a Method", True),
+        ("Retraction—Spontaneous transformation", "Spontaneous Transformation", True),
+        ("Retraction notice to “Hydroxy chloro”", "Hydroxy chloro", True),
+        ("Expression of concern: Title: with colon", "Title: with colon", True),
+        # Both carry their own markers: neither names the other by this rule.
+        ("RETRACTED: Hydroxychloroquine", "Retraction—Hydroxychloroquine", False),
+        ("Retraction: One paper", "Another paper", False),
+        ("A study of things", "A study of things", False),  # no marker at all
+        ("Retracted: x", "", False),
+    ],
+)
+def test_names_the_other(marked: str, other: str, expected: bool) -> None:
+    assert names_the_other(marked, other) is expected
