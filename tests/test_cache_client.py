@@ -20,6 +20,7 @@ from tests.test_cli import SEED_MAP, run
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
 ARTICLE = "10.1038/nbt.2816"
+OTHER = "http://127.0.0.1:1/another-registry"
 
 
 class Clock:
@@ -91,17 +92,28 @@ def test_offline_uses_only_the_cache_and_fresh_skips_it(tmp_path: Path) -> None:
     with ReplayServer(RECONSTRUCTED) as server:
         cold = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
         cold_requests = len(server.requests)
-        offline = run("audit", SEED_MAP, "-f", "json", "--offline", env=env)
+        offline = run(
+            "audit", SEED_MAP, "-f", "json", "--offline", "--crossref-url", server.url, env=env
+        )
+        # The cache answers only for the server that gave each answer.
+        elsewhere = run(
+            "audit", SEED_MAP, "-f", "json", "--offline", "--crossref-url", OTHER, env=env
+        )
         fresh = run(
             "audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, "--fresh", env=env
         )
         fresh_requests = len(server.requests) - cold_requests
+        url = server.url
     cold_doc, offline_doc = json.loads(cold.stdout), json.loads(offline.stdout)
     assert offline_doc["source"]["mode"] == "offline"
     assert offline_doc["findings"] == cold_doc["findings"]
     hits = [r["cache"] for r in offline_doc["references"] if r["cache"]]
     assert hits
     assert all(c["hit"] and c["age_seconds"] >= 0 for c in hits)
+    assert {c["source"] for c in hits} == {url}
+    statuses = {r["status"] for r in json.loads(elsewhere.stdout)["references"] if r["doi"]}
+    assert statuses == {"unverified"}
+    assert f"not in the cache for {OTHER}" in elsewhere.stderr
     assert fresh_requests == cold_requests
     assert all(not r["cache"]["hit"] for r in json.loads(fresh.stdout)["references"] if r["cache"])
 

@@ -34,17 +34,23 @@ def _close_clients() -> Iterator[None]:
 
 
 def client_for(
-    server: ReplayServer, sleeps: Sleeps | None = None, *, timeout: float = 5.0, **kwargs: object
+    server: ReplayServer,
+    sleeps: Sleeps | None = None,
+    *,
+    timeout: float = 5.0,
+    base: str | None = None,
+    **kwargs: object,
 ) -> CrossrefClient:
+    base = base or server.url
     fetcher = HttpFetcher(
-        server.url,
+        base,
         mailto="editor@example.org",
         timeout=timeout,
         retries=2,
         sleep=sleeps if sleeps is not None else Sleeps(),
         **kwargs,  # type: ignore[arg-type]
     )
-    OPEN.append(CrossrefClient(fetcher))
+    OPEN.append(CrossrefClient(fetcher, base_url=base))
     return OPEN[-1]
 
 
@@ -67,9 +73,40 @@ def test_doi_is_percent_encoded_and_contact_sent_in_user_agent(replay_server: Re
 
 
 def test_404_asks_the_agency_and_reports_not_found(replay_server: ReplayServer) -> None:
-    lookup = client_for(replay_server).lookup("10.9999/does-not-exist")
+    client = client_for(replay_server)
+    lookup = client.lookup("10.9999/does-not-exist")
     assert lookup.status is LookupStatus.NOT_FOUND
-    assert [r.path.endswith("/agency") for r in replay_server.requests] == [False, True]
+    # Nothing else answered as Crossref yet, so one list query checks that this server is
+    # Crossref before its 404 counts as evidence.
+    assert [(r.route, r.path) for r in replay_server.requests] == [
+        ("work", "/works/10.9999%2Fdoes-not-exist"),
+        ("agency", "/works/10.9999%2Fdoes-not-exist/agency"),
+        ("list", "/works"),
+    ]
+    assert replay_server.requests[-1].query == {"rows": ["0"]}
+    assert client.answered_as_crossref
+    client.lookup("10.9999/also-missing")
+    assert [r.route for r in replay_server.requests[3:]] == ["work", "agency"]  # asked once
+
+
+def test_a_404_from_a_server_that_never_answered_as_crossref_is_not_evidence(
+    replay_server: ReplayServer,
+) -> None:
+    # A mistyped base URL: the server answers 404 to every path, the probe included.
+    client = client_for(replay_server, base=replay_server.url + "/typo")
+    lookup = client.lookup("10.1038/nbt.2816")
+    assert lookup.status is LookupStatus.FAILED
+    assert "not evidence" in (lookup.error or "")
+    assert not client.answered_as_crossref
+    assert client.server_problem is not None
+    assert "/typo does not answer as the Crossref REST API" in client.server_problem
+
+
+def test_a_404_after_a_crossref_answer_needs_no_probe(replay_server: ReplayServer) -> None:
+    client = client_for(replay_server)
+    client.lookup_all(["10.1038/nbt.2816", "10.9999/does-not-exist"])
+    assert [r.route for r in replay_server.requests].count("list") == 1  # the batch, no probe
+    assert client.lookup("10.9999/does-not-exist").status is LookupStatus.NOT_FOUND
 
 
 def test_doi_of_another_agency_is_not_called_missing(replay_server: ReplayServer) -> None:

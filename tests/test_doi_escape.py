@@ -307,12 +307,15 @@ def test_a_crossref_url_with_a_path_prefix_is_kept(
 def test_a_crossref_url_prefix_the_server_lacks_never_looks_clean(
     tmp_path: Path, server: ReplayServer
 ) -> None:
-    # The replay server has no /prefix routes, so it answers a plain 404 to everything.
+    # The replay server has no /prefix routes, so it answers a plain 404 to everything: it
+    # never answered as Crossref, so nothing was checked (exit 2), and no DOI is "not found".
     path = audit_map(tmp_path, {"A": "10.1038/nbt.2816"})
     result = run("audit", path, "-f", "json", "--crossref-url", server.url + "/prefix")
     document = json.loads(result.stdout)
-    assert result.exit_code in (1, 3)
-    assert "ok" not in {r["status"] for r in document["references"]}
+    assert result.exit_code == 2
+    assert document["schema"] == "claimcheck.error/1"
+    assert "doi-not-found" not in result.stdout
+    assert f"{server.url}/prefix does not answer as the Crossref REST API" in result.stderr
     assert server.requests
     assert all(r.path.startswith("/prefix/works") for r in server.requests)
 

@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from claimcheck.cache import Cache
+from claimcheck.cache import Cache, source_key
 from claimcheck.crossref import works_path
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
@@ -103,9 +103,10 @@ def cli(command: str, target: str | Path, url: str, cache_dir: Path) -> Result:
     )
 
 
-def cached(cache_dir: Path, kind: str, doi: str) -> Any:
+def cached(cache_dir: Path, url: str, kind: str, doi: str) -> Any:
+    """What the cache holds for `doi` as answered by the server at `url`."""
     with Cache(cache_dir) as cache:
-        return cache.get(kind, doi)
+        return cache.get(source_key("crossref", url), kind, doi)
 
 
 def lines_naming(stderr: str, doi: str) -> list[str]:
@@ -168,10 +169,10 @@ def test_audit_persistent_fault_leaves_a_unverified_and_the_rest_ok(
     assert work_requests(server, A) == (2 if case.retried else 1)
     assert not any(r.route == "agency" for r in server.requests)  # no 404, no agency question
     # A failure is never cached; the healthy answers are.
-    assert cached(cache_dir, "work", A) is None
-    assert cached(cache_dir, "agency", A) is None
-    assert cached(cache_dir, "work", B).status == 200
-    assert cached(cache_dir, "work", C).status == 200
+    assert cached(cache_dir, server.url, "work", A) is None
+    assert cached(cache_dir, server.url, "agency", A) is None
+    assert cached(cache_dir, server.url, "work", B).status == 200
+    assert cached(cache_dir, server.url, "work", C).status == 200
 
 
 @pytest.mark.parametrize("case", ONCE.values(), ids=ONCE.keys())
@@ -188,7 +189,7 @@ def test_audit_fault_once_then_fine_leaves_no_trace(
     assert document["summary"]["unverified"] == 0
     assert len(server.requests) >= 2  # the fault did fire (on the list request), then cleared
     assert not lines_naming(result.stderr, A)
-    entry = cached(cache_dir, "work", A)
+    entry = cached(cache_dir, server.url, "work", A)
     assert entry is not None
     assert entry.status == 200
 
@@ -209,13 +210,13 @@ def test_audit_fault_once_on_the_lone_lookup(
     if case.retried:  # the retry answers: no trace
         assert result.exit_code == 0, result.stderr
         assert statuses == dict.fromkeys("ABC", "ok")
-        assert cached(cache_dir, "work", A).status == 200
+        assert cached(cache_dir, server.url, "work", A).status == 200
     else:  # README: not retried, so unverified at once (fail closed)
         assert result.exit_code == 3
         assert statuses == {"A": "unverified", "B": "ok", "C": "ok"}
         (line,) = lines_naming(result.stderr, A)
         assert case.cause in line
-        assert cached(cache_dir, "work", A) is None
+        assert cached(cache_dir, server.url, "work", A) is None
 
 
 def test_audit_404_is_an_answer_doi_not_found_and_cached(
@@ -235,12 +236,13 @@ def test_audit_404_is_an_answer_doi_not_found_and_cached(
     assert "unverified" not in result.stderr
     # Crossref's advice: ask the agency before calling a DOI missing.
     assert [r.route for r in server.requests if r.doi == A] == ["work", "agency"]
-    work, agency = cached(cache_dir, "work", A), cached(cache_dir, "agency", A)
+    work = cached(cache_dir, server.url, "work", A)
+    agency = cached(cache_dir, server.url, "agency", A)
     assert work is not None
     assert work.status == 404
     assert agency is not None
     assert agency.status == 404
-    assert cached(cache_dir, "work", B).status == 200
+    assert cached(cache_dir, server.url, "work", B).status == 200
 
 
 def test_audit_404_with_a_crossref_agency_caches_the_agency(
@@ -253,22 +255,28 @@ def test_audit_404_with_a_crossref_agency_caches_the_agency(
         name = doi.replace("/", "_") + ".json"
         (data / name).write_bytes((RECONSTRUCTED / name).read_bytes())
     with ReplayServer(data, agencies={A: "crossref"}) as server:
-        result = cli("audit", map_path, server.url, cache_dir)
+        url = server.url
+        result = cli("audit", map_path, url, cache_dir)
+        # The cached answer serves the next run against the same server, with no request.
+        asked = len(server.requests)
+        again = cli("audit", map_path, url, cache_dir)
+        assert len(server.requests) == asked
     document = audit_document(result)
     assert result.exit_code == 1
     codes = [(f["code"], f["reference"] or f["claim"]) for f in document["findings"]]
     assert codes == [("doi-not-found", "A"), ("unsupported-claim", "C1")]
-    work, agency = cached(cache_dir, "work", A), cached(cache_dir, "agency", A)
+    work = cached(cache_dir, url, "work", A)
+    agency = cached(cache_dir, url, "agency", A)
     assert work is not None
     assert work.status == 404
     assert agency is not None
     assert agency.status == 200
     assert json.loads(agency.body)["message"]["agency"]["id"] == "crossref"
-    # The cached answer serves the next run, with no request at all.
-    with ReplayServer(data) as second:
-        again = cli("audit", map_path, second.url, cache_dir)
-        assert second.requests == []
     assert audit_document(again)["findings"] == document["findings"]
+    # Another server is asked afresh: the cache never answers for it.
+    with ReplayServer(data) as second:
+        cli("audit", map_path, second.url, cache_dir)
+        assert [r.doi for r in second.requests if r.route == "work"] == [A]
 
 
 def stopped_server_url() -> str:
@@ -281,7 +289,8 @@ def test_audit_connection_refused_leaves_every_reference_unverified(
     map_path: Path, cache_dir: Path
 ) -> None:
     # Refused hits the whole host, so here B and C fail too (the only case where they do).
-    result = cli("audit", map_path, stopped_server_url(), cache_dir)
+    url = stopped_server_url()
+    result = cli("audit", map_path, url, cache_dir)
 
     document = audit_document(result)
     assert result.exit_code == 3
@@ -292,7 +301,7 @@ def test_audit_connection_refused_leaves_every_reference_unverified(
     for doi in (A, B, C):
         (line,) = lines_naming(result.stderr, doi)
         assert "could not connect" in line
-        assert cached(cache_dir, "work", doi) is None
+        assert cached(cache_dir, url, "work", doi) is None
 
 
 # --- resolve -------------------------------------------------------------------------------
@@ -324,7 +333,7 @@ def test_resolve_persistent_fault_is_unverified_exit_3(
     result = cli("resolve", A, server.url, cache_dir)
     assert_resolve_unverified(result, case.cause)
     assert work_requests(server, A) == (2 if case.retried else 1)
-    assert cached(cache_dir, "work", A) is None
+    assert cached(cache_dir, server.url, "work", A) is None
 
 
 @pytest.mark.parametrize("case", ONCE.values(), ids=ONCE.keys())
@@ -338,7 +347,7 @@ def test_resolve_fault_once_then_fine(server: ReplayServer, cache_dir: Path, cas
         assert document["error"] is None
         assert document["registry"]["title"].startswith("Mesenchymal stem cells")
         assert work_requests(server, A) == 2  # failed once, then the retry answered
-        assert cached(cache_dir, "work", A).status == 200
+        assert cached(cache_dir, server.url, "work", A).status == 200
     elif case.fault.status == 404 and case.fault.kind == "status":
         # resolve makes one request, so the one 404 is the answer (its agency then answers):
         # not found, exit 1, and cached as such.
@@ -346,13 +355,13 @@ def test_resolve_fault_once_then_fine(server: ReplayServer, cache_dir: Path, cas
         assert result.exit_code == 1
         assert document["status"] == "not-found"
         assert document["agency"] == "crossref"
-        assert cached(cache_dir, "work", A).status == 404
+        assert cached(cache_dir, server.url, "work", A).status == 404
     else:
         # Not retried by design (README: 410, and JSON of the wrong shape, are unverified at
         # once); resolve has only the one request, so it fails closed.
         assert_resolve_unverified(result, case.cause)
         assert work_requests(server, A) == 1
-        assert cached(cache_dir, "work", A) is None
+        assert cached(cache_dir, server.url, "work", A) is None
 
 
 def test_resolve_404_is_not_found_exit_1(server: ReplayServer, cache_dir: Path) -> None:
@@ -363,11 +372,12 @@ def test_resolve_404_is_not_found_exit_1(server: ReplayServer, cache_dir: Path) 
     assert document["status"] == "not-found"
     assert document["error"] is None
     assert "unverified" not in result.stderr
-    assert cached(cache_dir, "work", A).status == 404
-    assert cached(cache_dir, "agency", A) is not None
+    assert cached(cache_dir, server.url, "work", A).status == 404
+    assert cached(cache_dir, server.url, "agency", A) is not None
 
 
 def test_resolve_connection_refused_is_unverified_exit_3(cache_dir: Path) -> None:
-    result = cli("resolve", A, stopped_server_url(), cache_dir)
+    url = stopped_server_url()
+    result = cli("resolve", A, url, cache_dir)
     assert_resolve_unverified(result, "could not connect")
-    assert cached(cache_dir, "work", A) is None
+    assert cached(cache_dir, url, "work", A) is None

@@ -22,7 +22,7 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from claimcheck.cache import CACHE_FILE, Cache
+from claimcheck.cache import CACHE_FILE, Cache, source_key
 from claimcheck.cli import _execute, app
 from claimcheck.settings import Settings, load_settings
 from claimcheck.testing import Fault, ReplayServer
@@ -208,7 +208,9 @@ def held_cache(tmp_path: Path) -> Iterator[Path]:
     (the last connection to close would checkpoint it into the file and delete it)."""
     directory = tmp_path / "cache"
     with Cache(directory) as cache:
-        cache.put("work", "10.0/placeholder", 404, b"")
+        cache.put(
+            source_key("crossref", "http://127.0.0.1:9"), "work", "10.0/placeholder", 404, b""
+        )
     reader = sqlite3.connect(directory / CACHE_FILE)
     reader.execute("SELECT count(*) FROM responses").fetchall()
     try:

@@ -1,7 +1,10 @@
 """A SQLite cache of Crossref answers, shared by every audit (and process) on the machine.
 
-Rows are keyed by (kind, lower-cased DOI): the raw body of a `/works/{doi}` ("work") or
-`/works/{doi}/agency` ("agency") answer, its status and when it was fetched. Metadata barely
+Rows are keyed by (source, kind, lower-cased DOI): the raw body of a `/works/{doi}` ("work")
+or `/works/{doi}/agency` ("agency") answer, its status and when it was fetched. The source
+names the registry and the base URL it was asked at (`source_key`), so an answer from one
+server never stands in for another's: a mistyped `--crossref-url` that answered 404 must not
+make a later run against the real registry say "not found". Metadata barely
 changes, so an entry serves it for `metadata_ttl`; a retraction notice can appear any day, so
 the client should take update status from it only while `fresh_for_status` (`status_ttl`).
 
@@ -24,15 +27,22 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from claimcheck.cache_entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo
+from claimcheck.cache_entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo, source_key
 
 # The entry types are re-exported: callers take them from here.
-__all__ = ["CLOCK_SKEW_SECONDS", "Cache", "CacheEntry", "CacheInfo", "default_cache_dir"]
+__all__ = [
+    "CLOCK_SKEW_SECONDS",
+    "Cache",
+    "CacheEntry",
+    "CacheInfo",
+    "default_cache_dir",
+    "source_key",
+]
 
 DEFAULT_METADATA_TTL = timedelta(days=30)  # bibliographic metadata
 DEFAULT_STATUS_TTL = timedelta(hours=24)  # update / retraction status
 CACHE_FILE = "crossref.sqlite3"
-SCHEMA_VERSION = 1  # kept in PRAGMA user_version
+SCHEMA_VERSION = 2  # kept in PRAGMA user_version; 1 had no source column
 KINDS = frozenset({"work", "agency"})
 # Only definite answers are stored. Failures (429, 5xx, timeouts, malformed bodies) are never
 # cached: peers cached 429s and later reported them as answers, and a transient failure
@@ -50,9 +60,13 @@ _LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 _ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
 
 _SCHEMA = (
-    "CREATE TABLE responses (kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL,"
-    " body BLOB NOT NULL, fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi))"
+    "CREATE TABLE responses (source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL,"
+    " status INTEGER NOT NULL, body BLOB NOT NULL, fetched_at REAL NOT NULL,"
+    " PRIMARY KEY (source, kind, doi))"
 )
+# Version 1 rows carry no source: nobody can tell which server answered them, so they are
+# dropped rather than trusted.
+_OLDER_SCHEMAS = frozenset({1})
 
 T = TypeVar("T")
 
@@ -127,9 +141,11 @@ def _ensure_schema(conn: sqlite3.Connection) -> None:
         if version == SCHEMA_VERSION:
             return
         tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-        if version != 0 or tables:
-            # Not a file we made (or, one day, an older schema): a cache need not migrate.
-            raise _Unusable("is corrupt")
+        if version in _OLDER_SCHEMAS:
+            # A cache need not migrate: an older layout is emptied and rebuilt.
+            conn.execute("DROP TABLE IF EXISTS responses")
+        elif version != 0 or tables:
+            raise _Unusable("is corrupt")  # not a file we made
         conn.execute(_SCHEMA)
         # Pragmas take no parameters; SCHEMA_VERSION is a constant int.
         conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
@@ -199,12 +215,12 @@ class Cache:
         with self._lock:
             self._close_connection()
 
-    def get(self, kind: str, doi: str) -> CacheEntry | None:
+    def get(self, source: str, kind: str, doi: str) -> CacheEntry | None:
         """The entry, or None if absent or past the metadata TTL."""
-        return self.get_many(kind, [doi]).get(doi.lower())
+        return self.get_many(source, kind, [doi]).get(doi.lower())
 
-    def get_many(self, kind: str, dois: Iterable[str]) -> dict[str, CacheEntry]:
-        """Present, unexpired entries by lower-cased DOI; one query per CHUNK keys."""
+    def get_many(self, source: str, kind: str, dois: Iterable[str]) -> dict[str, CacheEntry]:
+        """Present, unexpired entries of `source` by lower-cased DOI; one query per CHUNK keys."""
         _check_kind(kind)
         keys = list(dict.fromkeys(k for k in map(_key, dois) if k is not None))
         now = self.clock()
@@ -213,34 +229,44 @@ class Cache:
             chunk = keys[start : start + CHUNK]
             sql = (
                 "SELECT doi, status, body, fetched_at FROM responses"
-                f" WHERE kind = ? AND doi IN ({', '.join('?' * len(chunk))})"
+                f" WHERE source = ? AND kind = ? AND doi IN ({', '.join('?' * len(chunk))})"
             )
-            for doi, status, body, fetched_at in self._select(sql, [kind, *chunk]):
+            for doi, status, body, fetched_at in self._select(sql, [source, kind, *chunk]):
                 entry = CacheEntry(kind, doi, status, bytes(body), fetched_at)
                 if entry.fresh_for_metadata(now, self.metadata_ttl):
                     found[doi] = entry
         return found
 
     def put(
-        self, kind: str, doi: str, status: int, body: bytes, fetched_at: float | None = None
+        self,
+        source: str,
+        kind: str,
+        doi: str,
+        status: int,
+        body: bytes,
+        *,
+        fetched_at: float | None = None,
     ) -> None:
         when = self.clock() if fetched_at is None else fetched_at
-        self.put_many(kind, [(doi, status, body, when)])
+        self.put_many(source, kind, [(doi, status, body, when)])
 
-    def put_many(self, kind: str, rows: Iterable[tuple[str, int, bytes, float]]) -> None:
-        """Store rows (doi, status, body, fetched_at) in one transaction; later rows win."""
+    def put_many(
+        self, source: str, kind: str, rows: Iterable[tuple[str, int, bytes, float]]
+    ) -> None:
+        """Store rows (doi, status, body, fetched_at) of `source` in one transaction; later
+        rows win."""
         _check_kind(kind)
-        params: list[tuple[str, str, int, bytes, float]] = []
+        params: list[tuple[str, str, str, int, bytes, float]] = []
         for doi, status, body, fetched_at in rows:
             if status not in CACHEABLE_STATUSES:
                 raise ValueError(f"refusing to cache HTTP {status} for {doi!r}: not an answer")
             key = _key(doi)
             if key is not None:
-                params.append((kind, key, int(status), bytes(body), float(fetched_at)))
+                params.append((source, kind, key, int(status), bytes(body), float(fetched_at)))
         if params:
             self._write(
-                "INSERT OR REPLACE INTO responses (kind, doi, status, body, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO responses (source, kind, doi, status, body, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)",
                 params,
                 create=True,
             )

@@ -1,10 +1,23 @@
-"""What the cache hands out: one stored answer, and a summary of the whole file."""
+"""What the cache hands out (one stored answer, a summary of the file) and how it names a source."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
+
+
+def source_key(registry: str, base_url: str) -> str:
+    """The cache's name for one registry at one base URL: `crossref https://api.example.org`.
+
+    Scheme and host compare case-insensitively and a trailing slash is ignored; the path is
+    kept as written, since two paths on one host can be two different services.
+    """
+    parts = urlsplit(base_url.strip())
+    path = parts.path.rstrip("/")
+    return f"{registry} {parts.scheme.lower()}://{parts.netloc.lower()}{path}"
+
 
 # Several processes (or machines sharing a home directory) may disagree on the time a little;
 # an entry stamped far in the future (a wrong clock) must not stay fresh for ever.

@@ -12,11 +12,15 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from claimcheck.errors import ClaimMapError, ExitCode, UsageError
 from claimcheck.evidence import write_atomic
 from claimcheck.models import AuditResult, ClaimMap, FindingCode, Lookup
 from claimcheck.settings import Settings, open_client
+
+if TYPE_CHECKING:
+    from claimcheck.crossref import CrossrefClient
 
 
 def _notice(settings: Settings, message: str) -> None:
@@ -149,6 +153,7 @@ def run_audit_command(
     )
     with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
         result = run_audit(claim_maps, client, options, on_lookup)
+    _refuse_wrong_server(client)
     for name, target in files:
         try:
             write_atomic(target, render_audit(result, name, (120, False)).encode("utf-8"))
@@ -160,6 +165,13 @@ def run_audit_command(
             _notice(settings, f"unverified: {finding.message}")
     _notice(settings, gate_sentence(result))
     return result.exit_code
+
+
+def _refuse_wrong_server(client: CrossrefClient) -> None:
+    """A server that never answered as Crossref checked nothing: exit 2, not a report of
+    missing DOIs (audit.md: 2 is "nothing was checked")."""
+    if client.server_problem and not client.answered_as_crossref:
+        raise UsageError(client.server_problem)
 
 
 def render_audit(result: AuditResult, output_format: str, stdout: tuple[int, bool]) -> str:
@@ -207,6 +219,7 @@ def run_resolve_command(
     _pool_notice(settings)
     with client:
         resolution = resolve_doi(client, doi)
+    _refuse_wrong_server(client)
     if output_format == "json":
         _write(render_json(resolution))
     else:

@@ -7,6 +7,9 @@ Routes (https://api.crossref.org/swagger-ui/index.html):
 - `GET /works/{doi}/agency`: the registration agency. Crossref's advice on a 404 is to ask it
   before calling a DOI missing (CrossRef/rest-api-doc issue #137): a DataCite or mEDRA DOI is
   real, just not Crossref's.
+- `GET /works?rows=0`: a count of every work. A 404 is evidence only from a server that has
+  answered as Crossref in this run; when nothing else has, this cheap list query asks. A
+  mistyped `--crossref-url` that answers 404 to everything must never make DOIs "not found".
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from claimcheck import batching
+from claimcheck.cache_entries import source_key
 from claimcheck.doi import doi_path_segment
 from claimcheck.errors import LookupFailed
 from claimcheck.fetch import Fetcher, RawResponse
@@ -31,6 +35,7 @@ if TYPE_CHECKING:
 
 WORK, AGENCY = "work", "agency"
 CACHE_CHUNK = 500
+PROBE = "/works?rows=0"
 
 
 def works_path(doi: str) -> str:
@@ -64,8 +69,15 @@ class CrossrefClient:
         self.read_cache = read_cache
         self.offline = offline
         self._clock = clock
+        # Answers are cached under the registry and base URL that gave them (cache.py).
+        self.cache_source = source_key("crossref", base_url)
         self._lookups: dict[str, Lookup] = {}
         self._lock = threading.Lock()
+        self._answered_as_crossref = False
+        self._probe_lock = threading.Lock()
+        self._probed = False
+        # Set when the server answered the probe, but not as Crossref: the URL is wrong.
+        self.server_problem: str | None = None
 
     def close(self) -> None:
         self.fetcher.close()
@@ -100,7 +112,8 @@ class CrossrefClient:
         todo = [d for d in todo if d not in self._lookups]
         if self.offline:
             for doi in todo:
-                self._remember(Lookup(doi, LookupStatus.FAILED, error="not in the cache"), on_done)
+                missing = f"not in the cache for {self.base_url}"
+                self._remember(Lookup(doi, LookupStatus.FAILED, error=missing), on_done)
         else:
             self._from_network(todo, on_done)
         return {d: self._lookups[d] for d in wanted}
@@ -156,6 +169,7 @@ class CrossrefClient:
             return Lookup(doi, LookupStatus.FAILED, error=str(exc))
         if work.doi != doi:
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
+        self._answered_as_crossref = True
         if self.cache is not None:
             self._store(WORK, doi, 200, batching.envelope(item))
         return Lookup(doi, LookupStatus.FOUND, work=work)
@@ -180,6 +194,7 @@ class CrossrefClient:
             # The registry answered for another DOI (CrossRef/rest-api-doc issue #108 shows
             # /works answering with an empty DOI): nothing is known about the one asked for.
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
+        self._answered_as_crossref = True
         self._store(WORK, doi, 200, response.body)
         return Lookup(doi, LookupStatus.FOUND, work=work)
 
@@ -194,9 +209,45 @@ class CrossrefClient:
                 LookupStatus.FAILED,
                 error=f"not at Crossref, and its registration agency could not be checked: {cause}",
             )
+        if agency is not None:
+            self._answered_as_crossref = True  # a work-agency envelope is Crossref's own
+        elif not self._confirm_crossref():
+            return Lookup(
+                doi,
+                LookupStatus.FAILED,
+                error=f"{self.base_url or 'the server'} answered 404, but has not answered as "
+                "Crossref in this run, so its 404 is not evidence that the DOI does not exist",
+            )
         self._store(WORK, doi, 404, b"")
         self._store(AGENCY, doi, response.status, response.body)
         return _agency_lookup(doi, agency)
+
+    def _confirm_crossref(self) -> bool:
+        """Whether the server has answered as Crossref in this run; asks once if it has not."""
+        with self._probe_lock:
+            if self._answered_as_crossref or self._probed:
+                return self._answered_as_crossref
+            self._probed = True
+            try:
+                response = self.fetcher.fetch(PROBE, subject="the registry", kind=LIST)
+            except LookupFailed:
+                return False  # unreachable now: the 404s stay unverified, the URL may be fine
+            try:
+                if response.status != 200:
+                    raise MalformedRecord(f"HTTP {response.status}")
+                decode_envelope(response.body, "work-list")
+            except MalformedRecord as exc:
+                self.server_problem = (
+                    f"{self.base_url or 'the server'} does not answer as the Crossref REST API "
+                    f"(GET {PROBE}: {exc}); is the Crossref URL right?"
+                )
+                return False
+            self._answered_as_crossref = True
+            return True
+
+    @property
+    def answered_as_crossref(self) -> bool:
+        return self._answered_as_crossref
 
     @staticmethod
     def _agency(response: RawResponse) -> str | None:
@@ -211,7 +262,7 @@ class CrossrefClient:
     def _store(self, kind: str, doi: str, status: int, body: bytes) -> None:
         # Only answers reach here (200 and 404); failures are never cached.
         if self.cache is not None:
-            self.cache.put(kind, doi, status, body)
+            self.cache.put(self.cache_source, kind, doi, status, body)
 
     def _from_cache(self, dois: list[str], status_matters: bool) -> list[Lookup]:
         if self.cache is None or not self.read_cache or not dois:
@@ -225,8 +276,9 @@ class CrossrefClient:
     def _cache_chunk(self, dois: list[str], status_matters: bool) -> list[Lookup]:
         assert self.cache is not None
         now = self._clock()
-        works = self.cache.get_many(WORK, dois)
-        agencies = self.cache.get_many(AGENCY, [d for d, e in works.items() if e.status == 404])
+        works = self.cache.get_many(self.cache_source, WORK, dois)
+        missing = [d for d, e in works.items() if e.status == 404]
+        agencies = self.cache.get_many(self.cache_source, AGENCY, missing)
         found = []
         for doi, entry in works.items():
             # A notice can appear any day, so a cited work's update status is taken from the
@@ -235,7 +287,8 @@ class CrossrefClient:
                 continue
             lookup = self._cached_lookup(doi, entry.status, entry.body, agencies.get(doi))
             if lookup is not None:
-                found.append(replace(lookup, cache_age=entry.age(now)))
+                cached = replace(lookup, cache_age=entry.age(now), cache_source=self.base_url)
+                found.append(cached)
         return found
 
     def _cached_lookup(

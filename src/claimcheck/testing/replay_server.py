@@ -213,12 +213,13 @@ class ReplayServer:
             return _ok(
                 "work-agency", {"DOI": request.doi, "agency": {"id": agency, "label": label}}
             )
-        if request.route == "list" and "filter" in request.query:
+        if request.route == "list":
             return self._route_list(request)
-        return _NOT_FOUND  # includes a bare /works: a random sample is never what a client wants
+        return _NOT_FOUND
 
     def _route_list(self, request: RecordedRequest) -> _Response:
-        for clause in ",".join(request.query["filter"]).split(","):
+        clauses = ",".join(request.query["filter"]).split(",") if "filter" in request.query else []
+        for clause in clauses:
             key = clause.partition(":")[0].strip()
             if key != "doi" or ":" not in clause:
                 return _validation_failure(
@@ -236,7 +237,10 @@ class ReplayServer:
                 " a positive integer less than or equal to 1000. ",
             )
         with self._lock:
-            items = [self._works[d][1] for d in request.filter_dois if d in self._works]
+            if "filter" in request.query:
+                items = [self._works[d][1] for d in request.filter_dois if d in self._works]
+            else:  # every work, as Crossref lists its whole index (`/works?rows=0`: a count)
+                items = [self._works[d][1] for d in sorted(self._works)]
         rows = int(rows_text)
         return _ok(
             "work-list",
