@@ -187,7 +187,7 @@ def reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatu
 
 
 def gate_exit_code(findings: Sequence[Finding], policy: GatePolicy) -> ExitCode:
-    """audit.md, "Exit codes": 1 if anything but a failed lookup fails the gate; else 3 if a
+    """README, "Exit codes": 1 if anything but a failed lookup fails the gate; else 3 if a
     lookup failed (failing closed, unless --allow-incomplete); else 0."""
     if any(policy.fails(f) for f in findings):
         return ExitCode.GATE_FAILED

@@ -1,8 +1,8 @@
 """Many DOIs per request: `/works?filter=doi:A,doi:B,…&rows=N`. Pure planning and parsing.
 
 Crossref documents no maximum number of `doi:` filters, only URL length: a repeated filter
-means OR, and `rows` defaults to 20 (max 1000), so it is always set (shared/crossref/README.md,
-"Useful filters"). Items come back in any order with lower-cased DOIs. A DOI with a comma
+means OR, and `rows` defaults to 20 (max 1000), so it is always set (https://api.crossref.org/swagger-ui/index.html,
+the `/works` filters). Items come back in any order with lower-cased DOIs. A DOI with a comma
 cannot go in the filter (the comma separates filters), so it is looked up on its own.
 """
 

@@ -1,4 +1,4 @@
-"""Load a claim map (shared/spec/claim-map.md) into frozen models, or refuse it.
+"""Load a claim map (README, "The claim map") into frozen models, or refuse it.
 
 A claim map that cannot be understood raises ClaimMapError listing every problem in the
 file at once, each at a 1-based line and column and saying what was expected and what
@@ -254,7 +254,8 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
     return problems
 
 
-# A failed lookup is never hidden by a person's say-so: it stays `unverified` (audit.md).
+# A failed lookup is never hidden by a person's say-so: it stays `unverified` (README,
+# "Findings and verdicts").
 _UNACKNOWLEDGEABLE = ("unverified", "acknowledged", "acknowledgement-expired")
 
 

@@ -1,4 +1,4 @@
-"""The claim map's shape (shared/spec/claim-map.md) as pydantic models over the raw text tree.
+"""The claim map's shape (README, "The claim map") as pydantic models over the raw text tree.
 
 `yamlnodes` turns every scalar into its source text; these models check the shape, forbid
 unknown keys and parse the typed fields (the version, `year`, dates).

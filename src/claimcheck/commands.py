@@ -169,7 +169,7 @@ def run_audit_command(
 
 def _refuse_wrong_server(client: CrossrefClient) -> None:
     """A server that never answered as Crossref checked nothing: exit 2, not a report of
-    missing DOIs (audit.md: 2 is "nothing was checked")."""
+    missing DOIs (README, "Exit codes": 2 is "nothing was checked")."""
     if client.server_problem and not client.answered_as_crossref:
         raise UsageError(client.server_problem)
 

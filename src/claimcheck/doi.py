@@ -83,7 +83,7 @@ def doi_path_segment(doi: str) -> str:
 def doi_filename(doi: str) -> str:
     """A file name for a DOI: lower-cased, `/` as `_`, anything unsafe percent-encoded.
 
-    Matches the naming of shared/crossref/reconstructed (`10.1158_0008-5472.can-10-2451`).
+    Matches the naming of tests/data/crossref/reconstructed (`10.1158_0008-5472.can-10-2451`).
     """
     # Percent-encode first (so a `_` in the DOI becomes %5F), then write `/` as `_`: the
     # mapping stays one-to-one, and `10.1000/a/b` and `10.1000/a_b` get different files.

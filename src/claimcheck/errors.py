@@ -7,7 +7,7 @@ from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes, as in shared/spec/audit.md ("Exit codes")."""
+    """Exit codes, as in README, "Exit codes"."""
 
     OK = 0
     GATE_FAILED = 1

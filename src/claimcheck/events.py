@@ -28,7 +28,7 @@ class UpdateDirection(StrEnum):
 
 
 class EventKind(StrEnum):
-    """What an update does to the work it updates (issue 8's four kinds)."""
+    """What an update does to the work it updates (README, "How updates are read")."""
 
     RETRACTION = "retraction"  # retraction, withdrawal, removal, partial_retraction
     EXPRESSION_OF_CONCERN = "expression_of_concern"

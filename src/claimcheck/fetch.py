@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 DEFAULT_BASE_URL = "https://api.crossref.org"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 120.0
-# Crossref's etiquette: stop when the error rate reaches 10% (shared/crossref/README.md).
+# Crossref's etiquette: stop when the error rate reaches 10% (https://github.com/CrossRef/rest-api-doc#etiquette).
 # Judged over whole requests (retries included), once there are enough to judge.
 STOP_ERROR_RATE = 0.10
 STOP_MIN_REQUESTS = 20
@@ -101,7 +101,8 @@ class HttpFetcher:
         self._clock = clock
         headers = {"User-Agent": user_agent(mailto), "Accept": "application/json"}
         if token:
-            # Metadata Plus (shared/crossref/README.md); never logged or recorded.
+            # Metadata Plus (https://www.crossref.org/documentation/metadata-plus/): never
+            # logged or recorded.
             headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
         self._client = client or httpx2.Client(
             timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),

@@ -1,11 +1,12 @@
 """A polite rate limiter: a paced bucket per kind of request plus one concurrency bound.
 
-Crossref's limits (shared/crossref/README.md, "Limits and etiquette"): the polite pool allows
-10 requests/s with 3 in flight, the public pool 5/s with 1; list and filter queries are held
-lower (about 3/s polite, 1/s public, per Crossref's November 2025 announcement). Every
-response restates them in `x-rate-limit-limit`, `x-rate-limit-interval` and
-`x-concurrency-limit`, which this limiter obeys as they change. The user's `--max-rps` and
-`--concurrency` can only lower what the server advertises, never raise it.
+Crossref's limits (https://www.crossref.org/documentation/retrieve-metadata/rest-api/): the
+polite pool allows 10 requests/s with 3 in flight, the public pool 5/s with 1; list and
+filter queries are held lower (about 3/s polite, 1/s public, per Crossref's November 2025
+announcement). Every response restates them in `x-rate-limit-limit`,
+`x-rate-limit-interval` and `x-concurrency-limit`, which this limiter obeys as they change.
+The user's `--max-rps` and `--concurrency` can only lower what the server advertises, never
+raise it.
 
 Requests are spaced evenly (never a burst), so a server whose bucket holds at least one
 second's worth never has a reason to answer 429. After a 429 or 503 the rate is halved and

@@ -37,12 +37,12 @@ class Role(StrEnum):
 
     @property
     def is_evidence(self) -> bool:
-        # audit.md, "Verdicts": only supports and discusses count as evidence for a claim.
+        # README, "Findings and verdicts": only supports and discusses count as evidence.
         return self in (Role.SUPPORTS, Role.DISCUSSES)
 
 
 class FindingCode(StrEnum):
-    """Every finding code of shared/spec/audit.md, with its default severity."""
+    """Every finding code (README, "Findings and verdicts"), with its default severity."""
 
     RETRACTED = "retracted"
     CITES_RETRACTION_NOTICE = "cites-retraction-notice"
@@ -61,7 +61,7 @@ class FindingCode(StrEnum):
     UNUSED_REFERENCE = "unused-reference"
     ACKNOWLEDGED = "acknowledged"
     ACKNOWLEDGEMENT_EXPIRED = "acknowledgement-expired"
-    # Beyond audit.md's table (issue 8): notices of every kind named as such, links whose
+    # Beyond the original table: notices of every kind named as such, links whose
     # direction nothing settles, and a retraction the article cited after it was public.
     CITES_CONCERN_NOTICE = "cites-concern-notice"
     CITES_CORRECTION_NOTICE = "cites-correction-notice"

@@ -1,4 +1,4 @@
-"""`claimcheck init`: a commented starter claim map (shared/spec/claim-map.md), written safely."""
+"""`claimcheck init`: a commented starter claim map (README, "The claim map"), written safely."""
 
 from __future__ import annotations
 

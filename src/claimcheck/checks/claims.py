@@ -1,4 +1,5 @@
-"""Claim verdicts, unused references and acknowledgements (audit.md, "Verdicts"). Pure."""
+"""Claim verdicts, unused references and acknowledgements (README, "Findings and
+verdicts"). Pure."""
 
 from __future__ import annotations
 
@@ -152,7 +153,7 @@ def citing(claim_map: ClaimMap, ref_id: str) -> list[tuple[Claim, Citation]]:
     return [(cl, c) for cl in claim_map.claims for c in cl.cites if c.ref == ref_id]
 
 
-# A failed lookup is never made clean by a person's say-so (audit.md: `unverified` is never
+# A failed lookup is never made clean by a person's say-so (README: `unverified` is never
 # shown as clean), and the acknowledgement findings themselves cannot be acknowledged.
 UNACKNOWLEDGEABLE = frozenset(
     {FindingCode.UNVERIFIED, FindingCode.ACKNOWLEDGED, FindingCode.ACKNOWLEDGEMENT_EXPIRED}

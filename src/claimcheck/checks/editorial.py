@@ -297,7 +297,7 @@ def events_of(
 
 
 def _reverses(reinstatement: UpdateEvent, retraction: UpdateEvent) -> bool:
-    # A reinstatement overrides a retraction (audit.md) only when the dates show it came
+    # A reinstatement overrides a retraction (README) only when the dates show it came
     # after; an undated one is shown but leaves the retraction in force (fail closed).
     return bool(reinstatement.date and retraction.date and reinstatement.date >= retraction.date)
 

@@ -156,7 +156,7 @@ def event_evidence(event: UpdateEvent) -> dict[str, object]:
 
 
 def _events_evidence(events: Sequence[UpdateEvent], key: str) -> dict[str, object]:
-    """The first event's keys at the top (as before issue 8), every event under `key`."""
+    """The first event's keys at the top (the keys of earlier reports), every event under `key`."""
     first = events[0]
     evidence: dict[str, object] = {
         "notice_doi" if key == "notices" else "original_doi": first.doi,

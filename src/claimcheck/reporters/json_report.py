@@ -1,4 +1,4 @@
-"""`--format json`: the document of shared/spec/audit.md ("Machine output"). Pure."""
+"""`--format json`: the document of README, "JSON output". Pure."""
 
 from __future__ import annotations
 
@@ -21,7 +21,7 @@ from claimcheck.models import (
     Work,
 )
 
-SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (audit.md)
+SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (README, "JSON output")
 
 
 # Invisible and direction-changing characters (bidi overrides and isolates, zero-width marks,
@@ -72,8 +72,8 @@ def document(result: AuditResult) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "tool": {"name": "claimcheck", "version": __version__},
-        # One map: its path, as in audit.md. Several: null, and `claim_maps` lists them; every
-        # reference, claim and finding then says its `file`.
+        # One map: its path, as the audit contract has it. Several: null, and `claim_maps`
+        # lists them; every reference, claim and finding then says its `file`.
         "claim_map": result.files[0] if len(result.files) == 1 else None,
         "claim_maps": list(result.files),
         "checked_at": result.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),

@@ -3,7 +3,7 @@
 `ReplayServer(enforce_limits=True)` answers a request past a limit as Crossref's limiter does:
 `429 Too Many Requests`, `Retry-After: 1`, a short text body, at once (before any `latency`).
 The limits, per pool (polite when `mailto` is in the User-Agent or the query, else public), are
-those of /work/shared/crossref/README.md, "Limits and etiquette":
+those Crossref announced and serves in its rate headers:
 
 - singleton routes (`/works/{doi}`, `/works/{doi}/agency`, and anything else): 10/s polite,
   5/s public, from real 2026 `x-rate-limit-*` headers;

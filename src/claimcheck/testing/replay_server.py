@@ -36,7 +36,7 @@ from claimcheck.testing.limits import Limiter, Limits, pool_of, throttled_respon
 __all__ = ["DEFAULT_RATE_HEADERS", "NOT_FOUND_BODY", "Fault", "RecordedRequest", "ReplayServer"]
 
 NOT_FOUND_BODY = b"Resource not found."
-# Real 2026 response headers per pool (see /work/shared/crossref/README.md, "Limits").
+# Real 2026 response headers per pool (recorded in 2026, the polite and public pools).
 DEFAULT_RATE_HEADERS: dict[str, dict[str, str]] = {
     pool: {
         "x-rate-limit-limit": limit,

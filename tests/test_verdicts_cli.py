@@ -1,0 +1,174 @@
+"""Editorial verdicts through the command line, over real HTTP to the replay server: resolve
+states the verdict, the gate treats cited-after-retraction as retracted, and a record that
+could not be read leaves the reference unverified."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claimcheck.testing import Fault, ReplayServer
+from tests.conftest import RECONSTRUCTED, RECORDED
+from tests.factories import write_map
+from tests.test_cli import run
+
+LANCET = "10.1016/s0140-6736(20)31180-6"
+LANCET_NOTICE = "10.1016/s0140-6736(20)31324-6"
+PLOS = "10.1371/journal.pone.0033693"  # real: updated-by a correction
+PLOS_NOTICE = "10.1371/annotation/c76da2c1-ccb8-4797-94c1-359d3ceceeda"
+WAKEFIELD = "10.1016/s0140-6736(97)11096-0"  # real: retracted 2010 (Retraction Watch)
+
+
+@pytest.fixture
+def server() -> Iterator[ReplayServer]:
+    with ReplayServer(RECONSTRUCTED, RECORDED) as replay:
+        yield replay
+
+
+def resolve(server: ReplayServer, doi: str) -> tuple[int, dict[str, object], str]:
+    result = run("resolve", doi, "-f", "json", "--crossref-url", server.url)
+    table = run("resolve", doi, "--crossref-url", server.url)
+    return result.exit_code, json.loads(result.stdout), table.stdout
+
+
+def test_resolve_states_retracted_and_names_the_notice_by_title(server: ReplayServer) -> None:
+    code, doc, table = resolve(server, LANCET)
+    assert code == 0
+    assert doc["verdict"] == "retracted"
+    assert str(doc["verdict_text"]).startswith(f"retracted: {LANCET_NOTICE} (2020-06-05")
+    titles = {u["doi"]: u["title"] for u in doc["updates"]}  # type: ignore[attr-defined]
+    assert str(titles[LANCET_NOTICE]).startswith("Retraction—Hydroxychloroquine")
+    assert "Verdict" in table
+    assert "retracted: 10.1016/s0140-6736(20)31324-6" in " ".join(table.split())
+
+
+def test_resolve_names_a_notice_a_notice(server: ReplayServer) -> None:
+    code, doc, _table = resolve(server, LANCET_NOTICE)
+    assert code == 0
+    assert doc["verdict"] == "retraction-notice"
+    assert f"retraction notice of {LANCET}" in str(doc["verdict_text"])
+    assert "RETRACTED: Hydroxychloroquine" in str(doc["verdict_text"])
+
+
+@pytest.mark.parametrize(
+    ("doi", "verdict"),
+    [
+        ("10.1371/journal.pone.0064723", "expression-of-concern"),
+        (PLOS, "corrected"),
+        ("10.57656/sc-2025-0013", "clean"),
+        ("10.31234/osf.io/etvnm_v1", "retracted"),
+    ],
+)
+def test_resolve_verdicts(server: ReplayServer, doi: str, verdict: str) -> None:
+    code, doc, _table = resolve(server, doi)
+    assert (code, doc["verdict"]) == (0, verdict)
+
+
+def test_resolve_against_a_wrong_url_exits_2(server: ReplayServer) -> None:
+    result = run("resolve", LANCET, "-f", "json", "--crossref-url", server.url + "/typo")
+    assert result.exit_code == 2
+    assert "does not answer as the Crossref REST API" in result.stderr
+    assert "not-found" not in result.stdout
+
+
+def test_resolve_when_a_needed_record_fails_is_unverified_exit_3(server: ReplayServer) -> None:
+    server.add_fault(Fault.http(503, match=PLOS_NOTICE.lower()))
+    result = run("resolve", PLOS, "-f", "json", "--crossref-url", server.url, "--retries", "0")
+    assert result.exit_code == 3
+    assert json.loads(result.stdout)["verdict"] == "unverified"
+
+
+ONE_REFERENCE = """
+claimcheck: 1
+article: {{published: {published}}}
+references:
+  R1: {{doi: {doi}}}
+claims:
+  - id: C1
+    text: a claim
+    cites: [R1]
+{acknowledge}"""
+
+
+def audit_one(
+    server: ReplayServer,
+    tmp_path: Path,
+    doi: str,
+    *args: str,
+    published: str = "2015-01-01",
+    acknowledge: str = "",
+) -> tuple[int, dict[str, object]]:
+    body = ONE_REFERENCE.format(doi=doi, published=published, acknowledge=acknowledge)
+    path = write_map(tmp_path, body)
+    result = run("audit", path, "-f", "json", "--crossref-url", server.url, *args)
+    return result.exit_code, json.loads(result.stdout)
+
+
+def codes(document: dict[str, object]) -> list[str]:
+    return [f["code"] for f in document["findings"]]  # type: ignore[attr-defined, index]
+
+
+def test_fail_on_retracted_covers_cited_after_retraction(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    code, doc = audit_one(server, tmp_path, WAKEFIELD, "--fail-on", "retracted")
+    assert "cited-after-retraction" in codes(doc)
+    assert code == 1
+
+
+def test_a_retraction_after_publication_is_marked_so(server: ReplayServer, tmp_path: Path) -> None:
+    _code, doc = audit_one(server, tmp_path, WAKEFIELD, published="2009-01-01")
+    (finding,) = [f for f in doc["findings"] if f["code"] == "retracted"]  # type: ignore[attr-defined]
+    assert "retracted after publication" in finding["message"]
+    assert finding["evidence"]["timing"] == "retracted-after-publication"
+
+
+def test_an_acknowledged_retraction_is_hidden_from_the_gate_not_made_sound(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    acknowledge = (
+        "    acknowledge:\n"
+        "      - {finding: retracted, ref: R1, reason: cited as history of the debate}\n"
+    )
+    code, doc = audit_one(server, tmp_path, WAKEFIELD, acknowledge=acknowledge)
+    assert "cited-after-retraction" not in codes(doc)
+    assert "acknowledged" in codes(doc)
+    (claim,) = doc["claims"]  # type: ignore[misc]
+    assert claim["status"] == "unsupported"
+    assert "unsupported-claim" in codes(doc)
+    assert code == 1
+
+
+def test_a_failed_lookup_of_a_linked_record_makes_the_reference_unverified(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    server.add_fault(Fault.http(503, match=PLOS_NOTICE.lower()))
+    code, doc = audit_one(server, tmp_path, PLOS, "--retries", "0")
+    (reference,) = doc["references"]  # type: ignore[misc]
+    assert reference["status"] == "unverified"
+    assert reference["verdict"] == "unverified"
+    assert "unverified" in codes(doc)
+    assert "corrected" not in codes(doc)  # the direction was never decided, so not reported
+    assert code == 3
+
+
+def test_a_404_at_the_other_end_is_decided_from_what_remains(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    code, doc = audit_one(server, tmp_path, PLOS)
+    (finding,) = [f for f in doc["findings"] if f["code"] == "corrected"]  # type: ignore[attr-defined]
+    assert "no Crossref record of it" in finding["message"]
+    assert finding["evidence"]["notices"][0]["other_end"] == "not-found"
+    assert code == 0
+
+
+def test_a_datacite_doi_alone_is_not_sound_evidence(tmp_path: Path) -> None:
+    with ReplayServer(RECONSTRUCTED, agencies={"10.5061/dryad.example": "datacite"}) as replay:
+        code, doc = audit_one(replay, tmp_path, "10.5061/dryad.example")
+    (claim,) = doc["claims"]  # type: ignore[misc]
+    assert claim["status"] == "weakened"
+    assert claim["reason"] == "only doubtful evidence: R1 (non-crossref-doi)"
+    assert code == 0  # weakened raises no finding of its own; non-crossref-doi is info
