@@ -114,6 +114,7 @@ def test_offline_uses_only_the_cache_and_fresh_skips_it(tmp_path: Path) -> None:
     statuses = {r["status"] for r in json.loads(elsewhere.stdout)["references"] if r["doi"]}
     assert statuses == {"unverified"}
     assert f"not in the cache for {OTHER}" in elsewhere.stderr
+    assert f"offline: answers come only from the cache of {url}" in offline.stderr
     assert fresh_requests == cold_requests
     assert all(not r["cache"]["hit"] for r in json.loads(fresh.stdout)["references"] if r["cache"])
 

@@ -29,6 +29,9 @@ def _notice(settings: Settings, message: str) -> None:
 
 
 def _pool_notice(settings: Settings) -> None:
+    if settings.mode == "offline":
+        # The cache keeps each answer under the server that gave it: say which one is read.
+        _notice(settings, f"offline: answers come only from the cache of {settings.crossref_url}")
     if settings.mode == "online" and not settings.mailto:
         _notice(
             settings,
