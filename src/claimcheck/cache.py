@@ -19,8 +19,8 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable, Sequence
+from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, TypeVar
@@ -28,6 +28,13 @@ from typing import Any, TypeVar
 import platformdirs
 
 from claimcheck.cache_entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo, source_key
+from claimcheck.cache_file import (
+    Unusable,
+    configure,
+    ensure_schema,
+    transaction,
+    unusable_reason,
+)
 
 # The entry types are re-exported: callers take them from here.
 __all__ = [
@@ -42,7 +49,6 @@ __all__ = [
 DEFAULT_METADATA_TTL = timedelta(days=30)  # bibliographic metadata
 DEFAULT_STATUS_TTL = timedelta(hours=24)  # update / retraction status
 CACHE_FILE = "crossref.sqlite3"
-SCHEMA_VERSION = 2  # kept in PRAGMA user_version; 1 had no source column
 KINDS = frozenset({"work", "agency"})
 # Only definite answers are stored. Failures (429, 5xx, timeouts, malformed bodies) are never
 # cached: peers cached 429s and later reported them as answers, and a transient failure
@@ -54,29 +60,11 @@ BUSY_TIMEOUT_SECONDS = 10.0
 # Keys per `IN (...)` query: well under SQLite's host-parameter limit (999 before 3.32).
 CHUNK = 500
 
-# Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
-# may not use it now: moving it aside would lose a good cache or fail for the same reason.
-_LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
-_ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
-
-_SCHEMA = (
-    "CREATE TABLE responses (source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL,"
-    " status INTEGER NOT NULL, body BLOB NOT NULL, fetched_at REAL NOT NULL,"
-    " PRIMARY KEY (source, kind, doi))"
-)
-# Version 1 rows carry no source: nobody can tell which server answered them, so they are
-# dropped rather than trusted.
-_OLDER_SCHEMAS = frozenset({1})
-
 T = TypeVar("T")
 
 
 def default_cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("claimcheck", appauthor=False))
-
-
-class _Unusable(Exception):
-    """The file opened but is not a cache we can use; the message completes "cache file X …"."""
 
 
 def _check_kind(kind: str) -> None:
@@ -92,78 +80,6 @@ def _key(doi: str) -> str | None:
     except UnicodeEncodeError:
         return None
     return key
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    # IMMEDIATE takes the write lock up front, where the busy timeout applies; a deferred
-    # transaction that upgrades from read to write in WAL mode gets SQLITE_BUSY at once.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        if conn.in_transaction:
-            conn.execute("ROLLBACK")
-        raise
-
-
-def _configure(conn: sqlite3.Connection, timeout: float) -> None:
-    # WAL lets readers and one writer from other processes work at once; NORMAL skips the
-    # fsync per commit, which in WAL mode can lose the last writes on power loss but never
-    # corrupts the file: fine for a cache.
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            break
-        except sqlite3.OperationalError as exc:
-            # Two processes switching a new file to WAL at once deadlock, and SQLite answers
-            # BUSY at once instead of waiting: retry here, within the busy timeout.
-            if _error_code(exc) not in _LOCKED_CODES or time.monotonic() > deadline:
-                raise
-            time.sleep(0.01)
-    conn.execute("PRAGMA synchronous=NORMAL")
-    rows = conn.execute("PRAGMA quick_check").fetchall()
-    if rows != [("ok",)]:
-        raise _Unusable("is corrupt")
-
-
-def _ensure_schema(conn: sqlite3.Connection) -> None:
-    version = conn.execute("PRAGMA user_version").fetchone()[0]
-    if version == SCHEMA_VERSION:
-        return
-    if version > SCHEMA_VERSION:
-        raise _Unusable(f"was written by a newer claimcheck (schema version {version})")
-    with _transaction(conn):
-        # Read again under the write lock: another process may have just created the schema.
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version == SCHEMA_VERSION:
-            return
-        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
-        if version in _OLDER_SCHEMAS:
-            # A cache need not migrate: an older layout is emptied and rebuilt.
-            conn.execute("DROP TABLE IF EXISTS responses")
-        elif version != 0 or tables:
-            raise _Unusable("is corrupt")  # not a file we made
-        conn.execute(_SCHEMA)
-        # Pragmas take no parameters; SCHEMA_VERSION is a constant int.
-        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-
-
-def _error_code(exc: sqlite3.Error) -> int | None:
-    code = getattr(exc, "sqlite_errorcode", None)
-    return code & 0xFF if isinstance(code, int) else None
-
-
-def _unusable_reason(exc: sqlite3.Error) -> str | None:
-    """Why a sound file cannot be used now, or None if the file itself is bad."""
-    code = _error_code(exc)
-    if code in _LOCKED_CODES:
-        return f"stayed locked ({exc})"
-    if code in _ENVIRONMENT_CODES:
-        return f"cannot be opened for writing ({exc})"
-    return None
 
 
 def _file_identity(path: Path) -> tuple[int, int] | None:
@@ -307,7 +223,7 @@ class Cache:
         """Run `sql` once per row in one short transaction; returns the rows changed."""
 
         def write(conn: sqlite3.Connection) -> int:
-            with _transaction(conn):
+            with transaction(conn):
                 changed: int = conn.executemany(sql, rows).rowcount
             return changed
 
@@ -369,9 +285,9 @@ class Cache:
                 isolation_level=None,
                 check_same_thread=False,  # guarded by self._lock
             )
-            _configure(conn, self._busy_timeout)
-            _ensure_schema(conn)
-        except (_Unusable, sqlite3.Error) as exc:
+            configure(conn, self._busy_timeout)
+            ensure_schema(conn)
+        except (Unusable, sqlite3.Error) as exc:
             # Heal before closing: SQLite deletes the -wal and -shm when it closes the file.
             try:
                 return None, self._heal(exc, identity)
@@ -383,10 +299,10 @@ class Cache:
     def _heal(self, exc: Exception, identity: tuple[int, int] | None) -> str | None:
         """Move a bad file aside (None), or say why a sound one cannot be used now."""
         if isinstance(exc, sqlite3.Error):
-            reason = _unusable_reason(exc)
+            reason = unusable_reason(exc)
             if reason is not None:
                 return reason
-        why = str(exc) if isinstance(exc, _Unusable) else "is corrupt"
+        why = str(exc) if isinstance(exc, Unusable) else "is corrupt"
         try:
             self._move_aside(why, identity)
         except OSError as move_error:

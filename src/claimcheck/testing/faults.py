@@ -10,8 +10,10 @@ import json
 from dataclasses import dataclass
 from typing import NamedTuple
 
-__all__ = ["FAULT_KINDS", "Fault", "RecordedRequest"]
+__all__ = ["FAULT_KINDS", "NOT_FOUND_BODY", "Fault", "RecordedRequest"]
 
+# Crossref's 404 body: plain text in 2026 (it was JSON in 2022), so never JSON-parse a 404.
+NOT_FOUND_BODY = b"Resource not found."
 FAULT_KINDS = frozenset({"status", "reset", "slow", "truncated", "body"})
 _HTML_ERROR_PAGE = (
     b"<html><head><title>502 Bad Gateway</title></head><body>"

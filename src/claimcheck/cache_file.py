@@ -1,0 +1,101 @@
+"""The cache's SQLite file: its schema, the pragmas every connection sets, one short write
+transaction, and what an SQLite error says about the file (bad, or only unusable now)."""
+
+from __future__ import annotations
+
+import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+SCHEMA_VERSION = 2  # kept in PRAGMA user_version; 1 had no source column
+
+# Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
+# may not use it now: moving it aside would lose a good cache or fail for the same reason.
+LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
+ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
+
+_SCHEMA = (
+    "CREATE TABLE responses (source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL,"
+    " status INTEGER NOT NULL, body BLOB NOT NULL, fetched_at REAL NOT NULL,"
+    " PRIMARY KEY (source, kind, doi))"
+)
+# Version 1 rows carry no source: nobody can tell which server answered them, so they are
+# dropped rather than trusted.
+_OLDER_SCHEMAS = frozenset({1})
+
+
+class Unusable(Exception):
+    """The file opened but is not a cache we can use; the message completes "cache file X …"."""
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    # IMMEDIATE takes the write lock up front, where the busy timeout applies; a deferred
+    # transaction that upgrades from read to write in WAL mode gets SQLITE_BUSY at once.
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:
+            conn.execute("ROLLBACK")
+        raise
+
+
+def configure(conn: sqlite3.Connection, timeout: float) -> None:
+    # WAL lets readers and one writer from other processes work at once; NORMAL skips the
+    # fsync per commit, which in WAL mode can lose the last writes on power loss but never
+    # corrupts the file: fine for a cache.
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            break
+        except sqlite3.OperationalError as exc:
+            # Two processes switching a new file to WAL at once deadlock, and SQLite answers
+            # BUSY at once instead of waiting: retry here, within the busy timeout.
+            if error_code(exc) not in LOCKED_CODES or time.monotonic() > deadline:
+                raise
+            time.sleep(0.01)
+    conn.execute("PRAGMA synchronous=NORMAL")
+    rows = conn.execute("PRAGMA quick_check").fetchall()
+    if rows != [("ok",)]:
+        raise Unusable("is corrupt")
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version == SCHEMA_VERSION:
+        return
+    if version > SCHEMA_VERSION:
+        raise Unusable(f"was written by a newer claimcheck (schema version {version})")
+    with transaction(conn):
+        # Read again under the write lock: another process may have just created the schema.
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        if version == SCHEMA_VERSION:
+            return
+        tables = conn.execute("SELECT count(*) FROM sqlite_schema").fetchone()[0]
+        if version in _OLDER_SCHEMAS:
+            # A cache need not migrate: an older layout is emptied and rebuilt.
+            conn.execute("DROP TABLE IF EXISTS responses")
+        elif version != 0 or tables:
+            raise Unusable("is corrupt")  # not a file we made
+        conn.execute(_SCHEMA)
+        # Pragmas take no parameters; SCHEMA_VERSION is a constant int.
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+
+def error_code(exc: sqlite3.Error) -> int | None:
+    code = getattr(exc, "sqlite_errorcode", None)
+    return code & 0xFF if isinstance(code, int) else None
+
+
+def unusable_reason(exc: sqlite3.Error) -> str | None:
+    """Why a sound file cannot be used now, or None if the file itself is bad."""
+    code = error_code(exc)
+    if code in LOCKED_CODES:
+        return f"stayed locked ({exc})"
+    if code in ENVIRONMENT_CODES:
+        return f"cannot be opened for writing ({exc})"
+    return None

@@ -1,0 +1,82 @@
+"""Whether a cited journal name and a registry's name the same journal. Pure.
+
+Cited names are abbreviated ("Proc Natl Acad Sci U S A"), acronyms ("PNAS"), or carry a
+place or medium in brackets ("[Internet]"); registry names are usually spelled out.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import fuzz
+
+from claimcheck.text import fold
+
+# Journal names that are neither equal, abbreviations nor acronyms of each other may still
+# be one journal with a typo or a variant spelling ("Haematology"/"Hematology" scores 0.95).
+JOURNAL_AGREE = 0.90
+
+# fmt: off
+_STOPWORDS = frozenset((
+    "the", "of", "and", "for", "in", "on", "de", "la", "le", "les", "des", "du", "der", "die",
+    "das", "und", "et", "an", "to", "at", "y", "fur",
+))
+# fmt: on
+# A trailing place qualifier that abbreviated titles keep and full ones often drop:
+# "Proc Natl Acad Sci U S A" vs "Proceedings of the National Academy of Sciences".
+_QUALIFIER_TAILS = (("united", "states", "america"), ("u", "s", "a"), ("usa",))
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(Warsz)", "[Internet]"
+
+
+def _journal_tokens(name: str) -> list[str]:
+    tokens = fold(_PARENTHETICAL.sub(" ", name)).split()
+    return tokens or fold(name).split()
+
+
+def _significant(tokens: list[str]) -> list[str]:
+    kept = [t for t in tokens if t not in _STOPWORDS] or tokens
+    for tail in _QUALIFIER_TAILS:
+        if len(kept) > len(tail) and tuple(kept[-len(tail) :]) == tail:
+            return kept[: -len(tail)]
+    return kept
+
+
+def _abbreviates_word(short: str, full: str) -> bool:
+    """`short` is `full` abbreviated: same first letter, its letters in order in `full`."""
+    if not short or not full or short[0] != full[0]:
+        return False
+    rest = iter(full[1:])
+    return all(letter in rest for letter in short[1:])
+
+
+def _abbreviates(short: list[str], full: list[str]) -> bool:
+    return len(short) == len(full) and all(map(_abbreviates_word, short, full))
+
+
+def _is_acronym(short: list[str], full: list[str]) -> bool:
+    """ "PNAS" for "Proceedings of the National Academy of Sciences", "PLoS" for "Public
+    Library of Science": the initials of the significant words, or of every word."""
+    if len(short) != 1 or len(short[0]) < 2 or len(full) < 2:
+        return False
+    initials = {"".join(t[0] for t in _significant(full)), "".join(t[0] for t in full)}
+    return short[0] in initials
+
+
+def journals_agree(cited: str, registry: str) -> bool:
+    """True when `cited` and `registry` name the same journal: equal when folded, one an
+    abbreviation or acronym of the other, or a fuzz.ratio of at least JOURNAL_AGREE."""
+    a, b = _journal_tokens(cited), _journal_tokens(registry)
+    if not a or not b:
+        return False
+    sig_a, sig_b = _significant(a), _significant(b)
+    if a == b or sig_a == sig_b:
+        return True
+    if _abbreviates(sig_a, sig_b) or _abbreviates(sig_b, sig_a):
+        return True
+    if _is_acronym(a, b) or _is_acronym(b, a):
+        return True
+    # A one-letter or numeric difference is a different journal however close the rest is:
+    # "Physical Review A" / "Physical Review E", "Journal of Physics A" / "... B".
+    if any(len(t) < 3 for t in set(a) ^ set(b)):
+        return False
+    return fuzz.ratio(" ".join(a), " ".join(b)) / 100 >= JOURNAL_AGREE
