@@ -246,3 +246,25 @@ def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
     reference = Reference(id="R", location=Location(1, 1), doi="10.1/x")
     (finding,) = lookup_findings(reference, None)
     assert finding.code is FindingCode.UNVERIFIED
+
+
+def test_the_json_update_shows_a_type_it_did_not_apply(result: AuditResult) -> None:
+    from claimcheck.reporters.json_report import update_entry
+
+    lancet = next(r for r in result.references if r.reference.id == "LANCET")
+    (concern,) = [u for u in lancet.updates if u.doi == "10.1016/s0140-6736(20)31290-3"]
+    entry = update_entry(concern)
+    assert entry["type"] == "expression_of_concern"
+    assert entry["unapplied_types"] == {"publisher": "retraction"}
+
+
+def test_a_claim_citing_a_reference_twice_is_judged_by_its_stricter_role(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    twice = MAP.split("claims:")[0] + (
+        "claims:\n  - id: C1\n    text: x\n"
+        "    cites: [{ref: RET, role: discusses}, {ref: RET, role: supports}]\n"
+    )
+    result = audit(server, write_map(tmp_path, twice))
+    ret = [f for f in result.findings if f.code is FindingCode.RETRACTED and f.reference == "RET"]
+    assert [(f.claim, f.severity) for f in ret] == [("C1", Severity.ERROR)]

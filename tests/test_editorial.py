@@ -178,12 +178,15 @@ def test_row_title_names_the_other_on_a_bracket_retracted_notice() -> None:
     assert not status.retracted_by_title
 
 
-def test_row_title_erratum_notice() -> None:
-    # "Erratum: …" with update-to, no `source` (2017): a correction notice, by its title.
+def test_row_convention_erratum_notice_whose_title_agrees() -> None:
+    # "Erratum: …" with update-to, no `source` (2017): a correction notice; the title agrees
+    # with the side the entry sits on.
     name = "work-item_10.1002_job.1858__erratum_notice_update-to_correction__fathomlabs_2017"
     status = status_of(work_of(RECORDED / f"{name}.json"))
     assert status.verdict is Verdict.CORRECTION_NOTICE
-    assert summary(status.notice_of) == [("notice-of", "10.1002/job.1787", "correction", "title")]
+    assert summary(status.notice_of) == [
+        ("notice-of", "10.1002/job.1787", "correction", "convention")
+    ]
 
 
 def test_row_title_of_the_other_end_decides_an_elsewhere_unsettled_link() -> None:
@@ -219,15 +222,92 @@ def test_row_both_retracted_is_related_not_a_notice() -> None:
     assert comment.doi not in {e.doi for e in status.retractions}
 
 
-def test_row_both_notices_is_related() -> None:
-    # The real retraction notice names the concern notice (publisher, one way); a made-up
-    # "Expression of concern" title there makes them two notices of one paper.
+def test_a_notice_title_speaks_only_for_its_own_kind() -> None:
+    # The real retraction notice lists the concern notice in update-to, typed "erratum"
+    # (publisher, one way). Neither "Retraction—…" nor a made-up "Expression of concern: …"
+    # at the other end is a correction title, so the titles say nothing: the convention holds.
     concern = made_up(
         work_envelope("10.1016/s0140-6736(20)31290-3", title="Expression of concern: X")
     )
     status = status_of(real(LANCET_NOTICE), {concern.doi: concern})
     (event,) = [e for e in status.events if e.doi == concern.doi]
+    assert (event.direction, event.kind, event.basis) == (
+        UpdateDirection.NOTICE_OF,
+        EventKind.CORRECTION,
+        "convention",
+    )
+
+
+def test_row_both_notices_two_way_is_related() -> None:
+    # Made up: two notices of one paper that list each other.
+    first = made_up(
+        work_envelope(
+            "10.5555/retraction-notice",
+            title="Retraction notice",
+            update_to=[update("10.5555/concern-notice", "retraction")],
+            updated_by=[update("10.5555/concern-notice", "retraction")],
+        )
+    )
+    other = made_up(work_envelope("10.5555/concern-notice", title="Retraction note: X"))
+    status = status_of(first, {other.doi: other})
+    (event,) = status.events
     assert (event.direction, event.basis) == (UpdateDirection.RELATED, "both-notices")
+    assert status.verdict is Verdict.CLEAN
+
+
+def test_same_signals_on_a_one_way_link_are_unclear_never_related() -> None:
+    # Made up: an original "updated-by" a record whose title, like its own, reads as a
+    # retraction notice. Dropping the link as "related" would call a retracted work clean.
+    original = made_up(
+        work_envelope(
+            "10.5555/odd-original",
+            title="Retraction: a study of gum recession",
+            updated_by=[update("10.5555/notice", "retraction")],
+        )
+    )
+    notice = made_up(work_envelope("10.5555/notice", title="Retraction notice"))
+    status = status_of(original, {notice.doi: notice})
+    (event,) = status.events
+    assert (event.direction, event.basis) == (UpdateDirection.UNCLEAR, "titles-disagree")
+    assert status.verdict is Verdict.UNCLEAR
+
+
+def test_row_title_both_titles_outweigh_the_side_the_entry_sits_on() -> None:
+    # Made up, in Elsevier's shape: the retracted article lists its notice in update-to.
+    article = made_up(
+        work_envelope(
+            "10.5555/article",
+            title="RETRACTED: A study of things",
+            update_to=[update("10.5555/retraction", "retraction", "2020-01-02", "publisher")],
+        )
+    )
+    notice = made_up(work_envelope("10.5555/retraction", title="Retraction notice"))
+    status = status_of(article, {notice.doi: notice})
+    assert summary(status.retractions) == [
+        ("updated-by", "10.5555/retraction", "retraction", "title")
+    ]
+    # With the notice missing, one title against the side it sits on is not enough.
+    alone = status_of(article)
+    assert [(e.direction, e.basis) for e in alone.unclear] == [
+        (UpdateDirection.UNCLEAR, "title-against-convention")
+    ]
+    assert alone.retracted_by_title
+    assert alone.verdict is Verdict.RETRACTED
+
+
+def test_a_research_title_that_reads_like_a_correction_is_not_a_notice() -> None:
+    # Made up: "Correction for …" is research, and a correction title would not speak for a
+    # retraction link anyway.
+    paper = made_up(
+        work_envelope(
+            "10.5555/fmri",
+            title="Correction for multiple comparisons in fMRI",
+            updated_by=[update("10.5555/fmri-retraction", "retraction")],
+        )
+    )
+    status = status_of(paper)
+    assert status.verdict is Verdict.RETRACTED
+    assert status.retractions[0].basis == "convention"
 
 
 def test_row_convention_one_way_updated_by() -> None:
@@ -273,11 +353,10 @@ def test_lancet_paper_is_retracted_once_under_concern_once_corrected_once() -> N
         "publisher": "erratum",
         "retraction-watch": "retraction",
     }
+    # Only entries typed "retraction" date it: the publisher's "erratum" entry (2020-06-13)
+    # does not.
     assert retraction.date == "2020-06-05"
-    assert dict(retraction.source_dates) == {
-        "publisher": "2020-06-13",
-        "retraction-watch": "2020-06-05",
-    }
+    assert retraction.source_dates == ()
     (concern,) = status.concerns
     # The paper's own update-to types the concern "retraction", dated the paper's own day:
     # shown, not applied.
@@ -441,3 +520,76 @@ def test_kinds_of_update_types() -> None:
     assert kind_of("clarification") is EventKind.CORRECTION
     assert kind_of("Expression of Concern") is EventKind.EXPRESSION_OF_CONCERN
     assert kind_of("something new") is EventKind.OTHER
+
+
+# --- made-up edge cases ------------------------------------------------------------------------
+
+
+def reinstated(retraction_date: str, reinstatement_date: str, **extra: object) -> object:
+    work = made_up(
+        work_envelope(
+            "10.5555/back",
+            updated_by=[
+                update("10.5555/r", "retraction", retraction_date),
+                update("10.5555/i", "reinstatement", reinstatement_date),
+                *extra.get("more", []),  # type: ignore[misc]
+            ],
+        )
+    )
+    return status_of(work)
+
+
+def test_a_reinstatement_reverses_only_a_retraction_surely_before_it() -> None:
+    assert reinstated("2019-01-01", "2020-06-01").verdict is Verdict.REINSTATED
+    # "2020" may mean December: a reinstatement in March does not surely come after it.
+    assert reinstated("2020-01-01", "2020-03-01").verdict is Verdict.REINSTATED
+    year_only = {"DOI": "10.5555/r", "type": "retraction", "updated": {"date-parts": [[2020]]}}
+    work = made_up(
+        work_envelope(
+            "10.5555/back",
+            updated_by=[year_only, update("10.5555/i", "reinstatement", "2020-03-01")],
+        )
+    )
+    assert status_of(work).verdict is Verdict.RETRACTED
+    # Every source's date counts: Retraction Watch 2020-06-05, the publisher 2020-09-01.
+    later = update("10.5555/r", "retraction", "2020-09-01", "retraction-watch")
+    status = reinstated("2020-06-05", "2020-07-01", more=[later])
+    assert status.verdict is Verdict.RETRACTED
+
+
+def test_an_entry_without_a_doi_is_unclear_not_in_place() -> None:
+    notice = made_up(
+        work_envelope(
+            "10.5555/orphan-notice",
+            title="Retraction: a study",
+            update_to=[{"type": "retraction", "label": "Retraction"}],
+        )
+    )
+    status = status_of(notice)
+    assert status.retractions == ()
+    assert [(e.direction, e.basis) for e in status.unclear] == [(UpdateDirection.UNCLEAR, "no-doi")]
+
+
+def test_relations_and_unknown_types_are_shown_never_judged() -> None:
+    work = made_up(
+        work_envelope(
+            "10.5555/linked",
+            update_to=[update("10.5555/x", "relation"), update("10.5555/y", "something_new")],
+            updated_by=[update("10.5555/y", "something_new")],
+        )
+    )
+    status = status_of(work)
+    assert [e.doi for e in status.events] == ["10.5555/y"]  # relation is not editorial
+    assert status.events[0].kind is EventKind.OTHER
+    assert status.unclear == ()
+    assert status.verdict is Verdict.CLEAN
+
+
+def test_a_known_retraction_fails_a_citation_even_beside_an_unreadable_link() -> None:
+    from claimcheck.checks.claims import CitationState, citation_state
+
+    failed = Lookup("x", LookupStatus.FAILED, error="timed out")
+    status = status_of(real(LANCET), {"10.1016/s0140-6736(20)31174-0": failed})
+    findings = findings_for(status)
+    assert {FindingCode.RETRACTED, FindingCode.UNVERIFIED} <= {f.code for f in findings}
+    assert citation_state(findings) is CitationState.FAILS

@@ -201,3 +201,13 @@ def test_text_functions_never_raise(s: str) -> None:
     assert isinstance(family, str)
     assert isinstance(given_part, str)
     cited_family_keys(s)
+
+
+def test_annotations_are_dropped_and_an_unclosed_one_is_kept_as_text() -> None:
+    from claimcheck.text import strip_markup
+
+    assert strip_markup("a <mml:annotation x='1'>TeX</mml:annotation> b") == "a b"
+    assert strip_markup("<annotation>1</annotation>x<annotation-xml>2</annotation-xml>y") == "xy"
+    # Many openings and no close (a hostile title): nothing is dropped, and it returns.
+    hostile = "<annotation " * 5000 + "end"
+    assert strip_markup(hostile).endswith("end")

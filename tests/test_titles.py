@@ -31,7 +31,12 @@ NONE = TitleSignal.NONE
         ("Retracted Publications in Indian Science: Reasons and Institutions", NONE, None),
         # The issue's and publishers' other forms.
         ("RETRACTED ARTICLE: Deep reinforcement learning", RETRACTED, "retraction"),
-        ("Withdrawn: a preprint", RETRACTED, "retraction"),
+        ("WITHDRAWN: a preprint", RETRACTED, "retraction"),
+        ("(Retracted) Some paper", RETRACTED, "retraction"),
+        ("Publisher’s Correction: Some paper", NOTICE, "correction"),
+        ("Expression of Concern Regarding Some paper", NOTICE, "expression_of_concern"),
+        ("Notice of Retraction and Replacement: Some paper", NOTICE, "retraction"),
+        ("Retraction Note: Some paper", NOTICE, "retraction"),
         ("<i>RETRACTED</i>: marked up", RETRACTED, "retraction"),
         ("Retraction: Spontaneous human adult stem cell transformation", NOTICE, "retraction"),
         ("Retraction notice to “Some paper”", NOTICE, "retraction"),
@@ -51,6 +56,13 @@ NONE = TitleSignal.NONE
         ("Retractions in science: a review", NONE, None),
         ("Retraction Watch and the press", NONE, None),
         ("Withdrawn-patient cohorts", NONE, None),
+        ("Withdrawn: the social life of shy children", NONE, None),
+        ("Withdrawal: a qualitative study of opioid tapering", NONE, None),
+        ("Removal: a method", NONE, None),
+        ("Correction for attenuation in reliability", NONE, None),
+        ("Correction for multiple comparisons in fMRI", NONE, None),
+        ("Addendum to Darwin", NONE, None),
+        ("Retraction of the gingiva: outcomes", NONE, None),
         ("A study of things", NONE, None),
         ("", NONE, None),
     ],
@@ -67,6 +79,8 @@ def test_title_signal(title: str, signal: TitleSignal, kind: str | None) -> None
         ("Retraction—Spontaneous transformation", "Spontaneous Transformation", True),
         ("Retraction notice to “Hydroxy chloro”", "Hydroxy chloro", True),
         ("Expression of concern: Title: with colon", "Title: with colon", True),
+        # The other record's own marker is set aside: a notice names the original's title.
+        ("Retraction notice to “Hydroxy chloro”", "RETRACTED: Hydroxy chloro", True),
         # Both carry their own markers: neither names the other by this rule.
         ("RETRACTED: Hydroxychloroquine", "Retraction—Hydroxychloroquine", False),
         ("Retraction: One paper", "Another paper", False),
@@ -76,3 +90,9 @@ def test_title_signal(title: str, signal: TitleSignal, kind: str | None) -> None
 )
 def test_names_the_other(marked: str, other: str, expected: bool) -> None:
     assert names_the_other(marked, other) is expected
+
+
+def test_names_the_other_with_its_subtitle() -> None:
+    notice = "Retracted: Effect of A on B: A Randomized Trial"
+    assert names_the_other(notice, "Effect of A on B", "A Randomized Trial")
+    assert not names_the_other(notice, "Effect of A on B")

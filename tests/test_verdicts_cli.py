@@ -172,3 +172,34 @@ def test_a_datacite_doi_alone_is_not_sound_evidence(tmp_path: Path) -> None:
     assert claim["status"] == "weakened"
     assert claim["reason"] == "only doubtful evidence: R1 (non-crossref-doi)"
     assert code == 0  # weakened raises no finding of its own; non-crossref-doi is info
+
+
+def test_a_replayed_404_is_judged_the_same_on_every_run(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    # Recorded with batching (the 200s come in one list answer, so no probe is made);
+    # replayed one DOI at a time on several threads, where a 404 may come back first. Whether
+    # it counts is settled after every answer is in, so the verdict never depends on order.
+    body = """
+claimcheck: 1
+references:
+  A: {doi: 10.9999/missing}
+  B: {doi: 10.1038/nbt.2816}
+  C: {doi: 10.1158/0008-5472.can-10-2451}
+  D: {doi: 10.1186/scrt90}
+claims:
+  - {id: C1, text: x, cites: [A, B, C, D]}
+"""
+    path = write_map(tmp_path, body)
+    snapshot = tmp_path / "snapshot"
+    recorded = run("audit", path, "-f", "json", "--crossref-url", server.url, "--record", snapshot)
+    assert [
+        f["code"] for f in json.loads(recorded.stdout)["findings"] if f["reference"] == "A"
+    ] == ["doi-not-found"]
+    outcomes = set()
+    for _ in range(8):
+        replayed = run("audit", path, "-f", "json", "--replay", snapshot)
+        document = json.loads(replayed.stdout)
+        codes_a = tuple(f["code"] for f in document["findings"] if f["reference"] == "A")
+        outcomes.add((replayed.exit_code, codes_a))
+    assert outcomes == {(recorded.exit_code, ("doi-not-found",))}

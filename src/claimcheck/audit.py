@@ -161,14 +161,25 @@ def _reference_findings(
     found.extend(status_findings(reference, status))
     found.extend(metadata_findings(reference, work))
     # An uncited reference still gets its retraction reported once, under no role.
-    roles: list[tuple[str | None, Role | None]] = [(c.id, cite.role) for c, cite in citations]
-    for claim, role in roles or [(None, None)]:
+    for claim, role in _one_role_per_claim(citations) or [(None, None)]:
         found.extend(
             role_findings(
                 reference, status, related=related, role=role, claim=claim, published=published
             )
         )
     return found, status
+
+
+def _one_role_per_claim(
+    citations: Sequence[tuple[Claim, Citation]],
+) -> list[tuple[str | None, Role | None]]:
+    """Each citing claim once. A claim citing a reference twice is judged by its stricter
+    role: any role but `discusses` keeps a retraction an error for that claim."""
+    roles: dict[str, Role] = {}
+    for claim, citation in citations:
+        if claim.id not in roles or roles[claim.id] is Role.DISCUSSES:
+            roles[claim.id] = citation.role
+    return list(roles.items())
 
 
 def _by_reference(findings: Iterable[Finding]) -> defaultdict[str | None, list[Finding]]:

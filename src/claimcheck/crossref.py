@@ -76,6 +76,7 @@ class CrossrefClient:
         self._answered_as_crossref = False
         self._probe_lock = threading.Lock()
         self._probed = False
+        self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
         # Set when the server answered the probe, but not as Crossref: the URL is wrong.
         self.server_problem: str | None = None
 
@@ -116,6 +117,7 @@ class CrossrefClient:
                 self._remember(Lookup(doi, LookupStatus.FAILED, error=missing), on_done)
         else:
             self._from_network(todo, on_done)
+        self._settle_not_found()
         return {d: self._lookups[d] for d in wanted}
 
     def _remember(self, lookup: Lookup, on_done: Callable[[Lookup], None] | None) -> None:
@@ -211,27 +213,47 @@ class CrossrefClient:
             )
         if agency is not None:
             self._answered_as_crossref = True  # a work-agency envelope is Crossref's own
-        elif not self._confirm_crossref():
-            return Lookup(
-                doi,
-                LookupStatus.FAILED,
-                error=f"{self.base_url or 'the server'} answered 404, but has not answered as "
-                "Crossref in this run, so its 404 is not evidence that the DOI does not exist",
-            )
-        self._store(WORK, doi, 404, b"")
-        self._store(AGENCY, doi, response.status, response.body)
+            self._store(WORK, doi, 404, b"")
+            self._store(AGENCY, doi, response.status, response.body)
+        else:
+            # Two 404s: evidence only once the server is known to be Crossref, which is
+            # settled after every lookup of this batch has answered (`_settle_not_found`), so
+            # that the verdict never depends on which answer came first.
+            with self._lock:
+                self._unconfirmed[doi] = (response.status, response.body)
         return _agency_lookup(doi, agency)
 
+    def _settle_not_found(self) -> None:
+        """Keep the batch's double 404s as "not found" if the server answered as Crossref,
+        else make them failed lookups; only kept answers are cached."""
+        with self._lock:
+            pending, self._unconfirmed = self._unconfirmed, {}
+        if not pending:
+            return
+        if self._confirm_crossref():
+            for doi, (status, body) in pending.items():
+                self._store(WORK, doi, 404, b"")
+                self._store(AGENCY, doi, status, body)
+            return
+        why = (
+            f"{self.base_url or 'the server'} answered 404, but has not answered as Crossref "
+            "in this run, so its 404 is not evidence that the DOI does not exist"
+        )
+        with self._lock:
+            for doi in pending:
+                self._lookups[doi] = Lookup(doi, LookupStatus.FAILED, error=why)
+
     def _confirm_crossref(self) -> bool:
-        """Whether the server has answered as Crossref in this run; asks once if it has not."""
+        """Whether the server has answered as Crossref in this run; asks if it has not. A
+        definite answer is kept for the run; an unreachable server may be asked again."""
         with self._probe_lock:
             if self._answered_as_crossref or self._probed:
                 return self._answered_as_crossref
-            self._probed = True
             try:
                 response = self.fetcher.fetch(PROBE, subject="the registry", kind=LIST)
             except LookupFailed:
                 return False  # unreachable now: the 404s stay unverified, the URL may be fine
+            self._probed = True
             try:
                 if response.status != 200:
                     raise MalformedRecord(f"HTTP {response.status}")

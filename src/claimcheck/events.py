@@ -88,3 +88,11 @@ class EditorialStatus:
     retracted_by_title: bool = False  # a retraction marker in the title, no notice registered
     notice_by_title: EventKind | None = None  # a notice title, linked to nothing
     unreadable: tuple[tuple[str, str], ...] = ()  # (doi, why): records needed but not read
+
+
+# The verdict a work gets when it is a notice of each kind.
+NOTICE_VERDICTS = {
+    EventKind.RETRACTION: Verdict.RETRACTION_NOTICE,
+    EventKind.EXPRESSION_OF_CONCERN: Verdict.CONCERN_NOTICE,
+    EventKind.CORRECTION: Verdict.CORRECTION_NOTICE,
+}

@@ -105,14 +105,33 @@ _TAG_NAMES = (
     "title|subtitle|named-content|styled-content|ext-link|xref"
 )
 _TAG = re.compile(rf"</?\s*(?:[A-Za-z][\w.-]*:[\w.-]+|(?:{_TAG_NAMES}))(?:\s[^<>]*)?/?\s*>", re.I)
-_ANNOTATION = re.compile(r"<(\w+:)?annotation(?:-xml)?\b.*?</(\w+:)?annotation(?:-xml)?\s*>", re.S)
+_ANNOTATION_OPEN = re.compile(r"<(?:\w+:)?annotation(?:-xml)?\b")
+_ANNOTATION_CLOSE = re.compile(r"</(?:\w+:)?annotation(?:-xml)?\s*>")
+
+
+def _drop_annotations(s: str) -> str:
+    """Remove MathML `<annotation>…</annotation>` blocks (their text repeats the formula).
+
+    One pass, each search starting where the last stopped: a lazy `<a>.*?</a>` regex would
+    rescan the rest of the text from every unclosed opening, which is quadratic on a hostile
+    title of many openings and no close.
+    """
+    kept, at = [], 0
+    while (opening := _ANNOTATION_OPEN.search(s, at)) is not None:
+        closing = _ANNOTATION_CLOSE.search(s, opening.end())
+        if closing is None:
+            break  # no close after this opening, so none after any later one either
+        kept.append(s[at : opening.start()])
+        at = closing.end()
+    kept.append(s[at:])
+    return "".join(kept)
 
 
 def strip_markup(s: str) -> str:
     """Remove the HTML, JATS and MathML tags Crossref puts in titles, keeping their text."""
-    s = _TAG.sub("", _ANNOTATION.sub("", s))
+    s = _TAG.sub("", _drop_annotations(s))
     if "&lt;" in s or "&#60;" in s:  # escaped markup: unescape once and strip again
-        s = _TAG.sub("", _ANNOTATION.sub("", html.unescape(s)))
+        s = _TAG.sub("", _drop_annotations(html.unescape(s)))
     return " ".join(s.split())
 
 

@@ -71,12 +71,17 @@ def _weight(finding: Finding) -> tuple[FindingCode, Severity]:
 
 
 def citation_state(findings: Sequence[Finding]) -> CitationState:
+    """A known failure outweighs an unknown: a retracted work whose other links could not be
+    read fails as evidence; otherwise a failed lookup leaves the citation unverified."""
     weights = [_weight(f) for f in findings]
-    if any(code is FindingCode.UNVERIFIED for code, _s in weights):
-        return CitationState.UNVERIFIED
-    worst = max((severity.rank for _c, severity in weights), default=0)
+    worst = max(
+        (severity.rank for code, severity in weights if code is not FindingCode.UNVERIFIED),
+        default=0,
+    )
     if worst >= Severity.ERROR.rank:
         return CitationState.FAILS
+    if any(code is FindingCode.UNVERIFIED for code, _s in weights):
+        return CitationState.UNVERIFIED
     if worst == Severity.WARNING.rank or any(code in _NOT_SOUND for code, _s in weights):
         return CitationState.DOUBTFUL
     return CitationState.SOUND

@@ -23,8 +23,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from enum import StrEnum
 
+from claimcheck.checks.timing import date_range, event_dates
 from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
 from claimcheck.events import (
+    NOTICE_VERDICTS,
     EditorialStatus,
     EventKind,
     UpdateDirection,
@@ -40,7 +42,6 @@ RETRACTION_WATCH = "retraction-watch"
 # participating-in-crossmark/), Retraction Watch's natures, and old free-text variants.
 _KIND_OF_TYPE = {
     "retraction": EventKind.RETRACTION,
-    "retration": EventKind.RETRACTION,
     "partial_retraction": EventKind.RETRACTION,
     "withdrawal": EventKind.RETRACTION,
     "removal": EventKind.RETRACTION,
@@ -54,12 +55,11 @@ _KIND_OF_TYPE = {
     "reinstatement": EventKind.REINSTATEMENT,
 }
 # Versions and editions are not editorial events: a new version says nothing about the old.
-NOT_EDITORIAL = frozenset({"new_version", "new_edition"})
+NOT_EDITORIAL = frozenset({"new_version", "new_edition", "relation"})
 # A variant spelling is placed by what it contains, so it is never dropped as "no update".
 _KIND_HINTS = (
     ("reinstat", EventKind.REINSTATEMENT),
     ("retract", EventKind.RETRACTION),
-    ("retrat", EventKind.RETRACTION),
     ("withdraw", EventKind.RETRACTION),
     ("remov", EventKind.RETRACTION),
     ("concern", EventKind.EXPRESSION_OF_CONCERN),
@@ -164,47 +164,84 @@ def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bo
         # Retraction Watch records each retraction from the notice's side and the original's,
         # in Crossref's convention, so its side fixes the direction.
         return Direction(_conventional(rw_sides), "retraction-watch")
-    needed = any(link.kind is not EventKind.OTHER for link in links)
     if other is None or other.status is LookupStatus.FAILED:
-        why = other.error if other is not None and other.error else "it was not looked up"
-        if needed:
-            return Direction(None, "other-record-unreadable", why or "lookup failed")
+        if any(link.kind is not EventKind.OTHER for link in links):
+            why = "it was not looked up" if other is None else other.error or "its lookup failed"
+            return Direction(None, "other-record-unreadable", why)
         other = None
     other_work = other.work if other is not None else None
     title = work.title if own_title else ""
     if other_work is not None:
-        if names_the_other(title, other_work.title):
+        # A notice named after the other record: only one of the two may name the other.
+        named = (
+            names_the_other(title, other_work.title, other_work.subtitle),
+            names_the_other(other_work.title, title, work.subtitle),
+        )
+        if named == (True, False):
             return Direction(UpdateDirection.NOTICE_OF, "title-names-the-other")
-        if names_the_other(other_work.title, work.title):
+        if named == (False, True):
             return Direction(UpdateDirection.UPDATED_BY, "title-names-the-other")
-    return _by_titles(title, other_work, {link.side for link in links})
+    kinds = {link.kind.value for link in links}
+    own = _signal(title, kinds)
+    theirs = _signal(other_work.title, kinds) if other_work is not None else None
+    sides = {link.side for link in links}
+    if len(sides) == 2:
+        return _two_way(own, theirs)
+    return _one_way(own, theirs, _conventional(sides))
 
 
-def _conventional(sides: set[Side]) -> UpdateDirection:
-    return UpdateDirection.NOTICE_OF if sides == {Side.UPDATE_TO} else UpdateDirection.UPDATED_BY
+def _signal(title: str, kinds: set[str]) -> TitleSignal:
+    """What a title says in this link: a notice title speaks only for its own kind, so
+    "Correction for multiple comparisons …" says nothing about a retraction."""
+    signal, named = title_signal(title)
+    if signal is TitleSignal.NOTICE and named not in kinds:
+        return TitleSignal.NONE
+    return signal
 
 
-def _by_titles(title: str, other: Work | None, sides: set[Side]) -> Direction:
-    own = title_signal(title)[0]
-    theirs = title_signal(other.title)[0] if other is not None else TitleSignal.NONE
+def _says(own: TitleSignal, theirs: TitleSignal | None) -> tuple[bool, bool]:
+    """(the titles make the work the notice, the titles make it the updated work)."""
+    notice = own is TitleSignal.NOTICE or theirs is TitleSignal.RETRACTED_ORIGINAL
+    original = own is TitleSignal.RETRACTED_ORIGINAL or theirs is TitleSignal.NOTICE
+    return notice, original
+
+
+def _two_way(own: TitleSignal, theirs: TitleSignal | None) -> Direction:
+    """Both records list each other, so the sides say nothing: both titles must speak."""
+    if theirs is None:
+        return Direction(UpdateDirection.UNCLEAR, "two-way-other-record-not-found")
     if own is theirs and own is not TitleSignal.NONE:
         # Two notices of one work, or two retracted works the publisher cross-linked (The
         # Lancet's 2020 hydroxychloroquine paper and the comment retracted with it).
         basis = "both-notices" if own is TitleSignal.NOTICE else "both-retracted"
         return Direction(UpdateDirection.RELATED, basis)
-    two_way = len(sides) == 2
-    if two_way and other is None:
-        # Both records list each other: only the other record's title could settle it.
-        return Direction(UpdateDirection.UNCLEAR, "two-way-other-record-not-found")
-    notice = own is TitleSignal.NOTICE or theirs is TitleSignal.RETRACTED_ORIGINAL
-    original = own is TitleSignal.RETRACTED_ORIGINAL or theirs is TitleSignal.NOTICE
-    if notice != original:
-        return Direction(
-            UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY, "title"
-        )
-    if two_way:
+    notice, original = _says(own, theirs)
+    if TitleSignal.NONE in (own, theirs) or notice == original:
         return Direction(UpdateDirection.UNCLEAR, "two-way-no-title")
-    return Direction(_conventional(sides), "convention")
+    return Direction(UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY, "title")
+
+
+def _one_way(
+    own: TitleSignal, theirs: TitleSignal | None, convention: UpdateDirection
+) -> Direction:
+    """One record lists the other: Crossref's convention, unless both titles say otherwise."""
+    notice, original = _says(own, theirs)
+    if not notice and not original:
+        return Direction(convention, "convention")
+    if notice and original:
+        return Direction(UpdateDirection.UNCLEAR, "titles-disagree")
+    by_title = UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY
+    if by_title is convention:
+        return Direction(convention, "convention")
+    if own is not TitleSignal.NONE and theirs not in (None, TitleSignal.NONE):
+        # Elsevier's retracted article lists its own notice in update-to: "RETRACTED: …" on
+        # one side and "Retraction notice to …" on the other outweigh the side it sits on.
+        return Direction(by_title, "title")
+    return Direction(UpdateDirection.UNCLEAR, "title-against-convention")
+
+
+def _conventional(sides: set[Side]) -> UpdateDirection:
+    return UpdateDirection.NOTICE_OF if sides == {Side.UPDATE_TO} else UpdateDirection.UPDATED_BY
 
 
 _CONVENTIONAL_SIDE = {
@@ -217,13 +254,18 @@ def _applied(links: list[Link], direction: UpdateDirection) -> list[Link]:
     """The entries that describe the update. A publisher entry on the wrong side (Elsevier's
     `update-to` on a retracted article) carries the article's own status and date, not the
     notice's, so it applies only when nothing sits on the conventional side."""
-    wanted = {
-        UpdateDirection.NOTICE_OF: Side.UPDATE_TO,
-        UpdateDirection.UPDATED_BY: Side.UPDATED_BY,
-    }
-    side = wanted.get(direction)
+    side = _CONVENTIONAL_SIDE.get(direction)
     conventional = [link for link in links if link.side is side]
     return conventional or links
+
+
+def _worst_by_source(links: Iterable[Link]) -> dict[str, str]:
+    worst: dict[str, str] = {}
+    for link in links:
+        source = link.entry.source
+        if source not in worst or type_rank(link.type) > type_rank(worst[source]):
+            worst[source] = link.type
+    return worst
 
 
 def fold_event(
@@ -237,19 +279,19 @@ def fold_event(
     """One event from every entry naming the same record: the most severe applied type
     applies, each source's type is shown where they differ, and so are their dates."""
     applied = _applied(links, direction)
-    per_source: dict[str, str] = {}
+    per_source = _worst_by_source(applied)
+    worst = max(per_source.values(), key=type_rank)
+    # A date is the date of its entry's type: a publisher's "erratum" entry for a notice that
+    # Retraction Watch types "retraction" does not date the retraction.
     dates: dict[str, str] = {}
     for link in applied:
-        source = link.entry.source
-        if source not in per_source or type_rank(link.type) > type_rank(per_source[source]):
-            per_source[source] = link.type
-        if link.entry.date and (source not in dates or link.entry.date < dates[source]):
-            dates[source] = link.entry.date
-    worst = max(per_source.values(), key=type_rank)
+        source, day = link.entry.source, link.entry.date
+        if day and link.kind is kind_of(worst) and (source not in dates or day < dates[source]):
+            dates[source] = day
     unapplied = {
-        link.entry.source: link.type
-        for link in links
-        if link not in applied and link.entry.source not in per_source and link.type != worst
+        source: kind
+        for source, kind in _worst_by_source([k for k in links if k not in applied]).items()
+        if source not in per_source and kind != worst
     }
     work = other.work if other is not None else None
     return UpdateEvent(
@@ -273,7 +315,7 @@ def events_of(
 ) -> tuple[list[UpdateEvent], list[tuple[str, str]]]:
     """Every event of the work, and the records needed for a decision that were not read."""
     links = links_of(work)
-    in_place = [link for link in links if link.entry.doi in ("", work.doi)]
+    in_place = [link for link in links if link.entry.doi == work.doi]
     by_record: dict[str, list[Link]] = {}
     for link in links:
         if link not in in_place:
@@ -286,6 +328,9 @@ def events_of(
         events.append(fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place"))
     unreadable = []
     for doi, group in sorted(by_record.items()):
+        if not doi:  # an entry that names no record: nothing to read, nothing to decide
+            events.append(fold_event(group, UpdateDirection.UNCLEAR, "", basis="no-doi"))
+            continue
         other = related.get(doi)
         decided = decide(work, group, other, own_title=not in_place)
         if decided.direction is None:
@@ -297,9 +342,16 @@ def events_of(
 
 
 def _reverses(reinstatement: UpdateEvent, retraction: UpdateEvent) -> bool:
-    # A reinstatement overrides a retraction (README) only when the dates show it came
-    # after; an undated one is shown but leaves the retraction in force (fail closed).
-    return bool(reinstatement.date and retraction.date and reinstatement.date >= retraction.date)
+    """A reinstatement overrides a retraction (README) only when every date shows it came
+    after: its first possible day on or after the last possible day of every date any source
+    gives the retraction. An undated or overlapping one is shown but leaves the retraction in
+    force (fail closed): "2020-03-01" does not reverse a retraction dated only "2020"."""
+    starts = [date_range(d) for d in event_dates(reinstatement)]
+    ends = [date_range(d) for d in event_dates(retraction)]
+    if not starts or not ends or None in starts or None in ends:
+        return False
+    first = min(r[0] for r in starts if r is not None)
+    return all(r is not None and first >= r[1] for r in ends)
 
 
 def _of(events: Iterable[UpdateEvent], kind: EventKind) -> list[UpdateEvent]:
@@ -327,7 +379,11 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
         concerns=tuple(_of(events, EventKind.EXPRESSION_OF_CONCERN)),
         corrections=tuple(_of(events, EventKind.CORRECTION)),
         notice_of=tuple(notices),
-        unclear=tuple(e for e in events if e.direction is UpdateDirection.UNCLEAR),
+        unclear=tuple(
+            e
+            for e in events
+            if e.direction is UpdateDirection.UNCLEAR and e.kind is not EventKind.OTHER
+        ),
         retracted_by_title=(
             signal is TitleSignal.RETRACTED_ORIGINAL and not retractions and not notices
         ),
@@ -349,15 +405,8 @@ def notice_kind(status: EditorialStatus) -> EventKind | None:
     return max(kinds, key=KIND_RANK.__getitem__, default=None)
 
 
-_NOTICE_VERDICTS = {
-    EventKind.RETRACTION: Verdict.RETRACTION_NOTICE,
-    EventKind.EXPRESSION_OF_CONCERN: Verdict.CONCERN_NOTICE,
-    EventKind.CORRECTION: Verdict.CORRECTION_NOTICE,
-}
-
-
 def _with_verdict(status: EditorialStatus) -> EditorialStatus:
-    notice = _NOTICE_VERDICTS.get(notice_kind(status) or EventKind.OTHER)
+    notice = NOTICE_VERDICTS.get(notice_kind(status) or EventKind.OTHER)
     candidates = [
         (status.retractions or status.retracted_by_title, Verdict.RETRACTED),
         (notice is not None, notice or Verdict.CLEAN),

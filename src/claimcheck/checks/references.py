@@ -284,7 +284,7 @@ def _retracted(
     elif status.retracted_by_title:
         message = (
             f"{reference.id} is marked retracted by its registry title; "
-            "the registry lists no notice"
+            "the registry lists no retraction notice for it"
         )
         evidence = {"basis": "title marker; no notice registered", "sources": ["title"]}
         evidence["notices"] = []

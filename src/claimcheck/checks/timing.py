@@ -61,9 +61,14 @@ def date_range(text: str) -> tuple[date, date] | None:
     return None
 
 
+def event_dates(event: UpdateEvent) -> list[str]:
+    """Every date the sources give the event: each source's where they differ, else one."""
+    return [d for _s, d in event.source_dates] or ([event.date] if event.date else [])
+
+
 def _event_timing(event: UpdateEvent, published: date) -> Timing:
     """One event: before or after only if every date its sources give agrees."""
-    dates = [d for _s, d in event.source_dates] or ([event.date] if event.date else [])
+    dates = event_dates(event)
     ranges = [date_range(d) for d in dates]
     if not ranges or None in ranges:
         return Timing.UNCERTAIN
@@ -81,9 +86,7 @@ def retraction_timing(events: tuple[UpdateEvent, ...], published: date) -> Timin
     # (a record's own publication date), so they count only when no notice is registered.
     noticed = [e for e in events if e.direction is not UpdateDirection.IN_PLACE] or list(events)
     timings = [_event_timing(e, published) for e in noticed]
-    dates = sorted(
-        {d for e in noticed for d in ([d for _s, d in e.source_dates] or [e.date or "undated"])}
-    )
+    dates = sorted({d for e in noticed for d in (event_dates(e) or ["undated"])})
     if Timing.BEFORE_PUBLICATION in timings:
         timing = Timing.BEFORE_PUBLICATION
     elif timings and all(t is Timing.AFTER_PUBLICATION for t in timings):

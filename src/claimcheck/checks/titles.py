@@ -33,36 +33,46 @@ CONCERN = "expression_of_concern"
 CORRECTION = "correction"
 
 
-def _marker(words: str, joiners: str = "") -> re.Pattern[str]:
-    """`words` opening a title, then its end, punctuation, or one of `joiners` ("to", …).
+_OPEN_QUOTE = "\"'\u2018\u201c"
 
-    An en or em dash may follow at once ("Retraction—Hydroxychloroquine …", The Lancet);
+
+def _marker(
+    words: str, *, joiners: str = "", quoted: str = "", ignore_case: bool = True
+) -> re.Pattern[str]:
+    """`words` opening a title, then its end, punctuation, one of `joiners`, or one of
+    `quoted` followed by a colon or an opening quote ("Correction to: …", "Retraction notice
+    to “…”"), so that "Correction for multiple comparisons" stays a research title.
+
+    An en or em dash may follow at once ("Retraction\u2014Hydroxychloroquine …", The Lancet);
     an ASCII hyphen must stand apart ("Correction - …"), so "Correction-free imaging" stays a
-    research title.
+    research title too.
     """
-    joined = rf"|\s+(?:{joiners})\b" if joiners else ""
-    end = rf"(?:\s*$|\s*[:.\[(\"'\u2018\u201c\u2012-\u2015]|\s*-(?:\s|$){joined})"
-    return re.compile(rf"^\s*(?:{words}){end}", re.IGNORECASE | re.VERBOSE)
+    ends = [r"\s*$", rf"\s*[:.\[({_OPEN_QUOTE}\u2012-\u2015]", r"\s*-(?:\s|$)"]
+    if joiners:
+        ends.append(rf"\s+(?:{joiners})\b")
+    if quoted:
+        ends.append(rf"\s+(?:{quoted})\s*[:{_OPEN_QUOTE}]")
+    flags = re.VERBOSE | (re.IGNORECASE if ignore_case else 0)
+    return re.compile(rf"^\s*(?:{words})(?:{'|'.join(ends)})", flags)
 
 
-# "Withdrawal of life support" and "Correction of scoliosis" are research titles, so only a
-# retraction notice may join its subject with "of".
 _NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         RETRACTION,
         _marker(
             r"""(?:editorial\s+|partial\s+)?retraction(?:\s+(?:notice|note|statement))?
-                (?:\s+and\s+republication)?
-              | notice\s+of\s+(?:partial\s+)?retraction | statement\s+of\s+retraction""",
-            "to|for|of",
+                (?:\s+and\s+(?:republication|replacement))?
+              | notice\s+of\s+(?:partial\s+)?retraction(?:\s+and\s+replacement)?
+              | statement\s+of\s+retraction
+              | (?:withdrawal|removal)\s+(?:notice|statement) | notice\s+of\s+withdrawal""",
+            quoted="to|for|of",
         ),
     ),
-    (RETRACTION, _marker(r"(?:withdrawal|removal)\s+notice | notice\s+of\s+withdrawal", "to|for")),
-    (RETRACTION, _marker(r"withdrawal | removal")),
     (
         CONCERN,
         _marker(
-            r"(?:editorial\s+)?expression\s+of\s+concern | notice\s+of\s+concern", "to|for|about"
+            r"(?:editorial\s+)?expression\s+of\s+concern | notice\s+of\s+concern",
+            joiners="regarding|about|over|for|to|on|in",
         ),
     ),
     (
@@ -71,20 +81,31 @@ _NOTICE_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"""(?:author\s+|publisher(?:'s)?\s+)?correction(?:\s+notice)?
               | erratum | errata | corrigendum | corrigenda | addendum
               | notice\s+of\s+correction | department\s+of\s+error""",
-            "to|for",
+            quoted="to|for",
         ),
     ),
 )
 
+# "Retracted" in any case; "WITHDRAWN" and "REMOVED" only as Elsevier and preprint servers
+# write them, in capitals, since "Withdrawn: the social life of shy children" is research.
 _ORIGINAL_PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    (RETRACTION, _marker(r"(?:retracted|withdrawn|removed)(?:\s+article)?")),
-    (RETRACTION, re.compile(r"^\s*\[\s*(?:retracted|withdrawn|removed)(?:\s+article)?\s*\]", re.I)),
+    (RETRACTION, _marker(r"retracted(?:\s+article)?")),
+    (RETRACTION, _marker(r"(?:WITHDRAWN|REMOVED)(?:\s+ARTICLE)?", ignore_case=False)),
+    (
+        RETRACTION,
+        re.compile(r"^\s*[\[(]\s*(?:retracted|withdrawn|removed)(?:\s+article)?\s*[\])]", re.I),
+    ),
 )
+
+
+def _plain(title: str) -> str:
+    # Curly apostrophes as in "Publisher’s Correction"; dashes stay as they are.
+    return strip_markup(title).replace("\u2019", "'")
 
 
 def _marker_match(title: str) -> tuple[TitleSignal, str | None, int]:
     """(signal, kind, where the marker ends in the title without markup)."""
-    plain = strip_markup(title)
+    plain = _plain(title)
     for signal, patterns in (
         # A retracted-original marker wins: "Retracted: Correction to …" is a retracted
         # record, whatever it was before.
@@ -104,21 +125,23 @@ def title_signal(title: str) -> tuple[TitleSignal, str | None]:
     return signal, kind
 
 
-def names_the_other(marked: str, other: str) -> bool:
-    """Whether `marked` is a marker followed by `other`'s own title.
+def names_the_other(marked: str, other: str, other_subtitle: str = "") -> bool:
+    """Whether `marked` is a marker followed by the other record's own title.
 
     Hindawi and Spandidos title a retraction notice "Retracted: <the original's title>" or
     "[Retracted] <the original's title>": the same words as a retracted original's marker,
     on the notice side. Read together with the other end, the notice is the one that names
-    the other record.
+    the other record. The other title is compared with and without its subtitle, and without
+    a retraction marker of its own.
     """
     signal, _kind, end = _marker_match(marked)
-    target = fold(other)
-    return (
-        signal is not TitleSignal.NONE
-        and bool(target)
-        and fold(strip_markup(marked)[end:]) == target
-    )
+    if signal is TitleSignal.NONE:
+        return False
+    bare = without_retraction_marker(other)
+    targets = {fold(other), fold(bare), fold(f"{other} {other_subtitle}")}
+    targets |= {fold(f"{bare} {other_subtitle}")}
+    targets.discard("")
+    return fold(_plain(marked)[end:]) in targets
 
 
 def without_retraction_marker(title: str) -> str:
@@ -126,4 +149,4 @@ def without_retraction_marker(title: str) -> str:
     signal, _kind, end = _marker_match(title)
     if signal is not TitleSignal.RETRACTED_ORIGINAL:
         return title
-    return strip_markup(title)[end:].strip()
+    return _plain(title)[end:].strip()

@@ -133,6 +133,8 @@ def update_entry(event: UpdateEvent) -> dict[str, Any]:
         entry["source_types"] = dict(event.source_types)
     if event.source_dates:
         entry["source_dates"] = dict(event.source_dates)
+    if event.unapplied_types:
+        entry["unapplied_types"] = dict(event.unapplied_types)
     return entry
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from claimcheck.events import UpdateDirection, UpdateEvent, Verdict
+from claimcheck.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
 from claimcheck.models import LookupStatus
 from claimcheck.reporters.json_report import dumps, update_entry
 from claimcheck.reporters.table import safe, string_console
@@ -23,11 +23,7 @@ _WORDS = {
     Verdict.CLEAN: "clean: no retraction, concern or correction listed",
     Verdict.UNVERIFIED: "could not check",
 }
-_NOTICE_KINDS = {
-    Verdict.RETRACTION_NOTICE: "retraction",
-    Verdict.CONCERN_NOTICE: "expression_of_concern",
-    Verdict.CORRECTION_NOTICE: "correction",
-}
+_NOTICE_KINDS = {verdict: kind for kind, verdict in NOTICE_VERDICTS.items()}
 
 
 def _event_text(event: UpdateEvent) -> str:
@@ -51,7 +47,7 @@ def verdict_text(resolution: Resolution) -> str:
         return f"{words}: marked so by its title; no notice registered"
     if status.verdict in _NOTICE_KINDS:
         kind = _NOTICE_KINDS[status.verdict]
-        events = [e for e in status.notice_of if e.kind.value == kind]
+        events = [e for e in status.notice_of if e.kind is kind]
         if not events:
             return f"{words} an unnamed work: its title reads as a notice, but it is linked to none"
         return f"{words} " + "; ".join(_event_text(e) for e in events)
