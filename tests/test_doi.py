@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import unquote
 
 import pytest
@@ -60,6 +61,138 @@ def test_strings_that_are_not_dois_are_refused_with_the_reason(raw: str, problem
     with pytest.raises(DoiError, match=problem):
         normalize_doi(raw)
     assert not is_doi(raw)
+
+
+# --- forms found in real text (hostile-input review) ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "doi"),
+    [
+        # A resolver URL's `?` starts a query and `#` a fragment: shared links carry both.
+        ("https://doi.org/10.1000/xyz?utm_source=twitter", "10.1000/xyz"),
+        ("https://doi.org/10.1000/xyz#references", "10.1000/xyz"),
+        ("http://dx.doi.org/10.1000/XYZ?utm_source=twitter&utm_medium=social", "10.1000/xyz"),
+        ("doi.org/10.1000/xyz?ref=share", "10.1000/xyz"),
+        ("https://doi.org/10.5555/what%3Fx=1?utm_source=x", "10.5555/what?x=1"),
+        # Not a URL: the `?` and `#` belong to the suffix, as today.
+        ("10.5555/what?x=1", "10.5555/what?x=1"),
+        ("doi:10.5555/frag#ment", "10.5555/frag#ment"),
+    ],
+)
+def test_a_resolver_url_loses_its_query_and_fragment(raw: str, doi: str) -> None:
+    assert normalize_doi(raw) == doi
+
+
+@pytest.mark.parametrize(
+    ("raw", "doi"),
+    [
+        ("(doi:10.1000/xyz)", "10.1000/xyz"),
+        ("10.1000/xyz).", "10.1000/xyz"),
+        ("(10.1000/xyz);", "10.1000/xyz"),
+        ("(https://doi.org/10.1000/xyz).", "10.1000/xyz"),
+        ("10.1016/S0140-6736(97)11096-0", "10.1016/s0140-6736(97)11096-0"),
+        ("(10.1016/S0140-6736(97)11096-0).", "10.1016/s0140-6736(97)11096-0"),
+        (SICI, SICI.lower()),
+        (f"(doi:{SICI}).", SICI.lower()),
+        ("10.1000/abc(1)", "10.1000/abc(1)"),
+        ("10.1000/abc(1))", "10.1000/abc(1)"),
+        ("10.1000/(abc", "10.1000/(abc"),
+        # Chinese text: full-width brackets and the ideographic full stop.
+        ("（doi：10.1000/xyz）。", "10.1000/xyz"),
+        ("10.1000/xyz。", "10.1000/xyz"),
+    ],
+)
+def test_only_an_unbalanced_closing_bracket_is_stripped(raw: str, doi: str) -> None:
+    assert normalize_doi(raw) == doi
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "info:doi/10.1000/xyz",
+        "INFO:DOI/10.1000/XYZ",
+        "urn:doi:10.1000/xyz",
+        "URN:DOI:10.1000/xyz",
+        "doi：10.1000/xyz",
+        "DOI：　10.1000/xyz",
+        "ＤＯＩ：10.1000/xyz",
+        "ＤＯＩ　10.1000/xyz",
+        "　doi：10.1000/xyz　",
+    ],
+)
+def test_uri_labels_and_full_width_prefixes_are_accepted(raw: str) -> None:
+    assert normalize_doi(raw) == "10.1000/xyz"
+
+
+def test_nfkc_never_touches_the_suffix() -> None:
+    # NFKC would turn the full-width `ＡＢ` into `ab`: a different DOI.
+    assert normalize_doi("doi：10.1000/ＡＢ") == "10.1000/ａｂ"
+
+
+@pytest.mark.parametrize(
+    ("raw", "doi"),
+    [
+        ("https://onlinelibrary.wiley.com/doi/10.1002/job.1858", "10.1002/job.1858"),
+        ("https://onlinelibrary.wiley.com/doi/full/10.1002/job.1858", "10.1002/job.1858"),
+        ("https://onlinelibrary.wiley.com/doi/epdf/10.1002/job.1858#", "10.1002/job.1858"),
+        ("https://onlinelibrary.wiley.com/doi/10.1002%2Fjob.1858", "10.1002/job.1858"),
+        ("https://www.pnas.org/doi/full/10.1073/pnas.0704421104", "10.1073/pnas.0704421104"),
+        ("https://www.tandfonline.com/doi/abs/10.1080/x?journalCode=y", "10.1080/x"),
+        (
+            "https://journals.plos.org/plosone/article?id=10.1371/journal.pone.0033693",
+            "10.1371/journal.pone.0033693",
+        ),
+        (
+            "https://journals.plos.org/plosone/article?id=10.1371%2Fjournal.pone.0033693&t=p",
+            "10.1371/journal.pone.0033693",
+        ),
+        ("https://example.org/lookup?doi=10.5555/a+b", "10.5555/a+b"),
+        ("https://hdl.handle.net/10.1000/xyz", "10.1000/xyz"),
+        ("hdl.handle.net/10.1000/xyz", "10.1000/xyz"),
+        ("doi.org/10.1000/xyz", "10.1000/xyz"),
+        ("http://dx.doi.org/10.1000/xyz", "10.1000/xyz"),
+    ],
+)
+def test_publisher_and_handle_urls_give_their_doi(raw: str, doi: str) -> None:
+    assert normalize_doi(raw) == doi
+
+
+@pytest.mark.parametrize(
+    ("raw", "problem"),
+    [
+        ("https://example.org/", "URL with no DOI"),
+        ("https://example.org/doi/", "URL with no DOI"),
+        ("https://example.org/doi/a/b/c/10.1000/x", "URL with no DOI"),
+        ("https://example.org/files/10.1000/x", "URL with no DOI"),
+        ("https://example.org/article?id=12345", "URL with no DOI"),
+        ("https://arxiv.org/abs/2101.00001", "URL with no DOI"),
+        ("https://pubmed.ncbi.nlm.nih.gov/12345678/", "URL with no DOI"),
+        ("http://[::1", "cannot be read"),
+        ("https://doi.org/", "empty"),
+        ("https://hdl.handle.net/2027/abc", "prefix `10.`"),
+        ("https://doi.org/10.1000/a%00b", "control"),
+        ("https://doi.org/10.1000/a%E2%80%AEb", "invisible"),
+        ("https://doi.org/10.1000/a%20b", "white space"),
+        ("10.1000", "no `/`"),
+        ("10.1000/xyz is retracted", "white space"),
+        ("10.1000/xyz　撤稿", "white space"),
+        ("https://doi.org/10.1000/xyz see below", "white space"),
+        ("see doi:10.1000/xyz", "prefix `10.`"),
+        ("retracted", "prefix `10.`"),
+        ("ISBN 978-3-16-148410-0", "prefix `10.`"),
+        ("978-3-16-148410-0", "prefix `10.`"),
+        ("PMID: 12345678", "prefix `10.`"),
+        ("12345678", "prefix `10.`"),
+        ("arXiv:2101.00001", "prefix `10.`"),
+        ("2101.00001", "prefix `10.`"),
+        ("１０.１０００/xyz", "prefix `10.`"),
+        ("(doi:)", "empty"),
+    ],
+)
+def test_urls_and_prose_without_a_doi_are_refused(raw: str, problem: str) -> None:
+    with pytest.raises(DoiError, match=re.escape(problem)):
+        normalize_doi(raw)
 
 
 @pytest.mark.parametrize(

@@ -8,23 +8,33 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from urllib.parse import quote, unquote
+from urllib.parse import quote, unquote, urlsplit
 
 from claimcheck.errors import DoiError
 
 # Registrant codes are 4 to 9 digits, optionally subdivided (10.1000.10/...). The suffix is
 # any run of printable, non-space characters.
 _DOI = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
-_PREFIXES = re.compile(
-    r"""^(?:
-        (?:https?://)?(?:(?:dx|www)\.)?doi\.org/   # resolver URLs
-      | doi\s*:\s*                                 # doi:10.x, DOI: 10.x
-      | doi\s+                                     # DOI 10.x
-    )""",
-    re.IGNORECASE | re.VERBOSE,
-)
-_URL_FORM = re.compile(r"^(?:https?://)?(?:(?:dx|www)\.)?doi\.org/", re.IGNORECASE)
-_TRAILING_PUNCTUATION = ".,;"
+# Labels written before a bare DOI: `doi:10.x`, `DOI: 10.x`, `DOI 10.x`, and the URI forms
+# `info:doi/10.x` (RFC 4452) and `urn:doi:10.x`. Matched after NFKC, so `doi：` counts too.
+_LABEL = re.compile(r"^(?:doi\s*:\s*|doi\s+|info:doi/|urn:doi:)", re.IGNORECASE)
+# Text that is a URL: any http(s) URL, or a resolver host written without its scheme.
+_URL = re.compile(r"^(?:https?://|(?:(?:dx|www)\.)?doi\.org/|hdl\.handle\.net/)", re.IGNORECASE)
+_SCHEME = re.compile(r"^https?://", re.IGNORECASE)
+# Hosts whose whole path is the DOI (the DOI Handbook's resolvers; a DOI is a Handle).
+_RESOLVERS = frozenset({"doi.org", "dx.doi.org", "www.doi.org", "hdl.handle.net"})
+# Publisher landing pages put the DOI after a `/doi/` segment and up to two view segments:
+# Wiley `/doi/10.1002/job.1858`, PNAS `/doi/full/10.1073/…`, ACS, SAGE, T&F `/doi/abs/…`.
+_DOI_PATH = re.compile(r"/doi/(?:[a-z]+/){0,2}(10\..*)", re.IGNORECASE)
+# Query parameters that carry a DOI: PLOS `article?id=10.1371/…`, and `?doi=10.x`.
+_DOI_PARAMETERS = frozenset({"id", "doi"})
+_DOI_START = re.compile(r"10\.")
+# Copy-paste punctuation after a DOI, ASCII and the full-width forms of Chinese and Japanese
+# text ("10.1000/xyz。"). A DOI ending in one of these is not worth the false refusals.
+_TRAILING_PUNCTUATION = ".,;。．，；"
+# A closing bracket is stripped only when it has no partner in the DOI: SICI DOIs hold
+# balanced pairs (`10.1016/S0140-6736(97)11096-0`), "(doi:10.1000/xyz)" does not.
+_CLOSERS = {")": "(", "）": "（"}
 # Unicode categories no DOI contains: controls (C0 and C1), format characters (bidi marks,
 # zero-width, soft hyphen), surrogates, private use, unassigned, line/paragraph separators.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
@@ -34,18 +44,72 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069\uf
 def normalize_doi(raw: str) -> str:
     """Return the DOI in `raw` in canonical form: bare, lower-cased, without trailing punctuation.
 
-    Accepts `10.x/y`, `doi:10.x/y`, `DOI 10.x/y` and resolver URLs, with copy-paste
-    punctuation (`.`, `,`, `;`) after it. Raises DoiError when `raw` is not a DOI.
+    Accepts `10.x/y`; the labels `doi:`, `DOI `, `info:doi/`, `urn:doi:` (full-width `doi：`
+    too); resolver URLs (doi.org, dx.doi.org, hdl.handle.net) and publisher `/doi/` or `?id=`
+    URLs, whose query and fragment are dropped; copy-paste punctuation (`.`, `,`, `;`, an
+    unbalanced `)`) around it. Raises DoiError when `raw` is not a DOI: it never picks a DOI
+    out of prose.
     """
     text = raw.strip()
+    _refuse_invisible(text)
+    text = _nfkc_before_doi(text).lstrip("(").strip()
+    if _URL.match(text):
+        # A URL carries the DOI percent-encoded; the DOI itself is the decoded text, which
+        # must be checked again (`%00`, `%E2%80%AE` decode to characters no DOI holds).
+        text = _doi_in_url(text)
+        _refuse_invisible(text)
+    else:
+        text = _LABEL.sub("", text, count=1).strip()
+    return _validated(_strip_trailing(text)).lower()
+
+
+def _refuse_invisible(text: str) -> None:
     if _CONTROL.search(text) or any(unicodedata.category(c) in _INVISIBLE for c in text):
         raise DoiError("contains control or invisible characters")
-    was_url = bool(_URL_FORM.match(text))
-    text = _PREFIXES.sub("", text, count=1).strip()
-    if was_url:
-        # A resolver URL carries the DOI percent-encoded; the DOI itself is the decoded text.
-        text = unquote(text)
-    text = text.rstrip(_TRAILING_PUNCTUATION)
+
+
+def _nfkc_before_doi(text: str) -> str:
+    """NFKC-normalise the text before the first `10.`, so `doi：`, `ＤＯＩ` and U+3000 read as
+    ASCII; the DOI itself is left as written, since NFKC would change a suffix's characters.
+    """
+    start = _DOI_START.search(text)
+    if start is None:
+        return text
+    return unicodedata.normalize("NFKC", text[: start.start()]) + text[start.start() :]
+
+
+def _doi_in_url(url: str) -> str:
+    """The DOI in a resolver or publisher URL; a `?` starts the query and `#` the fragment."""
+    try:
+        parts = urlsplit(url if _SCHEME.match(url) else f"https://{url}")
+    except ValueError as exc:  # e.g. an unclosed `[` in the host
+        raise DoiError("is a URL that cannot be read") from exc
+    if (parts.hostname or "") in _RESOLVERS:
+        return unquote(parts.path.removeprefix("/"))
+    in_path = _DOI_PATH.search(unquote(parts.path))
+    if in_path:
+        return in_path.group(1)
+    for parameter in parts.query.split("&"):
+        name, _, value = parameter.partition("=")
+        # unquote, not unquote_plus: `+` is a legal DOI character (10.5555/a+b).
+        if name.lower() in _DOI_PARAMETERS and unquote(value).startswith("10."):
+            return unquote(value)
+    raise DoiError("is a URL with no DOI in it (expected doi.org/10.… or a /doi/10.… path)")
+
+
+def _strip_trailing(text: str) -> str:
+    """Drop copy-paste punctuation: `10.1000/xyz).` and `(doi:10.1000/xyz)` end in `xyz`."""
+    while text and (text[-1] in _TRAILING_PUNCTUATION or _unbalanced_closer(text)):
+        text = text[:-1]
+    return text
+
+
+def _unbalanced_closer(text: str) -> bool:
+    last = text[-1]
+    return last in _CLOSERS and text.count(last) > text.count(_CLOSERS[last])
+
+
+def _validated(text: str) -> str:
     if not text:
         raise DoiError("is empty")
     if not text.startswith("10."):
@@ -59,7 +123,7 @@ def normalize_doi(raw: str) -> str:
         if re.search(r"\s", suffix):
             raise DoiError("contains white space")
         raise DoiError(f"has a malformed prefix `{prefix}` (expected `10.` and 4 to 9 digits)")
-    return text.lower()
+    return text
 
 
 def is_doi(raw: str) -> bool:
