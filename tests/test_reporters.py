@@ -72,6 +72,10 @@ def test_resolve_table_shows_a_hostile_title_escaped() -> None:
 
 def test_safe_escapes_controls_and_bidi_overrides() -> None:
     assert safe("a\x00b\u2066c\td") == "a\\u0000b\\u2066c\\u0009d"
+    # C1 controls, DEL, and invisible format characters (ALM, zero-width, soft hyphen) too.
+    assert safe("\x85\x9b\x7f\u061c\u200b\u200d\xad") == (
+        "\\u0085\\u009b\\u007f\\u061c\\u200b\\u200d\\u00ad"
+    )
 
 
 def test_json_escapes_hostile_text_and_stays_valid() -> None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -20,20 +19,16 @@ from claimcheck.models import (
     Severity,
     Work,
 )
+from claimcheck.reporters.sanitize import json_escape
 
 SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (README, "JSON output")
 
 
-# Invisible and direction-changing characters (bidi overrides and isolates, zero-width marks,
-# line and paragraph separators) are written as \uXXXX escapes: the JSON decodes to the very
-# same text, but a person reading the file sees them ("Trojan Source", CVE-2021-42574).
-_INVISIBLE = re.compile(r"[\u061c\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ufff9-\ufffb]")
-
-
 def dumps(value: Any) -> str:
-    """JSON text as claimcheck writes it: UTF-8 readable, invisible characters escaped."""
-    text = json.dumps(value, indent=2, ensure_ascii=False)
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    """JSON text as claimcheck writes it: UTF-8 readable, but with controls, DEL, C1 and
+    invisible or direction-changing characters as `\\uXXXX` escapes (`sanitize`), so that it
+    decodes to the very same text and a person reading the file still sees them."""
+    return json_escape(json.dumps(value, indent=2, ensure_ascii=False)) + "\n"
 
 
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
@@ -60,8 +55,7 @@ def dumps_document(value: Mapping[str, Any]) -> str:
         else:
             lines.append(f"  {_COMPACT.encode(key)}: {_COMPACT.encode(item)}{comma}")
     lines.append("}")
-    text = "\n".join(lines)
-    return _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n"
+    return json_escape("\n".join(lines)) + "\n"
 
 
 def render(result: AuditResult) -> str:

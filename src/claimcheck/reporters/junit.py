@@ -12,7 +12,6 @@ suite's `<system-out>`, under the name of the testcase they belong to.
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,19 +21,18 @@ from pathlib import PurePosixPath
 from claimcheck import __version__
 from claimcheck.checks.claims import applicable
 from claimcheck.models import AuditResult, Claim, Finding, FindingCode, GatePolicy, MapResult
-from claimcheck.reporters.table import safe
+from claimcheck.reporters.sanitize import visible
 
 HOSTNAME = "claimcheck"
 UNUSED_CASE = "unused references"
 NAME_CHARS = 60
-# What XML 1.0 forbids (or a UTF-8 writer cannot encode), beyond what `safe` already escapes.
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def text(value: str) -> str:
-    """`value` safe for XML 1.0 and a terminal: forbidden, control and bidi-override
-    characters become visible `\\uXXXX` escapes."""
-    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04x}", safe(value))
+    """`value` safe for XML 1.0 and a terminal: control, bidi and invisible formatting
+    characters, lone surrogates (which no UTF-8 writer can encode) and noncharacters (which
+    XML 1.0 forbids) become visible `\\uXXXX` escapes; line breaks stay."""
+    return visible(value, keep="\n")
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,8 @@
 `$GITHUB_STEP_SUMMARY`. Pure: the same result renders the same bytes.
 
 Only the structure is ours (heading, tables, `<details>`). Every piece of text, from the data
-or not, goes through `md_escape`, which makes it inert: newlines collapse to spaces, control
-and bidirectional-override characters become visible `\\uXXXX` escapes, and every ASCII
+or not, goes through `md_escape`, which makes it inert: newlines collapse to spaces, control,
+bidi and invisible formatting characters become visible `\\uXXXX` escapes, and every ASCII
 punctuation character is backslash-escaped. CommonMark lets any ASCII punctuation be escaped,
 so no HTML, entity, link, image, emphasis, code span, strikethrough, math or table pipe can
 start inside data, and GFM autolinks (`https:`, `www.`, `a@b.c`) are broken because their
@@ -27,7 +27,7 @@ from claimcheck.models import (
     ReferenceStatus,
     Severity,
 )
-from claimcheck.reporters.table import safe
+from claimcheck.reporters.sanitize import visible
 
 COLLAPSE_CLAIMS_OVER = 20  # a longer claims table goes inside <details>
 CLAIM_TEXT_CHARS = 80  # claim text beyond this is cut, with an ellipsis
@@ -42,9 +42,10 @@ _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
 
 def md_escape(text: str) -> str:
     """`text` as inert Markdown inline content that renders as exactly `text` (one line, with
-    control and bidi-override characters shown as `\\uXXXX`). Safe in a table cell."""
+    control, bidi and invisible formatting characters shown as `\\uXXXX`). Safe in a table
+    cell."""
     one_line = _LINE_BREAKS.sub(" ", text)
-    escaped = _ASCII_PUNCTUATION.sub(r"\\\g<0>", safe(one_line))
+    escaped = _ASCII_PUNCTUATION.sub(r"\\\g<0>", visible(one_line))
     # GitHub links `@user` and `#123` after rendering, where escapes no longer count; a word
     # joiner (U+2060, invisible) after each keeps a registry title from pinging anyone.
     return escaped.replace("@", "@\u2060").replace("#", "#\u2060")

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from claimcheck import __version__
 from claimcheck.models import AuditResult, Finding, FindingCode, Severity
 from claimcheck.reporters.json_report import _plain, dumps
-from claimcheck.reporters.table import safe
+from claimcheck.reporters.sanitize import visible
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "claimcheck/v1"
@@ -318,10 +318,11 @@ def result_entry(finding: Finding) -> dict[str, Any]:
 
 
 def message_text(message: str) -> str:
-    """Control and bidi characters made visible; square brackets escaped, because a SARIF
-    viewer reads `[text](target)` in a plain-text message as an embedded link (SARIF 2.1.0
-    §3.11.6), and registry titles must not become links."""
-    return re.sub(r"([\[\]])", r"\\\1", safe(message))
+    """Control, bidi and invisible formatting characters made visible (a viewer shows the
+    message, not the JSON escape); square brackets escaped, because a SARIF viewer reads
+    `[text](target)` in a plain-text message as an embedded link (SARIF 2.1.0 §3.11.6), and
+    registry titles must not become links."""
+    return re.sub(r"([\[\]])", r"\\\1", visible(message, keep="\n"))
 
 
 def fingerprint(finding: Finding) -> str:

@@ -1,14 +1,13 @@
 """`--format table`: the Rich audit tables. Pure: renders to a string.
 
-Registry data is shown as plain `Text`, never parsed as Rich markup, and control or
-bidirectional-override characters are made visible, so a hostile title cannot restyle the
-terminal or reorder a line.
+Registry data is shown as plain `Text`, never parsed as Rich markup, and control, bidi and
+invisible formatting characters are made visible (`sanitize`), so a hostile title cannot
+restyle the terminal, reorder a line or hide a word.
 """
 
 from __future__ import annotations
 
 import io
-import re
 
 from rich.console import Console
 from rich.table import Table
@@ -23,6 +22,7 @@ from claimcheck.models import (
     ReferenceStatus,
     Severity,
 )
+from claimcheck.reporters.sanitize import visible
 
 STATUS_STYLE = {
     ReferenceStatus.OK.value: "green",
@@ -36,13 +36,13 @@ STATUS_STYLE = {
     ClaimStatus.UNCITED.value: "yellow",
 }
 SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "red"}
-_UNSAFE = re.compile(r"[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 CLAIM_TEXT_CELLS = 28
 
 
 def safe(text: str) -> str:
-    """Replace control and bidi-override characters with visible `\\uXXXX` escapes."""
-    return _UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+    """`text` for a table cell: unsafe characters shown as `\\uXXXX`, except the line break,
+    which Rich keeps inside the cell."""
+    return visible(text, keep="\n")
 
 
 def string_console(buffer: io.StringIO, width: int, color: bool) -> Console:
@@ -91,7 +91,7 @@ def _findings_cell(findings: list[Finding]) -> Text:
         if index:
             cell.append("\n")
         cell.append(finding.code.value, style=SEVERITY_STYLE[finding.severity])
-        claim = f" [{finding.claim}]" if finding.claim else ""
+        claim = f" [{safe(finding.claim)}]" if finding.claim else ""
         cell.append(f"{claim} {safe(finding.message)}")
     return cell
 

@@ -42,6 +42,8 @@ class Fault:
             raise ValueError(f"status {self.status} is not an HTTP status code")
         if self.delay < 0 or (self.times is not None and self.times < 0):
             raise ValueError("delay and times must not be negative")
+        if "\r" in self.content_type or "\n" in self.content_type:
+            raise ValueError("a Content-Type with a line break would inject more headers")
 
     @classmethod
     def http(
@@ -73,10 +75,18 @@ class Fault:
 
     @classmethod
     def html(
-        cls, body: bytes = _HTML_ERROR_PAGE, *, match: str | None = None, times: int | None = None
+        cls,
+        body: bytes = _HTML_ERROR_PAGE,
+        *,
+        content_type: str = "text/html",
+        match: str | None = None,
+        times: int | None = None,
     ) -> Fault:
-        """A proxy error page served as 200 text/html: the client must not trust the status."""
-        return cls("body", body=body, content_type="text/html", match=match, times=times)
+        """A proxy error page served as 200 text/html: the client must not trust the status.
+
+        `content_type` may hold any character, even controls and bidi overrides: a hostile
+        server's header, sent as its UTF-8 bytes (`_header_text`)."""
+        return cls("body", body=body, content_type=content_type, match=match, times=times)
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,15 @@ class RecordedRequest:
     route: str = "other"  # "work" | "agency" | "list" | "other"
     at: float = 0.0  # time.monotonic() on arrival, to check a client's request rate
     client_port: int = 0  # same port on two requests = the client reused its connection
+
+
+def _header_text(value: str) -> str:
+    """`value` as `send_header` must be given it to put its UTF-8 bytes on the wire.
+
+    http.server encodes header values as Latin-1 and refuses anything beyond; a hostile server
+    sends whatever bytes it likes, and clients decode them as UTF-8 when they can.
+    """
+    return value.encode("utf-8", "surrogatepass").decode("latin-1")
 
 
 class _Response(NamedTuple):

@@ -15,7 +15,13 @@ from socketserver import TCPServer
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs
 
-from claimcheck.testing.faults import NOT_FOUND_BODY, RecordedRequest, _Response, _text
+from claimcheck.testing.faults import (
+    NOT_FOUND_BODY,
+    RecordedRequest,
+    _header_text,
+    _Response,
+    _text,
+)
 from claimcheck.testing.limits import throttled_response
 
 if TYPE_CHECKING:
@@ -140,7 +146,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(response, request, limit=len(response.body) // 2)
             self.close_connection = True
         else:
-            self._send(_Response(200, [("Content-Type", fault.content_type)], fault.body), request)
+            content_type = _header_text(fault.content_type)
+            self._send(_Response(200, [("Content-Type", content_type)], fault.body), request)
 
     def _recorded(self, replay: ReplayServer) -> RecordedRequest:
         path, _, query_text = self.path.partition("?")
