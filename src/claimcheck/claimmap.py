@@ -22,6 +22,7 @@ from claimcheck.claimmap_schema import (
     ClaimMapIn,
     ReferenceIn,
 )
+from claimcheck.discovery import open_regular
 from claimcheck.doi import normalize_doi
 from claimcheck.errors import ClaimMapError, DoiError, LocatedError
 from claimcheck.models import (
@@ -46,7 +47,6 @@ from claimcheck.yamlnodes import (
     describe,
     format_path,
     gc_paused,
-    read_bytes,
     read_yaml,
     suggest,
 )
@@ -69,12 +69,20 @@ _MAX_ID_SUGGESTIONS = 100  # "did you mean" for the first unknown ids only: a ba
 
 
 def load_claim_map(path: str | Path, *, display_path: str | None = None) -> ClaimMap:
-    """Read and parse the claim map at `path`; messages name `display_path` if given."""
+    """Read and parse the claim map at `path`; messages name `display_path` if given.
+
+    Only a regular file is opened, and without blocking: a FIFO, socket or device is
+    refused at 1:1, never waited on (`open_regular`)."""
     shown = display_path if display_path is not None else str(path)
     try:
-        data = read_bytes(Path(path), MAX_FILE_BYTES)
-    except YamlProblem as error:
-        raise ClaimMapError([_located(shown, error.problem)]) from None
+        with open_regular(Path(path)) as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except (OSError, ValueError) as error:  # ValueError: a NUL in the path
+        reason = getattr(error, "strerror", None) or str(error)
+        raise _refuse(shown, f"cannot read the claim map: {reason}") from None
+    if len(data) > MAX_FILE_BYTES:
+        message = f"the file is over {MAX_FILE_BYTES} bytes; claim maps over 10 MB are refused"
+        raise _refuse(shown, message)
     return parse_claim_map(data, shown)
 
 
