@@ -255,4 +255,8 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert retry_after_seconds("3", now=0.0) == 3.0
     assert retry_after_seconds("Thu, 01 Jan 1970 00:00:10 GMT", now=4.0) == 6.0
     assert retry_after_seconds("soon", now=0.0) is None
-    assert retry_after_seconds("100000", now=0.0) == 120.0  # capped
+    # Returned as asked: the limiter, not the parser, refuses a wait past its bound.
+    assert retry_after_seconds("100000", now=0.0) == 100000.0
+    assert retry_after_seconds("9" * 40, now=0.0) is None  # not a plausible number
+    assert retry_after_seconds("²", now=0.0) is None  # a Unicode digit, not ASCII
+    assert retry_after_seconds("Thu, 01 Jan 99999 00:00:10 GMT", now=0.0) is None

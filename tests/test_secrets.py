@@ -405,11 +405,11 @@ def test_a_debug_traceback_from_inside_the_http_client_never_shows_the_token(
 
     seen: list[object] = []
 
-    def exploding_get(_self: object, url: str, **kwargs: object) -> None:
+    def exploding_stream(_self: object, _method: str, url: str, **kwargs: object) -> None:
         seen.append(kwargs.get("headers"))
         raise RuntimeError(f"the transport exploded on {url}")
 
-    monkeypatch.setattr(httpx2.Client, "get", exploding_get)
+    monkeypatch.setattr(httpx2.Client, "stream", exploding_stream)
     result = cli("audit", claim_map, "-f", "json", "--crossref-url", server.url, "--debug")
     assert result.exit_code == 70, result.output
     assert "Traceback (most recent call last)" in result.stderr

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
+import threading
 from collections.abc import Callable, Mapping
 from enum import StrEnum
 from pathlib import Path
@@ -21,6 +22,7 @@ from claimcheck.cli_options import (
     CacheDir,
     Concurrency,
     CrossrefUrl,
+    Deadline,
     Debug,
     Fresh,
     Mailto,
@@ -132,6 +134,7 @@ def audit(
     crossref_url: CrossrefUrl = None,
     mailto: Mailto = None,
     timeout: Timeout = None,
+    deadline: Deadline = None,
     retries: Retries = None,
     replay: Replay = None,
     record: Record = None,
@@ -178,6 +181,7 @@ def resolve(
     crossref_url: CrossrefUrl = None,
     mailto: Mailto = None,
     timeout: Timeout = None,
+    deadline: Deadline = None,
     retries: Retries = None,
     replay: Replay = None,
     record: Record = None,
@@ -298,6 +302,12 @@ def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:
     return width, bool(color)
 
 
+# Exit codes after which the report itself is on stdout.
+_REPORT_PRINTED = frozenset(
+    {ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.INCOMPLETE, ExitCode.OUTPUT_FAILED}
+)
+
+
 def _execute(run: Callable[[], int], debug: bool, json_stdout: bool = False) -> None:
     """Run a command and map every outcome to one exit code and, on failure, one clear line.
 
@@ -324,7 +334,8 @@ def _execute(run: Callable[[], int], debug: bool, json_stdout: bool = False) -> 
         code = exc.exit_code
     except KeyboardInterrupt:
         message = "interrupted"
-        typer.echo("claimcheck: interrupted", err=True)
+        typer.echo("claimcheck: interrupted; no report or file was written", err=True)
+        _interrupted.set()
         code = 130
     except Exception as exc:
         if debug or os.environ.get("CLAIMCHECK_DEBUG"):
@@ -334,7 +345,7 @@ def _execute(run: Callable[[], int], debug: bool, json_stdout: bool = False) -> 
         message = f"internal error: {type(exc).__name__}: {exc}"
         typer.echo(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)", err=True)
         code = ExitCode.INTERNAL
-    if json_stdout and code not in (ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.INCOMPLETE):
+    if json_stdout and code not in _REPORT_PRINTED:
         typer.echo(error_document(int(code), message, problems))
     raise typer.Exit(int(code))
 
@@ -352,5 +363,17 @@ def error_document(code: int, message: str, problems: list[dict[str, Any]]) -> s
     return dumps(document).rstrip("\n")
 
 
+_interrupted = threading.Event()
+
+
 def main() -> None:
-    app()
+    """The console entry point. After Ctrl-C, exit at once with 130: worker threads may be
+    stuck in a read from a server that never answers, and the interpreter would otherwise
+    wait for them. Nothing is left half-written: files are only ever renamed into place."""
+    try:
+        app()
+    finally:
+        if _interrupted.is_set():
+            sys.stderr.flush()
+            sys.stdout.flush()
+            os._exit(130)

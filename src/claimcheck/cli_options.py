@@ -24,7 +24,21 @@ Mailto = Annotated[
     ),
 ]
 Timeout = Annotated[
-    float | None, typer.Option("--timeout", help="Seconds to wait for one response. [default: 20]")
+    float | None,
+    typer.Option(
+        "--timeout",
+        help="Seconds one whole response (headers and body) may take (env "
+        "CLAIMCHECK_TIMEOUT). [default: 20]",
+    ),
+]
+Deadline = Annotated[
+    float | None,
+    typer.Option(
+        "--deadline",
+        help="Seconds the whole run may spend on lookups; what is left after it is "
+        "`unverified` (exit 3) (env CLAIMCHECK_DEADLINE). [default: none]",
+        show_default=False,
+    ),
 ]
 Retries = Annotated[
     int | None,

@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import replace
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from claimcheck import batching
@@ -60,6 +61,7 @@ class CrossrefClient:
         read_cache: bool = True,
         offline: bool = False,
         clock: Callable[[], float] = time.time,
+        recorder: Callable[[RawResponse], None] | None = None,
     ) -> None:
         self.fetcher = fetcher
         self.base_url = base_url
@@ -69,6 +71,8 @@ class CrossrefClient:
         self.read_cache = read_cache
         self.offline = offline
         self._clock = clock
+        # With --record, an answer the cache gives is saved too, as the network's would be.
+        self._recorder = recorder
         # Answers are cached under the registry and base URL that gave them (cache.py).
         self.cache_source = source_key("crossref", base_url)
         self._lookups: dict[str, Lookup] = {}
@@ -130,7 +134,8 @@ class CrossrefClient:
 
     def _from_network(self, dois: list[str], on_done: Callable[[Lookup], None] | None) -> None:
         batches, singles = batching.plan(dois, self.base_url) if self.batch else ([], dois)
-        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        try:
             for batch_job in as_completed([pool.submit(self._batch, b) for b in batches]):
                 found, missing = batch_job.result()
                 for lookup in found:
@@ -139,6 +144,11 @@ class CrossrefClient:
             # Missing from a list (or too odd for one): each DOI on its own, 404s included.
             for single_job in as_completed([pool.submit(self._single, d) for d in singles]):
                 self._remember(single_job.result(), on_done)
+        except BaseException:
+            # Ctrl-C (or a bug): never wait for requests in flight, whatever the server does.
+            pool.shutdown(wait=False, cancel_futures=True)
+            raise
+        pool.shutdown(wait=True)
 
     def _batch(self, dois: list[str]) -> tuple[list[Lookup], list[str]]:
         """Lookups found in one list request, and the DOIs to fetch one by one."""
@@ -311,7 +321,17 @@ class CrossrefClient:
             if lookup is not None:
                 cached = replace(lookup, cache_age=entry.age(now), cache_source=self.base_url)
                 found.append(cached)
+                self._record_cached(entry, agencies.get(doi))
         return found
+
+    def _record_cached(self, work: CacheEntry, agency: CacheEntry | None) -> None:
+        if self._recorder is None:
+            return
+        when = datetime.fromtimestamp(work.fetched_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        for request, entry in ((works_path(work.doi), work), (agency_path(work.doi), agency)):
+            if entry is not None:
+                kind = "application/json" if entry.status == 200 else "text/plain"
+                self._recorder(RawResponse(request, entry.status, kind, entry.body, when))
 
     def _cached_lookup(
         self, doi: str, status: int, body: bytes, agency_entry: CacheEntry | None

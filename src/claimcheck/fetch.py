@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import email.utils
 import random
+import re
 import threading
 import time
 from collections.abc import Callable
@@ -16,15 +17,16 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Protocol
 
 from claimcheck import __version__
+from claimcheck.bounded import BodyProblem, read_body
 from claimcheck.errors import LookupFailed
-from claimcheck.limiter import POLITE, PUBLIC, SINGLE, Limiter
+from claimcheck.limiter import MAX_WAIT, POLITE, PUBLIC, SINGLE, Limiter, WaitTooLong
 
 if TYPE_CHECKING:
     import httpx2
 
 DEFAULT_BASE_URL = "https://api.crossref.org"
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
-MAX_RETRY_AFTER = 120.0
+_YEAR = 365 * 24 * 3600.0
 # Crossref's etiquette: stop when the error rate reaches 10% (https://github.com/CrossRef/rest-api-doc#etiquette).
 # Judged over whole requests (retries included), once there are enough to judge.
 STOP_ERROR_RATE = 0.10
@@ -60,17 +62,18 @@ def now_iso() -> str:
 
 
 def retry_after_seconds(value: str | None, now: float) -> float | None:
-    """Parse Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3)."""
+    """Parse Retry-After: delta-seconds or an HTTP-date (RFC 9110 §10.2.3). The wait is
+    returned as asked (up to a year); the limiter refuses waits past its bound."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return min(float(value), MAX_RETRY_AFTER)
+    if re.fullmatch(r"[0-9]{1,12}", value):  # ASCII digits only: "²".isdigit() is true
+        return min(float(value), _YEAR)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError, IndexError):
         return None
-    return min(max(when.timestamp() - now, 0.0), MAX_RETRY_AFTER)
+    return min(max(when.timestamp() - now, 0.0), _YEAR)
 
 
 class HttpFetcher:
@@ -91,6 +94,7 @@ class HttpFetcher:
         max_rps: float | None = None,
         concurrency: int | None = None,
         stop_min_requests: int = STOP_MIN_REQUESTS,
+        deadline: float | None = None,
     ) -> None:
         import httpx2
 
@@ -104,11 +108,16 @@ class HttpFetcher:
             # Metadata Plus (https://www.crossref.org/documentation/metadata-plus/): never
             # logged or recorded.
             headers["Crossref-Plus-API-Token"] = f"Bearer {token}"
+        # Gzip only: bodies are inflated in bounded steps here (bounded.py), never by httpx2.
+        headers["Accept-Encoding"] = "gzip"
+        self.timeout = timeout
         self._client = client or httpx2.Client(
             timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
         )
         self._headers = headers
+        # The run's own deadline (--deadline), as a point on `clock`; None: no deadline.
+        self.run_deadline = None if deadline is None else clock() + deadline
         self.limiter = Limiter(
             POLITE if mailto else PUBLIC,
             max_rps=max_rps,
@@ -129,19 +138,42 @@ class HttpFetcher:
             raise LookupFailed(
                 subject, "not attempted: Crossref's error rate reached 10%, so claimcheck stopped"
             )
-        problem = "no attempt made"
+        outcome = _Outcome(None, "no attempt made")
+        attempts = 0
         for attempt in range(self.retries + 1):
-            response, problem, retry_after = self._attempt(request, kind)
-            if response is not None:
+            outcome = self._attempt(request, kind)
+            attempts += 1
+            if outcome.response is not None:
                 self._record(failed=False)
-                return response
-            if attempt < self.retries and retry_after is None:
+                return outcome.response
+            if outcome.final or attempt == self.retries:
+                break
+            if outcome.retry_after is None:
                 # Exponential backoff with full jitter, as Crossref's etiquette asks after
                 # timeouts, 429 or 5xx: back off, do not just repeat. A Retry-After instead
                 # holds every request in the limiter until then.
-                self._sleep(random.uniform(0, self.backoff * (2**attempt)))
+                pause = random.uniform(0, self.backoff * (2**attempt))
+                if self._past_run_deadline(pause):
+                    break
+                self._sleep(pause)
         self._record(failed=True)
-        raise LookupFailed(subject, f"{problem} (after {self.retries + 1} attempts)")
+        tries = f" (after {attempts} attempts)" if attempts > 1 else ""
+        raise LookupFailed(subject, f"{outcome.problem}{tries}")
+
+    def _past_run_deadline(self, after: float = 0.0) -> bool:
+        return self.run_deadline is not None and self._clock() + after > self.run_deadline
+
+    def _budget(self) -> float:
+        if self.run_deadline is None:
+            return self.timeout
+        return max(0.001, min(self.timeout, self.run_deadline - self._clock()))
+
+    def _max_wait(self) -> float:
+        """How long a request may wait for its turn: the limiter's bound, and the run's
+        deadline if that comes first."""
+        if self.run_deadline is None:
+            return MAX_WAIT
+        return max(0.0, min(MAX_WAIT, self.run_deadline - self._clock()))
 
     @property
     def stopped(self) -> bool:
@@ -153,46 +185,90 @@ class HttpFetcher:
             self._outcomes[0] += 1
             self._outcomes[1] += int(failed)
 
-    def _attempt(self, request: str, kind: str) -> tuple[RawResponse | None, str, float | None]:
-        """One request. Returns (response, "", None) or (None, problem, retry-after seconds)."""
+    def _attempt(self, request: str, kind: str) -> _Outcome:
+        """One request, bounded in time and size."""
         import httpx2
 
-        with self.limiter.slot(kind):
-            with self._lock:
-                self.attempts += 1
-            try:
-                reply = self._client.get(self.base_url + request, headers=self._headers)
-                body = reply.content
-            except httpx2.TimeoutException:
-                return None, "timed out", None
-            except httpx2.TransportError as exc:
-                return None, _transport_problem(exc), None
-        headers = {k.lower(): v for k, v in reply.headers.items()}
+        if self._past_run_deadline():
+            return _Outcome(None, "not attempted: the run's --deadline passed", final=True)
+        try:
+            with self.limiter.slot(kind, max_wait=self._max_wait()):
+                with self._lock:
+                    self.attempts += 1
+                # --timeout bounds the whole response (headers and body), and no request
+                # outlives the run's --deadline: each read gets at most what is left.
+                budget = self._budget()
+                deadline = self._clock() + budget
+                url = self.base_url + request
+                timeout = httpx2.Timeout(budget, connect=min(budget, 10.0))
+                with self._client.stream(
+                    "GET", url, headers=self._headers, timeout=timeout
+                ) as reply:
+                    headers = {k.lower(): v for k, v in reply.headers.items()}
+                    body = read_body(
+                        reply.iter_raw(),  # whatever each read brings: the deadline is
+                        # checked between reads, so none may wait for a full chunk
+                        headers.get("content-encoding", ""),
+                        deadline=deadline,
+                        clock=self._clock,
+                    )
+                    status = reply.status_code
+        except WaitTooLong as exc:
+            return _Outcome(None, f"not attempted: {exc}", final=True)
+        except BodyProblem as exc:
+            return _Outcome(None, str(exc), final=not exc.retry)
+        except httpx2.TimeoutException:
+            return _Outcome(None, "timed out")
+        except httpx2.TransportError as exc:
+            return _Outcome(None, _transport_problem(exc))
+        return self._judge(request, kind, status, headers, body)
+
+    def _judge(
+        self, request: str, kind: str, status: int, headers: dict[str, str], body: bytes
+    ) -> _Outcome:
         content_type = headers.get("content-type", "")
-        if reply.status_code in RETRY_STATUSES:
+        if status in RETRY_STATUSES:
             wait = retry_after_seconds(headers.get("retry-after"), time.time())
-            if reply.status_code in (429, 503):
+            if status in (429, 503):
                 self.limiter.throttled(kind, wait)
-            return None, f"HTTP {reply.status_code}", wait
+            if wait is not None and wait > MAX_WAIT:
+                return _Outcome(
+                    None,
+                    f"HTTP {status}: the server asked to wait {wait:.0f} s, longer than the "
+                    f"{MAX_WAIT:.0f} s claimcheck waits",
+                    final=True,
+                )
+            return _Outcome(None, f"HTTP {status}", wait)
         self.limiter.observe(kind, headers)
-        if reply.status_code == 200 and not _looks_like_json(body):
+        problem = _not_json(body, content_type) if status == 200 else None
+        if problem is not None:
             # A proxy's HTML error page or a cut-off body served as 200: transient, retry.
-            return (
-                None,
-                f"HTTP 200 with a body that is not JSON ({_kind(body, content_type)})",
-                None,
-            )
-        return RawResponse(request, reply.status_code, content_type, body, now_iso()), "", None
+            return _Outcome(None, f"HTTP 200 with {problem}")
+        return _Outcome(RawResponse(request, status, content_type, body, now_iso()), "")
 
 
-def _looks_like_json(body: bytes) -> bool:
+@dataclass(frozen=True)
+class _Outcome:
+    """One attempt: a response, or why not, and whether (and when) trying again may help."""
+
+    response: RawResponse | None
+    problem: str
+    retry_after: float | None = None
+    final: bool = False
+
+
+def _not_json(body: bytes, content_type: str) -> str | None:
+    """Why `body` is not a JSON document, or None. A number of thousands of digits or arrays
+    nested thousands deep is a body claimcheck cannot read, not a crash."""
     import json
 
     try:
         json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return False
-    return True
+        return f"a body that is not JSON ({_kind(body, content_type)})"
+    except (ValueError, RecursionError) as exc:
+        return f"a JSON body claimcheck cannot read ({type(exc).__name__}: {str(exc)[:80]})"
+    return None
 
 
 def _kind(body: bytes, content_type: str) -> str:

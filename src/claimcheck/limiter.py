@@ -15,6 +15,7 @@ recovers by a tenth on each later success, and a Retry-After pauses every thread
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -24,6 +25,12 @@ from dataclasses import dataclass
 SINGLE = "single"
 LIST = "list"
 MIN_RATE = 0.2  # requests/s: the floor a run of 429s can push the pace down to
+MAX_RATE = 100.0  # requests/s: the most any header may advertise (inf, 1e300 are not rates)
+MAX_CONCURRENCY = 16
+# The longest a request waits for its turn, whatever a server advertises or asks in
+# Retry-After. Past it the request is not made and its reference is unverified: an
+# `x-rate-limit-limit: 1` per `100000s` or a `Retry-After: 999999` must not hold a run for days.
+MAX_WAIT = 60.0
 # Requests are spaced 0.2% wider than the rate allows, so float drift and clock skew between
 # client and server never put one request more than the limit into any second.
 SPACING_MARGIN = 1.002
@@ -40,31 +47,46 @@ POLITE = PoolLimits(rate=10.0, list_rate=3.0, concurrency=3)
 PUBLIC = PoolLimits(rate=5.0, list_rate=1.0, concurrency=1)
 
 
+class WaitTooLong(Exception):
+    """A request's turn is further off than the caller may wait; the message says why."""
+
+
+def _number(text: str | None, pattern: str) -> float | None:
+    # Plain ASCII decimals only: "1e-300", "inf", "nan" and "²" advertise nothing.
+    if text is None or not re.fullmatch(pattern, text.strip()):
+        return None
+    return float(text.strip())
+
+
 def advertised(headers: Mapping[str, str]) -> tuple[float | None, int | None]:
-    """(requests per second, concurrency) from Crossref's rate headers, where present."""
+    """(requests per second, concurrency) from Crossref's rate headers, where present and
+    sane: a rate above MAX_RATE, or a value that is not a plain decimal, is ignored."""
+    limit = _number(headers.get("x-rate-limit-limit"), r"[0-9]{1,9}(?:\.[0-9]{1,6})?")
+    interval_text = headers.get("x-rate-limit-interval", "1s").strip().removesuffix("s")
+    interval = _number(interval_text or "1", r"[0-9]{1,9}(?:\.[0-9]{1,6})?")
     rate = None
-    try:
-        limit = float(headers["x-rate-limit-limit"])
-        interval = float(headers.get("x-rate-limit-interval", "1s").strip().rstrip("s") or "1")
-        if limit > 0 and interval > 0:
-            rate = limit / interval
-    except (KeyError, ValueError):
-        pass
-    try:
-        concurrency = int(headers["x-concurrency-limit"])
-    except (KeyError, ValueError):
-        concurrency = None
-    return rate, (concurrency if concurrency and concurrency > 0 else None)
+    if limit and interval and 0 < limit / interval <= MAX_RATE:
+        rate = limit / interval
+    count = _number(headers.get("x-concurrency-limit"), r"[0-9]{1,4}")
+    concurrency = min(int(count), MAX_CONCURRENCY) if count else None
+    return rate, concurrency
 
 
 class _Pace:
-    """Even spacing at a rate that the server sets, the user caps and 429s lower."""
+    """Even spacing at a rate that the server sets, the user caps and 429s lower. A pace with
+    a `most` never rises above it, whatever the headers say (list queries)."""
 
-    def __init__(self, rate: float, cap: float | None) -> None:
+    def __init__(self, rate: float, cap: float | None, most: float | None = None) -> None:
         self.advertised = rate
+        self.most = most
         self.cap = cap
         self.current = self.ceiling
         self.next_at = 0.0
+        self.last_start = float("-inf")
+
+    def respace(self) -> None:
+        """A slower pace applies from the last request on, not only after the next one."""
+        self.next_at = max(self.next_at, self.last_start + SPACING_MARGIN / self.current)
 
     @property
     def ceiling(self) -> float:
@@ -83,7 +105,13 @@ class Limiter:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
-        self._paces = {SINGLE: _Pace(pool.rate, max_rps), LIST: _Pace(pool.list_rate, max_rps)}
+        # Crossref advertises its single-lookup limit on list answers too; list and search
+        # queries are held lower (about 3/s polite), and the headers may lower that, never
+        # raise it.
+        self._paces = {
+            SINGLE: _Pace(pool.rate, max_rps),
+            LIST: _Pace(pool.list_rate, max_rps, most=pool.list_rate),
+        }
         self._advertised_concurrency = pool.concurrency
         self._max_concurrency = max_concurrency
         self._in_flight = 0
@@ -101,25 +129,34 @@ class Limiter:
         return self._paces[kind].current
 
     @contextmanager
-    def slot(self, kind: str) -> Iterator[None]:
+    def slot(self, kind: str, *, max_wait: float = MAX_WAIT) -> Iterator[None]:
+        """Hold one of the concurrent slots and wait for this kind's turn; raises WaitTooLong,
+        without taking the turn, when it is more than `max_wait` seconds away."""
         with self._lock:
             while self._in_flight >= self.concurrency:
                 self._lock.wait()
             self._in_flight += 1
         try:
-            self._wait_turn(kind)
+            self._wait_turn(kind, max_wait)
             yield
         finally:
             with self._lock:
                 self._in_flight -= 1
                 self._lock.notify_all()
 
-    def _wait_turn(self, kind: str) -> None:
+    def _wait_turn(self, kind: str, max_wait: float) -> None:
         pace = self._paces[kind]
         with self._lock:
             now = self._clock()
             start = max(now, pace.next_at, self._not_before)
+            if start - now > max_wait:
+                why = "the server's Retry-After" if start == self._not_before else "its pace"
+                raise WaitTooLong(
+                    f"the next request may go in {start - now:.0f} s ({why}), longer than "
+                    f"claimcheck waits ({max_wait:.0f} s)"
+                )
             pace.next_at = start + SPACING_MARGIN / pace.current
+            pace.last_start = start
         if start > now:
             self._sleep(start - now)
 
@@ -129,16 +166,20 @@ class Limiter:
         with self._lock:
             pace = self._paces[kind]
             if rate:
-                pace.advertised = rate
+                pace.advertised = min(rate, pace.most) if pace.most else rate
             if concurrency:
                 self._advertised_concurrency = concurrency
                 self._lock.notify_all()
             pace.current = min(pace.ceiling, pace.current * 1.1)
+            pace.respace()
 
     def throttled(self, kind: str, retry_after: float | None) -> None:
         """A 429 or 503: halve the pace and, with Retry-After, hold every request until then."""
         with self._lock:
             pace = self._paces[kind]
             pace.current = max(MIN_RATE, pace.current / 2)
+            pace.respace()
             if retry_after is not None:
                 self._not_before = max(self._not_before, self._clock() + retry_after)
+            # (A Retry-After past MAX_WAIT is kept as asked: every later request then fails
+            # fast with WaitTooLong instead of hammering a server that asked for a pause.)

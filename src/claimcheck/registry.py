@@ -26,6 +26,9 @@ def decode_envelope(body: bytes, expected_type: str) -> Mapping[str, Any]:
         document = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise MalformedRecord(f"response is not JSON ({_describe_body(body)})") from exc
+    except (ValueError, RecursionError) as exc:
+        # A number of thousands of digits, or arrays nested thousands deep.
+        raise MalformedRecord(f"response JSON cannot be read ({type(exc).__name__})") from exc
     if not isinstance(document, dict):
         raise MalformedRecord("response JSON is not an object")
     if document.get("status") != "ok":
@@ -50,6 +53,15 @@ def _describe_body(body: bytes) -> str:
 
 
 def parse_work(message: Mapping[str, Any]) -> Work:
+    """The Work in one record, or MalformedRecord: one hostile record makes its own lookup
+    fail, never the audit."""
+    try:
+        return _parse_work(message)
+    except (TypeError, ValueError, OverflowError, RecursionError, AttributeError) as exc:
+        raise MalformedRecord(f"work record cannot be read ({type(exc).__name__}: {exc})") from exc
+
+
+def _parse_work(message: Mapping[str, Any]) -> Work:
     doi = _text(message.get("DOI")).lower()
     if not doi:
         raise MalformedRecord("work record has no DOI")
@@ -81,6 +93,12 @@ def parse_agency(message: Mapping[str, Any]) -> str:
 
 def _text(value: object) -> str:
     if isinstance(value, str):
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            # A lone surrogate ("\ud800") decodes from JSON but cannot be written to any
+            # report: the record is unreadable, and so never reaches the cache.
+            raise MalformedRecord("work record holds text that is not valid Unicode") from None
         return value.strip()
     if isinstance(value, int | float) and not isinstance(value, bool):
         return str(value)
@@ -128,12 +146,12 @@ def _date_parts(value: object) -> list[int]:
         return []
     out: list[int] = []
     for part in parts[0]:
-        if isinstance(part, int) and not isinstance(part, bool):
-            out.append(part)
-        elif isinstance(part, str) and part.isdigit():
-            out.append(int(part))
-        else:
+        if isinstance(part, str) and part.isascii() and part.isdigit() and len(part) < 5:
+            part = int(part)  # noqa: PLW2901 (Crossref sometimes writes "2010")
+        # Only a plausible year, month or day: "²", 10**300 or -5 end the date there.
+        if not isinstance(part, int) or isinstance(part, bool) or not 0 < part < 10000:
             break
+        out.append(part)
     return out
 
 

@@ -4,6 +4,7 @@ over the defaults. Building the Crossref client from them lives here too, so the
 from __future__ import annotations
 
 import difflib
+import math
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -16,6 +17,8 @@ from urllib.parse import urlsplit
 from claimcheck.errors import UsageError
 from claimcheck.fetch import DEFAULT_BASE_URL
 from claimcheck.models import FindingCode, GatePolicy, Severity, Source
+from claimcheck.reporters.sanitize import visible
+from claimcheck.urls import redact_url, redact_urls
 
 if TYPE_CHECKING:
     from claimcheck.cache import Cache
@@ -30,6 +33,7 @@ class Settings:
     mailto: str | None = None
     crossref_token: str | None = None
     timeout: float = 20.0
+    deadline: float | None = None  # seconds for the whole run's lookups
     retries: int = 4
     fail_on: str = "error"  # a severity, or a comma list of finding codes
     allow_incomplete: bool = False
@@ -47,10 +51,12 @@ class Settings:
     debug: bool = False
 
     def __repr__(self) -> str:
-        # A Metadata Plus token must never reach a log or a traceback.
+        # A Metadata Plus token, or a password in the Crossref URL, must never reach a log or
+        # a traceback.
         shown = {f.name: getattr(self, f.name) for f in fields(self)}
         if shown["crossref_token"]:
             shown["crossref_token"] = "***"
+        shown["crossref_url"] = redact_url(self.crossref_url)
         return "Settings(" + ", ".join(f"{k}={v!r}" for k, v in shown.items()) + ")"
 
     @property
@@ -64,18 +70,27 @@ class Settings:
         return "offline" if self.offline else "online"
 
 
-def _positive_float(text: str) -> float:
-    value = float(text)
-    if value <= 0:
-        raise ValueError("must be positive")
-    return value
+def _between(low: float, high: float) -> Callable[[str], float]:
+    """A parser of a finite number in [low, high]: `inf`, `nan` and `1e300` are refused here,
+    with exit 2, instead of overflowing a timer later."""
+
+    def parse(text: str) -> float:
+        value = float(text)
+        if not math.isfinite(value) or not low <= value <= high:
+            raise ValueError(f"must be a number from {low:g} to {high:g}")
+        return value
+
+    return parse
 
 
-def _non_negative_int(text: str) -> int:
-    value = int(text)
-    if value < 0:
-        raise ValueError("must be 0 or more")
-    return value
+def _whole(low: int, high: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = int(text)
+        if not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}")
+        return value
+
+    return parse
 
 
 def _token(text: str) -> str:
@@ -91,16 +106,13 @@ def _flag(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def _refuse_zero() -> int:
-    raise ValueError("must be 1 or more")
-
-
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "crossref_url": str,
     "mailto": str,
     "crossref_token": _token,
-    "timeout": _positive_float,
-    "retries": _non_negative_int,
+    "timeout": _between(0.1, 3600),
+    "deadline": _between(1, 7 * 24 * 3600),
+    "retries": _whole(0, 20),
     "fail_on": lambda t: parse_fail_on(t).describe(),
     "replay": Path,
     "record": Path,
@@ -108,10 +120,10 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "cache_dir": Path,
     "fresh": _flag,
     "offline": _flag,
-    "status_ttl_hours": _positive_float,
-    "metadata_ttl_days": _positive_float,
-    "max_rps": _positive_float,
-    "concurrency": lambda t: _non_negative_int(t) or _refuse_zero(),
+    "status_ttl_hours": _between(0.001, 24 * 365 * 10),
+    "metadata_ttl_days": _between(0.001, 365 * 10),
+    "max_rps": _between(0.01, 1000),
+    "concurrency": _whole(1, 16),
     "allow_incomplete": _flag,
     "quiet": _flag,
     "debug": _flag,
@@ -141,14 +153,11 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
         raise UsageError("--offline reads only the cache, and --fresh skips reading it")
     if settings.replay and settings.record:
         raise UsageError("--replay and --record cannot be used together")
+    shown_url = redact_url(settings.crossref_url)  # these errors reach stderr and stdout JSON
     if urlsplit(settings.crossref_url).query or "#" in settings.crossref_url:
-        raise UsageError(
-            f"crossref URL must not have a query or fragment: {settings.crossref_url!r}"
-        )
+        raise UsageError(f"crossref URL must not have a query or fragment: {shown_url!r}")
     if not settings.crossref_url.startswith(("http://", "https://")):
-        raise UsageError(
-            f"crossref URL must start with http:// or https://: {settings.crossref_url!r}"
-        )
+        raise UsageError(f"crossref URL must start with http:// or https://: {shown_url!r}")
     return settings
 
 
@@ -201,21 +210,27 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
         mailto=settings.mailto,
         token=settings.crossref_token,
         timeout=settings.timeout,
+        deadline=settings.deadline,
         retries=settings.retries,
         max_rps=settings.max_rps,
         concurrency=settings.concurrency,
     )
+    recorder = None
     if settings.record:
-        fetcher = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
+        fetcher = recorder = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
+    # Only the fetcher above sends the credentials. The client uses its base URL to name the
+    # server (messages, the report's cache source, the cache key), so it gets the redacted one.
+    shown_url = redact_url(settings.crossref_url)
     client = CrossrefClient(
         fetcher,
-        base_url=settings.crossref_url,
+        base_url=shown_url,
         concurrency=settings.concurrency or 3,
         cache=open_cache(settings),
         read_cache=not settings.fresh,
         offline=settings.offline,
+        recorder=recorder.save if recorder is not None else None,
     )
-    return client, Source(settings.crossref_url.rstrip("/"), settings.mode)
+    return client, Source(shown_url.rstrip("/"), settings.mode)
 
 
 def open_cache(settings: Settings) -> Cache:
@@ -224,8 +239,7 @@ def open_cache(settings: Settings) -> Cache:
     from claimcheck.cache import Cache, default_cache_dir
 
     def warn(message: str) -> None:
-        if not settings.quiet:
-            print(f"claimcheck: warning: {message}", file=sys.stderr)
+        notice(f"warning: {message}", quiet=settings.quiet)
 
     return Cache(
         settings.cache_dir or default_cache_dir(),
@@ -233,3 +247,15 @@ def open_cache(settings: Settings) -> Cache:
         status_ttl=timedelta(hours=settings.status_ttl_hours),
         warn=warn,
     )
+
+
+def notice(message: str, *, quiet: bool = False) -> None:
+    """Write `claimcheck: message` as one line on stderr, unless `quiet`: the only way a
+    notice or warning reaches stderr.
+
+    Messages carry registry text (a server's Content-Type, a DOI, an error body), so every
+    control, bidi or invisible formatting character is shown as `\\uXXXX` (a line break too,
+    so that data cannot start a line of its own), and a password in any URL is redacted.
+    """
+    if not quiet:
+        print(f"claimcheck: {visible(redact_urls(message))}", file=sys.stderr)

@@ -141,9 +141,15 @@ def links_of(work: Work) -> list[Link]:
     return found
 
 
+# The most linked records read per work. Real records link a handful (The Lancet paper: 5);
+# one hostile record listing 100,000 must not make an audit fetch 100,000 works.
+MAX_LINKED = 50
+
+
 def linked_dois(work: Work) -> list[str]:
-    """The other records a work's updates name: read to decide directions and to name them."""
-    return sorted({link.entry.doi for link in links_of(work)} - {work.doi, ""})
+    """The other records a work's updates name, read to decide directions and to name them:
+    the first MAX_LINKED in DOI order."""
+    return sorted({link.entry.doi for link in links_of(work)} - {work.doi, ""})[:MAX_LINKED]
 
 
 @dataclass(frozen=True)
@@ -327,7 +333,18 @@ def events_of(
     for group in by_kind.values():
         events.append(fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place"))
     unreadable = []
-    for doi, group in sorted(by_record.items()):
+    records = sorted(by_record.items())
+    if len(records) > MAX_LINKED + int("" in by_record):
+        more = len(records) - MAX_LINKED
+        unreadable.append(
+            (
+                "",
+                f"it names {len(records)} linked records; claimcheck reads at "
+                f"most {MAX_LINKED}, so {more} were not read",
+            )
+        )
+        records = records[: MAX_LINKED + int("" in by_record)]
+    for doi, group in records:
         if not doi:  # an entry that names no record: nothing to read, nothing to decide
             events.append(fold_event(group, UpdateDirection.UNCLEAR, "", basis="no-doi"))
             continue

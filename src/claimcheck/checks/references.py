@@ -175,7 +175,7 @@ def status_findings(reference: Reference, status: EditorialStatus) -> list[Findi
     expression-of-concern, corrected, reinstated and update-role-unclear, one each."""
     found = []
     if status.unreadable:
-        records = "; ".join(f"{doi} ({why})" for doi, why in status.unreadable)
+        records = "; ".join(f"{doi} ({why})" if doi else why for doi, why in status.unreadable)
         found.append(
             _finding(
                 FindingCode.UNVERIFIED,

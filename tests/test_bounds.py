@@ -1,0 +1,199 @@
+"""Bounded in time and memory against any server: hostile loopback servers (a dribbling body,
+a gzip bomb, an endless chunked body, a huge body, a stalled read), hostile headers and
+hostile records. Each case ends with the reference `unverified` and the cause, never a hang,
+a crash or a report that says more than was checked."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from claimcheck.errors import LookupFailed
+from claimcheck.fetch import HttpFetcher
+from claimcheck.limiter import MAX_WAIT
+from claimcheck.testing import Fault, ReplayServer
+from claimcheck.testing.hostile import HostileServer
+from tests.conftest import RECONSTRUCTED
+from tests.factories import write_map
+from tests.test_cli import run
+
+ARTICLE = "10.1038/nbt.2816"
+NOTICE = "10.1158/0008-5472.can-10-2451"
+
+
+def one_reference_map(tmp_path: Path, *dois: str) -> Path:
+    refs = "\n".join(f"  R{i}: {{doi: '{doi}'}}" for i, doi in enumerate(dois))
+    cites = ", ".join(f"R{i}" for i in range(len(dois)))
+    body = (
+        f"claimcheck: 1\nreferences:\n{refs}\nclaims:\n  - {{id: C1, text: x, cites: [{cites}]}}\n"
+    )
+    return write_map(tmp_path, body)
+
+
+def audit_json(path: Path, url: str, *args: str) -> tuple[int, dict[str, object], str]:
+    result = run("audit", path, "-f", "json", "--crossref-url", url, "--retries", "0", *args)
+    return result.exit_code, json.loads(result.stdout), result.stderr
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "cause"),
+    [
+        ("dribble", "the whole response did not arrive in time"),
+        ("gzip-bomb", "body larger than 64 MiB"),
+        ("endless-chunked", "body larger than 64 MiB"),
+        ("huge-body", "body larger than 64 MiB"),
+        ("stall", "timed out"),
+    ],
+)
+def test_a_hostile_server_leaves_the_reference_unverified(
+    tmp_path: Path, behaviour: str, cause: str
+) -> None:
+    with HostileServer(behaviour, size=1024**3, interval=0.2) as server:
+        code, document, stderr = audit_json(
+            one_reference_map(tmp_path, ARTICLE), server.url, "--timeout", "2"
+        )
+        sent = server.bytes_sent
+    assert code == 3
+    (reference,) = document["references"]  # type: ignore[misc]
+    assert reference["status"] == "unverified"
+    (finding,) = [f for f in document["findings"] if f["code"] == "unverified"]  # type: ignore[attr-defined]
+    assert cause in finding["evidence"]["cause"]
+    assert "Traceback" not in stderr
+    if behaviour in ("gzip-bomb", "endless-chunked", "huge-body"):
+        # The client hung up soon after its cap, long before the server's 1 GiB.
+        assert sent < 1024**3
+
+
+def test_a_run_deadline_leaves_what_is_left_unverified(tmp_path: Path) -> None:
+    with HostileServer("stall") as server:
+        code, document, _err = audit_json(
+            one_reference_map(tmp_path, ARTICLE, NOTICE),
+            server.url,
+            "--timeout",
+            "600",
+            "--deadline",
+            "2",
+        )
+    assert code == 3
+    assert {r["status"] for r in document["references"]} == {"unverified"}  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def slow_pace_server() -> Iterator[ReplayServer]:
+    # x-rate-limit-limit: 1 per 100000 s: the next request could go in 28 hours.
+    headers = {"x-rate-limit-limit": "1", "x-rate-limit-interval": "100000s"}
+    with ReplayServer(RECONSTRUCTED, rate_headers={"polite": headers, "public": headers}) as s:
+        yield s
+
+
+def test_an_advertised_pace_past_the_bound_fails_fast_instead_of_waiting(
+    slow_pace_server: ReplayServer,
+) -> None:
+    sleeps: list[float] = []
+    fetcher = HttpFetcher(slow_pace_server.url, mailto="t@example.org", sleep=sleeps.append)
+    first = fetcher.fetch(f"/works/{ARTICLE.replace('/', '%2F')}", subject=ARTICLE)
+    assert first.status == 200
+    with pytest.raises(LookupFailed, match="longer than claimcheck waits"):
+        fetcher.fetch(f"/works/{NOTICE.replace('/', '%2F')}", subject=NOTICE)
+    assert all(s <= MAX_WAIT for s in sleeps)
+    assert len(slow_pace_server.requests) == 1
+
+
+@pytest.mark.parametrize("limit", ["1e-300", "inf", "nan", "²", "-5", "9" * 400])
+def test_nonsense_rate_headers_are_ignored(limit: str) -> None:
+    headers = {"x-rate-limit-limit": limit, "x-concurrency-limit": limit}
+    with ReplayServer(RECONSTRUCTED, rate_headers={"polite": headers, "public": headers}) as s:
+        fetcher = HttpFetcher(s.url, mailto="t@example.org", sleep=lambda _s: None)
+        for doi in (ARTICLE, NOTICE):
+            assert fetcher.fetch(f"/works/{doi.replace('/', '%2F')}", subject=doi).status == 200
+    assert fetcher.limiter.rate("single") == 10.0  # the polite pool's own pace, untouched
+
+
+def test_a_retry_after_beyond_the_bound_fails_every_waiting_request_fast(
+    replay_server: ReplayServer,
+) -> None:
+    replay_server.add_fault(Fault.http(429, retry_after="999999"))
+    sleeps: list[float] = []
+    fetcher = HttpFetcher(replay_server.url, retries=3, sleep=sleeps.append)
+    with pytest.raises(LookupFailed, match="asked to wait 999999 s"):
+        fetcher.fetch(f"/works/{ARTICLE.replace('/', '%2F')}", subject=ARTICLE)
+    with pytest.raises(LookupFailed, match="longer than claimcheck waits"):
+        fetcher.fetch(f"/works/{NOTICE.replace('/', '%2F')}", subject=NOTICE)
+    assert len(replay_server.requests) == 1  # the second was never sent
+    assert sleeps == []
+
+
+def test_a_unicode_digit_retry_after_is_no_retry_after(replay_server: ReplayServer) -> None:
+    replay_server.add_fault(Fault.http(429, retry_after="²", times=1))
+    fetcher = HttpFetcher(replay_server.url, retries=1, sleep=lambda _s: None)
+    assert fetcher.fetch(f"/works/{ARTICLE.replace('/', '%2F')}", subject=ARTICLE).status == 200
+
+
+HOSTILE_RECORDS = {
+    "nesting": b'{"status":"ok","message-type":"work","message":{"DOI":"X","x":'
+    + b"[" * 5000
+    + b"]" * 5000
+    + b"}}",
+    "long-integer": b'{"status":"ok","message-type":"work","message":{"DOI":"X","page":'
+    + b"9" * 5000
+    + b"}}",
+    "unicode-digit-date": (
+        '{"status":"ok","message-type":"work","message":{"DOI":"X","title":["t"],'
+        '"issued":{"date-parts":[["²"]]},"update-to":[{"DOI":"10.1/n","type":"retraction",'
+        '"updated":{"date-parts":[["²"]]}}]}}'
+    ).encode(),
+    "lone-surrogate": b'{"status":"ok","message-type":"work","message":{"DOI":"X",'
+    b'"title":["bad \\ud800 title"]}}',
+}
+
+
+@pytest.mark.parametrize("case", HOSTILE_RECORDS, ids=HOSTILE_RECORDS)
+def test_one_hostile_record_is_unverified_and_never_crashes_the_audit(
+    tmp_path: Path, case: str
+) -> None:
+    doi = "10.5555/hostile"
+    body = HOSTILE_RECORDS[case].replace(b'"DOI":"X"', f'"DOI":"{doi}"'.encode())
+    cache = tmp_path / "cache"
+    with ReplayServer(RECONSTRUCTED) as server:
+        server.add_fault(Fault.json(body, match=f"/works/{doi.replace('/', '%2F')}"))
+        server.add_fault(Fault.json(b'{"status":"failed"}', match="filter="))  # no lists
+        env = {"CLAIMCHECK_CACHE_DIR": str(cache)}
+        path = one_reference_map(tmp_path, doi, ARTICLE)
+        result = run("audit", path, "-f", "json", "--crossref-url", server.url, env=env)
+        document = json.loads(result.stdout)
+        statuses = {r["id"]: r["status"] for r in document["references"]}
+        if case == "unicode-digit-date":
+            # Not malformed, only odd: the date is unknown, the rest is read.
+            assert statuses == {"R0": "ok", "R1": "ok"} or statuses["R0"] != "unverified"
+            return
+        assert statuses == {"R0": "unverified", "R1": "ok"}
+        assert result.exit_code == 3
+        # Nothing unreadable was cached: a healthy server is asked again and answers.
+        server.clear_faults()
+        server.add_work(
+            json.dumps(
+                {"status": "ok", "message-type": "work", "message": {"DOI": doi, "title": ["ok"]}}
+            ).encode()
+        )
+        again = run("audit", path, "-f", "json", "--crossref-url", server.url, env=env)
+    assert {r["status"] for r in json.loads(again.stdout)["references"]} == {"ok"}
+
+
+@pytest.mark.parametrize(
+    ("option", "value"),
+    [
+        ("--timeout", "inf"),
+        ("--timeout", "nan"),
+        ("--timeout", "1e300"),
+        ("--max-rps", "1e-300"),
+        ("--retries", "9" * 5000),
+        ("--deadline", "0"),
+    ],
+)
+def test_out_of_range_numbers_are_usage_errors(tmp_path: Path, option: str, value: str) -> None:
+    result = run("audit", one_reference_map(tmp_path, ARTICLE), option, value)
+    assert result.exit_code == 2
+    assert option in result.stderr
