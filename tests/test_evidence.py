@@ -63,3 +63,48 @@ def test_body_file_names() -> None:
         "works/10.1038_nbt.2816.json"
     )
     assert body_filename("/works/10.1%2Fx/agency", 404, "text/plain") == "agency/10.1_x.404.txt"
+
+
+def test_record_keeps_what_the_cache_answered_and_replays_the_same(tmp_path: Path) -> None:
+    from claimcheck.testing import ReplayServer
+    from tests.conftest import RECONSTRUCTED
+    from tests.test_cli import SEED_MAP, run
+
+    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    with ReplayServer(RECONSTRUCTED) as server:
+        warm = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
+        asked = len(server.requests)
+        snapshot = tmp_path / "snapshot"
+        recorded = run(
+            "audit",
+            SEED_MAP,
+            "-f",
+            "json",
+            "--crossref-url",
+            server.url,
+            "--record",
+            snapshot,
+            env=env,
+        )
+        assert len(server.requests) == asked  # every answer came from the cache
+    index = json.loads((snapshot / "index.json").read_text())
+    assert len(index["responses"]) == 17  # 16 cited works and the original R20 names
+    replayed = run("audit", SEED_MAP, "-f", "json", "--replay", snapshot)
+    assert replayed.exit_code == recorded.exit_code == warm.exit_code
+    assert json.loads(replayed.stdout)["findings"] == json.loads(recorded.stdout)["findings"]
+
+
+def test_record_with_offline_warns_and_still_makes_the_folder(tmp_path: Path) -> None:
+    from tests.test_cli import SEED_MAP, run
+
+    snapshot = tmp_path / "snapshot"
+    result = run(
+        "audit",
+        SEED_MAP,
+        "--offline",
+        "--record",
+        snapshot,
+        env={"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache")},
+    )
+    assert "--record with --offline" in result.stderr
+    assert json.loads((snapshot / "index.json").read_text())["responses"] == []

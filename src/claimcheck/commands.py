@@ -15,20 +15,29 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from claimcheck.errors import ClaimMapError, ExitCode, UsageError
-from claimcheck.evidence import write_atomic
 from claimcheck.models import AuditResult, ClaimMap, FindingCode, Lookup
 from claimcheck.settings import Settings, open_client
 
 if TYPE_CHECKING:
     from claimcheck.crossref import CrossrefClient
+    from claimcheck.outputs import Output
 
 
 def _notice(settings: Settings, message: str) -> None:
-    if not settings.quiet:
-        print(f"claimcheck: {message}", file=sys.stderr)
+    # Through the one stderr writer, which escapes what registry text may carry and
+    # redacts passwords in URLs.
+    from claimcheck.settings import notice
+
+    notice(message, quiet=settings.quiet)
 
 
 def _pool_notice(settings: Settings) -> None:
+    if settings.mode == "offline" and settings.record:
+        _notice(
+            settings,
+            "--record with --offline: the snapshot gets only what the cache answers; a DOI "
+            "not in the cache is unverified and not recorded",
+        )
     if settings.mode == "offline":
         # The cache keeps each answer under the server that gave it: say which one is read.
         _notice(settings, f"offline: answers come only from the cache of {settings.crossref_url}")
@@ -73,30 +82,18 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
             bar.stop()
 
 
-def discover_claim_maps(paths: Sequence[Path]) -> list[Path]:
-    """The claim maps named: files as given, and every `*.yaml` / `*.yml` in a directory
-    (not descending into subdirectories), each once, in a stable order."""
-    found: list[Path] = []
-    for path in paths:
-        if path.is_dir():
-            inside = sorted(p for p in path.iterdir() if p.suffix in {".yaml", ".yml"})
-            if not inside:
-                raise UsageError(f"{path}: no *.yaml claim maps in this directory")
-            found.extend(p for p in inside if p.is_file())
-        elif path.exists():
-            found.append(path)
-        else:
-            raise UsageError(f"{path}: no such file or directory")
-    unique = dict.fromkeys(found)
-    return list(unique)
-
-
-def load_claim_maps(paths: Sequence[Path]) -> list[ClaimMap]:
-    """Load every map; the errors of all of them are reported together."""
+def load_claim_maps(paths: Sequence[Path], settings: Settings) -> list[ClaimMap]:
+    """Load every map `discover_claim_maps` finds; the errors of all of them are reported
+    together. Each file skipped in a directory gets one notice, so none is passed over in
+    silence."""
     from claimcheck.claimmap import load_claim_map
+    from claimcheck.discovery import discover_claim_maps
 
+    files, skipped = discover_claim_maps(paths)
+    for path, why in skipped:
+        _notice(settings, f"skipped {path}: {why}")
     maps, errors = [], []
-    for path in discover_claim_maps(paths):
+    for path in files:
         try:
             maps.append(load_claim_map(path))
         except ClaimMapError as exc:
@@ -104,34 +101,6 @@ def load_claim_maps(paths: Sequence[Path]) -> list[ClaimMap]:
     if errors:
         raise ClaimMapError(errors)
     return maps
-
-
-# A bare `--output PATH` takes its format from the file's extension.
-_EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}
-
-
-def parse_outputs(specs: Sequence[str]) -> list[tuple[str, Path]]:
-    """`--output FORMAT=PATH` or `--output PATH`, checked before anything is looked up."""
-    from claimcheck.reporters import FORMATS
-
-    outputs = []
-    for spec in specs:
-        name, sep, target = spec.partition("=")
-        if not sep:
-            name, target = _EXTENSIONS.get(Path(spec).suffix.lower(), ""), spec
-            if not name:
-                raise UsageError(
-                    f"--output {spec!r}: expected FORMAT=PATH (e.g. sarif=report.sarif), or a "
-                    f"path ending in {', '.join(_EXTENSIONS)}"
-                )
-        if target and Path(target).is_dir():
-            raise UsageError(f"--output {spec!r}: {target} is a directory, not a file")
-        if name not in FORMATS or not target:
-            raise UsageError(
-                f"--output {spec!r}: expected FORMAT=PATH, FORMAT one of {', '.join(FORMATS)}"
-            )
-        outputs.append((name, Path(target)))
-    return outputs
 
 
 def run_audit_command(
@@ -142,9 +111,12 @@ def run_audit_command(
     outputs: Sequence[str] = (),
 ) -> int:
     from claimcheck.audit import AuditOptions, planned_lookups, run_audit
+    from claimcheck.outputs import parse_outputs, refuse_inputs
+    from claimcheck.reporters import FORMATS
 
-    files = parse_outputs(outputs)
-    claim_maps = load_claim_maps(paths)
+    files = parse_outputs(outputs, list(FORMATS))
+    claim_maps = load_claim_maps(paths, settings)
+    refuse_inputs(files, [Path(m.path) for m in claim_maps], _folders_in_use(settings))
     client, source = open_client(settings)
     _pool_notice(settings)
     checked_at = datetime.now(UTC).replace(microsecond=0)
@@ -157,17 +129,44 @@ def run_audit_command(
     with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
         result = run_audit(claim_maps, client, options, on_lookup)
     _refuse_wrong_server(client)
-    for name, target in files:
-        try:
-            write_atomic(target, render_audit(result, name, (120, False)).encode("utf-8"))
-        except OSError as exc:
-            raise UsageError(f"--output {name}={target}: cannot write it: {exc.strerror}") from None
+    unwritten = _write_outputs(result, files, settings)
     _write(render_audit(result, output_format, stdout))
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
             _notice(settings, f"unverified: {finding.message}")
     _notice(settings, gate_sentence(result))
+    if unwritten:
+        _notice(
+            settings,
+            f"exit {int(ExitCode.OUTPUT_FAILED)}: {unwritten} report file(s) "
+            "could not be written; the audit itself completed (its report is on stdout)",
+        )
+        return int(ExitCode.OUTPUT_FAILED)
     return result.exit_code
+
+
+def _folders_in_use(settings: Settings) -> list[Path]:
+    """Folders a report must never be written into: the evidence snapshots the run reads or
+    writes, and the cache."""
+    from claimcheck.cache import default_cache_dir
+
+    folders = [settings.cache_dir or default_cache_dir()]
+    return folders + [p for p in (settings.replay, settings.record) if p is not None]
+
+
+def _write_outputs(result: AuditResult, files: Sequence[Output], settings: Settings) -> int:
+    """Write each `-o` report; a failure is named on stderr and counted, and never discards
+    the audit (it still goes to stdout)."""
+    from claimcheck.outputs import write_output
+
+    failed = 0
+    for output in files:
+        try:
+            write_output(output.path, render_audit(result, output.format, (120, False)).encode())
+        except OSError as exc:
+            failed += 1
+            _notice(settings, f"--output {output.spec}: cannot write it: {exc.strerror or exc}")
+    return failed
 
 
 def _refuse_wrong_server(client: CrossrefClient) -> None:

@@ -14,6 +14,7 @@ class ExitCode(IntEnum):
     USAGE = 2
     INCOMPLETE = 3
     INTERNAL = 70
+    OUTPUT_FAILED = 74  # the audit ran, but a report could not be written where asked
 
 
 class ClaimcheckError(Exception):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import tempfile
 import threading
 from pathlib import Path
@@ -26,17 +27,34 @@ from claimcheck.doi import doi_filename
 from claimcheck.errors import LookupFailed, UsageError
 from claimcheck.fetch import Fetcher, RawResponse
 from claimcheck.limiter import SINGLE
+from claimcheck.reporters.sanitize import json_escape
+from claimcheck.urls import redact_url
 
 INDEX_NAME = "index.json"
 FORMAT = "claimcheck.evidence/1"
 
 
+# Read once, while only one thread runs: os.umask can only be read by setting it, which
+# would race with threads writing evidence files.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write via a temporary file and rename, so a reader sees the old file or the new one."""
+    """Write via a temporary file and rename, so a reader sees the old file or the new one.
+
+    The new file keeps an existing file's permissions, or gets what the umask allows for a
+    new one (a temporary file is created private, 0600, and would otherwise stay so).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_UMASK
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())
@@ -150,11 +168,28 @@ class RecordingFetcher:
     def __init__(self, inner: Fetcher, directory: str | Path, base_url: str) -> None:
         self.inner = inner
         self.directory = Path(directory)
-        self.base_url = base_url.rstrip("/")
+        # The index names the server, never its credentials: a snapshot gets shared.
+        self.base_url = redact_url(base_url.rstrip("/"))
         self._lock = threading.Lock()
         self._entries: dict[str, dict[str, Any]] = {}
         if (self.directory / INDEX_NAME).exists():
             self._entries = load_index(self.directory)
+        else:
+            # The folder exists from the start, even if the run answers everything from the
+            # cache or looks nothing up: a later --replay finds an index, not nothing.
+            write_atomic(self.directory / INDEX_NAME, render_index([]))
+        self._redact_kept_urls()
+
+    def _redact_kept_urls(self) -> None:
+        """Entries kept from a run before URLs were redacted lose their password too, at once:
+        this run may save nothing that would rewrite the index."""
+        redacted = False
+        for entry in self._entries.values():
+            url = entry.get("url")
+            if isinstance(url, str) and redact_url(url) != url:
+                entry["url"], redacted = redact_url(url), True
+        if redacted:
+            write_atomic(self.directory / INDEX_NAME, render_index(self._entries.values()))
 
     def close(self) -> None:
         self.inner.close()
@@ -167,7 +202,7 @@ class RecordingFetcher:
             # replaying this snapshot has to show the lookup as unverified, as this run did.
             self._forget(request)
             raise
-        self._save(response)
+        self.save(response)
         return response
 
     def _forget(self, request: str) -> None:
@@ -175,7 +210,8 @@ class RecordingFetcher:
             if self._entries.pop(request, None) is not None:
                 write_atomic(self.directory / INDEX_NAME, render_index(self._entries.values()))
 
-    def _save(self, response: RawResponse) -> None:
+    def save(self, response: RawResponse) -> None:
+        """Keep one response: from the network, or an answer the cache gave this run."""
         name = body_filename(response.request, response.status, response.content_type)
         entry = {
             "request": response.request,
@@ -196,4 +232,6 @@ class RecordingFetcher:
 def render_index(entries: Any) -> bytes:
     ordered = sorted(entries, key=lambda e: e["request"])
     document = {"format": FORMAT, "responses": ordered}
-    return (json.dumps(document, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    # A server's Content-Type is copied into the index: escape what a reader would not see.
+    text = json_escape(json.dumps(document, indent=1, ensure_ascii=False))
+    return (text + "\n").encode("utf-8")
