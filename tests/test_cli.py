@@ -14,7 +14,8 @@ import typer
 from typer.testing import CliRunner, Result
 
 from claimcheck.claimmap import load_claim_map
-from claimcheck.cli import _execute, app, terminal_style
+from claimcheck.cli import app, terminal_style
+from claimcheck.cli_runner import execute
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import write_map
@@ -275,7 +276,7 @@ def test_internal_errors_exit_70_in_one_line(capsys: pytest.CaptureFixture[str])
         raise RuntimeError("boom")
 
     with pytest.raises(typer.Exit) as exit_info:
-        _execute(broken, debug=False)
+        execute(broken, debug=False)
     assert exit_info.value.exit_code == 70
     err = capsys.readouterr().err
     assert err.count("\n") == 1

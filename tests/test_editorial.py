@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.checks.editorial import editorial_status, kind_of, linked_dois
+from claimcheck.checks.editorial import editorial_status
 from claimcheck.checks.references import role_findings, status_findings
+from claimcheck.checks.update_links import kind_of, linked_dois
 from claimcheck.events import EventKind, UpdateDirection, UpdateEvent, Verdict
 from claimcheck.models import Finding, FindingCode, Location, Lookup, LookupStatus, Reference, Role
 from claimcheck.registry import decode_envelope, parse_work

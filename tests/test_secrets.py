@@ -23,7 +23,8 @@ import typer
 from typer.testing import CliRunner, Result
 
 from claimcheck.cache import CACHE_FILE, Cache, source_key
-from claimcheck.cli import _execute, app
+from claimcheck.cli import app
+from claimcheck.cli_runner import execute
 from claimcheck.settings import Settings, load_settings
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
@@ -430,13 +431,13 @@ def test_execute_debug_traceback_masks_settings_in_the_message(
         raise RuntimeError(build(settings))  # type: ignore[operator]
 
     with pytest.raises(typer.Exit) as exit_info:
-        _execute(broken, debug=True, json_stdout=True)
+        execute(broken, debug=True, machine_format="json")
     assert exit_info.value.exit_code == 70
     out, err = capsys.readouterr()
     assert "Traceback (most recent call last)" in err
     assert "crossref_token='***'" in err  # the message was built from the settings
     assert "crossref_token='***'" in out  # and the JSON error document repeats it
-    no_secret(out, err, where="_execute(debug=True)")
+    no_secret(out, err, where="execute(debug=True)")
 
 
 # --- bugs found on the way -------------------------------------------------------------------

@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
-from claimcheck.checks.editorial import editorial_status, linked_dois
+from claimcheck.checks.editorial import editorial_status
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
+from claimcheck.checks.update_links import linked_dois
 from claimcheck.crossref import CrossrefClient
 from claimcheck.errors import ExitCode
 from claimcheck.events import EditorialStatus

@@ -9,8 +9,7 @@ from __future__ import annotations
 import os
 import shutil
 import sys
-import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
@@ -33,7 +32,15 @@ from claimcheck.cli_options import (
     Retries,
     Timeout,
 )
-from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode
+from claimcheck.cli_runner import (
+    execute,
+    flush_quietly,
+    interrupted,
+    machine_format_of,
+    print_failure,
+    requested_format,
+)
+from claimcheck.errors import ExitCode
 
 HELP = (
     "Audit an article's claims and citations against the Crossref registry.\n\n"
@@ -167,7 +174,7 @@ def audit(
             paths, output_format.value, _settings(options), _stdout(), outputs=output or ()
         )
 
-    _execute(run, debug, json_stdout=output_format is AuditFormat.json)
+    execute(run, debug, machine_format_of(output_format.value))
 
 
 @app.command()
@@ -203,7 +210,7 @@ def resolve(
 
         return run_resolve_command(doi, output_format.value, _settings(options), _stdout())
 
-    _execute(run, debug, json_stdout=output_format is ResolveFormat.json)
+    execute(run, debug, machine_format_of(output_format.value))
 
 
 cache_app = typer.Typer(
@@ -222,7 +229,7 @@ def cache_info(cache_dir: CacheDir = None) -> None:
         typer.echo(cache_info_text(_settings({"cache_dir": cache_dir})))
         return ExitCode.OK
 
-    _execute(run, debug=False)
+    execute(run, debug=False)
 
 
 @cache_app.command("clear")
@@ -237,7 +244,7 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
             typer.echo(f"removed {removed} cached answers from {cache.path}")
         return ExitCode.OK
 
-    _execute(run, debug=False)
+    execute(run, debug=False)
 
 
 @app.command()
@@ -256,7 +263,7 @@ def schema() -> None:
         typer.echo(json.dumps(claim_map_json_schema(), indent=2))
         return ExitCode.OK
 
-    _execute(run, debug=False)
+    execute(run, debug=False)
 
 
 @app.command()
@@ -275,7 +282,7 @@ def init(
         typer.echo(f"wrote {path}; fill it in, then run: claimcheck audit {path}", err=True)
         return ExitCode.OK
 
-    _execute(run, debug=False)
+    execute(run, debug=False)
 
 
 def _settings(options: dict[str, Any]) -> Any:
@@ -302,78 +309,33 @@ def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:
     return width, bool(color)
 
 
-# Exit codes after which the report itself is on stdout.
-_REPORT_PRINTED = frozenset(
-    {ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.INCOMPLETE, ExitCode.OUTPUT_FAILED}
-)
-
-
-def _execute(run: Callable[[], int], debug: bool, json_stdout: bool = False) -> None:
-    """Run a command and map every outcome to one exit code and, on failure, one clear line.
-
-    With `json_stdout`, a failure still leaves one valid JSON document on stdout
-    (`claimcheck.error/1`), so a pipeline reading stdout never gets an empty or broken file.
-    """
-    problems: list[dict[str, Any]] = []
-    message = ""
-    try:
-        code = run()
-    except ClaimMapError as exc:
-        for error in exc.errors:
-            typer.echo(str(error), err=True)
-        problems = [
-            {"file": e.path, "line": e.line, "column": e.column, "message": e.message}
-            for e in exc.errors
-        ]
-        message = f"{exc.args[0]}; nothing was checked"
-        typer.echo(f"claimcheck: {message}", err=True)
-        code = exc.exit_code
-    except ClaimcheckError as exc:
-        message = str(exc)
-        typer.echo(f"claimcheck: error: {message}", err=True)
-        code = exc.exit_code
-    except KeyboardInterrupt:
-        message = "interrupted"
-        typer.echo("claimcheck: interrupted; no report or file was written", err=True)
-        _interrupted.set()
-        code = 130
-    except Exception as exc:
-        if debug or os.environ.get("CLAIMCHECK_DEBUG"):
-            import traceback
-
-            traceback.print_exc()
-        message = f"internal error: {type(exc).__name__}: {exc}"
-        typer.echo(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)", err=True)
-        code = ExitCode.INTERNAL
-    if json_stdout and code not in _REPORT_PRINTED:
-        typer.echo(error_document(int(code), message, problems))
-    raise typer.Exit(int(code))
-
-
-def error_document(code: int, message: str, problems: list[dict[str, Any]]) -> str:
-
-    document = {
-        "schema": "claimcheck.error/1",
-        "tool": {"name": "claimcheck", "version": __version__},
-        "error": {"message": message, "problems": problems},
-        "summary": {"exit_code": code},
-    }
-    from claimcheck.reporters.json_report import dumps
-
-    return dumps(document).rstrip("\n")
-
-
-_interrupted = threading.Event()
-
-
 def main() -> None:
-    """The console entry point. After Ctrl-C, exit at once with 130: worker threads may be
-    stuck in a read from a server that never answers, and the interpreter would otherwise
-    wait for them. Nothing is left half-written: files are only ever renamed into place."""
+    """The console entry point: the commands, plus what click would otherwise handle alone.
+
+    - An option error (`--timeout abc`, an unknown option) still gives a machine document on
+      stdout when the command line asked for one (`-f json|sarif|junit|markdown`).
+    - After Ctrl-C, exit at once with 130: worker threads may be stuck in a read from a
+      server that never answers, and the interpreter would otherwise wait for them. Nothing
+      is left half-written: files are only ever renamed into place.
+    """
+    from typer.exceptions import Abort, TyperException
+
     try:
-        app()
+        code = app(standalone_mode=False)
+    except TyperException as exc:  # a usage error: bad value, unknown option, missing file
+        show = getattr(exc, "show", None)
+        if callable(show):
+            show()
+        machine = machine_format_of(requested_format(sys.argv[1:]) or "")
+        if machine:
+            print_failure(machine, int(ExitCode.USAGE), exc.format_message(), [])
+        code = exc.exit_code
+    except Abort:
+        typer.echo("claimcheck: interrupted; no report or file was written", err=True)
+        interrupted.set()
+        code = 130
     finally:
-        if _interrupted.is_set():
-            sys.stderr.flush()
-            sys.stdout.flush()
+        if interrupted.is_set():
+            flush_quietly()
             os._exit(130)
+    sys.exit(code if isinstance(code, int) else 0)

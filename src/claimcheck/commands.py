@@ -6,6 +6,8 @@ the one-sentence gate summary go to stderr.
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -14,7 +16,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimcheck.errors import ClaimMapError, ExitCode, UsageError
+from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode, OutputFailed, UsageError
 from claimcheck.models import AuditResult, ClaimMap, FindingCode, Lookup
 from claimcheck.settings import Settings, open_client
 
@@ -82,16 +84,21 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
             bar.stop()
 
 
-def load_claim_maps(paths: Sequence[Path], settings: Settings) -> list[ClaimMap]:
-    """Load every map `discover_claim_maps` finds; the errors of all of them are reported
-    together. Each file skipped in a directory gets one notice, so none is passed over in
-    silence."""
-    from claimcheck.claimmap import load_claim_map
+def find_claim_maps(paths: Sequence[Path], settings: Settings) -> list[Path]:
+    """The claim maps `discover_claim_maps` finds. Each file skipped in a directory gets one
+    notice, so none is passed over in silence."""
     from claimcheck.discovery import discover_claim_maps
 
     files, skipped = discover_claim_maps(paths)
     for path, why in skipped:
         _notice(settings, f"skipped {path}: {why}")
+    return list(files)
+
+
+def load_claim_maps(files: Sequence[Path]) -> list[ClaimMap]:
+    """Load every map; the errors of all of them are reported together."""
+    from claimcheck.claimmap import load_claim_map
+
     maps, errors = [], []
     for path in files:
         try:
@@ -110,13 +117,31 @@ def run_audit_command(
     stdout: tuple[int, bool],
     outputs: Sequence[str] = (),
 ) -> int:
-    from claimcheck.audit import AuditOptions, planned_lookups, run_audit
     from claimcheck.outputs import parse_outputs, refuse_inputs
     from claimcheck.reporters import FORMATS
 
     files = parse_outputs(outputs, list(FORMATS))
-    claim_maps = load_claim_maps(paths, settings)
-    refuse_inputs(files, [Path(m.path) for m in claim_maps], _folders_in_use(settings))
+    map_files = find_claim_maps(paths, settings)
+    refuse_inputs(files, map_files, _folders_in_use(settings))
+    try:
+        return _audit(map_files, output_format, settings, stdout, files)
+    except ClaimcheckError as exc:
+        # The -o files were checked: each gets the failure document of its format, so a CI
+        # step that uploads them finds a valid file saying what went wrong.
+        _write_failures(files, exc, settings)
+        raise
+
+
+def _audit(
+    map_files: Sequence[Path],
+    output_format: str,
+    settings: Settings,
+    stdout: tuple[int, bool],
+    files: Sequence[Output],
+) -> int:
+    from claimcheck.audit import AuditOptions, planned_lookups, run_audit
+
+    claim_maps = load_claim_maps(map_files)
     client, source = open_client(settings)
     _pool_notice(settings)
     checked_at = datetime.now(UTC).replace(microsecond=0)
@@ -138,11 +163,25 @@ def run_audit_command(
     if unwritten:
         _notice(
             settings,
-            f"exit {int(ExitCode.OUTPUT_FAILED)}: {unwritten} report file(s) "
-            "could not be written; the audit itself completed (its report is on stdout)",
+            f"exit {int(ExitCode.OUTPUT_FAILED)}: {unwritten} report file(s) could not be "
+            "written; the audit itself completed (its report is on stdout)",
         )
         return int(ExitCode.OUTPUT_FAILED)
     return result.exit_code
+
+
+def _write_failures(files: Sequence[Output], exc: ClaimcheckError, settings: Settings) -> None:
+    from claimcheck.outputs import write_output
+    from claimcheck.reporters.failure import failure_of, render_failure
+
+    code, message, problems = failure_of(exc)
+    for output in files:
+        try:
+            write_output(
+                output.path, render_failure(output.format, code, message, problems).encode()
+            )
+        except OSError as err:
+            _notice(settings, f"--output {output.spec}: cannot write it: {err.strerror or err}")
 
 
 def _folders_in_use(settings: Settings) -> list[Path]:
@@ -254,5 +293,14 @@ def cache_info_text(settings: Settings) -> str:
 
 
 def _write(text: str) -> None:
-    sys.stdout.write(text)
-    sys.stdout.flush()
+    """The report on stdout. A closed pipe or a full disk ends the run with exit 74 and one
+    line on stderr, never a traceback: the audit ran, its report could not be written."""
+    try:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+    except OSError as exc:
+        # Later writes (and Python's own flush at exit) must not fail again on the same fd.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        raise OutputFailed(f"cannot write the report to stdout: {exc.strerror or exc}") from None

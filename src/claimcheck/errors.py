@@ -29,6 +29,12 @@ class UsageError(ClaimcheckError):
     exit_code = ExitCode.USAGE
 
 
+class OutputFailed(ClaimcheckError):
+    """The run finished, but its report could not be written (stdout closed or full)."""
+
+    exit_code = ExitCode.OUTPUT_FAILED
+
+
 @dataclass(frozen=True)
 class LocatedError:
     """One problem in an input file, at a 1-based line and column."""

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 SINGLE = "single"
 LIST = "list"
 MIN_RATE = 0.2  # requests/s: the floor a run of 429s can push the pace down to
-MAX_RATE = 100.0  # requests/s: the most any header may advertise (inf, 1e300 are not rates)
+MAX_RATE = 1000.0  # requests/s: the most a header may advertise (a local mirror may allow much)
 MAX_CONCURRENCY = 16
 # The longest a request waits for its turn, whatever a server advertises or asks in
 # Retry-After. Past it the request is not made and its reference is unverified: an

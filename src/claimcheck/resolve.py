@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from claimcheck.checks.editorial import editorial_status, linked_dois
+from claimcheck.checks.editorial import editorial_status
+from claimcheck.checks.update_links import linked_dois
 from claimcheck.crossref import CrossrefClient
 from claimcheck.errors import ExitCode
 from claimcheck.events import EditorialStatus, UpdateEvent

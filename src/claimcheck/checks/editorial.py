@@ -18,237 +18,30 @@ convention for a one-way publisher link. A link nothing settles is `unclear`, ne
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
-from enum import StrEnum
+from dataclasses import replace
 
+from claimcheck.checks.roles import decide
 from claimcheck.checks.timing import date_range, event_dates
-from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
+from claimcheck.checks.titles import TitleSignal, title_signal
+from claimcheck.checks.update_links import (
+    KIND_RANK,
+    MAX_LINKED,
+    Link,
+    Side,
+    kind_of,
+    links_of,
+    type_rank,
+)
 from claimcheck.events import (
     NOTICE_VERDICTS,
     EditorialStatus,
     EventKind,
     UpdateDirection,
-    UpdateEntry,
     UpdateEvent,
     Verdict,
 )
-from claimcheck.models import Lookup, LookupStatus, Work
-
-RETRACTION_WATCH = "retraction-watch"
-
-# Crossmark's update types (https://www.crossref.org/documentation/crossmark/
-# participating-in-crossmark/), Retraction Watch's natures, and old free-text variants.
-_KIND_OF_TYPE = {
-    "retraction": EventKind.RETRACTION,
-    "partial_retraction": EventKind.RETRACTION,
-    "withdrawal": EventKind.RETRACTION,
-    "removal": EventKind.RETRACTION,
-    "expression_of_concern": EventKind.EXPRESSION_OF_CONCERN,
-    "correction": EventKind.CORRECTION,
-    "erratum": EventKind.CORRECTION,
-    "corrigendum": EventKind.CORRECTION,
-    "partial_correction": EventKind.CORRECTION,
-    "addendum": EventKind.CORRECTION,
-    "clarification": EventKind.CORRECTION,
-    "reinstatement": EventKind.REINSTATEMENT,
-}
-# Versions and editions are not editorial events: a new version says nothing about the old.
-NOT_EDITORIAL = frozenset({"new_version", "new_edition", "relation"})
-# A variant spelling is placed by what it contains, so it is never dropped as "no update".
-_KIND_HINTS = (
-    ("reinstat", EventKind.REINSTATEMENT),
-    ("retract", EventKind.RETRACTION),
-    ("withdraw", EventKind.RETRACTION),
-    ("remov", EventKind.RETRACTION),
-    ("concern", EventKind.EXPRESSION_OF_CONCERN),
-    ("correct", EventKind.CORRECTION),
-    ("errat", EventKind.CORRECTION),
-    ("corrig", EventKind.CORRECTION),
-    ("addend", EventKind.CORRECTION),
-)
-KIND_RANK = {
-    EventKind.RETRACTION: 5,
-    EventKind.EXPRESSION_OF_CONCERN: 4,
-    EventKind.CORRECTION: 3,
-    EventKind.REINSTATEMENT: 2,
-    EventKind.OTHER: 1,
-}
-# Within a kind, which type names an event whose sources (or one source) disagree: the
-# plainest whole type first, a partial one last.
-_TYPE_ORDER = (
-    "retraction",
-    "withdrawal",
-    "removal",
-    "partial_retraction",
-    "expression_of_concern",
-    "correction",
-    "erratum",
-    "corrigendum",
-    "addendum",
-    "clarification",
-    "partial_correction",
-    "reinstatement",
-)
-
-
-def normalise_type(raw: str) -> str:
-    text = re.sub(r"[\s\-]+", "_", raw.strip().lower()).strip("_")
-    return {"retration": "retraction"}.get(text, text)
-
-
-def kind_of(update_type: str) -> EventKind:
-    text = normalise_type(update_type)
-    if text in _KIND_OF_TYPE:
-        return _KIND_OF_TYPE[text]
-    return next((kind for hint, kind in _KIND_HINTS if hint in text), EventKind.OTHER)
-
-
-def type_rank(update_type: str) -> tuple[int, int, str]:
-    """Orders types by severity: kind first, then `_TYPE_ORDER`, then by name."""
-    text = normalise_type(update_type)
-    known = _TYPE_ORDER.index(text) if text in _TYPE_ORDER else len(_TYPE_ORDER)
-    return (KIND_RANK[kind_of(update_type)], -known, text)
-
-
-class Side(StrEnum):
-    UPDATE_TO = "update-to"
-    UPDATED_BY = "updated-by"
-
-
-@dataclass(frozen=True)
-class Link:
-    """One registry entry, with the list it sits in and its normalised type."""
-
-    side: Side
-    entry: UpdateEntry
-    type: str
-
-    @property
-    def kind(self) -> EventKind:
-        return kind_of(self.type)
-
-
-def links_of(work: Work) -> list[Link]:
-    """Every editorial entry of the work; versions and editions are left out."""
-    found = []
-    for side, entries in ((Side.UPDATE_TO, work.update_to), (Side.UPDATED_BY, work.updated_by)):
-        for entry in entries:
-            kind = normalise_type(entry.type) or normalise_type(entry.label) or "unknown"
-            if kind not in NOT_EDITORIAL:
-                found.append(Link(side, entry, kind))
-    return found
-
-
-# The most linked records read per work. Real records link a handful (The Lancet paper: 5);
-# one hostile record listing 100,000 must not make an audit fetch 100,000 works.
-MAX_LINKED = 50
-
-
-def linked_dois(work: Work) -> list[str]:
-    """The other records a work's updates name, read to decide directions and to name them:
-    the first MAX_LINKED in DOI order."""
-    return sorted({link.entry.doi for link in links_of(work)} - {work.doi, ""})[:MAX_LINKED]
-
-
-@dataclass(frozen=True)
-class Direction:
-    """How one link was read: its direction, the rule that settled it, and what was missing."""
-
-    direction: UpdateDirection | None  # None: the record at the other end was needed, not read
-    basis: str
-    unreadable: str = ""
-
-
-def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bool) -> Direction:
-    """The role table (README, "How updates are read"), row by row, for the links between
-    `work` and one other record. `own_title` is False when the work was updated in place: its
-    title then names that update, not the work's role towards others."""
-    rw_sides = {link.side for link in links if link.entry.source == RETRACTION_WATCH}
-    if len(rw_sides) == 1:
-        # Retraction Watch records each retraction from the notice's side and the original's,
-        # in Crossref's convention, so its side fixes the direction.
-        return Direction(_conventional(rw_sides), "retraction-watch")
-    if other is None or other.status is LookupStatus.FAILED:
-        if any(link.kind is not EventKind.OTHER for link in links):
-            why = "it was not looked up" if other is None else other.error or "its lookup failed"
-            return Direction(None, "other-record-unreadable", why)
-        other = None
-    other_work = other.work if other is not None else None
-    title = work.title if own_title else ""
-    if other_work is not None:
-        # A notice named after the other record: only one of the two may name the other.
-        named = (
-            names_the_other(title, other_work.title, other_work.subtitle),
-            names_the_other(other_work.title, title, work.subtitle),
-        )
-        if named == (True, False):
-            return Direction(UpdateDirection.NOTICE_OF, "title-names-the-other")
-        if named == (False, True):
-            return Direction(UpdateDirection.UPDATED_BY, "title-names-the-other")
-    kinds = {link.kind.value for link in links}
-    own = _signal(title, kinds)
-    theirs = _signal(other_work.title, kinds) if other_work is not None else None
-    sides = {link.side for link in links}
-    if len(sides) == 2:
-        return _two_way(own, theirs)
-    return _one_way(own, theirs, _conventional(sides))
-
-
-def _signal(title: str, kinds: set[str]) -> TitleSignal:
-    """What a title says in this link: a notice title speaks only for its own kind, so
-    "Correction for multiple comparisons …" says nothing about a retraction."""
-    signal, named = title_signal(title)
-    if signal is TitleSignal.NOTICE and named not in kinds:
-        return TitleSignal.NONE
-    return signal
-
-
-def _says(own: TitleSignal, theirs: TitleSignal | None) -> tuple[bool, bool]:
-    """(the titles make the work the notice, the titles make it the updated work)."""
-    notice = own is TitleSignal.NOTICE or theirs is TitleSignal.RETRACTED_ORIGINAL
-    original = own is TitleSignal.RETRACTED_ORIGINAL or theirs is TitleSignal.NOTICE
-    return notice, original
-
-
-def _two_way(own: TitleSignal, theirs: TitleSignal | None) -> Direction:
-    """Both records list each other, so the sides say nothing: both titles must speak."""
-    if theirs is None:
-        return Direction(UpdateDirection.UNCLEAR, "two-way-other-record-not-found")
-    if own is theirs and own is not TitleSignal.NONE:
-        # Two notices of one work, or two retracted works the publisher cross-linked (The
-        # Lancet's 2020 hydroxychloroquine paper and the comment retracted with it).
-        basis = "both-notices" if own is TitleSignal.NOTICE else "both-retracted"
-        return Direction(UpdateDirection.RELATED, basis)
-    notice, original = _says(own, theirs)
-    if TitleSignal.NONE in (own, theirs) or notice == original:
-        return Direction(UpdateDirection.UNCLEAR, "two-way-no-title")
-    return Direction(UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY, "title")
-
-
-def _one_way(
-    own: TitleSignal, theirs: TitleSignal | None, convention: UpdateDirection
-) -> Direction:
-    """One record lists the other: Crossref's convention, unless both titles say otherwise."""
-    notice, original = _says(own, theirs)
-    if not notice and not original:
-        return Direction(convention, "convention")
-    if notice and original:
-        return Direction(UpdateDirection.UNCLEAR, "titles-disagree")
-    by_title = UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY
-    if by_title is convention:
-        return Direction(convention, "convention")
-    if own is not TitleSignal.NONE and theirs not in (None, TitleSignal.NONE):
-        # Elsevier's retracted article lists its own notice in update-to: "RETRACTED: …" on
-        # one side and "Retraction notice to …" on the other outweigh the side it sits on.
-        return Direction(by_title, "title")
-    return Direction(UpdateDirection.UNCLEAR, "title-against-convention")
-
-
-def _conventional(sides: set[Side]) -> UpdateDirection:
-    return UpdateDirection.NOTICE_OF if sides == {Side.UPDATE_TO} else UpdateDirection.UPDATED_BY
-
+from claimcheck.models import Lookup, Work
 
 _CONVENTIONAL_SIDE = {
     UpdateDirection.NOTICE_OF: Side.UPDATE_TO,

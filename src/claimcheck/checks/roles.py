@@ -1,0 +1,114 @@
+"""The role table (README, "How updates are read"): for the links between a work and one
+other record, which of the two is the notice. Pure.
+
+Evidence first: Retraction Watch's side; a title that names the other record; the titles of
+both records read together; then Crossref's convention for a one-way publisher link. A link
+nothing settles is `unclear`, never guessed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
+from claimcheck.checks.update_links import RETRACTION_WATCH, Link, Side
+from claimcheck.events import EventKind, UpdateDirection
+from claimcheck.models import Lookup, LookupStatus, Work
+
+
+@dataclass(frozen=True)
+class Direction:
+    """How one link was read: its direction, the rule that settled it, and what was missing."""
+
+    direction: UpdateDirection | None  # None: the record at the other end was needed, not read
+    basis: str
+    unreadable: str = ""
+
+
+def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bool) -> Direction:
+    """The role table (README, "How updates are read"), row by row, for the links between
+    `work` and one other record. `own_title` is False when the work was updated in place: its
+    title then names that update, not the work's role towards others."""
+    rw_sides = {link.side for link in links if link.entry.source == RETRACTION_WATCH}
+    if len(rw_sides) == 1:
+        # Retraction Watch records each retraction from the notice's side and the original's,
+        # in Crossref's convention, so its side fixes the direction.
+        return Direction(_conventional(rw_sides), "retraction-watch")
+    if other is None or other.status is LookupStatus.FAILED:
+        if any(link.kind is not EventKind.OTHER for link in links):
+            why = "it was not looked up" if other is None else other.error or "its lookup failed"
+            return Direction(None, "other-record-unreadable", why)
+        other = None
+    other_work = other.work if other is not None else None
+    title = work.title if own_title else ""
+    if other_work is not None:
+        # A notice named after the other record: only one of the two may name the other.
+        named = (
+            names_the_other(title, other_work.title, other_work.subtitle),
+            names_the_other(other_work.title, title, work.subtitle),
+        )
+        if named == (True, False):
+            return Direction(UpdateDirection.NOTICE_OF, "title-names-the-other")
+        if named == (False, True):
+            return Direction(UpdateDirection.UPDATED_BY, "title-names-the-other")
+    kinds = {link.kind.value for link in links}
+    own = _signal(title, kinds)
+    theirs = _signal(other_work.title, kinds) if other_work is not None else None
+    sides = {link.side for link in links}
+    if len(sides) == 2:
+        return _two_way(own, theirs)
+    return _one_way(own, theirs, _conventional(sides))
+
+
+def _signal(title: str, kinds: set[str]) -> TitleSignal:
+    """What a title says in this link: a notice title speaks only for its own kind, so
+    "Correction for multiple comparisons …" says nothing about a retraction."""
+    signal, named = title_signal(title)
+    if signal is TitleSignal.NOTICE and named not in kinds:
+        return TitleSignal.NONE
+    return signal
+
+
+def _says(own: TitleSignal, theirs: TitleSignal | None) -> tuple[bool, bool]:
+    """(the titles make the work the notice, the titles make it the updated work)."""
+    notice = own is TitleSignal.NOTICE or theirs is TitleSignal.RETRACTED_ORIGINAL
+    original = own is TitleSignal.RETRACTED_ORIGINAL or theirs is TitleSignal.NOTICE
+    return notice, original
+
+
+def _two_way(own: TitleSignal, theirs: TitleSignal | None) -> Direction:
+    """Both records list each other, so the sides say nothing: both titles must speak."""
+    if theirs is None:
+        return Direction(UpdateDirection.UNCLEAR, "two-way-other-record-not-found")
+    if own is theirs and own is not TitleSignal.NONE:
+        # Two notices of one work, or two retracted works the publisher cross-linked (The
+        # Lancet's 2020 hydroxychloroquine paper and the comment retracted with it).
+        basis = "both-notices" if own is TitleSignal.NOTICE else "both-retracted"
+        return Direction(UpdateDirection.RELATED, basis)
+    notice, original = _says(own, theirs)
+    if TitleSignal.NONE in (own, theirs) or notice == original:
+        return Direction(UpdateDirection.UNCLEAR, "two-way-no-title")
+    return Direction(UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY, "title")
+
+
+def _one_way(
+    own: TitleSignal, theirs: TitleSignal | None, convention: UpdateDirection
+) -> Direction:
+    """One record lists the other: Crossref's convention, unless both titles say otherwise."""
+    notice, original = _says(own, theirs)
+    if not notice and not original:
+        return Direction(convention, "convention")
+    if notice and original:
+        return Direction(UpdateDirection.UNCLEAR, "titles-disagree")
+    by_title = UpdateDirection.NOTICE_OF if notice else UpdateDirection.UPDATED_BY
+    if by_title is convention:
+        return Direction(convention, "convention")
+    if own is not TitleSignal.NONE and theirs not in (None, TitleSignal.NONE):
+        # Elsevier's retracted article lists its own notice in update-to: "RETRACTED: …" on
+        # one side and "Retraction notice to …" on the other outweigh the side it sits on.
+        return Direction(by_title, "title")
+    return Direction(UpdateDirection.UNCLEAR, "title-against-convention")
+
+
+def _conventional(sides: set[Side]) -> UpdateDirection:
+    return UpdateDirection.NOTICE_OF if sides == {Side.UPDATE_TO} else UpdateDirection.UPDATED_BY

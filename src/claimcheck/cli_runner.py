@@ -1,0 +1,100 @@
+"""Running a command: every outcome mapped to one exit code, one clear stderr line, and a
+valid machine document on stdout when a machine format was asked for. Used by cli.py."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+import threading
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode
+
+# Exit codes after which the report itself is on stdout.
+_REPORT_PRINTED = frozenset(
+    {ExitCode.OK, ExitCode.GATE_FAILED, ExitCode.INCOMPLETE, ExitCode.OUTPUT_FAILED}
+)
+
+
+def execute(run: Callable[[], int], debug: bool, machine_format: str | None = None) -> None:
+    """Run a command and map every outcome to one exit code and, on failure, one clear line.
+
+    With a `machine_format` (json, sarif, junit, markdown), a failure still leaves one valid
+    document of that format on stdout, so a pipeline reading stdout never gets an empty or
+    broken file. Every stderr line is escaped: messages can carry registry text.
+    """
+    from claimcheck.reporters.sanitize import visible
+
+    problems: list[dict[str, Any]] = []
+    message = ""
+    try:
+        code = run()
+    except ClaimcheckError as exc:
+        from claimcheck.reporters.failure import failure_of
+
+        code, message, problems = failure_of(exc)
+        for error in getattr(exc, "errors", ()):
+            typer.echo(visible(str(error)), err=True)
+        prefix = "" if isinstance(exc, ClaimMapError) else "error: "
+        typer.echo(f"claimcheck: {prefix}{visible(message)}", err=True)
+    except KeyboardInterrupt:
+        message = "interrupted"
+        typer.echo("claimcheck: interrupted; no report or file was written", err=True)
+        interrupted.set()
+        code = 130
+    except Exception as exc:
+        if debug or os.environ.get("CLAIMCHECK_DEBUG"):
+            import traceback
+
+            traceback.print_exc()
+        message = f"internal error: {type(exc).__name__}: {exc}"
+        line = visible(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)")
+        typer.echo(line, err=True)
+        code = ExitCode.INTERNAL
+    if machine_format and code not in _REPORT_PRINTED:
+        print_failure(machine_format, int(code), message, problems)
+    raise typer.Exit(int(code))
+
+
+def print_failure(
+    machine_format: str, code: int, message: str, problems: list[dict[str, Any]]
+) -> None:
+    from claimcheck.reporters.failure import render_failure
+
+    try:
+        sys.stdout.write(render_failure(machine_format, code, message, problems))
+        sys.stdout.flush()
+    except OSError:
+        pass  # stdout is closed or full: the stderr line already said what failed
+
+
+def machine_format_of(name: str) -> str | None:
+    from claimcheck.reporters.failure import MACHINE_FORMATS
+
+    return name if name in MACHINE_FORMATS else None
+
+
+# Set by Ctrl-C: the entry point then exits at once (cli.main).
+interrupted = threading.Event()
+
+
+def requested_format(argv: list[str]) -> str | None:
+    """The value of `-f`/`--format` on a command line that may not parse."""
+    for index, arg in enumerate(argv):
+        if arg in ("-f", "--format") and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--format="):
+            return arg.partition("=")[2]
+        if arg.startswith("-f") and len(arg) > 2 and not arg.startswith("--"):
+            return arg[2:]
+    return None
+
+
+def flush_quietly() -> None:
+    for stream in (sys.stderr, sys.stdout):
+        with contextlib.suppress(OSError, ValueError):  # closed or full: nothing to add
+            stream.flush()

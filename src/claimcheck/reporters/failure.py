@@ -1,0 +1,129 @@
+"""The document each machine format gets when a run fails before (or instead of) a report:
+a usage error, an invalid claim map, a server that is not Crossref, an internal error.
+
+A pipeline that reads stdout, or uploads `-o` files, always gets a valid document in the
+format it asked for, saying what went wrong and the exit code, never an empty file. Pure.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+from claimcheck import __version__
+from claimcheck.errors import ClaimcheckError, ClaimMapError
+from claimcheck.reporters.json_report import dumps
+from claimcheck.reporters.markdown import md_escape
+from claimcheck.reporters.sanitize import visible
+
+ERROR_SCHEMA = "claimcheck.error/1"
+# The formats that get a failure document; the table is for people, who read stderr.
+MACHINE_FORMATS = ("json", "sarif", "junit", "markdown")
+
+
+def failure_of(exc: ClaimcheckError) -> tuple[int, str, list[dict[str, Any]]]:
+    """(exit code, one-line message, located problems) of an error claimcheck reports."""
+    if isinstance(exc, ClaimMapError):
+        problems = [
+            {"file": e.path, "line": e.line, "column": e.column, "message": e.message}
+            for e in exc.errors
+        ]
+        return int(exc.exit_code), f"{exc.args[0]}; nothing was checked", problems
+    return int(exc.exit_code), str(exc), []
+
+
+def render_failure(
+    output_format: str,
+    code: int,
+    message: str,
+    problems: Sequence[dict[str, Any]] = (),
+    *,
+    at: datetime | None = None,
+) -> str:
+    """The failure document of `output_format` (one of MACHINE_FORMATS)."""
+    moment = (at or datetime.now(UTC)).replace(microsecond=0)
+    render = {
+        "json": _json,
+        "sarif": _sarif,
+        "junit": _junit,
+        "markdown": _markdown,
+    }[output_format]
+    return render(code, message, list(problems), moment)
+
+
+def _lines(problems: list[dict[str, Any]]) -> list[str]:
+    return [f"{p['file']}:{p['line']}:{p['column']}: {p['message']}" for p in problems]
+
+
+def _json(code: int, message: str, problems: list[dict[str, Any]], _at: datetime) -> str:
+    document = {
+        "schema": ERROR_SCHEMA,
+        "tool": {"name": "claimcheck", "version": __version__},
+        "error": {"message": message, "problems": problems},
+        "summary": {"exit_code": code},
+    }
+    return dumps(document)
+
+
+def _sarif(code: int, message: str, problems: list[dict[str, Any]], at: datetime) -> str:
+    from claimcheck.reporters.sarif import EXIT_DESCRIPTION, SCHEMA_URI, driver
+
+    notes = [{"level": "error", "message": {"text": visible(message)}}]
+    notes += [{"level": "error", "message": {"text": visible(line)}} for line in _lines(problems)]
+    invocation: dict[str, Any] = {
+        "executionSuccessful": False,
+        "exitCode": code,
+        "toolExecutionNotifications": notes,
+        "endTimeUtc": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+    }
+    if code in EXIT_DESCRIPTION:
+        invocation["exitCodeDescription"] = EXIT_DESCRIPTION[code]
+    run = {"tool": {"driver": driver()}, "invocations": [invocation], "results": []}
+    return dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+
+
+def _junit(code: int, message: str, problems: list[dict[str, Any]], at: datetime) -> str:
+    from claimcheck.reporters.junit import HOSTNAME, text
+
+    suite = ET.Element(
+        "testsuite",
+        {
+            "name": "claimcheck",
+            "timestamp": at.strftime("%Y-%m-%dT%H:%M:%S"),
+            "hostname": HOSTNAME,
+            "tests": "1",
+            "failures": "0",
+            "errors": "1",
+            "time": "0",
+            "package": "claimcheck",
+            "id": "0",
+        },
+    )
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("claimcheck.version", __version__), ("exit-code", str(code))):
+        ET.SubElement(properties, "property", {"name": name, "value": value})
+    case = ET.SubElement(
+        suite, "testcase", {"name": "claimcheck run", "classname": "claimcheck", "time": "0"}
+    )
+    error = ET.SubElement(case, "error", {"message": text(message), "type": f"exit-{code}"})
+    error.text = text("\n".join(_lines(problems)))
+    ET.SubElement(suite, "system-out").text = ""
+    ET.SubElement(suite, "system-err").text = text(message)
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _markdown(code: int, message: str, problems: list[dict[str, Any]], _at: datetime) -> str:
+    lines = [
+        f"### claimcheck: exit {code}, nothing to report",
+        "",
+        md_escape(message),
+        "",
+    ]
+    lines += [f"- {md_escape(line)}" for line in _lines(problems)]
+    return "\n".join(lines).rstrip("\n") + "\n"

@@ -1,0 +1,145 @@
+"""Every failure leaves a valid document in the format asked for (stdout and -o files),
+option errors included; a closed or full stdout and Ctrl-C end cleanly with documented
+codes."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+import xmlschema
+
+from claimcheck.testing.hostile import HostileServer
+from tests.conftest import DATA
+from tests.factories import write_map
+from tests.test_cli import SEED_EVIDENCE, SEED_MAP, run
+
+SARIF_SCHEMA = json.loads((DATA / "schemas" / "sarif-schema-2.1.0.json").read_text())
+JUNIT_SCHEMA = xmlschema.XMLSchema(DATA / "schemas" / "junit-windyroad.xsd")
+BAD_MAP = "claimcheck: 1\nreferences:\n  R1: {doi: 10.1000/x, cited_ass: typo}\nclaims: []\n"
+
+
+def check_document(output_format: str, text: str, code: int) -> None:
+    """`text` is a valid failure document of `output_format` naming exit `code`."""
+    if output_format == "json":
+        document = json.loads(text)
+        assert document["schema"] == "claimcheck.error/1"
+        assert document["summary"]["exit_code"] == code
+    elif output_format == "sarif":
+        document = json.loads(text)
+        jsonschema.validate(document, SARIF_SCHEMA)
+        (invocation,) = document["runs"][0]["invocations"]
+        assert (invocation["executionSuccessful"], invocation["exitCode"]) == (False, code)
+    elif output_format == "junit":
+        JUNIT_SCHEMA.validate(text)
+        error = ET.fromstring(text).find("./testsuite/testcase/error")
+        assert error is not None
+        assert error.get("type") == f"exit-{code}"
+    else:
+        assert text.startswith(f"### claimcheck: exit {code}")
+
+
+FORMATS = ["json", "sarif", "junit", "markdown"]
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_an_invalid_claim_map_gives_a_document_on_stdout_and_in_every_o_file(
+    tmp_path: Path, output_format: str
+) -> None:
+    path = write_map(tmp_path, BAD_MAP)
+    files = {name: tmp_path / f"report.{name}" for name in FORMATS}
+    outputs = [a for name, f in files.items() for a in ("-o", f"{name}={f}")]
+    result = run("audit", path, "-f", output_format, *outputs)
+    assert result.exit_code == 2
+    check_document(output_format, result.stdout, 2)
+    for name, file in files.items():
+        check_document(name, file.read_text(), 2)
+    assert "cited_ass" in json.loads(files["json"].read_text())["error"]["problems"][0]["message"]
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+def test_a_wrong_server_gives_a_document_in_every_format(
+    tmp_path: Path, output_format: str
+) -> None:
+    from claimcheck.testing import ReplayServer
+
+    path = write_map(tmp_path, "claimcheck: 1\nreferences: {R1: {doi: 10.5555/x}}\nclaims: []\n")
+    with ReplayServer() as server:
+        result = run("audit", path, "-f", output_format, "--crossref-url", server.url + "/x")
+    assert result.exit_code == 2
+    check_document(output_format, result.stdout, 2)
+
+
+def claimcheck(*args: str, **streams: object) -> subprocess.CompletedProcess[str]:
+    """The installed command in its own process (option parsing happens outside the app)."""
+    exe = str(Path(sys.executable).with_name("claimcheck"))
+    env = {**os.environ, "NO_COLOR": "1", "CLAIMCHECK_CROSSREF_URL": "http://127.0.0.1:9"}
+    pipes = streams or {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE}
+    return subprocess.run(  # type: ignore[call-overload, no-any-return]
+        [exe, *args], text=True, env=env, timeout=120, check=False, **pipes
+    )
+
+
+@pytest.mark.parametrize("output_format", FORMATS)
+@pytest.mark.parametrize("option", [["--timeout", "abc"], ["--bogus"], ["--retries", "-1"]])
+def test_an_option_error_still_gives_a_document(output_format: str, option: list[str]) -> None:
+    result = claimcheck("audit", str(SEED_MAP), "-f", output_format, *option)
+    assert result.returncode == 2
+    check_document(output_format, result.stdout, 2)
+    assert "Traceback" not in result.stderr
+
+
+def test_a_full_stdout_exits_74_with_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        result = claimcheck(
+            "audit",
+            str(SEED_MAP),
+            "--replay",
+            str(SEED_EVIDENCE),
+            "-f",
+            "json",
+            stdout=full,
+            stderr=subprocess.PIPE,
+        )
+    assert result.returncode == 74
+    assert "cannot write the report to stdout: No space left on device" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_ctrl_c_ends_a_run_stuck_on_a_dribbling_server_with_130(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    report.write_text("the old report")
+    path = write_map(tmp_path, "claimcheck: 1\nreferences: {R1: {doi: 10.5555/x}}\nclaims: []\n")
+    exe = str(Path(sys.executable).with_name("claimcheck"))
+    with HostileServer("dribble", size=10**9, interval=1.0) as server:
+        process = subprocess.Popen(
+            [
+                exe,
+                "audit",
+                str(path),
+                "--crossref-url",
+                server.url,
+                "--timeout",
+                "3600",
+                "-o",
+                f"json={report}",
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        while server.requests == 0 and process.poll() is None:
+            time.sleep(0.05)  # until the request is in flight (not a timing assertion)
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert "interrupted" in err
+    assert report.read_text() == "the old report"
