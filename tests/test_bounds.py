@@ -197,3 +197,22 @@ def test_out_of_range_numbers_are_usage_errors(tmp_path: Path, option: str, valu
     result = run("audit", one_reference_map(tmp_path, ARTICLE), option, value)
     assert result.exit_code == 2
     assert option in result.stderr
+
+
+def test_a_record_naming_100000_linked_records_reads_50_and_says_so(tmp_path: Path) -> None:
+    doi = "10.5555/many-links"
+    entries = [
+        {"DOI": f"10.5555/n.{i}", "type": "retraction", "updated": {"date-parts": [[2020, 1, 1]]}}
+        for i in range(100_000)
+    ]
+    message = {"DOI": doi, "title": ["A study"], "update-to": entries}
+    body = json.dumps({"status": "ok", "message-type": "work", "message": message}).encode()
+    with ReplayServer(RECONSTRUCTED) as server:
+        server.add_work(body)
+        path = one_reference_map(tmp_path, doi)
+        code, document, _err = audit_json(path, server.url, "--mailto", "t@example.org")
+        asked = {d for r in server.requests for d in (r.filter_dois or (r.doi,)) if d}
+    assert code == 3
+    assert len(asked - {doi}) == 50  # the linked records read, out of 100,000
+    (finding,) = [f for f in document["findings"] if f["code"] == "unverified"]  # type: ignore[attr-defined]
+    assert "it names 100000 linked records; claimcheck reads at most 50" in finding["message"]
