@@ -198,12 +198,14 @@ def test_the_public_pool_allows_one_request_in_flight() -> None:
     [
         (POLITE_WORK, "polite", "10", "3"),
         (f"{WORK}/agency?mailto=tests@example.org", "polite", "10", "3"),
-        (POLITE_LIST, "polite", "3", "3"),
+        # As Crossref does: list answers advertise the single-lookup limit too, although
+        # list queries are held at 3/s (polite) and 1/s (public).
+        (POLITE_LIST, "polite", "10", "3"),
         (WORK, "public", "5", "1"),
-        (LIST, "public", "1", "1"),
+        (LIST, "public", "5", "1"),
     ],
 )
-def test_headers_advertise_the_limits_of_the_route(
+def test_headers_advertise_the_single_lookup_limit_on_every_route(
     target: str, pool: str, limit: str, concurrency: str
 ) -> None:
     with (
@@ -223,12 +225,12 @@ def test_configured_limits_are_advertised_on_429s_too(limited: ReplayServer) -> 
         responses = [client.get(LIST) for _ in range(3)]  # public lists: 1/s
     refused = [r for r in responses if r.status_code == 429]
     assert refused
-    assert refused[0].headers["x-rate-limit-limit"] == "1"
+    assert refused[0].headers["x-rate-limit-limit"] == "2"  # FAST public singles: 2/s
     assert refused[0].headers["x-concurrency-limit"] == "1"
 
 
 def test_fractional_rates_are_advertised_as_written() -> None:
-    assert Limits(polite_list_rate=2.5).headers("polite", "list")["x-rate-limit-limit"] == "2.5"
+    assert Limits(polite_rate=2.5).headers("polite", "list")["x-rate-limit-limit"] == "2.5"
 
 
 # -- off by default ---------------------------------------------------------------------------

@@ -159,6 +159,22 @@ class Limiter:
             pace.last_start = start
         if start > now:
             self._sleep(start - now)
+        self._hold_for_retry_after(max_wait)
+
+    def _hold_for_retry_after(self, max_wait: float) -> None:
+        """A Retry-After that arrived while this request waited its turn holds it too: no
+        request leaves inside the window."""
+        while True:
+            with self._lock:
+                hold = self._not_before - self._clock()
+            if hold <= 0:
+                return
+            if hold > max_wait:
+                raise WaitTooLong(
+                    f"the next request may go in {hold:.0f} s (the server's Retry-After), "
+                    f"longer than claimcheck waits ({max_wait:.0f} s)"
+                )
+            self._sleep(hold)
 
     def observe(self, kind: str, headers: Mapping[str, str]) -> None:
         """A response arrived: obey its advertised limits, and recover from a slow-down."""

@@ -74,9 +74,12 @@ class Limits:
         return self.polite_concurrency if pool == "polite" else self.public_concurrency
 
     def headers(self, pool: str, route: str) -> dict[str, str]:
-        """The headers advertising the limits in force for this route, as Crossref's do."""
+        """The headers Crossref sends: the *single-lookup* limit, on every answer, list
+        answers included, although list queries are held lower. A client that paced lists by
+        these headers would break the list limit, as the real API would let it."""
+        del route
         return {
-            "x-rate-limit-limit": _number(self.rate(pool, route)),
+            "x-rate-limit-limit": _number(self.rate(pool, "work")),
             "x-rate-limit-interval": "1s",
             "x-concurrency-limit": str(self.concurrency(pool)),
         }

@@ -242,7 +242,7 @@ class ReplayServer:
         )
 
     def _pool_headers(self, request: RecordedRequest) -> dict[str, str]:
-        pool = pool_of(request)  # enforced limits are advertised exactly, per route
+        pool = pool_of(request)
         limits = self.limiter.limits.headers(pool, request.route) if self.enforce_limits else {}
         return self.rate_headers.get(pool, {}) | limits
 
