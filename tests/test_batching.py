@@ -7,7 +7,10 @@ from collections.abc import Iterator
 from urllib.parse import unquote
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from claimcheck import batching
 from claimcheck.batching import MAX_URL_LENGTH, list_request, plan
 from claimcheck.crossref import CrossrefClient
 from claimcheck.fetch import HttpFetcher
@@ -177,3 +180,24 @@ def test_a_failed_batch_falls_back_without_losing_healthy_dois(server: ReplaySer
     assert statuses.pop("10.5555/batch.1") is LookupStatus.FAILED
     assert set(statuses.values()) == {LookupStatus.FOUND}
     assert json.dumps([r.route for r in server.requests]).count("list") == 1
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=300),
+        max_size=300,
+    ),
+    st.integers(min_value=0, max_value=3000),
+)
+def test_every_planned_batch_fits_the_url_limit_and_keeps_every_doi(
+    suffixes: list[str], base_length: int
+) -> None:
+    dois = list(dict.fromkeys(f"10.5555/{s}" for s in suffixes))
+    base = "http://h/" + "x" * base_length
+    batches, singles = batching.plan(dois, base)
+    for batch in batches:
+        assert 2 <= len(batch) <= batching.MAX_BATCH
+        assert len(base) + len(batching.list_request(batch)) <= batching.MAX_URL_LENGTH
+    planned = [d for b in batches for d in b] + singles
+    assert sorted(planned) == sorted(dois)

@@ -222,7 +222,7 @@ def test_wal_mode_is_on(tmp_path: Path) -> None:
         cache.put(SRC, "work", "10.1/x", 200, b"{}")
         with sqlite3.connect(cache.path) as raw:
             assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-            assert raw.execute("PRAGMA user_version").fetchone() == (2,)
+            assert raw.execute("PRAGMA user_version").fetchone() == (3,)
 
 
 def test_default_cache_dir_is_per_user() -> None:
@@ -277,7 +277,7 @@ def test_file_from_a_newer_schema_is_moved_aside(tmp_path: Path) -> None:
     assert (tmp_path / f"{CACHE_FILE}.corrupt-{int(T0)}").exists()
 
 
-def test_schema_1_cache_is_emptied_and_rebuilt_without_a_warning(tmp_path: Path) -> None:
+def test_a_schema_1_cache_is_emptied_and_rebuilt_without_a_warning(tmp_path: Path) -> None:
     # Version 1 rows carry no source: nobody can tell which server gave them.
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
         raw.execute(
@@ -293,7 +293,7 @@ def test_schema_1_cache_is_emptied_and_rebuilt_without_a_warning(tmp_path: Path)
         cache.put(SRC, "work", "10.1/x", 200, b"{}")
         assert cache.get(SRC, "work", "10.1/x") is not None
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (2,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
     raw.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
 
@@ -310,6 +310,19 @@ def test_an_answer_is_kept_for_the_server_that_gave_it(tmp_path: Path) -> None:
         assert cache.get(SRC, "work", "10.1/x").status == 200
         assert cache.get(wrong, "work", "10.1/x").status == 404
         assert cache.info().entries == 3
+
+
+def test_the_answer_as_sent_is_read_only_when_asked_for(tmp_path: Path) -> None:
+    with make_cache(tmp_path) as cache:
+        cache.put(SRC, "work", "10.1/x", 200, b"compact", raw=b"as sent")
+        cache.put(SRC, "work", "10.1/y", 200, b"same")
+        plain = cache.get_many(SRC, "work", ["10.1/x", "10.1/y"])
+        assert {d: (e.body, e.raw) for d, e in plain.items()} == {
+            "10.1/x": (b"compact", None),
+            "10.1/y": (b"same", None),
+        }
+        full = cache.get_many(SRC, "work", ["10.1/x", "10.1/y"], raw=True)
+        assert {d: e.raw for d, e in full.items()} == {"10.1/x": b"as sent", "10.1/y": None}
 
 
 def test_source_key_ignores_case_of_host_and_a_trailing_slash_only() -> None:

@@ -30,17 +30,27 @@ def list_request(dois: Sequence[str]) -> str:
 def plan(
     dois: Sequence[str], base_url: str, *, max_batch: int = MAX_BATCH
 ) -> tuple[list[list[str]], list[str]]:
-    """Split DOIs into batches (by URL length, at most `max_batch`) and DOIs to fetch alone."""
+    """Split DOIs into batches (by URL length, at most `max_batch`) and DOIs to fetch alone.
+
+    Each DOI's encoded length is computed once and summed, instead of rebuilding the URL for
+    every DOI added (`list_request` gives exactly the URL those lengths add up to).
+    """
     batches: list[list[str]] = []
     singles = [d for d in dois if "," in d]
     current: list[str] = []
+    length = 0
+    fixed = len(base_url) + len("/works?filter=&rows=")
     for doi in (d for d in dois if "," not in d):
-        candidate = [*current, doi]
-        too_long = len(base_url) + len(list_request(candidate)) > MAX_URL_LENGTH
-        if current and (len(candidate) > max_batch or too_long):
+        size = len(quote(f"doi:{doi}", safe=":/,"))
+        grown = length + size + (1 if current else 0)  # a comma between filters
+        rows = len(str(len(current) + 1))
+        too_long = fixed + grown + rows > MAX_URL_LENGTH
+        if current and (len(current) + 1 > max_batch or too_long):
             batches.append(current)
-            candidate = [doi]
-        current = candidate
+            current, length = [], 0
+            grown = size
+        current.append(doi)
+        length = grown
     if current:
         batches.append(current)
     # A batch of one is a plain /works/{doi}: cheaper on the list rate, and it gets 404s right.
@@ -54,9 +64,10 @@ def envelope(item: Mapping[str, Any]) -> bytes:
     return json.dumps({**document, "message": item}, ensure_ascii=True).encode("ascii")
 
 
-def list_items(body: bytes) -> dict[str, Mapping[str, Any]]:
-    """The items of a work-list response, keyed by lower-cased DOI."""
-    message = decode_envelope(body, "work-list")
+def list_items(body: bytes, document: Any = None) -> dict[str, Mapping[str, Any]]:
+    """The items of a work-list response, keyed by lower-cased DOI (`document`: the body
+    already parsed)."""
+    message = decode_envelope(body, "work-list", document)
     items = message.get("items")
     if not isinstance(items, list):
         raise MalformedRecord("work-list response has no `items` list")

@@ -19,7 +19,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
@@ -135,20 +135,26 @@ class Cache:
         """The entry, or None if absent or past the metadata TTL."""
         return self.get_many(source, kind, [doi]).get(doi.lower())
 
-    def get_many(self, source: str, kind: str, dois: Iterable[str]) -> dict[str, CacheEntry]:
-        """Present, unexpired entries of `source` by lower-cased DOI; one query per CHUNK keys."""
+    def get_many(
+        self, source: str, kind: str, dois: Iterable[str], *, raw: bool = False
+    ) -> dict[str, CacheEntry]:
+        """Present, unexpired entries of `source` by lower-cased DOI; one query per CHUNK keys.
+        With `raw`, each entry also carries the answer as the server sent it."""
         _check_kind(kind)
         keys = list(dict.fromkeys(k for k in map(_key, dois) if k is not None))
         now = self.clock()
         found: dict[str, CacheEntry] = {}
+        columns = "doi, status, body, fetched_at" + (", raw" if raw else "")
         for start in range(0, len(keys), CHUNK):
             chunk = keys[start : start + CHUNK]
             sql = (
-                "SELECT doi, status, body, fetched_at FROM responses"
+                f"SELECT {columns} FROM responses"
                 f" WHERE source = ? AND kind = ? AND doi IN ({', '.join('?' * len(chunk))})"
             )
-            for doi, status, body, fetched_at in self._select(sql, [source, kind, *chunk]):
-                entry = CacheEntry(kind, doi, status, bytes(body), fetched_at)
+            for row in self._select(sql, [source, kind, *chunk]):
+                doi, status, body, fetched_at = row[:4]
+                sent = bytes(row[4]) if raw and row[4] is not None else None
+                entry = CacheEntry(kind, doi, status, bytes(body), fetched_at, sent)
                 if entry.fresh_for_metadata(now, self.metadata_ttl):
                     found[doi] = entry
         return found
@@ -161,28 +167,39 @@ class Cache:
         status: int,
         body: bytes,
         *,
+        raw: bytes | None = None,
         fetched_at: float | None = None,
     ) -> None:
         when = self.clock() if fetched_at is None else fetched_at
-        self.put_many(source, kind, [(doi, status, body, when)])
+        self.put_many(source, kind, [(doi, status, body, when)], raw={doi: raw} if raw else None)
 
     def put_many(
-        self, source: str, kind: str, rows: Iterable[tuple[str, int, bytes, float]]
+        self,
+        source: str,
+        kind: str,
+        rows: Iterable[tuple[str, int, bytes, float]],
+        *,
+        raw: Mapping[str, bytes] | None = None,
     ) -> None:
         """Store rows (doi, status, body, fetched_at) of `source` in one transaction; later
-        rows win."""
+        rows win. `raw` gives, by DOI, the answer as sent where it differs from `body`."""
         _check_kind(kind)
-        params: list[tuple[str, str, str, int, bytes, float]] = []
+        raw = raw or {}
+        params: list[tuple[str, str, str, int, bytes, bytes | None, float]] = []
         for doi, status, body, fetched_at in rows:
             if status not in CACHEABLE_STATUSES:
                 raise ValueError(f"refusing to cache HTTP {status} for {doi!r}: not an answer")
             key = _key(doi)
             if key is not None:
-                params.append((source, kind, key, int(status), bytes(body), float(fetched_at)))
+                sent = raw.get(doi)
+                params.append(
+                    (source, kind, key, int(status), bytes(body), sent, float(fetched_at))
+                )
         if params:
             self._write(
-                "INSERT OR REPLACE INTO responses (source, kind, doi, status, body, fetched_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
+                "INSERT OR REPLACE INTO responses"
+                " (source, kind, doi, status, body, raw, fetched_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
                 params,
                 create=True,
             )

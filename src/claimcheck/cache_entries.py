@@ -34,8 +34,9 @@ class CacheEntry:
     kind: str  # "work" or "agency"
     doi: str  # lower-cased
     status: int  # 200 or 404
-    body: bytes  # the raw response body, byte for byte
+    body: bytes  # what the checks read: for a work, a compact envelope of the fields they use
     fetched_at: float  # unix time
+    raw: bytes | None = None  # the answer as sent (read for --record); None: same as `body`
 
     def age(self, now: float) -> float:
         return now - self.fetched_at

@@ -8,21 +8,24 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 2  # kept in PRAGMA user_version; 1 had no source column
+SCHEMA_VERSION = 3  # kept in PRAGMA user_version; 1 had no source, 2 no raw column
 
 # Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
 # may not use it now: moving it aside would lose a good cache or fail for the same reason.
 LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
 
+# `body` is what the checks read (for a work, only the fields they use: cheap to parse on a warm
+# run); `raw` is the answer as the server sent it, read only by --record, or NULL when the
+# two are the same.
 _SCHEMA = (
     "CREATE TABLE responses (source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL,"
-    " status INTEGER NOT NULL, body BLOB NOT NULL, fetched_at REAL NOT NULL,"
+    " status INTEGER NOT NULL, body BLOB NOT NULL, raw BLOB, fetched_at REAL NOT NULL,"
     " PRIMARY KEY (source, kind, doi))"
 )
-# Version 1 rows carry no source: nobody can tell which server answered them, so they are
-# dropped rather than trusted.
-_OLDER_SCHEMAS = frozenset({1})
+# Older files are emptied, not migrated: version 1 rows carry no source (nobody can tell which
+# server answered them), version 2 rows no compact body.
+_OLDER_SCHEMAS = frozenset({1, 2})
 
 
 class Unusable(Exception):

@@ -29,7 +29,13 @@ from claimcheck.errors import LookupFailed
 from claimcheck.fetch import Fetcher, RawResponse
 from claimcheck.limiter import LIST
 from claimcheck.models import Lookup, LookupStatus
-from claimcheck.registry import MalformedRecord, decode_envelope, parse_agency, parse_work
+from claimcheck.registry import (
+    MalformedRecord,
+    compact_envelope,
+    decode_envelope,
+    parse_agency,
+    parse_work,
+)
 
 if TYPE_CHECKING:
     from claimcheck.cache import Cache, CacheEntry
@@ -163,18 +169,29 @@ class CrossrefClient:
         if response.status != 200:
             return [], dois
         try:
-            items = batching.list_items(response.body)
+            items = batching.list_items(response.body, response.document)
         except MalformedRecord:
             return [], dois
-        found = []
+        found: list[Lookup] = []
+        rows: list[tuple[str, int, bytes, float]] = []
+        raws: dict[str, bytes] = {}
+        now = self._clock()
         for doi in dois:
             item = items.get(doi)
-            if item is not None:
-                found.append(self._work_item(doi, item))
+            if item is None:
+                continue
+            found.append(self._work_item(doi, item))
+            if found[-1].status is LookupStatus.FOUND and self.cache is not None:
+                # One transaction per list answer; the raw form is the /works/{doi} envelope
+                # the item would have come in, kept for --record.
+                rows.append((doi, 200, compact_envelope(item), now))
+                raws[doi] = batching.envelope(item)
+        if rows and self.cache is not None:
+            self.cache.put_many(self.cache_source, WORK, rows, raw=raws)
         return found, [d for d in dois if d not in items]
 
     def _work_item(self, doi: str, item: Mapping[str, Any]) -> Lookup:
-        """One work of a list response: parsed as it is, stored as a /works/{doi} envelope."""
+        """One work of a list response, parsed as it is."""
         try:
             work = parse_work(item)
         except MalformedRecord as exc:
@@ -182,8 +199,6 @@ class CrossrefClient:
         if work.doi != doi:
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
         self._answered_as_crossref = True
-        if self.cache is not None:
-            self._store(WORK, doi, 200, batching.envelope(item))
         return Lookup(doi, LookupStatus.FOUND, work=work)
 
     def _single(self, doi: str) -> Lookup:
@@ -199,7 +214,8 @@ class CrossrefClient:
 
     def _work_answer(self, doi: str, response: RawResponse) -> Lookup:
         try:
-            work = parse_work(decode_envelope(response.body, "work"))
+            message = decode_envelope(response.body, "work", response.document)
+            work = parse_work(message)
         except MalformedRecord as exc:
             return Lookup(doi, LookupStatus.FAILED, error=str(exc))
         if work.doi != doi:
@@ -207,7 +223,7 @@ class CrossrefClient:
             # /works answering with an empty DOI): nothing is known about the one asked for.
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
         self._answered_as_crossref = True
-        self._store(WORK, doi, 200, response.body)
+        self._store(WORK, doi, 200, compact_envelope(message), raw=response.body)
         return Lookup(doi, LookupStatus.FOUND, work=work)
 
     def _not_found(self, doi: str) -> Lookup:
@@ -267,7 +283,7 @@ class CrossrefClient:
             try:
                 if response.status != 200:
                     raise MalformedRecord(f"HTTP {response.status}")
-                decode_envelope(response.body, "work-list")
+                decode_envelope(response.body, "work-list", response.document)
             except MalformedRecord as exc:
                 self.server_problem = (
                     f"{self.base_url or 'the server'} does not answer as the Crossref REST API "
@@ -287,14 +303,16 @@ class CrossrefClient:
             return None
         if response.status != 200:
             raise MalformedRecord(f"agency lookup answered HTTP {response.status}")
-        return parse_agency(decode_envelope(response.body, "work-agency"))
+        return parse_agency(decode_envelope(response.body, "work-agency", response.document))
 
     # --- the cache -----------------------------------------------------------------------
 
-    def _store(self, kind: str, doi: str, status: int, body: bytes) -> None:
+    def _store(
+        self, kind: str, doi: str, status: int, body: bytes, *, raw: bytes | None = None
+    ) -> None:
         # Only answers reach here (200 and 404); failures are never cached.
         if self.cache is not None:
-            self.cache.put(self.cache_source, kind, doi, status, body)
+            self.cache.put(self.cache_source, kind, doi, status, body, raw=raw)
 
     def _from_cache(self, dois: list[str], status_matters: bool) -> list[Lookup]:
         if self.cache is None or not self.read_cache or not dois:
@@ -308,9 +326,10 @@ class CrossrefClient:
     def _cache_chunk(self, dois: list[str], status_matters: bool) -> list[Lookup]:
         assert self.cache is not None
         now = self._clock()
-        works = self.cache.get_many(self.cache_source, WORK, dois)
+        recording = self._recorder is not None  # --record keeps the answers as sent
+        works = self.cache.get_many(self.cache_source, WORK, dois, raw=recording)
         missing = [d for d, e in works.items() if e.status == 404]
-        agencies = self.cache.get_many(self.cache_source, AGENCY, missing)
+        agencies = self.cache.get_many(self.cache_source, AGENCY, missing, raw=recording)
         found = []
         for doi, entry in works.items():
             # A notice can appear any day, so a cited work's update status is taken from the
@@ -331,7 +350,8 @@ class CrossrefClient:
         for request, entry in ((works_path(work.doi), work), (agency_path(work.doi), agency)):
             if entry is not None:
                 kind = "application/json" if entry.status == 200 else "text/plain"
-                self._recorder(RawResponse(request, entry.status, kind, entry.body, when))
+                sent = entry.raw if entry.raw is not None else entry.body
+                self._recorder(RawResponse(request, entry.status, kind, sent, when))
 
     def _cached_lookup(
         self, doi: str, status: int, body: bytes, agency_entry: CacheEntry | None

@@ -14,7 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from claimcheck import __version__
 from claimcheck.bounded import BodyProblem, read_body
@@ -40,6 +40,7 @@ class RawResponse:
     content_type: str
     body: bytes
     fetched_at: str  # ISO 8601, UTC
+    document: Any = None  # the body parsed as JSON, when the fetcher already did (once)
 
 
 class Fetcher(Protocol):
@@ -240,11 +241,12 @@ class HttpFetcher:
                 )
             return _Outcome(None, f"HTTP {status}", wait)
         self.limiter.observe(kind, headers)
-        problem = _not_json(body, content_type) if status == 200 else None
+        document, problem = _parse_json(body, content_type) if status == 200 else (None, None)
         if problem is not None:
             # A proxy's HTML error page or a cut-off body served as 200: transient, retry.
             return _Outcome(None, f"HTTP 200 with {problem}")
-        return _Outcome(RawResponse(request, status, content_type, body, now_iso()), "")
+        response = RawResponse(request, status, content_type, body, now_iso(), document)
+        return _Outcome(response, "")
 
 
 @dataclass(frozen=True)
@@ -257,18 +259,19 @@ class _Outcome:
     final: bool = False
 
 
-def _not_json(body: bytes, content_type: str) -> str | None:
-    """Why `body` is not a JSON document, or None. A number of thousands of digits or arrays
-    nested thousands deep is a body claimcheck cannot read, not a crash."""
+def _parse_json(body: bytes, content_type: str) -> tuple[Any, str | None]:
+    """(the parsed body, None), or (None, why it is not a JSON document). Parsed here once,
+    for the client to read. A number of thousands of digits or arrays nested thousands deep
+    is a body claimcheck cannot read, not a crash."""
     import json
 
     try:
-        json.loads(body)
+        return json.loads(body), None
     except (UnicodeDecodeError, json.JSONDecodeError):
-        return f"a body that is not JSON ({_kind(body, content_type)})"
+        return None, f"a body that is not JSON ({_kind(body, content_type)})"
     except (ValueError, RecursionError) as exc:
-        return f"a JSON body claimcheck cannot read ({type(exc).__name__}: {str(exc)[:80]})"
-    return None
+        problem = f"a JSON body claimcheck cannot read ({type(exc).__name__}: {str(exc)[:80]})"
+        return None, problem
 
 
 def _kind(body: bytes, content_type: str) -> str:

@@ -20,15 +20,14 @@ class MalformedRecord(ValueError):
     """A response that is not the Crossref envelope it should be."""
 
 
-def decode_envelope(body: bytes, expected_type: str) -> Mapping[str, Any]:
-    """Return `message` of a `{"status":"ok","message-type":…,"message":{…}}` envelope."""
-    try:
-        document = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise MalformedRecord(f"response is not JSON ({_describe_body(body)})") from exc
-    except (ValueError, RecursionError) as exc:
-        # A number of thousands of digits, or arrays nested thousands deep.
-        raise MalformedRecord(f"response JSON cannot be read ({type(exc).__name__})") from exc
+def decode_envelope(body: bytes, expected_type: str, document: Any = None) -> Mapping[str, Any]:
+    """Return `message` of a `{"status":"ok","message-type":…,"message":{…}}` envelope.
+
+    `document` is the body already parsed (the fetcher parses each answer once); without
+    it the body is parsed here.
+    """
+    if document is None:
+        document = _parse(body)
     if not isinstance(document, dict):
         raise MalformedRecord("response JSON is not an object")
     if document.get("status") != "ok":
@@ -41,6 +40,33 @@ def decode_envelope(body: bytes, expected_type: str) -> Mapping[str, Any]:
     if not isinstance(message, dict):
         raise MalformedRecord("response has no `message` object")
     return message
+
+
+def _parse(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise MalformedRecord(f"response is not JSON ({_describe_body(body)})") from exc
+    except (ValueError, RecursionError) as exc:
+        # A number of thousands of digits, or arrays nested thousands deep.
+        raise MalformedRecord(f"response JSON cannot be read ({type(exc).__name__})") from exc
+
+
+# The keys of a work record the checks read (parse_work). The cache keeps only these: a record
+# with its reference list runs to 25 KB and more, these to about one.
+WORK_KEYS = (
+    "DOI", "title", "subtitle", "author", "issued", "published", "published-print",
+    "published-online", "created", "container-title", "short-container-title", "volume",
+    "issue", "page", "article-number", "type", "publisher", "update-to", "updated-by",
+)  # fmt: skip
+
+
+def compact_envelope(message: Mapping[str, Any]) -> bytes:
+    """A `/works/{doi}` envelope holding only WORK_KEYS: what the cache stores to read."""
+    kept = {key: message[key] for key in WORK_KEYS if key in message}
+    document = {"status": "ok", "message-type": "work", "message-version": "1.0.0"}
+    text = json.dumps({**document, "message": kept}, ensure_ascii=False, separators=(",", ":"))
+    return text.encode("utf-8")
 
 
 def _describe_body(body: bytes) -> str:
