@@ -115,9 +115,9 @@ class _Handler(BaseHTTPRequestHandler):
         except OSError:
             self.close_connection = True  # the client went away mid-response: nothing to say
         finally:
-            replay._end()
             if admitted:
                 replay.limiter.release(request)
+            replay._end()  # last, so a stopped server has released every slot it admitted
 
     def _answer(self, replay: ReplayServer, request: RecordedRequest) -> None:
         fault = replay._take_fault(request)

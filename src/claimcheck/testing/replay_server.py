@@ -94,6 +94,7 @@ class ReplayServer:
         self._works: dict[str, tuple[bytes, dict[str, Any]]] = {}
         self._faults: list[_ArmedFault] = []
         self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)  # notified when the last handler finishes
         self._stopping = threading.Event()
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
@@ -161,6 +162,8 @@ class ReplayServer:
     def _end(self) -> None:
         with self._lock:
             self._in_flight -= 1
+            if self._in_flight == 0:
+                self._idle.notify_all()
 
     def _sleep(self, seconds: float) -> bool:
         """Sleep, cut short by stop() so it returns promptly; True if the server is stopping."""
@@ -268,6 +271,10 @@ class ReplayServer:
         # Kept-alive connections would otherwise go on being served after stop().
         server.close_connections()
         server.server_close()
+        # A client can read the last byte before its handler has released its slot: wait
+        # (bounded) so the server's counters are settled once stop() returns.
+        with self._idle:
+            self._idle.wait_for(lambda: self._in_flight == 0, timeout=5)
         if thread is not None:
             thread.join(timeout=5)
         self._server = self._thread = None
