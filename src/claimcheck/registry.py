@@ -120,7 +120,8 @@ def parse_agency(message: Mapping[str, Any]) -> str:
 def _text(value: object) -> str:
     if isinstance(value, str):
         try:
-            value.encode("utf-8")
+            if not value.isascii():  # only non-ASCII text can hold a lone surrogate
+                value.encode("utf-8")
         except UnicodeEncodeError:
             # A lone surrogate ("\ud800") decodes from JSON but cannot be written to any
             # report: the record is unreadable, and so never reaches the cache.

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 from claimcheck.events import EventKind, UpdateEntry
 from claimcheck.models import Work
@@ -71,11 +72,13 @@ _TYPE_ORDER = (
 )
 
 
+@lru_cache(maxsize=1024)
 def normalise_type(raw: str) -> str:
     text = re.sub(r"[\s\-]+", "_", raw.strip().lower()).strip("_")
     return {"retration": "retraction"}.get(text, text)
 
 
+@lru_cache(maxsize=1024)
 def kind_of(update_type: str) -> EventKind:
     text = normalise_type(update_type)
     if text in _KIND_OF_TYPE:
@@ -83,6 +86,7 @@ def kind_of(update_type: str) -> EventKind:
     return next((kind for hint, kind in _KIND_HINTS if hint in text), EventKind.OTHER)
 
 
+@lru_cache(maxsize=1024)
 def type_rank(update_type: str) -> tuple[int, int, str]:
     """Orders types by severity: kind first, then `_TYPE_ORDER`, then by name."""
     text = normalise_type(update_type)
