@@ -120,14 +120,14 @@ def judge_map(
     findings.extend(unused_reference_findings(claim_map))
     findings = acknowledge(claim_map, findings, today)
 
-    # Grouped once by reference: judging each citation, and each reference's status, then
-    # reads only its own findings instead of every finding in the map.
-    by_ref = _by_reference(findings)
+    # Grouped once by reference and claim: judging each citation, and each reference's
+    # status, then reads only the findings that can bear on it, never every finding in the
+    # map, nor the other claims' findings on a reference that many claims cite.
+    bearing = _Bearing(findings)
     claim_results = []
     claim_findings = []
     for claim in claim_map.claims:
-        relevant = [f for ref in dict.fromkeys(c.ref for c in claim.cites) for f in by_ref[ref]]
-        result, finding = judge_claim(claim, relevant)
+        result, finding = judge_claim(claim, bearing.on(claim))
         claim_results.append(result)
         if finding is not None:
             claim_findings.append(finding)
@@ -181,6 +181,25 @@ def _one_role_per_claim(
         if claim.id not in roles or roles[claim.id] is Role.DISCUSSES:
             roles[claim.id] = citation.role
     return list(roles.items())
+
+
+class _Bearing:
+    """A map's findings grouped once by (reference, claim), in their order."""
+
+    def __init__(self, findings: Sequence[Finding]) -> None:
+        self._position = {id(f): at for at, f in enumerate(findings)}
+        self._groups: defaultdict[tuple[str | None, str | None], list[Finding]] = defaultdict(list)
+        for finding in findings:
+            self._groups[finding.reference, finding.claim].append(finding)
+
+    def on(self, claim: Claim) -> list[Finding]:
+        """The findings of each reference `claim` cites that are the reference's own or the
+        claim's: all that `applicable` keeps for its citations, in their order in the map."""
+        found: list[Finding] = []
+        for ref in dict.fromkeys(c.ref for c in claim.cites):
+            shared, own = self._groups.get((ref, None), []), self._groups.get((ref, claim.id), [])
+            found += sorted(shared + own, key=lambda f: self._position[id(f)]) if own else shared
+        return found
 
 
 def _by_reference(findings: Iterable[Finding]) -> defaultdict[str | None, list[Finding]]:

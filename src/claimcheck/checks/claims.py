@@ -165,14 +165,67 @@ UNACKNOWLEDGEABLE = frozenset(
 )
 
 
-def _matches(ack: Acknowledgement, claim: Claim, finding: Finding) -> bool:
-    if not finding.code.is_a(ack.finding) or finding.code in UNACKNOWLEDGEABLE:
-        return False
-    if ack.ref is not None and finding.reference != ack.ref:
-        return False
-    if ack.ref is None and finding.reference is not None and finding.claim != claim.id:
-        return False
-    return finding.claim in (None, claim.id)
+# The codes an acknowledgement may name to cover a finding of each code: the code itself and
+# what it is a kind of (`retracted` covers `cited-after-retraction`).
+_COVERED_BY = {code: tuple(c for c in FindingCode if code.is_a(c)) for code in FindingCode}
+
+_Live = tuple[Claim, Acknowledgement]
+# (claim's position in the map, acknowledgement's position in the claim, claim, ack): the
+# positions keep matches in the order of a walk over every claim's acknowledgements.
+_Entry = tuple[int, int, Claim, Acknowledgement]
+
+
+class _AckIndex:
+    """Every acknowledgement of a claim map, indexed once by what a finding can match it by,
+    so that applying them costs time in proportion to the matches, not to findings × claims.
+
+    An acknowledgement naming a reference covers that reference's findings: reference-level
+    ones (claim None) for whichever claim names it, claim-scoped ones only for its own claim.
+    One naming no reference covers its own claim's findings, and findings of neither a
+    reference nor a claim for every claim.
+    """
+
+    def __init__(self, claim_map: ClaimMap) -> None:
+        self.by_ref: dict[tuple[FindingCode, str], list[_Entry]] = {}
+        self.by_ref_claim: dict[tuple[FindingCode, str, str], list[_Entry]] = {}
+        self.by_claim: dict[tuple[FindingCode, str], list[_Entry]] = {}
+        self.unscoped: dict[FindingCode, list[_Entry]] = {}
+        self.citing: dict[str, set[str]] = {}
+        for at, claim in enumerate(claim_map.claims):
+            for cite in claim.cites:
+                self.citing.setdefault(cite.ref, set()).add(claim.id)
+            for nth, ack in enumerate(claim.acknowledge):
+                entry = (at, nth, claim, ack)
+                if ack.ref is not None:
+                    self.by_ref.setdefault((ack.finding, ack.ref), []).append(entry)
+                    key = (ack.finding, ack.ref, claim.id)
+                    self.by_ref_claim.setdefault(key, []).append(entry)
+                else:
+                    self.by_claim.setdefault((ack.finding, claim.id), []).append(entry)
+                    self.unscoped.setdefault(ack.finding, []).append(entry)
+
+    def matching(self, finding: Finding) -> list[_Live]:
+        """The (claim, acknowledgement) pairs that cover `finding`, in map order."""
+        if finding.code in UNACKNOWLEDGEABLE:
+            return []
+        ref, claim = finding.reference, finding.claim
+        found: list[_Entry] = []
+        for code in _COVERED_BY[finding.code]:
+            if ref is not None and claim is None:
+                found += self.by_ref.get((code, ref), ())
+            elif ref is not None and claim is not None:
+                found += self.by_ref_claim.get((code, ref, claim), ())
+            if claim is not None:
+                found += self.by_claim.get((code, claim), ())
+            elif ref is None:
+                found += self.unscoped.get(code, ())
+        found.sort(key=lambda entry: (entry[0], entry[1]))
+        return [(c, ack) for _at, _nth, c, ack in found]
+
+    def covers(self, finding: Finding, live: list[_Live]) -> bool:
+        """Whether every claim citing the finding's reference acknowledges it."""
+        citing_claims = self.citing.get(finding.reference or "", set())
+        return citing_claims <= {claim.id for claim, _ack in live}
 
 
 def acknowledge(claim_map: ClaimMap, findings: list[Finding], today: date) -> list[Finding]:
@@ -185,21 +238,19 @@ def acknowledge(claim_map: ClaimMap, findings: list[Finding], today: date) -> li
     acknowledgement (`until` before today) leaves the finding as it was and adds
     `acknowledgement-expired`.
     """
+    index = _AckIndex(claim_map)
     out: list[Finding] = []
     extra: list[Finding] = []
     for finding in findings:
-        live: list[tuple[Claim, Acknowledgement]] = []
-        for claim in claim_map.claims:
-            for ack in claim.acknowledge:
-                if not _matches(ack, claim, finding):
-                    continue
-                if ack.until is not None and ack.until < today:
-                    extra.append(_expired(claim, ack, finding))
-                else:
-                    live.append((claim, ack))
+        live: list[_Live] = []
+        for claim, ack in index.matching(finding):
+            if ack.until is not None and ack.until < today:
+                extra.append(_expired(claim, ack, finding))
+            else:
+                live.append((claim, ack))
         if not live:
             out.append(finding)
-        elif finding.claim is not None or _covers(claim_map, finding, live):
+        elif finding.claim is not None or index.covers(finding, live):
             out.append(_acknowledged(live[0][1], finding))
         else:
             out.append(finding)
@@ -207,13 +258,6 @@ def acknowledge(claim_map: ClaimMap, findings: list[Finding], today: date) -> li
                 replace(_acknowledged(ack, finding), claim=claim.id) for claim, ack in live
             )
     return out + extra
-
-
-def _covers(
-    claim_map: ClaimMap, finding: Finding, live: list[tuple[Claim, Acknowledgement]]
-) -> bool:
-    citing_claims = {cl.id for cl, _c in citing(claim_map, finding.reference or "")}
-    return citing_claims <= {claim.id for claim, _ack in live}
 
 
 def _acknowledged(ack: Acknowledgement, finding: Finding) -> Finding:
