@@ -82,8 +82,10 @@ def document(result: AuditResult) -> dict[str, Any]:
 
 
 def summary(result: AuditResult) -> dict[str, int]:
+    findings = result.findings  # a property that sorts every finding: read it once
+
     def count(severity: Severity) -> int:
-        return sum(1 for f in result.findings if f.severity is severity)
+        return sum(1 for f in findings if f.severity is severity)
 
     return {
         "claims": len(result.claims),

@@ -76,7 +76,8 @@ def _count(n: int, noun: str) -> str:
 
 
 def _header(result: AuditResult) -> str:
-    by_severity = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
+    findings = result.findings  # a property that sorts every finding: read it once
+    by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     unverified = sum(1 for r in result.references if r.status is ReferenceStatus.UNVERIFIED)
     counts = " · ".join(
         [

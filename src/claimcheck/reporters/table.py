@@ -102,12 +102,16 @@ def references_table(result: MapResult) -> Table:
     table.add_column("DOI", overflow="fold", max_width=34)
     table.add_column("Status", no_wrap=True)
     table.add_column("Findings", ratio=1, overflow="fold")
+    # Grouped once, in their order: a scan of every finding per row is quadratic.
+    by_reference: dict[str | None, list[Finding]] = {}
+    for finding in result.findings:
+        by_reference.setdefault(finding.reference, []).append(finding)
     for ref in result.references:
         table.add_row(
             Text(safe(ref.reference.id)),
             Text(safe(_doi(ref))),
             _status(ref.status.value),
-            _findings_cell([f for f in result.findings if f.reference == ref.reference.id]),
+            _findings_cell(by_reference.get(ref.reference.id, [])),
         )
     return table
 
@@ -137,7 +141,8 @@ def claims_table(result: MapResult) -> Table:
 
 
 def summary_line(result: AuditResult) -> Text:
-    counts = {s: sum(1 for f in result.findings if f.severity is s) for s in Severity}
+    findings = result.findings  # a property that sorts every finding: read it once
+    counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     unverified = sum(1 for r in result.references if r.status is ReferenceStatus.UNVERIFIED)
     line = Text()
     line.append(f"{counts[Severity.ERROR]} errors", style=SEVERITY_STYLE[Severity.ERROR])
