@@ -8,22 +8,18 @@ order of `FIELD_ORDER`, and scores are rounded to 3 decimals, so output is stabl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from functools import lru_cache
+from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
+import claimcheck.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.titles import without_retraction_marker
 from claimcheck.models import Author, Finding, FindingCode, Reference, Work
-from claimcheck.text import (
-    cited_family_keys,
-    family_keys,
-    fold,
-    is_et_al,
-    strip_markup,
-    unify_punctuation,
-)
+from claimcheck.text import strip_markup, unify_punctuation
 
 __all__ = [
     "CITED_AS_AGREE",
@@ -55,6 +51,53 @@ YEAR_TOLERANCE = 1
 
 FIELD_ORDER = ("title", "first_author", "year", "journal", "volume", "issue", "page", "pages")
 _LABELS = {"first_author": "first author", "page": "first page"}
+
+# --- folding, memoised ----------------------------------------------------------------------
+
+_T = TypeVar("_T")
+# Journal names and family names recur across the references of one article ("PLoS One"
+# forty times, one first author in a dozen), and every comparison would fold them again.
+# Folding is pure, so short texts and their results are kept. Only a text and a result of at
+# most _MEMO_CHARS characters each is kept, in at most _MEMO_ENTRIES entries per function, so
+# the memory stays under ~4 MB per function whatever a registry sends.
+_MEMO_ENTRIES = 2048
+_MEMO_CHARS = 256
+
+
+def _memoised(function: Callable[[str], _T], size: Callable[[_T], int]) -> Callable[[str], _T]:
+    """`function`, with the results of short texts kept; `size` measures a result."""
+
+    @lru_cache(maxsize=_MEMO_ENTRIES)
+    def short(value: str) -> _T | None:
+        result = function(value)
+        return result if size(result) <= _MEMO_CHARS else None  # None: too long to keep
+
+    def call(value: str) -> _T:
+        kept = short(value) if len(value) <= _MEMO_CHARS else None
+        return function(value) if kept is None else kept
+
+    return call
+
+
+def _keys_size(keys: frozenset[str]) -> int:
+    return sum(map(len, keys))
+
+
+fold = _memoised(folding.fold, len)
+is_et_al = _memoised(folding.is_et_al, lambda _answer: 0)
+family_keys = _memoised(folding.family_keys, _keys_size)
+cited_family_keys = _memoised(folding.cited_family_keys, _keys_size)
+
+
+@lru_cache(maxsize=_MEMO_ENTRIES)
+def _journals_agree_short(cited: str, registry: str) -> bool:
+    return journals_agree(cited, registry)
+
+
+def _journals_agree(cited: str, registry: str) -> bool:
+    if len(cited) <= _MEMO_CHARS and len(registry) <= _MEMO_CHARS:
+        return _journals_agree_short(cited, registry)
+    return journals_agree(cited, registry)
 
 
 @dataclass(frozen=True)
@@ -106,11 +149,12 @@ def _cited_as_score(cited_as: str, form: str) -> float:
 
 def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:
     """(similarity or None, the threshold it is judged by, the cited text compared)."""
-    forms = _registry_title_forms(work)
+    # The registry's title is read only when the reference cites a title or a printed form.
     title = fold(strip_markup(reference.title or ""))
+    cited_as = "" if title else fold(strip_markup(reference.cited_as or ""))
+    forms = _registry_title_forms(work) if title or cited_as else []
     if forms and title:
         return max(_title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
-    cited_as = fold(strip_markup(reference.cited_as or ""))
     if forms and cited_as:
         best = max(_cited_as_score(cited_as, f) for f in forms)
         return best, CITED_AS_AGREE, reference.cited_as or ""
@@ -135,35 +179,46 @@ def _cited_names(reference: Reference) -> list[str]:
     return [name for name in reference.authors if name.strip() and not is_et_al(name)]
 
 
-def _first_author(reference: Reference, work: Work) -> FieldMismatch | None:
+def _first_author(
+    names: Sequence[str], cited_keys: Sequence[frozenset[str]], work: Work
+) -> FieldMismatch | None:
     # The registry loader lists the author with sequence "first" first.
-    names = _cited_names(reference)
     if not names or not work.authors:
         return None
-    cited, registry = cited_family_keys(names[0]), _author_keys(work.authors[0])
+    cited, registry = cited_keys[0], _author_keys(work.authors[0])
     if not cited or not registry or cited & registry:
         return None
     return FieldMismatch("first_author", names[0], _author_label(work.authors[0]))
 
 
-def _authors_agree(reference: Reference, work: Work) -> bool | None:
-    cited = [keys for keys in map(cited_family_keys, _cited_names(reference)) if keys]
-    registry = [keys for keys in map(_author_keys, work.authors) if keys]
-    if not cited or not registry:
+def _authors_agree(cited_keys: Sequence[frozenset[str]], work: Work) -> bool | None:
+    """Whether any cited author is a registry author; None when either side names none.
+    The registry's authors are read only as far as the first match."""
+    cited = [keys for keys in cited_keys if keys]
+    if not cited:
         return None
-    return any(c & r for c in cited for r in registry)
+    any_registry = False
+    for author in work.authors:
+        registry = _author_keys(author)
+        if registry:
+            any_registry = True
+            if any(c & registry for c in cited):
+                return True
+    return False if any_registry else None
 
 
 # --- journal -------------------------------------------------------------------------------
 
 
 def _journal(reference: Reference, work: Work) -> FieldMismatch | None:
-    registry = [t for t in (*work.container_titles, *work.short_container_titles) if t.strip()]
-    if not reference.journal or not fold(reference.journal) or not registry:
-        return None
-    if any(journals_agree(reference.journal, name) for name in registry):
+    if not reference.journal:
         return None
     cited = fold(reference.journal)
+    registry = [t for t in (*work.container_titles, *work.short_container_titles) if t.strip()]
+    if not cited or not registry:
+        return None
+    if any(_journals_agree(reference.journal, name) for name in registry):
+        return None
     score = max(fuzz.ratio(cited, fold(name)) for name in registry) / 100
     return FieldMismatch("journal", reference.journal, registry[0], round(score, 3))
 
@@ -250,8 +305,11 @@ def _year(reference: Reference, work: Work) -> FieldMismatch | None:
 
 
 def compare(reference: Reference, work: Work) -> MetadataComparison:
-    """Compare every cited field that the registry record also has."""
+    """Compare every cited field that the registry record also has: a field the reference
+    does not cite is not read from the record at all."""
     similarity, threshold, cited_title = _title_similarity(reference, work)
+    names = _cited_names(reference)
+    cited_keys = [cited_family_keys(name) for name in names]
     title_agrees = None if similarity is None else similarity >= threshold
     found: list[FieldMismatch | None] = []
     if similarity is not None and not title_agrees:
@@ -259,7 +317,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
             FieldMismatch("title", cited_title, _registry_title(work), round(similarity, 3))
         )
     found += [
-        _first_author(reference, work),
+        _first_author(names, cited_keys, work),
         _year(reference, work),
         _journal(reference, work),
         _number("volume", reference.volume, work.volume),
@@ -271,7 +329,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         mismatches=tuple(sorted(mismatches, key=lambda m: FIELD_ORDER.index(m.field))),
         title_similarity=None if similarity is None else round(similarity, 3),
         title_agrees=title_agrees,
-        authors_agree=_authors_agree(reference, work),
+        authors_agree=_authors_agree(cited_keys, work),
     )
 
 
