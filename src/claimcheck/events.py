@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateEntry:
     """One `update-to` or `updated-by` entry exactly as the registry lists it."""
 
@@ -37,7 +37,7 @@ class EventKind(StrEnum):
     OTHER = "other"  # an update type claimcheck cannot place: shown, never judged
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class UpdateEvent:
     """One editorial event: every entry naming the same notice (and kind), from every source
     and from both records' sides, folded into one."""
@@ -73,7 +73,7 @@ class Verdict(StrEnum):
     UNVERIFIED = "unverified"  # could not check: a record the decision needs was not read
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class EditorialStatus:
     """Everything the registry says about one work's editorial history, decided once."""
 

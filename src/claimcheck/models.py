@@ -104,7 +104,7 @@ DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
 _KIND_OF = {FindingCode.CITED_AFTER_RETRACTION: FindingCode.RETRACTED}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Location:
     """A 1-based line and column in the claim map."""
 
@@ -115,7 +115,7 @@ class Location:
 # --- the claim map -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Reference:
     id: str
     location: Location
@@ -133,14 +133,14 @@ class Reference:
     pages: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Citation:
     ref: str
     role: Role
     location: Location
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Acknowledgement:
     finding: FindingCode
     reason: str
@@ -149,7 +149,7 @@ class Acknowledgement:
     until: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Claim:
     id: str
     text: str
@@ -159,7 +159,7 @@ class Claim:
     acknowledge: tuple[Acknowledgement, ...] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Article:
     title: str | None = None
     url: str | None = None
@@ -167,7 +167,7 @@ class Article:
     published: date | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimMap:
     path: str
     version: int
@@ -185,7 +185,7 @@ class ClaimMap:
 # --- the registry --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Author:
     family: str = ""
     given: str = ""
@@ -198,7 +198,7 @@ class Author:
         return self.name
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Work:
     """The parts of a Crossref work record that the checks read."""
 
@@ -239,7 +239,7 @@ class LookupStatus(StrEnum):
     FAILED = "failed"  # could not check
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Lookup:
     doi: str
     status: LookupStatus
@@ -269,7 +269,7 @@ class ClaimStatus(StrEnum):
     UNVERIFIED = "unverified"  # could not check: a lookup it depends on failed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Finding:
     code: FindingCode
     severity: Severity
@@ -281,7 +281,7 @@ class Finding:
     file: str = ""  # the claim map it was found in
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ReferenceResult:
     reference: Reference
     status: ReferenceStatus
@@ -297,20 +297,20 @@ class ReferenceResult:
         return self.lookup.work if self.lookup else None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ClaimResult:
     claim: Claim
     status: ClaimStatus
     reason: str
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Source:
     crossref: str
     mode: str  # online | offline | replay
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class GatePolicy:
     """When the gate fails: findings at or above a severity, or of listed codes; and whether
     failed lookups (`unverified`) fail it closed (the default) or are allowed."""
@@ -333,7 +333,7 @@ class GatePolicy:
         return self.threshold.value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class MapResult:
     """The audit of one claim map."""
 
@@ -343,7 +343,7 @@ class MapResult:
     findings: tuple[Finding, ...]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class AuditResult:
     """One report over one or more claim maps, with one exit code."""
 
