@@ -10,7 +10,7 @@ import contextlib
 import os
 import sys
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -155,7 +155,10 @@ def _audit(
         result = run_audit(claim_maps, client, options, on_lookup)
     _refuse_wrong_server(client)
     unwritten = _write_outputs(result, files, settings)
-    _write(render_audit(result, output_format, stdout))
+    # Made whole before the first byte goes out: a failure while rendering must leave stdout
+    # empty, for the failure document, never half a report (the pieces are the document's
+    # text only, a fraction of its size as Python objects).
+    _write(list(render_audit(result, output_format, stdout)))
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
             _notice(settings, f"unverified: {finding.message}")
@@ -201,7 +204,8 @@ def _write_outputs(result: AuditResult, files: Sequence[Output], settings: Setti
     failed = 0
     for output in files:
         try:
-            write_output(output.path, render_audit(result, output.format, (120, False)).encode())
+            pieces = render_audit(result, output.format, (120, False))
+            write_output(output.path, (piece.encode() for piece in pieces))
         except OSError as exc:
             failed += 1
             _notice(settings, f"--output {output.spec}: cannot write it: {exc.strerror or exc}")
@@ -215,15 +219,18 @@ def _refuse_wrong_server(client: CrossrefClient) -> None:
         raise UsageError(client.server_problem)
 
 
-def render_audit(result: AuditResult, output_format: str, stdout: tuple[int, bool]) -> str:
+def render_audit(
+    result: AuditResult, output_format: str, stdout: tuple[int, bool]
+) -> Iterable[str]:
+    """The report in pieces, made as they are written (reporters, `chunks`)."""
     if output_format == "table":
         from claimcheck.reporters.table import render
 
         width, color = stdout
-        return render(result, width=width, color=color)
-    from claimcheck.reporters import renderer
+        return (render(result, width=width, color=color),)
+    from claimcheck.reporters import chunker
 
-    return renderer(output_format)(result)
+    return chunker(output_format)(result)
 
 
 def gate_sentence(result: AuditResult) -> str:
@@ -292,11 +299,11 @@ def cache_info_text(settings: Settings) -> str:
     return "\n".join(lines)
 
 
-def _write(text: str) -> None:
+def _write(pieces: str | Iterable[str]) -> None:
     """The report on stdout. A closed pipe or a full disk ends the run with exit 74 and one
     line on stderr, never a traceback: the audit ran, its report could not be written."""
     try:
-        sys.stdout.write(text)
+        sys.stdout.writelines((pieces,) if isinstance(pieces, str) else pieces)
         sys.stdout.flush()
     except OSError as exc:
         # Later writes (and Python's own flush at exit) must not fail again on the same fd.

@@ -19,6 +19,7 @@ import os
 import stat
 import tempfile
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -40,8 +41,9 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write via a temporary file and rename, so a reader sees the old file or the new one.
+    `data` may come in pieces, each written as it is made.
 
     The new file keeps an existing file's permissions, or gets what the umask allows for a
     new one (a temporary file is created private, 0600, and would otherwise stay so).
@@ -55,7 +57,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             os.fchmod(handle.fileno(), mode)
-            handle.write(data)
+            handle.writelines((data,) if isinstance(data, bytes) else data)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

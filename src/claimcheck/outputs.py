@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -100,8 +100,9 @@ def _is_special(path: Path) -> bool:
     return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
 
 
-def write_output(path: Path, data: bytes) -> None:
-    """Write `data` to `path`: through a device or pipe, else atomically. Raises OSError."""
+def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write `data` (whole, or in pieces) to `path`: through a device or pipe, else
+    atomically. Raises OSError."""
     from claimcheck.evidence import write_atomic
 
     if _is_special(path):
@@ -109,10 +110,11 @@ def write_output(path: Path, data: bytes) -> None:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         try:
             os.set_blocking(fd, True)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view) :]
-        finally:
+        except OSError:
             os.close(fd)
+            raise
+        # Buffered, so many small pieces become few writes; it closes the descriptor.
+        with os.fdopen(fd, "wb") as device:
+            device.writelines((data,) if isinstance(data, bytes) else data)
         return
     write_atomic(Path(os.path.realpath(path)), data)

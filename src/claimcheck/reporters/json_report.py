@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from claimcheck import __version__
@@ -34,35 +34,64 @@ def dumps(value: Any) -> str:
 _COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": "))
 
 
-def dumps_document(value: Mapping[str, Any]) -> str:
-    """A large document as one JSON object with each top-level key, and each entry of a
-    top-level list, on its own line.
+def _escaped(text: str) -> str:
+    # Most lines are ASCII without DEL: nothing in them to escape, and no regex scan needed.
+    return text if text.isascii() and "\x7f" not in text else json_escape(text)
+
+
+def document_chunks(value: Mapping[str, Any]) -> Iterator[str]:
+    """A large document as pieces of JSON text: one JSON object with each top-level key, and
+    each entry of a top-level list, on its own line. A top-level value that is an iterator is
+    read one entry at a time, so the whole document is never held as Python objects.
 
     `json.dumps(indent=…)` falls back to CPython's pure-Python encoder, which for a report of
     10,000 references builds tens of megabytes of fragments; each line here is one call to
     the C encoder. The result is the same JSON value, and the same bytes on every run.
     """
-    lines = ["{"]
+    yield "{\n"
     keys = list(value)
     for index, key in enumerate(keys):
         comma = "," if index < len(keys) - 1 else ""
         item = value[key]
-        if isinstance(item, list) and item:
-            lines.append(f"  {_COMPACT.encode(key)}: [")
-            lines.extend(f"    {_COMPACT.encode(entry)}," for entry in item[:-1])
-            lines.append(f"    {_COMPACT.encode(item[-1])}")
-            lines.append(f"  ]{comma}")
+        name = _escaped(_COMPACT.encode(key))
+        if isinstance(item, list | Iterator):
+            yield from _list_chunks(name, iter(item), comma)
         else:
-            lines.append(f"  {_COMPACT.encode(key)}: {_COMPACT.encode(item)}{comma}")
-    lines.append("}")
-    return json_escape("\n".join(lines)) + "\n"
+            yield f"  {name}: {_escaped(_COMPACT.encode(item))}{comma}\n"
+    yield "}\n"
+
+
+def _list_chunks(name: str, entries: Iterator[Any], comma: str) -> Iterator[str]:
+    first = next(entries, _END)
+    if first is _END:
+        yield f"  {name}: []{comma}\n"
+        return
+    yield f"  {name}: [\n    {_escaped(_COMPACT.encode(first))}"
+    for entry in entries:
+        yield f",\n    {_escaped(_COMPACT.encode(entry))}"
+    yield f"\n  ]{comma}\n"
+
+
+_END = object()
+
+
+def dumps_document(value: Mapping[str, Any]) -> str:
+    """`document_chunks` as one text."""
+    return "".join(document_chunks(value))
+
+
+def chunks(result: AuditResult) -> Iterator[str]:
+    """The report as pieces of text, each entry made only when it is written."""
+    return document_chunks(document(result))
 
 
 def render(result: AuditResult) -> str:
-    return dumps_document(document(result))
+    return "".join(chunks(result))
 
 
 def document(result: AuditResult) -> dict[str, Any]:
+    """The report's top level; its references, claims and findings are iterators, made entry
+    by entry as `document_chunks` writes them."""
     return {
         "schema": SCHEMA,
         "tool": {"name": "claimcheck", "version": __version__},
@@ -73,11 +102,11 @@ def document(result: AuditResult) -> dict[str, Any]:
         "checked_at": result.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
         "source": {"crossref": result.source.crossref, "mode": result.source.mode},
         "summary": summary(result),
-        "references": [
+        "references": (
             reference_entry(r, m.claim_map.path) for m in result.maps for r in m.references
-        ],
-        "claims": [claim_entry(c, m.claim_map.path) for m in result.maps for c in m.claims],
-        "findings": [finding_entry(f) for f in result.findings],
+        ),
+        "claims": (claim_entry(c, m.claim_map.path) for m in result.maps for c in m.claims),
+        "findings": (finding_entry(f) for f in result.findings),
     }
 
 
