@@ -19,63 +19,22 @@ from typing import Any
 import yaml
 
 from claimcheck.models import Location
-
-# libyaml when PyYAML was built with it, else the pure-Python loader; both are safe loaders.
-# YAML 1.1's plain nulls: the only scalars told apart from text (the walk reads every other
-# scalar as its source text, so `doi: 10.1000` stays "10.1000").
-_NULLS = frozenset({"", "~", "null", "Null", "NULL"})
-
-
-class _TextResolver(yaml.resolver.BaseResolver):
-    """Tags only what the walk needs: a plain null, and the merge key `<<`. The safe loader's
-    resolver tries a regular expression per type on every scalar, which took a third of the
-    time to read a 10,000-reference map, for tags nobody reads."""
-
-    def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
-        if kind is yaml.ScalarNode:
-            if implicit[0] and value in _NULLS:
-                return NULL_TAG
-            if implicit[0] and value == "<<":
-                return MERGE_TAG
-            return self.DEFAULT_SCALAR_TAG
-        if kind is yaml.SequenceNode:
-            return self.DEFAULT_SEQUENCE_TAG
-        return self.DEFAULT_MAPPING_TAG
-
-
-_Parser: Any = getattr(yaml, "cyaml", None) and getattr(yaml.cyaml, "CParser", None)
-if _Parser is not None:  # libyaml: parse and compose in C, resolve here
-
-    class Loader(_Parser, yaml.constructor.SafeConstructor, _TextResolver):  # type: ignore[misc]
-        def __init__(self, stream: Any) -> None:
-            _Parser.__init__(self, stream)
-            yaml.constructor.SafeConstructor.__init__(self)
-            _TextResolver.__init__(self)
-
-else:  # pragma: no cover - PyYAML without libyaml
-
-    class Loader(  # type: ignore[no-redef]
-        yaml.reader.Reader,
-        yaml.scanner.Scanner,
-        yaml.parser.Parser,
-        yaml.composer.Composer,
-        yaml.constructor.SafeConstructor,
-        _TextResolver,
-    ):
-        def __init__(self, stream: Any) -> None:
-            yaml.reader.Reader.__init__(self, stream)
-            yaml.scanner.Scanner.__init__(self)
-            yaml.parser.Parser.__init__(self)
-            yaml.composer.Composer.__init__(self)
-            yaml.constructor.SafeConstructor.__init__(self)
-            _TextResolver.__init__(self)
-
+from claimcheck.yamlcompose import (
+    LIBYAML_PARSER,
+    MERGE_TAG,
+    NULL_TAG,
+    Loader,
+    MappingNode,
+    Node,
+    ScalarNode,
+    SequenceNode,
+    TooDeep,
+    compose_events,
+)
 
 MAX_DEPTH = 64  # nesting levels of mappings and lists
 MAX_ALIAS_EXPANSION = 10_000  # nodes visited through aliases, in total
 
-NULL_TAG = "tag:yaml.org,2002:null"
-MERGE_TAG = "tag:yaml.org,2002:merge"
 
 DataPath = tuple[str | int, ...]
 
@@ -176,8 +135,8 @@ def decode(data: bytes) -> str:
         raise YamlProblem(Problem(where, message)) from None
 
 
-def _mark(node: yaml.Node) -> Location:
-    return Location(node.start_mark.line + 1, node.start_mark.column + 1)
+def _mark(node: Node) -> Location:
+    return Location(node.line, node.column)
 
 
 def _offset_location(text: str, offset: int) -> Location:
@@ -204,15 +163,20 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
     return Problem(where, f"invalid YAML: {message}")
 
 
-def compose(text: str) -> yaml.Node | None:
+def compose(text: str) -> Node | None:
     """Compose one YAML document; raise YamlProblem for anything the loader refuses."""
+    loader = None
     try:
-        node: yaml.Node | None = yaml.compose(text, Loader=Loader)
+        loader = Loader(text)  # libyaml encodes the text here: a lone surrogate fails already
+        node = compose_events(loader, MAX_DEPTH)
+    except TooDeep as error:
+        message = f"YAML nesting deeper than {MAX_DEPTH} levels"
+        raise YamlProblem(Problem(_mark(error.node), message)) from None
     except yaml.MarkedYAMLError as error:
         raise YamlProblem(_syntax_problem(error, text)) from None
     except yaml.reader.ReaderError as error:
         offset = error.position
-        if _Parser is not None and issubclass(Loader, _Parser):  # libyaml counts UTF-8 bytes
+        if LIBYAML_PARSER is not None and issubclass(Loader, LIBYAML_PARSER):  # counts bytes
             offset = len(text.encode("utf-8")[:offset].decode("utf-8", "ignore"))
         where = _offset_location(text, offset)
         found = f"U+{error.character:04X}" if isinstance(error.character, int) else "a byte"
@@ -223,15 +187,15 @@ def compose(text: str) -> yaml.Node | None:
         found = f"U+{ord(text[error.start]):04X}"
         message = f"expected printable text, found the unpaired surrogate {found}"
         raise YamlProblem(Problem(where, message)) from None
-    except RecursionError:
-        message = f"invalid YAML: nesting deeper than {MAX_DEPTH} levels"
-        raise YamlProblem(Problem(Location(1, 1), message)) from None
     except yaml.YAMLError as error:
         raise YamlProblem(Problem(Location(1, 1), f"invalid YAML: {error}")) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
     return node
 
 
-def walk(root: yaml.Node) -> LocatedTree:
+def walk(root: Node) -> LocatedTree:
     """Walk a composed document into a LocatedTree; raise YamlProblem past a bound."""
     walker = _Walker()
     value = walker.value(root, (), 0, False, root)
@@ -266,9 +230,9 @@ class _Walker:
         self.seen: set[int] = set()  # every node reached; reaching one again is an alias
         self.active: set[int] = set()  # the nodes that contain the current one
         self.alias_visits = 0
-        self.alias_via: yaml.Node | None = None  # where the current alias expansion began
+        self.alias_via: Node | None = None  # where the current alias expansion began
 
-    def enter(self, node: yaml.Node, depth: int, in_alias: bool, via: yaml.Node) -> bool:
+    def enter(self, node: Node, depth: int, in_alias: bool, via: Node) -> bool:
         """Check the bounds before visiting `node`; return whether it is reached by alias."""
         if depth > MAX_DEPTH:
             message = f"YAML nesting deeper than {MAX_DEPTH} levels"
@@ -283,26 +247,24 @@ class _Walker:
             self.count_alias_visit(self.alias_via or via)
         return in_alias
 
-    def count_alias_visit(self, where: yaml.Node) -> None:
+    def count_alias_visit(self, where: Node) -> None:
         self.alias_visits += 1
         if self.alias_visits > MAX_ALIAS_EXPANSION:
             message = f"YAML aliases expand past {MAX_ALIAS_EXPANSION} nodes"
             raise YamlProblem(Problem(_mark(where), message))
 
-    def value(
-        self, node: yaml.Node, path: DataPath, depth: int, in_alias: bool, via: yaml.Node
-    ) -> Any:
+    def value(self, node: Node, path: DataPath, depth: int, in_alias: bool, via: Node) -> Any:
         """The plain value of `node`, reached from `via`: its key, or the list holding it.
 
         An alias has no mark of its own, so problems met through one are placed at `via`.
         """
         in_alias = self.enter(node, depth, in_alias, via)
         self.locations[path] = _mark(node)
-        if isinstance(node, yaml.ScalarNode):
+        if isinstance(node, ScalarNode):
             return None if node.tag == NULL_TAG else str(node.value)
         self.active.add(id(node))
         try:
-            if isinstance(node, yaml.SequenceNode):
+            if isinstance(node, SequenceNode):
                 return [
                     self.value(item, (*path, index), depth + 1, in_alias, node)
                     for index, item in enumerate(node.value)
@@ -311,7 +273,7 @@ class _Walker:
         finally:
             self.active.discard(id(node))
 
-    def mapping(self, node: yaml.Node, path: DataPath, depth: int, in_alias: bool) -> Any:
+    def mapping(self, node: Node, path: DataPath, depth: int, in_alias: bool) -> Any:
         result: dict[str, Any] = {}
         first_lines: dict[str, int] = {}
         label = format_path(path)
@@ -331,34 +293,32 @@ class _Walker:
             result[key] = self.value(value_node, (*path, key), depth + 1, in_alias, key_node)
         return result
 
-    def key(self, node: yaml.Node, prefix: str) -> str | None:
-        if isinstance(node, yaml.ScalarNode) and node.tag != NULL_TAG:
+    def key(self, node: Node, prefix: str) -> str | None:
+        if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
             return str(node.value)
         found = (
             "nothing"
-            if isinstance(node, yaml.ScalarNode)
-            else ("a list" if isinstance(node, yaml.SequenceNode) else "a mapping")
+            if isinstance(node, ScalarNode)
+            else ("a list" if isinstance(node, SequenceNode) else "a mapping")
         )
         self.problems.append(Problem(_mark(node), f"{prefix}expected a text key, found {found}"))
         return None
 
     def pairs(
-        self, node: yaml.Node, depth: int, in_alias: bool, prefix: str
-    ) -> Iterator[tuple[yaml.Node, yaml.Node, bool]]:
+        self, node: Node, depth: int, in_alias: bool, prefix: str
+    ) -> Iterator[tuple[Node, Node, bool]]:
         """The key/value nodes of a mapping: its own first, then those of `<<` merges."""
         merges = []
         for key_node, value_node in node.value:
-            if isinstance(key_node, yaml.ScalarNode) and key_node.tag == MERGE_TAG:
+            if isinstance(key_node, ScalarNode) and key_node.tag == MERGE_TAG:
                 merges.append((key_node, value_node))
             else:
                 yield key_node, value_node, False
         for key_node, value_node in merges:
-            sources = (
-                value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-            )
+            sources = value_node.value if isinstance(value_node, SequenceNode) else [value_node]
             for source in sources:
-                if not isinstance(source, yaml.MappingNode):
-                    found = "a list" if isinstance(source, yaml.SequenceNode) else "text"
+                if not isinstance(source, MappingNode):
+                    found = "a list" if isinstance(source, SequenceNode) else "text"
                     message = (
                         f"{prefix}'<<' expected a mapping or a list of mappings, found {found}"
                     )
