@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import IO, TYPE_CHECKING
 
 from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode, OutputFailed, UsageError
 from claimcheck.models import AuditResult, ClaimMap, FindingCode, Lookup
@@ -155,10 +155,7 @@ def _audit(
         result = run_audit(claim_maps, client, options, on_lookup)
     _refuse_wrong_server(client)
     unwritten = _write_outputs(result, files, settings)
-    # Made whole before the first byte goes out: a failure while rendering must leave stdout
-    # empty, for the failure document, never half a report (the pieces are the document's
-    # text only, a fraction of its size as Python objects).
-    _write(list(render_audit(result, output_format, stdout)))
+    _write(_finished(lambda: render_audit(result, output_format, stdout)))
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
             _notice(settings, f"unverified: {finding.message}")
@@ -297,6 +294,36 @@ def cache_info_text(settings: Settings) -> str:
         f"metadata {settings.metadata_ttl_days:g} days"
     )
     return "\n".join(lines)
+
+
+def _finished(render: Callable[[], Iterable[str]]) -> Iterable[str]:
+    """The report made whole before its first byte goes to stdout: a failure while rendering
+    must leave stdout empty, for the failure document, never half a report. It is spooled
+    through an unnamed temporary file, so a report of 10,000 references is not held in memory
+    a second time; in memory when no temporary file can be written."""
+    import tempfile
+
+    try:
+        # Closed by _read_and_close once stdout has it, or below on failure.
+        spool = tempfile.TemporaryFile("w+", encoding="utf-8", newline="")  # noqa: SIM115
+    except OSError:
+        return list(render())
+    try:
+        spool.writelines(render())
+        spool.seek(0)
+    except OSError:  # the temporary folder is full
+        spool.close()
+        return list(render())
+    except BaseException:
+        spool.close()
+        raise
+    return _read_and_close(spool)
+
+
+def _read_and_close(spool: IO[str]) -> Iterator[str]:
+    with spool:
+        while block := spool.read(1 << 16):
+            yield block
 
 
 def _write(pieces: str | Iterable[str]) -> None:
