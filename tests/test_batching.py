@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import threading
+import time as real_time
 from collections.abc import Iterator
 from urllib.parse import unquote
 
@@ -14,7 +16,7 @@ from claimcheck import batching
 from claimcheck.batching import MAX_URL_LENGTH, list_request, plan
 from claimcheck.crossref import CrossrefClient
 from claimcheck.fetch import HttpFetcher
-from claimcheck.limiter import LIST, POLITE, SINGLE, Limiter, PoolLimits
+from claimcheck.limiter import LIST, POLITE, PUBLIC, SINGLE, Limiter, PoolLimits
 from claimcheck.models import LookupStatus
 from claimcheck.testing import ReplayServer
 from tests.conftest import RECONSTRUCTED
@@ -146,6 +148,33 @@ def test_limiter_never_exceeds_its_rate_in_any_second(kind: str, rate: float) ->
     for first in starts:
         in_window = [t for t in starts if first <= t < first + 1.0]
         assert len(in_window) <= rate
+
+
+def test_a_list_waiting_for_its_turn_holds_no_slot() -> None:
+    # The public pool: one slot, lists at 1/s, singles at 5/s. A list that waits for its turn
+    # must leave the one slot to a single lookup, whose own pace lets it go now.
+    waiting = threading.Event()
+
+    def sleep(seconds: float) -> None:
+        waiting.set()
+        real_time.sleep(seconds)
+
+    limiter = Limiter(PUBLIC, sleep=sleep)
+    with limiter.slot(LIST):
+        pass  # the first list goes at once; the next one's turn is a second away
+    order: list[str] = []
+
+    def second_list() -> None:
+        with limiter.slot(LIST):
+            order.append("list")
+
+    thread = threading.Thread(target=second_list)
+    thread.start()
+    assert waiting.wait(timeout=5)
+    with limiter.slot(SINGLE):
+        order.append("single")
+    thread.join(timeout=5)
+    assert order == ["single", "list"]
 
 
 def test_user_caps_lower_but_never_raise_the_rate() -> None:

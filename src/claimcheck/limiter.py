@@ -133,51 +133,46 @@ class Limiter:
 
     @contextmanager
     def slot(self, kind: str, *, max_wait: float = MAX_WAIT) -> Iterator[None]:
-        """Hold one of the concurrent slots and wait for this kind's turn; raises WaitTooLong,
-        without taking the turn, when it is more than `max_wait` seconds away."""
-        with self._lock:
-            while self._in_flight >= self.concurrency:
-                self._lock.wait()
-            self._in_flight += 1
+        """Wait for this kind's turn and a free slot, then hold the slot while the request
+        runs; raises WaitTooLong when the turn is more than `max_wait` seconds away.
+
+        No slot is held while waiting for a turn: a list waiting for its turn (a third of a
+        second at 3/s) must not keep a single lookup, which has a pace of its own, from
+        going. In the public pool, with one slot, it kept every single lookup behind the
+        lists."""
+        self._take(kind, max_wait)
         try:
-            self._wait_turn(kind, max_wait)
             yield
         finally:
             with self._lock:
                 self._in_flight -= 1
                 self._lock.notify_all()
 
-    def _wait_turn(self, kind: str, max_wait: float) -> None:
+    def _take(self, kind: str, max_wait: float) -> None:
         pace = self._paces[kind]
-        with self._lock:
-            now = self._clock()
-            start = max(now, pace.next_at, self._not_before)
-            if start - now > max_wait:
-                why = "the server's Retry-After" if start == self._not_before else "its pace"
-                raise WaitTooLong(
-                    f"the next request may go in {start - now:.0f} s ({why}), longer than "
-                    f"claimcheck waits ({max_wait:.0f} s)"
-                )
-            pace.next_at = start + SPACING_MARGIN / pace.current
-            pace.last_start = start
-        if start > now:
-            self._sleep(start - now)
-        self._hold_for_retry_after(max_wait)
-
-    def _hold_for_retry_after(self, max_wait: float) -> None:
-        """A Retry-After that arrived while this request waited its turn holds it too: no
-        request leaves inside the window."""
         while True:
             with self._lock:
-                hold = self._not_before - self._clock()
-            if hold <= 0:
-                return
-            if hold > max_wait:
-                raise WaitTooLong(
-                    f"the next request may go in {hold:.0f} s (the server's Retry-After), "
-                    f"longer than claimcheck waits ({max_wait:.0f} s)"
-                )
-            self._sleep(hold)
+                now = self._clock()
+                start = max(now, pace.next_at, self._not_before)
+                if start - now > max_wait:
+                    why = "the server's Retry-After" if start == self._not_before else "its pace"
+                    raise WaitTooLong(
+                        f"the next request may go in {start - now:.0f} s ({why}), longer than "
+                        f"claimcheck waits ({max_wait:.0f} s)"
+                    )
+                if start <= now:
+                    if self._in_flight < self.concurrency:
+                        # The turn is taken when the request really goes, so a wait for a
+                        # slot can never bunch two requests closer than the pace allows.
+                        self._in_flight += 1
+                        pace.next_at = now + SPACING_MARGIN / pace.current
+                        pace.last_start = now
+                        return
+                    self._lock.wait()  # woken when a request ends or the limits change
+                    continue
+            # The pace or a Retry-After (checked again on waking, so none that arrives in
+            # the meantime is missed).
+            self._sleep(start - now)
 
     def observe(self, kind: str, headers: Mapping[str, str]) -> None:
         """A response arrived: obey its advertised limits, and recover from a slow-down."""
