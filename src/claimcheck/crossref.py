@@ -16,8 +16,8 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -110,11 +110,15 @@ class CrossrefClient:
         on_done: Callable[[Lookup], None] | None = None,
         *,
         status_matters: bool = True,
+        follow: Callable[[Lookup], Iterable[str]] | None = None,
     ) -> dict[str, Lookup]:
         """Look each DOI up once, whatever case it was written in; results in input order.
 
         `status_matters=False` (for works read only to be named) lets cached metadata serve up
-        to the metadata TTL instead of the shorter update-status TTL.
+        to the metadata TTL instead of the shorter update-status TTL. `follow` names, for a
+        work found on the network, the records it links to: they are read (as with
+        `status_matters=False`) while the lists go on, and a later `lookup_all` of them is
+        answered from memory.
         """
         wanted = list(dict.fromkeys(d.lower() for d in dois))
         todo = [d for d in wanted if d not in self._lookups]
@@ -126,7 +130,7 @@ class CrossrefClient:
                 missing = f"not in the cache for {self.base_url}"
                 self._remember(Lookup(doi, LookupStatus.FAILED, error=missing), on_done)
         else:
-            self._from_network(todo, on_done)
+            self._from_network(todo, on_done, follow)
         self._settle_not_found()
         return {d: self._lookups[d] for d in wanted}
 
@@ -138,23 +142,45 @@ class CrossrefClient:
 
     # --- the network ---------------------------------------------------------------------
 
-    def _from_network(self, dois: list[str], on_done: Callable[[Lookup], None] | None) -> None:
+    def _from_network(
+        self,
+        dois: list[str],
+        on_done: Callable[[Lookup], None] | None,
+        follow: Callable[[Lookup], Iterable[str]] | None = None,
+    ) -> None:
+        """Lists on one pool; single lookups (DOIs a list missed, and the records found works
+        link to) on another, as soon as they are known. The limiter paces lists and singles
+        apart and bounds what is in flight across both, so singles run beside the lists
+        instead of after them: at 1,000 DOIs that was seconds past the lists' own time."""
         batches, singles = batching.plan(dois, self.base_url) if self.batch else ([], dois)
-        pool = ThreadPoolExecutor(max_workers=self.concurrency)
+        lists = ThreadPoolExecutor(max_workers=self.concurrency)
+        others = ThreadPoolExecutor(max_workers=self.concurrency)
+        follow_ups = _FollowUps(self, others, follow, set(dois))
         try:
-            for batch_job in as_completed([pool.submit(self._batch, b) for b in batches]):
+            single_jobs = [others.submit(self._single, d) for d in singles]
+            for batch_job in as_completed([lists.submit(self._batch, b) for b in batches]):
                 found, missing = batch_job.result()
                 for lookup in found:
                     self._remember(lookup, on_done)
-                singles.extend(missing)
-            # Missing from a list (or too odd for one): each DOI on its own, 404s included.
-            for single_job in as_completed([pool.submit(self._single, d) for d in singles]):
-                self._remember(single_job.result(), on_done)
+                single_jobs += [others.submit(self._single, d) for d in missing]
+                follow_ups.add(found)
+            for single_job in as_completed(single_jobs):
+                lookup = single_job.result()
+                self._remember(lookup, on_done)
+                follow_ups.add([lookup])
+            for lookup in follow_ups.results():
+                self._remember(lookup, None)
         except BaseException:
             # Ctrl-C (or a bug): never wait for requests in flight, whatever the server does.
-            pool.shutdown(wait=False, cancel_futures=True)
+            for pool in (lists, others):
+                pool.shutdown(wait=False, cancel_futures=True)
             raise
-        pool.shutdown(wait=True)
+        for pool in (lists, others):
+            pool.shutdown(wait=True)
+
+    def _list_then_singles(self, dois: list[str]) -> list[Lookup]:
+        found, missing = self._batch(dois)
+        return found + [self._single(doi) for doi in missing]
 
     def _batch(self, dois: list[str]) -> tuple[list[Lookup], list[str]]:
         """Lookups found in one list request, and the DOIs to fetch one by one."""
@@ -366,6 +392,54 @@ class CrossrefClient:
             return _agency_lookup(doi, self._agency(raw))
         except MalformedRecord:
             return None  # an unreadable cache row is a miss, never an answer
+
+
+# Fewer follow-up records than a full list are read one by one, on the single-lookup budget,
+# which lists do not use; more are read as lists, which take turns with the audit's own.
+FOLLOW_LIST_MIN = 50
+
+
+class _FollowUps:
+    """The records found works link to, read while the audit's own lookups go on."""
+
+    def __init__(
+        self,
+        client: CrossrefClient,
+        pool: ThreadPoolExecutor,
+        follow: Callable[[Lookup], Iterable[str]] | None,
+        own: set[str],
+    ) -> None:
+        self.client, self.pool, self.follow = client, pool, follow
+        self.seen = set(own)  # the audit's own DOIs are read by the audit
+        self.jobs: list[Future[list[Lookup]]] = []
+
+    def add(self, found: Iterable[Lookup]) -> None:
+        if self.follow is None:
+            return
+        wanted = []
+        for lookup in found:
+            if lookup.work is not None:
+                wanted += [d for d in self.follow(lookup) if d not in self.seen]
+                self.seen.update(wanted)
+        if not wanted:
+            return
+        client = self.client
+        for cached in client._from_cache(wanted, status_matters=False):
+            client._remember(cached, None)
+        left = [d for d in wanted if d not in client._lookups]
+        singles = left
+        if client.batch and len(left) >= FOLLOW_LIST_MIN:
+            batches, singles = batching.plan(left, client.base_url)
+            self.jobs += [self.pool.submit(client._list_then_singles, b) for b in batches]
+        self.jobs += [self.pool.submit(_as_list, client._single, d) for d in singles]
+
+    def results(self) -> Iterator[Lookup]:
+        for job in as_completed(self.jobs):
+            yield from job.result()
+
+
+def _as_list(lookup: Callable[[str], Lookup], doi: str) -> list[Lookup]:
+    return [lookup(doi)]
 
 
 def _agency_lookup(doi: str, agency: str | None) -> Lookup:
