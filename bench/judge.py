@@ -9,7 +9,7 @@ citing 1-3 references under mixed roles, some claims acknowledging findings (liv
 for one reference or for the claim). Most references resolve to a real record from
 tests/data/crossref/recorded, parsed with `claimcheck.registry.parse_work` and re-labelled to a
 made-up DOI; the rest are not found, failed, of another agency, invalid or without a DOI. It
-then calls the pure `claimcheck.audit.judge` and renders table, JSON, Markdown, SARIF and
+then calls the pure `claimcheck.checks.pipeline.judge` and renders table, JSON, Markdown, SARIF and
 JUnit, timing each stage with `time.perf_counter`, and prints a Markdown table with the ratio
 of the largest N to the smallest per stage (linear time gives largest/smallest).
 
@@ -30,7 +30,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from claimcheck.audit import AuditOptions, judge
+from claimcheck.audit import AuditOptions
+from claimcheck.checks.pipeline import judge
 from claimcheck.models import (
     Acknowledgement,
     Article,

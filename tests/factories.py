@@ -14,7 +14,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
-from claimcheck.audit import AuditOptions, judge
+from claimcheck.audit import AuditOptions
+from claimcheck.checks.pipeline import judge
 from claimcheck.models import AuditResult, ClaimMap, GatePolicy, Lookup, LookupStatus, Source, Work
 
 # A fixed day and source, so a judged result renders the same bytes on every run.

@@ -19,7 +19,6 @@ from typing import Any
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.audit import judge
 from claimcheck.checks.claims import (
     UNACKNOWLEDGEABLE,
     _acknowledged,
@@ -27,6 +26,7 @@ from claimcheck.checks.claims import (
     acknowledge,
     applicable,
 )
+from claimcheck.checks.pipeline import judge
 from claimcheck.models import (
     Acknowledgement,
     Article,

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
-from claimcheck.audit import judge
+from claimcheck.checks.pipeline import judge
 from claimcheck.commands import gate_sentence
 from claimcheck.models import (
     AuditResult,

@@ -1,48 +1,19 @@
 """The audit: dedupe DOIs -> look them up -> run the checks -> AuditResult.
 
-I/O happens only through the CrossrefClient it is given; everything after the lookups is pure.
+I/O happens only through the CrossrefClient it is given; everything after the lookups is
+pure (checks/pipeline.py), and is imported only once the lookups are done, so the first
+request does not wait for the rules to load.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from collections.abc import Callable, Iterable, Sequence
 
-from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
-from claimcheck.checks.editorial import editorial_status
-from claimcheck.checks.metadata import metadata_findings
-from claimcheck.checks.references import lookup_findings, role_findings, status_findings
 from claimcheck.checks.update_links import linked_dois
 from claimcheck.crossref import CrossrefClient
-from claimcheck.errors import ExitCode
-from claimcheck.events import EditorialStatus
-from claimcheck.models import (
-    AuditResult,
-    Citation,
-    Claim,
-    ClaimMap,
-    Finding,
-    FindingCode,
-    GatePolicy,
-    Lookup,
-    LookupStatus,
-    MapResult,
-    Reference,
-    ReferenceResult,
-    ReferenceStatus,
-    Role,
-    Source,
-)
+from claimcheck.models import AuditOptions, AuditResult, ClaimMap, Lookup, as_maps
 
-
-@dataclass(frozen=True)
-class AuditOptions:
-    policy: GatePolicy
-    today: date
-    checked_at: datetime
-    source: Source
+__all__ = ["AuditOptions", "planned_lookups", "run_audit"]
 
 
 def run_audit(
@@ -52,20 +23,24 @@ def run_audit(
     on_lookup: Callable[[Lookup], None] | None = None,
 ) -> AuditResult:
     """Look every DOI of every map up once, then judge each map."""
-    maps = _as_maps(claim_maps)
+    maps = as_maps(claim_maps)
     dois = [r.doi for cm in maps for r in cm.references if r.doi]
-    lookups = client.lookup_all(dois, on_lookup)
+    # The records each found work links to are read while the lists go on; the second call
+    # then finds them in memory.
+    lookups = client.lookup_all(dois, on_lookup, follow=_linked)
     related = _related_works(client, lookups.values())
+    from claimcheck.checks.pipeline import judge
+
     return judge(maps, lookups, related, options)
-
-
-def _as_maps(claim_maps: ClaimMap | Sequence[ClaimMap]) -> tuple[ClaimMap, ...]:
-    return (claim_maps,) if isinstance(claim_maps, ClaimMap) else tuple(claim_maps)
 
 
 def planned_lookups(claim_maps: ClaimMap | Sequence[ClaimMap]) -> int:
     """How many distinct DOIs an audit looks up first (for a progress bar)."""
-    return len({r.doi for cm in _as_maps(claim_maps) for r in cm.references if r.doi})
+    return len({r.doi for cm in as_maps(claim_maps) for r in cm.references if r.doi})
+
+
+def _linked(lookup: Lookup) -> list[str]:
+    return linked_dois(lookup.work) if lookup.work is not None else []
 
 
 def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[str, Lookup]:
@@ -78,167 +53,3 @@ def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[st
             wanted.extend(linked_dois(lookup.work))
     # Read for their titles, not their own update status: cached metadata may serve longer.
     return client.lookup_all(wanted, status_matters=False)
-
-
-def judge(
-    claim_maps: ClaimMap | Sequence[ClaimMap],
-    lookups: Mapping[str, Lookup],
-    related: Mapping[str, Lookup],
-    options: AuditOptions,
-) -> AuditResult:
-    """Every check over looked-up records. Pure: the same inputs give the same result."""
-    maps = tuple(judge_map(cm, lookups, related, options.today) for cm in _as_maps(claim_maps))
-    findings = [f for m in maps for f in m.findings]
-    return AuditResult(
-        maps=maps,
-        checked_at=options.checked_at,
-        source=options.source,
-        policy=options.policy,
-        exit_code=int(gate_exit_code(findings, options.policy)),
-    )
-
-
-def judge_map(
-    claim_map: ClaimMap,
-    lookups: Mapping[str, Lookup],
-    related: Mapping[str, Lookup],
-    today: date,
-) -> MapResult:
-    cited_by: defaultdict[str, list[tuple[Claim, Citation]]] = defaultdict(list)
-    for claim in claim_map.claims:
-        for citation in claim.cites:
-            cited_by[citation.ref].append((claim, citation))
-    findings: list[Finding] = []
-    statuses: dict[str, EditorialStatus | None] = {}
-    published = claim_map.article.published if claim_map.article else None
-    for reference in claim_map.references:
-        lookup = lookups.get(reference.doi) if reference.doi else None
-        ref_findings, statuses[reference.id] = _reference_findings(
-            cited_by[reference.id], reference, lookup, related, published
-        )
-        findings.extend(ref_findings)
-    findings.extend(unused_reference_findings(claim_map))
-    findings = acknowledge(claim_map, findings, today)
-
-    # Grouped once by reference and claim: judging each citation, and each reference's
-    # status, then reads only the findings that can bear on it, never every finding in the
-    # map, nor the other claims' findings on a reference that many claims cite.
-    bearing = _Bearing(findings)
-    claim_results = []
-    claim_findings = []
-    for claim in claim_map.claims:
-        result, finding = judge_claim(claim, bearing.on(claim))
-        claim_results.append(result)
-        if finding is not None:
-            claim_findings.append(finding)
-    findings.extend(acknowledge(claim_map, claim_findings, today))
-
-    labelled = [replace(f, file=claim_map.path) for f in sort_findings(claim_map, findings)]
-    labelled_by_ref = _by_reference(labelled)
-    references = tuple(
-        ReferenceResult(
-            reference=r,
-            status=reference_status(r.id, labelled_by_ref[r.id]),
-            lookup=lookups.get(r.doi) if r.doi else None,
-            editorial=statuses[r.id],
-        )
-        for r in claim_map.references
-    )
-    return MapResult(claim_map, references, tuple(claim_results), tuple(labelled))
-
-
-def _reference_findings(
-    citations: Sequence[tuple[Claim, Citation]],
-    reference: Reference,
-    lookup: Lookup | None,
-    related: Mapping[str, Lookup],
-    published: date | None,
-) -> tuple[list[Finding], EditorialStatus | None]:
-    found = lookup_findings(reference, lookup)
-    if lookup is None or lookup.status is not LookupStatus.FOUND or lookup.work is None:
-        return found, None
-    work = lookup.work
-    status = editorial_status(work, related)
-    found.extend(status_findings(reference, status))
-    found.extend(metadata_findings(reference, work))
-    # An uncited reference still gets its retraction reported once, under no role.
-    for claim, role in _one_role_per_claim(citations) or [(None, None)]:
-        found.extend(
-            role_findings(
-                reference, status, related=related, role=role, claim=claim, published=published
-            )
-        )
-    return found, status
-
-
-def _one_role_per_claim(
-    citations: Sequence[tuple[Claim, Citation]],
-) -> list[tuple[str | None, Role | None]]:
-    """Each citing claim once. A claim citing a reference twice is judged by its stricter
-    role: any role but `discusses` keeps a retraction an error for that claim."""
-    roles: dict[str, Role] = {}
-    for claim, citation in citations:
-        if claim.id not in roles or roles[claim.id] is Role.DISCUSSES:
-            roles[claim.id] = citation.role
-    return list(roles.items())
-
-
-class _Bearing:
-    """A map's findings grouped once by (reference, claim), in their order."""
-
-    def __init__(self, findings: Sequence[Finding]) -> None:
-        self._position = {id(f): at for at, f in enumerate(findings)}
-        self._groups: defaultdict[tuple[str | None, str | None], list[Finding]] = defaultdict(list)
-        for finding in findings:
-            self._groups[finding.reference, finding.claim].append(finding)
-
-    def on(self, claim: Claim) -> list[Finding]:
-        """The findings of each reference `claim` cites that are the reference's own or the
-        claim's: all that `applicable` keeps for its citations, in their order in the map."""
-        found: list[Finding] = []
-        for ref in dict.fromkeys(c.ref for c in claim.cites):
-            shared, own = self._groups.get((ref, None), []), self._groups.get((ref, claim.id), [])
-            found += sorted(shared + own, key=lambda f: self._position[id(f)]) if own else shared
-        return found
-
-
-def _by_reference(findings: Iterable[Finding]) -> defaultdict[str | None, list[Finding]]:
-    grouped: defaultdict[str | None, list[Finding]] = defaultdict(list)
-    for finding in findings:
-        grouped[finding.reference].append(finding)
-    return grouped
-
-
-def reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatus:
-    own = [f for f in findings if f.reference == ref_id]
-    if any(f.code is FindingCode.UNVERIFIED for f in own):
-        return ReferenceStatus.UNVERIFIED
-    worst = max(own, key=lambda f: f.severity.rank, default=None)
-    return ReferenceStatus(worst.severity.value) if worst else ReferenceStatus.OK
-
-
-def gate_exit_code(findings: Sequence[Finding], policy: GatePolicy) -> ExitCode:
-    """README, "Exit codes": 1 if anything but a failed lookup fails the gate; else 3 if a
-    lookup failed (failing closed, unless --allow-incomplete); else 0."""
-    if any(policy.fails(f) for f in findings):
-        return ExitCode.GATE_FAILED
-    if not policy.allow_incomplete and any(f.code is FindingCode.UNVERIFIED for f in findings):
-        return ExitCode.INCOMPLETE
-    return ExitCode.OK
-
-
-def sort_findings(claim_map: ClaimMap, findings: Sequence[Finding]) -> list[Finding]:
-    """By severity, then claim and reference in map order (reference-level findings first)."""
-    claim_order = {c.id: i for i, c in enumerate(claim_map.claims)}
-    ref_order = {r.id: i for i, r in enumerate(claim_map.references)}
-
-    def key(f: Finding) -> tuple[int, int, int, str, str]:
-        return (
-            -f.severity.rank,
-            claim_order.get(f.claim, -1) if f.claim else -1,
-            ref_order.get(f.reference, -1) if f.reference else -1,
-            f.code.value,
-            f.message,
-        )
-
-    return sorted(findings, key=key)

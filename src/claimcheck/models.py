@@ -5,7 +5,7 @@ Nothing here does I/O or judgement; the loaders build these, the checks read the
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -370,3 +370,18 @@ class AuditResult:
     @property
     def files(self) -> tuple[str, ...]:
         return tuple(m.claim_map.path for m in self.maps)
+
+
+@dataclass(frozen=True, slots=True)
+class AuditOptions:
+    """What an audit is judged by and stamped with."""
+
+    policy: GatePolicy
+    today: date
+    checked_at: datetime
+    source: Source
+
+
+def as_maps(claim_maps: ClaimMap | Sequence[ClaimMap]) -> tuple[ClaimMap, ...]:
+    """One claim map or several, as a tuple."""
+    return (claim_maps,) if isinstance(claim_maps, ClaimMap) else tuple(claim_maps)
