@@ -73,7 +73,7 @@ def print_failure(
 
 
 def machine_format_of(name: str) -> str | None:
-    from claimcheck.reporters.failure import MACHINE_FORMATS
+    from claimcheck.reporters import MACHINE_FORMATS
 
     return name if name in MACHINE_FORMATS else None
 

@@ -11,6 +11,10 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from claimcheck.models import AuditResult
 
+# The formats whose failures are documents too (reporters/failure.py): a run that fails still
+# leaves one valid document of them on stdout.
+MACHINE_FORMATS = ("json", "sarif", "junit", "markdown")
+
 FORMATS: dict[str, str] = {
     "table": "claimcheck.reporters.table",
     "json": "claimcheck.reporters.json_report",

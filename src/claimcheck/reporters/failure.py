@@ -20,7 +20,6 @@ from claimcheck.reporters.sanitize import visible
 
 ERROR_SCHEMA = "claimcheck.error/1"
 # The formats that get a failure document; the table is for people, who read stderr.
-MACHINE_FORMATS = ("json", "sarif", "junit", "markdown")
 
 
 def failure_of(exc: ClaimcheckError) -> tuple[int, str, list[dict[str, Any]]]:
