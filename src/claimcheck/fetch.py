@@ -115,6 +115,11 @@ class HttpFetcher:
         self._client = client or httpx2.Client(
             timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
             limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
+            # Every request goes to base_url, and a redirect is an answer, never followed; so a
+            # plain http:// base (a local mirror or replay) never does TLS, and loading the CA
+            # certificates (about 90 ms before the first request) is skipped. https:// verifies.
+            follow_redirects=False,
+            verify=not _plain_http(self.base_url),
         )
         self._headers = headers
         # The run's own deadline (--deadline), as a point on `clock`; None: no deadline.
@@ -290,3 +295,7 @@ def _transport_problem(exc: Exception) -> str:
     if isinstance(exc, httpx2.ReadError):
         return "connection reset"
     return f"network error ({type(exc).__name__})"
+
+
+def _plain_http(url: str) -> bool:
+    return url.lower().startswith("http://")
