@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
 
 import pytest
@@ -260,3 +261,21 @@ def test_retry_after_accepts_seconds_and_http_dates() -> None:
     assert retry_after_seconds("9" * 40, now=0.0) is None  # not a plausible number
     assert retry_after_seconds("²", now=0.0) is None  # a Unicode digit, not ASCII
     assert retry_after_seconds("Thu, 01 Jan 99999 00:00:10 GMT", now=0.0) is None
+
+
+@pytest.mark.parametrize(
+    ("base_url", "verified"), [("https://registry.example", True), ("http://127.0.0.1:9", False)]
+)
+def test_certificates_are_verified_for_https_and_redirects_never_followed(
+    base_url: str, verified: bool
+) -> None:
+    # A plain http:// base skips loading CA certificates (it never does TLS: every request
+    # goes to the base URL and no redirect is followed); an https:// base always verifies.
+    fetcher = HttpFetcher(base_url)
+    try:
+        context = fetcher._client._transport._pool._ssl_context  # type: ignore[attr-defined]
+        assert context.check_hostname is verified
+        assert (context.verify_mode == ssl.CERT_REQUIRED) is verified
+        assert fetcher._client.follow_redirects is False
+    finally:
+        fetcher.close()
