@@ -16,7 +16,6 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from claimcheck.checks.pipeline import judge
-from claimcheck.commands import gate_sentence
 from claimcheck.models import (
     AuditResult,
     Author,
@@ -33,6 +32,7 @@ from claimcheck.models import (
     Work,
 )
 from claimcheck.reporters import renderer
+from claimcheck.reporters.gate import gate_sentence
 from claimcheck.reporters.markdown import md_escape, render
 from claimcheck.reporters.table import safe
 from tests.factories import FIXED_OPTIONS, judge_works

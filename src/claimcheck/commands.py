@@ -159,6 +159,8 @@ def _audit(
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
             _notice(settings, f"unverified: {finding.message}")
+    from claimcheck.reporters.gate import gate_sentence
+
     _notice(settings, gate_sentence(result))
     if unwritten:
         _notice(
@@ -228,24 +230,6 @@ def render_audit(
     from claimcheck.reporters import chunker
 
     return chunker(output_format)(result)
-
-
-def gate_sentence(result: AuditResult) -> str:
-    """One sentence saying why the gate passed or failed."""
-    policy = result.policy
-    rule = f"--fail-on {policy.describe()}"
-    failing = [f for f in result.findings if policy.fails(f)]
-    unverified = [f for f in result.findings if f.code is FindingCode.UNVERIFIED]
-    if result.exit_code == ExitCode.GATE_FAILED:
-        codes = ", ".join(sorted({f.code.value for f in failing}))
-        return f"gate failed (exit 1): {len(failing)} finding(s) match {rule} ({codes})."
-    if result.exit_code == ExitCode.INCOMPLETE:
-        return (
-            f"incomplete (exit 3): {len(unverified)} lookup(s) failed, so those references are "
-            f"unverified; nothing matches {rule}. Use --allow-incomplete to pass anyway."
-        )
-    allowed = f"; {len(unverified)} unverified allowed by --allow-incomplete" if unverified else ""
-    return f"gate passed (exit 0): nothing matches {rule}{allowed}."
 
 
 def run_resolve_command(

@@ -17,7 +17,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from claimcheck.commands import gate_sentence
 from claimcheck.errors import ExitCode
 from claimcheck.models import (
     AuditResult,
@@ -27,6 +26,7 @@ from claimcheck.models import (
     ReferenceStatus,
     Severity,
 )
+from claimcheck.reporters.gate import gate_sentence
 from claimcheck.reporters.sanitize import visible
 
 COLLAPSE_CLAIMS_OVER = 20  # a longer claims table goes inside <details>
