@@ -210,18 +210,18 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
         "reference": finding.reference,
         "claim": finding.claim,
         "message": finding.message,
-        "evidence": _plain(finding.evidence),
+        "evidence": plain_evidence(finding.evidence),
         "location": location(finding.location),
         "file": finding.file,
     }
 
 
-def _plain(value: Any) -> Any:
+def plain_evidence(value: Any) -> Any:
     """Evidence as JSON values, with keys in a stable order."""
     if isinstance(value, Mapping):
-        return {str(k): _plain(v) for k, v in sorted(value.items())}
+        return {str(k): plain_evidence(v) for k, v in sorted(value.items())}
     if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
+        return [plain_evidence(v) for v in value]
     if isinstance(value, FindingCode | Severity):
         return value.value
     return value

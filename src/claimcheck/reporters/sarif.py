@@ -18,7 +18,7 @@ from urllib.parse import quote
 
 from claimcheck import __version__
 from claimcheck.models import AuditResult, Finding, FindingCode, Severity
-from claimcheck.reporters.json_report import _plain, dumps
+from claimcheck.reporters.json_report import dumps, plain_evidence
 from claimcheck.reporters.sanitize import visible
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -312,7 +312,7 @@ def result_entry(finding: Finding) -> dict[str, Any]:
         "severity": finding.severity.value,
         "reference": finding.reference,
         "claim": finding.claim,
-        "evidence": _plain(finding.evidence),
+        "evidence": plain_evidence(finding.evidence),
     }
     return entry
 
