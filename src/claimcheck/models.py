@@ -5,7 +5,7 @@ Nothing here does I/O or judgement; the loaders build these, the checks read the
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
@@ -385,3 +385,25 @@ class AuditOptions:
 def as_maps(claim_maps: ClaimMap | Sequence[ClaimMap]) -> tuple[ClaimMap, ...]:
     """One claim map or several, as a tuple."""
     return (claim_maps,) if isinstance(claim_maps, ClaimMap) else tuple(claim_maps)
+
+
+def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Finding]:
+    """The findings that bear on one citation: the reference's own, and those for this claim.
+
+    A reference-level finding that this claim acknowledged is replaced, for this claim only,
+    by its claim-scoped `acknowledged` copy.
+    """
+    findings = list(findings)
+    acknowledged_here = {
+        f.evidence.get("finding")
+        for f in findings
+        if f.code is FindingCode.ACKNOWLEDGED and f.reference == ref and f.claim == claim
+    }
+    return [
+        f
+        for f in findings
+        if f.reference == ref
+        and f.claim in (None, claim)
+        and f.code is not FindingCode.UNUSED_REFERENCE
+        and not (f.claim is None and f.code.value in acknowledged_here)
+    ]

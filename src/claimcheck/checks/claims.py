@@ -3,7 +3,7 @@ verdicts"). Pure."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
@@ -18,6 +18,7 @@ from claimcheck.models import (
     Finding,
     FindingCode,
     Severity,
+    applicable,
 )
 
 
@@ -26,28 +27,6 @@ class CitationState(StrEnum):
     DOUBTFUL = "doubtful"
     FAILS = "fails"
     UNVERIFIED = "unverified"
-
-
-def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Finding]:
-    """The findings that bear on one citation: the reference's own, and those for this claim.
-
-    A reference-level finding that this claim acknowledged is replaced, for this claim only,
-    by its claim-scoped `acknowledged` copy.
-    """
-    findings = list(findings)
-    acknowledged_here = {
-        f.evidence.get("finding")
-        for f in findings
-        if f.code is FindingCode.ACKNOWLEDGED and f.reference == ref and f.claim == claim
-    }
-    return [
-        f
-        for f in findings
-        if f.reference == ref
-        and f.claim in (None, claim)
-        and f.code is not FindingCode.UNUSED_REFERENCE
-        and not (f.claim is None and f.code.value in acknowledged_here)
-    ]
 
 
 # Findings that leave a citation short of sound evidence whatever their severity: a DOI of

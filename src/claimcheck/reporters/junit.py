@@ -19,8 +19,15 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from claimcheck import __version__
-from claimcheck.checks.claims import applicable
-from claimcheck.models import AuditResult, Claim, Finding, FindingCode, GatePolicy, MapResult
+from claimcheck.models import (
+    AuditResult,
+    Claim,
+    Finding,
+    FindingCode,
+    GatePolicy,
+    MapResult,
+    applicable,
+)
 from claimcheck.reporters.sanitize import visible
 
 HOSTNAME = "claimcheck"
