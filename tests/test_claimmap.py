@@ -1,4 +1,5 @@
-"""The claim-map loader: shared/spec/claim-map.md, every rule and every refusal."""
+"""The claim-map loader: every rule of the claim-map format (README, "The claim map"), and
+every refusal."""
 
 from __future__ import annotations
 
