@@ -99,3 +99,24 @@ def test_summary_counts_match_findings() -> None:
     doc = json.loads(renderer("json")(replace(result, exit_code=0)))
     counted = sum(doc["summary"][k] for k in ("errors", "warnings", "infos"))
     assert counted == len(doc["findings"])
+
+
+def test_every_format_comes_from_the_one_registry() -> None:
+    from typer.testing import CliRunner
+
+    from claimcheck.cli import AuditFormat, app
+    from claimcheck.outputs import parse_outputs
+    from claimcheck.reporters import registry
+    from claimcheck.reporters.failure import render_failure
+
+    assert [f.value for f in AuditFormat] == list(registry.NAMES)
+    # Without whitespace: the help is wrapped to the terminal, at spaces and hyphens.
+    help_text = "".join(CliRunner().invoke(app, ["audit", "--help"]).output.split())
+    for fmt in registry.FORMATS:
+        assert callable(renderer(fmt.name))
+        assert "".join(f"{fmt.name}, for {fmt.audience}".split()) in help_text
+        if fmt.extension:
+            (output,) = parse_outputs([f"report{fmt.extension}"], registry.NAMES)
+            assert output.format == fmt.name
+        if fmt.machine:  # a failure still leaves a document of this format
+            assert render_failure(fmt.name, 2, "nothing was checked").strip()

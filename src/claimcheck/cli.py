@@ -41,6 +41,8 @@ from claimcheck.cli_runner import (
     requested_format,
 )
 from claimcheck.errors import ExitCode
+from claimcheck.reporters.registry import EXTENSIONS, FORMATS
+from claimcheck.reporters.registry import NAMES as FORMAT_NAMES
 
 HELP = (
     "Audit an article's claims and citations against the Crossref registry.\n\n"
@@ -70,12 +72,12 @@ app = typer.Typer(
 )
 
 
-class AuditFormat(StrEnum):
-    table = "table"
-    json = "json"
-    markdown = "markdown"
-    sarif = "sarif"
-    junit = "junit"
+# The choices of --format and their help, from the one list of formats (reporters/registry.py).
+FORMAT_HELP = "What to print on stdout: " + "; ".join(
+    f"{f.name}, for {f.audience}" for f in FORMATS
+)
+AuditFormat = StrEnum("AuditFormat", {name: name for name in FORMAT_NAMES})  # type: ignore[misc]
+DEFAULT_FORMAT = AuditFormat("table")
 
 
 class ResolveFormat(StrEnum):
@@ -114,15 +116,16 @@ def audit(
     ],
     output_format: Annotated[
         AuditFormat,
-        typer.Option("--format", "-f", help="What to print on stdout."),
-    ] = AuditFormat.table,
+        typer.Option("--format", "-f", help=FORMAT_HELP),
+    ] = DEFAULT_FORMAT,
     output: Annotated[
         list[str] | None,
         typer.Option(
             "--output",
             "-o",
             help="Also write FORMAT=PATH (repeatable), e.g. -o sarif=claimcheck.sarif "
-            "-o junit=claimcheck.xml. Files are written atomically.",
+            f"-o junit=claimcheck.xml, or a PATH ending in {', '.join(EXTENSIONS)}. Files are "
+            "written atomically.",
             show_default=False,
         ),
     ] = None,

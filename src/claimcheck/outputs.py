@@ -19,9 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck.errors import UsageError
-
-# A bare `--output PATH` takes its format from the file's extension.
-EXTENSIONS = {".json": "json", ".sarif": "sarif", ".xml": "junit", ".md": "markdown"}
+from claimcheck.reporters.registry import EXTENSIONS  # a bare `--output PATH`: by extension
 
 
 @dataclass(frozen=True)

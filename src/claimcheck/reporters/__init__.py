@@ -1,6 +1,6 @@
 """Reporters: each module has a pure `render(result) -> str`, and may have `chunks(result)`,
-the same text in pieces made as they are written. The registry maps a format name to its
-module, imported only when that format is asked for (so `--help` stays fast)."""
+the same text in pieces made as they are written. registry.py lists the formats; a module is
+imported only when its format is asked for (so `--help` stays fast)."""
 
 from __future__ import annotations
 
@@ -11,17 +11,12 @@ from typing import TYPE_CHECKING, cast
 if TYPE_CHECKING:
     from claimcheck.models import AuditResult
 
-# The formats whose failures are documents too (reporters/failure.py): a run that fails still
-# leaves one valid document of them on stdout.
-MACHINE_FORMATS = ("json", "sarif", "junit", "markdown")
+from claimcheck.reporters.registry import MACHINE_FORMATS, MODULES
 
-FORMATS: dict[str, str] = {
-    "table": "claimcheck.reporters.table",
-    "json": "claimcheck.reporters.json_report",
-    "markdown": "claimcheck.reporters.markdown",
-    "sarif": "claimcheck.reporters.sarif",
-    "junit": "claimcheck.reporters.junit",
-}
+__all__ = ["FORMATS", "MACHINE_FORMATS", "chunker", "renderer"]
+
+# Format name -> its module (registry.py is the one list).
+FORMATS: dict[str, str] = MODULES
 
 
 def renderer(name: str) -> Callable[[AuditResult], str]:
