@@ -17,6 +17,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import Result
 
 from claimcheck.evidence import RecordingFetcher, ReplayFetcher
@@ -339,3 +341,33 @@ def test_json_escape_decodes_to_the_same_text() -> None:
 def test_a_content_type_fault_refuses_header_injection() -> None:
     with pytest.raises(ValueError, match="line break"):
         Fault.html(content_type="text/html\r\nSet-Cookie: x=1")
+
+
+# Text mixing safe letters with every kind of unsafe character, inside and beyond the BMP.
+_MIXED = st.text(
+    alphabet=st.one_of(
+        st.characters(),
+        st.sampled_from(["\x1b", "\n", "\x9b", "\u202e", "\ud800", "\U000e0041", "\U0010ffff"]),
+    ),
+    max_size=40,
+)
+
+
+@given(_MIXED)
+def test_the_split_classes_escape_exactly_the_unsafe_set(text: str) -> None:
+    # sanitize.py searches the BMP and the astral planes with two classes, for speed; they
+    # must escape exactly the characters of the one class, UNSAFE, and nothing else.
+    def shown(c: str, keep: str) -> str:
+        if not UNSAFE.match(c) or c in keep:
+            return c
+        return f"\\u{ord(c):04x}" if ord(c) <= 0xFFFF else f"\\U{ord(c):08x}"
+
+    def reference(keep: str) -> str:
+        return "".join(shown(c, keep) for c in text)
+
+    assert visible(text) == reference("")
+    assert visible(text, keep="\n") == reference("\n")
+    escaped = json_escape(json.dumps(text, ensure_ascii=False))
+    assert json.loads(escaped) == text
+    left_raw = set(escaped) - set(json.dumps(text, ensure_ascii=True))
+    assert not any(UNSAFE.match(c) for c in left_raw)

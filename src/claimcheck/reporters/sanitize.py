@@ -25,6 +25,7 @@ whenever they get assigned, and the noncharacters, never text (XML 1.0 forbids U
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 
 # C0 controls, kept apart because JSON text already escapes them inside strings, and because
@@ -33,23 +34,39 @@ _C0 = r"\x00-\x1f"
 # DEL and C1 controls (Cc); lone surrogates (Cs); line and paragraph separators (Zl, Zp);
 # every format character (Cf) as of Unicode 15.1, with the reserved, default-ignorable code
 # points in the same blocks (U+2065, U+E0000, U+E0002-U+E001F); the Hangul fillers, letters
-# that render as nothing and so hide text like a zero-width space does.
-_BEYOND_C0 = (
+# that render as nothing and so hide text like a zero-width space does. In the BMP, and
+# beyond it (kept apart: see _sub).
+_BEYOND_C0_BMP = (
     r"\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890\u0891\u08e2\u115f\u1160\u180e"
     r"\u200b-\u200f\u2028-\u202e\u2060-\u206f\u3164\ud800-\udfff\ufeff\uffa0\ufff9-\ufffb"
+)
+_BEYOND_C0_ASTRAL = (
     r"\U000110bd\U000110cd\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a"
     r"\U000e0000-\U000e007f"
 )
 # Noncharacters: permanently not text (U+FDD0-U+FDEF and the last two code points of every
 # plane).
-_NONCHARACTERS = r"\ufdd0-\ufdef" + "".join(
-    f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(0x11)
-)
+_NONCHARACTERS_BMP = r"\ufdd0-\ufdef\ufffe\uffff"
+_NONCHARACTERS_ASTRAL = "".join(f"\\U{plane:04x}fffe\\U{plane:04x}ffff" for plane in range(1, 0x11))
 
-UNSAFE = re.compile(f"[{_C0}{_BEYOND_C0}{_NONCHARACTERS}]")
+UNSAFE = re.compile(
+    f"[{_C0}{_BEYOND_C0_BMP}{_BEYOND_C0_ASTRAL}{_NONCHARACTERS_BMP}{_NONCHARACTERS_ASTRAL}]"
+)
+# The same set, split: a class of BMP code points only compiles to a bitmap, one lookup per
+# character, while one that also holds astral ranges is scanned range by range (17 times
+# slower on the JSON report of 10,000 references). The astral part is searched only in text
+# that holds an astral character.
+_ASTRAL = re.compile(f"[{_BEYOND_C0_ASTRAL}{_NONCHARACTERS_ASTRAL}]")
 # In JSON text a raw C0 character can only be the layout's own line breaks: json.dumps
 # escapes every one inside a string.
-_UNSAFE_IN_JSON = re.compile(f"[{_BEYOND_C0}{_NONCHARACTERS}]")
+_UNSAFE_IN_JSON_BMP = re.compile(f"[{_BEYOND_C0_BMP}{_NONCHARACTERS_BMP}]")
+
+
+def _sub(bmp: re.Pattern[str], escape: Callable[[re.Match[str]], str], text: str) -> str:
+    text = bmp.sub(escape, text)  # every replacement is ASCII: the passes never meet
+    if text and max(text) > "\uffff":
+        text = _ASTRAL.sub(escape, text)
+    return text
 
 
 def _visible_escape(match: re.Match[str]) -> str:
@@ -67,12 +84,11 @@ def _json_escape(match: re.Match[str]) -> str:
 
 @lru_cache(maxsize=8)
 def _pattern(keep: str) -> re.Pattern[str]:
-    if not keep:
-        return UNSAFE
+    """The BMP part of UNSAFE without the C0 controls in `keep`."""
     if any(ord(c) > 0x1F for c in keep):
         raise ValueError("only C0 controls (such as \\n or \\t) can be kept")
-    kept = "".join(f"\\x{ord(c):02x}" for c in keep)
-    return re.compile(f"(?![{kept}]){UNSAFE.pattern}")
+    c0 = "".join(f"\\x{code:02x}" for code in range(0x20) if chr(code) not in keep)
+    return re.compile(f"[{c0}{_BEYOND_C0_BMP}{_NONCHARACTERS_BMP}]")
 
 
 def visible(text: str, *, keep: str = "") -> str:
@@ -81,10 +97,10 @@ def visible(text: str, *, keep: str = "") -> str:
     `keep` names C0 controls the format needs as themselves, e.g. `"\\n"` for a table cell
     that may span lines.
     """
-    return _pattern(keep).sub(_visible_escape, text)
+    return _sub(_pattern(keep), _visible_escape, text)
 
 
 def json_escape(json_text: str) -> str:
     """JSON text (from `json.dumps(..., ensure_ascii=False)`) with every unsafe character
     written as a JSON escape: the same JSON value, but nothing raw for a reader to miss."""
-    return _UNSAFE_IN_JSON.sub(_json_escape, json_text)
+    return _sub(_UNSAFE_IN_JSON_BMP, _json_escape, json_text)
