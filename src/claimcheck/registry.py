@@ -137,7 +137,8 @@ def _texts(value: object) -> tuple[str, ...]:
         value = [value]
     if not isinstance(value, Sequence):
         return ()
-    return tuple(t for t in (_text(v) for v in value) if t)
+    texts = [_text(v) for v in value]
+    return tuple([t for t in texts if t])
 
 
 def _first(value: object) -> str:

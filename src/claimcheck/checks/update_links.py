@@ -99,7 +99,7 @@ class Side(StrEnum):
     UPDATED_BY = "updated-by"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Link:
     """One registry entry, with the list it sits in and its normalised type."""
 

@@ -216,8 +216,15 @@ def finding_entry(finding: Finding) -> dict[str, Any]:
     }
 
 
+_SCALARS = (str, int, float, bool, type(None))
+
+
 def plain_evidence(value: Any) -> Any:
     """Evidence as JSON values, with keys in a stable order."""
+    if type(value) is dict and all(type(v) in _SCALARS for v in value.values()):
+        # The common case, flat evidence of plain values: sorted, nothing to convert (a
+        # FindingCode is a str subclass, so not `type(v) is str`, and takes the long way).
+        return {str(k): value[k] for k in sorted(value)}
     if isinstance(value, Mapping):
         return {str(k): plain_evidence(v) for k, v in sorted(value.items())}
     if isinstance(value, list | tuple):
