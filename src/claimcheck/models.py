@@ -280,6 +280,21 @@ class Finding:
     location: Location | None = None
     file: str = ""  # the claim map it was found in
 
+    def in_file(self, path: str) -> Finding:
+        """This finding, labelled with its claim map: `replace(self, file=path)` without its
+        per-field lookups (every finding of a map is labelled). Names every field: one added
+        above must be added here too (test_models checks it against `replace`)."""
+        return Finding(
+            self.code,
+            self.severity,
+            self.message,
+            self.reference,
+            self.claim,
+            self.evidence,
+            self.location,
+            path,
+        )
+
 
 @dataclass(frozen=True, slots=True)
 class ReferenceResult:

@@ -215,6 +215,9 @@ def notice_kind(status: EditorialStatus) -> EventKind | None:
     return max(kinds, key=KIND_RANK.__getitem__, default=None)
 
 
+_ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}  # most severe first
+
+
 def _with_verdict(status: EditorialStatus) -> EditorialStatus:
     notice = NOTICE_VERDICTS.get(notice_kind(status) or EventKind.OTHER)
     candidates = [
@@ -225,9 +228,9 @@ def _with_verdict(status: EditorialStatus) -> EditorialStatus:
         (bool(status.corrections), Verdict.CORRECTED),
         (bool(status.reinstatements), Verdict.REINSTATED),
     ]
-    order = list(Verdict)
-    found = sorted((v for present, v in candidates if present), key=order.index)
-    verdict = found[0] if found else Verdict.CLEAN
-    if status.unreadable and order.index(verdict) > order.index(Verdict.RETRACTED):
+    found = [v for present, v in candidates if present]
+    verdict = min(found, key=_ORDER.__getitem__) if found else Verdict.CLEAN
+    if status.unreadable and _ORDER[verdict] > _ORDER[Verdict.RETRACTED]:
         verdict = Verdict.UNVERIFIED  # only a retraction already known outranks "unknown"
-    return replace(status, verdict=verdict)
+    # Most works are clean, as they were built: no copy for them.
+    return status if verdict is status.verdict else replace(status, verdict=verdict)

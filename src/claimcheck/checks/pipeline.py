@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
@@ -87,7 +86,7 @@ def judge_map(
             claim_findings.append(finding)
     findings.extend(acknowledge(claim_map, claim_findings, today))
 
-    labelled = [replace(f, file=claim_map.path) for f in sort_findings(claim_map, findings)]
+    labelled = [f.in_file(claim_map.path) for f in sort_findings(claim_map, findings)]
     labelled_by_ref = _by_reference(labelled)
     references = tuple(
         ReferenceResult(

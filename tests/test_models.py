@@ -1,0 +1,26 @@
+"""The model's own helpers."""
+
+from __future__ import annotations
+
+from dataclasses import fields, replace
+
+from claimcheck.models import Finding, FindingCode, Location, Severity
+
+
+def test_in_file_is_replace_of_file_and_keeps_every_other_field() -> None:
+    # Every field gets a value other than its default, so a field that in_file() forgot
+    # would come back as its default and differ.
+    finding = Finding(
+        FindingCode.RETRACTED,
+        Severity.ERROR,
+        "R1 was retracted",
+        reference="R1",
+        claim="C1",
+        evidence={"notice": "10.5555/n"},
+        location=Location(3, 5),
+        file="old.yaml",
+    )
+    defaults = Finding(FindingCode.DOI_MISSING, Severity.INFO, "")
+    for f in fields(Finding):
+        assert getattr(finding, f.name) != getattr(defaults, f.name), f.name
+    assert finding.in_file("map.yaml") == replace(finding, file="map.yaml")
