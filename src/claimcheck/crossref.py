@@ -7,9 +7,9 @@ Routes (https://api.crossref.org/swagger-ui/index.html):
 - `GET /works/{doi}/agency`: the registration agency. Crossref's advice on a 404 is to ask it
   before calling a DOI missing (CrossRef/rest-api-doc issue #137): a DataCite or mEDRA DOI is
   real, just not Crossref's.
-- `GET /works?rows=0`: a count of every work. A 404 is evidence only from a server that has
-  answered as Crossref in this run; when nothing else has, this cheap list query asks. A
-  mistyped `--crossref-url` that answers 404 to everything must never make DOIs "not found".
+- `GET /works?rows=0`: a count of every work, asked when a 404 needs the server shown to be
+  Crossref (server_identity.py): a mistyped `--crossref-url` that answers 404 to everything
+  must never make DOIs "not found".
 """
 
 from __future__ import annotations
@@ -36,13 +36,13 @@ from claimcheck.registry import (
     parse_agency,
     parse_work,
 )
+from claimcheck.server_identity import ServerIdentity
 
 if TYPE_CHECKING:
     from claimcheck.cache import Cache, CacheEntry
 
 WORK, AGENCY = "work", "agency"
 CACHE_CHUNK = 500
-PROBE = "/works?rows=0"
 
 
 def works_path(doi: str) -> str:
@@ -83,12 +83,8 @@ class CrossrefClient:
         self.cache_source = source_key("crossref", base_url)
         self._lookups: dict[str, Lookup] = {}
         self._lock = threading.Lock()
-        self._answered_as_crossref = False
-        self._probe_lock = threading.Lock()
-        self._probed = False
+        self._server = ServerIdentity(fetcher, base_url)
         self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
-        # Set when the server answered the probe, but not as Crossref: the URL is wrong.
-        self.server_problem: str | None = None
 
     def close(self) -> None:
         self.fetcher.close()
@@ -224,7 +220,7 @@ class CrossrefClient:
             return Lookup(doi, LookupStatus.FAILED, error=str(exc))
         if work.doi != doi:
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
-        self._answered_as_crossref = True
+        self._server.saw_crossref()
         return Lookup(doi, LookupStatus.FOUND, work=work)
 
     def _single(self, doi: str) -> Lookup:
@@ -248,7 +244,7 @@ class CrossrefClient:
             # The registry answered for another DOI (CrossRef/rest-api-doc issue #108 shows
             # /works answering with an empty DOI): nothing is known about the one asked for.
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
-        self._answered_as_crossref = True
+        self._server.saw_crossref()
         self._store(WORK, doi, 200, compact_envelope(message), raw=response.body)
         return Lookup(doi, LookupStatus.FOUND, work=work)
 
@@ -264,7 +260,7 @@ class CrossrefClient:
                 error=f"not at Crossref, and its registration agency could not be checked: {cause}",
             )
         if agency is not None:
-            self._answered_as_crossref = True  # a work-agency envelope is Crossref's own
+            self._server.saw_crossref()  # a work-agency envelope is Crossref's own
             self._store(WORK, doi, 404, b"")
             self._store(AGENCY, doi, response.status, response.body)
         else:
@@ -282,7 +278,7 @@ class CrossrefClient:
             pending, self._unconfirmed = self._unconfirmed, {}
         if not pending:
             return
-        if self._confirm_crossref():
+        if self._server.confirm():
             for doi, (status, body) in pending.items():
                 self._store(WORK, doi, 404, b"")
                 self._store(AGENCY, doi, status, body)
@@ -295,33 +291,14 @@ class CrossrefClient:
             for doi in pending:
                 self._lookups[doi] = Lookup(doi, LookupStatus.FAILED, error=why)
 
-    def _confirm_crossref(self) -> bool:
-        """Whether the server has answered as Crossref in this run; asks if it has not. A
-        definite answer is kept for the run; an unreachable server may be asked again."""
-        with self._probe_lock:
-            if self._answered_as_crossref or self._probed:
-                return self._answered_as_crossref
-            try:
-                response = self.fetcher.fetch(PROBE, subject="the registry", kind=LIST)
-            except LookupFailed:
-                return False  # unreachable now: the 404s stay unverified, the URL may be fine
-            self._probed = True
-            try:
-                if response.status != 200:
-                    raise MalformedRecord(f"HTTP {response.status}")
-                decode_envelope(response.body, "work-list", response.document)
-            except MalformedRecord as exc:
-                self.server_problem = (
-                    f"{self.base_url or 'the server'} does not answer as the Crossref REST API "
-                    f"(GET {PROBE}: {exc}); is the Crossref URL right?"
-                )
-                return False
-            self._answered_as_crossref = True
-            return True
-
     @property
     def answered_as_crossref(self) -> bool:
-        return self._answered_as_crossref
+        return self._server.answered_as_crossref
+
+    @property
+    def server_problem(self) -> str | None:
+        """Set when the server answered the probe, but not as Crossref: the URL is wrong."""
+        return self._server.problem
 
     @staticmethod
     def _agency(response: RawResponse) -> str | None:
