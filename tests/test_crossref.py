@@ -7,7 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from claimcheck.crossref import CrossrefClient, works_path
+from claimcheck.crossref import CrossrefClient
+from claimcheck.crossref_answers import works_path
 from claimcheck.fetch import HttpFetcher, retry_after_seconds
 from claimcheck.limiter import advertised
 from claimcheck.models import LookupStatus

@@ -23,7 +23,7 @@ import pytest
 from typer.testing import Result
 
 from claimcheck.cache import Cache, source_key
-from claimcheck.crossref import works_path
+from claimcheck.crossref_answers import works_path
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import write_map

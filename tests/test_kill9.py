@@ -40,7 +40,7 @@ from typing import Any
 import pytest
 
 from claimcheck.cache import CACHE_FILE, Cache
-from claimcheck.crossref import works_path
+from claimcheck.crossref_answers import works_path
 from claimcheck.evidence import body_filename, load_index
 from claimcheck.registry import MalformedRecord, decode_envelope, parse_work
 from claimcheck.testing import Fault, ReplayServer

@@ -18,13 +18,19 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import replace
-from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 from claimcheck import batching
 from claimcheck.cache_entries import source_key
-from claimcheck.doi import doi_path_segment
+from claimcheck.crossref_answers import (
+    AGENCY,
+    WORK,
+    CachedAnswers,
+    agency_lookup,
+    agency_of,
+    agency_path,
+    works_path,
+)
 from claimcheck.errors import LookupFailed
 from claimcheck.fetch import Fetcher, RawResponse
 from claimcheck.limiter import LIST
@@ -33,24 +39,12 @@ from claimcheck.registry import (
     MalformedRecord,
     compact_envelope,
     decode_envelope,
-    parse_agency,
     parse_work,
 )
 from claimcheck.server_identity import ServerIdentity
 
 if TYPE_CHECKING:
-    from claimcheck.cache import Cache, CacheEntry
-
-WORK, AGENCY = "work", "agency"
-CACHE_CHUNK = 500
-
-
-def works_path(doi: str) -> str:
-    return f"/works/{doi_path_segment(doi)}"
-
-
-def agency_path(doi: str) -> str:
-    return f"/works/{doi_path_segment(doi)}/agency"
+    from claimcheck.cache import Cache
 
 
 class CrossrefClient:
@@ -74,13 +68,15 @@ class CrossrefClient:
         self.batch = batch
         self.concurrency = max(1, concurrency)
         self.cache = cache
-        self.read_cache = read_cache
         self.offline = offline
         self._clock = clock
-        # With --record, an answer the cache gives is saved too, as the network's would be.
-        self._recorder = recorder
         # Answers are cached under the registry and base URL that gave them (cache.py).
         self.cache_source = source_key("crossref", base_url)
+        self._cached = (
+            CachedAnswers(cache, self.cache_source, base_url, clock, recorder)
+            if cache is not None and read_cache
+            else None
+        )
         self._lookups: dict[str, Lookup] = {}
         self._lock = threading.Lock()
         self._server = ServerIdentity(fetcher, base_url)
@@ -251,7 +247,7 @@ class CrossrefClient:
     def _not_found(self, doi: str) -> Lookup:
         try:
             response = self.fetcher.fetch(agency_path(doi), subject=doi)
-            agency = self._agency(response)
+            agency = agency_of(response)
         except (LookupFailed, MalformedRecord) as exc:
             cause = exc.cause if isinstance(exc, LookupFailed) else str(exc)
             return Lookup(
@@ -269,7 +265,7 @@ class CrossrefClient:
             # that the verdict never depends on which answer came first.
             with self._lock:
                 self._unconfirmed[doi] = (response.status, response.body)
-        return _agency_lookup(doi, agency)
+        return agency_lookup(doi, agency)
 
     def _settle_not_found(self) -> None:
         """Keep the batch's double 404s as "not found" if the server answered as Crossref,
@@ -300,14 +296,6 @@ class CrossrefClient:
         """Set when the server answered the probe, but not as Crossref: the URL is wrong."""
         return self._server.problem
 
-    @staticmethod
-    def _agency(response: RawResponse) -> str | None:
-        if response.status == 404:
-            return None
-        if response.status != 200:
-            raise MalformedRecord(f"agency lookup answered HTTP {response.status}")
-        return parse_agency(decode_envelope(response.body, "work-agency", response.document))
-
     # --- the cache -----------------------------------------------------------------------
 
     def _store(
@@ -318,57 +306,9 @@ class CrossrefClient:
             self.cache.put(self.cache_source, kind, doi, status, body, raw=raw)
 
     def _from_cache(self, dois: list[str], status_matters: bool) -> list[Lookup]:
-        if self.cache is None or not self.read_cache or not dois:
+        if self._cached is None or not dois:
             return []
-        # In chunks, so a warm audit of 10,000 DOIs never holds every cached body at once.
-        found: list[Lookup] = []
-        for start in range(0, len(dois), CACHE_CHUNK):
-            found.extend(self._cache_chunk(dois[start : start + CACHE_CHUNK], status_matters))
-        return found
-
-    def _cache_chunk(self, dois: list[str], status_matters: bool) -> list[Lookup]:
-        assert self.cache is not None
-        now = self._clock()
-        recording = self._recorder is not None  # --record keeps the answers as sent
-        works = self.cache.get_many(self.cache_source, WORK, dois, raw=recording)
-        missing = [d for d, e in works.items() if e.status == 404]
-        agencies = self.cache.get_many(self.cache_source, AGENCY, missing, raw=recording)
-        found = []
-        for doi, entry in works.items():
-            # A notice can appear any day, so a cited work's update status is taken from the
-            # cache only for the status TTL; a work read only to be named, for longer.
-            if status_matters and not entry.fresh_for_status(now, self.cache.status_ttl):
-                continue
-            lookup = self._cached_lookup(doi, entry.status, entry.body, agencies.get(doi))
-            if lookup is not None:
-                cached = replace(lookup, cache_age=entry.age(now), cache_source=self.base_url)
-                found.append(cached)
-                self._record_cached(entry, agencies.get(doi))
-        return found
-
-    def _record_cached(self, work: CacheEntry, agency: CacheEntry | None) -> None:
-        if self._recorder is None:
-            return
-        when = datetime.fromtimestamp(work.fetched_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for request, entry in ((works_path(work.doi), work), (agency_path(work.doi), agency)):
-            if entry is not None:
-                kind = "application/json" if entry.status == 200 else "text/plain"
-                sent = entry.raw if entry.raw is not None else entry.body
-                self._recorder(RawResponse(request, entry.status, kind, sent, when))
-
-    def _cached_lookup(
-        self, doi: str, status: int, body: bytes, agency_entry: CacheEntry | None
-    ) -> Lookup | None:
-        try:
-            if status == 200:
-                work = parse_work(decode_envelope(body, "work"))
-                return Lookup(doi, LookupStatus.FOUND, work=work) if work.doi == doi else None
-            if agency_entry is None:
-                return None
-            raw = RawResponse("", agency_entry.status, "", agency_entry.body, "")
-            return _agency_lookup(doi, self._agency(raw))
-        except MalformedRecord:
-            return None  # an unreadable cache row is a miss, never an answer
+        return self._cached.read(dois, status_matters)
 
 
 # Fewer follow-up records than a full list are read one by one, on the single-lookup budget,
@@ -417,9 +357,3 @@ class _FollowUps:
 
 def _as_list(lookup: Callable[[str], Lookup], doi: str) -> list[Lookup]:
     return [lookup(doi)]
-
-
-def _agency_lookup(doi: str, agency: str | None) -> Lookup:
-    if agency is None or agency == "crossref":
-        return Lookup(doi, LookupStatus.NOT_FOUND, agency=agency)
-    return Lookup(doi, LookupStatus.OTHER_AGENCY, agency=agency)

@@ -144,7 +144,7 @@ class ReplayFetcher:
 
     def _derive_from_lists(self) -> dict[str, bytes]:
         from claimcheck.batching import envelope, list_items
-        from claimcheck.crossref import works_path
+        from claimcheck.crossref_answers import works_path
         from claimcheck.registry import MalformedRecord
 
         derived: dict[str, bytes] = {}
