@@ -35,22 +35,20 @@ from claimcheck.checks.pipeline import judge
 from claimcheck.models import (
     Acknowledgement,
     Article,
-    AuditResult,
     Citation,
     Claim,
     ClaimMap,
     FindingCode,
-    GatePolicy,
     Location,
     Lookup,
     LookupStatus,
     Reference,
     Role,
-    Source,
     Work,
 )
 from claimcheck.registry import parse_work
 from claimcheck.reporters import json_report, junit, markdown, sarif, table
+from claimcheck.results import AuditResult, GatePolicy, Source
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = ROOT / "tests" / "data" / "crossref" / "recorded"

@@ -14,7 +14,8 @@ from claimcheck.batching import envelope
 from claimcheck.claimmap import load_claim_map
 from claimcheck.crossref import CrossrefClient
 from claimcheck.fetch import HttpFetcher
-from claimcheck.models import AuditResult, GatePolicy, Severity, Source
+from claimcheck.models import Severity
+from claimcheck.results import AuditResult, GatePolicy, Source
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import update, work_envelope

@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.models import (
-    AuditResult,
-    ClaimStatus,
-    FindingCode,
-    ReferenceStatus,
-    Severity,
-)
+from claimcheck.models import FindingCode, Severity
+from claimcheck.results import AuditResult, ClaimStatus, ReferenceStatus
 from claimcheck.testing import ReplayServer
 from tests.auditcase import MAP, audit, every_code_server
 from tests.conftest import RECONSTRUCTED

@@ -15,14 +15,9 @@ from typer.testing import CliRunner
 
 from claimcheck.cli import app
 from claimcheck.events import UpdateDirection
-from claimcheck.models import (
-    AuditResult,
-    ClaimStatus,
-    FindingCode,
-    ReferenceStatus,
-    Severity,
-)
+from claimcheck.models import FindingCode, Severity
 from claimcheck.reporters import json_report
+from claimcheck.results import AuditResult, ClaimStatus, ReferenceStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "schema" / "audit.schema.json"

@@ -30,17 +30,14 @@ from claimcheck.checks.pipeline import judge
 from claimcheck.models import (
     Acknowledgement,
     Article,
-    AuditResult,
     Citation,
     Claim,
     ClaimMap,
     Finding,
     FindingCode,
-    GatePolicy,
     Location,
     Lookup,
     LookupStatus,
-    MapResult,
     Reference,
     Role,
     Severity,
@@ -48,6 +45,7 @@ from claimcheck.models import (
 )
 from claimcheck.registry import parse_work
 from claimcheck.reporters import junit, table
+from claimcheck.results import AuditResult, GatePolicy, MapResult
 from tests.factories import FIXED_OPTIONS, judge_works, update, work_envelope
 
 TODAY = FIXED_OPTIONS.today  # 2026-01-01

@@ -11,12 +11,10 @@ import pytest
 import xmlschema
 
 from claimcheck.models import (
-    AuditResult,
     Author,
     Citation,
     Claim,
     ClaimMap,
-    GatePolicy,
     Location,
     Reference,
     Role,
@@ -25,6 +23,7 @@ from claimcheck.models import (
 )
 from claimcheck.reporters import renderer
 from claimcheck.reporters.junit import dotted, render, text
+from claimcheck.results import AuditResult, GatePolicy
 from tests.factories import judge_works
 
 XSD = Path(__file__).parent / "data" / "schemas" / "junit-windyroad.xsd"

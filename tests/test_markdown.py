@@ -17,7 +17,6 @@ from markdown_it.token import Token
 
 from claimcheck.checks.pipeline import judge
 from claimcheck.models import (
-    AuditResult,
     Author,
     Citation,
     Claim,
@@ -35,6 +34,7 @@ from claimcheck.reporters import renderer
 from claimcheck.reporters.gate import gate_sentence
 from claimcheck.reporters.markdown import md_escape, render
 from claimcheck.reporters.table import safe
+from claimcheck.results import AuditResult
 from tests.factories import FIXED_OPTIONS, judge_works
 
 HAS_LINKIFY = importlib.util.find_spec("linkify_it") is not None

@@ -9,7 +9,6 @@ import pytest
 from rich.cells import cell_len
 
 from claimcheck.models import (
-    AuditResult,
     Author,
     Citation,
     Claim,
@@ -26,6 +25,7 @@ from claimcheck.reporters.resolve import render_table as render_resolve_table
 from claimcheck.reporters.table import render as render_table
 from claimcheck.reporters.table import safe
 from claimcheck.resolve import Resolution
+from claimcheck.results import AuditResult
 from tests.factories import judge_works
 
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\u202eevil"

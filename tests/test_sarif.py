@@ -12,7 +12,6 @@ from jsonschema.validators import validator_for
 
 from claimcheck import __version__
 from claimcheck.models import (
-    AuditResult,
     Author,
     Citation,
     Claim,
@@ -27,6 +26,7 @@ from claimcheck.models import (
 )
 from claimcheck.reporters import renderer
 from claimcheck.reporters.sarif import fingerprint, render
+from claimcheck.results import AuditResult
 from tests.factories import judge_works
 
 SCHEMA = Path(__file__).parent / "data" / "schemas" / "sarif-schema-2.1.0.json"

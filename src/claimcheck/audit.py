@@ -11,7 +11,8 @@ from collections.abc import Callable, Iterable, Sequence
 
 from claimcheck.checks.update_links import linked_dois
 from claimcheck.crossref import CrossrefClient
-from claimcheck.models import AuditOptions, AuditResult, ClaimMap, Lookup, as_maps
+from claimcheck.models import ClaimMap, Lookup
+from claimcheck.results import AuditOptions, AuditResult, as_maps
 
 __all__ = ["AuditOptions", "planned_lookups", "run_audit"]
 

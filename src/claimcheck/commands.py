@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
 from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode, OutputFailed, UsageError
-from claimcheck.models import AuditResult, ClaimMap, FindingCode, Lookup
+from claimcheck.models import ClaimMap, FindingCode, Lookup
+from claimcheck.results import AuditResult
 from claimcheck.settings import Settings, open_client
 
 if TYPE_CHECKING:

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 from claimcheck.errors import UsageError
 from claimcheck.fetch import DEFAULT_BASE_URL
-from claimcheck.models import FindingCode, GatePolicy, Severity, Source
+from claimcheck.models import FindingCode, Severity
 from claimcheck.reporters.sanitize import visible
+from claimcheck.results import GatePolicy, Source
 from claimcheck.urls import redact_url, redact_urls
 
 if TYPE_CHECKING:

@@ -13,13 +13,12 @@ from claimcheck.models import (
     Citation,
     Claim,
     ClaimMap,
-    ClaimResult,
-    ClaimStatus,
     Finding,
     FindingCode,
     Severity,
     applicable,
 )
+from claimcheck.results import ClaimResult, ClaimStatus
 
 
 class CitationState(StrEnum):

@@ -14,21 +14,23 @@ from claimcheck.checks.references import lookup_findings, role_findings, status_
 from claimcheck.errors import ExitCode
 from claimcheck.events import EditorialStatus
 from claimcheck.models import (
-    AuditOptions,
-    AuditResult,
     Citation,
     Claim,
     ClaimMap,
     Finding,
     FindingCode,
-    GatePolicy,
     Lookup,
     LookupStatus,
-    MapResult,
     Reference,
+    Role,
+)
+from claimcheck.results import (
+    AuditOptions,
+    AuditResult,
+    GatePolicy,
+    MapResult,
     ReferenceResult,
     ReferenceStatus,
-    Role,
     as_maps,
 )
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from claimcheck.errors import ExitCode
-from claimcheck.models import AuditResult, FindingCode
+from claimcheck.models import FindingCode
+from claimcheck.results import AuditResult
 
 
 def gate_sentence(result: AuditResult) -> str:

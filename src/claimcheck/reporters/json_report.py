@@ -8,18 +8,9 @@ from typing import Any
 
 from claimcheck import __version__
 from claimcheck.events import UpdateEvent
-from claimcheck.models import (
-    AuditResult,
-    ClaimResult,
-    Finding,
-    FindingCode,
-    Location,
-    ReferenceResult,
-    ReferenceStatus,
-    Severity,
-    Work,
-)
+from claimcheck.models import Finding, FindingCode, Location, Severity, Work
 from claimcheck.reporters.sanitize import json_escape
+from claimcheck.results import AuditResult, ClaimResult, ReferenceResult, ReferenceStatus
 
 SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (README, "JSON output")
 

@@ -19,16 +19,9 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from claimcheck import __version__
-from claimcheck.models import (
-    AuditResult,
-    Claim,
-    Finding,
-    FindingCode,
-    GatePolicy,
-    MapResult,
-    applicable,
-)
+from claimcheck.models import Claim, Finding, FindingCode, applicable
 from claimcheck.reporters.sanitize import visible
+from claimcheck.results import AuditResult, GatePolicy, MapResult
 
 HOSTNAME = "claimcheck"
 UNUSED_CASE = "unused references"

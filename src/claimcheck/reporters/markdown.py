@@ -18,16 +18,10 @@ import re
 from collections.abc import Sequence
 
 from claimcheck.errors import ExitCode
-from claimcheck.models import (
-    AuditResult,
-    ClaimResult,
-    Finding,
-    Location,
-    ReferenceStatus,
-    Severity,
-)
+from claimcheck.models import Finding, Location, Severity
 from claimcheck.reporters.gate import gate_sentence
 from claimcheck.reporters.sanitize import visible
+from claimcheck.results import AuditResult, ClaimResult, ReferenceStatus
 
 COLLAPSE_CLAIMS_OVER = 20  # a longer claims table goes inside <details>
 CLAIM_TEXT_CHARS = 80  # claim text beyond this is cut, with an ellipsis

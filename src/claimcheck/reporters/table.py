@@ -13,16 +13,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from claimcheck.models import (
-    AuditResult,
-    ClaimStatus,
-    Finding,
-    MapResult,
-    ReferenceResult,
-    ReferenceStatus,
-    Severity,
-)
+from claimcheck.models import Finding, Severity
 from claimcheck.reporters.sanitize import visible
+from claimcheck.results import AuditResult, ClaimStatus, MapResult, ReferenceResult, ReferenceStatus
 
 STATUS_STYLE = {
     ReferenceStatus.OK.value: "green",
