@@ -40,6 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck.testing import Limits, RecordedRequest, ReplayServer
+from claimcheck.testing.replay_server import DEFAULT_RATE_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "tests" / "data" / "crossref"
@@ -54,17 +55,9 @@ SYNTHETIC_DOI = "10.5555/bench.{i}"
 POOLS = ("polite", "public")  # with --mailto, and without
 LIMITS = Limits()  # enforced: 10/5 singletons/s, 3/1 lists/s, 3/1 in flight (polite/public)
 # What Crossref sends on EVERY answer, list queries included (recorded 2026): the single-lookup
-# limit, not the stricter list rate it enforces. Passed explicitly so that the benchmark does
-# not depend on ReplayServer's defaults.
-RATE_HEADERS = {
-    pool: {
-        "x-rate-limit-limit": limit,
-        "x-rate-limit-interval": "1s",
-        "x-concurrency-limit": concurrency,
-        "x-api-pool": pool,
-    }
-    for pool, limit, concurrency in [("polite", "10", "3"), ("public", "5", "1")]
-}
+# limit, not the stricter list rate it enforces. Passed explicitly, and read back off the wire
+# before the first N (probe_headers), so a change to ReplayServer's defaults shows in the notes.
+RATE_HEADERS = DEFAULT_RATE_HEADERS
 FLOOR_BATCH = 50  # DOIs per list request in the floor: claimcheck's batch size, as the issue says
 SETTLE = 1.2  # seconds between runs, so every run starts with full token buckets
 COMPLETED = {0, 1, 3}  # gate passed, gate failed, incomplete (some lookups unverified)
