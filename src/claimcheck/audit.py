@@ -48,9 +48,6 @@ def _related_works(client: CrossrefClient, lookups: Iterable[Lookup]) -> dict[st
     """Look up the records that update entries name: their titles settle which record is
     the notice, and name them. Every answer is kept, failures too: a failed record that a
     decision needs makes the reference unverified (editorial.py)."""
-    wanted: list[str] = []
-    for lookup in lookups:
-        if lookup.work is not None:
-            wanted.extend(linked_dois(lookup.work))
+    wanted = [doi for lookup in lookups for doi in _linked(lookup)]
     # Read for their titles, not their own update status: cached metadata may serve longer.
     return client.lookup_all(wanted, status_matters=False)
