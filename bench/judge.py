@@ -7,11 +7,12 @@ Run from anywhere, in the project's venv:
 For each N it builds a synthetic audit in memory: N references and about N claims, each claim
 citing 1-3 references under mixed roles, some claims acknowledging findings (live and expired,
 for one reference or for the claim). Most references resolve to a real record from
-tests/data/crossref/recorded, parsed with `claimcheck.registry.parse_work` and re-labelled to a
-made-up DOI; the rest are not found, failed, of another agency, invalid or without a DOI. It
-then calls the pure `claimcheck.checks.pipeline.judge` and renders table, JSON, Markdown, SARIF and
-JUnit, timing each stage with `time.perf_counter`, and prints a Markdown table with the ratio
-of the largest N to the smallest per stage (linear time gives largest/smallest).
+tests/data/crossref/recorded, parsed with `claimcheck.sources.crossref.records.parse_work`
+and re-labelled to a made-up DOI; the rest are not found, failed, of another agency, invalid
+or without a DOI. It then calls the pure `claimcheck.checks.pipeline.judge` and renders
+table, JSON, Markdown, SARIF and JUnit, timing each stage with `time.perf_counter`, and
+prints a Markdown table with the ratio of the largest N to the smallest per stage
+(linear time gives largest/smallest).
 
 `--save DIR` writes every rendered output to DIR/<format>-<N>.txt; `--check DIR` compares them
 with the files there and exits 1 on any difference, so the output of a change can be checked
@@ -32,23 +33,21 @@ from typing import Any
 
 from claimcheck.audit import AuditOptions
 from claimcheck.checks.pipeline import judge
-from claimcheck.models import (
+from claimcheck.model.claimmap import (
     Acknowledgement,
     Article,
     Citation,
     Claim,
     ClaimMap,
-    FindingCode,
-    Location,
-    Lookup,
-    LookupStatus,
     Reference,
     Role,
-    Work,
 )
-from claimcheck.registry import parse_work
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.location import Location
+from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.model.results import AuditResult, GatePolicy, Source
 from claimcheck.reporters import json_report, junit, markdown, sarif, table
-from claimcheck.results import AuditResult, GatePolicy, Source
+from claimcheck.sources.crossref.records import parse_work
 
 ROOT = Path(__file__).resolve().parent.parent
 RECORDED = ROOT / "tests" / "data" / "crossref" / "recorded"

@@ -16,8 +16,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from claimcheck.crossref import works_path  # noqa: E402
-from claimcheck.evidence import INDEX_NAME, body_filename, render_index, write_atomic  # noqa: E402
+from claimcheck.sources.crossref.client import works_path  # noqa: E402
+from claimcheck.transport.evidence import INDEX_NAME, body_filename, render_index, write_atomic  # noqa: E402
 
 SOURCE = ROOT / "tests" / "data" / "crossref" / "reconstructed"
 TARGET = ROOT / "claims" / "stem-cell-safety.evidence"

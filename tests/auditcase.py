@@ -10,13 +10,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from claimcheck.audit import AuditOptions, run_audit
-from claimcheck.batching import envelope
-from claimcheck.claimmap import load_claim_map
-from claimcheck.crossref import CrossrefClient
-from claimcheck.fetch import HttpFetcher
-from claimcheck.models import Severity
-from claimcheck.results import AuditResult, GatePolicy, Source
+from claimcheck.inputs.claimmap import load_claim_map
+from claimcheck.model.findings import Severity
+from claimcheck.model.results import AuditResult, GatePolicy, Source
+from claimcheck.sources.crossref.batching import envelope
+from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import Fault, ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import update, work_envelope
 

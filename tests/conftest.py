@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from hypothesis import settings
 
-from claimcheck.results import AuditResult
+from claimcheck.model.results import AuditResult
 from claimcheck.testing import ReplayServer
 
 # Property tests run a bounded number of examples by default; `HYPOTHESIS_PROFILE=fuzz`

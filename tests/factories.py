@@ -16,8 +16,9 @@ from typing import Any
 
 from claimcheck.audit import AuditOptions
 from claimcheck.checks.pipeline import judge
-from claimcheck.models import ClaimMap, Lookup, LookupStatus, Work
-from claimcheck.results import AuditResult, GatePolicy, Source
+from claimcheck.model.claimmap import ClaimMap
+from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.model.results import AuditResult, GatePolicy, Source
 
 # A fixed day and source, so a judged result renders the same bytes on every run.
 FIXED_OPTIONS = AuditOptions(

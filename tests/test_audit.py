@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.models import FindingCode, Severity
-from claimcheck.results import AuditResult, ClaimStatus, ReferenceStatus
+from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.results import AuditResult, ClaimStatus, ReferenceStatus
 from claimcheck.testing import ReplayServer
 from tests.auditcase import MAP, audit, every_code_server
 from tests.conftest import RECONSTRUCTED
@@ -236,7 +236,8 @@ def test_a_retraction_notice_title_without_links_is_flagged(
 
 def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
     from claimcheck.checks.references import lookup_findings
-    from claimcheck.models import Location, Reference
+    from claimcheck.model.claimmap import Reference
+    from claimcheck.model.location import Location
 
     reference = Reference(id="R", location=Location(1, 1), doi="10.1/x")
     (finding,) = lookup_findings(reference, None)

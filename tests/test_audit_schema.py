@@ -13,11 +13,11 @@ import jsonschema
 import pytest
 from typer.testing import CliRunner
 
-from claimcheck.cli import app
-from claimcheck.events import UpdateDirection
-from claimcheck.models import FindingCode, Severity
+from claimcheck.app.cli import app
+from claimcheck.model.events import UpdateDirection
+from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.results import AuditResult, ClaimStatus, ReferenceStatus
 from claimcheck.reporters import json_report
-from claimcheck.results import AuditResult, ClaimStatus, ReferenceStatus
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA_PATH = ROOT / "schema" / "audit.schema.json"

@@ -12,13 +12,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimcheck import batching
-from claimcheck.batching import MAX_URL_LENGTH, list_request, plan
-from claimcheck.crossref import CrossrefClient
-from claimcheck.fetch import HttpFetcher
-from claimcheck.limiter import LIST, POLITE, PUBLIC, SINGLE, Limiter, PoolLimits
-from claimcheck.models import LookupStatus
+from claimcheck.model.record import LookupStatus
+from claimcheck.sources.crossref import batching
+from claimcheck.sources.crossref.batching import MAX_URL_LENGTH, list_request, plan
+from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
+from claimcheck.transport.limiter import LIST, POLITE, PUBLIC, SINGLE, Limiter, PoolLimits
 from tests.conftest import RECONSTRUCTED
 from tests.factories import work_envelope
 

@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.errors import LookupFailed
-from claimcheck.fetch import HttpFetcher
-from claimcheck.limiter import MAX_WAIT
+from claimcheck.model.errors import LookupFailed
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.testing.hostile import HostileServer
+from claimcheck.transport.fetch import HttpFetcher
+from claimcheck.transport.limiter import MAX_WAIT
 from tests.conftest import RECONSTRUCTED
 from tests.factories import write_map
 from tests.test_cli import run

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimcheck.cache import (
+from claimcheck.cache.store import (
     CACHE_FILE,
     DEFAULT_METADATA_TTL,
     DEFAULT_STATUS_TTL,

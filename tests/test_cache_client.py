@@ -10,11 +10,11 @@ import sys
 from datetime import timedelta
 from pathlib import Path
 
-from claimcheck.cache import CACHE_FILE, Cache
-from claimcheck.crossref import CrossrefClient
-from claimcheck.fetch import HttpFetcher
-from claimcheck.models import LookupStatus
+from claimcheck.cache.store import CACHE_FILE, Cache
+from claimcheck.model.record import LookupStatus
+from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import Fault, ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED
 from tests.test_cli import SEED_MAP, run
 

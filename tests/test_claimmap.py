@@ -13,15 +13,17 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.claimmap import (
+from claimcheck.inputs.claimmap import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
     MAX_FILE_BYTES,
     load_claim_map,
     parse_claim_map,
 )
-from claimcheck.errors import ClaimMapError, ExitCode
-from claimcheck.models import FindingCode, Location, Role
+from claimcheck.model.claimmap import Role
+from claimcheck.model.errors import ClaimMapError, ExitCode
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.location import Location
 
 DATA = Path(__file__).parent / "data" / "claimmaps"
 
@@ -1126,9 +1128,9 @@ def test_arbitrary_yaml_trees_never_crash(tree: Any, with_version: bool) -> None
 
 @pytest.fixture
 def python_loader(monkeypatch: pytest.MonkeyPatch) -> None:
-    import claimcheck.yamlnodes
+    import claimcheck.inputs.yamlnodes
 
-    monkeypatch.setattr(claimcheck.yamlnodes, "Loader", yaml.SafeLoader)
+    monkeypatch.setattr(claimcheck.inputs.yamlnodes, "Loader", yaml.SafeLoader)
 
 
 @pytest.mark.usefixtures("python_loader")

@@ -18,14 +18,15 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from claimcheck.claimmap import parse_claim_map
-from claimcheck.claimmap_schema import ID_PATTERN, SCHEMA_ID, claim_map_json_schema
-from claimcheck.errors import ClaimMapError
-from claimcheck.models import FindingCode, Role
+from claimcheck.inputs.claimmap import parse_claim_map
+from claimcheck.inputs.schema import ID_PATTERN, SCHEMA_ID, claim_map_json_schema
+from claimcheck.model.claimmap import Role
+from claimcheck.model.errors import ClaimMapError
+from claimcheck.model.findings import FindingCode
 
 ROOT = Path(__file__).parent.parent
 SHIPPED = ROOT / "schema" / "claim-map.schema.json"
-REGENERATE = "python -m claimcheck.claimmap_schema > schema/claim-map.schema.json"
+REGENERATE = "python -m claimcheck.inputs.schema > schema/claim-map.schema.json"
 
 
 def as_seen_by_editor(value: Any) -> Any:

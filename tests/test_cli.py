@@ -13,9 +13,9 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from claimcheck.claimmap import load_claim_map
-from claimcheck.cli import app, terminal_style
-from claimcheck.cli_runner import execute
+from claimcheck.app.cli import app, terminal_style
+from claimcheck.app.runner import execute
+from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import write_map

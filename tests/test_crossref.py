@@ -7,12 +7,12 @@ from collections.abc import Iterator
 
 import pytest
 
-from claimcheck.crossref import CrossrefClient
-from claimcheck.crossref_answers import works_path
-from claimcheck.fetch import HttpFetcher, retry_after_seconds
-from claimcheck.limiter import advertised
-from claimcheck.models import LookupStatus
+from claimcheck.model.record import LookupStatus
+from claimcheck.sources.crossref.answers import works_path
+from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import Fault, ReplayServer
+from claimcheck.transport.fetch import HttpFetcher, retry_after_seconds
+from claimcheck.transport.limiter import advertised
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
 SICI = "10.1002/1529-0131(200108)44:8<1928::aid-art331>3.0.co;2-p"

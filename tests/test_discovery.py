@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claimcheck.claimmap import MAX_FILE_BYTES, load_claim_map
-from claimcheck.discovery import CLAIM_MAP_PATH, discover_claim_maps, looks_like_claim_map
-from claimcheck.errors import ClaimMapError, UsageError
+from claimcheck.inputs.claimmap import MAX_FILE_BYTES, load_claim_map
+from claimcheck.inputs.discovery import CLAIM_MAP_PATH, discover_claim_maps, looks_like_claim_map
+from claimcheck.model.errors import ClaimMapError, UsageError
 from tests.test_cli import ROOT, run
 
 pytestmark = pytest.mark.skipif(os.name != "posix", reason="FIFOs, sockets and /dev/null")

@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.doi import doi_filename, doi_path_segment, is_doi, normalize_doi
-from claimcheck.errors import DoiError
+from claimcheck.model.doi import doi_filename, doi_path_segment, is_doi, normalize_doi
+from claimcheck.model.errors import DoiError
 
 SICI = "10.1002/1529-0131(200108)44:8<1928::AID-ART331>3.0.CO;2-P"
 

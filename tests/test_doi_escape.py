@@ -23,13 +23,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.batching import list_request
-from claimcheck.crossref import CrossrefClient
-from claimcheck.doi import doi_path_segment, normalize_doi
-from claimcheck.errors import DoiError
-from claimcheck.fetch import HttpFetcher
-from claimcheck.models import LookupStatus
+from claimcheck.model.doi import doi_path_segment, normalize_doi
+from claimcheck.model.errors import DoiError
+from claimcheck.model.record import LookupStatus
+from claimcheck.sources.crossref.batching import list_request
+from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED
 from tests.factories import work_envelope, write_map
 from tests.test_cli import run

@@ -17,9 +17,12 @@ import pytest
 from claimcheck.checks.editorial import editorial_status
 from claimcheck.checks.references import role_findings, status_findings
 from claimcheck.checks.update_links import kind_of, linked_dois
-from claimcheck.events import EventKind, UpdateDirection, UpdateEvent, Verdict
-from claimcheck.models import Finding, FindingCode, Location, Lookup, LookupStatus, Reference, Role
-from claimcheck.registry import decode_envelope, parse_work
+from claimcheck.model.claimmap import Reference, Role
+from claimcheck.model.events import EventKind, UpdateDirection, UpdateEvent, Verdict
+from claimcheck.model.findings import Finding, FindingCode
+from claimcheck.model.location import Location
+from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.sources.crossref.records import decode_envelope, parse_work
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import update, work_envelope
 

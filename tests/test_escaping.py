@@ -21,12 +21,12 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 from typer.testing import Result
 
-from claimcheck.evidence import RecordingFetcher, ReplayFetcher
+from claimcheck.app.settings import Settings, notice
+from claimcheck.model.sanitize import UNSAFE, json_escape, visible
 from claimcheck.reporters.markdown import md_escape
-from claimcheck.reporters.sanitize import UNSAFE, json_escape, visible
-from claimcheck.settings import Settings, notice
 from claimcheck.testing import Fault, ReplayServer
-from claimcheck.urls import redact_url, redact_urls
+from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
+from claimcheck.transport.urls import redact_url, redact_urls
 from tests.conftest import RECONSTRUCTED
 from tests.factories import work_envelope, write_map
 from tests.test_cli import run

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.errors import LookupFailed, UsageError
-from claimcheck.evidence import ReplayFetcher, body_filename, load_index
+from claimcheck.model.errors import LookupFailed, UsageError
+from claimcheck.transport.evidence import ReplayFetcher, body_filename, load_index
 from tests.conftest import RECONSTRUCTED, RECORDED
 
 SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "claims" / "stem-cell-safety.evidence"

@@ -22,8 +22,8 @@ from typing import Any
 import pytest
 from typer.testing import Result
 
-from claimcheck.cache import Cache, source_key
-from claimcheck.crossref_answers import works_path
+from claimcheck.cache.store import Cache, source_key
+from claimcheck.sources.crossref.answers import works_path
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import write_map

@@ -16,11 +16,11 @@ from urllib.parse import quote
 import pytest
 from habanero import Crossref
 
-from claimcheck.crossref import CrossrefClient
-from claimcheck.events import UpdateEntry
-from claimcheck.fetch import HttpFetcher
-from claimcheck.models import LookupStatus, Work
+from claimcheck.model.events import UpdateEntry
+from claimcheck.model.record import LookupStatus, Work
+from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED, RECORDED
 
 MAILTO = "t@example.org"

@@ -27,25 +27,21 @@ from claimcheck.checks.claims import (
     applicable,
 )
 from claimcheck.checks.pipeline import judge
-from claimcheck.models import (
+from claimcheck.model.claimmap import (
     Acknowledgement,
     Article,
     Citation,
     Claim,
     ClaimMap,
-    Finding,
-    FindingCode,
-    Location,
-    Lookup,
-    LookupStatus,
     Reference,
     Role,
-    Severity,
-    Work,
 )
-from claimcheck.registry import parse_work
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.location import Location
+from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.model.results import AuditResult, GatePolicy, MapResult
 from claimcheck.reporters import junit, table
-from claimcheck.results import AuditResult, GatePolicy, MapResult
+from claimcheck.sources.crossref.records import parse_work
 from tests.factories import FIXED_OPTIONS, judge_works, update, work_envelope
 
 TODAY = FIXED_OPTIONS.today  # 2026-01-01

@@ -10,20 +10,13 @@ from pathlib import Path
 import pytest
 import xmlschema
 
-from claimcheck.models import (
-    Author,
-    Citation,
-    Claim,
-    ClaimMap,
-    Location,
-    Reference,
-    Role,
-    Severity,
-    Work,
-)
+from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.findings import Severity
+from claimcheck.model.location import Location
+from claimcheck.model.record import Author, Work
+from claimcheck.model.results import AuditResult, GatePolicy
 from claimcheck.reporters import renderer
 from claimcheck.reporters.junit import dotted, render, text
-from claimcheck.results import AuditResult, GatePolicy
 from tests.factories import judge_works
 
 XSD = Path(__file__).parent / "data" / "schemas" / "junit-windyroad.xsd"

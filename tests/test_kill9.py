@@ -39,11 +39,11 @@ from typing import Any
 
 import pytest
 
-from claimcheck.cache import CACHE_FILE, Cache
-from claimcheck.crossref_answers import works_path
-from claimcheck.evidence import body_filename, load_index
-from claimcheck.registry import MalformedRecord, decode_envelope, parse_work
+from claimcheck.cache.store import CACHE_FILE, Cache
+from claimcheck.sources.crossref.answers import works_path
+from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
 from claimcheck.testing import Fault, ReplayServer
+from claimcheck.transport.evidence import body_filename, load_index
 from tests.factories import work_envelope
 
 N_DOIS = 200

@@ -16,25 +16,15 @@ from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from claimcheck.checks.pipeline import judge
-from claimcheck.models import (
-    Author,
-    Citation,
-    Claim,
-    ClaimMap,
-    FindingCode,
-    Location,
-    Lookup,
-    LookupStatus,
-    Reference,
-    Role,
-    Severity,
-    Work,
-)
+from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.location import Location
+from claimcheck.model.record import Author, Lookup, LookupStatus, Work
+from claimcheck.model.results import AuditResult
 from claimcheck.reporters import renderer
 from claimcheck.reporters.gate import gate_sentence
 from claimcheck.reporters.markdown import md_escape, render
 from claimcheck.reporters.table import safe
-from claimcheck.results import AuditResult
 from tests.factories import FIXED_OPTIONS, judge_works
 
 HAS_LINKIFY = importlib.util.find_spec("linkify_it") is not None

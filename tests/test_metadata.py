@@ -20,7 +20,10 @@ from claimcheck.checks.metadata import (
     metadata_findings,
     parse_pages,
 )
-from claimcheck.models import Author, FindingCode, Location, Reference, Severity, Work
+from claimcheck.model.claimmap import Reference
+from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.location import Location
+from claimcheck.model.record import Author, Work
 
 DATA = Path(__file__).parent / "data" / "crossref" / "reconstructed"
 HERE = Location(line=3, column=5)

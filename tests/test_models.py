@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
-from claimcheck.models import Finding, FindingCode, Location, Severity
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.location import Location
 
 
 def test_in_file_is_replace_of_file_and_keeps_every_other_field() -> None:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.errors import ExitCode
+from claimcheck.model.errors import ExitCode
 from claimcheck.testing import ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import write_map

@@ -8,24 +8,15 @@ from dataclasses import replace
 import pytest
 from rich.cells import cell_len
 
-from claimcheck.models import (
-    Author,
-    Citation,
-    Claim,
-    ClaimMap,
-    Location,
-    Lookup,
-    LookupStatus,
-    Reference,
-    Role,
-    Work,
-)
+from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.location import Location
+from claimcheck.model.record import Author, Lookup, LookupStatus, Work
+from claimcheck.model.results import AuditResult
 from claimcheck.reporters import FORMATS, renderer
 from claimcheck.reporters.resolve import render_table as render_resolve_table
 from claimcheck.reporters.table import render as render_table
 from claimcheck.reporters.table import safe
 from claimcheck.resolve import Resolution
-from claimcheck.results import AuditResult
 from tests.factories import judge_works
 
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\u202eevil"
@@ -104,8 +95,8 @@ def test_summary_counts_match_findings() -> None:
 def test_every_format_comes_from_the_one_registry() -> None:
     from typer.testing import CliRunner
 
-    from claimcheck.cli import AuditFormat, app
-    from claimcheck.outputs import parse_outputs
+    from claimcheck.app.cli import AuditFormat, app
+    from claimcheck.app.outputs import parse_outputs
     from claimcheck.reporters import registry
     from claimcheck.reporters.failure import render_failure
 

@@ -11,22 +11,13 @@ import pytest
 from jsonschema.validators import validator_for
 
 from claimcheck import __version__
-from claimcheck.models import (
-    Author,
-    Citation,
-    Claim,
-    ClaimMap,
-    Finding,
-    FindingCode,
-    Location,
-    Reference,
-    Role,
-    Severity,
-    Work,
-)
+from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.location import Location
+from claimcheck.model.record import Author, Work
+from claimcheck.model.results import AuditResult
 from claimcheck.reporters import renderer
 from claimcheck.reporters.sarif import fingerprint, render
-from claimcheck.results import AuditResult
 from tests.factories import judge_works
 
 SCHEMA = Path(__file__).parent / "data" / "schemas" / "sarif-schema-2.1.0.json"

@@ -22,10 +22,10 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from claimcheck.cache import CACHE_FILE, Cache, source_key
-from claimcheck.cli import app
-from claimcheck.cli_runner import execute
-from claimcheck.settings import Settings, load_settings
+from claimcheck.app.cli import app
+from claimcheck.app.runner import execute
+from claimcheck.app.settings import Settings, load_settings
+from claimcheck.cache.store import CACHE_FILE, Cache, source_key
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import update, work_envelope, write_map
@@ -336,7 +336,7 @@ def test_a_broken_snapshot_entry_is_a_clean_failure_without_the_token(
 
 
 def absurd_update_date() -> bytes:
-    """A work whose retraction notice is dated in the year 10**20 (registry.py cannot)."""
+    """A work whose retraction notice is dated in the year 10**20 (the record parser cannot)."""
     notice = update("10.5555/notice", "retraction")
     notice["updated"] = {"date-parts": [[10**20, 1, 1]]}
     return work_envelope("10.5555/absurd", updated_by=[notice])

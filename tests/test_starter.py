@@ -9,11 +9,11 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
-from claimcheck.claimmap import load_claim_map, parse_claim_map
-from claimcheck.claimmap_schema import claim_map_json_schema
-from claimcheck.errors import ExitCode, UsageError
-from claimcheck.models import Role
-from claimcheck.starter import STARTER_MAP, write_starter
+from claimcheck.app.starter import STARTER_MAP, write_starter
+from claimcheck.inputs.claimmap import load_claim_map, parse_claim_map
+from claimcheck.inputs.schema import claim_map_json_schema
+from claimcheck.model.claimmap import Role
+from claimcheck.model.errors import ExitCode, UsageError
 
 ROOT = Path(__file__).parent.parent
 

@@ -1,4 +1,4 @@
-"""Text folding, markup stripping and cited-name parsing (claimcheck.text)."""
+"""Text folding, markup stripping and cited-name parsing (claimcheck.model.text)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.text import (
+from claimcheck.model.text import (
     GREEK_TO_LATIN,
     cited_family_keys,
     family_key,
@@ -204,7 +204,7 @@ def test_text_functions_never_raise(s: str) -> None:
 
 
 def test_annotations_are_dropped_and_an_unclosed_one_is_kept_as_text() -> None:
-    from claimcheck.text import strip_markup
+    from claimcheck.model.text import strip_markup
 
     assert strip_markup("a <mml:annotation x='1'>TeX</mml:annotation> b") == "a b"
     assert strip_markup("<annotation>1</annotation>x<annotation-xml>2</annotation-xml>y") == "xy"

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from claimcheck.checks.timing import Timing, date_range, retraction_timing
-from claimcheck.events import EventKind, UpdateDirection, UpdateEvent
+from claimcheck.model.events import EventKind, UpdateDirection, UpdateEvent
 
 PUBLISHED = date(2020, 6, 1)
 

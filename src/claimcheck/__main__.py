@@ -1,3 +1,3 @@
-from claimcheck.cli import main
+from claimcheck.app.cli import main
 
 main()

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 
 from claimcheck.checks.update_links import linked_dois
-from claimcheck.crossref import CrossrefClient
-from claimcheck.models import ClaimMap, Lookup
-from claimcheck.results import AuditOptions, AuditResult, as_maps
+from claimcheck.model.claimmap import ClaimMap
+from claimcheck.model.record import Lookup
+from claimcheck.model.results import AuditOptions, AuditResult, as_maps
+from claimcheck.sources.crossref.client import CrossrefClient
 
 __all__ = ["AuditOptions", "planned_lookups", "run_audit"]
 

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 
 from claimcheck.checks.editorial import editorial_status
 from claimcheck.checks.update_links import linked_dois
-from claimcheck.crossref import CrossrefClient
-from claimcheck.errors import ExitCode
-from claimcheck.events import EditorialStatus, UpdateEvent
-from claimcheck.models import Lookup, LookupStatus, Work
+from claimcheck.model.errors import ExitCode
+from claimcheck.model.events import EditorialStatus, UpdateEvent
+from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.sources.crossref.client import CrossrefClient
 
 
 @dataclass(frozen=True)

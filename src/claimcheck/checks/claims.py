@@ -8,17 +8,9 @@ from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 
-from claimcheck.models import (
-    Acknowledgement,
-    Citation,
-    Claim,
-    ClaimMap,
-    Finding,
-    FindingCode,
-    Severity,
-    applicable,
-)
-from claimcheck.results import ClaimResult, ClaimStatus
+from claimcheck.model.claimmap import Acknowledgement, Citation, Claim, ClaimMap
+from claimcheck.model.findings import Finding, FindingCode, Severity, applicable
+from claimcheck.model.results import ClaimResult, ClaimStatus
 
 
 class CitationState(StrEnum):

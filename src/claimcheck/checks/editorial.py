@@ -33,7 +33,7 @@ from claimcheck.checks.update_links import (
     links_of,
     type_rank,
 )
-from claimcheck.events import (
+from claimcheck.model.events import (
     NOTICE_VERDICTS,
     EditorialStatus,
     EventKind,
@@ -41,7 +41,7 @@ from claimcheck.events import (
     UpdateEvent,
     Verdict,
 )
-from claimcheck.models import Lookup, Work
+from claimcheck.model.record import Lookup, Work
 
 _CONVENTIONAL_SIDE = {
     UpdateDirection.NOTICE_OF: Side.UPDATE_TO,

@@ -10,7 +10,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from claimcheck.text import fold
+from claimcheck.model.text import fold
 
 # Journal names that are neither equal, abbreviations nor acronyms of each other may still
 # be one journal with a typo or a variant spelling ("Haematology"/"Hematology" scores 0.95).

@@ -15,11 +15,13 @@ from typing import Any, TypeVar
 
 from rapidfuzz import fuzz
 
-import claimcheck.text as folding
+import claimcheck.model.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.titles import without_retraction_marker
-from claimcheck.models import Author, Finding, FindingCode, Reference, Work
-from claimcheck.text import strip_markup, unify_punctuation
+from claimcheck.model.claimmap import Reference
+from claimcheck.model.findings import Finding, FindingCode
+from claimcheck.model.record import Author, Work
+from claimcheck.model.text import strip_markup, unify_punctuation
 
 __all__ = [
     "CITED_AS_AGREE",

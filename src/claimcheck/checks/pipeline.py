@@ -11,20 +11,12 @@ from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_
 from claimcheck.checks.editorial import editorial_status
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
-from claimcheck.errors import ExitCode
-from claimcheck.events import EditorialStatus
-from claimcheck.models import (
-    Citation,
-    Claim,
-    ClaimMap,
-    Finding,
-    FindingCode,
-    Lookup,
-    LookupStatus,
-    Reference,
-    Role,
-)
-from claimcheck.results import (
+from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.errors import ExitCode
+from claimcheck.model.events import EditorialStatus
+from claimcheck.model.findings import Finding, FindingCode
+from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.model.results import (
     AuditOptions,
     AuditResult,
     GatePolicy,

@@ -12,8 +12,10 @@ from datetime import date
 
 from claimcheck.checks.editorial import notice_kind
 from claimcheck.checks.timing import Timing, retraction_timing
-from claimcheck.events import EditorialStatus, EventKind, UpdateDirection, UpdateEvent
-from claimcheck.models import Finding, FindingCode, Lookup, LookupStatus, Reference, Role, Severity
+from claimcheck.model.claimmap import Reference, Role
+from claimcheck.model.events import EditorialStatus, EventKind, UpdateDirection, UpdateEvent
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.record import Lookup, LookupStatus
 
 _AGENCY_LABELS = {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI"}
 

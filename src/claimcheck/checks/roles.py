@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
 from claimcheck.checks.update_links import RETRACTION_WATCH, Link, Side
-from claimcheck.events import EventKind, UpdateDirection
-from claimcheck.models import Lookup, LookupStatus, Work
+from claimcheck.model.events import EventKind, UpdateDirection
+from claimcheck.model.record import Lookup, LookupStatus, Work
 
 
 @dataclass(frozen=True)

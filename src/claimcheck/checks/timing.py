@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
-from claimcheck.events import UpdateDirection, UpdateEvent
+from claimcheck.model.events import UpdateDirection, UpdateEvent
 
 
 class Timing(StrEnum):

@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from enum import StrEnum
 
-from claimcheck.text import fold, strip_markup
+from claimcheck.model.text import fold, strip_markup
 
 
 class TitleSignal(StrEnum):

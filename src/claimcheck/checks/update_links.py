@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
-from claimcheck.events import EventKind, UpdateEntry
-from claimcheck.models import Work
+from claimcheck.model.events import EventKind, UpdateEntry
+from claimcheck.model.record import Work
 
 RETRACTION_WATCH = "retraction-watch"
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, cast
 
 if TYPE_CHECKING:
-    from claimcheck.results import AuditResult
+    from claimcheck.model.results import AuditResult
 
 from claimcheck.reporters.registry import MACHINE_FORMATS, MODULES
 

@@ -13,10 +13,10 @@ from datetime import UTC, datetime
 from typing import Any
 
 from claimcheck import __version__
-from claimcheck.errors import ClaimcheckError, ClaimMapError
+from claimcheck.model.errors import ClaimcheckError, ClaimMapError
+from claimcheck.model.sanitize import visible
 from claimcheck.reporters.json_report import dumps
 from claimcheck.reporters.markdown import md_escape
-from claimcheck.reporters.sanitize import visible
 
 ERROR_SCHEMA = "claimcheck.error/1"
 # The formats that get a failure document; the table is for people, who read stderr.

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from claimcheck.errors import ExitCode
-from claimcheck.models import FindingCode
-from claimcheck.results import AuditResult
+from claimcheck.model.errors import ExitCode
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.results import AuditResult
 
 
 def gate_sentence(result: AuditResult) -> str:

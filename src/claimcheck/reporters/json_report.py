@@ -7,10 +7,12 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from claimcheck import __version__
-from claimcheck.events import UpdateEvent
-from claimcheck.models import Finding, FindingCode, Location, Severity, Work
-from claimcheck.reporters.sanitize import json_escape
-from claimcheck.results import AuditResult, ClaimResult, ReferenceResult, ReferenceStatus
+from claimcheck.model.events import UpdateEvent
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.location import Location
+from claimcheck.model.record import Work
+from claimcheck.model.results import AuditResult, ClaimResult, ReferenceResult, ReferenceStatus
+from claimcheck.model.sanitize import json_escape
 
 SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (README, "JSON output")
 

@@ -19,9 +19,10 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath
 
 from claimcheck import __version__
-from claimcheck.models import Claim, Finding, FindingCode, applicable
-from claimcheck.reporters.sanitize import visible
-from claimcheck.results import AuditResult, GatePolicy, MapResult
+from claimcheck.model.claimmap import Claim
+from claimcheck.model.findings import Finding, FindingCode, applicable
+from claimcheck.model.results import AuditResult, GatePolicy, MapResult
+from claimcheck.model.sanitize import visible
 
 HOSTNAME = "claimcheck"
 UNUSED_CASE = "unused references"

@@ -17,11 +17,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from claimcheck.errors import ExitCode
-from claimcheck.models import Finding, Location, Severity
+from claimcheck.model.errors import ExitCode
+from claimcheck.model.findings import Finding, Severity
+from claimcheck.model.location import Location
+from claimcheck.model.results import AuditResult, ClaimResult, ReferenceStatus
+from claimcheck.model.sanitize import visible
 from claimcheck.reporters.gate import gate_sentence
-from claimcheck.reporters.sanitize import visible
-from claimcheck.results import AuditResult, ClaimResult, ReferenceStatus
 
 COLLAPSE_CLAIMS_OVER = 20  # a longer claims table goes inside <details>
 CLAIM_TEXT_CHARS = 80  # claim text beyond this is cut, with an ellipsis

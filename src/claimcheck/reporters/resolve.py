@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from claimcheck.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
-from claimcheck.models import LookupStatus
+from claimcheck.model.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
+from claimcheck.model.record import LookupStatus
 from claimcheck.reporters.json_report import dumps, update_entry
 from claimcheck.reporters.table import safe, string_console
 from claimcheck.resolve import Resolution

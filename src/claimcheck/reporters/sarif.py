@@ -17,10 +17,10 @@ from typing import Any, NamedTuple
 from urllib.parse import quote
 
 from claimcheck import __version__
-from claimcheck.models import Finding, FindingCode, Severity
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.results import AuditResult
+from claimcheck.model.sanitize import visible
 from claimcheck.reporters.json_report import dumps, plain_evidence
-from claimcheck.reporters.sanitize import visible
-from claimcheck.results import AuditResult
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "claimcheck/v1"

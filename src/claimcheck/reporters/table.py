@@ -13,9 +13,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from claimcheck.models import Finding, Severity
-from claimcheck.reporters.sanitize import visible
-from claimcheck.results import AuditResult, ClaimStatus, MapResult, ReferenceResult, ReferenceStatus
+from claimcheck.model.findings import Finding, Severity
+from claimcheck.model.results import (
+    AuditResult,
+    ClaimStatus,
+    MapResult,
+    ReferenceResult,
+    ReferenceStatus,
+)
+from claimcheck.model.sanitize import visible
 
 STATUS_STYLE = {
     ReferenceStatus.OK.value: "green",

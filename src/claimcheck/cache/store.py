@@ -27,8 +27,8 @@ from typing import Any, TypeVar
 
 import platformdirs
 
-from claimcheck.cache_entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo, source_key
-from claimcheck.cache_file import (
+from claimcheck.cache.entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo, source_key
+from claimcheck.cache.file import (
     Unusable,
     configure,
     ensure_schema,

@@ -8,7 +8,7 @@ Routes (https://api.crossref.org/swagger-ui/index.html):
   before calling a DOI missing (CrossRef/rest-api-doc issue #137): a DataCite or mEDRA DOI is
   real, just not Crossref's.
 - `GET /works?rows=0`: a count of every work, asked when a 404 needs the server shown to be
-  Crossref (server_identity.py): a mistyped `--crossref-url` that answers 404 to everything
+  Crossref (identity.py): a mistyped `--crossref-url` that answers 404 to everything
   must never make DOIs "not found".
 """
 
@@ -20,9 +20,11 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
-from claimcheck import batching
-from claimcheck.cache_entries import source_key
-from claimcheck.crossref_answers import (
+from claimcheck.cache.entries import source_key
+from claimcheck.model.errors import LookupFailed
+from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.sources.crossref import batching
+from claimcheck.sources.crossref.answers import (
     AGENCY,
     WORK,
     CachedAnswers,
@@ -31,20 +33,18 @@ from claimcheck.crossref_answers import (
     agency_path,
     works_path,
 )
-from claimcheck.errors import LookupFailed
-from claimcheck.fetch import Fetcher, RawResponse
-from claimcheck.limiter import LIST
-from claimcheck.models import Lookup, LookupStatus
-from claimcheck.registry import (
+from claimcheck.sources.crossref.identity import ServerIdentity
+from claimcheck.sources.crossref.records import (
     MalformedRecord,
     compact_envelope,
     decode_envelope,
     parse_work,
 )
-from claimcheck.server_identity import ServerIdentity
+from claimcheck.transport.fetch import Fetcher, RawResponse
+from claimcheck.transport.limiter import LIST
 
 if TYPE_CHECKING:
-    from claimcheck.cache import Cache
+    from claimcheck.cache.store import Cache
 
 
 class CrossrefClient:
@@ -70,7 +70,7 @@ class CrossrefClient:
         self.cache = cache
         self.offline = offline
         self._clock = clock
-        # Answers are cached under the registry and base URL that gave them (cache.py).
+        # Answers are cached under the registry and base URL that gave them (cache/store.py).
         self.cache_source = source_key("crossref", base_url)
         self._cached = (
             CachedAnswers(cache, self.cache_source, base_url, clock, recorder)

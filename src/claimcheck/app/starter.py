@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from claimcheck.errors import UsageError
-from claimcheck.evidence import write_atomic
+from claimcheck.model.errors import UsageError
+from claimcheck.transport.evidence import write_atomic
 
 __all__ = ["STARTER_MAP", "write_starter"]
 

@@ -12,13 +12,18 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from claimcheck.doi import doi_path_segment
-from claimcheck.fetch import RawResponse
-from claimcheck.models import Lookup, LookupStatus
-from claimcheck.registry import MalformedRecord, decode_envelope, parse_agency, parse_work
+from claimcheck.model.doi import doi_path_segment
+from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.sources.crossref.records import (
+    MalformedRecord,
+    decode_envelope,
+    parse_agency,
+    parse_work,
+)
+from claimcheck.transport.fetch import RawResponse
 
 if TYPE_CHECKING:
-    from claimcheck.cache import Cache, CacheEntry
+    from claimcheck.cache.store import Cache, CacheEntry
 
 WORK, AGENCY = "work", "agency"  # the cache's kinds of answer
 CACHE_CHUNK = 500

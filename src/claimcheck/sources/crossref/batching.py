@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
-from claimcheck.registry import MalformedRecord, decode_envelope
+from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope
 
 MAX_BATCH = 50
 # RFC 9110 §4.1 recommends that servers accept request lines of at least 8000 octets; some

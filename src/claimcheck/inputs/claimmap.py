@@ -14,7 +14,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from claimcheck.claimmap_schema import (
+from claimcheck.inputs.discovery import open_regular
+from claimcheck.inputs.schema import (
     AcknowledgeIn,
     ArticleIn,
     CiteIn,
@@ -22,21 +23,7 @@ from claimcheck.claimmap_schema import (
     ClaimMapIn,
     ReferenceIn,
 )
-from claimcheck.discovery import open_regular
-from claimcheck.doi import normalize_doi
-from claimcheck.errors import ClaimMapError, DoiError, LocatedError
-from claimcheck.models import (
-    Acknowledgement,
-    Article,
-    Citation,
-    Claim,
-    ClaimMap,
-    FindingCode,
-    Location,
-    Reference,
-    Role,
-)
-from claimcheck.yamlnodes import (
+from claimcheck.inputs.yamlnodes import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
     DataPath,
@@ -50,6 +37,19 @@ from claimcheck.yamlnodes import (
     read_yaml,
     suggest,
 )
+from claimcheck.model.claimmap import (
+    Acknowledgement,
+    Article,
+    Citation,
+    Claim,
+    ClaimMap,
+    Reference,
+    Role,
+)
+from claimcheck.model.doi import normalize_doi
+from claimcheck.model.errors import ClaimMapError, DoiError, LocatedError
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.location import Location
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",

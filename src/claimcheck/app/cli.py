@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from claimcheck import __version__
-from claimcheck.cli_options import (
+from claimcheck.app.options import (
     CacheDir,
     Concurrency,
     CrossrefUrl,
@@ -32,7 +32,7 @@ from claimcheck.cli_options import (
     Retries,
     Timeout,
 )
-from claimcheck.cli_runner import (
+from claimcheck.app.runner import (
     execute,
     flush_quietly,
     interrupted,
@@ -40,7 +40,7 @@ from claimcheck.cli_runner import (
     print_failure,
     requested_format,
 )
-from claimcheck.errors import ExitCode
+from claimcheck.model.errors import ExitCode
 from claimcheck.reporters.registry import EXTENSIONS, FORMATS
 from claimcheck.reporters.registry import NAMES as FORMAT_NAMES
 
@@ -175,7 +175,7 @@ def audit(
     options = locals()
 
     def run() -> int:
-        from claimcheck.commands import run_audit_command
+        from claimcheck.app.commands import run_audit_command
 
         return run_audit_command(
             paths, output_format.value, _settings(options), _stdout(), outputs=output or ()
@@ -213,7 +213,7 @@ def resolve(
     options = locals()
 
     def run() -> int:
-        from claimcheck.commands import run_resolve_command
+        from claimcheck.app.commands import run_resolve_command
 
         return run_resolve_command(doi, output_format.value, _settings(options), _stdout())
 
@@ -233,7 +233,7 @@ def cache_info(cache_dir: CacheDir = None) -> None:
     """Where the cache is, how many answers it holds, and how old they are."""
 
     def run() -> int:
-        from claimcheck.commands import cache_info_text
+        from claimcheck.app.commands import cache_info_text
 
         typer.echo(cache_info_text(_settings({"cache_dir": cache_dir})))
         return ExitCode.OK
@@ -246,7 +246,7 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     """Remove every cached answer."""
 
     def run() -> int:
-        from claimcheck.settings import open_cache
+        from claimcheck.app.settings import open_cache
 
         with open_cache(_settings({"cache_dir": cache_dir})) as cache:
             removed = cache.clear()
@@ -267,7 +267,7 @@ def schema() -> None:
     def run() -> int:
         import json
 
-        from claimcheck.claimmap_schema import claim_map_json_schema
+        from claimcheck.inputs.schema import claim_map_json_schema
 
         typer.echo(json.dumps(claim_map_json_schema(), indent=2))
         return ExitCode.OK
@@ -285,7 +285,7 @@ def init(
     """Write a commented starter claim map to fill in, instead of a blank page."""
 
     def run() -> int:
-        from claimcheck.starter import write_starter
+        from claimcheck.app.starter import write_starter
 
         write_starter(path, force=force)
         typer.echo(f"wrote {path}; fill it in, then run: claimcheck audit {path}", err=True)
@@ -295,7 +295,7 @@ def init(
 
 
 def _settings(options: dict[str, Any]) -> Any:
-    from claimcheck.settings import load_settings
+    from claimcheck.app.settings import load_settings
 
     skip = {"paths", "doi", "output_format", "output"}
     cli = {k: v for k, v in options.items() if k not in skip}

@@ -9,7 +9,7 @@ language server sees the file: an unquoted `70` is a number there, and the loade
 as the text "70". The annotations that shape the schema (`WithJsonSchema`, `_Also`,
 descriptions) never change what the loader accepts. Regenerate the shipped file with
 
-    python -m claimcheck.claimmap_schema > schema/claim-map.schema.json
+    python -m claimcheck.inputs.schema > schema/claim-map.schema.json
 """
 
 from __future__ import annotations
@@ -33,7 +33,8 @@ from pydantic import (
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaValue
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-from claimcheck.models import FindingCode, Role
+from claimcheck.model.claimmap import Role
+from claimcheck.model.findings import FindingCode
 
 SUPPORTED_VERSION = 1
 
@@ -241,8 +242,8 @@ class ClaimMapIn(Strict):
 # --- the JSON Schema ------------------------------------------------------------------------
 
 _COMMENT = (
-    "Generated from claimcheck.claimmap_schema; regenerate with "
-    "`python -m claimcheck.claimmap_schema > schema/claim-map.schema.json`. "
+    "Generated from claimcheck.inputs.schema; regenerate with "
+    "`python -m claimcheck.inputs.schema > schema/claim-map.schema.json`. "
     "The loader also refuses what JSON Schema cannot say: a cited or acknowledged id that "
     "is not a key under `references`, a duplicate claim id, a duplicate key, and 2010.0 "
     'where an integer is expected. A quoted integer (year: "2010") is accepted by the '

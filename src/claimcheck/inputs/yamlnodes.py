@@ -18,8 +18,7 @@ from typing import Any
 
 import yaml
 
-from claimcheck.models import Location
-from claimcheck.yamlcompose import (
+from claimcheck.inputs.yamlcompose import (
     LIBYAML_PARSER,
     MERGE_TAG,
     NULL_TAG,
@@ -31,6 +30,7 @@ from claimcheck.yamlcompose import (
     TooDeep,
     compose_events,
 )
+from claimcheck.model.location import Location
 
 MAX_DEPTH = 64  # nesting levels of mappings and lists
 MAX_ALIAS_EXPANSION = 10_000  # nodes visited through aliases, in total

@@ -12,7 +12,7 @@ from typing import Any
 
 import typer
 
-from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode
+from claimcheck.model.errors import ClaimcheckError, ClaimMapError, ExitCode
 
 # Exit codes after which the report itself is on stdout.
 _REPORT_PRINTED = frozenset(
@@ -27,7 +27,7 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
     document of that format on stdout, so a pipeline reading stdout never gets an empty or
     broken file. Every stderr line is escaped: messages can carry registry text.
     """
-    from claimcheck.reporters.sanitize import visible
+    from claimcheck.model.sanitize import visible
 
     problems: list[dict[str, Any]] = []
     message = ""

@@ -16,20 +16,28 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from claimcheck.errors import ClaimcheckError, ClaimMapError, ExitCode, OutputFailed, UsageError
-from claimcheck.models import ClaimMap, FindingCode, Lookup
-from claimcheck.results import AuditResult
-from claimcheck.settings import Settings, open_client
+from claimcheck.app.settings import Settings, open_client
+from claimcheck.model.claimmap import ClaimMap
+from claimcheck.model.errors import (
+    ClaimcheckError,
+    ClaimMapError,
+    ExitCode,
+    OutputFailed,
+    UsageError,
+)
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.record import Lookup
+from claimcheck.model.results import AuditResult
 
 if TYPE_CHECKING:
-    from claimcheck.crossref import CrossrefClient
-    from claimcheck.outputs import Output
+    from claimcheck.app.outputs import Output
+    from claimcheck.sources.crossref.client import CrossrefClient
 
 
 def _notice(settings: Settings, message: str) -> None:
     # Through the one stderr writer, which escapes what registry text may carry and
     # redacts passwords in URLs.
-    from claimcheck.settings import notice
+    from claimcheck.app.settings import notice
 
     notice(message, quiet=settings.quiet)
 
@@ -88,7 +96,7 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
 def find_claim_maps(paths: Sequence[Path], settings: Settings) -> list[Path]:
     """The claim maps `discover_claim_maps` finds. Each file skipped in a directory gets one
     notice, so none is passed over in silence."""
-    from claimcheck.discovery import discover_claim_maps
+    from claimcheck.inputs.discovery import discover_claim_maps
 
     files, skipped = discover_claim_maps(paths)
     for path, why in skipped:
@@ -98,7 +106,7 @@ def find_claim_maps(paths: Sequence[Path], settings: Settings) -> list[Path]:
 
 def load_claim_maps(files: Sequence[Path]) -> list[ClaimMap]:
     """Load every map; the errors of all of them are reported together."""
-    from claimcheck.claimmap import load_claim_map
+    from claimcheck.inputs.claimmap import load_claim_map
 
     maps, errors = [], []
     for path in files:
@@ -118,7 +126,7 @@ def run_audit_command(
     stdout: tuple[int, bool],
     outputs: Sequence[str] = (),
 ) -> int:
-    from claimcheck.outputs import parse_outputs, refuse_inputs
+    from claimcheck.app.outputs import parse_outputs, refuse_inputs
     from claimcheck.reporters import FORMATS
 
     files = parse_outputs(outputs, list(FORMATS))
@@ -174,7 +182,7 @@ def _audit(
 
 
 def _write_failures(files: Sequence[Output], exc: ClaimcheckError, settings: Settings) -> None:
-    from claimcheck.outputs import write_output
+    from claimcheck.app.outputs import write_output
     from claimcheck.reporters.failure import failure_of, render_failure
 
     code, message, problems = failure_of(exc)
@@ -190,7 +198,7 @@ def _write_failures(files: Sequence[Output], exc: ClaimcheckError, settings: Set
 def _folders_in_use(settings: Settings) -> list[Path]:
     """Folders a report must never be written into: the evidence snapshots the run reads or
     writes, and the cache."""
-    from claimcheck.cache import default_cache_dir
+    from claimcheck.cache.store import default_cache_dir
 
     folders = [settings.cache_dir or default_cache_dir()]
     return folders + [p for p in (settings.replay, settings.record) if p is not None]
@@ -199,7 +207,7 @@ def _folders_in_use(settings: Settings) -> list[Path]:
 def _write_outputs(result: AuditResult, files: Sequence[Output], settings: Settings) -> int:
     """Write each `-o` report; a failure is named on stderr and counted, and never discards
     the audit (it still goes to stdout)."""
-    from claimcheck.outputs import write_output
+    from claimcheck.app.outputs import write_output
 
     failed = 0
     for output in files:
@@ -236,8 +244,8 @@ def render_audit(
 def run_resolve_command(
     raw_doi: str, output_format: str, settings: Settings, stdout: tuple[int, bool]
 ) -> int:
-    from claimcheck.doi import normalize_doi
-    from claimcheck.errors import DoiError
+    from claimcheck.model.doi import normalize_doi
+    from claimcheck.model.errors import DoiError
     from claimcheck.reporters.resolve import render_json, render_table
     from claimcheck.resolve import resolve_doi
 
@@ -261,7 +269,7 @@ def run_resolve_command(
 
 
 def cache_info_text(settings: Settings) -> str:
-    from claimcheck.settings import open_cache
+    from claimcheck.app.settings import open_cache
 
     with open_cache(settings) as cache:
         info = cache.info()

@@ -1,18 +1,14 @@
-"""Frozen data for the whole pipeline: the claim map, registry works and findings (the audit's
-results are in results.py).
-
-Nothing here does I/O or judgement; the loaders build these, the checks read them.
-"""
+"""Findings: what the checks conclude about a reference or a claim, with its code and
+severity (README, "Findings and verdicts")."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from enum import StrEnum
 from typing import Any
 
-from claimcheck.events import UpdateEntry
+from claimcheck.model.location import Location
 
 
 class Severity(StrEnum):
@@ -26,20 +22,6 @@ class Severity(StrEnum):
 
 
 _SEVERITY_RANK = {Severity.INFO: 1, Severity.WARNING: 2, Severity.ERROR: 3}
-
-
-class Role(StrEnum):
-    """Why a claim cites a reference (claim-map spec, "Rules")."""
-
-    SUPPORTS = "supports"
-    CONTRASTS = "contrasts"
-    BACKGROUND = "background"
-    DISCUSSES = "discusses"
-
-    @property
-    def is_evidence(self) -> bool:
-        # README, "Findings and verdicts": only supports and discusses count as evidence.
-        return self in (Role.SUPPORTS, Role.DISCUSSES)
 
 
 class FindingCode(StrEnum):
@@ -103,155 +85,6 @@ DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
     FindingCode.CITED_AFTER_RETRACTION: Severity.ERROR,
 }
 _KIND_OF = {FindingCode.CITED_AFTER_RETRACTION: FindingCode.RETRACTED}
-
-
-@dataclass(frozen=True, slots=True)
-class Location:
-    """A 1-based line and column in the claim map."""
-
-    line: int
-    column: int
-
-
-# --- the claim map -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Reference:
-    id: str
-    location: Location
-    doi: str | None = None  # normalised and lower-cased; None when absent or not a DOI
-    doi_input: str | None = None  # exactly as written in the map
-    doi_error: str | None = None  # why doi_input is not a DOI
-    cited_as: str | None = None
-    title: str | None = None
-    authors: tuple[str, ...] = ()
-    authors_truncated: bool = False  # the printed list ended in "et al."
-    year: int | None = None
-    journal: str | None = None
-    volume: str | None = None
-    issue: str | None = None
-    pages: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Citation:
-    ref: str
-    role: Role
-    location: Location
-
-
-@dataclass(frozen=True, slots=True)
-class Acknowledgement:
-    finding: FindingCode
-    reason: str
-    location: Location
-    ref: str | None = None
-    until: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Claim:
-    id: str
-    text: str
-    location: Location
-    translation: str | None = None
-    cites: tuple[Citation, ...] = ()
-    acknowledge: tuple[Acknowledgement, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Article:
-    title: str | None = None
-    url: str | None = None
-    language: str | None = None
-    published: date | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimMap:
-    path: str
-    version: int
-    references: tuple[Reference, ...]
-    claims: tuple[Claim, ...]
-    article: Article | None = None
-
-    def reference(self, ref_id: str) -> Reference:
-        for reference in self.references:
-            if reference.id == ref_id:
-                return reference
-        raise KeyError(ref_id)
-
-
-# --- the registry --------------------------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class Author:
-    family: str = ""
-    given: str = ""
-    name: str = ""  # an organisation, which Crossref gives as `name` instead of family/given
-
-    @property
-    def display(self) -> str:
-        if self.family:
-            return f"{self.family}, {self.given}" if self.given else self.family
-        return self.name
-
-
-@dataclass(frozen=True, slots=True)
-class Work:
-    """The parts of a Crossref work record that the checks read."""
-
-    doi: str
-    title: str = ""
-    subtitle: str = ""
-    authors: tuple[Author, ...] = ()
-    year: int | None = None
-    container_titles: tuple[str, ...] = ()
-    short_container_titles: tuple[str, ...] = ()
-    volume: str | None = None
-    issue: str | None = None
-    page: str | None = None
-    article_number: str | None = None
-    type: str = ""
-    publisher: str = ""
-    update_to: tuple[UpdateEntry, ...] = ()
-    updated_by: tuple[UpdateEntry, ...] = ()
-
-    @property
-    def journal(self) -> str:
-        return (self.container_titles or self.short_container_titles or ("",))[0]
-
-    def short_label(self) -> str:
-        """ "Rubio et al. 2005", as a message names a work."""
-        if not self.authors:
-            label = self.title or self.doi
-        else:
-            first = self.authors[0].family or self.authors[0].name
-            label = first if len(self.authors) == 1 else f"{first} et al."
-        return f"{label} {self.year}" if self.year else label
-
-
-class LookupStatus(StrEnum):
-    FOUND = "found"
-    NOT_FOUND = "not-found"
-    OTHER_AGENCY = "other-agency"
-    FAILED = "failed"  # could not check
-
-
-@dataclass(frozen=True, slots=True)
-class Lookup:
-    doi: str
-    status: LookupStatus
-    work: Work | None = None
-    agency: str | None = None
-    error: str | None = None
-    cache_age: float | None = None  # seconds since the cached answer was fetched; None if live
-    cache_source: str | None = None  # the base URL whose cached answer this is
-
-
-# --- findings ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,7 @@ import re
 import unicodedata
 from urllib.parse import quote, unquote, urlsplit
 
-from claimcheck.errors import DoiError
+from claimcheck.model.errors import DoiError
 
 # Registrant codes are 4 to 9 digits, optionally subdivided (10.1000.10/...). The suffix is
 # any run of printable, non-space characters.

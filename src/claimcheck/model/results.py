@@ -8,17 +8,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
 
-from claimcheck.events import EditorialStatus, UpdateEvent
-from claimcheck.models import (
-    Claim,
-    ClaimMap,
-    Finding,
-    FindingCode,
-    Lookup,
-    Reference,
-    Severity,
-    Work,
-)
+from claimcheck.model.claimmap import Claim, ClaimMap, Reference
+from claimcheck.model.events import EditorialStatus, UpdateEvent
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.record import Lookup, Work
 
 
 class ReferenceStatus(StrEnum):

@@ -14,16 +14,16 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from claimcheck.errors import UsageError
-from claimcheck.fetch import DEFAULT_BASE_URL
-from claimcheck.models import FindingCode, Severity
-from claimcheck.reporters.sanitize import visible
-from claimcheck.results import GatePolicy, Source
-from claimcheck.urls import redact_url, redact_urls
+from claimcheck.model.errors import UsageError
+from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.results import GatePolicy, Source
+from claimcheck.model.sanitize import visible
+from claimcheck.transport.fetch import DEFAULT_BASE_URL
+from claimcheck.transport.urls import redact_url, redact_urls
 
 if TYPE_CHECKING:
-    from claimcheck.cache import Cache
-    from claimcheck.crossref import CrossrefClient
+    from claimcheck.cache.store import Cache
+    from claimcheck.sources.crossref.client import CrossrefClient
 
 ENV_PREFIX = "CLAIMCHECK_"
 
@@ -195,9 +195,9 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
 
 def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     """The CrossrefClient these settings ask for, and the `source` the report names."""
-    from claimcheck.crossref import CrossrefClient
-    from claimcheck.evidence import RecordingFetcher, ReplayFetcher
-    from claimcheck.fetch import Fetcher, HttpFetcher
+    from claimcheck.sources.crossref.client import CrossrefClient
+    from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
+    from claimcheck.transport.fetch import Fetcher, HttpFetcher
 
     if settings.replay:
         if not settings.replay.is_dir():
@@ -237,7 +237,7 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
 def open_cache(settings: Settings) -> Cache:
     from datetime import timedelta
 
-    from claimcheck.cache import Cache, default_cache_dir
+    from claimcheck.cache.store import Cache, default_cache_dir
 
     def warn(message: str) -> None:
         notice(f"warning: {message}", quiet=settings.quiet)

@@ -17,7 +17,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import BinaryIO, NamedTuple
 
-from claimcheck.errors import UsageError
+from claimcheck.model.errors import UsageError
 
 # The one rule for which files below a directory are claim maps, shared with the pre-commit
 # hook: pre-commit passes a file when `re.search` finds the hook's `files: ^claims/.*\.ya?ml$`
@@ -226,7 +226,7 @@ def _examine(path: Path) -> tuple[FileKey | None, str]:
 
 def _sniff(path: Path) -> str:
     """Why the file at `path` is skipped, or "" when it is a claim map."""
-    from claimcheck.claimmap import MAX_FILE_BYTES  # past it a map is refused anyway
+    from claimcheck.inputs.claimmap import MAX_FILE_BYTES  # past it a map is refused anyway
 
     try:
         with open_regular(path) as handle:

@@ -24,12 +24,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from claimcheck.doi import doi_filename
-from claimcheck.errors import LookupFailed, UsageError
-from claimcheck.fetch import Fetcher, RawResponse
-from claimcheck.limiter import SINGLE
-from claimcheck.reporters.sanitize import json_escape
-from claimcheck.urls import redact_url
+from claimcheck.model.doi import doi_filename
+from claimcheck.model.errors import LookupFailed, UsageError
+from claimcheck.model.sanitize import json_escape
+from claimcheck.transport.fetch import Fetcher, RawResponse
+from claimcheck.transport.limiter import SINGLE
+from claimcheck.transport.urls import redact_url
 
 INDEX_NAME = "index.json"
 FORMAT = "claimcheck.evidence/1"
@@ -143,9 +143,9 @@ class ReplayFetcher:
             return self._from_lists
 
     def _derive_from_lists(self) -> dict[str, bytes]:
-        from claimcheck.batching import envelope, list_items
-        from claimcheck.crossref_answers import works_path
-        from claimcheck.registry import MalformedRecord
+        from claimcheck.sources.crossref.answers import works_path
+        from claimcheck.sources.crossref.batching import envelope, list_items
+        from claimcheck.sources.crossref.records import MalformedRecord
 
         derived: dict[str, bytes] = {}
         for request, entry in self._entries.items():

@@ -12,8 +12,8 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
-from claimcheck.events import UpdateEntry
-from claimcheck.models import Author, Work
+from claimcheck.model.events import UpdateEntry
+from claimcheck.model.record import Author, Work
 
 
 class MalformedRecord(ValueError):

@@ -1,7 +1,7 @@
 """Getting Crossref responses: over HTTP (pooled, polite, retrying), or from an evidence snapshot.
 
 A Fetcher turns a request path (`/works/10.1038%2Fnbt.2816`) into a RawResponse, or raises
-LookupFailed. It knows nothing of what the body means; crossref.py does.
+LookupFailed. It knows nothing of what the body means; the sources do.
 """
 
 from __future__ import annotations
@@ -17,9 +17,9 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any, Protocol
 
 from claimcheck import __version__
-from claimcheck.bounded import BodyProblem, read_body
-from claimcheck.errors import LookupFailed
-from claimcheck.limiter import MAX_WAIT, POLITE, PUBLIC, SINGLE, Limiter, WaitTooLong
+from claimcheck.model.errors import LookupFailed
+from claimcheck.transport.bounded import BodyProblem, read_body
+from claimcheck.transport.limiter import MAX_WAIT, POLITE, PUBLIC, SINGLE, Limiter, WaitTooLong
 
 if TYPE_CHECKING:
     import httpx2

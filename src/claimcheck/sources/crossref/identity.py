@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import threading
 
-from claimcheck.errors import LookupFailed
-from claimcheck.fetch import Fetcher
-from claimcheck.limiter import LIST
-from claimcheck.registry import MalformedRecord, decode_envelope
+from claimcheck.model.errors import LookupFailed
+from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope
+from claimcheck.transport.fetch import Fetcher
+from claimcheck.transport.limiter import LIST
 
 PROBE = "/works?rows=0"
 

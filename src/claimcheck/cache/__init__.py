@@ -1,0 +1,1 @@
+"""The SQLite cache of registry answers, keyed by request and base URL."""

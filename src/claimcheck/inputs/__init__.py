@@ -1,0 +1,2 @@
+"""Reading what the user gives: claim maps (YAML, schema, located nodes) and the files an
+audit discovers."""

@@ -1,0 +1,73 @@
+"""A registry's record of a work, and the outcome of looking one DOI up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from claimcheck.model.events import UpdateEntry
+
+
+@dataclass(frozen=True, slots=True)
+class Author:
+    family: str = ""
+    given: str = ""
+    name: str = ""  # an organisation, which Crossref gives as `name` instead of family/given
+
+    @property
+    def display(self) -> str:
+        if self.family:
+            return f"{self.family}, {self.given}" if self.given else self.family
+        return self.name
+
+
+@dataclass(frozen=True, slots=True)
+class Work:
+    """The parts of a Crossref work record that the checks read."""
+
+    doi: str
+    title: str = ""
+    subtitle: str = ""
+    authors: tuple[Author, ...] = ()
+    year: int | None = None
+    container_titles: tuple[str, ...] = ()
+    short_container_titles: tuple[str, ...] = ()
+    volume: str | None = None
+    issue: str | None = None
+    page: str | None = None
+    article_number: str | None = None
+    type: str = ""
+    publisher: str = ""
+    update_to: tuple[UpdateEntry, ...] = ()
+    updated_by: tuple[UpdateEntry, ...] = ()
+
+    @property
+    def journal(self) -> str:
+        return (self.container_titles or self.short_container_titles or ("",))[0]
+
+    def short_label(self) -> str:
+        """ "Rubio et al. 2005", as a message names a work."""
+        if not self.authors:
+            label = self.title or self.doi
+        else:
+            first = self.authors[0].family or self.authors[0].name
+            label = first if len(self.authors) == 1 else f"{first} et al."
+        return f"{label} {self.year}" if self.year else label
+
+
+class LookupStatus(StrEnum):
+    FOUND = "found"
+    NOT_FOUND = "not-found"
+    OTHER_AGENCY = "other-agency"
+    FAILED = "failed"  # could not check
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    doi: str
+    status: LookupStatus
+    work: Work | None = None
+    agency: str | None = None
+    error: str | None = None
+    cache_age: float | None = None  # seconds since the cached answer was fetched; None if live
+    cache_source: str | None = None  # the base URL whose cached answer this is

@@ -1,0 +1,1 @@
+"""Where records come from. Each source answers lookups with model records."""

@@ -1,0 +1,2 @@
+"""Moving bytes: the HTTP fetcher with bounded reads, the rate limiter, and evidence
+snapshots that record and replay responses."""
