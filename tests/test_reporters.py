@@ -11,12 +11,12 @@ from rich.cells import cell_len
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Lookup, LookupStatus, Work
+from claimcheck.model.resolution import Resolution
 from claimcheck.model.results import AuditResult
 from claimcheck.reporters import FORMATS, renderer
 from claimcheck.reporters.resolve import render_table as render_resolve_table
 from claimcheck.reporters.table import render as render_table
 from claimcheck.reporters.table import safe
-from claimcheck.resolve import Resolution
 from tests.factories import judge_works
 
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x1b]8;;http://evil\x07link\u202eevil"

@@ -101,7 +101,7 @@ def _is_special(path: Path) -> bool:
 def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
     """Write `data` (whole, or in pieces) to `path`: through a device or pipe, else
     atomically. Raises OSError."""
-    from claimcheck.transport.evidence import write_atomic
+    from claimcheck.transport.files import write_atomic
 
     if _is_special(path):
         # Non-blocking open: a FIFO with no reader fails at once (ENXIO) instead of hanging.

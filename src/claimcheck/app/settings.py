@@ -195,6 +195,7 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
 
 def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     """The CrossrefClient these settings ask for, and the `source` the report names."""
+    from claimcheck.sources.crossref.answers import singles_in_list
     from claimcheck.sources.crossref.client import CrossrefClient
     from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
     from claimcheck.transport.fetch import Fetcher, HttpFetcher
@@ -202,7 +203,7 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     if settings.replay:
         if not settings.replay.is_dir():
             raise UsageError(f"--replay: {settings.replay} is not a directory")
-        replay = ReplayFetcher(settings.replay)
+        replay = ReplayFetcher(settings.replay, derive=singles_in_list)
         # No batching and no cache: a snapshot answers per request, its recorded lists per
         # DOI, and nothing from outside it counts.
         return CrossrefClient(replay, batch=False), Source(str(settings.replay), "replay")

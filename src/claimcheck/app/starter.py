@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from claimcheck.model.errors import UsageError
-from claimcheck.transport.evidence import write_atomic
+from claimcheck.transport.files import write_atomic
 
 __all__ = ["STARTER_MAP", "write_starter"]
 

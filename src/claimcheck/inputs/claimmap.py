@@ -14,7 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from claimcheck.inputs.discovery import open_regular
+from claimcheck.inputs.discovery import MAX_FILE_BYTES, open_regular
 from claimcheck.inputs.schema import (
     AcknowledgeIn,
     ArticleIn,
@@ -59,7 +59,6 @@ __all__ = [
     "parse_claim_map",
 ]
 
-MAX_FILE_BYTES = 10 * 1024 * 1024  # the spec: files over 10 MB are refused
 _ID = re.compile(r"[A-Za-z0-9._-]+")
 _ET_AL = re.compile(r"et\s+al\.?", re.IGNORECASE)
 _MAX_ID_SUGGESTIONS = 100  # "did you mean" for the first unknown ids only: a bad file stays fast

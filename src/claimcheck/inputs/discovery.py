@@ -27,6 +27,7 @@ from claimcheck.model.errors import UsageError
 # Change the two together: tests/test_discovery.py checks they agree on a tree of paths.
 CLAIM_MAP_PATH = re.compile(r".*\.ya?ml$")
 
+MAX_FILE_BYTES = 10 * 1024 * 1024  # the spec: claim maps over 10 MB are refused
 NOT_A_CLAIM_MAP = "not a claim map (no `claimcheck:` key)"
 _SNIFF_CHUNK = 1024 * 1024
 # Column 0 is the top level of a block mapping, so a nested key, such as a workflow job named
@@ -226,7 +227,6 @@ def _examine(path: Path) -> tuple[FileKey | None, str]:
 
 def _sniff(path: Path) -> str:
     """Why the file at `path` is skipped, or "" when it is a claim map."""
-    from claimcheck.inputs.claimmap import MAX_FILE_BYTES  # past it a map is refused anyway
 
     try:
         with open_regular(path) as handle:

@@ -7,9 +7,9 @@ from typing import Any
 
 from claimcheck.model.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
 from claimcheck.model.record import LookupStatus
+from claimcheck.model.resolution import Resolution
 from claimcheck.reporters.json_report import dumps, update_entry
 from claimcheck.reporters.table import safe, string_console
-from claimcheck.resolve import Resolution
 
 _WORDS = {
     Verdict.RETRACTED: "retracted",

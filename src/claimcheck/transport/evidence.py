@@ -15,11 +15,8 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import stat
-import tempfile
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
@@ -28,42 +25,12 @@ from claimcheck.model.doi import doi_filename
 from claimcheck.model.errors import LookupFailed, UsageError
 from claimcheck.model.sanitize import json_escape
 from claimcheck.transport.fetch import Fetcher, RawResponse
+from claimcheck.transport.files import write_atomic
 from claimcheck.transport.limiter import SINGLE
 from claimcheck.transport.urls import redact_url
 
 INDEX_NAME = "index.json"
 FORMAT = "claimcheck.evidence/1"
-
-
-# Read once, while only one thread runs: os.umask can only be read by setting it, which
-# would race with threads writing evidence files.
-_UMASK = os.umask(0)
-os.umask(_UMASK)
-
-
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
-    """Write via a temporary file and rename, so a reader sees the old file or the new one.
-    `data` may come in pieces, each written as it is made.
-
-    The new file keeps an existing file's permissions, or gets what the umask allows for a
-    new one (a temporary file is created private, 0600, and would otherwise stay so).
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        mode = stat.S_IMODE(path.stat().st_mode)
-    except OSError:
-        mode = 0o666 & ~_UMASK
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            os.fchmod(handle.fileno(), mode)
-            handle.writelines((data,) if isinstance(data, bytes) else data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def body_filename(request: str, status: int, content_type: str) -> str:
@@ -104,12 +71,18 @@ def load_index(directory: Path) -> dict[str, dict[str, Any]]:
     return {e["request"]: e for e in entries}
 
 
+# What a source can read out of one recorded answer besides the answer itself: (request,
+# body) pairs for the requests it also answers. The source knows its API; this module does not.
+DeriveAnswers = Callable[[str, bytes], Iterable[tuple[str, bytes]]]
+
+
 class ReplayFetcher:
     """Answers from a snapshot and never touches the network. A missing answer is a failure."""
 
-    def __init__(self, directory: str | Path) -> None:
+    def __init__(self, directory: str | Path, derive: DeriveAnswers | None = None) -> None:
         self.directory = Path(directory)
         self._entries = load_index(self.directory)
+        self._derive = derive
         self._from_lists: dict[str, bytes] | None = None
         self._lists_lock = threading.Lock()  # lookups run on several threads
 
@@ -143,20 +116,17 @@ class ReplayFetcher:
             return self._from_lists
 
     def _derive_from_lists(self) -> dict[str, bytes]:
-        from claimcheck.sources.crossref.answers import works_path
-        from claimcheck.sources.crossref.batching import envelope, list_items
-        from claimcheck.sources.crossref.records import MalformedRecord
-
         derived: dict[str, bytes] = {}
+        if self._derive is None:
+            return derived
         for request, entry in self._entries.items():
-            if not request.startswith("/works?") or entry.get("status") != 200:
+            if entry.get("status") != 200:
                 continue
             try:
-                items = list_items(self.fetch(request, subject="a recorded list").body)
-            except (LookupFailed, MalformedRecord):
+                body = self.fetch(request, subject="a recorded answer").body
+            except LookupFailed:
                 continue
-            for doi, item in items.items():
-                derived[works_path(doi)] = envelope(item)
+            derived.update(self._derive(request, body))
         return derived
 
 

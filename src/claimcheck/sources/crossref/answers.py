@@ -7,13 +7,14 @@ it; an unreadable cache row is a miss, never an answer.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from claimcheck.model.doi import doi_path_segment
 from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.sources.crossref.batching import envelope, list_items
 from claimcheck.sources.crossref.records import (
     MalformedRecord,
     decode_envelope,
@@ -31,6 +32,20 @@ CACHE_CHUNK = 500
 
 def works_path(doi: str) -> str:
     return f"/works/{doi_path_segment(doi)}"
+
+
+def singles_in_list(request: str, body: bytes) -> Iterator[tuple[str, bytes]]:
+    """A recorded list answer (`/works?filter=doi:…`) answers `/works/{doi}` for each work in
+    it too, so a snapshot recorded in batches replays single lookups (for example a rerun
+    whose batches fall differently)."""
+    if not request.startswith("/works?"):
+        return
+    try:
+        items = list_items(body)
+    except MalformedRecord:
+        return
+    for doi, item in items.items():
+        yield works_path(doi), envelope(item)
 
 
 def agency_path(doi: str) -> str:

@@ -1,0 +1,40 @@
+"""Files written so that nothing is lost: a reader sees the old file or the new one, never a
+half-written one."""
+
+from __future__ import annotations
+
+import os
+import stat
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+
+# Read once, while only one thread runs: os.umask can only be read by setting it, which
+# would race with threads writing evidence files.
+_UMASK = os.umask(0)
+os.umask(_UMASK)
+
+
+def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """Write via a temporary file and rename, so a reader sees the old file or the new one.
+    `data` may come in pieces, each written as it is made.
+
+    The new file keeps an existing file's permissions, or gets what the umask allows for a
+    new one (a temporary file is created private, 0600, and would otherwise stay so).
+    """
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        mode = stat.S_IMODE(path.stat().st_mode)
+    except OSError:
+        mode = 0o666 & ~_UMASK
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), mode)
+            handle.writelines((data,) if isinstance(data, bytes) else data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
