@@ -35,6 +35,8 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
         "CLAIMCHECK_CACHE_DIR": tempfile.mkdtemp(prefix="claimcheck-test-cache-"),
         "CLAIMCHECK_MAILTO": "",
         "CLAIMCHECK_CROSSREF_URL": "http://127.0.0.1:9",
+        "CLAIMCHECK_DATACITE_URL": "http://127.0.0.1:9",
+        "CLAIMCHECK_RETRACTION_WATCH": "",
         "NO_COLOR": "1",
         **(env or {}),
     }
@@ -55,7 +57,11 @@ def test_seed_audit_document_follows_the_spec(seed: tuple[Result, dict[str, Any]
     result, doc = seed
     assert set(doc) == TOP_KEYS
     assert doc["schema"] == "claimcheck.audit/1"
-    assert doc["source"] == {"crossref": str(SEED_EVIDENCE), "mode": "replay"}
+    assert doc["source"] == {
+        "crossref": str(SEED_EVIDENCE),
+        "mode": "replay",
+        "sources": [{"name": "crossref", "file": str(SEED_EVIDENCE)}],
+    }
     assert doc["summary"]["references"] == 25
     assert doc["summary"]["exit_code"] == result.exit_code
     first = doc["references"][0]

@@ -10,10 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.testing import Fault, ReplayServer
-from tests.conftest import RECONSTRUCTED, RECORDED
+from claimcheck.testing import DataCiteReplayServer, Fault, ReplayServer
+from tests.conftest import DATA, RECONSTRUCTED, RECORDED
 from tests.factories import write_map
 from tests.test_cli import run
+
+DATACITE = DATA / "datacite" / "recorded"
 
 LANCET = "10.1016/s0140-6736(20)31180-6"
 LANCET_NOTICE = "10.1016/s0140-6736(20)31324-6"
@@ -166,8 +168,12 @@ def test_a_404_at_the_other_end_is_decided_from_what_remains(
 
 
 def test_a_datacite_doi_alone_is_not_sound_evidence(tmp_path: Path) -> None:
-    with ReplayServer(RECONSTRUCTED, agencies={"10.5061/dryad.example": "datacite"}) as replay:
-        code, doc = audit_one(replay, tmp_path, "10.5061/dryad.example")
+    zenodo = "10.5281/zenodo.48440"  # real: DataCite's record of Zenodo software
+    with (
+        ReplayServer(RECONSTRUCTED, agencies={zenodo: "datacite"}) as replay,
+        DataCiteReplayServer(DATACITE) as datacite,
+    ):
+        code, doc = audit_one(replay, tmp_path, zenodo, "--datacite-url", datacite.url)
     (claim,) = doc["claims"]  # type: ignore[misc]
     assert claim["status"] == "weakened"
     assert claim["reason"] == "only doubtful evidence: R1 (non-crossref-doi)"

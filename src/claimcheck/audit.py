@@ -1,19 +1,26 @@
 """The audit: dedupe DOIs -> look them up -> run the checks -> AuditResult.
 
-I/O happens only through the CrossrefClient it is given; everything after the lookups is
-pure (checks/pipeline.py), and is imported only once the lookups are done, so the first
-request does not wait for the rules to load.
+I/O happens only through the CrossrefClient and the event sources it is given; everything
+after the lookups is pure (checks/pipeline.py), and is imported only once the lookups are
+done, so the first request does not wait for the rules to load.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
 from claimcheck.checks.update_links import linked_dois
 from claimcheck.model.claimmap import ClaimMap
-from claimcheck.model.record import Lookup
+from claimcheck.model.events import SourceEntries
+from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.model.results import AuditOptions, AuditResult, as_maps
 from claimcheck.sources.crossref.client import CrossrefClient
+from claimcheck.sources.interface import EventSource
+
+if TYPE_CHECKING:
+    from claimcheck.sources.datacite.client import DataCiteClient
 
 __all__ = ["AuditOptions", "planned_lookups", "run_audit"]
 
@@ -23,17 +30,45 @@ def run_audit(
     client: CrossrefClient,
     options: AuditOptions,
     on_lookup: Callable[[Lookup], None] | None = None,
+    *,
+    events: Sequence[EventSource] = (),
+    datacite: DataCiteClient | None = None,
 ) -> AuditResult:
-    """Look every DOI of every map up once, then judge each map."""
+    """Look every DOI of every map up once, ask every event source about them, ask DataCite
+    about the DOIs Crossref names as DataCite's (when a DataCite client is given), then
+    judge each map."""
     maps = as_maps(claim_maps)
     dois = [r.doi for cm in maps for r in cm.references if r.doi]
     # The records each found work links to are read while the lists go on; the second call
     # then finds them in memory.
     lookups = client.lookup_all(dois, on_lookup, follow=_linked)
     related = _related_works(client, lookups.values())
+    entries = _entries(events, set(dois))
+    at_datacite = {}
+    if datacite is not None:
+        at_datacite = datacite.lookup_all(
+            doi
+            for doi, lookup in lookups.items()
+            if lookup.status is LookupStatus.OTHER_AGENCY and lookup.agency == "datacite"
+        )
+    if not at_datacite:  # named as a source only when it was asked something
+        used = tuple(u for u in options.source.used if u.name != "datacite")
+        options = replace(options, source=replace(options.source, used=used))
     from claimcheck.checks.pipeline import judge
 
-    return judge(maps, lookups, related, options)
+    return judge(maps, lookups, related, options, entries=entries, datacite=at_datacite)
+
+
+def _entries(sources: Sequence[EventSource], dois: set[str]) -> dict[str, SourceEntries]:
+    """Every event source's entries for `dois`, joined per DOI in the order given."""
+    joined: dict[str, SourceEntries] = {}
+    for source in sources:
+        for doi, found in source.entries(dois).items():
+            had = joined.get(doi, SourceEntries())
+            joined[doi] = SourceEntries(
+                had.updated_by + found.updated_by, had.update_to + found.update_to
+            )
+    return joined
 
 
 def planned_lookups(claim_maps: ClaimMap | Sequence[ClaimMap]) -> int:

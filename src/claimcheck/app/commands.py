@@ -12,11 +12,12 @@ import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from claimcheck.app.settings import Settings, open_client
+from claimcheck.app.settings import Settings, open_client, open_datacite, open_event_sources
 from claimcheck.model.claimmap import ClaimMap
 from claimcheck.model.errors import (
     ClaimcheckError,
@@ -131,7 +132,8 @@ def run_audit_command(
 
     files = parse_outputs(outputs, list(FORMATS))
     map_files = find_claim_maps(paths, settings)
-    refuse_inputs(files, map_files, _folders_in_use(settings))
+    data_files = [settings.retraction_watch] if settings.retraction_watch else []
+    refuse_inputs(files, [*map_files, *data_files], _folders_in_use(settings))
     try:
         return _audit(map_files, output_format, settings, stdout, files)
     except ClaimcheckError as exc:
@@ -151,7 +153,11 @@ def _audit(
     from claimcheck.audit import AuditOptions, planned_lookups, run_audit
 
     claim_maps = load_claim_maps(map_files)
+    events = open_event_sources(settings)
     client, source = open_client(settings)
+    datacite, datacite_used = open_datacite(settings)
+    used = (*source.used, *([datacite_used] if datacite_used else []), *(e.used() for e in events))
+    source = replace(source, used=tuple(used))
     _pool_notice(settings)
     checked_at = datetime.now(UTC).replace(microsecond=0)
     options = AuditOptions(
@@ -160,8 +166,16 @@ def _audit(
         checked_at=checked_at,
         source=source,
     )
-    with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
-        result = run_audit(claim_maps, client, options, on_lookup)
+    try:
+        with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
+            result = run_audit(
+                claim_maps, client, options, on_lookup, events=events, datacite=datacite
+            )
+    finally:
+        for event_source in events:
+            event_source.close()
+        if datacite is not None:
+            datacite.close()
     _refuse_wrong_server(client)
     unwritten = _write_outputs(result, files, settings)
     _write(_finished(lambda: render_audit(result, output_format, stdout)))

@@ -15,6 +15,15 @@ CrossrefUrl = Annotated[
         show_default="https://api.crossref.org",
     ),
 ]
+DataCiteUrl = Annotated[
+    str | None,
+    typer.Option(
+        "--datacite-url",
+        help="Base URL of the DataCite REST API, asked about DOIs Crossref names as "
+        "DataCite's, online only (env CLAIMCHECK_DATACITE_URL).",
+        show_default="DataCite's public REST API",
+    ),
+]
 Mailto = Annotated[
     str | None,
     typer.Option(
@@ -50,6 +59,18 @@ Replay = Annotated[
         "--replay",
         help="Answer every lookup from an evidence snapshot folder; never use the network. "
         "A DOI missing from it is `unverified`.",
+    ),
+]
+RetractionWatch = Annotated[
+    Path | None,
+    typer.Option(
+        "--retraction-watch",
+        metavar="CSV",
+        help="Also check retractions against a local copy of the Retraction Watch data "
+        "(the CSV Crossref publishes in its GitLab repository crossref/retraction-watch-data); "
+        "indexed once into the cache folder. Works with --offline "
+        "(env CLAIMCHECK_RETRACTION_WATCH).",
+        show_default=False,
     ),
 ]
 Record = Annotated[

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 
 from claimcheck.model.errors import UsageError
 from claimcheck.model.findings import FindingCode, Severity
-from claimcheck.model.results import GatePolicy, Source
+from claimcheck.model.results import GatePolicy, Source, SourceUsed
 from claimcheck.model.sanitize import visible
 from claimcheck.transport.fetch import DEFAULT_BASE_URL
 from claimcheck.transport.urls import redact_url, redact_urls
@@ -24,6 +24,8 @@ from claimcheck.transport.urls import redact_url, redact_urls
 if TYPE_CHECKING:
     from claimcheck.cache.store import Cache
     from claimcheck.sources.crossref.client import CrossrefClient
+    from claimcheck.sources.datacite.client import DataCiteClient
+    from claimcheck.sources.interface import EventSource
 
 ENV_PREFIX = "CLAIMCHECK_"
 
@@ -31,6 +33,7 @@ ENV_PREFIX = "CLAIMCHECK_"
 @dataclass(frozen=True)
 class Settings:
     crossref_url: str = DEFAULT_BASE_URL
+    datacite_url: str | None = None  # None: DataCite's public REST API
     mailto: str | None = None
     crossref_token: str | None = None
     timeout: float = 20.0
@@ -40,6 +43,7 @@ class Settings:
     allow_incomplete: bool = False
     replay: Path | None = None
     record: Path | None = None
+    retraction_watch: Path | None = None  # a local copy of the Retraction Watch CSV
     as_of: date | None = None
     cache_dir: Path | None = None
     fresh: bool = False  # do not read the cache (still write it)
@@ -109,6 +113,7 @@ def _flag(text: str) -> bool:
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "crossref_url": str,
+    "datacite_url": str,
     "mailto": str,
     "crossref_token": _token,
     "timeout": _between(0.1, 3600),
@@ -117,6 +122,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "fail_on": lambda t: parse_fail_on(t).describe(),
     "replay": Path,
     "record": Path,
+    "retraction_watch": Path,
     "as_of": date.fromisoformat,
     "cache_dir": Path,
     "fresh": _flag,
@@ -154,12 +160,18 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
         raise UsageError("--offline reads only the cache, and --fresh skips reading it")
     if settings.replay and settings.record:
         raise UsageError("--replay and --record cannot be used together")
-    shown_url = redact_url(settings.crossref_url)  # these errors reach stderr and stdout JSON
-    if urlsplit(settings.crossref_url).query or "#" in settings.crossref_url:
-        raise UsageError(f"crossref URL must not have a query or fragment: {shown_url!r}")
-    if not settings.crossref_url.startswith(("http://", "https://")):
-        raise UsageError(f"crossref URL must start with http:// or https://: {shown_url!r}")
+    _check_url("crossref", settings.crossref_url)
+    if settings.datacite_url is not None:
+        _check_url("datacite", settings.datacite_url)
     return settings
+
+
+def _check_url(name: str, url: str) -> None:
+    shown_url = redact_url(url)  # these errors reach stderr and stdout JSON
+    if urlsplit(url).query or "#" in url:
+        raise UsageError(f"{name} URL must not have a query or fragment: {shown_url!r}")
+    if not url.startswith(("http://", "https://")):
+        raise UsageError(f"{name} URL must start with http:// or https://: {shown_url!r}")
 
 
 def parse_fail_on(text: str, *, allow_incomplete: bool = False) -> GatePolicy:
@@ -206,7 +218,8 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
         replay = ReplayFetcher(settings.replay, derive=singles_in_list)
         # No batching and no cache: a snapshot answers per request, its recorded lists per
         # DOI, and nothing from outside it counts.
-        return CrossrefClient(replay, batch=False), Source(str(settings.replay), "replay")
+        used = SourceUsed("crossref", file=str(settings.replay))
+        return CrossrefClient(replay, batch=False), Source(str(settings.replay), "replay", (used,))
     fetcher: Fetcher = HttpFetcher(
         settings.crossref_url,
         mailto=settings.mailto,
@@ -232,7 +245,58 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
         offline=settings.offline,
         recorder=recorder.save if recorder is not None else None,
     )
-    return client, Source(shown_url.rstrip("/"), settings.mode)
+    shown = shown_url.rstrip("/")
+    return client, Source(shown, settings.mode, (SourceUsed("crossref", url=shown),))
+
+
+def open_datacite(settings: Settings) -> tuple[DataCiteClient | None, SourceUsed | None]:
+    """DataCite, asked about the DOIs Crossref names as DataCite's: online only. Offline and
+    replayed runs read no DataCite answers (they are neither cached nor recorded), so those
+    DOIs stay `non-crossref-doi`, their metadata not compared."""
+    if settings.offline or settings.replay:
+        return None, None
+    from claimcheck.sources.datacite.client import DEFAULT_DATACITE_URL, DataCiteClient
+
+    url = settings.datacite_url or DEFAULT_DATACITE_URL
+    client = DataCiteClient(url, mailto=settings.mailto, timeout=settings.timeout)
+    return client, SourceUsed("datacite", url=redact_url(url).rstrip("/"))
+
+
+def open_event_sources(settings: Settings) -> list[EventSource]:
+    """The sources of editorial events beside Crossref these settings ask for: the
+    Retraction Watch CSV, indexed into the cache folder the first time it is seen."""
+    if settings.retraction_watch is None:
+        return []
+    from claimcheck.cache.store import default_cache_dir
+    from claimcheck.sources.retraction_watch import (
+        RetractionWatchError,
+        RetractionWatchIndex,
+        RetractionWatchSource,
+    )
+
+    path = settings.retraction_watch
+    if not path.is_file():
+        raise UsageError(f"--retraction-watch: {path} is not a file")
+    told = False
+
+    def progress(rows: int) -> None:
+        nonlocal told
+        if not told:
+            told = True
+            notice(
+                f"indexing the Retraction Watch data in {path} (once per file)",
+                quiet=settings.quiet,
+            )
+
+    try:
+        index = RetractionWatchIndex.open(
+            path, settings.cache_dir or default_cache_dir(), on_progress=progress
+        )
+    except RetractionWatchError as exc:
+        raise UsageError(f"--retraction-watch: {exc}") from None
+    if index.built:
+        notice(f"indexed {index.rows} Retraction Watch records from {path}", quiet=settings.quiet)
+    return [RetractionWatchSource(index)]
 
 
 def open_cache(settings: Settings) -> Cache:

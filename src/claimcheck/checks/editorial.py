@@ -21,7 +21,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
-from claimcheck.checks.roles import decide
+from claimcheck.checks.roles import decide, retraction_watch_direction
 from claimcheck.checks.timing import date_range, event_dates
 from claimcheck.checks.titles import TitleSignal, title_signal
 from claimcheck.checks.update_links import (
@@ -138,8 +138,8 @@ def events_of(
         )
         records = records[: MAX_LINKED + int("" in by_record)]
     for doi, group in records:
-        if not doi:  # an entry that names no record: nothing to read, nothing to decide
-            events.append(fold_event(group, UpdateDirection.UNCLEAR, "", basis="no-doi"))
+        if not doi:
+            events.extend(_without_doi(group))
             continue
         other = related.get(doi)
         decided = decide(work, group, other, own_title=not in_place)
@@ -149,6 +149,21 @@ def events_of(
         events.append(fold_event(group, decided.direction, doi, basis=decided.basis, other=other))
     events.sort(key=lambda e: (e.date or "", e.direction.value, e.doi, e.kind.value))
     return events, unreadable
+
+
+def _without_doi(links: list[Link]) -> list[UpdateEvent]:
+    """Entries that name no record: nothing to read. Retraction Watch's still say which way
+    they run (its CSV gives "unavailable" for a notice without a DOI), one event per kind;
+    anyone else's decide nothing."""
+    direction = retraction_watch_direction(links)
+    if direction is None:
+        return [fold_event(links, UpdateDirection.UNCLEAR, "", basis="no-doi")]
+    by_kind: dict[EventKind, list[Link]] = {}
+    for link in links:
+        by_kind.setdefault(link.kind, []).append(link)
+    return [
+        fold_event(group, direction, "", basis="retraction-watch") for group in by_kind.values()
+    ]
 
 
 def _reverses(reinstatement: UpdateEvent, retraction: UpdateEvent) -> bool:

@@ -5,17 +5,22 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from datetime import date
+from typing import NamedTuple
 
+from claimcheck.checks.agreement import annotate, disagreements
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
+from claimcheck.checks.datacite import datacite_findings
 from claimcheck.checks.editorial import editorial_status
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.errors import ExitCode
-from claimcheck.model.events import EditorialStatus
+from claimcheck.model.events import Disagreement, EditorialStatus, SourceEntries
 from claimcheck.model.findings import Finding, FindingCode
-from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.model.record import Lookup, LookupStatus, Work
 from claimcheck.model.results import (
     AuditOptions,
     AuditResult,
@@ -32,9 +37,20 @@ def judge(
     lookups: Mapping[str, Lookup],
     related: Mapping[str, Lookup],
     options: AuditOptions,
+    *,
+    entries: Mapping[str, SourceEntries] | None = None,
+    datacite: Mapping[str, DataCiteLookup] | None = None,
 ) -> AuditResult:
-    """Every check over looked-up records. Pure: the same inputs give the same result."""
-    maps = tuple(judge_map(cm, lookups, related, options.today) for cm in as_maps(claim_maps))
+    """Every check over looked-up records, the update entries other sources list for each
+    DOI (`entries`), and DataCite's records of the DOIs Crossref names as DataCite's. Pure:
+    the same inputs give the same result."""
+    # The sources that list editorial events: DataCite has no retraction field, so it can
+    # neither confirm nor deny one.
+    consulted = tuple(u.name for u in options.source.used if u.name != "datacite")
+    sources = _Sources(entries or {}, consulted, datacite or {})
+    maps = tuple(
+        judge_map(cm, lookups, related, options.today, sources) for cm in as_maps(claim_maps)
+    )
     findings = [f for m in maps for f in m.findings]
     return AuditResult(
         maps=maps,
@@ -45,23 +61,33 @@ def judge(
     )
 
 
+class _Sources(NamedTuple):
+    entries: Mapping[str, SourceEntries]  # what sources beside the registry list, by DOI
+    consulted: tuple[str, ...]  # every source the audit consulted, by name
+    datacite: Mapping[str, DataCiteLookup]  # DataCite's answers, by DOI
+
+
+_NO_OTHER_SOURCES = _Sources({}, (), {})
+
+
 def judge_map(
     claim_map: ClaimMap,
     lookups: Mapping[str, Lookup],
     related: Mapping[str, Lookup],
     today: date,
+    sources: _Sources = _NO_OTHER_SOURCES,
 ) -> MapResult:
     cited_by: defaultdict[str, list[tuple[Claim, Citation]]] = defaultdict(list)
     for claim in claim_map.claims:
         for citation in claim.cites:
             cited_by[citation.ref].append((claim, citation))
     findings: list[Finding] = []
-    statuses: dict[str, EditorialStatus | None] = {}
+    statuses: dict[str, _Status] = {}
     published = claim_map.article.published if claim_map.article else None
     for reference in claim_map.references:
         lookup = lookups.get(reference.doi) if reference.doi else None
         ref_findings, statuses[reference.id] = _reference_findings(
-            cited_by[reference.id], reference, lookup, related, published
+            cited_by[reference.id], reference, lookup, related, published, sources=sources
         )
         findings.extend(ref_findings)
     findings.extend(unused_reference_findings(claim_map))
@@ -86,12 +112,19 @@ def judge_map(
         ReferenceResult(
             reference=r,
             status=reference_status(r.id, labelled_by_ref[r.id]),
-            lookup=lookups.get(r.doi) if r.doi else None,
-            editorial=statuses[r.id],
+            lookup=statuses[r.id].lookup,
+            editorial=statuses[r.id].editorial,
+            disagreements=statuses[r.id].disagreements,
         )
         for r in claim_map.references
     )
     return MapResult(claim_map, references, tuple(claim_results), tuple(labelled))
+
+
+class _Status(NamedTuple):
+    lookup: Lookup | None  # the registry's answer; DataCite's record as its work, if read
+    editorial: EditorialStatus | None
+    disagreements: tuple[Disagreement, ...] = ()
 
 
 def _reference_findings(
@@ -100,22 +133,50 @@ def _reference_findings(
     lookup: Lookup | None,
     related: Mapping[str, Lookup],
     published: date | None,
-) -> tuple[list[Finding], EditorialStatus | None]:
+    *,
+    sources: _Sources,
+) -> tuple[list[Finding], _Status]:
     found = lookup_findings(reference, lookup)
-    if lookup is None or lookup.status is not LookupStatus.FOUND or lookup.work is None:
-        return found, None
-    work = lookup.work
+    at_datacite = sources.datacite.get(reference.doi) if reference.doi else None
+    if lookup is not None and lookup.status is LookupStatus.OTHER_AGENCY and at_datacite:
+        found = datacite_findings(reference, at_datacite)
+        lookup = replace(lookup, work=at_datacite.work)
+    extra = sources.entries.get(reference.doi) if reference.doi else None
+    found_work = lookup is not None and lookup.status is LookupStatus.FOUND
+    if lookup is None or reference.doi is None or (not found_work and extra is None):
+        return found, _Status(lookup, None)
+    if lookup.work is not None and found_work:
+        work = _joined(lookup.work, extra)
+    else:
+        # The registry gave no record (its lookup failed, or the DOI is unknown to it or
+        # registered elsewhere), but another source lists updates of this DOI: its editorial
+        # status is still checked from them. Its metadata is not: the lookup's own finding
+        # above says so.
+        assert extra is not None
+        work = Work(doi=reference.doi, updated_by=extra.updated_by, update_to=extra.update_to)
     status = editorial_status(work, related)
-    found.extend(status_findings(reference, status))
-    found.extend(metadata_findings(reference, work))
+    # Sources can disagree only where each of them was read.
+    differ = disagreements(status, sources.consulted) if found_work else ()
+    found.extend(annotate(status_findings(reference, status), differ))
+    if found_work:
+        found.extend(metadata_findings(reference, work))
     # An uncited reference still gets its retraction reported once, under no role.
     for claim, role in _one_role_per_claim(citations) or [(None, None)]:
-        found.extend(
-            role_findings(
-                reference, status, related=related, role=role, claim=claim, published=published
-            )
+        roles = role_findings(
+            reference, status, related=related, role=role, claim=claim, published=published
         )
-    return found, status
+        found.extend(annotate(roles, differ))
+    return found, _Status(lookup, status, differ)
+
+
+def _joined(work: Work, extra: SourceEntries | None) -> Work:
+    if extra is None:
+        return work
+    return replace(
+        work,
+        updated_by=work.updated_by + extra.updated_by,
+        update_to=work.update_to + extra.update_to,
+    )
 
 
 def _one_role_per_claim(

@@ -127,7 +127,10 @@ def _describe(event: UpdateEvent) -> str:
         parts.append(repr(event.title[:80]))
     elif event.other_end in (LookupStatus.NOT_FOUND.value, LookupStatus.OTHER_AGENCY.value):
         parts.append("no Crossref record of it")
-    where = "in place" if event.direction is UpdateDirection.IN_PLACE else event.doi
+    if event.direction is UpdateDirection.IN_PLACE:
+        where = "in place"
+    else:
+        where = event.doi or "a notice with no DOI"
     return f"{where} ({'; '.join(parts)})"
 
 

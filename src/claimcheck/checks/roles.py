@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
-from claimcheck.checks.update_links import RETRACTION_WATCH, Link, Side
+from claimcheck.checks.update_links import RETRACTION_WATCH_SOURCES, Link, Side
 from claimcheck.model.events import EventKind, UpdateDirection
 from claimcheck.model.record import Lookup, LookupStatus, Work
 
@@ -29,11 +29,9 @@ def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bo
     """The role table (README, "How updates are read"), row by row, for the links between
     `work` and one other record. `own_title` is False when the work was updated in place: its
     title then names that update, not the work's role towards others."""
-    rw_sides = {link.side for link in links if link.entry.source == RETRACTION_WATCH}
-    if len(rw_sides) == 1:
-        # Retraction Watch records each retraction from the notice's side and the original's,
-        # in Crossref's convention, so its side fixes the direction.
-        return Direction(_conventional(rw_sides), "retraction-watch")
+    by_retraction_watch = retraction_watch_direction(links)
+    if by_retraction_watch is not None:
+        return Direction(by_retraction_watch, "retraction-watch")
     if other is None or other.status is LookupStatus.FAILED:
         if any(link.kind is not EventKind.OTHER for link in links):
             why = "it was not looked up" if other is None else other.error or "its lookup failed"
@@ -58,6 +56,14 @@ def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bo
     if len(sides) == 2:
         return _two_way(own, theirs)
     return _one_way(own, theirs, _conventional(sides))
+
+
+def retraction_watch_direction(links: list[Link]) -> UpdateDirection | None:
+    """Retraction Watch records each update from the notice's side and the original's, in
+    Crossref's convention (in its CSV too: OriginalPaperDOI is the updated work), so the side
+    its entries sit on fixes the direction; None if it has no entry here, or both sides."""
+    sides = {link.side for link in links if link.entry.source in RETRACTION_WATCH_SOURCES}
+    return _conventional(sides) if len(sides) == 1 else None
 
 
 def _signal(title: str, kinds: set[str]) -> TitleSignal:

@@ -15,7 +15,9 @@ from functools import lru_cache
 from claimcheck.model.events import EventKind, UpdateEntry
 from claimcheck.model.record import Work
 
-RETRACTION_WATCH = "retraction-watch"
+RETRACTION_WATCH = "retraction-watch"  # Crossref's copy, inside each work record
+RETRACTION_WATCH_CSV = "retraction-watch-csv"  # the published CSV, read locally
+RETRACTION_WATCH_SOURCES = frozenset({RETRACTION_WATCH, RETRACTION_WATCH_CSV})
 
 # Crossmark's update types (https://www.crossref.org/documentation/crossmark/
 # participating-in-crossmark/), Retraction Watch's natures, and old free-text variants.

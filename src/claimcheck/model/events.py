@@ -19,6 +19,16 @@ class UpdateEntry:
     record_id: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SourceEntries:
+    """Update entries a second source lists for one DOI, to join the registry's own: the
+    notices that update the work (as `updated-by` would) and the works it is a notice of (as
+    `update-to` would)."""
+
+    updated_by: tuple[UpdateEntry, ...] = ()
+    update_to: tuple[UpdateEntry, ...] = ()
+
+
 class UpdateDirection(StrEnum):
     UPDATED_BY = "updated-by"  # the cited work is updated by the notice `doi`
     NOTICE_OF = "notice-of"  # the cited work is itself a notice about the original `doi`
@@ -96,3 +106,23 @@ NOTICE_VERDICTS = {
     EventKind.EXPRESSION_OF_CONCERN: Verdict.CONCERN_NOTICE,
     EventKind.CORRECTION: Verdict.CORRECTION_NOTICE,
 }
+
+
+@dataclass(frozen=True, slots=True)
+class Disagreement:
+    """One editorial event that some of the sources consulted list and others do not (for
+    example a retraction in the Retraction Watch data that Crossref's record lacks)."""
+
+    kind: EventKind
+    doi: str  # the notice; the work itself when updated in place
+    listed_by: tuple[str, ...]
+    not_listed_by: tuple[str, ...]
+
+    def as_json(self) -> dict[str, object]:
+        """The form a finding's evidence and the JSON report give it."""
+        return {
+            "kind": self.kind.value,
+            "doi": self.doi or None,
+            "listed_by": list(self.listed_by),
+            "not_listed_by": list(self.not_listed_by),
+        }

@@ -9,7 +9,7 @@ from datetime import date, datetime
 from enum import StrEnum
 
 from claimcheck.model.claimmap import Claim, ClaimMap, Reference
-from claimcheck.model.events import EditorialStatus, UpdateEvent
+from claimcheck.model.events import Disagreement, EditorialStatus, UpdateEvent
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, Work
 
@@ -36,6 +36,7 @@ class ReferenceResult:
     status: ReferenceStatus
     lookup: Lookup | None = None
     editorial: EditorialStatus | None = None  # None when no registry record was read
+    disagreements: tuple[Disagreement, ...] = ()  # where the sources consulted differ
 
     @property
     def updates(self) -> tuple[UpdateEvent, ...]:
@@ -54,9 +55,35 @@ class ClaimResult:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceUsed:
+    """One source an audit consulted: a registry by its base URL, a data file by its hash."""
+
+    name: str  # crossref | datacite | retraction-watch-csv
+    url: str | None = None
+    file: str | None = None
+    sha256: str | None = None
+    rows: int | None = None
+
+    def describe(self) -> str:
+        """`retraction-watch-csv: rw.csv (65012 records, sha256 aa0409b657e9…)`, or
+        `datacite: https://…`, as the human formats name it."""
+        if self.file is None:
+            return f"{self.name}: {self.url}"
+        details = [f"{self.rows} records"] if self.rows is not None else []
+        details += [f"sha256 {self.sha256[:12]}…"] if self.sha256 else []
+        return f"{self.name}: {self.file}" + (f" ({', '.join(details)})" if details else "")
+
+
+@dataclass(frozen=True, slots=True)
 class Source:
     crossref: str
     mode: str  # online | offline | replay
+    used: tuple[SourceUsed, ...] = ()  # every source consulted, Crossref first
+
+    @property
+    def others(self) -> tuple[SourceUsed, ...]:
+        """The sources consulted beside the Crossref one `crossref` names."""
+        return tuple(u for u in self.used if u.name != "crossref")
 
 
 @dataclass(frozen=True, slots=True)

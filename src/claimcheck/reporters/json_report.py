@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator, Mapping
+from dataclasses import asdict
 from typing import Any
 
 from claimcheck import __version__
@@ -11,7 +12,13 @@ from claimcheck.model.events import UpdateEvent
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
 from claimcheck.model.record import Work
-from claimcheck.model.results import AuditResult, ClaimResult, ReferenceResult, ReferenceStatus
+from claimcheck.model.results import (
+    AuditResult,
+    ClaimResult,
+    ReferenceResult,
+    ReferenceStatus,
+    Source,
+)
 from claimcheck.model.sanitize import json_escape
 
 SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (README, "JSON output")
@@ -93,7 +100,7 @@ def document(result: AuditResult) -> dict[str, Any]:
         "claim_map": result.files[0] if len(result.files) == 1 else None,
         "claim_maps": list(result.files),
         "checked_at": result.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "source": {"crossref": result.source.crossref, "mode": result.source.mode},
+        "source": source_entry(result.source),
         "summary": summary(result),
         "references": (
             reference_entry(r, m.claim_map.path) for m in result.maps for r in m.references
@@ -158,7 +165,7 @@ def update_entry(event: UpdateEvent) -> dict[str, Any]:
 
 def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
     reference = result.reference
-    return {
+    entry = {
         "id": reference.id,
         "doi": reference.doi or reference.doi_input,
         "status": result.status.value,
@@ -168,6 +175,22 @@ def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
         "cache": cache_entry(result),
         "location": location(reference.location),
         "file": file,
+    }
+    if result.disagreements:
+        # Only where the sources consulted differ: the key's presence is the signal.
+        entry["disagreement"] = [d.as_json() for d in result.disagreements]
+    return entry
+
+
+def source_entry(source: Source) -> dict[str, Any]:
+    """The registry the records came from, and every source the audit consulted: a registry
+    by its base URL, a data file by its name, sha256 and row count."""
+    return {
+        "crossref": source.crossref,
+        "mode": source.mode,
+        "sources": [
+            {k: v for k, v in asdict(used).items() if v is not None} for used in source.used
+        ],
     }
 
 

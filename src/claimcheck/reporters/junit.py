@@ -92,6 +92,7 @@ def properties(result: AuditResult) -> ET.Element:
         "checked-at": timestamp(result.checked_at) + "Z",
         "source.crossref": result.source.crossref,
         "source.mode": result.source.mode,
+        **{f"source.{other.name}": other.describe() for other in result.source.others},
         "gate.fail-on": result.policy.describe(),
         "gate.allow-incomplete": "true" if result.policy.allow_incomplete else "false",
         "exit-code": str(result.exit_code),

@@ -87,6 +87,7 @@ def _header(result: AuditResult) -> str:
     files = ", ".join(md_escape(path) for path in result.files)
     checked = result.checked_at.strftime("%Y-%m-%dT%H:%M:%SZ")
     source = f"{result.source.mode}, {result.source.crossref}"
+    source += "".join(f"; {other.describe()}" for other in result.source.others)
     items = [
         f"**Source:** {md_escape(source)} · **checked at** {md_escape(checked)}",
         f"**Counts:** {md_escape(counts)}",

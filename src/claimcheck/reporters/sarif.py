@@ -20,7 +20,7 @@ from claimcheck import __version__
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.results import AuditResult
 from claimcheck.model.sanitize import visible
-from claimcheck.reporters.json_report import dumps, plain_evidence
+from claimcheck.reporters.json_report import dumps, plain_evidence, source_entry
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "claimcheck/v1"
@@ -251,7 +251,7 @@ def run(result: AuditResult) -> dict[str, Any]:
         "properties": {
             "gatePolicy": result.policy.describe(),
             "allowIncomplete": result.policy.allow_incomplete,
-            "source": {"crossref": result.source.crossref, "mode": result.source.mode},
+            "source": source_entry(result.source),
             "checkedAt": timestamp(result.checked_at),
         },
     }

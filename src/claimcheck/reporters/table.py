@@ -77,6 +77,8 @@ def _heading(part: MapResult, result: AuditResult) -> Text:
     if title:
         heading.append(f"  {safe(title)}")
     heading.append(f"\nsource: {result.source.mode} ({safe(result.source.crossref)})", style="dim")
+    for other in result.source.others:
+        heading.append(f"\nalso: {safe(other.describe())}", style="dim")
     return heading
 
 
