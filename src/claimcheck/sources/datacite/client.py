@@ -88,23 +88,33 @@ class DataCiteClient:
         self.base_url = base_url.rstrip("/")
         pool = IDENTIFIED if mailto else UNIDENTIFIED
         self.limiter = limiter or Limiter(pool)
-        if fetcher is None:
-            fetcher = HttpFetcher(
-                self.base_url,
-                mailto=mailto,
-                timeout=timeout,
-                max_rps=pool.rate,
-                concurrency=pool.concurrency,
-            )
         served = getattr(fetcher, "base_url", None)
         if isinstance(served, str) and served.rstrip("/") != self.base_url:
             raise ValueError(f"the fetcher asks {served!r}, not {self.base_url!r}")
-        self.fetcher = fetcher
+        self._fetcher = fetcher
+        self._own_fetcher = (mailto, timeout, pool)  # how to build one when first needed
         self._lookups: dict[str, DataCiteLookup] = {}
         self._lock = threading.Lock()
 
+    @property
+    def fetcher(self) -> Fetcher:
+        """The fetcher given, or one built on first use: most audits cite no DataCite DOI,
+        and an HTTPS client costs its CA certificates before the first Crossref request."""
+        with self._lock:
+            if self._fetcher is None:
+                mailto, timeout, pool = self._own_fetcher
+                self._fetcher = HttpFetcher(
+                    self.base_url,
+                    mailto=mailto,
+                    timeout=timeout,
+                    max_rps=pool.rate,
+                    concurrency=pool.concurrency,
+                )
+            return self._fetcher
+
     def close(self) -> None:
-        self.fetcher.close()
+        if self._fetcher is not None:
+            self._fetcher.close()
 
     def __enter__(self) -> DataCiteClient:
         return self
