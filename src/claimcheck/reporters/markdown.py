@@ -23,6 +23,7 @@ from claimcheck.model.location import Location
 from claimcheck.model.results import AuditResult, ClaimResult, ReferenceStatus
 from claimcheck.model.sanitize import visible
 from claimcheck.reporters.gate import gate_sentence
+from claimcheck.reporters.words import counted
 
 COLLAPSE_CLAIMS_OVER = 20  # a longer claims table goes inside <details>
 CLAIM_TEXT_CHARS = 80  # claim text beyond this is cut, with an ellipsis
@@ -66,22 +67,18 @@ def _gate_icon(result: AuditResult) -> str:
     return "⚠️" if result.exit_code != ExitCode.OK or unverified else "✅"
 
 
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
 def _header(result: AuditResult) -> str:
     findings = result.findings  # a property that sorts every finding: read it once
     by_severity = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     unverified = sum(1 for r in result.references if r.status is ReferenceStatus.UNVERIFIED)
     counts = " · ".join(
         [
-            _count(by_severity[Severity.ERROR], "error"),
-            _count(by_severity[Severity.WARNING], "warning"),
-            _count(by_severity[Severity.INFO], "info"),
+            counted(by_severity[Severity.ERROR], "error"),
+            counted(by_severity[Severity.WARNING], "warning"),
+            counted(by_severity[Severity.INFO], "info"),
             f"{unverified} unverified",
-            _count(len(result.references), "reference"),
-            _count(len(result.claims), "claim"),
+            counted(len(result.references), "reference"),
+            counted(len(result.claims), "claim"),
         ]
     )
     files = ", ".join(md_escape(path) for path in result.files)
@@ -173,5 +170,5 @@ def _claims_blocks(result: AuditResult) -> list[str]:
     table = _table(CLAIM_COLUMNS, rows)
     heading = f"### Claims ({len(rows)})"
     if len(rows) > COLLAPSE_CLAIMS_OVER:
-        return [heading, _details(_count(len(rows), "claim"), table)]
+        return [heading, _details(counted(len(rows), "claim"), table)]
     return [heading + "\n\n" + table]

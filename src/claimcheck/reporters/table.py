@@ -22,6 +22,7 @@ from claimcheck.model.results import (
     ReferenceStatus,
 )
 from claimcheck.model.sanitize import visible
+from claimcheck.reporters.words import counted
 
 STATUS_STYLE = {
     ReferenceStatus.OK.value: "green",
@@ -146,10 +147,12 @@ def summary_line(result: AuditResult) -> Text:
     counts = {s: sum(1 for f in findings if f.severity is s) for s in Severity}
     unverified = sum(1 for r in result.references if r.status is ReferenceStatus.UNVERIFIED)
     line = Text()
-    line.append(f"{counts[Severity.ERROR]} errors", style=SEVERITY_STYLE[Severity.ERROR])
+    line.append(counted(counts[Severity.ERROR], "error"), style=SEVERITY_STYLE[Severity.ERROR])
     line.append(", ")
-    line.append(f"{counts[Severity.WARNING]} warnings", style=SEVERITY_STYLE[Severity.WARNING])
+    line.append(
+        counted(counts[Severity.WARNING], "warning"), style=SEVERITY_STYLE[Severity.WARNING]
+    )
     line.append(", ")
-    line.append(f"{counts[Severity.INFO]} infos", style=SEVERITY_STYLE[Severity.INFO])
+    line.append(counted(counts[Severity.INFO], "info"), style=SEVERITY_STYLE[Severity.INFO])
     line.append(f", {unverified} unverified; exit code {result.exit_code}")
     return line
