@@ -111,3 +111,18 @@ def test_every_format_comes_from_the_one_registry() -> None:
             assert output.format == fmt.name
         if fmt.machine:  # a failure still leaves a document of this format
             assert render_failure(fmt.name, 2, "nothing was checked").strip()
+
+
+def test_counts_are_written_with_their_nouns_agreeing() -> None:
+    from claimcheck.reporters.words import counted
+
+    assert [counted(n, "error") for n in (0, 1, 2)] == ["0 errors", "1 error", "2 errors"]
+    assert [counted(n, "info") for n in (1, 3)] == ["1 info", "3 info"]
+
+
+def test_the_table_summary_says_1_warning_not_1_warnings(every_code_result: AuditResult) -> None:
+    from claimcheck.reporters.table import summary_line
+
+    line = summary_line(every_code_result).plain
+    assert "infos" not in line
+    assert not any(f"1 {noun}s" in line for noun in ("error", "warning"))
