@@ -71,3 +71,11 @@ class Lookup:
     error: str | None = None
     cache_age: float | None = None  # seconds since the cached answer was fetched; None if live
     cache_source: str | None = None  # the base URL whose cached answer this is
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One item of a `/works?query.bibliographic=` answer: the work and its relevance `score`."""
+
+    work: Work
+    score: float
