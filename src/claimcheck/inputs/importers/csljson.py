@@ -1,0 +1,146 @@
+"""CSL-JSON, as Zotero, Mendeley and citeproc export it: a JSON list of items.
+
+The list is walked item by item with `raw_decode`, so each reference gets the line its item
+starts on, and a syntax error is reported where the parser stopped.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from claimcheck.inputs.importers.model import (
+    IdMaker,
+    ImportedReference,
+    ImportFailed,
+    ImportResult,
+    doi_or_note,
+    plain_year,
+    position_of,
+    squash,
+    vancouver_name,
+)
+
+__all__ = ["read_csl_json"]
+
+_EXPECTED = 'expected CSL-JSON: a list of items such as [{"id": …, "title": …}]'
+_WHITESPACE = " \t\n\r"
+
+
+def read_csl_json(text: str, path: Path) -> ImportResult:
+    """Every item of a CSL-JSON list. ImportFailed, located, for JSON that is not one."""
+    shown = str(path)
+    items = _items(text, shown)
+    notes: list[str] = []
+    ids = IdMaker()
+    references = []
+    for position, (item, line) in enumerate(items, start=1):
+        hint = item.get("id")
+        hint_text = (
+            str(hint) if isinstance(hint, str | int) and not isinstance(hint, bool) else None
+        )
+        reference = _reference(item, ids.make(hint_text, position, line), line, notes)
+        if reference.is_empty():
+            notes.append(f"line {line}: the item has no field a claim map holds; skipped")
+            continue
+        references.append(reference)
+    if not references:
+        raise ImportFailed(shown, f"no item with fields; {_EXPECTED}", 1)
+    return ImportResult(path, "csl-json", tuple(references), tuple(ids.notes + notes))
+
+
+def _items(text: str, shown: str) -> list[tuple[dict[str, Any], int]]:
+    """(item, line) for each element of the top-level list."""
+    decoder = json.JSONDecoder()
+    index = _skip(text, 0)
+    if not text.startswith("[", index):
+        raise ImportFailed(shown, _EXPECTED, *position_of(text, index))
+    items = []
+    index = _skip(text, index + 1)
+    while not text.startswith("]", index):
+        line, column = position_of(text, index)
+        try:
+            item, index = decoder.raw_decode(text, index)
+        except json.JSONDecodeError as error:
+            raise ImportFailed(
+                shown, f"invalid JSON: {error.msg}", error.lineno, error.colno
+            ) from None
+        if not isinstance(item, dict):
+            raise ImportFailed(
+                shown, f"expected an item (a JSON object); {_EXPECTED}", line, column
+            )
+        items.append((item, line))
+        index = _skip(text, index)
+        if text.startswith(",", index):
+            index = _skip(text, index + 1)
+        elif not text.startswith("]", index):
+            raise ImportFailed(
+                shown, "invalid JSON: expected ',' or ']'", *position_of(text, index)
+            )
+    if text[_skip(text, index + 1) :]:
+        where = position_of(text, _skip(text, index + 1))
+        raise ImportFailed(shown, "invalid JSON: extra data after the list", *where)
+    if not items:
+        raise ImportFailed(shown, f"the list is empty; {_EXPECTED}", 1)
+    return items
+
+
+def _skip(text: str, index: int) -> int:
+    while index < len(text) and text[index] in _WHITESPACE:
+        index += 1
+    return index
+
+
+def _reference(item: dict[str, Any], ref_id: str, line: int, notes: list[str]) -> ImportedReference:
+    return ImportedReference(
+        id=ref_id,
+        cited_as=None,
+        doi=doi_or_note(_text(item.get("DOI", item.get("doi"))), f"line {line}: DOI", notes),
+        title=_text(item.get("title")),
+        authors=_authors(item.get("author")),
+        year=_year(item.get("issued"), line, notes),
+        journal=_text(item.get("container-title")),
+        volume=_text(item.get("volume")),
+        issue=_text(item.get("issue")),
+        pages=_text(item.get("page")),
+        line=line,
+    )
+
+
+def _text(value: Any) -> str | None:
+    """A CSL string, number or (as some exporters write) a list whose first entry is one."""
+    if isinstance(value, list) and value:
+        value = value[0]
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        return None
+    return squash(str(value))
+
+
+def _authors(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    names = []
+    for person in value:
+        if not isinstance(person, dict):
+            continue
+        family, given, literal = (_text(person.get(k)) for k in ("family", "given", "literal"))
+        if family:
+            particle = _text(person.get("non-dropping-particle"))
+            family = f"{particle} {family}" if particle else family
+            names.append(vancouver_name(family, [given or ""], _text(person.get("suffix")) or ""))
+        elif literal:
+            names.append(literal)  # an institution, or a name the exporter did not split
+    return tuple(names)
+
+
+def _year(issued: Any, line: int, notes: list[str]) -> int | None:
+    """The year of `issued.date-parts` ([[2009, 5, 1]]); None, with a note, if not plain."""
+    if not isinstance(issued, dict) or "date-parts" not in issued:
+        return None
+    parts = issued["date-parts"]
+    first = parts[0] if isinstance(parts, list) and parts else None
+    year = plain_year(first[0]) if isinstance(first, list) and first else None
+    if year is None:
+        notes.append(f"line {line}: issued {parts!r} has no plain year; left out")
+    return year

@@ -1,0 +1,203 @@
+"""What an importer returns, and the rules every importer applies to what it reads.
+
+An importer starts a claim map from a bibliography; it never decides for the user. A value
+it cannot read plainly is left out (and said so in `ImportResult.notes`), so the map it
+starts holds only what the source states.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.model.doi import normalize_doi
+from claimcheck.model.errors import DoiError, LocatedError, UsageError
+
+__all__ = [
+    "ID_PATTERN",
+    "IdMaker",
+    "ImportFailed",
+    "ImportResult",
+    "ImportedReference",
+    "bare_doi",
+    "comma_name",
+    "doi_or_note",
+    "plain_year",
+    "position_of",
+    "squash",
+    "vancouver_name",
+]
+
+# The claim map's id rule (inputs/claimmap.py `_ID`).
+ID_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
+_NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")
+_MAX_HINT = 64  # a longer key (a Zotero item URL, say) makes a poor id: R<n> instead
+_YEAR = re.compile(r"(19|20)\d\d")
+_SPACE = re.compile(r"\s+")
+# Vancouver names carry at most four initials: the loader reads a longer run as a family name.
+_MAX_INITIALS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class ImportedReference:
+    """One reference as the source gives it; a field the source does not state plainly is None.
+
+    `authors` are "Family GI" strings, as a claim map writes them (a final "et al." means
+    the list was truncated); `line` is where the reference starts in the source, 1-based.
+    """
+
+    id: str
+    cited_as: str | None
+    doi: str | None
+    title: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    journal: str | None
+    volume: str | None
+    issue: str | None
+    pages: str | None
+    line: int
+
+    def is_empty(self) -> bool:
+        """True when no field a claim map holds was read (the loader refuses such a one)."""
+        values = (self.cited_as, self.doi, self.title, self.year, self.journal)
+        more = (self.volume, self.issue, self.pages)
+        return all(v is None for v in (*values, *more)) and not self.authors
+
+
+@dataclass(frozen=True, slots=True)
+class ImportResult:
+    """The references read from `path` in `format`, in source order, and what was noticed."""
+
+    path: Path
+    format: str
+    references: tuple[ImportedReference, ...]
+    notes: tuple[str, ...]
+
+
+class ImportFailed(UsageError):
+    """A source that cannot be imported (exit 2), at a 1-based line and column when known."""
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int = 1):
+        self.location = LocatedError(path, line, column, message) if line is not None else None
+        super().__init__(str(self.location) if self.location else f"{path}: {message}")
+
+
+# --- ids ------------------------------------------------------------------------------------
+
+
+class IdMaker:
+    """Claim-map ids from the source's own keys: sanitised, and unique within one import."""
+
+    def __init__(self) -> None:
+        self._taken: set[str] = set()
+        self._next_suffix: dict[str, int] = {}  # so n clashing keys cost n tries, not n²
+        self.notes: list[str] = []
+
+    def make(self, hint: str | None, position: int, line: int) -> str:
+        """An id for the `position`-th reference (1-based) whose source key is `hint`."""
+        fallback = f"R{position}"
+        base = _sanitised(hint) if hint else ""
+        if not base or len(base) > _MAX_HINT or "://" in (hint or ""):
+            base = fallback
+        chosen, count = base, self._next_suffix.get(base, 1)
+        while chosen in self._taken:
+            count += 1
+            chosen = f"{base}-{count}"
+        self._next_suffix[base] = count
+        self._taken.add(chosen)
+        if hint and chosen != hint:
+            # The user will look for their own key in the map: say where it went.
+            why = "is already used" if base == hint else "is not a claim-map id"
+            self.notes.append(f"line {line}: key {hint!r} {why}; written as {chosen!r}")
+        return chosen
+
+
+def _sanitised(hint: str) -> str:
+    # Accents are dropped, not replaced ("Müller2009" -> "Muller2009"), so a key stays legible.
+    decomposed = unicodedata.normalize("NFKD", hint.strip())
+    ascii_only = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _NOT_ID.sub("-", ascii_only).strip("-")
+
+
+# --- values ---------------------------------------------------------------------------------
+
+
+def squash(value: str | None) -> str | None:
+    """One line with single spaces (no-break spaces and tabs too), or None when blank."""
+    if value is None:
+        return None
+    text = _SPACE.sub(" ", value).strip()
+    return text or None
+
+
+def bare_doi(raw: str) -> str:
+    """The DOI in `raw` (any form `normalize_doi` reads), bare but in the case printed.
+
+    Raises DoiError when `raw` is not a DOI. The printed case is kept because a person
+    compares the map with the source; claimcheck compares DOIs lower-cased anyway."""
+    canonical = normalize_doi(raw)
+    start = raw.lower().find(canonical)
+    if start < 0:  # percent-escaped in a URL: the decoded form is the DOI
+        return canonical
+    printed = raw[start : start + len(canonical)]
+    return printed if printed.lower() == canonical else canonical
+
+
+def doi_or_note(raw: str | None, where: str, notes: list[str]) -> str | None:
+    """`bare_doi(raw)`, or None with a note when `raw` is not a DOI."""
+    text = squash(raw)
+    if text is None:
+        return None
+    try:
+        return bare_doi(text)
+    except DoiError as error:
+        notes.append(f"{where}: {text!r} is not a DOI (it {error}); left out")
+        return None
+
+
+def plain_year(value: object) -> int | None:
+    """A year written plainly: 2009, "2009", "2009///", "2009-05-01"; else None."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value if 1900 <= value <= 2099 else None
+    if not isinstance(value, str):
+        return None
+    match = _YEAR.match(value.strip())
+    if match is None or value.strip()[4:5].isdigit():
+        return None
+    return int(match.group())
+
+
+def vancouver_name(family: str, given: Iterable[str] = (), suffix: str = "") -> str:
+    """ "Family GI", as a claim map writes an author: ("Smith", ["John", "A."]) -> "Smith JA".
+
+    A name with more than four initials is written "Family, Given" instead: claimcheck reads
+    a longer capital run as part of the family name."""
+    family = squash(family) or ""
+    given_text = squash(" ".join(given)) or ""
+    initials = "".join(
+        part[0].upper() for part in re.split(r"[\s.\-‐]+", given_text) if part[:1].isalpha()
+    )
+    if len(initials) > _MAX_INITIALS:
+        name = f"{family}, {given_text}"
+    else:
+        name = f"{family} {initials}".strip()
+    return f"{name} {suffix.strip()}".strip() if suffix.strip() else name
+
+
+def comma_name(name: str) -> str:
+    """ "Smith, John A." (RIS, CSL literal) -> "Smith JA"; a name without a comma as written."""
+    parts = [part.strip() for part in name.split(",")]
+    if len(parts) < 2 or not parts[0]:
+        return squash(name) or ""
+    suffix = parts[2] if len(parts) > 2 else ""
+    return vancouver_name(parts[0], [parts[1]], suffix)
+
+
+def position_of(text: str, offset: int) -> tuple[int, int]:
+    """The 1-based (line, column) of `offset` in `text`."""
+    before = text[:offset]
+    return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1

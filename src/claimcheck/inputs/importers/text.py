@@ -1,0 +1,349 @@
+"""A reference list as text: pasted from an article, or the whole article around it.
+
+Segmenting: lines that start with a number ("1.", "[1]", "1)", "1 ") start references,
+and the list is the longest run of them numbered one after another, so numbers elsewhere
+(a numbered list in the body, a wrapped line starting "32 252-260") start none. A
+reference runs on over wrapped lines up to a blank line or the next number. With no such
+run of two or more, each non-empty line is one reference.
+
+Fields: `cited_as` keeps the reference as printed (leading number removed; wrapped lines
+joined by one space). DOIs are read only where labelled or in a resolver URL. Year,
+volume, issue and pages are read where the style makes them plain, and authors, title and
+journal only for the whole Vancouver ("Authors. Title. Journal. 2009;17(5):939-46.") or
+Nature ("Family, I. & Family, I. Title. Journal 17, 939–946 (2009).") shape. A field that
+is not plain is left out, never guessed: `cited_as` still holds it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from claimcheck.inputs.importers.model import (
+    ImportedReference,
+    ImportFailed,
+    ImportResult,
+    bare_doi,
+    squash,
+)
+from claimcheck.model.errors import DoiError
+from claimcheck.model.text import PARTICLES, fold
+
+__all__ = ["parse_reference", "read_text"]
+
+_GAP = r"[ \t\u00a0\u3000]"
+_MARKER = re.compile(
+    rf"{_GAP}*(?:\[(\d{{1,3}})\]{_GAP}*|(\d{{1,3}})[.)]{_GAP}+|(\d{{1,3}}){_GAP}+)(?=\S)"
+)
+_BULLET = re.compile(rf"{_GAP}*(?:[-*•·▪]|\[\d{{1,3}}\]|\d{{1,3}}[.)]){_GAP}+(?=\S)")
+
+# The printed DOI forms read: `doi:`, `DOI:`, `DOI `, and resolver URLs (doi.org, dx.doi.org).
+_DOI_FORM = re.compile(
+    r"(?:\bdoi\s*[:：]\s*|\bdoi\s+|\b(?:https?://)?(?:dx\.|www\.)?doi\.org/)(10\.\S+)", re.I
+)
+_BARE_DOI = re.compile(r"(?<![\w/.])10\.\d{4,9}/\S+")
+# Where the citation proper ends: identifiers and links that follow it.
+_TAIL = re.compile(r"\b(?:PMID|PMCID)\s*:|https?://|\bAvailable (?:from|at)\b", re.I)
+
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATE = r"(?:\s+[A-Z][a-z]{2,8}\.?(?:[-–/][A-Z][a-z]{2,8}\.?)?(?:\s+\d{1,2})?)?"
+_PAGES = r"(?P<pages>[A-Za-z]{0,2}\d+[A-Za-z]?(?:\s*[-–—]\s*[A-Za-z]{0,2}\d+[A-Za-z]?)?)"
+_AFTER = r"(?=\.?\s*$|\.\s)"
+# "2009;17(5):939-46", "2004 Jun 24;23(29):5095-8", "2013; 1037: 145-63", "2007, 25: 2363-70".
+_VANCOUVER_SOURCE = re.compile(
+    rf"(?<![\w.]){_YEAR}{_DATE}\s*[;,]\s*(?P<volume>\d{{1,5}})"
+    rf"(?:\s*\((?P<issue>[^()]{{1,20}})\))?\s*:\s*{_PAGES}{_AFTER}"
+)
+# Nature: "Nat Biotechnol 32, 252–260 (2014)".
+_NATURE_SOURCE = re.compile(rf"(?<![\w.])(?P<volume>\d{{1,5}}),\s+{_PAGES}\s+\({_YEAR}\){_AFTER}")
+# A year where the common styles print it: "(2009)", "2009;", ". 2009.", ". 2009 Jun" or
+# a book's "Press; 2009.".
+_PLAIN_YEAR = re.compile(
+    r"\(((?:19|20)\d\d)[a-z]?\)|(?<![\w./-])((?:19|20)\d\d)[a-z]?\s*;"
+    r"|(?:^|[.;,]\s+)((?:19|20)\d\d)[a-z]?(?=[.,:;]|\s+[A-Z][a-z]{2}\b|$)"
+)
+
+_INITIALS = r"[A-Z](?:\.?[ -]?[A-Z]){0,3}\.?"
+_WORD = r"[^\W\d_][\w'’-]*"
+_FAMILY = re.compile(rf"{_WORD}(?: {_WORD}){{0,3}}")
+# Lazy, so "Burns JS" reads as family "Burns" and initials "JS", not a two-word family.
+_V_NAME = re.compile(rf"(?P<family>{_WORD}(?: {_WORD}){{0,3}}?)(?: (?P<initials>{_INITIALS}))?")
+_N_INITIALS = re.compile(_INITIALS)
+_ET_AL = re.compile(r",?\s+et al\.?$")
+_BOUNDARY = re.compile(r"[.?!]\s+")
+# What may follow a period inside an author list, so the list goes on: a dotted initial
+# ("Luyten F. P."), "et al.", or the "&" before a last name.
+_LIST_GOES_ON = re.compile(r"[A-Z]\.(?:[ -]?[A-Z]\.){0,3}(?:\s|,|$)|et al\b|&|and\s")
+_DOTTED = re.compile(r"[A-Z]\.[ -]?[A-Z]")
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    number: int | None
+    line: int
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Source:
+    """The year-volume-issue-pages part of a reference, and where it starts."""
+
+    nature: bool
+    start: int
+    year: int
+    volume: str
+    issue: str | None
+    pages: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Shape:
+    authors: tuple[str, ...]
+    title: str
+    journal: str
+
+
+def read_text(text: str, path: Path) -> ImportResult:
+    """The references of a numbered or line-separated list; ImportFailed if there are none."""
+    lines = text.split("\n")
+    blocks, notes = _numbered(lines)
+    if not blocks:
+        blocks, notes = _line_by_line(lines)
+    if not blocks:
+        raise ImportFailed(str(path), "no reference found; expected one reference per line", 1)
+    references, partial = [], []
+    for position, block in enumerate(blocks, start=1):
+        ref_id = f"R{block.number if block.number is not None else position}"
+        reference, reference_notes = parse_reference(block.text, ref_id, block.line)
+        notes += [f"{ref_id} (line {block.line}): {note}" for note in reference_notes]
+        if reference.title is None:
+            partial.append(ref_id)
+        references.append(reference)
+    if partial:
+        listed = ", ".join(partial[:10]) + (", …" if len(partial) > 10 else "")
+        notes.append(
+            "authors, title and journal are left out where the style is not plainly "
+            f"Vancouver or Nature, and cited_as holds them: {listed}"
+        )
+    return ImportResult(path, "text", tuple(references), tuple(notes))
+
+
+# --- segmenting -----------------------------------------------------------------------------
+
+
+def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
+    """The longest run of consecutively numbered lines (the later on a tie), as blocks."""
+    starts = []
+    for index, line in enumerate(lines):
+        match = _MARKER.match(line)
+        if match:
+            number = int(next(g for g in match.groups() if g is not None))
+            starts.append((index, number, line[match.end() :]))
+    length: dict[int, int] = {}  # position in `starts` -> length of the run ending there
+    previous: dict[int, int] = {}
+    latest: dict[int, int] = {}  # number -> the latest position with that number
+    for position, (_, number, _) in enumerate(starts):
+        before = latest.get(number - 1)
+        length[position] = 1 if before is None else length[before] + 1
+        if before is not None:
+            previous[position] = before
+        latest[number] = position
+    if not length or max(length.values()) < 2:
+        return [], []
+    run = [max(length, key=lambda p: (length[p], p))]
+    while run[-1] in previous:
+        run.append(previous[run[-1]])
+    return _blocks(lines, [starts[p] for p in reversed(run)])
+
+
+def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Block], list[str]]:
+    blocks, used = [], set()
+    for k, (index, number, rest) in enumerate(run):
+        stop = run[k + 1][0] if k + 1 < len(run) else len(lines)
+        parts = [rest.strip()]
+        used.add(index)
+        for follow in range(index + 1, stop):
+            if not lines[follow].strip():
+                break  # a blank line ends a reference
+            parts.append(lines[follow].strip())
+            used.add(follow)
+        blocks.append(_Block(number, index + 1, " ".join(parts)))
+    ignored = [i + 1 for i, line in enumerate(lines) if line.strip() and i not in used]
+    notes = [f"read the numbered references {run[0][1]}–{run[-1][1]}"]
+    if ignored:
+        notes[0] += f"; the {len(ignored)} other non-empty lines are not in the list: ignored"
+    numbered = [n for n in ignored if _MARKER.match(lines[n - 1])]
+    if numbered:
+        listed = ", ".join(map(str, numbered[:5])) + (", …" if len(numbered) > 5 else "")
+        notes.append(f"lines {listed} start with a number that breaks the numbering; check them")
+    return blocks, notes
+
+
+def _line_by_line(lines: list[str]) -> tuple[list[_Block], list[str]]:
+    blocks = []
+    for index, line in enumerate(lines):
+        if line.strip():
+            bullet = _BULLET.match(line)
+            blocks.append(_Block(None, index + 1, line[bullet.end() if bullet else 0 :].strip()))
+    if not blocks:
+        return [], []
+    return blocks, [f"no numbered list: each of the {len(blocks)} non-empty lines is a reference"]
+
+
+# --- fields ---------------------------------------------------------------------------------
+
+
+def parse_reference(cited: str, ref_id: str, line: int) -> tuple[ImportedReference, list[str]]:
+    """One printed reference, read into the fields that are plain in it, and notes on why
+    others were left out."""
+    notes: list[str] = []
+    doi, body = _doi(cited, notes)
+    source = _source(body, notes)
+    shape = _shape(body, source) if source else None
+    reference = ImportedReference(
+        id=ref_id,
+        cited_as=cited.strip() or None,
+        doi=doi,
+        title=shape.title if shape else None,
+        authors=shape.authors if shape else (),
+        year=source.year if source else _year(body, notes),
+        journal=shape.journal if shape else None,
+        volume=source.volume if source else None,
+        issue=source.issue if source else None,
+        pages=source.pages if source else None,
+        line=line,
+    )
+    return reference, notes
+
+
+def _doi(cited: str, notes: list[str]) -> tuple[str | None, str]:
+    """The printed DOI, if exactly one, and the text before any DOI or link (the citation)."""
+    found: dict[str, str] = {}
+    cut = len(cited)
+    labelled = set()  # where each labelled DOI itself starts
+    for match in _DOI_FORM.finditer(cited):
+        cut = min(cut, match.start())
+        labelled.add(match.start(1))
+        try:
+            doi = bare_doi(match.group())
+        except DoiError as error:
+            notes.append(f"{match.group()!r} is not a DOI (it {error}); left out")
+            continue
+        found.setdefault(doi.lower(), doi)
+    bare = next((m for m in _BARE_DOI.finditer(cited) if m.start() not in labelled), None)
+    if bare is not None:
+        notes.append(f"{bare.group()!r} looks like a DOI but has no label; not filled in")
+        cut = min(cut, bare.start())
+    tail = _TAIL.search(cited, 0, cut)
+    body = cited[: tail.start() if tail else cut].rstrip(" ,;")
+    if len(found) > 1:
+        notes.append(f"more than one DOI is printed ({', '.join(found.values())}); left out")
+        return None, body
+    return next(iter(found.values()), None), body
+
+
+def _source(body: str, notes: list[str]) -> _Source | None:
+    """Year, volume, issue and pages, when exactly one part of the text prints them."""
+    matches = [*_VANCOUVER_SOURCE.finditer(body), *_NATURE_SOURCE.finditer(body)]
+    if len(matches) != 1:
+        if matches:
+            notes.append("volume, issue and pages are printed more than once; left out")
+        return None
+    match = matches[0]
+    issue = match.group("issue") if match.re is _VANCOUVER_SOURCE else None
+    return _Source(
+        nature=match.re is _NATURE_SOURCE,
+        start=match.start(),
+        year=int(match.group("year")),
+        volume=match.group("volume"),
+        issue=squash(issue),
+        pages=match.group("pages"),
+    )
+
+
+def _year(body: str, notes: list[str]) -> int | None:
+    years = {int(next(g for g in m.groups() if g)) for m in _PLAIN_YEAR.finditer(body)}
+    if len(years) > 1:
+        notes.append(f"several years are printed ({', '.join(map(str, sorted(years)))}); left out")
+        return None
+    return next(iter(years), None)
+
+
+def _shape(body: str, source: _Source) -> _Shape | None:
+    """Authors, title and journal when the text before the source part is exactly
+    "Authors. Title. Journal." (Vancouver) or "Authors. Title. Journal" (Nature)."""
+    head = body[: source.start].rstrip()
+    if source.nature == head.endswith("."):
+        return None  # Vancouver ends the journal with a period; Nature runs on to the volume
+    found = _authors(head, source.nature)
+    if found is None:
+        return None
+    authors, end = found
+    middle = head[end:].strip().removesuffix(".").rstrip()
+    boundaries = list(_BOUNDARY.finditer(middle))
+    if len(boundaries) != 1:
+        return None  # another period could end the title or sit in the journal's name
+    cut = boundaries[0]
+    mark = cut.group()[0]
+    title = squash(middle[: cut.start()] + ("" if mark == "." else mark))
+    journal = squash(middle[cut.end() :])
+    if not title or not journal:
+        return None
+    return _Shape(authors, title, journal)
+
+
+def _authors(head: str, nature: bool) -> tuple[tuple[str, ...], int] | None:
+    """The author list as printed, and where the title starts: the list ends at the first
+    period after which no name goes on, and every name in it must read as a name."""
+    for boundary in _BOUNDARY.finditer(head):
+        if _LIST_GOES_ON.match(head, boundary.end()):
+            continue
+        listed = head[: boundary.start() + 1]
+        names = _nature_names(listed) if nature else _vancouver_names(listed)
+        return (names, boundary.end()) if names else None
+    return None
+
+
+def _vancouver_names(listed: str) -> tuple[str, ...]:
+    """ "Pandey A.C., Semon J.A., Kaushal D. et al." -> the names and "et al."; () if any
+    part is not a name or no name has initials."""
+    et_al = _ET_AL.search(listed)
+    text = listed[: et_al.start()] if et_al else listed
+    names = text.split(", ")
+    # The list's final period is an initial's in the dotted style ("Prockop D.J."), and
+    # the separator before the title otherwise ("Kassem M.").
+    if not any(_DOTTED.search(name) for name in names):
+        names[-1] = names[-1].removesuffix(".")
+    matches = [_V_NAME.fullmatch(name.removesuffix(".")) for name in names]
+    if not all(m and _is_family(m.group("family")) for m in matches):
+        return ()
+    if not any(m and m.group("initials") for m in matches):
+        return ()  # "Guidelines for stem cell research." is not an author list
+    return (*names, "et al.") if et_al else tuple(names)
+
+
+def _nature_names(listed: str) -> tuple[str, ...]:
+    """ "Ankrum, J., Ong, J. & Karp, J." -> ("Ankrum, J.", "Ong, J.", "Karp, J.")."""
+    et_al = _ET_AL.search(listed)
+    text = listed[: et_al.start()] if et_al else listed
+    parts = re.split(r",? (?:&|and) |, ", text)
+    if len(parts) % 2:
+        return ()
+    names = []
+    for family, initials in zip(parts[::2], parts[1::2], strict=True):
+        if not (_FAMILY.fullmatch(family) and _is_family(family)):
+            return ()
+        if not _N_INITIALS.fullmatch(initials):
+            return ()
+        names.append(f"{family}, {initials}")
+    return (*names, "et al.") if et_al else tuple(names)
+
+
+def _is_family(family: str) -> bool:
+    """Each word capitalised or a particle ("van der Keur", "De la Fuente"): so a title
+    ("Stem cells in RNA") is not read as a name."""
+    words = family.split()
+    capitalised = [w[0].isupper() for w in words]
+    particles = [fold(re.split(r"['’-]", w)[0]) in PARTICLES for w in words]
+    return any(capitalised) and all(c or p for c, p in zip(capitalised, particles, strict=True))

@@ -1,0 +1,657 @@
+"""`claimcheck import`'s library part: BibTeX, RIS, CSL-JSON and pasted reference lists read
+into references, and written as a claim-map skeleton that claimcheck's own loader accepts."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+import yaml
+from jsonschema import Draft202012Validator
+
+from claimcheck.inputs.claimmap import load_claim_map, parse_claim_map
+from claimcheck.inputs.importers import (
+    IMPORT_FORMATS,
+    ImportedReference,
+    ImportFailed,
+    ImportResult,
+    import_references,
+    render_claim_map,
+)
+from claimcheck.inputs.importers.text import parse_reference
+from claimcheck.inputs.schema import claim_map_json_schema
+from claimcheck.model.doi import normalize_doi
+from claimcheck.model.errors import ExitCode, UsageError
+
+ROOT = Path(__file__).parent.parent
+
+BIBTEX = r"""% exported from a reference manager
+@string{mt = "Molecular Therapy"}
+
+@article{Prockop:2009,
+  author  = {Prockop, Darwin J. and van der Berg, Anna and {World Health Organization}
+             and M{\"u}ller, J{\"o}rg-Peter and others},
+  title   = {Repair of tissues by adult stem/progenitor cells ({MSCs}): controversies},
+  journal = mt,
+  year    = 2009,
+  volume  = {17}, number = {6}, pages = {939--946},
+  doi     = {https://doi.org/10.1038/MT.2009.62},
+}
+
+@inproceedings{conf-2010,
+  title = "A conference paper", booktitle = {Proc. Stem Cells}, year = {2010}
+}
+"""
+
+RIS = """\
+TY  - JOUR
+ID  - prockop2009
+AU  - Prockop, Darwin J.
+AU  - van der Berg, Anna
+TI  - Repair of tissues by adult stem/progenitor cells
+JO  - Mol Ther
+PY  - 2009///
+VL  - 17
+IS  - 6
+SP  - 939
+EP  - 946
+DO  - 10.1038/mt.2009.62
+ER  -
+
+TY  - BOOK
+T1  - A book without a journal
+A1  - Doe, Jane
+Y1  - 2020/05/01/
+ER  -
+"""
+
+CSL = [
+    {
+        "id": "prockop2009",
+        "type": "article-journal",
+        "DOI": "10.1038/mt.2009.62",
+        "title": "Repair of tissues by adult stem/progenitor cells",
+        "author": [
+            {"family": "Prockop", "given": "Darwin J."},
+            {"family": "Berg", "given": "Anna", "non-dropping-particle": "van der"},
+            {"literal": "World Health Organization"},
+        ],
+        "issued": {"date-parts": [[2009, 6]]},
+        "container-title": "Molecular Therapy",
+        "volume": "17",
+        "issue": 6,
+        "page": "939-946",
+    },
+    {"id": "http://zotero.org/users/1/items/ABCD", "title": "Second", "issued": {"raw": "x"}},
+]
+
+VANCOUVER = (
+    "Houghton J, Stoicov C, Nomura S. Gastric cancer originating from bone marrow-derived "
+    "cells. Science. 2004 Nov 26;306(5701):1568-71. doi: 10.1126/science.1099513."
+)
+
+TEXT_LIST = f"""\
+An article's closing remarks, which are not references.
+
+References
+1. {VANCOUVER}
+2. Ankrum, J., Ong, J. & Karp, J. Mesenchymal stem cells: immune evasive, not immune
+   privileged. Nat Biotechnol 32, 252–260 (2014). https://doi.org/10.1038/nbt.2816
+3. Doe J. An example book without a DOI. Example Press; 2020.
+
+Disclaimer: not medical advice.
+"""
+
+
+def _write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _by_id(result: ImportResult) -> dict[str, ImportedReference]:
+    return {reference.id: reference for reference in result.references}
+
+
+def _failure(tmp_path: Path, name: str, text: str, **options: str) -> ImportFailed:
+    with pytest.raises(ImportFailed) as caught:
+        import_references(_write(tmp_path, name, text), **options)
+    return caught.value
+
+
+# --- BibTeX ---------------------------------------------------------------------------------
+
+
+def test_bibtex_fields(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "refs.bib", BIBTEX))
+    assert result.format == "bibtex"
+    first, second = result.references
+    assert first == ImportedReference(
+        id="Prockop-2009",
+        cited_as=None,
+        doi="10.1038/MT.2009.62",  # bare, in the printed case
+        title="Repair of tissues by adult stem/progenitor cells (MSCs): controversies",
+        authors=(
+            "Prockop DJ",
+            "van der Berg A",
+            "World Health Organization",
+            "Müller JP",
+            "et al.",
+        ),
+        year=2009,
+        journal="Molecular Therapy",
+        volume="17",
+        issue="6",
+        pages="939-946",
+        line=4,
+    )
+    assert (second.id, second.journal, second.year, second.line) == (
+        "conf-2010",
+        "Proc. Stem Cells",
+        2010,
+        14,
+    )
+
+
+def test_bibtex_ids_are_sanitised_and_unique(tmp_path: Path) -> None:
+    text = "\n".join(
+        [
+            "@article{Smith:2009, title={a}}",
+            "@article{Smith-2009, title={b}}",
+            "@article{Müller2010, title={c}}",
+            "@article{文献, title={d}}",
+            "@article{R4, title={e}}",
+        ]
+    )
+    result = import_references(_write(tmp_path, "refs.bib", text))
+    assert [r.id for r in result.references] == [
+        "Smith-2009",
+        "Smith-2009-2",
+        "Muller2010",
+        "R4",
+        "R4-2",
+    ]
+    assert any("'Smith:2009' is not a claim-map id" in note for note in result.notes)
+    assert any("'R4' is already used" in note for note in result.notes)
+
+
+def test_bibtex_entry_without_fields_is_skipped_with_a_note(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "refs.bib", "@misc{empty,}\n@misc{x, year=2001}"))
+    assert [r.id for r in result.references] == ["x"]
+    assert any("'empty' has no field" in note for note in result.notes)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "expected"),
+    [
+        ("@article{a, title={x}}\n\n@article{b,\n  title = {unclosed\n", "3:1", "cannot read"),
+        ("@article{a, title={x}}\n@article{a, title={y}}\n", "2:1", "duplicate entry key 'a'"),
+        ("% only a comment\n", "1:1", "expected BibTeX entries"),
+        ("  \n\n", "1:1", "the file is empty"),
+    ],
+)
+def test_bibtex_errors_are_located(tmp_path: Path, text: str, where: str, expected: str) -> None:
+    error = _failure(tmp_path, "refs.bib", text)
+    assert isinstance(error, UsageError)
+    assert error.exit_code == ExitCode.USAGE
+    assert str(error).startswith(f"{tmp_path / 'refs.bib'}:{where}: ")
+    assert expected in str(error)
+
+
+# --- RIS ------------------------------------------------------------------------------------
+
+
+def test_ris_fields(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "refs.ris", RIS))
+    first, second = result.references
+    assert first == ImportedReference(
+        id="prockop2009",
+        cited_as=None,
+        doi="10.1038/mt.2009.62",
+        title="Repair of tissues by adult stem/progenitor cells",
+        authors=("Prockop DJ", "van der Berg A"),
+        year=2009,
+        journal="Mol Ther",
+        volume="17",
+        issue="6",
+        pages="939-946",
+        line=1,
+    )
+    assert (second.id, second.title, second.authors, second.year, second.line) == (
+        "R2",
+        "A book without a journal",
+        ("Doe J",),
+        2020,
+        15,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "expected"),
+    [
+        ("TY  - JOUR\nTI  - never closed\n", "1:1", "never closed by an ER line"),
+        ("TY  - JOUR\nTI  - a\nTY  - JOUR\nER  - \n", "3:1", "before the record at line 1"),
+        ("TI  - a\nER  - \n", "2:1", "an ER line outside a record"),
+        ("TY - JOUR\nTI - one space only\nER - \n", "1:1", "no RIS record found"),
+    ],
+)
+def test_ris_errors_are_located(tmp_path: Path, text: str, where: str, expected: str) -> None:
+    error = _failure(tmp_path, "refs.ris", text)
+    assert str(error).startswith(f"{tmp_path / 'refs.ris'}:{where}: ")
+    assert expected in str(error)
+
+
+# --- CSL-JSON -------------------------------------------------------------------------------
+
+
+def test_csl_json_fields(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "refs.json", json.dumps(CSL, indent=2)))
+    first, second = result.references
+    assert first == ImportedReference(
+        id="prockop2009",
+        cited_as=None,
+        doi="10.1038/mt.2009.62",
+        title="Repair of tissues by adult stem/progenitor cells",
+        authors=("Prockop DJ", "van der Berg A", "World Health Organization"),
+        year=2009,
+        journal="Molecular Therapy",
+        volume="17",
+        issue="6",
+        pages="939-946",
+        line=2,
+    )
+    # A Zotero item URL makes a poor id; an issued date with no date-parts gives no year.
+    assert (second.id, second.title, second.year) == ("R2", "Second", None)
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "expected"),
+    [
+        ('[\n  {"title": "a"},\n  {"title": "b",}\n]', "3:17", "invalid JSON"),
+        ('{"items": []}', "1:1", "expected CSL-JSON: a list of items"),
+        ('[\n  "a string"\n]', "2:3", "expected an item"),
+        ("[]", "1:1", "the list is empty"),
+        ('[{"title": "a"}] extra', "1:18", "extra data after the list"),
+    ],
+)
+def test_csl_json_errors_are_located(tmp_path: Path, text: str, where: str, expected: str) -> None:
+    error = _failure(tmp_path, "refs.json", text)
+    assert str(error).startswith(f"{tmp_path / 'refs.json'}:{where}: ")
+    assert expected in str(error)
+
+
+# --- text: segmenting -----------------------------------------------------------------------
+
+
+def test_text_numbered_list_inside_an_article(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "article.txt", TEXT_LIST))
+    assert result.format == "text"
+    one, two, three = result.references
+    assert [r.id for r in result.references] == ["R1", "R2", "R3"]
+    assert [r.line for r in result.references] == [4, 5, 7]
+    assert one.cited_as == VANCOUVER
+    # The wrapped line is joined with one space; the prose around the list is not read.
+    assert two.cited_as == (
+        "Ankrum, J., Ong, J. & Karp, J. Mesenchymal stem cells: immune evasive, not immune "
+        "privileged. Nat Biotechnol 32, 252–260 (2014). https://doi.org/10.1038/nbt.2816"
+    )
+    assert (three.doi, three.year, three.title) == (None, 2020, None)
+    assert "the 3 other non-empty lines are not in the list" in result.notes[0]
+
+
+@pytest.mark.parametrize("marker", ["{n}.", "[{n}]", "{n})", "{n}"])
+def test_text_numbering_styles(tmp_path: Path, marker: str) -> None:
+    lines = [f"{marker.format(n=n)} Ref{n} A. Title {n}. J. 2001;{n}:1." for n in (1, 2)]
+    result = import_references(_write(tmp_path, "refs.txt", "\n".join(lines)))
+    assert [(r.id, r.cited_as) for r in result.references] == [
+        ("R1", "Ref1 A. Title 1. J. 2001;1:1."),
+        ("R2", "Ref2 A. Title 2. J. 2001;2:1."),
+    ]
+
+
+def test_text_numbers_that_break_the_run_continue_a_reference(tmp_path: Path) -> None:
+    text = "1. Smith J. A numbered aside.\n\n1. Ankrum J. Title. Nat Biotechnol\n32 252-260.\n"
+    text += "2. Ong J. Second.\n3. Karp J. Third.\n"
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [r.id for r in result.references] == ["R1", "R2", "R3"]
+    assert result.references[0].cited_as == "Ankrum J. Title. Nat Biotechnol 32 252-260."
+    assert result.references[0].line == 3
+
+
+def test_text_without_numbers_reads_one_reference_per_line(tmp_path: Path) -> None:
+    text = "\n- Smith J. First. J Biol. 2001;1:1.\n\n• Doe A. Second. Cell. 2002;2:2.\n"
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [(r.id, r.line, r.year) for r in result.references] == [("R1", 2, 2001), ("R2", 4, 2002)]
+    assert result.references[1].cited_as == "Doe A. Second. Cell. 2002;2:2."
+    assert any("no numbered list" in note for note in result.notes)
+
+
+# --- text: DOIs -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "doi"),
+    [
+        ("doi:10.1038/nbt.2816", "10.1038/nbt.2816"),
+        ("doi: 10.1038/nbt.2816.", "10.1038/nbt.2816"),
+        ("DOI: 10.1158/0008-5472.CAN-10-2451.", "10.1158/0008-5472.CAN-10-2451"),
+        ("DOI 10.1038/nbt.2816;", "10.1038/nbt.2816"),
+        ("https://doi.org/10.1038/nbt.2816,", "10.1038/nbt.2816"),
+        ("http://dx.doi.org/10.1038/nbt.2816", "10.1038/nbt.2816"),
+        ("(doi: 10.1038/nbt.2816)", "10.1038/nbt.2816"),
+        ("doi:10.1016/S0140-6736(97)11096-0.", "10.1016/S0140-6736(97)11096-0"),
+        ("https://doi.org/10.1000/a%2Fb", "10.1000/a/b"),
+    ],
+)
+def test_text_reads_every_printed_doi_form(printed: str, doi: str) -> None:
+    reference, notes = parse_reference(f"Smith J. A title. J Biol. 2009;1:2. {printed}", "R1", 1)
+    assert reference.doi == doi
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "note"),
+    [
+        ("Smith J. Title. J. 2009;1:2. 10.1038/nbt.2816", "has no label; not filled in"),
+        ("Smith J. Title. doi:10.1038/a. doi:10.1038/b.", "more than one DOI is printed"),
+        ("Smith J. Title. doi: 10.1000", "is not a DOI"),
+    ],
+)
+def test_text_never_guesses_a_doi(cited: str, note: str) -> None:
+    reference, notes = parse_reference(cited, "R1", 1)
+    assert reference.doi is None
+    assert any(note in n for n in notes), notes
+
+
+# --- text: fields ---------------------------------------------------------------------------
+
+
+def test_vancouver_reference_is_read_whole() -> None:
+    reference, notes = parse_reference(VANCOUVER, "R19", 7)
+    assert reference == ImportedReference(
+        id="R19",
+        cited_as=VANCOUVER,
+        doi="10.1126/science.1099513",
+        title="Gastric cancer originating from bone marrow-derived cells",
+        authors=("Houghton J", "Stoicov C", "Nomura S"),
+        year=2004,
+        journal="Science",
+        volume="306",
+        issue="5701",
+        pages="1568-71",
+        line=7,
+    )
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "authors", "source"),
+    [
+        (
+            "Pandey A.C., Kaushal D. et al. A title.\u00a0Stem Cells. 2011; 2(6): 49.",
+            ("Pandey A.C.", "Kaushal D.", "et al."),
+            (2011, "2", "6", "49"),
+        ),
+        (
+            "De Bari C., Luyten F. P. A title. Arthritis Rheum. 2001; 1037: 145-63.",
+            ("De Bari C.", "Luyten F. P."),
+            (2001, "1037", None, "145-63"),
+        ),
+        (
+            "De la Fuente, Bernad A. Retraction: A title. Cancer Res. 2010 Aug 15;70(16):6682.",
+            ("De la Fuente", "Bernad A"),
+            (2010, "70", "16", "6682"),
+        ),
+        (
+            "Smith JA, Doe B. A title? Mol Ther. 2009, 17: 939–946.",
+            ("Smith JA", "Doe B"),
+            (2009, "17", None, "939–946"),
+        ),
+    ],
+)
+def test_vancouver_variants(
+    cited: str, authors: tuple[str, ...], source: tuple[int, str, str | None, str]
+) -> None:
+    reference, _ = parse_reference(cited, "R1", 1)
+    assert reference.authors == authors
+    assert reference.title is not None
+    assert reference.title.startswith(("A title", "Retraction: A title"))
+    assert (reference.year, reference.volume, reference.issue, reference.pages) == source
+
+
+def test_nature_reference_is_read_whole() -> None:
+    cited = (
+        "Ankrum, J., Ong, J. & Karp, J. Mesenchymal stem cells: immune evasive, not immune "
+        "privileged.\u00a0Nat Biotechnol\u00a032, 252–260 (2014). https://doi.org/10.1038/nbt.2816"
+    )
+    reference, _ = parse_reference(cited, "R24", 1)
+    assert reference.authors == ("Ankrum, J.", "Ong, J.", "Karp, J.")
+    assert reference.title == "Mesenchymal stem cells: immune evasive, not immune privileged"
+    assert (reference.journal, reference.volume, reference.issue, reference.pages) == (
+        "Nat Biotechnol",
+        "32",
+        None,
+        "252–260",
+    )
+    assert (reference.year, reference.doi) == (2014, "10.1038/nbt.2816")
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        "Smith J. Stem cells. A review. J Biol Chem. 2009;17(5):939-46.",  # title or journal?
+        "Smith J. A title. J. Biol. Chem. 2009;17(5):939-46.",  # dotted journal abbreviation
+        "Guidelines for stem cell research. Some Journal. 2009;17(5):939-46.",  # no authors
+        "Stem cells in RNA. Some review. Some Journal. 2009;17(5):939-46.",  # a title, not names
+    ],
+)
+def test_unclear_shapes_keep_only_the_plain_fields(cited: str) -> None:
+    reference, _ = parse_reference(cited, "R1", 1)
+    assert (reference.title, reference.authors, reference.journal) == (None, (), None)
+    assert (reference.year, reference.volume, reference.issue, reference.pages) == (
+        2009,
+        "17",
+        "5",
+        "939-46",
+    )
+    assert reference.cited_as == cited
+
+
+@pytest.mark.parametrize(
+    ("cited", "year", "ambiguous"),
+    [
+        ("Smith, J. (2009). A book. Example Press.", 2009, False),
+        ("Smith J. A book. Example Press; 2009.", 2009, False),
+        ("Smith J. A book. London: Example Press. 2009.", 2009, False),
+        ("Smith J. Cancer statistics 1999-2008. Press; 2009.", 2009, False),
+        ("Smith J. A book (1998). Example Press; 2009.", None, True),  # which one?
+        ("Smith J. A book without a year. Example Press.", None, False),
+    ],
+)
+def test_year_only_where_plain(cited: str, year: int | None, ambiguous: bool) -> None:
+    reference, notes = parse_reference(cited, "R1", 1)
+    assert reference.year == year
+    assert any("several years" in note for note in notes) == ambiguous
+
+
+# --- the claim-map skeleton -----------------------------------------------------------------
+
+SOURCES = {
+    "refs.bib": BIBTEX,
+    "refs.ris": RIS,
+    "refs.json": json.dumps(CSL),
+    "article.txt": TEXT_LIST,
+}
+
+
+@pytest.mark.parametrize("name", sorted(SOURCES))
+def test_every_importer_output_loads_with_the_claim_map_loader(tmp_path: Path, name: str) -> None:
+    result = import_references(_write(tmp_path, name, SOURCES[name]))
+    text = render_claim_map(result, source_name=name)
+    claim_map = load_claim_map(_write(tmp_path, "map.yaml", text))
+    assert claim_map.claims == ()
+    assert len(claim_map.references) == len(result.references) >= 2
+    for imported, loaded in zip(result.references, claim_map.references, strict=True):
+        assert loaded.id == imported.id
+        assert loaded.doi == (normalize_doi(imported.doi) if imported.doi else None)
+        names = (*loaded.authors, "et al.") if loaded.authors_truncated else loaded.authors
+        assert names == imported.authors
+        for field in ("cited_as", "title", "year", "journal", "volume", "issue", "pages"):
+            assert getattr(loaded, field) == getattr(imported, field), field
+    validator = Draft202012Validator(claim_map_json_schema())
+    assert [e.message for e in validator.iter_errors(yaml.safe_load(text))] == []
+
+
+def _result(*references: ImportedReference, notes: tuple[str, ...] = ()) -> ImportResult:
+    return ImportResult(Path("refs.txt"), "text", references, notes)
+
+
+def _ref(ref_id: str, cited_as: str | None = "x", doi: str | None = None) -> ImportedReference:
+    return ImportedReference(ref_id, cited_as, doi, None, (), None, None, None, None, None, 1)
+
+
+AWKWARD = [
+    '"Quoted" title: with a colon # and no comment',
+    "- a leading dash, 'single' quotes and a back\\slash",
+    "κB 干细胞\u00a0no-break\u3000ideographic, tab\tand emoji 🧬",
+    "line\u2028separator, NEL\x85, bidi \u202e override, BOM \ufeff",
+    "@, `, |, >, !, %, &, *: YAML indicators",
+]
+
+
+def test_awkward_text_is_quoted_and_reads_back_exactly() -> None:
+    references = [
+        _ref(ref_id, text)
+        for ref_id, text in zip(("1", "yes", "R.3", "a-b", "_5"), AWKWARD, strict=True)
+    ]
+    text = render_claim_map(_result(*references), source_name="refs.txt")
+    loaded = parse_claim_map(text, "map.yaml").references
+    assert [(r.id, r.cited_as) for r in loaded] == [(r.id, r.cited_as) for r in references]
+    # Nothing a reader cannot see is written raw; the no-break space as the example map does.
+    assert "\\u00a0no-break" in text
+    for char in "\u00a0\u3000\u2028\x85\u202e\ufeff\t":
+        assert char not in text
+
+
+def test_output_is_deterministic(tmp_path: Path) -> None:
+    first = import_references(_write(tmp_path, "a.txt", TEXT_LIST))
+    second = import_references(_write(tmp_path, "b.txt", TEXT_LIST))
+    rendered = {render_claim_map(r, source_name="article.txt") for r in (first, second, first)}
+    assert len(rendered) == 1
+
+
+def test_header_names_the_source_and_the_notes() -> None:
+    result = _result(_ref("R1"), notes=("a note\nclaims: [injected]",))
+    text = render_claim_map(result, source_name="refs\n.txt")
+    assert text.startswith("# Claim map started by `claimcheck import` from refs\\u000a.txt\n")
+    assert "# - a note\\u000aclaims: [injected]\n" in text
+    assert "claimcheck audit" in text
+    assert parse_claim_map(text, "map.yaml").claims == ()
+
+
+def test_match_comments_and_dois() -> None:
+    result = _result(_ref("R1"), _ref("R2", doi="10.1000/printed"), _ref("R3"))
+    text = render_claim_map(
+        result,
+        source_name="refs.txt",
+        match_comments={"R1": "# matched by metadata: 10.1000/xyz (score 0.91)", "R3": "a\nb"},
+        dois={"R1": "10.1000/XYZ", "R2": "10.1000/other"},
+    )
+    assert "  # matched by metadata: 10.1000/xyz (score 0.91)\n  R1:" in text
+    assert '    doi: "10.1000/XYZ"  # filled in by --match' in text
+    assert "    # --match found 10.1000/other, not the printed DOI: check both\n" in text
+    assert "  # a\n  # b\n  R3:" in text
+    r1, r2, r3 = parse_claim_map(text, "map.yaml").references
+    assert (r1.doi, r2.doi, r3.doi) == ("10.1000/xyz", "10.1000/printed", None)
+
+
+@pytest.mark.parametrize(
+    ("options", "expected"),
+    [
+        ({"dois": {"R9": "10.1000/x"}}, "no imported reference has the id 'R9'"),
+        ({"match_comments": {"R9": "x"}}, "no imported reference has the id 'R9'"),
+        ({"dois": {"R1": "not a doi"}}, "is not a DOI"),
+    ],
+)
+def test_render_refuses_a_callers_mistake(
+    options: dict[str, dict[str, str]], expected: str
+) -> None:
+    with pytest.raises(ValueError, match=expected):
+        render_claim_map(_result(_ref("R1")), source_name="refs.txt", **options)
+
+
+# --- choosing the importer ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("refs.txt", BIBTEX, "bibtex"),
+        ("export.txt", RIS, "ris"),
+        ("refs.dat", json.dumps(CSL), "csl-json"),
+        ("refs.txt", "[1] Smith J. First. 2001.\n[2] Doe A. Second. 2002.\n", "text"),
+    ],
+)
+def test_format_from_content(tmp_path: Path, name: str, text: str, expected: str) -> None:
+    result = import_references(_write(tmp_path, name, text))
+    assert result.format == expected
+    assert (f"read as {expected} (from its content)" in result.notes) == (expected != "text")
+
+
+def test_format_option_wins_over_the_extension(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "refs.bib", RIS), format="ris")
+    assert (result.format, len(result.references)) == ("ris", 2)
+    assert IMPORT_FORMATS == ("bibtex", "ris", "csl-json", "text")
+
+
+def test_unreadable_input_is_a_usage_error(tmp_path: Path) -> None:
+    error = _failure(tmp_path, "refs.bib", BIBTEX, format="endnote")
+    assert "unknown import format 'endnote'; expected bibtex, ris, csl-json, text" in str(error)
+    path = tmp_path / "latin1.txt"
+    path.write_bytes("1. Smith J.\n2. M\xfcller A.\n".encode("latin-1"))
+    with pytest.raises(ImportFailed, match=r"latin1\.txt:2:5: expected UTF-8 text"):
+        import_references(path)
+    with pytest.raises(ImportFailed, match=r"nul\.txt:1:3: found a NUL character"):
+        import_references(_write(tmp_path, "nul.txt", "ab\x00c"))
+    with pytest.raises(ImportFailed, match="cannot read the file"):
+        import_references(tmp_path / "missing.bib")
+
+
+# --- the seed article (outside the repository) ----------------------------------------------
+
+
+@pytest.mark.skipif(
+    not os.environ.get("CLAIMCHECK_SEED_ARTICLE"),
+    reason="set CLAIMCHECK_SEED_ARTICLE to the seed article's text file",
+)
+def test_seed_article_reference_list() -> None:
+    path = Path(os.environ["CLAIMCHECK_SEED_ARTICLE"])
+    result = import_references(path, format="text")
+    references = result.references
+    assert [r.id for r in references] == [f"R{n}" for n in range(1, 26)]
+    assert [r.doi is not None for r in references] == [n >= 18 for n in range(1, 26)]
+    # cited_as is the printed line, leading number removed, and agrees with the example map.
+    printed = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        number, dot, rest = line.strip().partition(". ")
+        if dot and number.isdigit():
+            printed[f"R{number}"] = rest.strip()
+    example = {
+        r.id: r for r in load_claim_map(ROOT / "claims" / "stem-cell-safety.yaml").references
+    }
+    for reference in references:
+        expected = example[reference.id]
+        assert reference.cited_as == printed[reference.id] == expected.cited_as
+        assert reference.year == expected.year
+        if reference.doi is not None:
+            assert normalize_doi(reference.doi) == expected.doi
+    # Every other field read agrees with the example map (which keeps a journal's final ".").
+    for reference in references:
+        expected = example[reference.id]
+        for field in ("title", "volume", "issue", "pages"):
+            assert getattr(reference, field) in (None, getattr(expected, field)), reference.id
+        assert reference.journal in (None, (expected.journal or "").removesuffix("."))
+        names = (*expected.authors, "et al.") if expected.authors_truncated else expected.authors
+        assert reference.authors in ((), names)
