@@ -10,11 +10,13 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from claimcheck.audit import AuditOptions, run_audit
+from claimcheck.checks.matching import bibliographic_query
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.model.findings import Severity
 from claimcheck.model.results import AuditResult, GatePolicy, Source
 from claimcheck.sources.crossref.batching import envelope
 from claimcheck.sources.crossref.client import CrossrefClient
+from claimcheck.sources.crossref.search import BibliographicSearch
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED, RECORDED
@@ -62,6 +64,23 @@ references:
   LANCET: {doi: 10.1016/s0140-6736(20)31180-6}
   ERRATUM: {doi: 10.1002/job.1858}
   EOCN: {doi: 10.5555/eoc-notice}
+  # No DOI printed: matched by metadata (see SEARCHES below).
+  SUGG: {authors: [Tkaczyk D], journal: IJDAR, volume: '18', pages: '317', year: 2015}
+  WEAKRET:
+    title: Ileal-lymphoid-nodular hyperplasia, non-specific colitis, and pervasive developmental
+      disorder in children
+    authors: [Wakefield AJ, Murch SH]
+    journal: Lancet
+    volume: '351'
+    pages: 637-41
+    year: 2001
+  TWIN:
+    title: A study of twins and their things
+    authors: [Smith J]
+    journal: Journal of Things
+    volume: '3'
+    pages: 10-20
+    year: 2015
 claims:
   - {id: C1, text: relies on a retracted paper, cites: [RET]}
   - id: C2
@@ -89,12 +108,54 @@ claims:
   - {id: C12, text: relies on a paper retracted long before the article, cites: [WAKE]}
   - {id: C13, text: relies on the registry study retracted after the article, cites: [LANCET]}
   - {id: C14, text: cites an erratum and a concern notice, cites: [ERRATUM, EOCN]}
+  - {id: C15, text: matched by metadata, cites: [SUGG, WEAKRET, TWIN]}
 """
 
 # A real erratum notice, stored as a bare list item: served as its own /works answer.
 ERRATUM_ITEM = (
     "work-item_10.1002_job.1858__erratum_notice_update-to_correction__fathomlabs_2017.json"
 )
+
+
+SBMV_STRUCTURED = (
+    "works_query.bibliographic__structured_ref_Tkaczyk_IJDAR__crossref-sbmv-tests_2018.json"
+)
+
+
+def work_list(*items: dict[str, object]) -> bytes:
+    """A `query.bibliographic` answer holding `items` (each a work message with a score)."""
+    message = {"facets": {}, "total-results": len(items), "items": list(items)}
+    envelope_ = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
+    return json.dumps(envelope_ | {"message": message | {"items-per-page": 20}}).encode()
+
+
+def _message(body: bytes, score: float) -> dict[str, object]:
+    return dict(json.loads(body)["message"], score=score)
+
+
+def searches() -> dict[str, bytes]:
+    """What Crossref's search answers for each reference that prints no DOI: the recorded
+    answer of Crossref's own matcher test for SUGG; for WEAKRET a list built here from the
+    recorded Wakefield record (score chosen); for TWIN two made-up works equally alike."""
+    wakefield = next(RECORDED.glob("works_10.1016_s0140-6736(97)11096-0__*[!a].json"))
+    twins = [
+        _message(
+            work_envelope(
+                f"10.5555/twin-{n}",
+                title="A study of twins and their things",
+                year=2015,
+                volume="3",
+                page="10-20",
+            ),
+            70.0,
+        )
+        for n in ("a", "b")
+    ]
+    return {
+        "SUGG": (RECORDED / SBMV_STRUCTURED).read_bytes(),
+        "WEAKRET": work_list(_message(wakefield.read_bytes(), 90.0)),
+        "TWIN": work_list(*twins),
+    }
 
 
 def every_code_server() -> ReplayServer:
@@ -132,6 +193,9 @@ def every_code_server() -> ReplayServer:
         )
     )
     replay.add_fault(Fault.http(500, match="10.1038/nbt.2816"))
+    # SUGG's match, as its own /works answer: the item of the recorded list.
+    items = json.loads((RECORDED / SBMV_STRUCTURED).read_bytes())["message"]["items"]
+    replay.add_work(envelope(next(i for i in items if i["DOI"] == "10.1007/s10032-015-0249-8")))
     return replay
 
 
@@ -152,5 +216,13 @@ def audit(server: ReplayServer, path: Path, fail_on: Severity = Severity.ERROR) 
         checked_at=datetime(2026, 1, 1, tzinfo=UTC),
         source=Source(server.url, "online"),
     )
+    claim_map = load_claim_map(path)
+    answers = searches()
+    for reference in claim_map.references:
+        if reference.id in answers:
+            query = bibliographic_query(reference)
+            assert query is not None
+            server.add_search(answers[reference.id], query)
     with CrossrefClient(fetcher) as client:
-        return run_audit(load_claim_map(path), client, options)
+        search = BibliographicSearch(fetcher)
+        return run_audit(claim_map, client, options, search=search)

@@ -88,6 +88,10 @@ def test_cited_notice_names_the_retracted_original(result: AuditResult) -> None:
         ),
         ("ERRATUM", {"cites-correction-notice"}),
         ("EOCN", {"cites-concern-notice"}),
+        # No DOI printed: a confident match, a weak match to a retracted work, and a tie.
+        ("SUGG", {"doi-suggested"}),
+        ("WEAKRET", {"doi-suggested", "possibly-retracted"}),
+        ("TWIN", {"doi-ambiguous"}),
     ],
 )
 def test_reference_findings(result: AuditResult, ref: str, expected: set[str]) -> None:

@@ -134,7 +134,7 @@ MUTATIONS: dict[str, Callable[[Document], None]] = {
     "extra summary key": _set(("summary", "fatal"), 0),
     "extra finding key": _set(("findings", 0, "hint"), "x"),
     "extra reference key": _set(("references", 0, "title"), "x"),
-    "extra claim key": _set(("claims", 0, "text"), "x"),
+    "extra claim key": _set(("claims", 0, "hint"), "x"),
     "wrong schema string": _set(("schema",), "claimcheck.audit/2"),
     "unknown exit code": _set(("summary", "exit_code"), 4),
     "unknown source mode": _set(("source", "mode"), "cached"),

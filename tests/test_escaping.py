@@ -58,7 +58,7 @@ references:
 claims:
   - {{id: C1, text: one, cites: [A, EVIL]}}
 """
-FORMATS = ("table", "json", "markdown", "sarif", "junit")
+FORMATS = ("table", "json", "markdown", "sarif", "junit", "html")
 
 
 def no_raw(text: str, where: str) -> None:

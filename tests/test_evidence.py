@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -25,13 +26,22 @@ def test_recorded_bodies_match_their_sha256(sidecar: Path) -> None:
 
 def test_seed_snapshot_is_labelled_reconstructed_and_byte_identical() -> None:
     index = load_index(SEED_EVIDENCE)
-    assert len(index) == 17
+    works = {r: e for r, e in index.items() if r.startswith("/works/")}
+    searches = {r: e for r, e in index.items() if "query.bibliographic=" in r}
+    assert (len(works), len(searches), len(index)) == (17, 5, 22)
     for entry in index.values():
         assert entry["origin"] == "reconstructed"
         assert entry["fetched_at"] is None
+        assert (SEED_EVIDENCE / entry["provenance"]).is_file()
+    for entry in works.values():
         body = (SEED_EVIDENCE / entry["file"]).read_bytes()
         assert body == (RECONSTRUCTED / Path(entry["file"]).name).read_bytes()
-        assert (SEED_EVIDENCE / entry["provenance"]).is_file()
+    for entry in searches.values():
+        # Each search answer holds one of the snapshot's own work records, unchanged.
+        (item,) = json.loads((SEED_EVIDENCE / entry["file"]).read_bytes())["message"]["items"]
+        record = works[f"/works/{quote(item['DOI'], safe='')}"]
+        message = json.loads((SEED_EVIDENCE / record["file"]).read_bytes())["message"]
+        assert {k: v for k, v in item.items() if k != "score"} == message
     assert "RECONSTRUCTED, not recorded" in (SEED_EVIDENCE / "README.md").read_text()
 
 
@@ -88,7 +98,11 @@ def test_record_keeps_what_the_cache_answered_and_replays_the_same(tmp_path: Pat
         )
         assert len(server.requests) == asked  # every answer came from the cache
     index = json.loads((snapshot / "index.json").read_text())
-    assert len(index["responses"]) == 17  # 16 cited works and the original R20 names
+    requests = [e["request"] for e in index["responses"]]
+    # The 8 printed DOIs, the original R20 names, and one search per reference printing no
+    # DOI (17), each answered by the cache and recorded all the same.
+    assert sum(r.startswith("/works/") for r in requests) == 9
+    assert sum("query.bibliographic=" in r for r in requests) == 17
     replayed = run("audit", SEED_MAP, "-f", "json", "--replay", snapshot)
     assert replayed.exit_code == recorded.exit_code == warm.exit_code
     assert json.loads(replayed.stdout)["findings"] == json.loads(recorded.stdout)["findings"]

@@ -43,11 +43,14 @@ def check_document(output_format: str, text: str, code: int) -> None:
         error = ET.fromstring(text).find("./testsuite/testcase/error")
         assert error is not None
         assert error.get("type") == f"exit-{code}"
+    elif output_format == "html":
+        assert text.startswith("<!DOCTYPE html>")
+        assert f"<title>claimcheck: exit {code}</title>" in text
     else:
         assert text.startswith(f"### claimcheck: exit {code}")
 
 
-FORMATS = ["json", "sarif", "junit", "markdown"]
+FORMATS = ["json", "sarif", "junit", "markdown", "html"]
 
 
 @pytest.mark.parametrize("output_format", FORMATS)

@@ -11,12 +11,12 @@ import pytest
 import xmlschema
 
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
-from claimcheck.model.findings import Severity
+from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Work
 from claimcheck.model.results import AuditResult, GatePolicy
 from claimcheck.reporters import renderer
-from claimcheck.reporters.junit import dotted, render, text
+from claimcheck.reporters.junit import dotted, finding_line, render, text
 from tests.factories import judge_works
 
 XSD = Path(__file__).parent / "data" / "schemas" / "junit-windyroad.xsd"
@@ -46,8 +46,12 @@ def hostile_maps() -> tuple[ClaimMap, ...]:
 
 
 def hostile_result() -> AuditResult:
+    return hostile_result_of(hostile_maps())
+
+
+def hostile_result_of(maps: tuple[ClaimMap, ...]) -> AuditResult:
     work = Work(doi="10.1/x", title=HOSTILE, authors=(Author("Smith"),), year=2015)
-    return judge_works(hostile_maps(), work)
+    return judge_works(maps, work)
 
 
 def cases(out: str) -> dict[str, ET.Element]:
@@ -170,3 +174,60 @@ def test_dotted_names() -> None:
 
 def test_registered_as_the_junit_format() -> None:
     assert renderer("junit") is render
+
+
+def test_no_line_repeats_its_id(every_code_result: AuditResult) -> None:
+    out = render(every_code_result)
+    for subject in ("C1", "C9", "NF", "MIS", "RET", "FAIL", "NOTICE", "META"):
+        assert f"{subject}: {subject}" not in out
+        assert f"{subject}: {subject} " not in out
+    failure = cases(out)["C1"].find("failure")
+    assert failure is not None
+    lines = (failure.text or "").splitlines()
+    assert lines[0] == "error unsupported-claim C1: every evidence citation fails: RET (retracted)"
+    assert lines[1].startswith("error retracted RET was retracted: 10.5555/notice")
+
+
+def test_a_message_that_does_not_name_its_subject_is_prefixed_with_it() -> None:
+    finding = Finding(FindingCode.RETRACTED, Severity.ERROR, "was retracted", reference="R1")
+    assert finding_line(finding, {}) == "error retracted R1: was retracted"
+    named = replace(finding, message="R1 was retracted")
+    assert finding_line(named, {}) == "error retracted R1 was retracted"
+    # "R10 ..." does not name R1.
+    assert finding_line(replace(finding, message="R10 x"), {}) == "error retracted R1: R10 x"
+    by_claim = Finding(FindingCode.UNCITED_CLAIM, Severity.WARNING, "C2 cites nothing", claim="C2")
+    assert finding_line(by_claim, {}) == "warning uncited-claim C2 cites nothing"
+
+
+def test_references_are_named_as_cited(every_code_result: AuditResult) -> None:
+    out = render(every_code_result)
+    failure = cases(out)["C1"].find("failure")
+    assert failure is not None
+    assert 'the article may need a correction — cited as: "Smith J. A study of things"' in (
+        failure.text or ""
+    )
+    system_out = next(ET.fromstring(out.encode("utf-8")).iter("system-out")).text or ""
+    missing = next(line for line in system_out.splitlines() if "doi-missing NODOI" in line)
+    assert missing.endswith(' — cited as: "Someone. A paper. 1999."')
+    # A printed reference longer than 120 characters is cut, with an ellipsis.
+    corrected = next(line for line in system_out.splitlines() if "corrected CORR" in line)
+    cited = corrected.split(' — cited as: "', 1)[1]
+    assert cited.endswith('…"')
+    assert len(cited) == 120 + 1
+    assert cited.startswith("Sadasivan S et al. Methylphenidate exposure")
+
+
+def test_a_translation_stands_beside_the_claim_text(schema: xmlschema.XMLSchema) -> None:
+    maps = hostile_maps()
+    first = maps[0]
+    claim = replace(first.claims[0], text="干细胞是安全的。", translation="Stem cells\nare safe.")
+    result = hostile_result_of((replace(first, claims=(claim,)), maps[1]))
+    out = render(result)
+    schema.validate(out)
+    failure = cases(out)["C1"].find("failure")
+    assert failure is not None
+    assert (failure.text or "").splitlines()[:2] == [
+        "claim C1: 干细胞是安全的。",
+        "translation: Stem cells are safe.",
+    ]
+    assert cases(out)["C1"].get("name") == "C1: 干细胞是安全的。"  # the name CI tracks: unchanged

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -126,3 +127,61 @@ def test_the_table_summary_says_1_warning_not_1_warnings(every_code_result: Audi
     line = summary_line(every_code_result).plain
     assert "infos" not in line
     assert not any(f"1 {noun}s" in line for noun in ("error", "warning"))
+
+
+def test_cited_label_names_the_reference_as_printed() -> None:
+    from claimcheck.reporters.words import cited_label
+
+    def ref(**fields: Any) -> Reference:
+        return Reference("R1", Location(1, 1), **fields)
+
+    assert cited_label(ref(title="A study of things", authors=("Smith J", "Li X"))) == (
+        "Smith J, Li X. A study of things"
+    )
+    # cited_as wins, on one line; a printed list cut short keeps its "et al."; a name that
+    # ends in a full stop gets no second one.
+    both = ref(cited_as="Doe J.\n  A report.  2020.", title="Ignored", authors=("X",))
+    assert cited_label(both) == "Doe J. A report. 2020."
+    truncated = ref(title="T", authors=("Smith J",), authors_truncated=True)
+    assert cited_label(truncated) == "Smith J et al. T"
+    assert cited_label(ref(title="T", authors=("Biehl J.K.", "Russell B."))) == (
+        "Biehl J.K., Russell B. T"
+    )
+    assert cited_label(ref(title=" Only\ta title ")) == "Only a title"
+    assert cited_label(ref(authors=("Smith J",))) == "Smith J"
+    assert cited_label(ref(cited_as="  ", doi="10.1/x")) == ""
+    assert cited_label(ref()) == ""
+
+
+def test_json_gives_the_reference_and_the_claim_as_the_map_has_them() -> None:
+    result = result_with("A registry title")
+    part = result.maps[0]
+    reference = replace(
+        part.claim_map.references[0], authors=("Smith J", "Li X"), authors_truncated=True
+    )
+    claim = replace(part.claim_map.claims[0], translation="Stem cells are the body's base.")
+    claim_map = replace(part.claim_map, references=(reference,), claims=(claim,))
+    judged = judge_works(claim_map, Work(doi="10.1/x", title="A title", year=2015))
+    doc = json.loads(renderer("json")(judged))
+    (entry,) = doc["references"]
+    assert entry["cited_as"] is None
+    cited = {"title": "A registry title", "authors": ["Smith J", "Li X", "et al."]}
+    assert entry["cited"] == cited
+    (claim_entry,) = doc["claims"]
+    assert claim_entry["text"] == claim.text
+    assert claim_entry["translation"] == "Stem cells are the body's base."
+    plain = json.loads(renderer("json")(result_with("A title")))
+    assert plain["claims"][0]["translation"] is None
+    # New keys only: every key the document had before is still there, in its place.
+    assert list(entry)[:9] == [
+        "id",
+        "doi",
+        "status",
+        "verdict",
+        "registry",
+        "updates",
+        "cache",
+        "location",
+        "file",
+    ]
+    assert list(claim_entry)[:6] == ["id", "status", "cites", "reason", "location", "file"]

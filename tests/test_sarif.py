@@ -109,7 +109,7 @@ def test_rules_cover_every_code_in_order(every_code_result: AuditResult) -> None
     assert driver["version"] == driver["semanticVersion"] == __version__
     rules = driver["rules"]
     assert [r["id"] for r in rules] == [c.value for c in FindingCode]
-    assert len(rules) == 21
+    assert len(rules) == len(FindingCode)
     for rule, code in zip(rules, FindingCode, strict=True):
         assert rule["name"][0].isupper()
         assert "-" not in rule["name"]
@@ -210,3 +210,35 @@ def test_run_properties_and_determinism(every_code_result: AuditResult) -> None:
 
 def test_registered_as_the_sarif_format() -> None:
     assert renderer("sarif") is render
+
+
+def test_messages_name_the_reference_as_cited(every_code_result: AuditResult) -> None:
+    run = run_of(every_code_result)
+    texts = {
+        (r["ruleId"], r["properties"]["reference"], r["properties"]["claim"]): r["message"]["text"]
+        for r in run["results"]
+    }
+    retracted = texts[("retracted", "RET", "C1")]
+    assert retracted.endswith(' — cited as: "Smith J. A study of things"')
+    assert texts[("doi-missing", "NODOI", None)].endswith(' — cited as: "Someone. A paper. 1999."')
+    # A printed reference longer than 120 characters is cut, with an ellipsis.
+    corrected = texts[("corrected", "CORR", None)].split(' — cited as: "', 1)[1]
+    assert corrected.startswith("Sadasivan S et al. Methylphenidate")
+    assert corrected.endswith('…"')
+    assert len(corrected) == 121
+    # Nothing is added where the map describes no reference, or the finding names none.
+    assert " — cited as" not in texts[("reinstated", "REIN", None)]
+    assert " — cited as" not in texts[("unsupported-claim", None, "C1")]
+
+
+def test_the_cited_reference_moves_no_fingerprint() -> None:
+    result = hostile_result()
+    part = result.maps[0]
+    reference = replace(part.claim_map.references[0], cited_as="[Jones A](https://x). Other")
+    claim_map = replace(part.claim_map, references=(reference,))
+    edited = replace(result, maps=(replace(part, claim_map=claim_map),))
+    before, after = run_of(result)["results"], run_of(edited)["results"]
+    assert [r["partialFingerprints"] for r in before] == [r["partialFingerprints"] for r in after]
+    assert [r["message"]["text"] for r in before] != [r["message"]["text"] for r in after]
+    # Brackets escaped (SARIF §3.11.6): the printed reference cannot become a link either.
+    assert after[0]["message"]["text"].endswith(' — cited as: "\\[Jones A\\](https://x). Other"')

@@ -34,7 +34,7 @@ TOKEN = "sekrit-TOKEN-123"
 # A leak of part of it counts too: "sekrit" appears nowhere else.
 MARKERS = (TOKEN, "sekrit")
 HEADER = "crossref-plus-api-token"
-FORMATS = ["table", "json", "markdown", "sarif", "junit"]
+FORMATS = ["table", "json", "markdown", "sarif", "junit", "html"]
 OUTPUT_SUFFIX = {"json": "json", "markdown": "md", "sarif": "sarif", "junit": "xml"}
 
 MAP = """

@@ -8,6 +8,7 @@ done, so the first request does not wait for the rules to load.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -20,9 +21,11 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.sources.interface import EventSource
 
 if TYPE_CHECKING:
+    from claimcheck.checks.matched import Match
+    from claimcheck.sources.crossref.search import BibliographicSearch, SearchAnswer
     from claimcheck.sources.datacite.client import DataCiteClient
 
-__all__ = ["AuditOptions", "planned_lookups", "run_audit"]
+__all__ = ["AuditOptions", "planned_lookups", "run_audit", "search_matches"]
 
 
 def run_audit(
@@ -33,6 +36,7 @@ def run_audit(
     *,
     events: Sequence[EventSource] = (),
     datacite: DataCiteClient | None = None,
+    search: BibliographicSearch | None = None,
 ) -> AuditResult:
     """Look every DOI of every map up once, ask every event source about them, ask DataCite
     about the DOIs Crossref names as DataCite's (when a DataCite client is given), then
@@ -41,7 +45,11 @@ def run_audit(
     dois = [r.doi for cm in maps for r in cm.references if r.doi]
     # The records each found work links to are read while the lists go on; the second call
     # then finds them in memory.
+    searching = _Searches(maps, search)  # list queries, beside the DOI lookups
     lookups = client.lookup_all(dois, on_lookup, follow=_linked)
+    matches = searching.matches()
+    # A matched work is checked like a printed DOI: its record, and the records it links to.
+    lookups |= client.lookup_all(_matched_dois(matches.values()), follow=_linked)
     related = _related_works(client, lookups.values())
     entries = _entries(events, set(dois))
     at_datacite = {}
@@ -56,7 +64,69 @@ def run_audit(
         options = replace(options, source=replace(options.source, used=used))
     from claimcheck.checks.pipeline import judge
 
-    return judge(maps, lookups, related, options, entries=entries, datacite=at_datacite)
+    return judge(
+        maps,
+        lookups,
+        related,
+        options,
+        entries=entries,
+        datacite=at_datacite,
+        matches=matches,
+    )
+
+
+def search_matches(
+    maps: Sequence[ClaimMap], search: BibliographicSearch | None
+) -> dict[tuple[str, str], Match]:
+    """What a search by metadata finds for each reference that prints no DOI, keyed by
+    (claim-map path, reference id); nothing when `search` is None."""
+    return _Searches(maps, search).matches()
+
+
+class _Searches:
+    """One `query.bibliographic` search per distinct query of the references that print no
+    DOI, started at once on a pool of their own, so they run beside the DOI lookups (the
+    limiter paces both)."""
+
+    def __init__(self, maps: Sequence[ClaimMap], search: BibliographicSearch | None) -> None:
+        from claimcheck.checks.matching import bibliographic_query, rows_for
+
+        self._wanted = [
+            (cm.path, r) for cm in maps for r in cm.references if not r.doi and not r.doi_error
+        ]
+        self._asked: dict[tuple[str, int], Future[SearchAnswer]] = {}
+        self._pool = ThreadPoolExecutor(max_workers=3) if search and self._wanted else None
+        for _path, reference in self._wanted:
+            query = bibliographic_query(reference)
+            key = (query or "", rows_for(reference))
+            if self._pool is not None and search is not None and query and key not in self._asked:
+                self._asked[key] = self._pool.submit(search.search, *key)
+
+    def matches(self) -> dict[tuple[str, str], Match]:
+        from claimcheck.checks.matched import Match
+        from claimcheck.checks.matching import bibliographic_query, rows_for, validate
+
+        found: dict[tuple[str, str], Match] = {}
+        try:
+            for path, reference in self._wanted:
+                job = self._asked.get((bibliographic_query(reference) or "", rows_for(reference)))
+                if self._pool is None:
+                    continue  # searching is off: the reference stays as it was
+                answer = job.result() if job is not None else None
+                candidates = answer.candidates if answer is not None else ()
+                error = answer.error if answer is not None else None
+                found[path, reference.id] = Match(validate(reference, candidates), error)
+        finally:
+            if self._pool is not None:
+                self._pool.shutdown(wait=False, cancel_futures=True)
+        return found
+
+
+def _matched_dois(matches: Iterable[Match]) -> list[str]:
+    from claimcheck.checks.matching import MatchStatus
+
+    usable = (MatchStatus.CONFIDENT, MatchStatus.WEAK)
+    return [m.outcome.best.doi for m in matches if m.outcome.best and m.outcome.status in usable]
 
 
 def _entries(sources: Sequence[EventSource], dois: set[str]) -> dict[str, SourceEntries]:

@@ -27,6 +27,7 @@ from claimcheck.app.options import (
     Fresh,
     Mailto,
     MaxRps,
+    NoMatch,
     Offline,
     Record,
     Replay,
@@ -57,9 +58,12 @@ HELP = (
     "3 incomplete (a lookup failed), 70 internal error."
 )
 
+# `\b` keeps click from rewrapping the paragraph: a narrow terminal would otherwise split the
+# example's paths at their hyphens.
 EPILOG = (
-    "Example: claimcheck audit claims/stem-cell-safety.yaml "
-    "--replay claims/stem-cell-safety.evidence"
+    "\b\nExample:\n"
+    "  claimcheck audit claims/stem-cell-safety.yaml \\\n"
+    "    --replay claims/stem-cell-safety.evidence"
 )
 
 # Plain help, formatted by the terminal's width: Rich's help rendering (markup, panels) cost
@@ -103,14 +107,20 @@ def _main(
     """Audit claims and citations against Crossref."""
 
 
-Quiet = Annotated[bool, typer.Option("--quiet", "-q", help="No progress or notices on stderr.")]
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress or notices on stderr (env CLAIMCHECK_QUIET)."),
+]
 
 
-@app.command()
+# Each command's line in the command list is its `short_help`: without one, click cuts the
+# docstring's first sentence to the terminal's width and ends it with "...".
+@app.command(short_help="Audit claim maps against Crossref.")
 def audit(
     paths: Annotated[
         list[Path],
         typer.Argument(
+            metavar="PATH...",
             help="Claim maps (YAML) to audit, or directories searched for *.yaml maps, "
             "subdirectories included.",
             show_default=False,
@@ -118,13 +128,14 @@ def audit(
     ],
     output_format: Annotated[
         AuditFormat,
-        typer.Option("--format", "-f", help=FORMAT_HELP),
+        typer.Option("--format", "-f", metavar="FORMAT", help=FORMAT_HELP),
     ] = DEFAULT_FORMAT,
     output: Annotated[
         list[str] | None,
         typer.Option(
             "--output",
             "-o",
+            metavar="FORMAT=PATH",
             help="Also write FORMAT=PATH (repeatable), e.g. -o sarif=claimcheck.sarif "
             f"-o junit=claimcheck.xml, or a PATH ending in {', '.join(EXTENSIONS)}. Files are "
             "written atomically.",
@@ -135,6 +146,7 @@ def audit(
         str | None,
         typer.Option(
             "--fail-on",
+            metavar="SEVERITY|CODES",
             help="Fail the gate (exit 1) on findings at or above a severity (error, warning, "
             "info), or on a comma list of finding codes, e.g. retracted,doi-mismatch "
             "(env CLAIMCHECK_FAIL_ON). [default: error]",
@@ -144,7 +156,8 @@ def audit(
         bool,
         typer.Option(
             "--allow-incomplete",
-            help="Do not fail closed: failed lookups (unverified) alone exit 0, not 3.",
+            help="Do not fail closed: failed lookups (unverified) alone exit 0, not 3 "
+            "(env CLAIMCHECK_ALLOW_INCOMPLETE).",
         ),
     ] = False,
     crossref_url: CrossrefUrl = None,
@@ -159,13 +172,15 @@ def audit(
     cache_dir: CacheDir = None,
     fresh: Fresh = False,
     offline: Offline = False,
+    no_match: NoMatch = False,
     max_rps: MaxRps = None,
     concurrency: Concurrency = None,
     as_of: Annotated[
         str | None,
         typer.Option(
             "--as-of",
-            help="Judge acknowledgement `until` dates as of this day (YYYY-MM-DD). "
+            metavar="YYYY-MM-DD",
+            help="Judge acknowledgement `until` dates as of this day (env CLAIMCHECK_AS_OF). "
             "[default: today, UTC]",
         ),
     ] = None,
@@ -174,7 +189,9 @@ def audit(
 ) -> None:
     """Audit claim maps: look up every cited DOI once and judge every reference and claim.
 
-    Example: claimcheck audit claims/ --format json -o sarif=claimcheck.sarif
+    \b
+    Example:
+      claimcheck audit claims/ --format json -o sarif=claimcheck.sarif
     """
     options = locals()
 
@@ -188,13 +205,20 @@ def audit(
     execute(run, debug, machine_format_of(output_format.value))
 
 
-@app.command()
+@app.command(short_help="Show one DOI's registry record and updates.")
 def resolve(
     doi: Annotated[
-        str, typer.Argument(help="A DOI in any common form (doi:…, https://doi.org/…).")
+        str,
+        typer.Argument(
+            metavar="DOI",
+            help="A DOI in any common form: 10.1038/nbt.2816, doi:10.1038/nbt.2816 or "
+            "https://doi.org/10.1038/nbt.2816.",
+            show_default=False,
+        ),
     ],
     output_format: Annotated[
-        ResolveFormat, typer.Option("--format", "-f", help="A table or JSON on stdout.")
+        ResolveFormat,
+        typer.Option("--format", "-f", metavar="table|json", help="A table or JSON on stdout."),
     ] = ResolveFormat.table,
     crossref_url: CrossrefUrl = None,
     mailto: Mailto = None,
@@ -232,7 +256,7 @@ cache_app = typer.Typer(
 app.add_typer(cache_app, name="cache")
 
 
-@cache_app.command("info")
+@cache_app.command("info", short_help="Where the cache is, and what it holds.")
 def cache_info(cache_dir: CacheDir = None) -> None:
     """Where the cache is, how many answers it holds, and how old they are."""
 
@@ -260,12 +284,14 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     execute(run, debug=False)
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of the claim map.")
 def schema() -> None:
-    """Print the JSON Schema of the claim map (the same as schema/claim-map.schema.json).
+    """Print the JSON Schema of the claim map (the repository keeps a copy in schema/).
 
-    Point your editor's YAML language server at it with a first line like
-    `# yaml-language-server: $schema=../schema/claim-map.schema.json`.
+    Point your editor's YAML language server at it with a first line like this one:
+
+    \b
+      # yaml-language-server: $schema=../schema/claim-map.schema.json
     """
 
     def run() -> int:
@@ -279,11 +305,80 @@ def schema() -> None:
     execute(run, debug=False)
 
 
-@app.command()
+@app.command("import", short_help="Start a claim map from a bibliography.")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(
+            metavar="FILE",
+            help="A bibliography: BibTeX (.bib), RIS (.ris), CSL-JSON (.json), or a "
+            "numbered or line-separated reference list pasted from an article.",
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="PATH",
+            help="Write the claim map here (atomically) instead of stdout.",
+            show_default=False,
+        ),
+    ] = None,
+    input_format: Annotated[
+        str | None,
+        typer.Option(
+            "--from",
+            metavar="bibtex|ris|csl-json|text",
+            help="Read the file as this format. [default: by extension, else by content]",
+            show_default=False,
+        ),
+    ] = None,
+    match: Annotated[
+        bool,
+        typer.Option(
+            "--match",
+            help="Search Crossref for references that print no DOI: confident matches are "
+            "filled in with a comment, weak ones left as comments to confirm.",
+        ),
+    ] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing -o file.")] = False,
+    crossref_url: CrossrefUrl = None,
+    mailto: Mailto = None,
+    timeout: Timeout = None,
+    retries: Retries = None,
+    replay: Replay = None,
+    cache_dir: CacheDir = None,
+    offline: Offline = False,
+    quiet: Quiet = False,
+    debug: Debug = False,
+) -> None:
+    """Start a claim map from a bibliography: every reference with its fields, cited_as
+    verbatim, printed DOIs, and an empty claims list to fill in.
+
+    \b
+    Example:
+      claimcheck import refs.bib -o claims/article.yaml --match
+    """
+    options = locals()
+
+    def run() -> int:
+        from claimcheck.app.importing import run_import_command
+
+        settings = _settings(options)
+        return run_import_command(
+            source, output, settings, input_format=input_format, match=match, force=force
+        )
+
+    execute(run, debug)
+
+
+@app.command(short_help="Write a starter claim map to fill in.")
 def init(
-    path: Annotated[Path, typer.Argument(help="Where to write the starter claim map.")] = Path(
-        "claims/article.yaml"
-    ),
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="Where to write the starter claim map.")
+    ] = Path("claims/article.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write a commented starter claim map to fill in, instead of a blank page."""
@@ -301,9 +396,9 @@ def init(
 def _settings(options: dict[str, Any]) -> Any:
     from claimcheck.app.settings import load_settings
 
-    skip = {"paths", "doi", "output_format", "output"}
+    skip = {"paths", "doi", "output_format", "output", "source", "input_format", "match", "force"}
     cli = {k: v for k, v in options.items() if k not in skip}
-    for flag in ("allow_incomplete", "fresh", "offline"):
+    for flag in ("allow_incomplete", "fresh", "offline", "no_match"):
         cli[flag] = cli.get(flag) or None
     cli["quiet"] = cli.get("quiet") or None
     cli["debug"] = cli.get("debug") or None
@@ -315,10 +410,17 @@ def _stdout() -> tuple[int, bool]:
 
 
 def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:
-    """Width and colour for stdout: colour only on a terminal, never with NO_COLOR set
-    (https://no-color.org) or TERM=dumb."""
+    """Width and colour for stdout. The width is COLUMNS when it is set, as `--help` takes it,
+    so a piped table fits where it is going; else the terminal's; else 120 (a pipe or a file).
+    Colour only on a terminal, never with NO_COLOR set (https://no-color.org) or TERM=dumb."""
     color = tty and not env.get("NO_COLOR") and env.get("TERM") != "dumb"
-    width = shutil.get_terminal_size((120, 24)).columns if tty else 120
+    columns = env.get("COLUMNS", "").strip()
+    if columns.isdecimal() and int(columns) > 0:
+        width = int(columns)
+    elif tty:
+        width = shutil.get_terminal_size((120, 24)).columns
+    else:
+        width = 120
     return width, bool(color)
 
 

@@ -17,7 +17,13 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
-from claimcheck.app.settings import Settings, open_client, open_datacite, open_event_sources
+from claimcheck.app.settings import (
+    Settings,
+    open_client,
+    open_datacite,
+    open_event_sources,
+    open_search,
+)
 from claimcheck.model.claimmap import ClaimMap
 from claimcheck.model.errors import (
     ClaimcheckError,
@@ -169,7 +175,13 @@ def _audit(
     try:
         with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
             result = run_audit(
-                claim_maps, client, options, on_lookup, events=events, datacite=datacite
+                claim_maps,
+                client,
+                options,
+                on_lookup,
+                events=events,
+                datacite=datacite,
+                search=open_search(settings, client),
             )
     finally:
         for event_source in events:

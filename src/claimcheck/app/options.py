@@ -1,4 +1,9 @@
-"""The options `audit`, `resolve` and `cache` share, declared once for Typer."""
+"""The options `audit`, `resolve`, `import` and `cache` share, declared once for Typer.
+
+Each option names its metavar (what to type, not Typer's `<str>` or `<float>`), and each one
+that has a CLAIMCHECK_* variable names it in its help as `(env CLAIMCHECK_X)`. The variables
+are read by `settings.load_settings`, not by click, so click's `show_envvar` cannot list them.
+"""
 
 from __future__ import annotations
 
@@ -11,7 +16,9 @@ CrossrefUrl = Annotated[
     str | None,
     typer.Option(
         "--crossref-url",
-        help="Base URL of the Crossref REST API (env CLAIMCHECK_CROSSREF_URL).",
+        metavar="URL",
+        help="Base URL of the Crossref REST API (env CLAIMCHECK_CROSSREF_URL). A Metadata "
+        "Plus token is read only from CLAIMCHECK_CROSSREF_TOKEN, never from the command line.",
         show_default="https://api.crossref.org",
     ),
 ]
@@ -19,6 +26,7 @@ DataCiteUrl = Annotated[
     str | None,
     typer.Option(
         "--datacite-url",
+        metavar="URL",
         help="Base URL of the DataCite REST API, asked about DOIs Crossref names as "
         "DataCite's, online only (env CLAIMCHECK_DATACITE_URL).",
         show_default="DataCite's public REST API",
@@ -28,6 +36,7 @@ Mailto = Annotated[
     str | None,
     typer.Option(
         "--mailto",
+        metavar="EMAIL",
         help="Your e-mail, sent in the User-Agent so Crossref serves you from its faster "
         "polite pool (env CLAIMCHECK_MAILTO).",
     ),
@@ -36,6 +45,7 @@ Timeout = Annotated[
     float | None,
     typer.Option(
         "--timeout",
+        metavar="SECONDS",
         help="Seconds one whole response (headers and body) may take (env "
         "CLAIMCHECK_TIMEOUT). [default: 20]",
     ),
@@ -44,6 +54,7 @@ Deadline = Annotated[
     float | None,
     typer.Option(
         "--deadline",
+        metavar="SECONDS",
         help="Seconds the whole run may spend on lookups; what is left after it is "
         "`unverified` (exit 3) (env CLAIMCHECK_DEADLINE). [default: none]",
         show_default=False,
@@ -51,14 +62,19 @@ Deadline = Annotated[
 ]
 Retries = Annotated[
     int | None,
-    typer.Option("--retries", help="Retries after a timeout, reset, 429 or 5xx. [default: 4]"),
+    typer.Option(
+        "--retries",
+        metavar="N",
+        help="Retries after a timeout, reset, 429 or 5xx (env CLAIMCHECK_RETRIES). [default: 4]",
+    ),
 ]
 Replay = Annotated[
     Path | None,
     typer.Option(
         "--replay",
+        metavar="DIR",
         help="Answer every lookup from an evidence snapshot folder; never use the network. "
-        "A DOI missing from it is `unverified`.",
+        "A DOI missing from it is `unverified` (env CLAIMCHECK_REPLAY).",
     ),
 ]
 RetractionWatch = Annotated[
@@ -66,10 +82,10 @@ RetractionWatch = Annotated[
     typer.Option(
         "--retraction-watch",
         metavar="CSV",
-        help="Also check retractions against a local copy of the Retraction Watch data "
-        "(the CSV Crossref publishes in its GitLab repository crossref/retraction-watch-data); "
-        "indexed once into the cache folder. Works with --offline "
-        "(env CLAIMCHECK_RETRACTION_WATCH).",
+        help="Also check retractions against a local copy of the Retraction Watch data, "
+        "the CSV that Crossref publishes in the GitLab repository "
+        "crossref/retraction-watch-data; indexed once into the cache folder. Works with "
+        "--offline (env CLAIMCHECK_RETRACTION_WATCH).",
         show_default=False,
     ),
 ]
@@ -77,32 +93,46 @@ Record = Annotated[
     Path | None,
     typer.Option(
         "--record",
+        metavar="DIR",
         help="Save every Crossref response the run used into this folder, byte for byte, "
-        "with index.json (URL and time of each).",
+        "with index.json (URL and time of each) (env CLAIMCHECK_RECORD).",
     ),
 ]
+# The two cache lifetimes are set only through the environment: they are named here, with the
+# cache, so that every CLAIMCHECK_* variable can be found in `--help`.
 CacheDir = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
+        metavar="DIR",
         help="Where the SQLite cache of Crossref answers lives (env CLAIMCHECK_CACHE_DIR). "
+        "A cached update status is used for CLAIMCHECK_STATUS_TTL_HOURS (default 24), the "
+        "rest of a record for CLAIMCHECK_METADATA_TTL_DAYS (default 30). "
         "[default: the user cache directory]",
         show_default=False,
     ),
 ]
 Fresh = Annotated[
-    bool, typer.Option("--fresh", help="Do not read the cache (answers are still stored).")
+    bool,
+    typer.Option(
+        "--fresh",
+        help="Do not read the cache (answers are still stored) (env CLAIMCHECK_FRESH).",
+    ),
 ]
 Offline = Annotated[
     bool,
-    typer.Option("--offline", help="Use only the cache; a DOI not in it is `unverified`."),
+    typer.Option(
+        "--offline",
+        help="Use only the cache; a DOI not in it is `unverified` (env CLAIMCHECK_OFFLINE).",
+    ),
 ]
 MaxRps = Annotated[
     float | None,
     typer.Option(
         "--max-rps",
+        metavar="N",
         help="Lower the request rate (per second) below what Crossref advertises; "
-        "it is never raised above it.",
+        "it is never raised above it (env CLAIMCHECK_MAX_RPS).",
         show_default=False,
     ),
 ]
@@ -110,8 +140,21 @@ Concurrency = Annotated[
     int | None,
     typer.Option(
         "--concurrency",
-        help="Lower the requests in flight below Crossref's x-concurrency-limit. [default: 3]",
+        metavar="N",
+        help="Lower the requests in flight below Crossref's x-concurrency-limit "
+        "(env CLAIMCHECK_CONCURRENCY). [default: 3]",
         show_default=False,
     ),
 ]
-Debug = Annotated[bool, typer.Option("--debug", help="Show a traceback on internal errors.")]
+Debug = Annotated[
+    bool,
+    typer.Option("--debug", help="Show a traceback on internal errors (env CLAIMCHECK_DEBUG)."),
+]
+NoMatch = Annotated[
+    bool,
+    typer.Option(
+        "--no-match",
+        help="Do not search Crossref for references that print no DOI; they stay "
+        "doi-missing (env CLAIMCHECK_NO_MATCH).",
+    ),
+]

@@ -24,6 +24,7 @@ from claimcheck.transport.urls import redact_url, redact_urls
 if TYPE_CHECKING:
     from claimcheck.cache.store import Cache
     from claimcheck.sources.crossref.client import CrossrefClient
+    from claimcheck.sources.crossref.search import BibliographicSearch
     from claimcheck.sources.datacite.client import DataCiteClient
     from claimcheck.sources.interface import EventSource
 
@@ -52,6 +53,7 @@ class Settings:
     metadata_ttl_days: float = 30.0
     max_rps: float | None = None
     concurrency: int | None = None
+    no_match: bool = False  # do not search for references that print no DOI
     quiet: bool = False
     debug: bool = False
 
@@ -132,6 +134,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
     "max_rps": _between(0.01, 1000),
     "concurrency": _whole(1, 16),
     "allow_incomplete": _flag,
+    "no_match": _flag,
     "quiet": _flag,
     "debug": _flag,
 }
@@ -260,6 +263,23 @@ def open_datacite(settings: Settings) -> tuple[DataCiteClient | None, SourceUsed
     url = settings.datacite_url or DEFAULT_DATACITE_URL
     client = DataCiteClient(url, mailto=settings.mailto, timeout=settings.timeout)
     return client, SourceUsed("datacite", url=redact_url(url).rstrip("/"))
+
+
+def open_search(settings: Settings, client: CrossrefClient) -> BibliographicSearch | None:
+    """Crossref's bibliographic search for references that print no DOI, through the same
+    fetcher (so the same limiter, recording and replay) and cache as the DOI lookups."""
+    if settings.no_match:
+        return None
+    from claimcheck.sources.crossref.search import BibliographicSearch
+
+    return BibliographicSearch(
+        client.fetcher,
+        cache=client.cache if not settings.replay else None,
+        cache_source=client.cache_source,
+        read_cache=not settings.fresh,
+        offline=settings.offline,
+        recorder=client.recorder,
+    )
 
 
 def open_event_sources(settings: Settings) -> list[EventSource]:

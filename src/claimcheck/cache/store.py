@@ -49,7 +49,7 @@ __all__ = [
 DEFAULT_METADATA_TTL = timedelta(days=30)  # bibliographic metadata
 DEFAULT_STATUS_TTL = timedelta(hours=24)  # update / retraction status
 CACHE_FILE = "crossref.sqlite3"
-KINDS = frozenset({"work", "agency"})
+KINDS = frozenset({"work", "agency", "search"})  # search: a query.bibliographic answer
 # Only definite answers are stored. Failures (429, 5xx, timeouts, malformed bodies) are never
 # cached: peers cached 429s and later reported them as answers, and a transient failure
 # replayed from a cache would outlive the outage that caused it.

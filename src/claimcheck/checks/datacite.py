@@ -14,6 +14,7 @@ retracted content (https://support.datacite.org/docs/doi-states).
 from __future__ import annotations
 
 from claimcheck.checks.metadata import metadata_findings
+from claimcheck.checks.references import reference_finding
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.findings import Finding, FindingCode, Severity
@@ -30,7 +31,7 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
     if lookup.status is not LookupStatus.FOUND or record is None:
         why = lookup.note if lookup.status is LookupStatus.NOT_FOUND else lookup.error
         return [
-            _finding(
+            reference_finding(
                 FindingCode.UNVERIFIED,
                 reference,
                 f"{reference.id}: {doi} is registered with DataCite, but its record could not "
@@ -63,22 +64,9 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
             for r in record.relations
         ]
     said.append(NO_RETRACTION_FIELD)
-    found = [_finding(FindingCode.NON_CROSSREF_DOI, reference, "; ".join(said), evidence, severity)]
+    found = [
+        reference_finding(
+            FindingCode.NON_CROSSREF_DOI, reference, "; ".join(said), evidence, severity=severity
+        )
+    ]
     return found + metadata_findings(reference, record.work)
-
-
-def _finding(
-    code: FindingCode,
-    reference: Reference,
-    message: str,
-    evidence: dict[str, object],
-    severity: Severity | None = None,
-) -> Finding:
-    return Finding(
-        code=code,
-        severity=severity or code.default_severity,
-        message=message,
-        reference=reference.id,
-        evidence=evidence,
-        location=reference.location,
-    )

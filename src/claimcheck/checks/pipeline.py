@@ -13,6 +13,7 @@ from claimcheck.checks.agreement import annotate, disagreements
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
 from claimcheck.checks.datacite import datacite_findings
 from claimcheck.checks.editorial import editorial_status
+from claimcheck.checks.matched import Match, matched_findings
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
@@ -40,6 +41,7 @@ def judge(
     *,
     entries: Mapping[str, SourceEntries] | None = None,
     datacite: Mapping[str, DataCiteLookup] | None = None,
+    matches: Mapping[tuple[str, str], Match] | None = None,
 ) -> AuditResult:
     """Every check over looked-up records, the update entries other sources list for each
     DOI (`entries`), and DataCite's records of the DOIs Crossref names as DataCite's. Pure:
@@ -47,7 +49,7 @@ def judge(
     # The sources that list editorial events: DataCite has no retraction field, so it can
     # neither confirm nor deny one.
     consulted = tuple(u.name for u in options.source.used if u.name != "datacite")
-    sources = _Sources(entries or {}, consulted, datacite or {})
+    sources = _Sources(entries or {}, consulted, datacite or {}, matches or {})
     maps = tuple(
         judge_map(cm, lookups, related, options.today, sources) for cm in as_maps(claim_maps)
     )
@@ -65,9 +67,10 @@ class _Sources(NamedTuple):
     entries: Mapping[str, SourceEntries]  # what sources beside the registry list, by DOI
     consulted: tuple[str, ...]  # every source the audit consulted, by name
     datacite: Mapping[str, DataCiteLookup]  # DataCite's answers, by DOI
+    matches: Mapping[tuple[str, str], Match]  # (map path, reference id): DOI-less searches
 
 
-_NO_OTHER_SOURCES = _Sources({}, (), {})
+_NO_OTHER_SOURCES = _Sources({}, (), {}, {})
 
 
 def judge_map(
@@ -85,10 +88,16 @@ def judge_map(
     statuses: dict[str, _Status] = {}
     published = claim_map.article.published if claim_map.article else None
     for reference in claim_map.references:
-        lookup = lookups.get(reference.doi) if reference.doi else None
-        ref_findings, statuses[reference.id] = _reference_findings(
-            cited_by[reference.id], reference, lookup, related, published, sources=sources
-        )
+        match = sources.matches.get((claim_map.path, reference.id))
+        if match is not None and reference.doi is None and reference.doi_error is None:
+            ref_findings, statuses[reference.id] = _matched(
+                cited_by[reference.id], reference, match, lookups, related, published=published
+            )
+        else:
+            lookup = lookups.get(reference.doi) if reference.doi else None
+            ref_findings, statuses[reference.id] = _reference_findings(
+                cited_by[reference.id], reference, lookup, related, published, sources=sources
+            )
         findings.extend(ref_findings)
     findings.extend(unused_reference_findings(claim_map))
     findings = acknowledge(claim_map, findings, today)
@@ -167,6 +176,37 @@ def _reference_findings(
         )
         found.extend(annotate(roles, differ))
     return found, _Status(lookup, status, differ)
+
+
+def _matched(
+    citations: Sequence[tuple[Claim, Citation]],
+    reference: Reference,
+    match: Match,
+    lookups: Mapping[str, Lookup],
+    related: Mapping[str, Lookup],
+    *,
+    published: date | None,
+) -> tuple[list[Finding], _Status]:
+    """A reference that prints no DOI, judged by what a search by its metadata found."""
+
+    def roles(status: EditorialStatus) -> list[Finding]:
+        return [
+            finding
+            for claim, role in _one_role_per_claim(citations) or [(None, None)]
+            for finding in role_findings(
+                reference, status, related=related, role=role, claim=claim, published=published
+            )
+        ]
+
+    found, lookup, status = matched_findings(
+        reference,
+        match,
+        lookups,
+        related,
+        role_findings=roles,
+        status_findings=lambda s: status_findings(reference, s),
+    )
+    return found, _Status(lookup, status)
 
 
 def _joined(work: Work, extra: SourceEntries | None) -> Work:

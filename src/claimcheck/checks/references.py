@@ -20,7 +20,7 @@ from claimcheck.model.record import Lookup, LookupStatus
 _AGENCY_LABELS = {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI"}
 
 
-def _finding(
+def reference_finding(
     code: FindingCode,
     reference: Reference,
     message: str,
@@ -29,6 +29,8 @@ def _finding(
     severity: Severity | None = None,
     claim: str | None = None,
 ) -> Finding:
+    """A finding about `reference`, at its place in the claim map, with the code's default
+    severity unless another is given."""
     return Finding(
         code=code,
         severity=severity or code.default_severity,
@@ -44,7 +46,7 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
     """doi-missing, doi-invalid, unverified, doi-not-found or non-crossref-doi."""
     if reference.doi_error is not None:
         return [
-            _finding(
+            reference_finding(
                 FindingCode.DOI_INVALID,
                 reference,
                 f"{reference.id}: {reference.doi_input!r} is not a DOI: it {reference.doi_error}",
@@ -54,7 +56,7 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
     if reference.doi is not None and lookup is None:
         # Fail closed: a DOI that was never looked up is not "missing" but unchecked.
         return [
-            _finding(
+            reference_finding(
                 FindingCode.UNVERIFIED,
                 reference,
                 f"{reference.id}: {reference.doi} was not looked up",
@@ -63,7 +65,7 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
         ]
     if reference.doi is None or lookup is None:
         return [
-            _finding(
+            reference_finding(
                 FindingCode.DOI_MISSING,
                 reference,
                 f"{reference.id} has no DOI, so it cannot be verified",
@@ -72,7 +74,7 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
     doi = reference.doi
     if lookup.status is LookupStatus.FAILED:
         return [
-            _finding(
+            reference_finding(
                 FindingCode.UNVERIFIED,
                 reference,
                 f"{reference.id}: lookup of {doi} failed: {lookup.error}",
@@ -84,7 +86,7 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
             "" if lookup.agency else ", and no registration agency knows it"
         )
         return [
-            _finding(
+            reference_finding(
                 FindingCode.DOI_NOT_FOUND,
                 reference,
                 f"{reference.id}: {doi} does not exist: {where}",
@@ -95,7 +97,7 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
         agency = lookup.agency or "another agency"
         label = _AGENCY_LABELS.get(agency, agency)
         return [
-            _finding(
+            reference_finding(
                 FindingCode.NON_CROSSREF_DOI,
                 reference,
                 f"{reference.id}: {doi} is registered with {label}, not Crossref; "
@@ -182,7 +184,7 @@ def status_findings(reference: Reference, status: EditorialStatus) -> list[Findi
     if status.unreadable:
         records = "; ".join(f"{doi} ({why})" if doi else why for doi, why in status.unreadable)
         found.append(
-            _finding(
+            reference_finding(
                 FindingCode.UNVERIFIED,
                 reference,
                 f"{reference.id}: could not read {records}, which its updates name; without "
@@ -205,7 +207,7 @@ def status_findings(reference: Reference, status: EditorialStatus) -> list[Findi
         kinds = ", ".join(sorted({_label(e.type) for e in events}))
         what = said or f"was corrected ({kinds})"
         found.append(
-            _finding(
+            reference_finding(
                 code,
                 reference,
                 f"{reference.id} {what}: {_describe_all(events)}",
@@ -227,7 +229,7 @@ _UNCLEAR_WHY = {
 def _unclear(reference: Reference, events: Sequence[UpdateEvent]) -> Finding:
     kinds = " and ".join(sorted({_label(e.kind.value) for e in events}))
     why = "; ".join(sorted({_UNCLEAR_WHY.get(e.basis, e.basis) for e in events}))
-    return _finding(
+    return reference_finding(
         FindingCode.UPDATE_ROLE_UNCLEAR,
         reference,
         f"{reference.id} is linked by {kinds} to {_describe_all(events)}, but which record "
@@ -303,7 +305,7 @@ def _retracted(
         message += f"; {timing.describe()}"
         if timing.timing is Timing.BEFORE_PUBLICATION:
             code = FindingCode.CITED_AFTER_RETRACTION
-    return _finding(code, reference, message, evidence)
+    return reference_finding(code, reference, message, evidence)
 
 
 def _notice(
@@ -316,7 +318,7 @@ def _notice(
     name = _NOTICE_NAMES[kind]
     events = [e for e in status.notice_of if e.kind is kind]
     if not events:
-        return _finding(
+        return reference_finding(
             code,
             reference,
             f"{reference.id}'s registry title reads as a {name}, but the registry links it to "
@@ -334,7 +336,7 @@ def _notice(
     also = f"; it also updates {_describe_all(others)}" if others else ""
     evidence = _events_evidence([*events, *others], "originals")
     evidence["original_title"] = events[0].title or None
-    return _finding(
+    return reference_finding(
         code,
         reference,
         f"{reference.id} is the {name} of {' and '.join(named)}, not the work itself{also}",

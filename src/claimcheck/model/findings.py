@@ -50,6 +50,10 @@ class FindingCode(StrEnum):
     CITES_CORRECTION_NOTICE = "cites-correction-notice"
     UPDATE_ROLE_UNCLEAR = "update-role-unclear"
     CITED_AFTER_RETRACTION = "cited-after-retraction"
+    # References that print no DOI, matched by their metadata (README, "Matching").
+    DOI_SUGGESTED = "doi-suggested"
+    DOI_AMBIGUOUS = "doi-ambiguous"
+    POSSIBLY_RETRACTED = "possibly-retracted"
 
     @property
     def default_severity(self) -> Severity:
@@ -83,6 +87,9 @@ DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
     FindingCode.CITES_CORRECTION_NOTICE: Severity.WARNING,
     FindingCode.UPDATE_ROLE_UNCLEAR: Severity.WARNING,
     FindingCode.CITED_AFTER_RETRACTION: Severity.ERROR,
+    FindingCode.DOI_SUGGESTED: Severity.INFO,
+    FindingCode.DOI_AMBIGUOUS: Severity.WARNING,
+    FindingCode.POSSIBLY_RETRACTED: Severity.WARNING,
 }
 _KIND_OF = {FindingCode.CITED_AFTER_RETRACTION: FindingCode.RETRACTED}
 

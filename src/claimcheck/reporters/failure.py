@@ -48,8 +48,15 @@ def render_failure(
         "sarif": _sarif,
         "junit": _junit,
         "markdown": _markdown,
+        "html": _html,
     }[output_format]
     return render(code, message, list(problems), moment)
+
+
+def _html(code: int, message: str, problems: list[dict[str, Any]], at: datetime) -> str:
+    from claimcheck.reporters.html import failure
+
+    return failure(code, message, problems, at)
 
 
 def _lines(problems: list[dict[str, Any]]) -> list[str]:

@@ -20,6 +20,7 @@ from claimcheck.model.results import (
     Source,
 )
 from claimcheck.model.sanitize import json_escape
+from claimcheck.reporters.words import cited_authors
 
 SCHEMA = "claimcheck.audit/1"  # changes only with a breaking change (README, "JSON output")
 
@@ -175,6 +176,9 @@ def reference_entry(result: ReferenceResult, file: str) -> dict[str, Any]:
         "cache": cache_entry(result),
         "location": location(reference.location),
         "file": file,
+        # The reference as the article printed it, beside what the registry says.
+        "cited_as": reference.cited_as,
+        "cited": {"title": reference.title, "authors": cited_authors(reference)},
     }
     if result.disagreements:
         # Only where the sources consulted differ: the key's presence is the signal.
@@ -216,6 +220,8 @@ def claim_entry(result: ClaimResult, file: str) -> dict[str, Any]:
         "reason": result.reason,
         "location": location(claim.location),
         "file": file,
+        "text": claim.text,
+        "translation": claim.translation,
     }
 
 

@@ -23,6 +23,7 @@ from claimcheck.model.claimmap import Claim
 from claimcheck.model.findings import Finding, FindingCode, applicable
 from claimcheck.model.results import AuditResult, GatePolicy, MapResult
 from claimcheck.model.sanitize import visible
+from claimcheck.reporters.words import Labels, cited_label, cited_suffix, one_line
 
 HOSTNAME = "claimcheck"
 UNUSED_CASE = "unused references"
@@ -58,10 +59,14 @@ def render(result: AuditResult) -> str:
 def testsuite(part: MapResult, index: int, result: AuditResult) -> ET.Element:
     path = part.claim_map.path
     grouped = Grouped(part.findings)
-    cases = [claim_case(part, claim, result.policy, grouped) for claim in part.claim_map.claims]
+    claims = part.claim_map.claims
+    cases = [claim_case(part, claim, result.policy, grouped) for claim in claims]
+    contexts = [claim_context(claim) for claim in claims]
     unused = unused_case(part, result.policy)
     if unused is not None:
         cases.append(unused)
+        contexts.append(())
+    labels = {(path, r.id): cited_label(r) for r in part.claim_map.references}
     classname = dotted(path)
     suite = ET.Element(
         "testsuite",
@@ -78,9 +83,9 @@ def testsuite(part: MapResult, index: int, result: AuditResult) -> ET.Element:
         },
     )
     suite.append(properties(result))
-    for case in cases:
-        suite.append(testcase(case, classname))
-    ET.SubElement(suite, "system-out").text = system_out(cases)
+    for case, context in zip(cases, contexts, strict=True):
+        suite.append(testcase(case, classname, labels, context))
+    ET.SubElement(suite, "system-out").text = system_out(cases, labels, contexts)
     ET.SubElement(suite, "system-err").text = ""
     return suite
 
@@ -175,38 +180,67 @@ def case_name(claim: Claim) -> str:
     return f"{claim.id}: {words}"
 
 
-def testcase(case: Case, classname: str) -> ET.Element:
+def claim_context(claim: Claim) -> tuple[str, ...]:
+    """The claim's translation beside its text, when the map gives one. Not in the testcase
+    name, which CI keeps a test's history by: it goes above the findings instead."""
+    if not claim.translation:
+        return ()
+    return (
+        f"claim {claim.id}: {one_line(claim.text)}",
+        f"translation: {one_line(claim.translation)}",
+    )
+
+
+def testcase(case: Case, classname: str, labels: Labels, context: Sequence[str]) -> ET.Element:
     element = ET.Element("testcase", {"name": text(case.name), "classname": classname, "time": "0"})
     # The schema allows one child: a gate failure wins over an incomplete lookup, which is
     # still listed in the failure's text.
     if case.failing:
         worst = max(case.failing, key=lambda f: f.severity.rank)
-        lines = finding_lines(case.failing + case.blocking)
         child = ET.SubElement(element, "failure", {"message": text(worst.message)})
         child.set("type", worst.code.value)
-        child.text = lines
+        child.text = finding_lines(case.failing + case.blocking, labels, context)
     elif case.blocking:
         first = case.blocking[0]
         child = ET.SubElement(element, "error", {"message": text(first.message)})
         child.set("type", FindingCode.UNVERIFIED.value)
-        child.text = finding_lines(case.blocking)
+        child.text = finding_lines(case.blocking, labels, context)
     return element
 
 
-def finding_line(finding: Finding) -> str:
+def names_itself(finding: Finding) -> bool:
+    """Whether the message begins with the id of its reference or claim ("C1: every
+    evidence…", "RET was retracted…"), as most do."""
+    message = finding.message
+    return any(
+        subject and message.startswith(subject) and message[len(subject) :][:1] in ("", ":", " ")
+        for subject in (finding.reference, finding.claim)
+    )
+
+
+def finding_line(finding: Finding, labels: Labels) -> str:
+    """`error retracted RET was retracted: … — cited as: "Smith J. A study"`. The subject's
+    id is put first only when the message does not begin with it (never "C1: C1: …")."""
     subject = finding.reference or finding.claim or "-"
-    return f"{finding.severity.value} {finding.code.value} {subject}: {finding.message}"
+    message = finding.message if names_itself(finding) else f"{subject}: {finding.message}"
+    suffix = cited_suffix(finding, labels)
+    return f"{finding.severity.value} {finding.code.value} {message}{suffix}"
 
 
-def finding_lines(findings: Sequence[Finding]) -> str:
-    return text("\n".join(" ".join(finding_line(f).split()) for f in findings))
+def finding_lines(findings: Sequence[Finding], labels: Labels, context: Sequence[str]) -> str:
+    lines = [*context, *(one_line(finding_line(f, labels)) for f in findings)]
+    return text("\n".join(lines))
 
 
-def system_out(cases: Sequence[Case]) -> str:
-    """The findings that fail nothing (warnings, infos, allowed lookups), per testcase."""
+def system_out(cases: Sequence[Case], labels: Labels, contexts: Sequence[Sequence[str]]) -> str:
+    """The findings that fail nothing (warnings, infos, allowed lookups), per testcase, under
+    its name and its claim's context."""
     blocks = [
-        f"{case.name}\n" + "\n".join("  " + finding_line(f) for f in case.passing)
-        for case in cases
+        "\n".join(
+            [case.name, *(f"  {line}" for line in context)]
+            + ["  " + finding_line(f, labels) for f in case.passing]
+        )
+        for case, context in zip(cases, contexts, strict=True)
         if case.passing
     ]
     return text("\n".join(blocks) + "\n") if blocks else ""

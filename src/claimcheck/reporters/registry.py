@@ -25,6 +25,10 @@ FORMATS: tuple[Format, ...] = (
     Format("markdown", "claimcheck.reporters.markdown", ".md", True, "a pull-request comment"),
     Format("sarif", "claimcheck.reporters.sarif", ".sarif", True, "code-scanning annotations"),
     Format("junit", "claimcheck.reporters.junit", ".xml", True, "CI test reports"),
+    Format("html", "claimcheck.reporters.html", ".html", True, "an editor with a browser"),
+    Format(
+        "github", "claimcheck.reporters.github", None, False, "annotations on a GitHub pull request"
+    ),
 )
 
 NAMES: tuple[str, ...] = tuple(f.name for f in FORMATS)

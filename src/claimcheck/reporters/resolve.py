@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import io
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.model.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
 from claimcheck.model.record import LookupStatus
 from claimcheck.model.resolution import Resolution
 from claimcheck.reporters.json_report import dumps, update_entry
-from claimcheck.reporters.table import safe, string_console
+from claimcheck.reporters.table import (
+    PROSE_MIN_CELLS,
+    frame_cells,
+    longest_word,
+    safe,
+    string_console,
+)
+
+if TYPE_CHECKING:
+    from rich.table import Table
 
 _WORDS = {
     Verdict.RETRACTED: "retracted",
@@ -125,16 +134,47 @@ def render_table(resolution: Resolution, *, width: int = 100, color: bool = Fals
             fields.add_row(key.capitalize(), Text(safe(str(shown))))
     console.print(fields)
     if doc["updates"]:
-        table = Table(title="Update events", title_justify="left")
-        for column in ("Type", "Direction", "DOI", "Date", "Sources", "Title"):
-            table.add_column(column, overflow="fold")
-        for u in doc["updates"]:
-            table.add_row(
-                *(Text(safe(str(u[k] or ""))) for k in ("type", "direction", "doi", "date")),
-                Text(", ".join(u["sources"])),
-                Text(safe(u["title"] or "")),
-            )
-        console.print(table)
+        console.print(_updates_table(doc["updates"], width))
     elif doc["registry"]:
         console.print(Text("No update events (no retraction, correction or concern listed)."))
     return buffer.getvalue()
+
+
+_UPDATE_COLUMNS = ("Type", "Direction", "DOI", "Date", "Sources")
+
+
+def _updates_table(updates: list[dict[str, Any]], width: int) -> Table:
+    """One row per update event, in `width` cells. Its DOI is never broken across lines while
+    the width allows it: a column each when they fit beside a readable title column, else
+    the event's words stacked in one column and its DOI over its title in the other."""
+    from rich.cells import cell_len
+    from rich.table import Table
+    from rich.text import Text
+
+    rows = [
+        (
+            *(safe(str(u[k] or "")) for k in ("type", "direction", "doi", "date")),
+            safe(", ".join(u["sources"])),
+            safe(u["title"] or ""),
+        )
+        for u in updates
+    ]
+    cells = [
+        max(cell_len(h), *(cell_len(r[i]) for r in rows)) for i, h in enumerate(_UPDATE_COLUMNS)
+    ]
+    title = max(longest_word(r[5] for r in rows), PROSE_MIN_CELLS)
+    table = Table(title="Update events", title_justify="left")
+    if sum(cells) + title + frame_cells(6) <= width:
+        for column, fixed in zip(_UPDATE_COLUMNS, cells, strict=True):
+            # Each as wide as its longest value, so Rich narrows only the title to fit.
+            table.add_column(column, width=fixed, overflow="fold")
+        table.add_column("Title", overflow="fold")
+        for row in rows:
+            table.add_row(*(Text(value) for value in row))
+        return table
+    table.add_column("Update", overflow="fold")
+    table.add_column("DOI and title", overflow="fold")
+    for kind, direction, doi, date, sources, title_text in rows:
+        event = "\n".join(v for v in (kind, direction, date, sources) if v)
+        table.add_row(Text(event), Text("\n".join(v for v in (doi, title_text) if v)))
+    return table

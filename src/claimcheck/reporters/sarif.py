@@ -21,6 +21,7 @@ from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.results import AuditResult
 from claimcheck.model.sanitize import visible
 from claimcheck.reporters.json_report import dumps, plain_evidence, source_entry
+from claimcheck.reporters.words import Labels, cited_labels, cited_suffix
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "claimcheck/v1"
@@ -179,6 +180,30 @@ RULES: dict[FindingCode, Rule] = {
         "reason.",
         ("doi",),
     ),
+    FindingCode.DOI_SUGGESTED: Rule(
+        "The reference prints no DOI; a search by its metadata found one.",
+        "Crossref's bibliographic search found a work whose title, authors, year and journal "
+        "agree with the reference. A confident match is then checked like a printed DOI; a "
+        "weak one only suggests.",
+        "Check the suggested DOI against the reference and, if it is right, add it to the "
+        "claim map.",
+        ("doi",),
+    ),
+    FindingCode.DOI_AMBIGUOUS: Rule(
+        "The reference prints no DOI, and more than one work matches its metadata.",
+        "Two or more candidates validate equally well, so claimcheck does not choose: a wrong "
+        "choice would check the wrong work.",
+        "Pick the right DOI from the candidates listed and add it to the claim map.",
+        ("doi",),
+    ),
+    FindingCode.POSSIBLY_RETRACTED: Rule(
+        "The work this reference most likely is was retracted; the match is not certain.",
+        "The reference prints no DOI. Its closest match by metadata was retracted, but the "
+        "match is weak, so the retraction is not asserted.",
+        "Confirm which work the reference is. If it is the retracted one, remove or requalify "
+        "the citation; if not, add the right DOI.",
+        ("doi",),
+    ),
     FindingCode.UNVERIFIED: Rule(
         "The registry lookup failed, so nothing is known about the reference.",
         "The lookup failed (network error, rate limiting after retries, a server error or a "
@@ -239,6 +264,7 @@ def document(result: AuditResult) -> dict[str, Any]:
 
 
 def run(result: AuditResult) -> dict[str, Any]:
+    labels = cited_labels(result)
     return {
         "tool": {"driver": driver()},
         "invocations": [invocation(result)],
@@ -246,7 +272,7 @@ def run(result: AuditResult) -> dict[str, Any]:
             {"location": artifact_location(path), "roles": ["analysisTarget"]}
             for path in result.files
         ],
-        "results": [result_entry(f) for f in result.findings],
+        "results": [result_entry(f, labels) for f in result.findings],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "gatePolicy": result.policy.describe(),
@@ -293,12 +319,15 @@ def invocation(result: AuditResult) -> dict[str, Any]:
     return entry
 
 
-def result_entry(finding: Finding) -> dict[str, Any]:
+def result_entry(finding: Finding, labels: Labels) -> dict[str, Any]:
+    # The message names the reference as the article printed it; the fingerprint does not
+    # read the message, so an edit to the printed reference moves no alert.
+    text = message_text(finding.message + cited_suffix(finding, labels))
     entry: dict[str, Any] = {
         "ruleId": finding.code.value,
         "ruleIndex": RULE_INDEX[finding.code],
         "level": LEVEL[finding.severity],
-        "message": {"text": message_text(finding.message)},
+        "message": {"text": text},
     }
     if finding.file:
         physical: dict[str, Any] = {"artifactLocation": artifact_location(finding.file)}

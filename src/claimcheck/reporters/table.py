@@ -1,14 +1,23 @@
-"""`--format table`: the Rich audit tables. Pure: renders to a string.
+"""`--format table`: the Rich audit tables. Pure: renders to a string of the width it is given.
 
 Registry data is shown as plain `Text`, never parsed as Rich markup, and control, bidi and
 invisible formatting characters are made visible (`sanitize`), so a hostile title cannot
 restyle the terminal, reorder a line or hide a word.
+
+A DOI is never broken across lines while the width allows it: one copied from the table
+must resolve. So columns are sized from what they hold, and where a DOI column does not fit
+beside a findings column wide enough for the DOIs its messages quote (80 columns, often),
+the two become one column: the DOI on its own line, then the findings. Under each DOI is one
+line of the reference as the article printed it (`cited_label`): a reader recognises that,
+where the map's id ("R4") means nothing.
 """
 
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -22,7 +31,7 @@ from claimcheck.model.results import (
     ReferenceStatus,
 )
 from claimcheck.model.sanitize import visible
-from claimcheck.reporters.words import counted
+from claimcheck.reporters.words import cited_label, counted
 
 STATUS_STYLE = {
     ReferenceStatus.OK.value: "green",
@@ -37,6 +46,15 @@ STATUS_STYLE = {
 }
 SEVERITY_STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.ERROR: "red"}
 CLAIM_TEXT_CELLS = 28
+# The narrowest a column of wrapped prose (findings, titles) is made when a layout is chosen:
+# narrower, a message reads a word or two per line.
+PROSE_MIN_CELLS = 20
+# A word longer than this (a URL, a path) may be folded: keeping it whole would leave no room
+# for the other columns.
+WORD_MAX_CELLS = 60
+# Under each DOI, one line of the reference as cited, cut to the DOI column: at least this
+# wide, and up to a quarter of the table on a wide terminal. Enough to recognise it by.
+CITED_MIN_CELLS = 30
 
 
 def safe(text: str) -> str:
@@ -60,12 +78,26 @@ def string_console(buffer: io.StringIO, width: int, color: bool) -> Console:
     )
 
 
+def frame_cells(columns: int) -> int:
+    """The cells a Rich table with the default box and padding takes besides its columns'
+    content: a rule before each column and after the last, and a space each side of a cell."""
+    return columns + 1 + 2 * columns
+
+
+def longest_word(texts: Iterable[str]) -> int:
+    """The cells of the longest run without a space: what Rich cannot wrap, only fold."""
+    return min(
+        max((cell_len(word) for text in texts for word in text.split()), default=0),
+        WORD_MAX_CELLS,
+    )
+
+
 def render(result: AuditResult, *, width: int = 120, color: bool = False) -> str:
     buffer = io.StringIO()
     console = string_console(buffer, width, color)
     for part in result.maps:
         console.print(_heading(part, result))
-        console.print(references_table(part))
+        console.print(references_table(part, width))
         console.print(claims_table(part))
     console.print(summary_line(result))
     return buffer.getvalue()
@@ -98,24 +130,61 @@ def _findings_cell(findings: list[Finding]) -> Text:
     return cell
 
 
-def references_table(result: MapResult) -> Table:
-    table = Table(title="References", title_justify="left", expand=True, show_lines=False)
-    table.add_column("Ref", no_wrap=True)
-    table.add_column("DOI", overflow="fold", max_width=34)
-    table.add_column("Status", no_wrap=True)
-    table.add_column("Findings", ratio=1, overflow="fold")
+def references_table(result: MapResult, width: int = 120) -> Table:
+    """References with their DOI, status and findings, in `width` cells."""
     # Grouped once, in their order: a scan of every finding per row is quadratic.
     by_reference: dict[str | None, list[Finding]] = {}
     for finding in result.findings:
         by_reference.setdefault(finding.reference, []).append(finding)
-    for ref in result.references:
-        table.add_row(
+    rows = [
+        (
             Text(safe(ref.reference.id)),
             Text(safe(_doi(ref))),
+            safe(cited_label(ref.reference)),
             _status(ref.status.value),
             _findings_cell(by_reference.get(ref.reference.id, [])),
         )
+        for ref in result.references
+    ]
+    cited = _widest((row[2] for row in rows), 0)
+    doi_heading = "DOI, cited as" if cited else "DOI"
+    # Each column at least as wide as its heading.
+    ids = _widest((row[0].plain for row in rows), 3)
+    dois = _widest((row[1].plain for row in rows), len(doi_heading))
+    dois = max(dois, min(cited, max(CITED_MIN_CELLS, width // 4)))
+    statuses = _widest((row[3].plain for row in rows), 6)
+    findings = max(longest_word(row[4].plain for row in rows), PROSE_MIN_CELLS)
+    table = Table(title="References", title_justify="left", expand=True, show_lines=False)
+    table.add_column("Ref", no_wrap=True)
+    if ids + dois + statuses + findings + frame_cells(4) <= width:
+        # As wide as the longest DOI: fixed, so Rich never narrows it to make room.
+        table.add_column(doi_heading, width=dois, overflow="fold")
+        table.add_column("Status", no_wrap=True)
+        table.add_column("Findings", ratio=1, overflow="fold")
+        for ref_id, doi, label, status, cell in rows:
+            table.add_row(ref_id, _with_label(doi, label, dois), status, cell)
+        return table
+    # The one wide column: the DOI, the citation and the findings, each from a new line.
+    wide = max(width - frame_cells(3) - ids - statuses, PROSE_MIN_CELLS)
+    table.add_column("Status", no_wrap=True)
+    table.add_column(f"{doi_heading}, findings", ratio=1, overflow="fold")
+    for ref_id, doi, label, status, cell in rows:
+        parts = [_with_label(doi, label, wide), *([cell] if cell else [])]
+        table.add_row(ref_id, status, Text("\n").join(parts))
     return table
+
+
+def _widest(texts: Iterable[str], at_least: int) -> int:
+    return max([at_least, *(cell_len(text) for text in texts)])
+
+
+def _with_label(doi: Text, label: str, cells: int) -> Text:
+    """The DOI, and under it, dimmed, one line of the reference as cited, cut to `cells`."""
+    if not label:
+        return doi
+    line = Text(label, style="dim")
+    line.truncate(cells, overflow="ellipsis")
+    return Text.assemble(doi, "\n", line)
 
 
 def _doi(ref: ReferenceResult) -> str:

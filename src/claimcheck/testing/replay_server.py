@@ -92,6 +92,7 @@ class ReplayServer:
         self.max_in_flight = 0  # peak concurrent requests, to check x-concurrency-limit is kept
         self._in_flight = 0
         self._works: dict[str, tuple[bytes, dict[str, Any]]] = {}
+        self._searches: dict[str | None, bytes] = {}
         self._faults: list[_ArmedFault] = []
         self._lock = threading.Lock()
         self._idle = threading.Condition(self._lock)  # notified when the last handler finishes
@@ -106,6 +107,14 @@ class ReplayServer:
                 envelope = json.loads(body)
                 if _is_work(envelope):  # sidecars, lists and errors share the extension
                     self._works[envelope["message"]["DOI"].lower()] = (body, envelope["message"])
+
+    def add_search(self, body: bytes, query: str | None = None) -> None:
+        """Answer `/works?query.bibliographic=<query>` with `body` (a work-list envelope, as
+        recorded); `query=None` answers every bibliographic search with it. A search nothing
+        was added for gets an empty work-list: the server cannot rank its works as Crossref
+        would, and inventing candidates would hint the answer."""
+        with self._lock:
+            self._searches[query] = body
 
     def add_work(self, body: bytes) -> str:
         """Register one more `/works/{doi}` envelope (replacing any same DOI); return its DOI."""
@@ -227,6 +236,8 @@ class ReplayServer:
                 f"Integer specified as {rows_text} but must be"
                 " a positive integer less than or equal to 1000. ",
             )
+        if "query.bibliographic" in request.query:
+            return self._route_search(request.query["query.bibliographic"][-1])
         with self._lock:
             if "filter" in request.query:
                 items = [self._works[d][1] for d in request.filter_dois if d in self._works]
@@ -243,6 +254,14 @@ class ReplayServer:
                 "query": {"start-index": 0, "search-terms": None},
             },
         )
+
+    def _route_search(self, query: str) -> _Response:
+        with self._lock:
+            body = self._searches.get(query, self._searches.get(None))
+        if body is not None:
+            return _Response(200, [("Content-Type", "application/json")], body)
+        empty = {"facets": {}, "total-results": 0, "items": [], "items-per-page": 0}
+        return _ok("work-list", empty | {"query": {"start-index": 0, "search-terms": query}})
 
     def _pool_headers(self, request: RecordedRequest) -> dict[str, str]:
         pool = pool_of(request)

@@ -69,6 +69,7 @@ class CrossrefClient:
         self.concurrency = max(1, concurrency)
         self.cache = cache
         self.offline = offline
+        self.recorder = recorder  # --record: answers the cache gives are saved too
         self._clock = clock
         # Answers are cached under the registry and base URL that gave them (cache/store.py).
         self.cache_source = source_key("crossref", base_url)

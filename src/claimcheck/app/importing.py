@@ -1,0 +1,132 @@
+"""`claimcheck import FILE`: a claim-map skeleton from a bibliography, written safely, with
+`--match` filling in the DOIs a search by metadata finds confidently (README, "Starting a
+claim map from a bibliography")."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Mapping
+from pathlib import Path
+
+from claimcheck.app.settings import Settings, notice, open_client, open_search
+from claimcheck.inputs.importers import ImportResult, import_references, render_claim_map
+from claimcheck.model.claimmap import ClaimMap, Reference
+from claimcheck.model.doi import normalize_doi
+from claimcheck.model.errors import DoiError, ExitCode, UsageError
+from claimcheck.model.location import Location
+
+
+def run_import_command(
+    source: Path,
+    output: Path | None,
+    settings: Settings,
+    *,
+    input_format: str | None = None,
+    match: bool = False,
+    force: bool = False,
+) -> int:
+    if output is not None:
+        _refuse_output(source, output, force=force)
+    result = import_references(source, format=input_format)
+    for note in result.notes:
+        notice(f"{source}: {note}", quiet=settings.quiet)
+    comments: dict[str, str] = {}
+    dois: dict[str, str] = {}
+    if match:
+        comments, dois = _matched(result, settings)
+    text = render_claim_map(result, source_name=source.name, match_comments=comments, dois=dois)
+    if output is None:
+        sys.stdout.write(text)
+        return int(ExitCode.OK)
+    from claimcheck.transport.files import write_atomic
+
+    write_atomic(output, text.encode("utf-8"))
+    printed = sum(1 for r in result.references if r.doi)
+    notice(
+        f"wrote {output}: {len(result.references)} references, {printed} with a printed DOI"
+        + (f", {len(dois)} matched by metadata" if match else "")
+        + f"; add the claims, then run: claimcheck audit {output}",
+        quiet=settings.quiet,
+    )
+    return int(ExitCode.OK)
+
+
+def _refuse_output(source: Path, output: Path, *, force: bool) -> None:
+    """Never over the input, and never over an existing file without --force."""
+    if output.exists() and os.path.samefile(output, source):
+        raise UsageError(f"-o {output}: that is the file being imported; choose another path")
+    if output.exists() and not force:
+        raise UsageError(f"-o {output}: the file exists; use --force to overwrite it")
+    if output.exists() and not output.is_file():
+        raise UsageError(f"-o {output}: not a regular file")
+
+
+def _references(result: ImportResult) -> tuple[Reference, ...]:
+    """The imported references as the loader would make them, for the matcher."""
+    references = []
+    for imported in result.references:
+        try:
+            doi = normalize_doi(imported.doi) if imported.doi else None
+        except DoiError:
+            doi = None
+        references.append(
+            Reference(
+                id=imported.id,
+                location=Location(imported.line, 1),
+                doi=doi,
+                cited_as=imported.cited_as,
+                title=imported.title,
+                authors=imported.authors,
+                year=imported.year,
+                journal=imported.journal,
+                volume=imported.volume,
+                issue=imported.issue,
+                pages=imported.pages,
+            )
+        )
+    return tuple(references)
+
+
+def _matched(result: ImportResult, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
+    """Search Crossref for every reference without a printed DOI: confident matches are
+    filled in (with a comment saying so), weak and ambiguous ones are left as comments for a
+    person to confirm."""
+    from claimcheck.audit import search_matches
+
+    claim_map = ClaimMap(str(result.path), 1, _references(result), ())
+    client, _source = open_client(settings)
+    with client:
+        search = open_search(settings, client)
+        matches = search_matches([claim_map], search)
+    return _comments({ref_id: m for (_path, ref_id), m in matches.items()})
+
+
+def _comments(matches: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:
+    from claimcheck.checks.matched import Match
+    from claimcheck.checks.matching import MatchStatus
+
+    comments: dict[str, str] = {}
+    dois: dict[str, str] = {}
+    for ref_id, match in matches.items():
+        assert isinstance(match, Match)
+        outcome, best = match.outcome, match.outcome.best
+        if match.error is not None:
+            comments[ref_id] = f"searched by metadata, but the search failed: {match.error}"
+        elif best is not None and outcome.status is MatchStatus.CONFIDENT:
+            dois[ref_id] = best.doi
+            comments[ref_id] = (
+                f"matched by metadata: {best.doi} ({best.label}), similarity "
+                f"{best.similarity:.2f}, Crossref score {best.score:g}"
+            )
+        elif best is not None and outcome.status is MatchStatus.WEAK:
+            comments[ref_id] = (
+                f"possible match, not filled in (weak, similarity {best.similarity:.2f}): "
+                f"{best.doi} ({best.label}); confirm it by hand"
+            )
+        elif outcome.status is MatchStatus.AMBIGUOUS:
+            named = ", ".join(c.doi for c in outcome.candidates[:3])
+            comments[ref_id] = f"several works match; pick one by hand: {named}"
+        elif outcome.status is MatchStatus.NONE:
+            comments[ref_id] = "searched by metadata: no work matched well enough"
+    return comments, dois
