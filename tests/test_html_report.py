@@ -31,7 +31,8 @@ from claimcheck.model.record import Author, Work
 from claimcheck.model.results import AuditResult, Source, SourceUsed
 from claimcheck.reporters import html_assets
 from claimcheck.reporters.gate import gate_sentence
-from claimcheck.reporters.html import chunks, doi_href, failure, render
+from claimcheck.reporters.html import chunks, failure, render
+from claimcheck.reporters.html_text import doi_href
 from claimcheck.sources.crossref.answers import singles_in_list
 from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.transport.evidence import ReplayFetcher

@@ -15,16 +15,14 @@ by `doi_href` so that it cannot leave the path. Ids and in-page links are made f
 
 from __future__ import annotations
 
-import html
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
-from urllib.parse import quote
 
 from claimcheck import __version__
-from claimcheck.model.claimmap import Claim, Reference, Role
+from claimcheck.model.claimmap import Claim, Reference
 from claimcheck.model.errors import ExitCode
 from claimcheck.model.events import Disagreement, UpdateEvent
 from claimcheck.model.findings import Finding, Severity, applicable
@@ -32,46 +30,20 @@ from claimcheck.model.record import Lookup, Work
 from claimcheck.model.results import (
     AuditResult,
     ClaimResult,
-    ClaimStatus,
     MapResult,
     ReferenceResult,
     ReferenceStatus,
 )
-from claimcheck.model.sanitize import visible
 from claimcheck.reporters import html_assets as assets
 from claimcheck.reporters.gate import gate_sentence
+from claimcheck.reporters.html_overview import pictures
+from claimcheck.reporters.html_text import badge, doi_link, esc
 from claimcheck.reporters.words import counted
 
-DOI_RESOLVER = "https://doi.org/"
-# Past this many claim x reference cells the matrix stops being a picture and is left out.
-MATRIX_MAX_CELLS = 4000
 SEVERITIES = (Severity.ERROR, Severity.WARNING, Severity.INFO)
-# A glyph beside each colour, so that a status reads without colour vision too.
-GLYPH = {
-    **{s.value: g for s, g in zip(ReferenceStatus, "✓i!✕?", strict=True)},
-    **{s.value: g for s, g in zip(ClaimStatus, "✓!✕–?", strict=True)},
-}
 GATE = {ExitCode.OK: ("pass", "Gate passed"), ExitCode.GATE_FAILED: ("fail", "Gate failed")}
 _LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8})*")
 _FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages")
-
-
-def esc(text: str | None) -> str:
-    """`text` as inert HTML, fit for an element or a quoted attribute: `& < > " '` become
-    entities, and control, bidi and invisible formatting characters show as `\\uXXXX`, so a
-    registry title can neither add markup nor reorder or hide the text around it."""
-    return html.escape(visible(text or "", keep="\n"), quote=True)
-
-
-def doi_href(doi: str) -> str:
-    """The escaped doi.org URL of `doi`. Everything but `/` and RFC 3986's unreserved
-    characters is percent-encoded, so no character of a hostile DOI can end the attribute,
-    start a query or fragment, or change the scheme or host."""
-    return esc(DOI_RESOLVER + quote(doi, safe="/", errors="surrogatepass"))
-
-
-def doi_link(doi: str) -> str:
-    return f'<a href="{doi_href(doi)}" rel="noopener noreferrer">{esc(doi)}</a>'
 
 
 def render(result: AuditResult) -> str:
@@ -88,7 +60,7 @@ def chunks(result: AuditResult) -> Iterator[str]:
         f"<title>{esc(title)}</title>\n<style>{assets.CSS}</style>\n</head>\n<body>\n"
     )
     yield _summary(result, page.findings)
-    yield _pictures(result)
+    yield pictures(result)
     yield _filters(page.findings)
     yield _findings_table(page.findings, page)
     for index, map_result in enumerate(result.maps):
@@ -146,12 +118,6 @@ class _Page:
 # --- pieces ----------------------------------------------------------------------------------
 
 
-def _badge(status: str, label: str | None = None) -> str:
-    glyph = GLYPH.get(status)
-    text = f"{glyph} {label or status}" if glyph else label or status
-    return f'<span class="badge {esc(status)}">{esc(text)}</span>'
-
-
 def _pairs(findings: Iterable[Finding]) -> str:
     """The filter key of an element (html_assets.JS): `severity:code` of each finding."""
     return esc(" ".join(dict.fromkeys(f"{f.severity.value}:{f.code.value}" for f in findings)))
@@ -186,7 +152,7 @@ def _table(caption: str, columns: Sequence[str], rows: Sequence[str]) -> str:
 def _summary(result: AuditResult, findings: Sequence[Finding]) -> str:
     kind, word = GATE.get(ExitCode(result.exit_code), ("incomplete", "Incomplete"))
     severities = [f.severity for f in findings]
-    counts = " ".join(_badge(s.value, counted(severities.count(s), s.value)) for s in SEVERITIES)
+    counts = " ".join(badge(s.value, counted(severities.count(s), s.value)) for s in SEVERITIES)
     references = result.references
     unverified = sum(1 for r in references if r.status is ReferenceStatus.UNVERIFIED)
     articles = [m.claim_map.article for m in result.maps if m.claim_map.article]
@@ -209,87 +175,6 @@ def _summary(result: AuditResult, findings: Sequence[Finding]) -> str:
     )
 
 
-def _pictures(result: AuditResult) -> str:
-    claims = [c.status for c in result.claims]
-    refs = [r.status for r in result.references]
-    parts = [
-        _bar("Claims by status", [(s.value, claims.count(s)) for s in ClaimStatus]),
-        _bar("References by status", [(s.value, refs.count(s)) for s in ReferenceStatus]),
-        *[_matrix(m, index) for index, m in enumerate(result.maps)],
-    ]
-    return '<section id="overview">\n<h2>Overview</h2>\n' + "".join(parts) + "</section>\n"
-
-
-def _bar(label: str, counts: Sequence[tuple[str, int]]) -> str:
-    """A stacked bar (inline SVG) of statuses, and a legend that says the same in text."""
-    shown = [(status, n) for status, n in counts if n]
-    total = sum(n for _, n in shown)
-    if not total:
-        return ""
-    rects, x = [], 0
-    for index, (status, n) in enumerate(shown):
-        # Integer widths, the last taking the rounding remainder: the same bytes every run.
-        width = 1000 - x if index == len(shown) - 1 else n * 1000 // total
-        rects.append(
-            f'<rect class="{status}" x="{x}" y="0" width="{width}" height="20">'
-            f"<title>{status}: {n}</title></rect>"
-        )
-        x += width
-    words = ", ".join(f"{n} {status}" for status, n in shown)
-    legend = "".join(f"<li>{_badge(status, f'{status} {n}')}</li>" for status, n in shown)
-    return (
-        f"<h3>{esc(label)}</h3>\n"
-        f'<svg class="bar" viewBox="0 0 1000 20" preserveAspectRatio="none" role="img" '
-        f'aria-label="{esc(f"{label}: {words}")}">{"".join(rects)}</svg>\n'
-        f'<ul class="legend">{legend}</ul>\n'
-    )
-
-
-def _matrix(map_result: MapResult, m: int) -> str:
-    """Claims (rows) by references (columns): each cell a citation, coloured and marked by
-    the cited reference's status."""
-    refs, claims = map_result.references, map_result.claims
-    if not refs or not claims:
-        return ""
-    title = f"<h3>Citations in {esc(map_result.claim_map.path)}</h3>\n"
-    if len(refs) * len(claims) > MATRIX_MAX_CELLS:
-        size = f"{len(claims)} claims × {len(refs)} references"
-        return f'{title}<p class="muted">{size}: too many to draw.</p>\n'
-    head = "".join(
-        f'<th scope="col"><a href="#m{m}-r{j}">{esc(r.reference.id)}</a></th>'
-        for j, r in enumerate(refs)
-    )
-    rows = "".join(_matrix_row(c, j, m, refs) for j, c in enumerate(claims))
-    return (
-        f'{title}<div class="matrix"><table><caption class="sr">Which claim cites which '
-        "reference, by the reference's status</caption><thead><tr><td></td>"
-        f'<th scope="col">claim status</th>{head}</tr></thead><tbody>{rows}</tbody></table>'
-        f"</div>\n{assets.MATRIX_LEGEND}"
-    )
-
-
-def _matrix_row(claim: ClaimResult, j: int, m: int, refs: Sequence[ReferenceResult]) -> str:
-    roles: dict[str, Role] = {}
-    for citation in claim.claim.cites:
-        roles.setdefault(citation.ref, citation.role)
-    cells = []
-    for ref in refs:
-        role = roles.get(ref.reference.id)
-        if role is None:
-            cells.append('<td class="empty"></td>')
-            continue
-        status, weak = ref.status.value, "" if role.is_evidence else " weak"
-        note = f"{claim.claim.id} cites {ref.reference.id} as {role.value}; it is {status}"
-        cells.append(
-            f'<td class="cite {status}{weak}" title="{esc(note)}">{GLYPH[status]}'
-            f'<span class="sr"> {esc(f"{role.value}, {status}")}</span></td>'
-        )
-    return (
-        f'<tr><th scope="row"><a href="#m{m}-c{j}">{esc(claim.claim.id)}</a></th>'
-        f"<td>{_badge(claim.status.value)}</td>{''.join(cells)}</tr>"
-    )
-
-
 # --- filters and findings --------------------------------------------------------------------
 
 
@@ -306,7 +191,7 @@ def _filters(findings: Sequence[Finding]) -> str:
 
 def _findings_list(findings: Sequence[Finding]) -> str:
     items = "".join(
-        f'<li data-f="{_pairs([f])}">{_badge(f.severity.value)} '
+        f'<li data-f="{_pairs([f])}">{badge(f.severity.value)} '
         f'<span class="code">{esc(f.code.value)}</span> {esc(f.message)}</li>'
         for f in findings
     )
@@ -317,7 +202,7 @@ def _finding_row(finding: Finding, page: _Page) -> str:
     line = finding.location.line if finding.location else None
     return (
         f'<tr class="searchable" data-kind="finding" data-f="{_pairs([finding])}">'
-        f"<td>{_badge(finding.severity.value)}</td>"
+        f"<td>{badge(finding.severity.value)}</td>"
         f'<td class="code">{esc(finding.code.value)}</td>'
         f"<td>{page.link('reference', finding.file, finding.reference)}</td>"
         f"<td>{page.link('claim', finding.file, finding.claim)}</td>"
@@ -375,7 +260,7 @@ def _claim_item(
     parts = [
         f'<article class="item claim searchable" id="{anchor}" data-kind="claim" '
         f'data-f="{_pairs(findings)}">',
-        f"<h3>{esc(claim.id)} {_badge(result.status.value)}</h3>",
+        f"<h3>{esc(claim.id)} {badge(result.status.value)}</h3>",
         f'<p class="text"{language}>{esc(claim.text)}</p>',
     ]
     if claim.translation:
@@ -387,7 +272,7 @@ def _claim_item(
     if claim.cites:
         rows = [
             f"<tr><td>{page.link('reference', path, c.ref)}</td><td>{esc(c.role.value)}</td>"
-            f"<td>{_badge(status.get(c.ref, 'unverified'))}</td></tr>"
+            f"<td>{badge(status.get(c.ref, 'unverified'))}</td></tr>"
             for c in claim.cites
         ]
         columns = ("reference", "role", "reference status")
@@ -405,7 +290,7 @@ def _reference_item(
     parts = [
         f'<article class="item ref searchable" id="{anchor}" data-kind="reference" '
         f'data-f="{_pairs(findings)}">',
-        f"<h3>{esc(ref.id)} {_badge(result.status.value)} "
+        f"<h3>{esc(ref.id)} {badge(result.status.value)} "
         f'<span class="muted">editorial verdict: {esc(verdict)}</span></h3>',
         _facts(_identity(ref, result.lookup)),
         _comparison(ref, result.work),

@@ -1,0 +1,208 @@
+"""The plain-text importer: a numbered or line-separated reference list pasted from an
+article, its DOIs in every printed form, and the fields common citation styles make plain."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimcheck.inputs.importers import (
+    ImportedReference,
+    import_references,
+)
+from claimcheck.inputs.importers.text import parse_reference
+from tests.test_importers import TEXT_LIST, VANCOUVER, _write
+
+# --- text: segmenting -----------------------------------------------------------------------
+
+
+def test_text_numbered_list_inside_an_article(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "article.txt", TEXT_LIST))
+    assert result.format == "text"
+    one, two, three = result.references
+    assert [r.id for r in result.references] == ["R1", "R2", "R3"]
+    assert [r.line for r in result.references] == [4, 5, 7]
+    assert one.cited_as == VANCOUVER
+    # The wrapped line is joined with one space; the prose around the list is not read.
+    assert two.cited_as == (
+        "Ankrum, J., Ong, J. & Karp, J. Mesenchymal stem cells: immune evasive, not immune "
+        "privileged. Nat Biotechnol 32, 252–260 (2014). https://doi.org/10.1038/nbt.2816"
+    )
+    assert (three.doi, three.year, three.title) == (None, 2020, None)
+    assert "the 3 other non-empty lines are not in the list" in result.notes[0]
+
+
+@pytest.mark.parametrize("marker", ["{n}.", "[{n}]", "{n})", "{n}"])
+def test_text_numbering_styles(tmp_path: Path, marker: str) -> None:
+    lines = [f"{marker.format(n=n)} Ref{n} A. Title {n}. J. 2001;{n}:1." for n in (1, 2)]
+    result = import_references(_write(tmp_path, "refs.txt", "\n".join(lines)))
+    assert [(r.id, r.cited_as) for r in result.references] == [
+        ("R1", "Ref1 A. Title 1. J. 2001;1:1."),
+        ("R2", "Ref2 A. Title 2. J. 2001;2:1."),
+    ]
+
+
+def test_text_numbers_that_break_the_run_continue_a_reference(tmp_path: Path) -> None:
+    text = "1. Smith J. A numbered aside.\n\n1. Ankrum J. Title. Nat Biotechnol\n32 252-260.\n"
+    text += "2. Ong J. Second.\n3. Karp J. Third.\n"
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [r.id for r in result.references] == ["R1", "R2", "R3"]
+    assert result.references[0].cited_as == "Ankrum J. Title. Nat Biotechnol 32 252-260."
+    assert result.references[0].line == 3
+
+
+def test_text_without_numbers_reads_one_reference_per_line(tmp_path: Path) -> None:
+    text = "\n- Smith J. First. J Biol. 2001;1:1.\n\n• Doe A. Second. Cell. 2002;2:2.\n"
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [(r.id, r.line, r.year) for r in result.references] == [("R1", 2, 2001), ("R2", 4, 2002)]
+    assert result.references[1].cited_as == "Doe A. Second. Cell. 2002;2:2."
+    assert any("no numbered list" in note for note in result.notes)
+
+
+# --- text: DOIs -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "doi"),
+    [
+        ("doi:10.1038/nbt.2816", "10.1038/nbt.2816"),
+        ("doi: 10.1038/nbt.2816.", "10.1038/nbt.2816"),
+        ("DOI: 10.1158/0008-5472.CAN-10-2451.", "10.1158/0008-5472.CAN-10-2451"),
+        ("DOI 10.1038/nbt.2816;", "10.1038/nbt.2816"),
+        ("https://doi.org/10.1038/nbt.2816,", "10.1038/nbt.2816"),
+        ("http://dx.doi.org/10.1038/nbt.2816", "10.1038/nbt.2816"),
+        ("(doi: 10.1038/nbt.2816)", "10.1038/nbt.2816"),
+        ("doi:10.1016/S0140-6736(97)11096-0.", "10.1016/S0140-6736(97)11096-0"),
+        ("https://doi.org/10.1000/a%2Fb", "10.1000/a/b"),
+    ],
+)
+def test_text_reads_every_printed_doi_form(printed: str, doi: str) -> None:
+    reference, notes = parse_reference(f"Smith J. A title. J Biol. 2009;1:2. {printed}", "R1", 1)
+    assert reference.doi == doi
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "note"),
+    [
+        ("Smith J. Title. J. 2009;1:2. 10.1038/nbt.2816", "has no label; not filled in"),
+        ("Smith J. Title. doi:10.1038/a. doi:10.1038/b.", "more than one DOI is printed"),
+        ("Smith J. Title. doi: 10.1000", "is not a DOI"),
+    ],
+)
+def test_text_never_guesses_a_doi(cited: str, note: str) -> None:
+    reference, notes = parse_reference(cited, "R1", 1)
+    assert reference.doi is None
+    assert any(note in n for n in notes), notes
+
+
+# --- text: fields ---------------------------------------------------------------------------
+
+
+def test_vancouver_reference_is_read_whole() -> None:
+    reference, notes = parse_reference(VANCOUVER, "R19", 7)
+    assert reference == ImportedReference(
+        id="R19",
+        cited_as=VANCOUVER,
+        doi="10.1126/science.1099513",
+        title="Gastric cancer originating from bone marrow-derived cells",
+        authors=("Houghton J", "Stoicov C", "Nomura S"),
+        year=2004,
+        journal="Science",
+        volume="306",
+        issue="5701",
+        pages="1568-71",
+        line=7,
+    )
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    ("cited", "authors", "source"),
+    [
+        (
+            "Pandey A.C., Kaushal D. et al. A title.\u00a0Stem Cells. 2011; 2(6): 49.",
+            ("Pandey A.C.", "Kaushal D.", "et al."),
+            (2011, "2", "6", "49"),
+        ),
+        (
+            "De Bari C., Luyten F. P. A title. Arthritis Rheum. 2001; 1037: 145-63.",
+            ("De Bari C.", "Luyten F. P."),
+            (2001, "1037", None, "145-63"),
+        ),
+        (
+            "De la Fuente, Bernad A. Retraction: A title. Cancer Res. 2010 Aug 15;70(16):6682.",
+            ("De la Fuente", "Bernad A"),
+            (2010, "70", "16", "6682"),
+        ),
+        (
+            "Smith JA, Doe B. A title? Mol Ther. 2009, 17: 939–946.",
+            ("Smith JA", "Doe B"),
+            (2009, "17", None, "939–946"),
+        ),
+    ],
+)
+def test_vancouver_variants(
+    cited: str, authors: tuple[str, ...], source: tuple[int, str, str | None, str]
+) -> None:
+    reference, _ = parse_reference(cited, "R1", 1)
+    assert reference.authors == authors
+    assert reference.title is not None
+    assert reference.title.startswith(("A title", "Retraction: A title"))
+    assert (reference.year, reference.volume, reference.issue, reference.pages) == source
+
+
+def test_nature_reference_is_read_whole() -> None:
+    cited = (
+        "Ankrum, J., Ong, J. & Karp, J. Mesenchymal stem cells: immune evasive, not immune "
+        "privileged.\u00a0Nat Biotechnol\u00a032, 252–260 (2014). https://doi.org/10.1038/nbt.2816"
+    )
+    reference, _ = parse_reference(cited, "R24", 1)
+    assert reference.authors == ("Ankrum, J.", "Ong, J.", "Karp, J.")
+    assert reference.title == "Mesenchymal stem cells: immune evasive, not immune privileged"
+    assert (reference.journal, reference.volume, reference.issue, reference.pages) == (
+        "Nat Biotechnol",
+        "32",
+        None,
+        "252–260",
+    )
+    assert (reference.year, reference.doi) == (2014, "10.1038/nbt.2816")
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        "Smith J. Stem cells. A review. J Biol Chem. 2009;17(5):939-46.",  # title or journal?
+        "Smith J. A title. J. Biol. Chem. 2009;17(5):939-46.",  # dotted journal abbreviation
+        "Guidelines for stem cell research. Some Journal. 2009;17(5):939-46.",  # no authors
+        "Stem cells in RNA. Some review. Some Journal. 2009;17(5):939-46.",  # a title, not names
+    ],
+)
+def test_unclear_shapes_keep_only_the_plain_fields(cited: str) -> None:
+    reference, _ = parse_reference(cited, "R1", 1)
+    assert (reference.title, reference.authors, reference.journal) == (None, (), None)
+    assert (reference.year, reference.volume, reference.issue, reference.pages) == (
+        2009,
+        "17",
+        "5",
+        "939-46",
+    )
+    assert reference.cited_as == cited
+
+
+@pytest.mark.parametrize(
+    ("cited", "year", "ambiguous"),
+    [
+        ("Smith, J. (2009). A book. Example Press.", 2009, False),
+        ("Smith J. A book. Example Press; 2009.", 2009, False),
+        ("Smith J. A book. London: Example Press. 2009.", 2009, False),
+        ("Smith J. Cancer statistics 1999-2008. Press; 2009.", 2009, False),
+        ("Smith J. A book (1998). Example Press; 2009.", None, True),  # which one?
+        ("Smith J. A book without a year. Example Press.", None, False),
+    ],
+)
+def test_year_only_where_plain(cited: str, year: int | None, ambiguous: bool) -> None:
+    reference, notes = parse_reference(cited, "R1", 1)
+    assert reference.year == year
+    assert any("several years" in note for note in notes) == ambiguous
