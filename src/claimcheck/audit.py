@@ -89,13 +89,15 @@ class _Searches:
     limiter paces both)."""
 
     def __init__(self, maps: Sequence[ClaimMap], search: BibliographicSearch | None) -> None:
-        from claimcheck.checks.matching import bibliographic_query, rows_for
-
         self._wanted = [
             (cm.path, r) for cm in maps for r in cm.references if not r.doi and not r.doi_error
         ]
         self._asked: dict[tuple[str, int], Future[SearchAnswer]] = {}
         self._pool = ThreadPoolExecutor(max_workers=3) if search and self._wanted else None
+        if self._pool is None:
+            return  # nothing to search: the rules are not even imported before the lookups
+        from claimcheck.checks.matching import bibliographic_query, rows_for
+
         for _path, reference in self._wanted:
             query = bibliographic_query(reference)
             key = (query or "", rows_for(reference))
