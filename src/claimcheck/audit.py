@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from claimcheck.checks.update_links import linked_dois
-from claimcheck.model.claimmap import ClaimMap
+from claimcheck.model.claimmap import ClaimMap, Reference
 from claimcheck.model.events import SourceEntries
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.model.results import AuditOptions, AuditResult, as_maps
@@ -89,38 +89,42 @@ class _Searches:
     limiter paces both)."""
 
     def __init__(self, maps: Sequence[ClaimMap], search: BibliographicSearch | None) -> None:
-        self._wanted = [
+        wanted = [
             (cm.path, r) for cm in maps for r in cm.references if not r.doi and not r.doi_error
         ]
+        # Each reference's search, keyed by (query, rows): references citing the same work
+        # alike share one request. Empty when searching is off or nothing needs it, and then
+        # the rules are not even imported before the lookups.
+        self._wanted: list[tuple[str, Reference, tuple[str, int] | None]] = []
         self._asked: dict[tuple[str, int], Future[SearchAnswer]] = {}
-        self._pool = ThreadPoolExecutor(max_workers=3) if search and self._wanted else None
-        if self._pool is None:
-            return  # nothing to search: the rules are not even imported before the lookups
+        self._pool: ThreadPoolExecutor | None = None
+        if search is None or not wanted:
+            return
         from claimcheck.checks.matching import bibliographic_query, rows_for
 
-        for _path, reference in self._wanted:
+        self._pool = ThreadPoolExecutor(max_workers=3)
+        for path, reference in wanted:
             query = bibliographic_query(reference)
-            key = (query or "", rows_for(reference))
-            if self._pool is not None and search is not None and query and key not in self._asked:
+            key = (query, rows_for(reference)) if query else None
+            if key is not None and key not in self._asked:
                 self._asked[key] = self._pool.submit(search.search, *key)
+            self._wanted.append((path, reference, key))
 
     def matches(self) -> dict[tuple[str, str], Match]:
+        if self._pool is None:
+            return {}  # searching is off: every reference stays as it was
         from claimcheck.checks.matched import Match
-        from claimcheck.checks.matching import bibliographic_query, rows_for, validate
+        from claimcheck.checks.matching import validate
 
         found: dict[tuple[str, str], Match] = {}
         try:
-            for path, reference in self._wanted:
-                job = self._asked.get((bibliographic_query(reference) or "", rows_for(reference)))
-                if self._pool is None:
-                    continue  # searching is off: the reference stays as it was
-                answer = job.result() if job is not None else None
+            for path, reference, key in self._wanted:
+                answer = self._asked[key].result() if key is not None else None
                 candidates = answer.candidates if answer is not None else ()
                 error = answer.error if answer is not None else None
                 found[path, reference.id] = Match(validate(reference, candidates), error)
         finally:
-            if self._pool is not None:
-                self._pool.shutdown(wait=False, cancel_futures=True)
+            self._pool.shutdown(wait=False, cancel_futures=True)
         return found
 
 

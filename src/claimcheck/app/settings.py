@@ -274,7 +274,7 @@ def open_search(settings: Settings, client: CrossrefClient) -> BibliographicSear
 
     return BibliographicSearch(
         client.fetcher,
-        cache=client.cache if not settings.replay else None,
+        cache=client.cache,  # None when replaying: a snapshot answers by itself
         cache_source=client.cache_source,
         read_cache=not settings.fresh,
         offline=settings.offline,
