@@ -8,7 +8,7 @@ are read by `settings.load_settings`, not by click, so click's `show_envvar` can
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -158,3 +158,22 @@ NoMatch = Annotated[
         "doi-missing (env CLAIMCHECK_NO_MATCH).",
     ),
 ]
+
+Quiet = Annotated[
+    bool,
+    typer.Option("--quiet", "-q", help="No progress or notices on stderr (env CLAIMCHECK_QUIET)."),
+]
+
+
+def settings_of(options: dict[str, Any]) -> Any:
+    """Settings from a command's option values (None: not given), its environment and the
+    defaults; the command's own arguments are left out."""
+    from claimcheck.app.settings import load_settings
+
+    skip = {"paths", "doi", "output_format", "output", "source", "input_format", "match", "force"}
+    cli = {k: v for k, v in options.items() if k not in skip}
+    for flag in ("allow_incomplete", "fresh", "offline", "no_match"):
+        cli[flag] = cli.get(flag) or None
+    cli["quiet"] = cli.get("quiet") or None
+    cli["debug"] = cli.get("debug") or None
+    return load_settings(cli)
