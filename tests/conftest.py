@@ -23,6 +23,13 @@ RECONSTRUCTED = DATA / "crossref" / "reconstructed"
 RECORDED = DATA / "crossref" / "recorded"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _scratch_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Where tests.factories.fresh_cache_dir makes folders: inside pytest's temporary folder,
+    which pytest prunes (the last three runs are kept), even for module-scoped fixtures."""
+    os.environ["CLAIMCHECK_TEST_SCRATCH"] = str(tmp_path_factory.mktemp("scratch"))
+
+
 @pytest.fixture(autouse=True)
 def _private_cache(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch

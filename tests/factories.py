@@ -8,6 +8,8 @@ reinstatement, two sources that disagree).
 from __future__ import annotations
 
 import json
+import os
+import tempfile
 import textwrap
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
@@ -85,3 +87,9 @@ def write_map(tmp_path: Path, body: str, name: str = "map.yaml") -> Path:
     path = tmp_path / name
     path.write_text(textwrap.dedent(body).lstrip(), encoding="utf-8")
     return path
+
+
+def fresh_cache_dir(prefix: str = "cache-") -> str:
+    """A new, empty cache folder under pytest's own temporary folder (conftest names it),
+    so old runs' folders are removed with pytest's, never left behind in the system's."""
+    return tempfile.mkdtemp(prefix=prefix, dir=os.environ["CLAIMCHECK_TEST_SCRATCH"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-import tempfile
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -19,7 +18,7 @@ from claimcheck.app.runner import execute
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
-from tests.factories import write_map
+from tests.factories import fresh_cache_dir, write_map
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_MAP = ROOT / "claims" / "stem-cell-safety.yaml"
@@ -33,7 +32,7 @@ def run(*args: str | Path, env: dict[str, str] | None = None) -> Result:
     # real API (and pytest-socket refuses any other address anyway).
     env = {
         # Each run its own cache, so an answer cached by one run never masks another's fault.
-        "CLAIMCHECK_CACHE_DIR": tempfile.mkdtemp(prefix="claimcheck-test-cache-"),
+        "CLAIMCHECK_CACHE_DIR": fresh_cache_dir(),
         "CLAIMCHECK_MAILTO": "",
         "CLAIMCHECK_CROSSREF_URL": "http://127.0.0.1:9",
         "CLAIMCHECK_DATACITE_URL": "http://127.0.0.1:9",

@@ -14,7 +14,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -28,7 +27,7 @@ from claimcheck.app.settings import Settings, load_settings
 from claimcheck.cache.store import CACHE_FILE, Cache, source_key
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
-from tests.factories import update, work_envelope, write_map
+from tests.factories import fresh_cache_dir, update, work_envelope, write_map
 
 TOKEN = "sekrit-TOKEN-123"
 # A leak of part of it counts too: "sekrit" appears nowhere else.
@@ -71,7 +70,7 @@ def no_secret(*texts: str | bytes, where: str = "output") -> None:
 def cli(*args: str | Path, env: dict[str, str] | None = None) -> Result:
     """claimcheck in-process, with the token set (and a cache of its own per run)."""
     env = {
-        "CLAIMCHECK_CACHE_DIR": tempfile.mkdtemp(prefix="claimcheck-secrets-cache-"),
+        "CLAIMCHECK_CACHE_DIR": fresh_cache_dir(),
         "CLAIMCHECK_MAILTO": "me@example.org",  # the polite pool: the faster pace
         "CLAIMCHECK_RETRIES": "0",  # a failed lookup fails at once, without backoff
         "CLAIMCHECK_CROSSREF_URL": "http://127.0.0.1:9",
@@ -258,7 +257,7 @@ def test_record_reports_and_cache_files_never_hold_the_token(
 
 
 def test_cache_commands_never_show_the_token(server: ReplayServer, claim_map: Path) -> None:
-    cache_dir = tempfile.mkdtemp(prefix="claimcheck-secrets-cache-")
+    cache_dir = fresh_cache_dir()
     env = {"CLAIMCHECK_CACHE_DIR": cache_dir}
     assert cli("audit", claim_map, "--crossref-url", server.url, env=env).exit_code in (1, 3)
     info = cli("cache", "info", env=env)
