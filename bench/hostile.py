@@ -64,6 +64,9 @@ def audit(url: str, claim_map: Path, cache: Path) -> tuple[float, float, str, in
 
 def ctrl_c_seconds(claim_map: Path, cache: Path) -> tuple[float, int]:
     exe = shutil.which("claimcheck") or sys.exit("claimcheck is not installed")
+    # A background job (`cmd &`) starts with SIGINT ignored, which exec passes on; a handler
+    # set here is reset to the default instead, so the child hears the Ctrl-C sent below.
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
     with HostileServer("dribble", size=GIB, interval=1.0) as server:
         process = subprocess.Popen(
             [
@@ -80,6 +83,7 @@ def ctrl_c_seconds(claim_map: Path, cache: Path) -> tuple[float, int]:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        signal.signal(signal.SIGINT, previous)
         while server.requests == 0:
             time.sleep(0.05)
         time.sleep(0.5)

@@ -11,6 +11,8 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import jsonschema
@@ -117,12 +119,28 @@ def test_a_full_stdout_exits_74_with_one_line() -> None:
     assert "Traceback" not in result.stderr
 
 
+@contextmanager
+def ctrl_c_heard_by_children() -> Iterator[None]:
+    """Children started inside get Ctrl-C's default action, whatever pytest's own is.
+
+    A shell starts a background job (`cmd &`) with SIGINT ignored, and an ignored signal stays
+    ignored across exec, so a child Python would never raise KeyboardInterrupt: the test
+    would wait forever on a run that cannot hear it. A handler (unlike SIG_IGN) is reset to
+    the default at exec, so one set here reaches the child as SIGINT's default.
+    """
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def test_ctrl_c_ends_a_run_stuck_on_a_dribbling_server_with_130(tmp_path: Path) -> None:
     report = tmp_path / "report.json"
     report.write_text("the old report")
     path = write_map(tmp_path, "claimcheck: 1\nreferences: {R1: {doi: 10.5555/x}}\nclaims: []\n")
     exe = str(Path(sys.executable).with_name("claimcheck"))
-    with HostileServer("dribble", size=10**9, interval=1.0) as server:
+    with HostileServer("dribble", size=10**9, interval=1.0) as server, ctrl_c_heard_by_children():
         process = subprocess.Popen(
             [
                 exe,
