@@ -22,8 +22,10 @@ def server() -> Iterator[ReplayServer]:
 
 
 @pytest.fixture
-def result(server: ReplayServer, tmp_path: Path) -> AuditResult:
-    return audit(server, write_map(tmp_path, MAP))
+def result(every_code_result: AuditResult) -> AuditResult:
+    """The one audit of MAP (conftest), shared by every test that only reads its result: the
+    result is frozen, and each audit takes seconds at Crossref's list pace."""
+    return every_code_result
 
 
 def codes(result: AuditResult, ref: str | None = None, claim: str | None = None) -> set[str]:

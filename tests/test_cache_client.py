@@ -16,6 +16,7 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED
+from tests.factories import POLITE
 from tests.test_cli import SEED_MAP, run
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
@@ -88,7 +89,7 @@ def test_a_404_is_cached_with_its_agency(replay_server: ReplayServer, tmp_path: 
 
 def test_offline_uses_only_the_cache_and_fresh_skips_it(tmp_path: Path) -> None:
     cache_dir = str(tmp_path / "cache")
-    env = {"CLAIMCHECK_CACHE_DIR": cache_dir}
+    env = {"CLAIMCHECK_CACHE_DIR": cache_dir, **POLITE}
     with ReplayServer(RECONSTRUCTED) as server:
         cold = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
         cold_requests = len(server.requests)
@@ -130,7 +131,7 @@ def test_offline_miss_is_unverified(tmp_path: Path) -> None:
 
 def test_two_concurrent_audits_share_one_cache(tmp_path: Path) -> None:
     exe = shutil.which("claimcheck") or str(Path(sys.executable).with_name("claimcheck"))
-    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), "NO_COLOR": "1"}
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), "NO_COLOR": "1", **POLITE}
     with ReplayServer(RECONSTRUCTED) as server:
         args = [exe, "audit", str(SEED_MAP), "-f", "json", "-q", "--crossref-url", server.url]
         procs = [
@@ -157,7 +158,7 @@ def test_a_corrupt_cache_file_is_moved_aside(replay_server: ReplayServer, tmp_pa
         "json",
         "--crossref-url",
         replay_server.url,
-        env={"CLAIMCHECK_CACHE_DIR": str(tmp_path)},
+        env={"CLAIMCHECK_CACHE_DIR": str(tmp_path), **POLITE},
     )
     assert json.loads(result.stdout)["summary"]["unverified"] == 0
     assert "corrupt" in result.stderr

@@ -18,7 +18,7 @@ from claimcheck.app.runner import execute
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
-from tests.factories import fresh_cache_dir, write_map
+from tests.factories import POLITE, fresh_cache_dir, write_map
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_MAP = ROOT / "claims" / "stem-cell-safety.yaml"
@@ -185,7 +185,15 @@ def test_record_then_replay_keeps_every_response(tmp_path: Path) -> None:
     with ReplayServer(RECONSTRUCTED) as server:
         url = server.url
         recorded = run(
-            "audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, "--record", evidence
+            "audit",
+            SEED_MAP,
+            "-f",
+            "json",
+            "--crossref-url",
+            server.url,
+            "--record",
+            evidence,
+            env=POLITE,
         )
         served = {r.raw_line.split()[1] for r in server.requests}
     index = json.loads((evidence / "index.json").read_text())

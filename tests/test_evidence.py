@@ -78,9 +78,10 @@ def test_body_file_names() -> None:
 def test_record_keeps_what_the_cache_answered_and_replays_the_same(tmp_path: Path) -> None:
     from claimcheck.testing import ReplayServer
     from tests.conftest import RECONSTRUCTED
+    from tests.factories import POLITE
     from tests.test_cli import SEED_MAP, run
 
-    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache")}
+    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache"), **POLITE}
     with ReplayServer(RECONSTRUCTED) as server:
         warm = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
         asked = len(server.requests)
