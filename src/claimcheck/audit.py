@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from claimcheck.sources.crossref.search import BibliographicSearch, SearchAnswer
     from claimcheck.sources.datacite.client import DataCiteClient
 
-__all__ = ["AuditOptions", "planned_lookups", "run_audit", "search_matches"]
+__all__ = ["AuditOptions", "planned_lookups", "run_audit", "search_matches", "start_lookups"]
 
 
 def run_audit(
@@ -145,6 +145,16 @@ def _entries(sources: Sequence[EventSource], dois: set[str]) -> dict[str, Source
                 had.updated_by + found.updated_by, had.update_to + found.update_to
             )
     return joined
+
+
+def start_lookups(
+    client: CrossrefClient, dois: Iterable[str], on_lookup: Callable[[Lookup], None] | None = None
+) -> None:
+    """Start the lookups `run_audit` will make for `dois` (and the records they link to)
+    now, in the background, while the caller finishes validating the claim maps: the first
+    request need not wait for that. `run_audit` then waits for them instead of asking again;
+    a DOI it does not need was merely looked up. `client.cancel()` stops them."""
+    client.start(dois, on_lookup, follow=_linked)
 
 
 def planned_lookups(claim_maps: ClaimMap | Sequence[ClaimMap]) -> int:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -100,6 +101,45 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
             bar.stop()
 
 
+class _ProgressRelay:
+    """Passes each finished lookup on to the progress bar, once there is one: lookups begun
+    before the claim maps are validated (`_head_start`) finish before the bar exists, and are
+    handed to it when it is attached."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._target: Callable[[Lookup], None] | None = None
+        self._waiting: list[Lookup] = []
+
+    def __call__(self, lookup: Lookup) -> None:
+        with self._lock:
+            target = self._target
+            if target is None:
+                self._waiting.append(lookup)
+                return
+        target(lookup)
+
+    def attach(self, target: Callable[[Lookup], None]) -> None:
+        with self._lock:
+            waiting, self._waiting, self._target = self._waiting, [], target
+        for lookup in waiting:
+            target(lookup)
+
+
+def _head_start(
+    client: CrossrefClient, map_files: Sequence[Path], settings: Settings, progress: _ProgressRelay
+) -> None:
+    """Online, start looking up the DOIs the maps print before validating the maps: at
+    1,000 references validation takes longer than the first request needs to leave. Only
+    lookups start early; every verdict still waits for the validated map (audit.py)."""
+    if settings.mode != "online":
+        return
+    from claimcheck.audit import start_lookups
+    from claimcheck.inputs.doi_scan import printed_dois
+
+    start_lookups(client, [doi for path in map_files for doi in printed_dois(path)], progress)
+
+
 def find_claim_maps(paths: Sequence[Path], settings: Settings) -> list[Path]:
     """The claim maps `discover_claim_maps` finds. Each file skipped in a directory gets one
     notice, so none is passed over in silence."""
@@ -158,9 +198,17 @@ def _audit(
 ) -> int:
     from claimcheck.audit import AuditOptions, planned_lookups, run_audit
 
-    claim_maps = load_claim_maps(map_files)
-    events = open_event_sources(settings)
     client, source = open_client(settings)
+    progress = _ProgressRelay()
+    try:
+        _head_start(client, map_files, settings, progress)
+        claim_maps = load_claim_maps(map_files)
+        events = open_event_sources(settings)
+    except BaseException:
+        # Requests not yet sent are not sent. Those on the wire finish within --timeout;
+        # the client is not closed under them.
+        client.cancel()
+        raise
     datacite, datacite_used = open_datacite(settings)
     used = (*source.used, *([datacite_used] if datacite_used else []), *(e.used() for e in events))
     source = replace(source, used=tuple(used))
@@ -174,11 +222,12 @@ def _audit(
     )
     try:
         with client, _progress(settings, planned_lookups(claim_maps)) as on_lookup:
+            progress.attach(on_lookup)
             result = run_audit(
                 claim_maps,
                 client,
                 options,
-                on_lookup,
+                progress,
                 events=events,
                 datacite=datacite,
                 search=open_search(settings, client),

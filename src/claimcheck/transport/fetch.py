@@ -31,6 +31,7 @@ _YEAR = 365 * 24 * 3600.0
 # Judged over whole requests (retries included), once there are enough to judge.
 STOP_ERROR_RATE = 0.10
 STOP_MIN_REQUESTS = 20
+CANCELLED = "not attempted: the run ended before it was needed"
 
 
 @dataclass(frozen=True)
@@ -135,15 +136,24 @@ class HttpFetcher:
         self.stop_min_requests = stop_min_requests
         self._outcomes = [0, 0]  # requests finished, requests that failed
         self._lock = threading.Lock()
+        self._cancelled = threading.Event()
 
     def close(self) -> None:
         self._client.close()
+
+    def cancel(self) -> None:
+        """No request leaves after this: each one not yet sent fails at once, so a run that
+        ends early (a claim map that fails validation) never waits for lookups it no longer
+        needs. Requests already on the wire finish within their timeout."""
+        self._cancelled.set()
 
     def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         if self.stopped:
             raise LookupFailed(
                 subject, "not attempted: Crossref's error rate reached 10%, so claimcheck stopped"
             )
+        if self._cancelled.is_set():
+            raise LookupFailed(subject, CANCELLED)
         outcome = _Outcome(None, "no attempt made")
         attempts = 0
         for attempt in range(self.retries + 1):
@@ -199,6 +209,8 @@ class HttpFetcher:
             return _Outcome(None, "not attempted: the run's --deadline passed", final=True)
         try:
             with self.limiter.slot(kind, max_wait=self._max_wait()):
+                if self._cancelled.is_set():  # cancelled while waiting for its turn
+                    return _Outcome(None, CANCELLED, final=True)
                 with self._lock:
                     self.attempts += 1
                 # --timeout bounds the whole response (headers and body), and no request

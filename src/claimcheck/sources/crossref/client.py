@@ -14,6 +14,7 @@ Routes (https://api.crossref.org/swagger-ui/index.html):
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -82,6 +83,7 @@ class CrossrefClient:
         self._lock = threading.Lock()
         self._server = ServerIdentity(fetcher, base_url)
         self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
+        self._early: threading.Thread | None = None
 
     def close(self) -> None:
         self.fetcher.close()
@@ -96,6 +98,34 @@ class CrossrefClient:
 
     def lookup(self, doi: str) -> Lookup:
         return self.lookup_all([doi])[doi.lower()]
+
+    def start(
+        self,
+        dois: Iterable[str],
+        on_done: Callable[[Lookup], None] | None = None,
+        *,
+        follow: Callable[[Lookup], Iterable[str]] | None = None,
+    ) -> None:
+        """Begin `lookup_all(dois)` in the background, for a caller with other work to do
+        first (validating the claim map). The next `lookup_all` waits for it, so nothing
+        is asked twice. If it fails, that call asks again and meets the failure itself."""
+        wanted = list(dois)
+        if self._early is not None or not wanted:
+            return
+
+        def look_up() -> None:
+            # A failure here is not lost: the waiting lookup_all asks again and reports it.
+            with contextlib.suppress(Exception):
+                self.lookup_all(wanted, on_done, follow=follow)
+
+        self._early = threading.Thread(target=look_up, name="claimcheck-early", daemon=True)
+        self._early.start()
+
+    def cancel(self) -> None:
+        """Send no more requests (the run ended early): those not yet sent fail at once."""
+        cancel = getattr(self.fetcher, "cancel", None)
+        if callable(cancel):
+            cancel()
 
     def lookup_all(
         self,
@@ -113,6 +143,9 @@ class CrossrefClient:
         `status_matters=False`) while the lists go on, and a later `lookup_all` of them is
         answered from memory.
         """
+        early = self._early
+        if early is not None and early is not threading.current_thread():
+            early.join()  # what `start` began is asked once, not again here
         wanted = list(dict.fromkeys(d.lower() for d in dois))
         todo = [d for d in wanted if d not in self._lookups]
         for lookup in self._from_cache(todo, status_matters):

@@ -1,0 +1,140 @@
+"""Lookups that start before the claim map is validated: the quick DOI scan agrees with the
+loader, nothing is asked twice, an invalid map still fails as before, and the progress bar
+still counts every lookup."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from claimcheck.app.commands import _ProgressRelay
+from claimcheck.inputs.claimmap import load_claim_map
+from claimcheck.inputs.discovery import MAX_FILE_BYTES
+from claimcheck.inputs.doi_scan import printed_dois
+from claimcheck.model.errors import LookupFailed
+from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.sources.crossref.client import CrossrefClient
+from claimcheck.testing import ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
+from tests.factories import POLITE, write_map
+from tests.test_cli import SEED_MAP, run
+
+FOUND = ["10.1038/nbt.2816", "10.1126/science.1099513", "10.1038/bmt.2015.331"]
+
+# Every way the loader accepts a DOI, one it refuses, a repeat, and a reference without one.
+FORMS = """
+claimcheck: 1
+references:
+  A: {doi: "https://doi.org/10.1038/NBT.2816"}
+  B: {doi: "doi:10.1126/science.1099513."}
+  C: {doi: not a doi}
+  D: {doi: 10.1038/nbt.2816}
+  E: {title: No DOI printed, year: 2001}
+  F:
+    doi: "(10.1038/bmt.2015.331)"
+claims: [{id: C1, text: one, cites: [A, B, C, D, E, F]}]
+"""
+
+
+def loader_dois(path: Path) -> list[str]:
+    return list(dict.fromkeys(r.doi for r in load_claim_map(path).references if r.doi))
+
+
+@pytest.mark.parametrize("body", [FORMS, SEED_MAP.read_text(encoding="utf-8")])
+def test_the_scan_finds_exactly_the_dois_the_loader_yields(tmp_path: Path, body: str) -> None:
+    path = write_map(tmp_path, body)
+    assert printed_dois(path) == loader_dois(path)
+    assert printed_dois(path)  # neither map is without DOIs
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "claimcheck: 1\nreferences: [10.1038/nbt.2816]\nclaims: []\n",  # not a mapping
+        "- just\n- a list\n",
+        "references: {A: {doi: 10.1038/nbt.2816}\n",  # broken YAML
+        "references: {A: {doi: [10.1038/nbt.2816]}}\n",  # a DOI that is not text
+        "",
+    ],
+)
+def test_what_the_scan_cannot_read_plainly_gives_no_head_start(tmp_path: Path, body: str) -> None:
+    assert printed_dois(write_map(tmp_path, body)) == []
+
+
+def test_a_map_over_the_size_limit_gives_no_head_start(tmp_path: Path) -> None:
+    path = write_map(tmp_path, "references: {A: {doi: 10.1038/nbt.2816}}\n")
+    with path.open("a") as handle:
+        handle.write("#" * MAX_FILE_BYTES + "\n")
+    assert printed_dois(path) == []
+
+
+def test_a_folder_or_missing_file_gives_no_head_start(tmp_path: Path) -> None:
+    assert printed_dois(tmp_path) == []
+    assert printed_dois(tmp_path / "missing.yaml") == []
+
+
+def asked(server: ReplayServer, doi: str) -> int:
+    """Requests that named `doi`: its own, and list queries carrying it."""
+    return sum(1 for r in server.requests if r.doi == doi or doi in r.filter_dois)
+
+
+def test_lookup_all_waits_for_the_started_lookups_and_asks_nothing_twice(
+    replay_server: ReplayServer,
+) -> None:
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url) as client:
+        client.start(FOUND[:2])
+        lookups = client.lookup_all(FOUND)
+    assert [lookups[d].status for d in FOUND] == [LookupStatus.FOUND] * 3
+    assert [asked(replay_server, d) for d in FOUND] == [1, 1, 1]
+
+
+def test_a_cancelled_fetcher_sends_nothing(replay_server: ReplayServer) -> None:
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    fetcher.cancel()
+    with pytest.raises(LookupFailed, match="not attempted"):
+        fetcher.fetch("/works/10.1038/nbt.2816", subject="10.1038/nbt.2816")
+    fetcher.close()
+    assert replay_server.requests == []
+
+
+def test_an_audit_asks_each_printed_doi_once(replay_server: ReplayServer, tmp_path: Path) -> None:
+    body = "claimcheck: 1\nreferences:\n" + "".join(
+        f"  R{i}: {{doi: {doi}}}\n" for i, doi in enumerate(FOUND)
+    )
+    body += "claims: [{id: C1, text: one, cites: [R0, R1, R2]}]\n"
+    path = write_map(tmp_path, body)
+    result = run("audit", path, "-f", "json", "--crossref-url", replay_server.url, env=POLITE)
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    assert {r["status"] for r in document["references"]} == {"ok"}
+    assert [asked(replay_server, d) for d in FOUND] == [1, 1, 1]
+
+
+def test_an_invalid_map_still_fails_located_with_exit_2(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    # The scan reads the DOI (so lookups may start); the loader refuses the typo'd key.
+    path = write_map(
+        tmp_path, "claimcheck: 1\nreferences:\n  R1: {doi: 10.1038/nbt.2816, cited_ass: x}\n"
+    )
+    assert printed_dois(path) == ["10.1038/nbt.2816"]
+    result = run("audit", path, "-f", "json", "--crossref-url", replay_server.url, env=POLITE)
+    assert result.exit_code == 2
+    assert f"{path}:3:" in result.stderr
+    assert json.loads(result.stdout)["schema"] == "claimcheck.error/1"
+
+
+def test_the_progress_relay_hands_on_lookups_made_before_the_bar_existed() -> None:
+    relay, seen = _ProgressRelay(), []
+    early = [Lookup(f"10.1000/{i}", LookupStatus.FOUND) for i in range(3)]
+    for lookup in early:
+        relay(lookup)
+    assert seen == []
+    relay.attach(seen.append)
+    assert seen == early
+    late = Lookup("10.1000/late", LookupStatus.FOUND)
+    relay(late)
+    assert seen == [*early, late]
