@@ -8,12 +8,15 @@ import json
 from pathlib import Path
 
 import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from claimcheck.app.commands import _ProgressRelay
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.inputs.discovery import MAX_FILE_BYTES
 from claimcheck.inputs.doi_scan import printed_dois
-from claimcheck.model.errors import LookupFailed
+from claimcheck.model.errors import ClaimMapError, LookupFailed
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
@@ -47,6 +50,66 @@ def test_the_scan_finds_exactly_the_dois_the_loader_yields(tmp_path: Path, body:
     path = write_map(tmp_path, body)
     assert printed_dois(path) == loader_dois(path)
     assert printed_dois(path)  # neither map is without DOIs
+
+
+def test_the_scan_reads_only_the_doi_of_each_reference(tmp_path: Path) -> None:
+    body = """
+    claimcheck: 1
+    article: {title: T, doi: 10.1000/article}
+    anchored: &d 10.1000/anchored
+    ? [complex, key]
+    : {references: {Z: {doi: 10.1000/complex}}}
+    references:
+      A: {doi: 10.1000/a, authors: [X, {doi: 10.1000/in-list}], note: {doi: 10.1000/deep}}
+      B: {doi: *d}
+      C: {doi: !!str 10.1000/c}
+      D: {doi: !!binary aGVsbG8=}
+      ? {doi: 10.1000/in-a-key}
+      : {title: keyed by a mapping}
+      E: [{doi: 10.1000/in-a-list}]
+      F: {title: last, doi: "10.1000/F"}
+    claims: [{id: C1, doi: 10.1000/claim}]
+    """
+    assert printed_dois(write_map(tmp_path, body)) == ["10.1000/a", "10.1000/c", "10.1000/f"]
+
+
+_DOI_TEXTS = st.one_of(
+    st.sampled_from(
+        [
+            "10.1038/nbt.2816",
+            "10.1038/NBT.2816",
+            "https://doi.org/10.1038/nbt.2816",
+            "doi:10.1126/science.1099513.",
+            "(10.1038/bmt.2015.331)",
+            "10.1000",
+            "not a doi",
+            "",
+        ]
+    ),
+    st.text(max_size=12).map(lambda suffix: f"10.1000/{suffix}"),
+    st.text(max_size=12),
+)
+_REFERENCES = st.dictionaries(
+    st.from_regex(r"[A-Za-z][A-Za-z0-9_]{0,4}", fullmatch=True),
+    st.fixed_dictionaries({"doi": _DOI_TEXTS}, optional={"title": st.text(max_size=8)}),
+    max_size=6,
+)
+
+
+@pytest.mark.fuzz
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(_REFERENCES, st.booleans())
+def test_on_any_map_the_loader_accepts_the_scan_agrees(
+    tmp_path: Path, references: dict[str, dict[str, str]], flow: bool
+) -> None:
+    document = {"claimcheck": 1, "references": references, "claims": []}
+    path = tmp_path / "map.yaml"
+    path.write_text(yaml.safe_dump(document, default_flow_style=flow, allow_unicode=True))
+    try:
+        expected = loader_dois(path)
+    except ClaimMapError:
+        return  # refused maps are the loader's to report; the scan gives only a head start
+    assert printed_dois(path) == expected
 
 
 @pytest.mark.parametrize(
