@@ -12,7 +12,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimcheck.app.commands import _ProgressRelay
+from claimcheck.app.head_start import ProgressRelay
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.inputs.discovery import MAX_FILE_BYTES
 from claimcheck.inputs.doi_scan import printed_dois
@@ -191,7 +191,7 @@ def test_an_invalid_map_still_fails_located_with_exit_2(
 
 
 def test_the_progress_relay_hands_on_lookups_made_before_the_bar_existed() -> None:
-    relay, seen = _ProgressRelay(), []
+    relay, seen = ProgressRelay(), []
     early = [Lookup(f"10.1000/{i}", LookupStatus.FOUND) for i in range(3)]
     for lookup in early:
         relay(lookup)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, TYPE_CHECKING
 
+from claimcheck.app.head_start import ProgressRelay, head_start, import_judging
 from claimcheck.app.settings import (
     Settings,
     open_client,
@@ -101,45 +101,6 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
             bar.stop()
 
 
-class _ProgressRelay:
-    """Passes each finished lookup on to the progress bar, once there is one: lookups begun
-    before the claim maps are validated (`_head_start`) finish before the bar exists, and are
-    handed to it when it is attached."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._target: Callable[[Lookup], None] | None = None
-        self._waiting: list[Lookup] = []
-
-    def __call__(self, lookup: Lookup) -> None:
-        with self._lock:
-            target = self._target
-            if target is None:
-                self._waiting.append(lookup)
-                return
-        target(lookup)
-
-    def attach(self, target: Callable[[Lookup], None]) -> None:
-        with self._lock:
-            waiting, self._waiting, self._target = self._waiting, [], target
-        for lookup in waiting:
-            target(lookup)
-
-
-def _head_start(
-    client: CrossrefClient, map_files: Sequence[Path], settings: Settings, progress: _ProgressRelay
-) -> None:
-    """Online, start looking up the DOIs the maps print before validating the maps: at
-    1,000 references validation takes longer than the first request needs to leave. Only
-    lookups start early; every verdict still waits for the validated map (audit.py)."""
-    if settings.mode != "online":
-        return
-    from claimcheck.audit import start_lookups
-    from claimcheck.inputs.doi_scan import printed_dois
-
-    start_lookups(client, [doi for path in map_files for doi in printed_dois(path)], progress)
-
-
 def find_claim_maps(paths: Sequence[Path], settings: Settings) -> list[Path]:
     """The claim maps `discover_claim_maps` finds. Each file skipped in a directory gets one
     notice, so none is passed over in silence."""
@@ -199,11 +160,13 @@ def _audit(
     from claimcheck.audit import AuditOptions, planned_lookups, run_audit
 
     client, source = open_client(settings)
-    progress = _ProgressRelay()
+    progress = ProgressRelay()
     try:
-        _head_start(client, map_files, settings, progress)
+        started = head_start(client, map_files, settings, progress)
         claim_maps = load_claim_maps(map_files)
         events = open_event_sources(settings)
+        if started:
+            import_judging(output_format, [f.format for f in files])
     except BaseException:
         # Requests not yet sent are not sent. Those on the wire finish within --timeout;
         # the client is not closed under them.
