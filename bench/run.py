@@ -392,6 +392,7 @@ class Row:
     floor: float
     floor_requests: int
     warm_mode: str
+    runs: dict[str, list[AuditRun]] = field(default_factory=dict)  # every repeat, by label
 
 
 def audit_argv(claim_map: Path, url: str, pool: str, cache_dir: Path | None) -> list[str]:
@@ -409,19 +410,46 @@ def audit_pool(
 ) -> Row:
     """Cold then warm claimcheck in one pool, with a cache of their own."""
     tmp: Path = args.tmp
-    cache_dir = Path(tempfile.mkdtemp(prefix=f"cache-{n}-{pool}-", dir=tmp))
-    env = child_env(Path(tempfile.mkdtemp(prefix=f"xdg-{n}-{pool}-", dir=tmp)))
-    argv = audit_argv(claim_map, server.url, pool, cache_dir if args.cache_dir_supported else None)
     timeout = args.timeout if args.timeout else 120 + 0.5 * n
-    runs = []
-    for label in ("cold", "warm"):
-        time.sleep(SETTLE)
-        note(f"N={n} {pool}: claimcheck {label} ...")
-        runs.append(audit(label, server, argv, timeout, env))
+    pairs: dict[str, list[AuditRun]] = {"cold": [], "warm": []}
+    for repeat in range(1, args.repeat + 1):
+        # Each cold run starts from an empty cache of its own; its warm run reads that cache.
+        cache_dir = Path(tempfile.mkdtemp(prefix=f"cache-{n}-{pool}-", dir=tmp))
+        env = child_env(Path(tempfile.mkdtemp(prefix=f"xdg-{n}-{pool}-", dir=tmp)))
+        cache = cache_dir if args.cache_dir_supported else None
+        argv = audit_argv(claim_map, server.url, pool, cache)
+        for label, runs in pairs.items():
+            time.sleep(SETTLE)
+            note(f"N={n} {pool}: claimcheck {label} ({repeat} of {args.repeat}) ...")
+            runs.append(audit(label, server, argv, timeout, env))
     floor, floor_requests = floor_seconds(n, args.latency, LIMITS, pool)
     mode = "cached" if args.cache_dir_supported else "uncached re-run (no --cache-dir)"
     no_habanero = HabaneroRun(None, None, True)
-    return Row(n, pool, runs[0], runs[1], no_habanero, floor, floor_requests, mode)
+    cold, warm = (median_run(pairs[label]) for label in ("cold", "warm"))
+    return Row(n, pool, cold, warm, no_habanero, floor, floor_requests, mode, pairs)
+
+
+def median_run(runs: list[AuditRun]) -> AuditRun:
+    """The run of median wall time, with the median first request and CPU of all the runs
+    (one run alone on a shared machine can be 30% off), and the highest peak RSS."""
+    by_wall = sorted(runs, key=lambda r: r.wall)
+    middle = by_wall[(len(by_wall) - 1) // 2]
+
+    def median_of(values: list[float | None]) -> float | None:
+        known = [v for v in values if v is not None]
+        return statistics.median(known) if known else None
+
+    rss = [r.max_rss_mb for r in runs if r.max_rss_mb is not None]
+    return AuditRun(
+        **{
+            **asdict(middle),
+            "traffic": middle.traffic,
+            "wall": statistics.median(r.wall for r in runs),
+            "cpu": median_of([r.cpu for r in runs]),
+            "first_request_s": median_of([r.first_request_s for r in runs]),
+            "max_rss_mb": max(rss) if rss else None,
+        }
+    )
 
 
 def run_size(
@@ -520,6 +548,11 @@ HEAD = [
 ]
 
 
+def throttled(row: Row, label: str) -> int:
+    """Every repeat's 429s, not only the median run's: one is one too many."""
+    return sum(run.traffic.throttled for run in row.runs.get(label, []))
+
+
 def table_row(r: Row, python_s: float) -> list[str]:
     cold, warm, hab = r.cold, r.warm, r.habanero
     hab_text = fmt(hab.wall, 1) + (" (extrapolated)" if hab.extrapolated else "")
@@ -534,7 +567,7 @@ def table_row(r: Row, python_s: float) -> list[str]:
         r.pool,
         str(cold.traffic.batch),
         cold.traffic.describe(),
-        f"{cold.traffic.throttled}/{warm.traffic.throttled}",
+        f"{throttled(r, 'cold')}/{throttled(r, 'warm')}",
         fmt(cold.wall),
         fmt(r.floor),
         fmt(cold.wall / r.floor),
@@ -647,6 +680,11 @@ def notes(
         "CPU s and RSS: the child's own user+sys time and peak RSS, from `/usr/bin/time -v`. "
         "warm: " + rows[0].warm_mode + ".",
     ]
+    if args.repeat > 1:
+        out.append(
+            f"Each N and pool ran {args.repeat} cold/warm pairs: wall, first request and CPU "
+            "are their medians, peak RSS the highest, 429s the sum over all of them."
+        )
     if args.skip_public_above is not None:
         out.append(f"The public pool was not run above N={args.skip_public_above}.")
     return out + habanero_notes(rows, args, bases) + run_notes(rows)
@@ -699,10 +737,16 @@ def parse_args() -> argparse.Namespace:
         default=0.0,
         help="per child, seconds (default 120 + 0.5 s per DOI)",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=1,
+        help="cold and warm runs per N and pool; the table gives their medians (default 1)",
+    )
     parser.add_argument("--output", type=Path, default=Path(__file__).with_name("results.json"))
     args = parser.parse_args()
-    if any(n < 1 for n in args.sizes) or args.startup_runs < 1:
-        parser.error("sizes and --startup-runs must be positive")
+    if any(n < 1 for n in args.sizes) or args.startup_runs < 1 or args.repeat < 1:
+        parser.error("sizes, --startup-runs and --repeat must be positive")
     if not os.access(TIME, os.X_OK):
         parser.error(f"{TIME} (GNU time) is needed to measure each child's own RSS and CPU")
     return args
@@ -766,6 +810,7 @@ def main() -> None:
             "skip_habanero_above": args.skip_habanero_above,
             "skip_public_above": args.skip_public_above,
             "startup_runs": args.startup_runs,
+            "repeat": args.repeat,
             "cache_dir_supported": args.cache_dir_supported,
             "habanero_extrapolated_from_n": bases,
         },
