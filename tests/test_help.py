@@ -141,3 +141,30 @@ def test_examples_are_kept_whole_at_80_columns() -> None:
     assert "claimcheck audit claims/stem-cell-safety.yaml" in help_text((), 80)
     assert "--replay claims/stem-cell-safety.evidence" in help_text((), 80)
     assert "$schema=../schema/claim-map.schema.json" in help_text(("schema",), 80)
+
+
+def test_version_answers_alike_without_importing_the_cli_framework() -> None:
+    import subprocess
+    import sys
+
+    through_cli = CliRunner().invoke(app, ["--version"])
+    assert through_cli.exit_code == 0
+    probe = (
+        "import sys; sys.argv = ['claimcheck', '--version']\n"
+        "from claimcheck.app.entry import main; main()\n"
+        "assert 'typer' not in sys.modules, 'the fast path imported typer'\n"
+    )
+    fast = subprocess.run(
+        [sys.executable, "-c", probe], check=False, capture_output=True, text=True
+    )
+    assert fast.returncode == 0, fast.stderr
+    assert fast.stdout == through_cli.stdout
+    # Anything else still goes to the CLI: `--version` among other arguments included.
+    module = subprocess.run(
+        [sys.executable, "-m", "claimcheck", "--version", "--help"],
+        check=False,
+        capture_output=True,
+        text=True,
+    )
+    assert module.returncode == 0
+    assert module.stdout == through_cli.stdout  # --version is eager: it answers first

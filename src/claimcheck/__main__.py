@@ -1,3 +1,3 @@
-from claimcheck.app.cli import main
+from claimcheck.app.entry import main
 
 main()
