@@ -14,11 +14,10 @@ from typing import TYPE_CHECKING
 
 from claimcheck.checks.update_links import linked_dois
 from claimcheck.model.claimmap import ClaimMap, Reference
-from claimcheck.model.events import SourceEntries
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.model.results import AuditOptions, AuditResult, as_maps
 from claimcheck.sources.crossref.client import CrossrefClient
-from claimcheck.sources.interface import EventSource
+from claimcheck.sources.interface import EventSource, joined_entries
 
 if TYPE_CHECKING:
     from claimcheck.checks.matched import Match
@@ -51,7 +50,7 @@ def run_audit(
     # A matched work is checked like a printed DOI: its record, and the records it links to.
     lookups |= client.lookup_all(_matched_dois(matches.values()), follow=_linked)
     related = _related_works(client, lookups.values())
-    entries = _entries(events, set(dois))
+    entries = joined_entries(events, set(dois))
     at_datacite = {}
     if datacite is not None:
         at_datacite = datacite.lookup_all(
@@ -133,18 +132,6 @@ def _matched_dois(matches: Iterable[Match]) -> list[str]:
 
     usable = (MatchStatus.CONFIDENT, MatchStatus.WEAK)
     return [m.outcome.best.doi for m in matches if m.outcome.best and m.outcome.status in usable]
-
-
-def _entries(sources: Sequence[EventSource], dois: set[str]) -> dict[str, SourceEntries]:
-    """Every event source's entries for `dois`, joined per DOI in the order given."""
-    joined: dict[str, SourceEntries] = {}
-    for source in sources:
-        for doi, found in source.entries(dois).items():
-            had = joined.get(doi, SourceEntries())
-            joined[doi] = SourceEntries(
-                had.updated_by + found.updated_by, had.update_to + found.update_to
-            )
-    return joined
 
 
 def start_lookups(

@@ -224,6 +224,7 @@ def resolve(
     retries: Retries = None,
     replay: Replay = None,
     record: Record = None,
+    retraction_watch: RetractionWatch = None,
     cache_dir: CacheDir = None,
     fresh: Fresh = False,
     offline: Offline = False,
@@ -231,7 +232,8 @@ def resolve(
     debug: Debug = False,
 ) -> None:
     """Show one registry record: title, authors, journal, year, type, and every update event
-    (retraction, correction, concern) with its direction, date and source.
+    (retraction, correction, concern) with its direction, date and source, the Retraction
+    Watch CSV's included when it is given.
 
     Exit codes: 0 found, 1 not found, 2 not a DOI, 3 lookup failed.
     """

@@ -291,10 +291,15 @@ def run_resolve_command(
         doi = normalize_doi(raw_doi)
     except DoiError as exc:
         raise UsageError(f"{raw_doi!r} is not a DOI: it {exc}") from exc
+    events = open_event_sources(settings)
     client, _source = open_client(settings)
     _pool_notice(settings)
-    with client:
-        resolution = resolve_doi(client, doi)
+    try:
+        with client:
+            resolution = resolve_doi(client, doi, events=events)
+    finally:
+        for event_source in events:
+            event_source.close()
     _refuse_wrong_server(client)
     if output_format == "json":
         _write(render_json(resolution))

@@ -37,6 +37,7 @@ from claimcheck.model.events import (
     NOTICE_VERDICTS,
     EditorialStatus,
     EventKind,
+    SourceEntries,
     UpdateDirection,
     UpdateEvent,
     Verdict,
@@ -182,6 +183,18 @@ def _reverses(reinstatement: UpdateEvent, retraction: UpdateEvent) -> bool:
 def _of(events: Iterable[UpdateEvent], kind: EventKind) -> list[UpdateEvent]:
     own = (UpdateDirection.UPDATED_BY, UpdateDirection.IN_PLACE)
     return [e for e in events if e.kind is kind and e.direction in own]
+
+
+def with_entries(work: Work, extra: SourceEntries | None) -> Work:
+    """The work with the update entries other sources list for it (the Retraction Watch
+    CSV) beside its own, so one editorial status weighs them all."""
+    if extra is None:
+        return work
+    return replace(
+        work,
+        updated_by=work.updated_by + extra.updated_by,
+        update_to=work.update_to + extra.update_to,
+    )
 
 
 def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStatus:

@@ -12,7 +12,7 @@ from typing import NamedTuple
 from claimcheck.checks.agreement import annotate, disagreements
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
 from claimcheck.checks.datacite import datacite_findings
-from claimcheck.checks.editorial import editorial_status
+from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.matched import Match, matched_findings
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import lookup_findings, role_findings, status_findings
@@ -155,7 +155,7 @@ def _reference_findings(
     if lookup is None or reference.doi is None or (not found_work and extra is None):
         return found, _Status(lookup, None)
     if lookup.work is not None and found_work:
-        work = _joined(lookup.work, extra)
+        work = with_entries(lookup.work, extra)
     else:
         # The registry gave no record (its lookup failed, or the DOI is unknown to it or
         # registered elsewhere), but another source lists updates of this DOI: its editorial
@@ -207,16 +207,6 @@ def _matched(
         status_findings=lambda s: status_findings(reference, s),
     )
     return found, _Status(lookup, status)
-
-
-def _joined(work: Work, extra: SourceEntries | None) -> Work:
-    if extra is None:
-        return work
-    return replace(
-        work,
-        updated_by=work.updated_by + extra.updated_by,
-        update_to=work.update_to + extra.update_to,
-    )
 
 
 def _one_role_per_claim(

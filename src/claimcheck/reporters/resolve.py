@@ -45,7 +45,7 @@ def verdict_text(resolution: Resolution) -> str:
     """One line: `retracted: 10.1/n (2010-08-15, publisher)`, `retraction notice of 10.1/o
     "Title"`, `clean: …`."""
     status = resolution.editorial
-    if resolution.lookup.status is LookupStatus.FAILED:
+    if resolution.lookup.status is LookupStatus.FAILED and status is None:
         return _WORDS[Verdict.UNVERIFIED]
     if status is None:
         return "no Crossref record, so no editorial status"

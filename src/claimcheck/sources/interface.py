@@ -11,7 +11,7 @@ that could not be made is `unverified`, never clean.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 
 from claimcheck.model.events import SourceEntries
@@ -35,3 +35,17 @@ class EventSource(Protocol):
         ...
 
     def close(self) -> None: ...
+
+
+def joined_entries(
+    sources: Sequence[EventSource], dois: Collection[str]
+) -> dict[str, SourceEntries]:
+    """Every event source's entries for `dois`, joined per DOI in the order given."""
+    joined: dict[str, SourceEntries] = {}
+    for source in sources:
+        for doi, found in source.entries(dois).items():
+            had = joined.get(doi, SourceEntries())
+            joined[doi] = SourceEntries(
+                had.updated_by + found.updated_by, had.update_to + found.update_to
+            )
+    return joined
