@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck.inputs.discovery import MAX_FILE_BYTES, open_regular
+from claimcheck.inputs.yamlnodes import gc_paused
 from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import DoiError
 
@@ -38,11 +39,12 @@ def printed_dois(path: Path) -> list[str]:
             data = handle.read(MAX_FILE_BYTES + 1)
         if len(data) > MAX_FILE_BYTES:
             return []
-        for raw in _reference_dois(yaml.parse(data, Loader=loader)):
-            try:
-                found[normalize_doi(raw)] = None
-            except DoiError:
-                continue
+        with gc_paused():  # tens of thousands of short-lived events, none in a cycle
+            for raw in _reference_dois(yaml.parse(data, Loader=loader)):
+                try:
+                    found[normalize_doi(raw)] = None
+                except DoiError:
+                    continue
     except Exception:  # the loader reports every problem, with its place; none here
         return []
     return list(found)
@@ -62,27 +64,38 @@ class _Open:
 
 def _reference_dois(events: Iterable[Any]) -> Iterator[str]:
     """The text of each `references.<id>.doi` scalar of the first document."""
-    import yaml
+    from yaml import (
+        AliasEvent,
+        DocumentEndEvent,
+        MappingEndEvent,
+        MappingStartEvent,
+        ScalarEvent,
+        SequenceEndEvent,
+        SequenceStartEvent,
+    )
 
+    # Compared by exact type: libyaml makes exactly these classes, and a dispatch on type
+    # instead of isinstance chains halves the time of the scan.
+    starts = {MappingStartEvent: True, SequenceStartEvent: False}
+    ends = (MappingEndEvent, SequenceEndEvent)
     stack: list[_Open] = []
     for event in events:
-        if isinstance(event, yaml.DocumentEndEvent):
+        kind = type(event)
+        if kind is DocumentEndEvent:
             return
         parent = stack[-1] if stack else None
         as_key = parent is not None and parent.mapping and parent.wants_key
-        if isinstance(event, yaml.MappingStartEvent | yaml.SequenceStartEvent):
-            stack.append(_Open(isinstance(event, yaml.MappingStartEvent), as_key))
-            continue
-        if isinstance(event, yaml.MappingEndEvent | yaml.SequenceEndEvent):
+        if kind in starts:
+            stack.append(_Open(starts[kind], as_key))
+        elif kind in ends:
             was_key = stack.pop().is_key
             _read(stack[-1] if stack else None, None, was_key)
-            continue
-        is_text = isinstance(event, yaml.ScalarEvent) and event.tag in _TEXT_TAGS
-        if is_text and not as_key and _at_doi(stack):
-            yield event.value
-        if isinstance(event, yaml.ScalarEvent | yaml.AliasEvent):
-            text = event.value if isinstance(event, yaml.ScalarEvent) else None
-            _read(parent, text, as_key)
+        elif kind is ScalarEvent:
+            if not as_key and event.tag in _TEXT_TAGS and _at_doi(stack):
+                yield event.value
+            _read(parent, event.value, as_key)
+        elif kind is AliasEvent:
+            _read(parent, None, as_key)
 
 
 def _read(parent: _Open | None, text: str | None, as_key: bool) -> None:
