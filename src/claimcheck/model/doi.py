@@ -64,7 +64,11 @@ def normalize_doi(raw: str) -> str:
 
 
 def _refuse_invisible(text: str) -> None:
-    if _CONTROL.search(text) or any(unicodedata.category(c) in _INVISIBLE for c in text):
+    # The only invisible ASCII characters are controls, which _CONTROL finds: the walk over
+    # every character's category is needed only beyond ASCII (most DOIs never go there).
+    if _CONTROL.search(text) or (
+        not text.isascii() and any(unicodedata.category(c) in _INVISIBLE for c in text)
+    ):
         raise DoiError("contains control or invisible characters")
 
 
