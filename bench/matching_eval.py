@@ -10,7 +10,7 @@ parsed with the project's own parser, and a label that its origin gives:
 - the four answers from Crossref's own matcher tests (`*__crossref-sbmv-tests_2018.json`),
   whose references and expected DOIs are those of ReferenceMatcherTest.java in
   https://github.com/CrossRef/search-based-reference-matcher (their sidecars carry no label,
-  so the labels are quoted in CASES below);
+  so the labels are quoted in tests/sbmv.py);
 - every other `works_query.bibliographic__*.meta.json` sidecar with an `expected` key, read
   from the sidecar (`reference`, `expected`, `expected_doi`, `evaluable`).
 
@@ -33,17 +33,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "src"))
+sys.path[:0] = [str(ROOT / "src"), str(ROOT)]
 
-from claimcheck.checks.matching import Candidate, MatchOutcome, MatchStatus, validate  # noqa: E402
+from tests.sbmv import HERE, LABELLED, RECORDED, recorded_candidates  # noqa: E402
+
+from claimcheck.checks.matching import MatchOutcome, MatchStatus, validate  # noqa: E402
 from claimcheck.model.claimmap import Reference  # noqa: E402
-from claimcheck.model.location import Location  # noqa: E402
-from claimcheck.sources.crossref.batching import list_items  # noqa: E402
-from claimcheck.sources.crossref.records import parse_work  # noqa: E402
-
-RECORDED = ROOT / "tests" / "data" / "crossref" / "recorded"
-HERE = Location(1, 1)
-CERMINE = "10.1007/s10032-015-0249-8"
 
 
 @dataclass(frozen=True)
@@ -54,52 +49,8 @@ class Case:
     evaluable: bool = True
 
 
-# ReferenceMatcherTest.java (CrossRef/search-based-reference-matcher): the reference each
-# recorded answer was mocked for, and whether Crossref's matcher must find CERMINE's DOI.
-CASES = [
-    Case(
-        "works_query.bibliographic__structured_ref_Tkaczyk_IJDAR__crossref-sbmv-tests_2018.json",
-        Reference(
-            "S1", HERE, authors=("Tkaczyk",), volume="18", pages="317", year=2015, journal="IJDAR"
-        ),
-        CERMINE,
-    ),
-    Case(
-        "works_query.bibliographic__structured_ref_nomatch__crossref-sbmv-tests_2018.json",
-        Reference(
-            "S2",
-            HERE,
-            authors=("Tkaczyk",),
-            volume="93",
-            year=2015,
-            journal="Communications in Computer and Information",
-        ),
-        None,
-    ),
-    Case(
-        "works_query.bibliographic__unstructured_ref_CERMINE_match__crossref-sbmv-tests_2018.json",
-        Reference(
-            "U1",
-            HERE,
-            cited_as="[1]D. Tkaczyk, P. Szostek, M. Fedoryszak, P. J. Dendek, and Bolikowski,"
-            "“CERMINE: automatic extraction of structured metadata from scientific literature,” "
-            "International Journal on Document Analysis and Recognition (IJDAR), vol. 18, no. 4, "
-            "pp. 317–335, 2015.",
-        ),
-        CERMINE,
-    ),
-    Case(
-        "works_query.bibliographic__unstructured_ref_noisy_nomatch__crossref-sbmv-tests_2018.json",
-        Reference(
-            "U2",
-            HERE,
-            cited_as="P. Szostek, M. Fedoryszak, P. J. Dendek, and Ł. Bolikowski,“CERMINE: "
-            "automatic extraction of structured metadata from scientific literature,” IJDAR, "
-            "vol. 14, no. 40, pp. 310–335, 2016.",
-        ),
-        None,
-    ),
-]
+# Crossref's own matcher tests: the labels tests/sbmv.py quotes from ReferenceMatcherTest.java.
+CASES = [Case(body, reference, expected) for body, reference, expected in LABELLED]
 
 
 def sidecar_cases() -> list[Case]:
@@ -117,9 +68,7 @@ def sidecar_cases() -> list[Case]:
 
 
 def run(case: Case) -> MatchOutcome:
-    items = list_items((RECORDED / case.body).read_bytes())
-    candidates = [Candidate(parse_work(item), float(item["score"])) for item in items.values()]
-    return validate(case.reference, candidates)
+    return validate(case.reference, recorded_candidates(case.body))
 
 
 def asserted(outcome: MatchOutcome, confident_only: bool) -> str | None:

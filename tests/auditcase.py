@@ -21,6 +21,7 @@ from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import update, work_envelope
+from tests.sbmv import SBMV
 
 MAP = """
 claimcheck: 1
@@ -117,9 +118,7 @@ ERRATUM_ITEM = (
 )
 
 
-SBMV_STRUCTURED = (
-    "works_query.bibliographic__structured_ref_Tkaczyk_IJDAR__crossref-sbmv-tests_2018.json"
-)
+SBMV_STRUCTURED = SBMV.format("structured_ref_Tkaczyk_IJDAR")
 
 
 def work_list(*items: dict[str, object]) -> bytes:

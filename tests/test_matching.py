@@ -1,11 +1,8 @@
 """Matching a reference without a DOI to a Crossref work (`claimcheck.checks.matching`).
 
 The recorded cases are real `/works?query.bibliographic=` answers under
-tests/data/crossref/recorded. Four come from Crossref's own matcher tests: the references and
-expected answers below are those of src/test/java/org/crossref/refmatching/
-ReferenceMatcherTest.java in CrossRef/search-based-reference-matcher (the versions that read
-structured-/unstructured-ref-response-{1,2}.json). Their sidecars predate this file and hold
-no labels, so the labels are quoted here; the newer sidecars carry their own. Every other test
+tests/data/crossref/recorded. Four come from Crossref's own matcher tests, whose references
+and labels tests/sbmv.py quotes; the newer sidecars carry their own labels. Every other test
 builds works in Crossref's schema by hand (section "synthetic works").
 """
 
@@ -30,21 +27,18 @@ from claimcheck.checks.matching import (
     validate,
 )
 from claimcheck.model.claimmap import Reference
-from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Work
-from claimcheck.sources.crossref.batching import list_items
-from claimcheck.sources.crossref.records import parse_work
 from tests.conftest import RECORDED
-
-HERE = Location(1, 1)
-CERMINE = "10.1007/s10032-015-0249-8"
-SBMV = "works_query.bibliographic__{}__crossref-sbmv-tests_2018.json"
-
-
-def recorded_candidates(name: str) -> list[Candidate]:
-    """Each item of a recorded list answer, parsed by the project's own parser, with its score."""
-    items = list_items((RECORDED / name).read_bytes())
-    return [Candidate(parse_work(item), float(item["score"])) for item in items.values()]
+from tests.sbmv import (
+    CERMINE,
+    HERE,
+    SBMV,
+    STRUCTURED_MATCH,
+    STRUCTURED_NOMATCH,
+    UNSTRUCTURED_MATCH,
+    UNSTRUCTURED_NOISY,
+    recorded_candidates,
+)
 
 
 def sidecar(name: str) -> dict[str, object]:
@@ -54,33 +48,7 @@ def sidecar(name: str) -> dict[str, object]:
     return loaded
 
 
-# --- Crossref's own SBMV test cases ---------------------------------------------------------
-
-STRUCTURED_MATCH = Reference(
-    "S1", HERE, authors=("Tkaczyk",), volume="18", pages="317", year=2015, journal="IJDAR"
-)
-STRUCTURED_NOMATCH = Reference(
-    "S2",
-    HERE,
-    authors=("Tkaczyk",),
-    volume="93",
-    year=2015,
-    journal="Communications in Computer and Information",
-)
-UNSTRUCTURED_MATCH = Reference(
-    "U1",
-    HERE,
-    cited_as="[1]D. Tkaczyk, P. Szostek, M. Fedoryszak, P. J. Dendek, and Bolikowski,“CERMINE: "
-    "automatic extraction of structured metadata from scientific literature,” International "
-    "Journal on Document Analysis and Recognition (IJDAR), vol. 18, no. 4, pp. 317–335, 2015.",
-)
-UNSTRUCTURED_NOISY = Reference(
-    "U2",
-    HERE,
-    cited_as="P. Szostek, M. Fedoryszak, P. J. Dendek, and Ł. Bolikowski,“CERMINE: automatic "
-    "extraction of structured metadata from scientific literature,” IJDAR, vol. 14, no. 40, "
-    "pp. 310–335, 2016.",
-)
+# --- Crossref's own SBMV test cases (tests/sbmv.py quotes them) ------------------------
 
 
 def test_sbmv_structured_reference_matches_confidently() -> None:

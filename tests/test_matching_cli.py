@@ -15,10 +15,9 @@ from claimcheck.sources.crossref.batching import envelope
 from claimcheck.testing import ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import write_map
+from tests.sbmv import CERMINE, SBMV
 from tests.test_cli import run
 
-SBMV = "works_query.bibliographic__{}__crossref-sbmv-tests_2018.json"
-CERMINE = "10.1007/s10032-015-0249-8"  # the work Crossref's own matcher tests must find
 WAKEFIELD = "10.1016/s0140-6736(97)11096-0"  # real: retracted 2010
 
 
