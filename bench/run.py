@@ -35,7 +35,7 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -440,15 +440,12 @@ def median_run(runs: list[AuditRun]) -> AuditRun:
         return statistics.median(known) if known else None
 
     rss = [r.max_rss_mb for r in runs if r.max_rss_mb is not None]
-    return AuditRun(
-        **{
-            **asdict(middle),
-            "traffic": middle.traffic,
-            "wall": statistics.median(r.wall for r in runs),
-            "cpu": median_of([r.cpu for r in runs]),
-            "first_request_s": median_of([r.first_request_s for r in runs]),
-            "max_rss_mb": max(rss) if rss else None,
-        }
+    return replace(
+        middle,
+        wall=statistics.median(r.wall for r in runs),
+        cpu=median_of([r.cpu for r in runs]),
+        first_request_s=median_of([r.first_request_s for r in runs]),
+        max_rss_mb=max(rss) if rss else None,
     )
 
 

@@ -21,7 +21,7 @@ def resolve_doi(
     editorial status, as in an audit: a retraction only the CSV lists is still reported, even
     when Crossref could not be read or does not know the DOI."""
     lookup = client.lookup(doi)
-    extra = joined_entries(events, {doi}).get(doi) if events else None
+    extra = joined_entries(events, {doi}).get(doi)
     if lookup.work is not None and lookup.status is LookupStatus.FOUND:
         work = with_entries(lookup.work, extra)
     elif extra is not None:
