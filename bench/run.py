@@ -156,6 +156,8 @@ def claimcheck_command() -> list[str]:
 def child_env(cache_home: Path) -> dict[str, str]:
     # CLAIMCHECK_* could set a mailto (making a public run polite), a cache or a rate cap.
     env = {k: v for k, v in os.environ.items() if not k.startswith("CLAIMCHECK_")}
+    # Buffered stdio, as users run it (some machines set PYTHONUNBUFFERED for everything).
+    env.pop("PYTHONUNBUFFERED", None)
     # A default cache under the user's home would make a "cold" run warm: isolate it.
     env["XDG_CACHE_HOME"] = str(cache_home)
     env["NO_PROXY"] = env["no_proxy"] = "127.0.0.1,localhost"

@@ -1,0 +1,94 @@
+"""The console entry point ends the process without the interpreter's teardown: whatever the
+command printed still arrives whole, and its exit code is the command's."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "claims" / "stem-cell-safety.yaml"
+EVIDENCE = ROOT / "claims" / "stem-cell-safety.evidence"
+
+
+def python(code: str) -> subprocess.CompletedProcess[str]:
+    # Buffered stdio, as most users have it: with PYTHONUNBUFFERED set (some CI machines set
+    # it) nothing waits in a buffer, and a missing flush could not show.
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONUNBUFFERED"}
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
+
+
+def claimcheck(*args: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "claimcheck", *map(str, args)],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize(("code", "status"), [("0", 0), ("None", 0), ("3", 3), ("130", 130)])
+def test_buffered_output_arrives_whole_with_the_exit_code(code: str, status: int) -> None:
+    # Written in small pieces, so the last of them sit in stdout's buffer at the end: a
+    # missing flush would cut the output short.
+    done = python(
+        "import atexit, sys\n"
+        "from claimcheck.app.entry import exit_without_teardown\n"
+        "atexit.register(lambda: print('teardown ran', file=sys.stderr))\n"
+        "for _ in range(20_000): sys.stdout.write('0123456789')\n"
+        "sys.stderr.write('notice')\n"
+        f"exit_without_teardown({code})\n"
+    )
+    assert done.returncode == status
+    assert done.stdout == "0123456789" * 20_000
+    assert done.stderr == "notice"  # and no teardown: atexit handlers did not run
+
+
+def test_a_message_for_an_exit_code_goes_to_stderr_with_exit_1() -> None:
+    done = python(
+        "from claimcheck.app.entry import exit_without_teardown\n"
+        "exit_without_teardown('claimcheck: stopped')\n"
+    )
+    assert done.returncode == 1
+    assert done.stderr == "claimcheck: stopped\n"
+
+
+def test_a_stdout_its_reader_closed_is_not_reported_as_success() -> None:
+    # A pipe whose reader has gone: the final flush fails, as CPython's own exit would see.
+    done = python(
+        "import os, sys\n"
+        "from claimcheck.app.entry import exit_without_teardown\n"
+        "read, write = os.pipe()\n"
+        "sys.stdout = open(write, 'w', buffering=1 << 16)\n"
+        "sys.stdout.write('report')  # buffered: nothing is sent yet\n"
+        "os.close(read)\n"
+        "exit_without_teardown(0)\n"
+    )
+    assert done.returncode == 120
+
+
+def test_an_audit_through_the_entry_point_delivers_its_report_and_gate_code() -> None:
+    done = claimcheck("audit", SEED, "--replay", EVIDENCE, "--format", "json", "--quiet")
+    assert done.returncode == 1, done.stderr  # the seed article fails the gate
+    report = json.loads(done.stdout)
+    assert report["summary"]["references"] == 25
+    assert report["summary"]["exit_code"] == 1
+
+
+def test_a_usage_error_through_the_entry_point_exits_2() -> None:
+    done = claimcheck("audit", SEED, "--timeout", "abc", "--format", "json")
+    assert done.returncode == 2
+    assert json.loads(done.stdout)["summary"]["exit_code"] == 2
