@@ -1,13 +1,14 @@
 """The audit: dedupe DOIs -> look them up -> run the checks -> AuditResult.
 
-I/O happens only through the CrossrefClient and the event sources it is given; everything
-after the lookups is pure (checks/pipeline.py), and is imported only once the lookups are
-done, so the first request does not wait for the rules to load.
+I/O happens only through the CrossrefClient and the event sources it is given; the judging
+is pure (checks/pipeline.py). The lookups run in the background, and each reference is judged
+as soon as its records are in (checks/early.py); the rules are imported only once the lookups
+have started, so the first request does not wait for them to load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -21,10 +22,19 @@ from claimcheck.sources.interface import EventSource, joined_entries
 
 if TYPE_CHECKING:
     from claimcheck.checks.matched import Match
+    from claimcheck.checks.pipeline import Judged
+    from claimcheck.model.events import SourceEntries
     from claimcheck.sources.crossref.search import BibliographicSearch, SearchAnswer
     from claimcheck.sources.datacite.client import DataCiteClient
 
-__all__ = ["AuditOptions", "planned_lookups", "run_audit", "search_matches", "start_lookups"]
+__all__ = [
+    "AuditOptions",
+    "judge_while_waiting",
+    "planned_lookups",
+    "run_audit",
+    "search_matches",
+    "start_lookups",
+]
 
 
 def run_audit(
@@ -42,15 +52,18 @@ def run_audit(
     judge each map."""
     maps = as_maps(claim_maps)
     dois = [r.doi for cm in maps for r in cm.references if r.doi]
-    # The records each found work links to are read while the lists go on; the second call
-    # then finds them in memory.
+    # In the background (unless a head start began them), so that references are judged
+    # while the rest are looked up. The records each found work links to are read while
+    # the lists go on; the call after the judging finds them all in memory.
+    client.start(dois, on_lookup, follow=_linked)
     searching = _Searches(maps, search)  # list queries, beside the DOI lookups
+    entries = joined_entries(events, set(dois))
+    judged = judge_while_waiting(client, maps, entries, options)
     lookups = client.lookup_all(dois, on_lookup, follow=_linked)
     matches = searching.matches()
     # A matched work is checked like a printed DOI: its record, and the records it links to.
     lookups |= client.lookup_all(_matched_dois(matches.values()), follow=_linked)
     related = _related_works(client, lookups.values())
-    entries = joined_entries(events, set(dois))
     at_datacite = {}
     if datacite is not None:
         at_datacite = datacite.lookup_all(
@@ -71,7 +84,35 @@ def run_audit(
         entries=entries,
         datacite=at_datacite,
         matches=matches,
+        judged=judged,
     )
+
+
+# How often the audit looks for new answers to judge: about ten times between two list
+# answers at the polite pool's 3 a second, at no cost worth measuring.
+ANSWERS_POLL_SECONDS = 0.03
+
+
+def judge_while_waiting(
+    client: CrossrefClient,
+    maps: Sequence[ClaimMap],
+    entries: Mapping[str, SourceEntries],
+    options: AuditOptions,
+) -> dict[tuple[str, str], Judged]:
+    """Judge each reference whose records are all in while the lookups `start` began go on
+    (checks/early.py); what is judged here is not judged again."""
+    from claimcheck.checks.early import EarlyJudge
+    from claimcheck.checks.pipeline import Sources, consulted_sources
+
+    # DataCite's answers and searches' matches come only at the end: the early judge never
+    # judges a reference that needs them.
+    early = EarlyJudge(maps, Sources(entries, consulted_sources(options), {}, {}), _linked)
+    seen, done = 0, False
+    while not done:
+        done = client.wait(ANSWERS_POLL_SECONDS)
+        answers, seen = client.answers_since(seen)
+        early.add(answers)
+    return early.judged
 
 
 def search_matches(

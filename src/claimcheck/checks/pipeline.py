@@ -42,16 +42,19 @@ def judge(
     entries: Mapping[str, SourceEntries] | None = None,
     datacite: Mapping[str, DataCiteLookup] | None = None,
     matches: Mapping[tuple[str, str], Match] | None = None,
+    judged: Mapping[tuple[str, str], Judged] | None = None,
 ) -> AuditResult:
     """Every check over looked-up records, the update entries other sources list for each
     DOI (`entries`), and DataCite's records of the DOIs Crossref names as DataCite's. Pure:
-    the same inputs give the same result."""
-    # The sources that list editorial events: DataCite has no retraction field, so it can
-    # neither confirm nor deny one.
-    consulted = tuple(u.name for u in options.source.used if u.name != "datacite")
-    sources = _Sources(entries or {}, consulted, datacite or {}, matches or {})
+    the same inputs give the same result.
+
+    `judged` holds references already judged, keyed by (claim-map path, reference id), by
+    `judge_reference` over these same inputs (checks/early.py, while other lookups were in
+    flight): they are taken as they are instead of being judged again."""
+    sources = Sources(entries or {}, consulted_sources(options), datacite or {}, matches or {})
     maps = tuple(
-        judge_map(cm, lookups, related, options.today, sources) for cm in as_maps(claim_maps)
+        judge_map(cm, lookups, related, options.today, sources=sources, judged=judged)
+        for cm in as_maps(claim_maps)
     )
     findings = [f for m in maps for f in m.findings]
     return AuditResult(
@@ -63,14 +66,62 @@ def judge(
     )
 
 
-class _Sources(NamedTuple):
+class Sources(NamedTuple):
     entries: Mapping[str, SourceEntries]  # what sources beside the registry list, by DOI
     consulted: tuple[str, ...]  # every source the audit consulted, by name
     datacite: Mapping[str, DataCiteLookup]  # DataCite's answers, by DOI
     matches: Mapping[tuple[str, str], Match]  # (map path, reference id): DOI-less searches
 
 
-_NO_OTHER_SOURCES = _Sources({}, (), {}, {})
+_NO_OTHER_SOURCES = Sources({}, (), {}, {})
+
+
+def consulted_sources(options: AuditOptions) -> tuple[str, ...]:
+    """The sources that list editorial events: DataCite has no retraction field, so it can
+    neither confirm nor deny one."""
+    return tuple(u.name for u in options.source.used if u.name != "datacite")
+
+
+class Judged(NamedTuple):
+    """One reference's own findings and status, before claims and acknowledgements."""
+
+    findings: tuple[Finding, ...]
+    status: _Status
+
+
+class Citing:
+    """What judging one reference reads from its claim map besides the reference: the
+    claims citing it, and the article's publication date."""
+
+    def __init__(self, claim_map: ClaimMap) -> None:
+        self.path = claim_map.path
+        self.published = claim_map.article.published if claim_map.article else None
+        self.cited_by: defaultdict[str, list[tuple[Claim, Citation]]] = defaultdict(list)
+        for claim in claim_map.claims:
+            for citation in claim.cites:
+                self.cited_by[citation.ref].append((claim, citation))
+
+
+def judge_reference(
+    citing: Citing,
+    reference: Reference,
+    lookups: Mapping[str, Lookup],
+    related: Mapping[str, Lookup],
+    sources: Sources,
+) -> Judged:
+    """One reference: its lookup, editorial status, metadata and roles. Pure."""
+    match = sources.matches.get((citing.path, reference.id))
+    citations = citing.cited_by.get(reference.id, [])
+    if match is not None and reference.doi is None and reference.doi_error is None:
+        found, status = _matched(
+            citations, reference, match, lookups, related, published=citing.published
+        )
+    else:
+        lookup = lookups.get(reference.doi) if reference.doi else None
+        found, status = _reference_findings(
+            citations, reference, lookup, related, citing.published, sources=sources
+        )
+    return Judged(tuple(found), status)
 
 
 def judge_map(
@@ -78,27 +129,18 @@ def judge_map(
     lookups: Mapping[str, Lookup],
     related: Mapping[str, Lookup],
     today: date,
-    sources: _Sources = _NO_OTHER_SOURCES,
+    *,
+    sources: Sources = _NO_OTHER_SOURCES,
+    judged: Mapping[tuple[str, str], Judged] | None = None,
 ) -> MapResult:
-    cited_by: defaultdict[str, list[tuple[Claim, Citation]]] = defaultdict(list)
-    for claim in claim_map.claims:
-        for citation in claim.cites:
-            cited_by[citation.ref].append((claim, citation))
+    citing = Citing(claim_map)
     findings: list[Finding] = []
     statuses: dict[str, _Status] = {}
-    published = claim_map.article.published if claim_map.article else None
     for reference in claim_map.references:
-        match = sources.matches.get((claim_map.path, reference.id))
-        if match is not None and reference.doi is None and reference.doi_error is None:
-            ref_findings, statuses[reference.id] = _matched(
-                cited_by[reference.id], reference, match, lookups, related, published=published
-            )
-        else:
-            lookup = lookups.get(reference.doi) if reference.doi else None
-            ref_findings, statuses[reference.id] = _reference_findings(
-                cited_by[reference.id], reference, lookup, related, published, sources=sources
-            )
-        findings.extend(ref_findings)
+        early = judged.get((claim_map.path, reference.id)) if judged else None
+        one = early or judge_reference(citing, reference, lookups, related, sources)
+        statuses[reference.id] = one.status
+        findings.extend(one.findings)
     findings.extend(unused_reference_findings(claim_map))
     findings = acknowledge(claim_map, findings, today)
 
@@ -143,7 +185,7 @@ def _reference_findings(
     related: Mapping[str, Lookup],
     published: date | None,
     *,
-    sources: _Sources,
+    sources: Sources,
 ) -> tuple[list[Finding], _Status]:
     found = lookup_findings(reference, lookup)
     at_datacite = sources.datacite.get(reference.doi) if reference.doi else None

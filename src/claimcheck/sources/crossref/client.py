@@ -17,7 +17,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
@@ -80,6 +80,7 @@ class CrossrefClient:
             else None
         )
         self._lookups: dict[str, Lookup] = {}
+        self._answered: list[Lookup] = []  # every lookup remembered, in the order it came
         self._lock = threading.Lock()
         self._server = ServerIdentity(fetcher, base_url)
         self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
@@ -120,6 +121,23 @@ class CrossrefClient:
 
         self._early = threading.Thread(target=look_up, name="claimcheck-early", daemon=True)
         self._early.start()
+
+    def wait(self, seconds: float) -> bool:
+        """Wait up to `seconds` for the lookups `start` began; whether they are done."""
+        early = self._early
+        if early is None:
+            return True
+        early.join(seconds)
+        return not early.is_alive()
+
+    def answers_since(self, seen: int) -> tuple[list[Lookup], int]:
+        """The lookups answered after the first `seen`, and how many have been answered:
+        for a caller that judges as answers come (checks/early.py). "Not found" is left out:
+        it stays provisional until the server is known to be Crossref (`_settle_not_found`
+        may yet make it a failure)."""
+        with self._lock:
+            fresh, answered = self._answered[seen:], len(self._answered)
+        return [a for a in fresh if a.status is not LookupStatus.NOT_FOUND], answered
 
     def cancel(self) -> None:
         """Send no more requests (the run ended early): those not yet sent fail at once."""
@@ -163,6 +181,7 @@ class CrossrefClient:
     def _remember(self, lookup: Lookup, on_done: Callable[[Lookup], None] | None) -> None:
         with self._lock:
             self._lookups[lookup.doi] = lookup
+            self._answered.append(lookup)
         if on_done:
             on_done(lookup)
 
@@ -194,8 +213,7 @@ class CrossrefClient:
                 lookup = single_job.result()
                 self._remember(lookup, on_done)
                 follow_ups.add([lookup])
-            for lookup in follow_ups.results():
-                self._remember(lookup, None)
+            follow_ups.wait()
         except BaseException:
             # Ctrl-C (or a bug): never wait for requests in flight, whatever the server does.
             for pool in (lists, others):
@@ -362,7 +380,7 @@ class _FollowUps:
     ) -> None:
         self.client, self.pool, self.follow = client, pool, follow
         self.seen = set(own)  # the audit's own DOIs are read by the audit
-        self.jobs: list[Future[list[Lookup]]] = []
+        self.jobs: list[Future[None]] = []
 
     def add(self, found: Iterable[Lookup]) -> None:
         if self.follow is None:
@@ -381,13 +399,19 @@ class _FollowUps:
         singles = left
         if client.batch and len(left) >= FOLLOW_LIST_MIN:
             batches, singles = batching.plan(left, client.base_url)
-            self.jobs += [self.pool.submit(client._list_then_singles, b) for b in batches]
-        self.jobs += [self.pool.submit(_as_list, client._single, d) for d in singles]
+            self.jobs += [self.pool.submit(self._list, b) for b in batches]
+        self.jobs += [self.pool.submit(self._single, d) for d in singles]
 
-    def results(self) -> Iterator[Lookup]:
+    # Each answer is remembered as it comes, not when every follow-up is done: the audit
+    # judges a reference as soon as the records it links to are in (checks/early.py).
+    def _list(self, dois: list[str]) -> None:
+        for lookup in self.client._list_then_singles(dois):
+            self.client._remember(lookup, None)
+
+    def _single(self, doi: str) -> None:
+        self.client._remember(self.client._single(doi), None)
+
+    def wait(self) -> None:
+        """Until every follow-up has answered; a bug in one is raised here."""
         for job in as_completed(self.jobs):
-            yield from job.result()
-
-
-def _as_list(lookup: Callable[[str], Lookup], doi: str) -> list[Lookup]:
-    return [lookup(doi)]
+            job.result()

@@ -1,0 +1,154 @@
+"""References judged while other lookups are in flight: only once every record they read is
+final, and then exactly as judging them all at the end would."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimcheck.audit import judge_while_waiting, run_audit, start_lookups
+from claimcheck.checks.early import EarlyJudge
+from claimcheck.checks.pipeline import Sources, judge
+from claimcheck.checks.update_links import linked_dois
+from claimcheck.inputs.claimmap import load_claim_map
+from claimcheck.model.claimmap import ClaimMap
+from claimcheck.model.events import SourceEntries, UpdateEntry
+from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.sources.crossref.client import CrossrefClient
+from claimcheck.testing import ReplayServer
+from claimcheck.transport.fetch import HttpFetcher
+from tests.factories import FIXED_OPTIONS, write_map
+from tests.test_cli import SEED_MAP
+
+ORIGINAL, NOTICE, OTHER = "10.1000/original", "10.1000/notice", "10.1000/other"
+RETRACTED_ORIGINAL = Work(
+    doi=ORIGINAL,
+    title="A study of things",
+    updated_by=(UpdateEntry(NOTICE, "retraction", date="2020-01-02"),),
+)
+THE_NOTICE = Work(
+    doi=NOTICE,
+    title="Retraction notice to: A study of things",
+    update_to=(UpdateEntry(ORIGINAL, "retraction", date="2020-01-02"),),
+)
+PLAIN = Work(doi=OTHER, title="Another study")
+
+
+def found(work: Work) -> Lookup:
+    return Lookup(work.doi, LookupStatus.FOUND, work=work)
+
+
+def linked(lookup: Lookup) -> list[str]:
+    return linked_dois(lookup.work) if lookup.work is not None else []
+
+
+@pytest.fixture
+def claim_map(tmp_path: Path) -> ClaimMap:
+    body = f"""
+    claimcheck: 1
+    references:
+      A: {{doi: {ORIGINAL}}}
+      B: {{doi: {OTHER}}}
+    claims:
+      - {{id: C1, text: Things happen., cites: [A, B]}}
+    """
+    return load_claim_map(write_map(tmp_path, body))
+
+
+def early_judge(claim_map: ClaimMap, entries: dict[str, SourceEntries] | None = None) -> EarlyJudge:
+    return EarlyJudge([claim_map], Sources(entries or {}, ("crossref",), {}, {}), linked)
+
+
+def test_a_work_is_judged_only_once_the_records_it_links_to_are_in(claim_map: ClaimMap) -> None:
+    early = early_judge(claim_map)
+    early.add([found(RETRACTED_ORIGINAL), found(PLAIN)])
+    assert set(early.judged) == {(claim_map.path, "B")}  # A waits for its notice
+    early.add([found(THE_NOTICE)])
+    assert set(early.judged) == {(claim_map.path, "A"), (claim_map.path, "B")}
+
+
+def test_records_answered_before_the_work_count_when_the_work_comes(claim_map: ClaimMap) -> None:
+    early = early_judge(claim_map)
+    early.add([found(THE_NOTICE)])
+    assert early.judged == {}
+    early.add([found(RETRACTED_ORIGINAL)])
+    assert set(early.judged) == {(claim_map.path, "A")}
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        Lookup(ORIGINAL, LookupStatus.FAILED, error="timed out"),
+        Lookup(ORIGINAL, LookupStatus.OTHER_AGENCY, agency="datacite"),  # DataCite answers later
+    ],
+)
+def test_a_work_not_found_at_crossref_waits_for_the_end(
+    claim_map: ClaimMap, answer: Lookup
+) -> None:
+    early = early_judge(claim_map)
+    early.add([answer, found(THE_NOTICE)])
+    assert early.judged == {}
+
+
+def test_a_judgement_that_reads_a_record_not_known_to_be_final_is_dropped(
+    claim_map: ClaimMap,
+) -> None:
+    # Retraction Watch's CSV names a notice the registry's record does not link to: whether
+    # the final judging reads that notice depends on the other works, so A waits.
+    csv_notice = UpdateEntry("10.1000/csv-notice", "retraction", source="retraction-watch-csv")
+    entries = {OTHER: SourceEntries(updated_by=(csv_notice,))}
+    early = early_judge(claim_map, entries)
+    early.add([found(PLAIN)])
+    assert early.judged == {}
+
+
+def test_judgements_made_early_are_the_ones_made_at_the_end(claim_map: ClaimMap) -> None:
+    early = early_judge(claim_map)
+    answers = [found(RETRACTED_ORIGINAL), found(THE_NOTICE), found(PLAIN)]
+    for answer in answers:
+        early.add([answer])
+    lookups = {a.doi: a for a in answers}
+    related = {NOTICE: lookups[NOTICE]}
+    at_the_end = judge(claim_map, lookups, related, FIXED_OPTIONS)
+    assert len(early.judged) == 2
+    assert judge(claim_map, lookups, related, FIXED_OPTIONS, judged=early.judged) == at_the_end
+    assert at_the_end.exit_code == 1  # a retracted work, cited: not a vacuous comparison
+
+
+def test_an_audit_judged_as_answers_came_equals_the_audit_judged_at_the_end(
+    replay_server: ReplayServer,
+) -> None:
+    replay_server.latency = 0.05  # the seed's linked records come in one by one
+    claim_map = load_claim_map(SEED_MAP)
+    dois = list(dict.fromkeys(r.doi for r in claim_map.references if r.doi))
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url) as client:
+        start_lookups(client, dois)
+        judged = judge_while_waiting(client, [claim_map], {}, FIXED_OPTIONS)
+        result = run_audit(claim_map, client, FIXED_OPTIONS)
+        lookups = client.lookup_all(dois)
+        wanted = [d for lookup in lookups.values() for d in linked(lookup)]
+        related = client.lookup_all(wanted, status_matters=False)
+    at_the_end = judge(claim_map, lookups, related, FIXED_OPTIONS)
+    assert result == at_the_end
+    assert judge(claim_map, lookups, related, FIXED_OPTIONS, judged=judged) == at_the_end
+    # Every reference whose work was found (the seed's retraction notice among them) was
+    # judged as its records came, none of them twice.
+    found_refs = {
+        r.id for r in claim_map.references if r.doi and lookups[r.doi].status is LookupStatus.FOUND
+    }
+    assert {ref for _path, ref in judged} == found_refs
+    assert "R20" in found_refs
+
+
+def test_answers_since_leaves_out_a_not_found_that_may_yet_become_a_failure(
+    replay_server: ReplayServer,
+) -> None:
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url, batch=False) as client:
+        client.lookup_all(["10.1038/nbt.2816", "10.1000/no-such-work"])
+        answers, answered = client.answers_since(0)
+        assert answered == 2
+        assert [a.doi for a in answers] == ["10.1038/nbt.2816"]
+        assert client.answers_since(answered) == ([], 2)
