@@ -142,13 +142,29 @@ def test_an_audit_judged_as_answers_came_equals_the_audit_judged_at_the_end(
     assert "R20" in found_refs
 
 
-def test_answers_since_leaves_out_a_not_found_that_may_yet_become_a_failure(
+def test_answers_since_gives_a_not_found_once_the_server_has_answered_as_crossref(
     replay_server: ReplayServer,
 ) -> None:
     fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
     with CrossrefClient(fetcher, base_url=replay_server.url, batch=False) as client:
         client.lookup_all(["10.1038/nbt.2816", "10.1000/no-such-work"])
         answers, answered = client.answers_since(0)
-        assert answered == 2
-        assert [a.doi for a in answers] == ["10.1038/nbt.2816"]
+        assert client.answered_as_crossref
+        assert [(a.doi, a.status) for a in answers] == [
+            ("10.1038/nbt.2816", LookupStatus.FOUND),
+            ("10.1000/no-such-work", LookupStatus.NOT_FOUND),
+        ]
         assert client.answers_since(answered) == ([], 2)
+
+
+def test_answers_since_never_gives_a_404_from_a_server_that_is_not_crossref(
+    replay_server: ReplayServer,
+) -> None:
+    # A mistyped base URL answers 404 to everything, its probe included: the "not found" was
+    # provisional, and became a failure, which is not given as an answer either.
+    base = replay_server.url + "/typo"
+    fetcher = HttpFetcher(base, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=base, batch=False) as client:
+        lookup = client.lookup("10.1038/nbt.2816")
+        assert lookup.status is LookupStatus.FAILED
+        assert client.answers_since(0) == ([], 1)

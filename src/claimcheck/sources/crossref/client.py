@@ -131,12 +131,15 @@ class CrossrefClient:
         return not early.is_alive()
 
     def answers_since(self, seen: int) -> tuple[list[Lookup], int]:
-        """The lookups answered after the first `seen`, and how many have been answered:
-        for a caller that judges as answers come (checks/early.py). "Not found" is left out:
-        it stays provisional until the server is known to be Crossref (`_settle_not_found`
-        may yet make it a failure)."""
+        """The final lookups answered after the first `seen`, and how many have been
+        answered: for a caller that judges as answers come (checks/early.py). A "not found"
+        is final only once the server has answered as Crossref, which it never stops having
+        done: `_settle_not_found` then keeps it. Before, it may yet become a failure, and is
+        left out (its replacement is not an answer here either)."""
         with self._lock:
             fresh, answered = self._answered[seen:], len(self._answered)
+        if self._server.answered_as_crossref:
+            return fresh, answered
         return [a for a in fresh if a.status is not LookupStatus.NOT_FOUND], answered
 
     def cancel(self) -> None:
