@@ -243,10 +243,19 @@ _SCALARS = (str, int, float, bool, type(None))
 
 def plain_evidence(value: Any) -> Any:
     """Evidence as JSON values, with keys in a stable order."""
-    if type(value) is dict and all(type(v) in _SCALARS for v in value.values()):
-        # The common case, flat evidence of plain values: sorted, nothing to convert (a
-        # FindingCode is a str subclass, so not `type(v) is str`, and takes the long way).
-        return {str(k): value[k] for k in sorted(value)}
+    kind = type(value)
+    if kind is dict:
+        if all(type(v) in _SCALARS for v in value.values()):
+            # The common case, flat evidence of plain values: sorted, nothing to convert (a
+            # FindingCode is a str subclass, so not `type(v) is str`, and takes the long way).
+            return {str(k): value[k] for k in sorted(value)}
+        return {str(k): plain_evidence(value[k]) for k in sorted(value)}
+    # Exact types first: the nested events of a finding are plain dicts, lists and text, and
+    # the abstract `Mapping` check below is the slowest of these tests.
+    if kind in _SCALARS:
+        return value
+    if kind is list or kind is tuple:
+        return [plain_evidence(v) for v in value]
     if isinstance(value, Mapping):
         return {str(k): plain_evidence(v) for k, v in sorted(value.items())}
     if isinstance(value, list | tuple):
