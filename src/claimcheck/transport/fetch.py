@@ -137,6 +137,18 @@ class HttpFetcher:
         self._outcomes = [0, 0]  # requests finished, requests that failed
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
+        # Each thread's request in hand, so the limiter learns when it really leaves.
+        self._sending = threading.local()
+        hooks = self._client.event_hooks
+        hooks["request"] = [*hooks.get("request", []), self._leaving]
+        self._client.event_hooks = hooks
+
+    def _leaving(self, _request: object) -> None:
+        """httpx2's last step before the transport: the pace is kept from here (`sent`)."""
+        kind = getattr(self._sending, "kind", None)
+        if kind is not None:
+            self._sending.kind = None  # once per request: a retry sets it again
+            self.limiter.sent(kind)
 
     def close(self) -> None:
         self._client.close()
@@ -219,6 +231,7 @@ class HttpFetcher:
                 deadline = self._clock() + budget
                 url = self.base_url + request
                 timeout = httpx2.Timeout(budget, connect=min(budget, 10.0))
+                self._sending.kind = kind
                 with self._client.stream(
                     "GET", url, headers=self._headers, timeout=timeout
                 ) as reply:

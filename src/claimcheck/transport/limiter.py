@@ -174,6 +174,17 @@ class Limiter:
             # the meantime is missed).
             self._sleep(start - now)
 
+    def sent(self, kind: str) -> None:
+        """The request whose turn came is leaving now. It may leave a few milliseconds after
+        its turn (another thread held the interpreter), and the server counts from when it
+        arrives: the next request of its kind is spaced from now, so that a late request and
+        a punctual one after it never arrive closer than the pace allows."""
+        with self._lock:
+            pace = self._paces[kind]
+            now = self._clock()
+            pace.last_start = max(pace.last_start, now)
+            pace.next_at = max(pace.next_at, now + SPACING_MARGIN / pace.current)
+
     def observe(self, kind: str, headers: Mapping[str, str]) -> None:
         """A response arrived: obey its advertised limits, and recover from a slow-down."""
         rate, concurrency = advertised(headers)
