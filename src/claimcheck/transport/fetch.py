@@ -7,6 +7,7 @@ LookupFailed. It knows nothing of what the body means; the sources do.
 from __future__ import annotations
 
 import email.utils
+import functools
 import random
 import re
 import threading
@@ -137,18 +138,6 @@ class HttpFetcher:
         self._outcomes = [0, 0]  # requests finished, requests that failed
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
-        # Each thread's request in hand, so the limiter learns when it really leaves.
-        self._sending = threading.local()
-        hooks = self._client.event_hooks
-        hooks["request"] = [*hooks.get("request", []), self._leaving]
-        self._client.event_hooks = hooks
-
-    def _leaving(self, _request: object) -> None:
-        """httpx2's last step before the transport: the pace is kept from here (`sent`)."""
-        kind = getattr(self._sending, "kind", None)
-        if kind is not None:
-            self._sending.kind = None  # once per request: a retry sets it again
-            self.limiter.sent(kind)
 
     def close(self) -> None:
         self._client.close()
@@ -231,9 +220,11 @@ class HttpFetcher:
                 deadline = self._clock() + budget
                 url = self.base_url + request
                 timeout = httpx2.Timeout(budget, connect=min(budget, 10.0))
-                self._sending.kind = kind
+                # httpcore2's trace says when the request is written, after any connection
+                # was made: the limiter keeps the pace from then (Limiter.sent).
+                trace = functools.partial(self._traced, kind)
                 with self._client.stream(
-                    "GET", url, headers=self._headers, timeout=timeout
+                    "GET", url, headers=self._headers, timeout=timeout, extensions={"trace": trace}
                 ) as reply:
                     headers = {k.lower(): v for k, v in reply.headers.items()}
                     body = read_body(
@@ -253,6 +244,10 @@ class HttpFetcher:
         except httpx2.TransportError as exc:
             return _Outcome(None, _transport_problem(exc))
         return self._judge(request, kind, status, headers, body)
+
+    def _traced(self, kind: str, event: str, _info: object) -> None:
+        if event.endswith(".send_request_headers.complete"):
+            self.limiter.sent(kind)
 
     def _judge(
         self, request: str, kind: str, status: int, headers: dict[str, str], body: bytes
