@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from claimcheck.model.errors import ExitCode
+
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "claims" / "stem-cell-safety.yaml"
 EVIDENCE = ROOT / "claims" / "stem-cell-safety.evidence"
@@ -77,7 +79,8 @@ def test_a_stdout_its_reader_closed_is_not_reported_as_success() -> None:
         "os.close(read)\n"
         "exit_without_teardown(0)\n"
     )
-    assert done.returncode == 120
+    assert done.returncode == ExitCode.OUTPUT_FAILED  # README, "Exit codes": 74
+    assert "cannot write to stdout" in done.stderr
 
 
 def test_an_audit_through_the_entry_point_delivers_its_report_and_gate_code() -> None:

@@ -13,10 +13,6 @@ TYPE_CHECKING = False
 if TYPE_CHECKING:
     from typing import NoReturn
 
-# When flushing stdout fails at the very end (a reader that closed the pipe early), as
-# CPython's own exit does: the output was not all delivered.
-FLUSH_FAILED = 120
-
 
 def main() -> None:
     if sys.argv[1:] == ["--version"]:
@@ -52,12 +48,26 @@ def exit_without_teardown(code: object) -> NoReturn:
     elif isinstance(code, int):
         status = code
     else:  # sys.exit("message"): the message on stderr, exit 1
-        print(code, file=sys.stderr)
+        _say(f"{code}\n")
         status = 1
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            stream.flush()
-        except (OSError, ValueError):  # closed by its reader, or already closed
-            if stream is sys.stdout and status == 0:
-                status = FLUSH_FAILED
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError) as exc:  # closed by its reader, or already closed
+        # README, "Exit codes": 74 when stdout itself cannot take the output; a command
+        # that had already failed keeps its own code.
+        from claimcheck.model.errors import ExitCode
+
+        if status == 0:
+            status = int(ExitCode.OUTPUT_FAILED)
+        _say(f"claimcheck: cannot write to stdout: {exc}\n")
+    _say("")
     os._exit(status)
+
+
+def _say(line: str) -> None:
+    """`line` on stderr, and stderr flushed, unless stderr is closed too."""
+    try:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        pass
