@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from claimcheck.audit import judge_while_waiting, run_audit, start_lookups
+from claimcheck.cache.store import Cache
 from claimcheck.checks.early import EarlyJudge
 from claimcheck.checks.pipeline import Sources, judge
 from claimcheck.checks.update_links import linked_dois
@@ -15,6 +16,7 @@ from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.model.claimmap import ClaimMap
 from claimcheck.model.events import SourceEntries, UpdateEntry
 from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.model.results import AuditResult
 from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
@@ -111,9 +113,37 @@ def test_judgements_made_early_are_the_ones_made_at_the_end(claim_map: ClaimMap)
     lookups = {a.doi: a for a in answers}
     related = {NOTICE: lookups[NOTICE]}
     at_the_end = judge(claim_map, lookups, related, FIXED_OPTIONS)
-    assert len(early.judged) == 2
-    assert judge(claim_map, lookups, related, FIXED_OPTIONS, judged=early.judged) == at_the_end
+    judged = early.judgements(lookups, related)
+    assert len(judged) == 2
+    assert judge(claim_map, lookups, related, FIXED_OPTIONS, judged=judged) == at_the_end
     assert at_the_end.exit_code == 1  # a retracted work, cited: not a vacuous comparison
+
+
+def test_a_judgement_whose_answer_was_replaced_since_is_dropped(claim_map: ClaimMap) -> None:
+    early = early_judge(claim_map)
+    answers = {w.doi: found(w) for w in (RETRACTED_ORIGINAL, THE_NOTICE, PLAIN)}
+    early.add(answers.values())
+    # The same records answered again (a second read, from the cache): equal in value, but
+    # not the answers the judgements read.
+    again = {w.doi: found(w) for w in (RETRACTED_ORIGINAL, THE_NOTICE, PLAIN)}
+    assert again == answers
+    assert early.judgements(again, {NOTICE: again[NOTICE]}) == {}
+    # Only the notice answered again: A, which read it, is dropped; B read nothing else.
+    assert set(early.judgements(answers, {NOTICE: again[NOTICE]})) == {(claim_map.path, "B")}
+    assert len(early.judgements(answers, {NOTICE: answers[NOTICE]})) == 2
+
+
+def audit_and_judge_at_the_end(
+    claim_map: ClaimMap, client: CrossrefClient
+) -> tuple[AuditResult, AuditResult]:
+    """`run_audit` (which judges references as their answers come), and `judge` over the
+    final lookups of the same client, every reference at the end."""
+    result = run_audit(claim_map, client, FIXED_OPTIONS)
+    dois = [r.doi for r in claim_map.references if r.doi]
+    lookups = client.lookup_all(dois)
+    wanted = [d for lookup in lookups.values() for d in linked(lookup)]
+    related = client.lookup_all(wanted, status_matters=False)
+    return result, judge(claim_map, lookups, related, FIXED_OPTIONS)
 
 
 def test_an_audit_judged_as_answers_came_equals_the_audit_judged_at_the_end(
@@ -121,25 +151,73 @@ def test_an_audit_judged_as_answers_came_equals_the_audit_judged_at_the_end(
 ) -> None:
     replay_server.latency = 0.05  # the seed's linked records come in one by one
     claim_map = load_claim_map(SEED_MAP)
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url) as client:
+        result, at_the_end = audit_and_judge_at_the_end(claim_map, client)
+    assert result == at_the_end
+    assert at_the_end.exit_code == 1
+
+
+def test_references_are_judged_while_the_lookups_go_on(replay_server: ReplayServer) -> None:
+    replay_server.latency = 0.05
+    claim_map = load_claim_map(SEED_MAP)
     dois = list(dict.fromkeys(r.doi for r in claim_map.references if r.doi))
     fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
     with CrossrefClient(fetcher, base_url=replay_server.url) as client:
         start_lookups(client, dois)
-        judged = judge_while_waiting(client, [claim_map], {}, FIXED_OPTIONS)
-        result = run_audit(claim_map, client, FIXED_OPTIONS)
+        early = judge_while_waiting(client, [claim_map], {}, FIXED_OPTIONS)
         lookups = client.lookup_all(dois)
         wanted = [d for lookup in lookups.values() for d in linked(lookup)]
         related = client.lookup_all(wanted, status_matters=False)
+    judged = early.judgements(lookups, related)
     at_the_end = judge(claim_map, lookups, related, FIXED_OPTIONS)
-    assert result == at_the_end
     assert judge(claim_map, lookups, related, FIXED_OPTIONS, judged=judged) == at_the_end
     # Every reference whose work was found (the seed's retraction notice among them) was
-    # judged as its records came, none of them twice.
+    # judged as its records came, and none of those judgements was dropped at the end.
     found_refs = {
         r.id for r in claim_map.references if r.doi and lookups[r.doi].status is LookupStatus.FOUND
     }
     assert {ref for _path, ref in judged} == found_refs
     assert "R20" in found_refs
+
+
+def test_a_partly_cached_audit_reads_no_record_twice_and_judges_as_at_the_end(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    # The seed's ref 20 is the 2010 retraction notice of a Cancer Research paper. With the
+    # paper cached and the notice not, the notice comes from the network and links back to
+    # the paper: the paper must not be read from the cache a second time.
+    notice = "10.1158/0008-5472.can-10-2451"
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url) as client:
+        original = linked(client.lookup(notice))[0]
+    cache_dir = tmp_path / "cache"
+    with CrossrefClient(
+        HttpFetcher(replay_server.url, mailto="t@example.org", retries=0),
+        base_url=replay_server.url,
+        cache=Cache(cache_dir),
+    ) as client:
+        assert client.lookup(original).status is LookupStatus.FOUND
+    body = f"""
+    claimcheck: 1
+    references:
+      O: {{doi: {original}}}
+      N: {{doi: {notice}}}
+    claims:
+      - {{id: C1, text: Things happen., cites: [O, N]}}
+    """
+    claim_map = load_claim_map(write_map(tmp_path, body))
+    replay_server.latency = 0.05
+    with CrossrefClient(
+        HttpFetcher(replay_server.url, mailto="t@example.org", retries=0),
+        base_url=replay_server.url,
+        cache=Cache(cache_dir),
+    ) as client:
+        result, at_the_end = audit_and_judge_at_the_end(claim_map, client)
+        answers, _ = client.answers_since(0)
+    assert [a.doi for a in answers].count(original) == 1
+    assert result == at_the_end
+    assert result.maps[0].references[0].lookup.cache_age is not None  # O came from the cache
 
 
 def test_answers_since_gives_a_not_found_once_the_server_has_answered_as_crossref(

@@ -21,8 +21,8 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.sources.interface import EventSource, joined_entries
 
 if TYPE_CHECKING:
+    from claimcheck.checks.early import EarlyJudge
     from claimcheck.checks.matched import Match
-    from claimcheck.checks.pipeline import Judged
     from claimcheck.model.events import SourceEntries
     from claimcheck.sources.crossref.search import BibliographicSearch, SearchAnswer
     from claimcheck.sources.datacite.client import DataCiteClient
@@ -57,8 +57,14 @@ def run_audit(
     # the lists go on; the call after the judging finds them all in memory.
     client.start(dois, on_lookup, follow=_linked)
     searching = _Searches(maps, search)  # list queries, beside the DOI lookups
-    entries = joined_entries(events, set(dois))
-    judged = judge_while_waiting(client, maps, entries, options)
+    try:
+        entries = joined_entries(events, set(dois))
+        early = judge_while_waiting(client, maps, entries, options)
+    except BaseException:
+        # Ctrl-C, or an event source that failed: the lookups in the background send
+        # nothing more (those on the wire finish within --timeout).
+        client.cancel()
+        raise
     lookups = client.lookup_all(dois, on_lookup, follow=_linked)
     matches = searching.matches()
     # A matched work is checked like a printed DOI: its record, and the records it links to.
@@ -84,7 +90,7 @@ def run_audit(
         entries=entries,
         datacite=at_datacite,
         matches=matches,
-        judged=judged,
+        judged=early.judgements(lookups, related),
     )
 
 
@@ -98,9 +104,9 @@ def judge_while_waiting(
     maps: Sequence[ClaimMap],
     entries: Mapping[str, SourceEntries],
     options: AuditOptions,
-) -> dict[tuple[str, str], Judged]:
+) -> EarlyJudge:
     """Judge each reference whose records are all in while the lookups `start` began go on
-    (checks/early.py); what is judged here is not judged again."""
+    (checks/early.py); its `judgements` are not judged again."""
     from claimcheck.checks.early import EarlyJudge
     from claimcheck.checks.pipeline import Sources, consulted_sources
 
@@ -112,7 +118,7 @@ def judge_while_waiting(
         done = client.wait(ANSWERS_POLL_SECONDS)
         answers, seen = client.answers_since(seen)
         early.add(answers)
-    return early.judged
+    return early
 
 
 def search_matches(

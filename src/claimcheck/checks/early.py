@@ -5,15 +5,17 @@ An online audit of 1,000 references waits about 7 s for list answers (the polite
 those 0.15 s are added to every run. A reference is judged early only when nothing its
 verdict reads can change after that:
 
-- its own lookup found the work (a "not found" stays provisional until the server is known to
-  be Crossref; DataCite's answers and metadata searches come at the end);
+- its own lookup found the work (only a found work is judged early: DataCite's answers and
+  metadata searches come at the end);
 - every record the work links to has been answered, and none is a provisional "not found";
 - the judgement read no other record. `related` is given as a view of just those records,
   which notes any other DOI asked for (the records Retraction Watch's CSV names, say): such a
   judgement is dropped, and the reference is judged with the others at the end.
 
-`pipeline.judge` takes these judgements as they are, so the result is the one judging every
-reference at the end gives (tests/test_early_judging.py compares them).
+At the end, `judgements` keeps only those whose records are the very objects the final
+judging reads (an answer replaced since drops its judgement), and `pipeline.judge` takes them
+as they are: the result is the one judging every reference at the end gives
+(tests/test_early_judging.py compares them).
 """
 
 from __future__ import annotations
@@ -59,7 +61,8 @@ class EarlyJudge:
         sources: Sources,
         linked: Callable[[Lookup], Sequence[str]],
     ) -> None:
-        self.judged: dict[tuple[str, str], Judged] = {}
+        # Each judgement, with the answers it read: its own, and the linked records'.
+        self.judged: dict[tuple[str, str], tuple[Judged, Lookup, tuple[Lookup, ...]]] = {}
         self._sources, self._linked = sources, linked
         self._citing: dict[str, list[tuple[Citing, Reference]]] = defaultdict(list)
         for claim_map in maps:
@@ -94,9 +97,24 @@ class EarlyJudge:
 
     def _judge(self, doi: str) -> None:
         lookup = self._answers[doi]
+        linked = self._linked(lookup)
+        read = tuple(self._answers[d] for d in linked)
         for citing, reference in self._citing[doi]:
             own = _Final(self._answers, [doi])
-            related = _Final(self._answers, self._linked(lookup))
+            related = _Final(self._answers, linked)
             judged = judge_reference(citing, reference, own, related, self._sources)
             if not (own.strayed or related.strayed):
-                self.judged[citing.path, reference.id] = judged
+                self.judged[citing.path, reference.id] = (judged, lookup, read)
+
+    def judgements(
+        self, lookups: Mapping[str, Lookup], related: Mapping[str, Lookup]
+    ) -> dict[tuple[str, str], Judged]:
+        """The judgements made from the very answers the final judging reads, for
+        `pipeline.judge`: one whose work or linked record was answered again since (a second
+        read of the same DOI) is dropped, and its reference judged with the rest."""
+        return {
+            key: judged
+            for key, (judged, lookup, read) in self.judged.items()
+            if lookups.get(lookup.doi) is lookup
+            and all(related.get(answer.doi) is answer for answer in read)
+        }

@@ -31,11 +31,11 @@ MAX_CONCURRENCY = 16
 # Retry-After. Past it the request is not made and its reference is unverified: an
 # `x-rate-limit-limit: 1` per `100000s` or a `Retry-After: 999999` must not hold a run for days.
 MAX_WAIT = 60.0
-# Requests are spaced 1% wider than the rate allows. A pace is kept from when a request's turn
-# comes, but the server counts from when it arrives, and the first request of a connection
-# arrives a few milliseconds later than the next (the connection is made first): at the public
-# pool's one list a second, a 0.2% margin (2 ms) still let the server see two lists 1.000 s
-# apart and refuse one.
+# Requests are spaced 1% wider than the rate allows. The server counts from when a request
+# arrives, and a request can arrive some milliseconds after its turn (its connection is made
+# first, or another thread holds the interpreter): at the public pool's one list a second, a
+# 0.2% margin (2 ms) still let the server see two lists 1.000 s apart and refuse one. The pace
+# is kept from each request's turn, and moved on when it is really written (`Limiter.sent`).
 SPACING_MARGIN = 1.01
 # A server bucket holding one second's worth of requests holds fewer than two below 2/s, so it
 # cannot absorb a request that arrives late (its server was busy, its connection new) followed
@@ -175,8 +175,9 @@ class Limiter:
                     )
                 if start <= now:
                     if self._in_flight < self.concurrency:
-                        # The turn is taken when the request really goes, so a wait for a
-                        # slot can never bunch two requests closer than the pace allows.
+                        # The turn is taken when the request can go (a slot is free), so a
+                        # wait for a slot can never bunch two requests closer than the pace
+                        # allows; `sent` moves it on if the request is written later still.
                         self._in_flight += 1
                         pace.next_at = now + pace.interval
                         pace.last_start = now

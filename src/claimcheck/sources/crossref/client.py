@@ -109,7 +109,8 @@ class CrossrefClient:
     ) -> None:
         """Begin `lookup_all(dois)` in the background, for a caller with other work to do
         first (validating the claim map). The next `lookup_all` waits for it, so nothing
-        is asked twice. If it fails, that call asks again and meets the failure itself."""
+        is asked twice. If it fails, that call asks again and meets the failure itself.
+        Only the first call starts anything: a later one, whatever its DOIs, does nothing."""
         wanted = list(dois)
         if self._early is not None or not wanted:
             return
@@ -393,9 +394,12 @@ class _FollowUps:
             if lookup.work is not None:
                 wanted += [d for d in self.follow(lookup) if d not in self.seen]
                 self.seen.update(wanted)
+        client = self.client
+        # A record already answered (read from the cache before the network was asked) is
+        # not read again: a second answer would replace the first, judged or recorded.
+        wanted = [d for d in wanted if d not in client._lookups]
         if not wanted:
             return
-        client = self.client
         for cached in client._from_cache(wanted, status_matters=False):
             client._remember(cached, None)
         left = [d for d in wanted if d not in client._lookups]
