@@ -9,7 +9,8 @@ from itertools import pairwise
 import httpx2
 import pytest
 
-from claimcheck.transport.fetch import HttpFetcher
+from claimcheck.testing import ReplayServer
+from claimcheck.transport.fetch import REQUEST_WRITTEN, HttpFetcher
 from claimcheck.transport.limiter import (
     ARRIVAL_SLACK,
     LIST,
@@ -80,3 +81,20 @@ def test_the_fetcher_keeps_the_pace_from_when_each_request_is_written() -> None:
     # The public pool's 5 singletons a second: never closer than 0.2 s apart on arrival.
     assert gaps == [pytest.approx(PUBLIC_SINGLE)] * 2
     assert arrivals[0] == pytest.approx(0.15)
+
+
+def test_httpcore2_reports_a_written_request_by_the_name_the_fetcher_listens_for(
+    replay_server: ReplayServer,
+) -> None:
+    # The fetcher's pace depends on this event: a rename in httpcore2 must fail here, not
+    # silently fall back to pacing from turns.
+    events: list[str] = []
+    with httpx2.Client() as client:
+        reply = client.get(
+            f"{replay_server.url}/works/10.1038/nbt.2816",
+            extensions={"trace": lambda name, _info: events.append(name)},
+        )
+    assert reply.status_code == 200
+    assert [e for e in events if e.endswith(REQUEST_WRITTEN)] == [
+        "http11.send_request_headers.complete"
+    ]

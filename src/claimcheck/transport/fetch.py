@@ -45,6 +45,10 @@ class RawResponse:
     document: Any = None  # the body parsed as JSON, when the fetcher already did (once)
 
 
+# httpcore2's trace event (`http11.…`, `http2.…`) once a request's headers are written.
+REQUEST_WRITTEN = ".send_request_headers.complete"
+
+
 class Fetcher(Protocol):
     def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         """Return the final response for `request`; `subject` names it in errors (a DOI)."""
@@ -246,7 +250,7 @@ class HttpFetcher:
         return self._judge(request, kind, status, headers, body)
 
     def _traced(self, kind: str, event: str, _info: object) -> None:
-        if event.endswith(".send_request_headers.complete"):
+        if event.endswith(REQUEST_WRITTEN):
             self.limiter.sent(kind)
 
     def _judge(
