@@ -3,14 +3,17 @@ final, and then exactly as judging them all at the end would."""
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from claimcheck.audit import judge_while_waiting, run_audit, start_lookups
 from claimcheck.cache.store import Cache
 from claimcheck.checks.early import EarlyJudge
-from claimcheck.checks.pipeline import Sources, judge
+from claimcheck.checks.pipeline import Sources, consulted_sources, judge
 from claimcheck.checks.update_links import linked_dois
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.model.claimmap import ClaimMap
@@ -59,7 +62,9 @@ def claim_map(tmp_path: Path) -> ClaimMap:
 
 
 def early_judge(claim_map: ClaimMap, entries: dict[str, SourceEntries] | None = None) -> EarlyJudge:
-    return EarlyJudge([claim_map], Sources(entries or {}, ("crossref",), {}, {}), linked)
+    # The sources `judge` consults under FIXED_OPTIONS, as judge_while_waiting gives them.
+    consulted = consulted_sources(FIXED_OPTIONS)
+    return EarlyJudge([claim_map], Sources(entries or {}, consulted, {}, {}), linked)
 
 
 def test_a_work_is_judged_only_once_the_records_it_links_to_are_in(claim_map: ClaimMap) -> None:
@@ -131,6 +136,69 @@ def test_a_judgement_whose_answer_was_replaced_since_is_dropped(claim_map: Claim
     # Only the notice answered again: A, which read it, is dropped; B read nothing else.
     assert set(early.judgements(answers, {NOTICE: again[NOTICE]})) == {(claim_map.path, "B")}
     assert len(early.judgements(answers, {NOTICE: answers[NOTICE]})) == 2
+
+
+# A small registry for the property below: a retracted original and its notice, linking to
+# each other; a plain work that Retraction Watch's CSV gives a notice the registry does not
+# link; works linking to a record whose lookup failed, and to one that does not exist; and
+# a cited DOI whose own lookup failed.
+FAILED_LINK, MISSING_LINK = "10.1000/failed-link", "10.1000/missing-link"
+OWN = {
+    "A": found(RETRACTED_ORIGINAL),
+    "N": found(THE_NOTICE),
+    "B": found(PLAIN),
+    "C": found(
+        Work(doi="10.1000/c", title="Corrected", updated_by=(UpdateEntry(FAILED_LINK, "erratum"),))
+    ),
+    "D": found(
+        Work(doi="10.1000/d", title="Updated", updated_by=(UpdateEntry(MISSING_LINK, "erratum"),))
+    ),
+    "E": Lookup("10.1000/e", LookupStatus.FAILED, error="timed out"),
+}
+LINKED = {
+    FAILED_LINK: Lookup(FAILED_LINK, LookupStatus.FAILED, error="HTTP 500"),
+    MISSING_LINK: Lookup(MISSING_LINK, LookupStatus.NOT_FOUND),
+}
+CSV_ONLY = {OTHER: SourceEntries(updated_by=(UpdateEntry("10.1000/z", "retraction"),))}
+
+
+@pytest.fixture
+def registry_map(tmp_path: Path) -> ClaimMap:
+    references = "".join(f"  {ref}: {{doi: {lookup.doi}}}\n" for ref, lookup in OWN.items())
+    body = (
+        f"claimcheck: 1\nreferences:\n{references}claims:\n"
+        "  - {id: C1, text: One., cites: [A, B, C]}\n"
+        "  - {id: C2, text: Two., cites: [{ref: N, role: discusses}, D, E]}\n"
+    )
+    return load_claim_map(write_map(tmp_path, body))
+
+
+@pytest.mark.fuzz
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations([*OWN.values(), *LINKED.values()]), cuts=st.sets(st.integers(1, 7)))
+def test_in_any_order_and_grouping_of_answers_the_report_is_the_one_judged_at_the_end(
+    registry_map: ClaimMap, order: list[Lookup], cuts: set[int]
+) -> None:
+    early = early_judge(registry_map, CSV_ONLY)
+    bounds = [0, *sorted(cuts), len(order)]
+    for start, end in pairwise(bounds):
+        early.add(order[start:end])
+    lookups = {lookup.doi: lookup for lookup in OWN.values()}
+    related = {
+        doi: answer
+        for doi, answer in ({**LINKED, **lookups}).items()
+        if doi in {d for lookup in lookups.values() for d in linked(lookup)}
+    }
+    judged = early.judgements(lookups, related)
+    at_the_end = judge(registry_map, lookups, related, FIXED_OPTIONS, entries=CSV_ONLY)
+    assert (
+        judge(registry_map, lookups, related, FIXED_OPTIONS, entries=CSV_ONLY, judged=judged)
+        == at_the_end
+    )
+    # Early: the notice and the original, the corrected work, and the work whose missing
+    # link came in; never the plain work (the CSV names a record outside its links) or the
+    # failed lookup.
+    assert {ref for _path, ref in judged} == {"A", "N", "C", "D"}
 
 
 def audit_and_judge_at_the_end(
