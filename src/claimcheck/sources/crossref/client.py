@@ -18,7 +18,7 @@ import contextlib
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
 from claimcheck.cache.entries import source_key
@@ -34,6 +34,7 @@ from claimcheck.sources.crossref.answers import (
     agency_path,
     works_path,
 )
+from claimcheck.sources.crossref.follow_ups import FollowUps
 from claimcheck.sources.crossref.identity import ServerIdentity
 from claimcheck.sources.crossref.records import (
     MalformedRecord,
@@ -204,7 +205,7 @@ class CrossrefClient:
         batches, singles = batching.plan(dois, self.base_url) if self.batch else ([], dois)
         lists = ThreadPoolExecutor(max_workers=self.concurrency)
         others = ThreadPoolExecutor(max_workers=self.concurrency)
-        follow_ups = _FollowUps(self, others, follow, set(dois))
+        follow_ups = FollowUps(self, others, follow, set(dois))
         try:
             single_jobs = [others.submit(self._single, d) for d in singles]
             for batch_job in as_completed([lists.submit(self._batch, b) for b in batches]):
@@ -226,9 +227,24 @@ class CrossrefClient:
         for pool in (lists, others):
             pool.shutdown(wait=True)
 
-    def _list_then_singles(self, dois: list[str]) -> list[Lookup]:
+    # --- the records found works link to: FollowUps (follow_ups.py) reads them through
+    # these. Each answer is remembered as it comes, not when every follow-up is done: the
+    # audit judges a reference as soon as the records it links to are in (checks/early.py).
+
+    def _known(self, doi: str) -> bool:
+        return doi in self._lookups
+
+    def _remember_cached(self, dois: list[str]) -> None:
+        for cached in self._from_cache(dois, status_matters=False):
+            self._remember(cached, None)
+
+    def _read_list(self, dois: list[str]) -> None:
         found, missing = self._batch(dois)
-        return found + [self._single(doi) for doi in missing]
+        for lookup in found + [self._single(doi) for doi in missing]:
+            self._remember(lookup, None)
+
+    def _read_one(self, doi: str) -> None:
+        self._remember(self._single(doi), None)
 
     def _batch(self, dois: list[str]) -> tuple[list[Lookup], list[str]]:
         """Lookups found in one list request, and the DOIs to fetch one by one."""
@@ -365,60 +381,3 @@ class CrossrefClient:
         if self._cached is None or not dois:
             return []
         return self._cached.read(dois, status_matters)
-
-
-# Fewer follow-up records than a full list are read one by one, on the single-lookup budget,
-# which lists do not use; more are read as lists, which take turns with the audit's own.
-FOLLOW_LIST_MIN = 50
-
-
-class _FollowUps:
-    """The records found works link to, read while the audit's own lookups go on."""
-
-    def __init__(
-        self,
-        client: CrossrefClient,
-        pool: ThreadPoolExecutor,
-        follow: Callable[[Lookup], Iterable[str]] | None,
-        own: set[str],
-    ) -> None:
-        self.client, self.pool, self.follow = client, pool, follow
-        self.seen = set(own)  # the audit's own DOIs are read by the audit
-        self.jobs: list[Future[None]] = []
-
-    def add(self, found: Iterable[Lookup]) -> None:
-        if self.follow is None:
-            return
-        wanted = []
-        for lookup in found:
-            if lookup.work is not None:
-                wanted += [d for d in self.follow(lookup) if d not in self.seen]
-                self.seen.update(wanted)
-        client = self.client
-        # A record already answered (read from the cache before the network was asked) is
-        # not read again: a second answer would replace the first, judged or recorded.
-        wanted = [d for d in wanted if d not in client._lookups]
-        if not wanted:
-            return
-        for cached in client._from_cache(wanted, status_matters=False):
-            client._remember(cached, None)
-        left = [d for d in wanted if d not in client._lookups]
-        singles = left
-        if client.batch and len(left) >= FOLLOW_LIST_MIN:
-            batches, singles = batching.plan(left, client.base_url)
-            self.jobs += [self.pool.submit(self._list, b) for b in batches]
-        self.jobs += [self.pool.submit(self._single, d) for d in singles]
-
-    # Each answer is remembered as it comes, not when every follow-up is done: the audit
-    # judges a reference as soon as the records it links to are in (checks/early.py).
-    def _list(self, dois: list[str]) -> None:
-        for lookup in self.client._list_then_singles(dois):
-            self.client._remember(lookup, None)
-
-    def _single(self, doi: str) -> None:
-        self.client._remember(self.client._single(doi), None)
-
-    def wait(self) -> None:
-        """Until every follow-up has answered; a bug in one is raised here."""
-        for job in as_completed(self.jobs):
-            job.result()
