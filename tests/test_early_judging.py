@@ -48,17 +48,18 @@ def linked(lookup: Lookup) -> list[str]:
     return linked_dois(lookup.work) if lookup.work is not None else []
 
 
+def map_citing(tmp_path: Path, references: dict[str, str]) -> ClaimMap:
+    """A claim map of these references (id: DOI) and one claim citing them all."""
+    lines = "".join(f"  {ref}: {{doi: {doi}}}\n" for ref, doi in references.items())
+    cites = ", ".join(references)
+    body = f"claimcheck: 1\nreferences:\n{lines}claims:\n"
+    body += f"  - {{id: C1, text: Things happen., cites: [{cites}]}}\n"
+    return load_claim_map(write_map(tmp_path, body))
+
+
 @pytest.fixture
 def claim_map(tmp_path: Path) -> ClaimMap:
-    body = f"""
-    claimcheck: 1
-    references:
-      A: {{doi: {ORIGINAL}}}
-      B: {{doi: {OTHER}}}
-    claims:
-      - {{id: C1, text: Things happen., cites: [A, B]}}
-    """
-    return load_claim_map(write_map(tmp_path, body))
+    return map_citing(tmp_path, {"A": ORIGINAL, "B": OTHER})
 
 
 def early_judge(claim_map: ClaimMap, entries: dict[str, SourceEntries] | None = None) -> EarlyJudge:
@@ -266,15 +267,7 @@ def test_a_partly_cached_audit_reads_no_record_twice_and_judges_as_at_the_end(
         cache=Cache(cache_dir),
     ) as client:
         assert client.lookup(original).status is LookupStatus.FOUND
-    body = f"""
-    claimcheck: 1
-    references:
-      O: {{doi: {original}}}
-      N: {{doi: {notice}}}
-    claims:
-      - {{id: C1, text: Things happen., cites: [O, N]}}
-    """
-    claim_map = load_claim_map(write_map(tmp_path, body))
+    claim_map = map_citing(tmp_path, {"O": original, "N": notice})
     replay_server.latency = 0.05
     with CrossrefClient(
         HttpFetcher(replay_server.url, mailto="t@example.org", retries=0),
