@@ -55,7 +55,7 @@ def run_audit(
     # In the background (unless a head start began them), so that references are judged
     # while the rest are looked up. The records each found work links to are read while
     # the lists go on; the call after the judging finds them all in memory.
-    client.start(dois, on_lookup, follow=_linked)
+    start_lookups(client, dois, on_lookup)
     searching = _Searches(maps, search)  # list queries, beside the DOI lookups
     try:
         entries = joined_entries(events, set(dois))
