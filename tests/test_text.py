@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import html
+import unicodedata
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.model.text import (
+from claimcheck.model.text import (  # the general paths and tables, for the fast ones
+    _FOLD_TABLE,
+    _UNDECOMPOSABLE,
     GREEK_TO_LATIN,
+    _fold_any,
+    _strip_any,
     cited_family_keys,
     family_key,
     family_keys,
@@ -211,3 +218,42 @@ def test_annotations_are_dropped_and_an_unclosed_one_is_kept_as_text() -> None:
     # Many openings and no close (a hostile title): nothing is dropped, and it returns.
     hostile = "<annotation " * 5000 + "end"
     assert strip_markup(hostile).endswith("end")
+
+
+# --- the fast paths agree with the general ones ----------------------------------------------
+
+
+@pytest.mark.parametrize("code", range(128))
+def test_fold_of_each_ascii_character_is_the_general_fold(code: int) -> None:
+    # Upper and lower case, alone and between letters (where a space would show).
+    for s in (chr(code), f"a{chr(code)}b", f"A{chr(code).upper()}B"):
+        assert fold(s) == _fold_any(s)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_fold_of_ascii_text_is_the_general_fold(s: str) -> None:
+    assert fold(s) == _fold_any(s)  # "&" included: such text takes the general path
+
+
+@given(st.text(alphabet=st.sampled_from("<>&;#ltg60 /ib\u00a0\u2003x\nmath")))
+def test_strip_markup_is_the_general_strip(s: str) -> None:
+    assert strip_markup(s) == _strip_any(s)
+
+
+def _fold_by_the_table(s: str) -> str:
+    """`fold` as the table alone defines it: every character through `_FOLD_TABLE`."""
+    s = unicodedata.normalize("NFKC", html.unescape(s)).casefold()
+    s = unicodedata.normalize("NFKD", s.translate(_UNDECOMPOSABLE))
+    return " ".join(s.translate(_FOLD_TABLE).split())
+
+
+@given(st.text())
+def test_fold_is_the_table_applied_to_each_character(s: str) -> None:
+    assert fold(s) == _fold_by_the_table(s)
+
+
+@pytest.mark.parametrize(
+    "s", ["Ærø’s — “ΑΩ” Straße ǅ ½ ﬁ Łódź", "a\u00adb\u200dc", "中文 标题：干细胞", "K\u212a Å"]
+)
+def test_fold_of_mixed_text_is_the_table_applied_to_each_character(s: str) -> None:
+    assert fold(s) == _fold_by_the_table(s)

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
+from claimcheck.checks.titles import (  # the private ones: the quick start test
+    TitleSignal,
+    _marker_match,
+    _match_markers,
+    _plain,
+    names_the_other,
+    title_signal,
+)
 
 RETRACTED = TitleSignal.RETRACTED_ORIGINAL
 NOTICE = TitleSignal.NOTICE
@@ -96,3 +105,38 @@ def test_names_the_other_with_its_subtitle() -> None:
     notice = "Retracted: Effect of A on B: A Randomized Trial"
     assert names_the_other(notice, "Effect of A on B", "A Randomized Trial")
     assert not names_the_other(notice, "Effect of A on B")
+
+
+# Every way a marker opens, as the patterns in titles.py spell them: the quick test of how a
+# marker can begin must let each through, in any case and after any space.
+_MARKER_WORDS = (
+    "retraction", "retracted", "retracted article", "editorial retraction", "partial retraction",
+    "retraction notice", "notice of retraction", "notice of partial retraction",
+    "statement of retraction", "withdrawal notice", "removal statement", "notice of withdrawal",
+    "WITHDRAWN", "REMOVED", "WITHDRAWN ARTICLE", "[retracted]", "(withdrawn)", "[ removed ]",
+    "expression of concern", "editorial expression of concern", "notice of concern",
+    "correction", "author correction", "publisher's correction", "publisher correction",
+    "erratum", "errata", "corrigendum", "corrigenda", "addendum", "notice of correction",
+    "department of error", "correction notice",
+)  # fmt: skip
+
+
+@given(
+    space=st.text(alphabet=" \t\n\u00a0\u2003\u3000", max_size=3),
+    words=st.sampled_from(_MARKER_WORDS),
+    case=st.lists(st.booleans(), min_size=40, max_size=40),
+    tail=st.sampled_from(["", ":", ": x", " to: y", "\u2014z", " - w", " regarding v", "s", "x"]),
+)
+def test_the_quick_start_test_turns_no_marker_away(
+    space: str, words: str, case: list[bool], tail: str
+) -> None:
+    cased = "".join(c.upper() if up else c for c, up in zip(words, case, strict=False))
+    title = space + cased + words[len(cased) :] + tail
+    assert _marker_match(title) == _match_markers(_plain(title))
+
+
+def test_the_quick_start_test_folds_case_as_the_markers_do() -> None:
+    # The long s matches "s" in any case, in both patterns alike.
+    title = "\u017ftatement of retraction: x"
+    assert _marker_match(title) == _match_markers(_plain(title))
+    assert title_signal(title) == (TitleSignal.NOTICE, "retraction")
