@@ -31,10 +31,12 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -79,10 +81,20 @@ class Child:
     exit_code: int | None  # None when it timed out
     stdout: bytes = field(repr=False)
     stderr: bytes = field(repr=False)
+    # The command's own CPU time (user + sys) when the server saw its first request: None if
+    # none came, or the process could not be read.
+    first_request_cpu: float | None = None
 
 
-def run_child(argv: list[str], timeout: float, env: dict[str, str]) -> Child:
-    """Run argv under `/usr/bin/time -v` to completion: wall time, its own CPU and peak RSS.
+def run_child(
+    argv: list[str],
+    timeout: float,
+    env: dict[str, str],
+    arrived: Callable[[], bool] | None = None,
+) -> Child:
+    """Run argv under `/usr/bin/time -v` to completion: wall time, its own CPU and peak RSS,
+    and, given `arrived` (true once the server has seen a request), the CPU time the command
+    had used when the first request arrived (`FirstRequestCpu`).
 
     Not os.wait4 on a child of this process: Linux keeps ru_maxrss across exec, so such a child
     reports this (large) benchmark's high-water mark, not its own. GNU time is a small C program,
@@ -105,6 +117,7 @@ def run_child(argv: list[str], timeout: float, env: dict[str, str]) -> Child:
             cwd=ROOT,
             start_new_session=True,
         )
+        first = FirstRequestCpu(proc.pid, arrived) if arrived is not None else None
         timed_out = False
         try:
             proc.wait(timeout=timeout)
@@ -116,6 +129,7 @@ def run_child(argv: list[str], timeout: float, env: dict[str, str]) -> Child:
                     os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
         wall = time.perf_counter() - start
+        first_cpu = first.join() if first is not None else None
         out.seek(0)
         err.seek(0)
         cpu, rss = parse_time_report(Path(report.name).read_text(errors="replace"))
@@ -128,7 +142,48 @@ def run_child(argv: list[str], timeout: float, env: dict[str, str]) -> Child:
             None if timed_out else proc.returncode,
             out.read(),
             err.read(),
+            first_cpu,
         )
+
+
+class FirstRequestCpu:
+    """The CPU time (user + sys) the command under GNU time has used when the server sees its
+    first request: a thread polls `arrived` every millisecond, then reads the command's
+    /proc/PID/stat (time's only child). Linux counts it in clock ticks (10 ms at the usual 100
+    a second), so one run is ±10 ms; the table gives the median of the runs."""
+
+    POLL_SECONDS = 0.001
+
+    def __init__(self, time_pid: int, arrived: Callable[[], bool]) -> None:
+        self._time_pid, self._arrived = time_pid, arrived
+        self._command_pid: int | None = None
+        self.cpu: float | None = None
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+
+    def join(self) -> float | None:
+        self._thread.join()
+        return self.cpu
+
+    def _watch(self) -> None:
+        ticks = os.sysconf("SC_CLK_TCK")
+        while self._command_pid is None or not self._arrived():
+            if self._command_pid is None:
+                self._command_pid = self._child_of_time()
+            if not Path(f"/proc/{self._time_pid}").exists():
+                return  # ended before a request arrived
+            time.sleep(self.POLL_SECONDS)
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            # Fields 14 and 15 of stat(5), utime and stime, counted after the command name.
+            fields = Path(f"/proc/{self._command_pid}/stat").read_text().rsplit(")", 1)[1].split()
+            self.cpu = (int(fields[11]) + int(fields[12])) / ticks
+
+    def _child_of_time(self) -> int | None:
+        path = Path(f"/proc/{self._time_pid}/task/{self._time_pid}/children")
+        with contextlib.suppress(OSError, ValueError):
+            children = path.read_text().split()
+            return int(children[0]) if children else None
+        return None
 
 
 def parse_time_report(text: str) -> tuple[float | None, float | None]:
@@ -286,14 +341,16 @@ class AuditRun:
     references: int | None
     traffic: Traffic
     first_request_s: float | None  # from just before the process started to the first request
+    first_request_cpu_s: float | None = None  # its own CPU time when the first request arrived
     error: str = ""
 
 
 def audit(
     label: str, server: ReplayServer, argv: list[str], timeout: float, env: dict[str, str]
 ) -> AuditRun:
+    before = len(server.requests)
     with watching(server) as seen:
-        child = run_child(argv, timeout, env)
+        child = run_child(argv, timeout, env, arrived=lambda: len(server.requests) > before)
     traffic: Traffic = seen["traffic"]
     summary: dict[str, Any] = {}
     with contextlib.suppress(ValueError, AttributeError):
@@ -317,6 +374,7 @@ def audit(
         references=summary.get("references"),
         traffic=traffic,
         first_request_s=first,
+        first_request_cpu_s=child.first_request_cpu,
         error=error,
     )
 
@@ -447,6 +505,7 @@ def median_run(runs: list[AuditRun]) -> AuditRun:
         wall=statistics.median(r.wall for r in runs),
         cpu=median_of([r.cpu for r in runs]),
         first_request_s=median_of([r.first_request_s for r in runs]),
+        first_request_cpu_s=median_of([r.first_request_cpu_s for r in runs]),
         max_rss_mb=max(rss) if rss else None,
     )
 
@@ -534,6 +593,7 @@ HEAD = [
     "floor s",
     "wall/floor",
     "first request ms",
+    "its CPU ms",
     "CPU s",
     "peak RSS MB",
     "warm s",
@@ -571,6 +631,7 @@ def table_row(r: Row, python_s: float) -> list[str]:
         fmt(r.floor),
         fmt(cold.wall / r.floor),
         first,
+        "n/a" if cold.first_request_cpu_s is None else f"{cold.first_request_cpu_s * 1000:.0f}",
         fmt(cold.cpu),
         fmt(cold.max_rss_mb, 1),
         fmt(warm.wall),
@@ -675,7 +736,8 @@ def notes(
         *realism_notes(headers),
         f"floor s: ⌈N/{FLOOR_BATCH}⌉ list requests at the pool's enforced list rate + one "
         "latency. first request ms: process start to the first request the server saw "
-        "(× `python -c pass`).",
+        "(× `python -c pass`); its CPU ms: the CPU time the process had used by then (user + sys, "
+        "read from /proc in 10 ms ticks).",
         "CPU s and RSS: the child's own user+sys time and peak RSS, from `/usr/bin/time -v`. "
         "warm: " + rows[0].warm_mode + ".",
     ]
