@@ -5,6 +5,7 @@ still counts every lookup."""
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from claimcheck.app.head_start import ProgressRelay
+from claimcheck.app.head_start import ProgressRelay, head_start
+from claimcheck.app.settings import Settings
+from claimcheck.cache.store import Cache
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.inputs.discovery import MAX_FILE_BYTES
 from claimcheck.inputs.doi_scan import printed_dois
@@ -20,7 +23,7 @@ from claimcheck.model.errors import ClaimMapError, LookupFailed
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
-from claimcheck.transport.fetch import HttpFetcher
+from claimcheck.transport.fetch import HttpFetcher, RawResponse
 from tests.factories import POLITE, write_map
 from tests.test_cli import SEED_MAP, run
 
@@ -201,3 +204,68 @@ def test_the_progress_relay_hands_on_lookups_made_before_the_bar_existed() -> No
     late = Lookup("10.1000/late", LookupStatus.FOUND)
     relay(late)
     assert seen == [*early, late]
+
+
+def test_the_first_request_is_written_before_the_caller_goes_on(
+    replay_server: ReplayServer,
+) -> None:
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url) as client:
+        client.start(FOUND)
+        assert client.wait_first_request(10.0) == "written"
+        assert fetcher.written.is_set()
+        client.lookup_all(FOUND)
+
+
+def test_lookups_the_cache_answers_need_no_request_to_go_on(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    def client(cache: Cache) -> CrossrefClient:
+        fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+        return CrossrefClient(fetcher, base_url=replay_server.url, cache=cache)
+
+    with client(Cache(tmp_path)) as cold:
+        cold.lookup_all(FOUND)
+    sent = len(replay_server.requests)
+    with client(Cache(tmp_path)) as warm:
+        warm.start(FOUND)
+        assert warm.wait_first_request(10.0) == "no-request"
+        warm.lookup_all(FOUND)
+    assert len(replay_server.requests) == sent
+
+
+class _HeldFetcher:
+    """A fetcher whose requests wait until released: none is ever written before."""
+
+    def __init__(self) -> None:
+        self.release = threading.Event()
+
+    def fetch(self, request: str, *, subject: str, kind: str = "single") -> RawResponse:
+        self.release.wait(10.0)
+        raise LookupFailed(subject, "held, then refused")
+
+    def close(self) -> None:
+        self.release.set()
+
+
+def test_waiting_for_a_first_request_is_bounded() -> None:
+    fetcher = _HeldFetcher()
+    with CrossrefClient(fetcher, base_url="http://127.0.0.1:9") as client:
+        client.start(FOUND)
+        assert client.wait_first_request(0.05) == "timed-out"
+        fetcher.release.set()
+        assert {lookup.status for lookup in client.lookup_all(FOUND).values()} == {
+            LookupStatus.FAILED
+        }
+
+
+def test_the_head_start_returns_once_its_first_request_is_written(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    path = write_map(tmp_path, "claimcheck: 1\nreferences:\n  R1: {doi: 10.1038/nbt.2816}\n")
+    fetcher = HttpFetcher(replay_server.url, mailto="t@example.org", retries=0)
+    with CrossrefClient(fetcher, base_url=replay_server.url) as client:
+        settings = Settings(crossref_url=replay_server.url, mailto="t@example.org")
+        assert head_start(client, [path], settings, ProgressRelay())
+        assert fetcher.written.is_set()
+        client.lookup_all(["10.1038/nbt.2816"])

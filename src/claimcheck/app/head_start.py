@@ -15,6 +15,11 @@ if TYPE_CHECKING:
     from claimcheck.sources.crossref.client import CrossrefClient
 
 
+# Long enough for a first request to leave (tens of milliseconds, a new connection included);
+# short enough that a slow cache or server costs a run little.
+FIRST_REQUEST_WAIT = 0.25
+
+
 class ProgressRelay:
     """Passes each finished lookup on to the progress bar, once there is one: lookups begun
     before the claim maps are validated (`head_start`) finish before the bar exists, and are
@@ -54,6 +59,10 @@ def head_start(
 
     dois = [doi for path in map_files for doi in printed_dois(path)]
     start_lookups(client, dois, progress)
+    # Validating the maps next would hold the interpreter while the first request is being
+    # sent; it waits (at most FIRST_REQUEST_WAIT) until that request is written. The run
+    # ends no later for it: the answers it waits for come after the request.
+    client.wait_first_request(FIRST_REQUEST_WAIT)
     return bool(dois)
 
 

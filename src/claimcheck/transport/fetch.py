@@ -142,6 +142,8 @@ class HttpFetcher:
         self._outcomes = [0, 0]  # requests finished, requests that failed
         self._lock = threading.Lock()
         self._cancelled = threading.Event()
+        # Set once any request has been written to the server (httpcore2's trace says so).
+        self.written = threading.Event()
 
     def close(self) -> None:
         self._client.close()
@@ -252,6 +254,7 @@ class HttpFetcher:
     def _traced(self, kind: str, event: str, _info: object) -> None:
         if event.endswith(REQUEST_WRITTEN):
             self.limiter.sent(kind)
+            self.written.set()
 
     def _judge(
         self, request: str, kind: str, status: int, headers: dict[str, str], body: bytes
