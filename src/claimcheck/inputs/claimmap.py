@@ -23,10 +23,10 @@ from claimcheck.inputs.schema import (
     ClaimMapIn,
     ReferenceIn,
 )
+from claimcheck.inputs.yamlfast import DataPath
 from claimcheck.inputs.yamlnodes import (
     MAX_ALIAS_EXPANSION,
     MAX_DEPTH,
-    DataPath,
     LocatedTree,
     Problem,
     YamlProblem,

@@ -30,13 +30,12 @@ from claimcheck.inputs.yamlcompose import (
     TooDeep,
     compose_events,
 )
+from claimcheck.inputs.yamlfast import DataPath, read_plain
 from claimcheck.model.location import Location
 
 MAX_DEPTH = 64  # nesting levels of mappings and lists
 MAX_ALIAS_EXPANSION = 10_000  # nodes visited through aliases, in total
 
-
-DataPath = tuple[str | int, ...]
 
 _CANNOT = "cannot read the claim map: "
 
@@ -218,6 +217,9 @@ def gc_paused() -> Iterator[None]:
 def read_yaml(text: str) -> LocatedTree | None:
     """Compose and walk `text`; None for an empty document. Raises YamlProblem."""
     with gc_paused():
+        plain = read_plain(text, MAX_DEPTH)  # most maps: one pass, no nodes
+        if plain is not None:
+            return LocatedTree(*plain)
         root = compose(text)
         return walk(root) if root is not None else None
 
