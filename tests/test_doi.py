@@ -9,7 +9,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from claimcheck.model.doi import doi_filename, doi_path_segment, is_doi, normalize_doi
+from claimcheck.model.doi import (
+    _BARE,
+    _normalize,
+    doi_filename,
+    doi_path_segment,
+    is_doi,
+    normalize_doi,
+)
 from claimcheck.model.errors import DoiError
 
 SICI = "10.1002/1529-0131(200108)44:8<1928::AID-ART331>3.0.CO;2-P"
@@ -221,3 +228,43 @@ def test_normalise_returns_a_doi_or_raises_doi_error(raw: str) -> None:
     assert doi == doi.lower()
     assert doi.startswith("10.")
     assert normalize_doi(doi) == doi  # idempotent
+
+
+def _general(raw: str) -> str:
+    """The general path's answer for `raw`: the DOI, or the reason it is refused."""
+    try:
+        return _normalize(raw)
+    except DoiError as error:
+        return f"refused: {error}"
+
+
+def _answer(raw: str) -> str:
+    try:
+        return normalize_doi(raw)
+    except DoiError as error:
+        return f"refused: {error}"
+
+
+@pytest.mark.parametrize("raw", ["10.5555/bench.1", "10.1038/NBT.2816", SICI, "10.1000.1/a(b)c"])
+def test_bare_dois_take_the_shortcut_and_agree(raw: str) -> None:
+    assert _BARE.fullmatch(raw)
+    assert normalize_doi(raw) == _general(raw)
+
+
+# DOI-like text around the shortcut's edges: prefixes of every length, suffixes with the
+# punctuation the general path strips, brackets, spaces, controls and non-ASCII digits.
+_DOI_LIKE = st.builds(
+    "".join,
+    st.tuples(
+        st.sampled_from(["10.", "10.100/", "10.1000/", "10.123456789/", "10.1234567890/"]),
+        st.sampled_from(["", "10.1000.5/", "1.2/", "doi:", " ", "(", "١٢٣٤/"]),
+        st.text(alphabet="aZ09./-()<>;:,。）（% \t\x00\u200b\u00e9", max_size=10),
+        st.sampled_from(["", ".", ")", ",", ";", "x", " ", "。", "）", "\n"]),
+    ),
+)
+
+
+@pytest.mark.fuzz
+@given(st.one_of(_DOI_LIKE, st.text(max_size=40)))
+def test_the_bare_doi_shortcut_agrees_with_the_general_path(raw: str) -> None:
+    assert _answer(raw) == _general(raw)

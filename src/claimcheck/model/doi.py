@@ -39,6 +39,9 @@ _CLOSERS = {")": "(", "）": "（"}
 # zero-width, soft hyphen), surrogates, private use, unassigned, line/paragraph separators.
 _INVISIBLE = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+# A DOI already bare: printable ASCII, no space, not ending in punctuation that would be
+# stripped. Every step of the general path leaves it as it is, so only its case changes.
+_BARE = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[!-~]*[!-(*+\-/-:<-~]")
 
 
 def normalize_doi(raw: str) -> str:
@@ -50,6 +53,12 @@ def normalize_doi(raw: str) -> str:
     unbalanced `)`) around it. Raises DoiError when `raw` is not a DOI: it never picks a DOI
     out of prose.
     """
+    if _BARE.fullmatch(raw):  # most DOIs in a claim map: one match, not the whole normalisation
+        return raw.lower()
+    return _normalize(raw)
+
+
+def _normalize(raw: str) -> str:
     text = raw.strip()
     _refuse_invisible(text)
     text = _nfkc_before_doi(text).lstrip("(").strip()
