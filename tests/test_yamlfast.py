@@ -176,6 +176,7 @@ _TREES = st.recursive(
 )
 
 
+@pytest.mark.fuzz
 @given(_TREES, st.booleans(), st.sampled_from(["", "&r ", "!!map "]))
 def test_generated_documents_agree_or_are_declined(tree: object, flow: bool, head: str) -> None:
     agrees(head + _render(tree, 0, flow).lstrip("\n"))
