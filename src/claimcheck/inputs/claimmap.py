@@ -333,6 +333,11 @@ def _build(model: ClaimMapIn, tree: LocatedTree, path: str) -> ClaimMap:
     return ClaimMap(path, model.claimcheck, references, claims, article)
 
 
+# The fields a Reference takes from a ReferenceIn as they are. Read one by one: model_dump
+# runs pydantic's serializer once per reference for what is already plain text or int.
+_COPIED_FIELDS = tuple(name for name in ReferenceIn.model_fields if name not in ("doi", "authors"))
+
+
 def _reference(ref_id: str, ref: ReferenceIn, location: Location) -> Reference:
     doi = doi_error = None
     if ref.doi is not None:
@@ -344,7 +349,7 @@ def _reference(ref_id: str, ref: ReferenceIn, location: Location) -> Reference:
     truncated = bool(authors) and bool(_ET_AL.fullmatch(authors[-1].strip()))
     if truncated:
         authors.pop()
-    fields = ref.model_dump(exclude={"doi", "authors"})
+    fields = {name: getattr(ref, name) for name in _COPIED_FIELDS}
     return Reference(
         id=ref_id,
         location=location,
