@@ -4,6 +4,9 @@ Every scalar becomes its source text (a plain null becomes None), so YAML 1.1 ne
 `NO` into False or `10.1000` into a float. Every value and every mapping key keeps its
 1-based line and column. The walk is bounded: nesting depth, nodes reached through
 aliases, and alias cycles are all refused with a located problem, never a crash.
+
+`read_yaml` first offers the text to `yamlfast`, which reads a plain document (most claim
+maps) in one pass to the same result, and declines anything else back to this path.
 """
 
 from __future__ import annotations
