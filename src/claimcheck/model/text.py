@@ -119,7 +119,9 @@ def fold(s: str) -> str:
 
 def _fold_any(s: str) -> str:
     s = unicodedata.normalize("NFKC", html.unescape(s)).casefold()
-    s = unicodedata.normalize("NFKD", s.translate(_UNDECOMPOSABLE))
+    # Only the few undecomposable letters are looked up (`str.translate` over a table looks
+    # up every character), as with `_FOLD_TABLE` below.
+    s = unicodedata.normalize("NFKD", _UNDECOMPOSABLE_LETTERS.sub(_undecomposed, s))
     # Combining marks (Mn) go; then each character as `_fold_char` has it: `_FOLD_TABLE` for
     # the few characters past ASCII, then the ASCII ones by pattern. `str.translate` over the
     # whole table looks up every character in Python objects, about 0.5 us each; this is one
@@ -141,6 +143,13 @@ _ASCII_NOT_ALNUM = re.compile(
 
 def _fold_match(found: re.Match[str]) -> str:
     return found.group().translate(_FOLD_TABLE)
+
+
+_UNDECOMPOSABLE_LETTERS = re.compile("[" + "".join(map(chr, _UNDECOMPOSABLE)) + "]+")
+
+
+def _undecomposed(found: re.Match[str]) -> str:
+    return found.group().translate(_UNDECOMPOSABLE)
 
 
 # Tags Crossref deposits in titles: HTML inline markup, JATS and MathML, with or without a
