@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from claimcheck.cache.file import SCHEMA_VERSION
 from claimcheck.cache.store import (
     CACHE_FILE,
     DEFAULT_METADATA_TTL,
@@ -222,7 +223,7 @@ def test_wal_mode_is_on(tmp_path: Path) -> None:
         cache.put(SRC, "work", "10.1/x", 200, b"{}")
         with sqlite3.connect(cache.path) as raw:
             assert raw.execute("PRAGMA journal_mode").fetchone() == ("wal",)
-            assert raw.execute("PRAGMA user_version").fetchone() == (3,)
+            assert raw.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
 
 
 def test_default_cache_dir_is_per_user() -> None:
@@ -277,15 +278,35 @@ def test_file_from_a_newer_schema_is_moved_aside(tmp_path: Path) -> None:
     assert (tmp_path / f"{CACHE_FILE}.corrupt-{int(T0)}").exists()
 
 
-def test_a_schema_1_cache_is_emptied_and_rebuilt_without_a_warning(tmp_path: Path) -> None:
-    # Version 1 rows carry no source: nobody can tell which server gave them.
+# The layouts of older versions: 1 had no source, 2 no raw column, 3 its columns in another
+# order and a work's body as an envelope.
+OLDER_LAYOUTS = {
+    1: "kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,"
+    " fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi)",
+    3: "source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL,"
+    " body BLOB NOT NULL, raw BLOB, fetched_at REAL NOT NULL, PRIMARY KEY (source, kind, doi)",
+}
+
+
+@pytest.mark.parametrize("version", sorted(OLDER_LAYOUTS))
+def test_an_older_cache_is_emptied_and_rebuilt_without_a_warning(
+    tmp_path: Path, version: int
+) -> None:
+    # Version 1 rows carry no source: nobody can tell which server gave them. Version 3
+    # bodies are envelopes, which the reader of stored works would not read.
+    envelope = b'{"status":"ok","message-type":"work","message":{"DOI":"10.1/x"}}'
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
-        raw.execute(
-            "CREATE TABLE responses (kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT"
-            " NULL, body BLOB NOT NULL, fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi))"
-        )
-        raw.execute("INSERT INTO responses VALUES ('work', '10.1/x', 404, x'', ?)", (T0,))
-        raw.execute("PRAGMA user_version = 1")
+        raw.execute(f"CREATE TABLE responses ({OLDER_LAYOUTS[version]})")
+        if version == 1:
+            raw.execute(
+                "INSERT INTO responses VALUES ('work', '10.1/x', 200, ?, ?)", (envelope, T0)
+            )
+        else:
+            raw.execute(
+                "INSERT INTO responses VALUES (?, 'work', '10.1/x', 200, ?, NULL, ?)",
+                (SRC, envelope, T0),
+            )
+        raw.execute(f"PRAGMA user_version = {version}")
     raw.close()
     with make_cache(tmp_path, warn=fail_on_warning) as cache:
         assert cache.get(SRC, "work", "10.1/x") is None
@@ -293,7 +314,7 @@ def test_a_schema_1_cache_is_emptied_and_rebuilt_without_a_warning(tmp_path: Pat
         cache.put(SRC, "work", "10.1/x", 200, b"{}")
         assert cache.get(SRC, "work", "10.1/x") is not None
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
-        assert raw.execute("PRAGMA user_version").fetchone() == (3,)
+        assert raw.execute("PRAGMA user_version").fetchone() == (SCHEMA_VERSION,)
     raw.close()
     assert not list(tmp_path.glob("*.corrupt-*"))
 

@@ -5,16 +5,20 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
+from dataclasses import replace
 from datetime import timedelta
 from pathlib import Path
 
-from claimcheck.cache.store import CACHE_FILE, Cache
+from claimcheck.cache.store import CACHE_FILE, Cache, source_key
 from claimcheck.model.record import LookupStatus
+from claimcheck.sources.crossref.answers import works_path
 from claimcheck.sources.crossref.client import CrossrefClient
+from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.testing import Fault, ReplayServer
-from claimcheck.transport.fetch import HttpFetcher
+from claimcheck.transport.fetch import HttpFetcher, RawResponse
 from tests.conftest import RECONSTRUCTED
 from tests.factories import POLITE
 from tests.test_cli import SEED_MAP, run
@@ -174,3 +178,56 @@ def test_cache_info_and_clear(replay_server: ReplayServer, tmp_path: Path) -> No
     cleared = run("cache", "clear", env=env)
     assert "removed 1 cached answers" in cleared.stdout
     assert "answers: 0" in run("cache", "info", env=env).stdout
+
+
+def cache_source(server: ReplayServer) -> str:
+    return source_key("crossref", server.url)
+
+
+def set_column(directory: Path, column: str, value: bytes | None) -> None:
+    with sqlite3.connect(directory / CACHE_FILE) as conn:
+        conn.execute(f"UPDATE responses SET {column} = ? WHERE kind = 'work'", (value,))
+    conn.close()
+
+
+def test_a_stored_work_that_cannot_be_read_is_asked_again(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    clock = Clock()
+    with client(replay_server, tmp_path, clock) as first:
+        work = first.lookup(ARTICLE).work
+    assert work is not None
+    another = encode_work(replace(work, doi="10.1038/another"))
+    for stored in (b"not a stored work", b"[]", another):
+        set_column(tmp_path, "body", stored)
+        with client(replay_server, tmp_path, clock) as again:
+            lookup = again.lookup(ARTICLE)
+        assert (lookup.status, lookup.cache_age, lookup.work) == (LookupStatus.FOUND, None, work)
+    assert len(replay_server.requests) == 4
+    with client(replay_server, tmp_path, clock) as warm:  # and the answer fetched is stored
+        assert warm.lookup(ARTICLE).cache_age == 0
+
+
+def test_record_asks_again_for_a_work_stored_without_the_answer_as_sent(
+    replay_server: ReplayServer, tmp_path: Path
+) -> None:
+    clock = Clock()
+    with client(replay_server, tmp_path, clock) as first:
+        first.lookup(ARTICLE)
+    with Cache(tmp_path, clock=clock) as cache:
+        sent = cache.get_many(cache_source(replay_server), "work", [ARTICLE], raw=True)[ARTICLE].raw
+    assert sent is not None
+    assert sent.startswith(b"{")
+    set_column(tmp_path, "raw", None)
+    recorded: list[RawResponse] = []
+    with client(replay_server, tmp_path, clock, recorder=recorded.append) as recording:
+        # The stored form is not what the server sent: nothing to record, so asked again.
+        assert recording.lookup(ARTICLE).cache_age is None
+    assert (len(replay_server.requests), recorded) == (2, [])
+    with client(replay_server, tmp_path, clock, recorder=recorded.append) as recording:
+        assert recording.lookup(ARTICLE).cache_age == 0  # the refetch stored it as sent
+    assert [(r.request, r.status, r.body) for r in recorded] == [(works_path(ARTICLE), 200, sent)]
+    set_column(tmp_path, "raw", None)
+    with client(replay_server, tmp_path, clock) as plain:  # without --record: an answer
+        assert plain.lookup(ARTICLE).cache_age == 0
+    assert len(replay_server.requests) == 2

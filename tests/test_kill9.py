@@ -42,6 +42,7 @@ import pytest
 from claimcheck.cache.store import CACHE_FILE, Cache
 from claimcheck.sources.crossref.answers import works_path
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
+from claimcheck.sources.crossref.stored import decode_work
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.evidence import body_filename, load_index
 from tests.factories import work_envelope
@@ -213,10 +214,11 @@ def complete_report(run: Run, verified: int = N_DOIS) -> dict[str, Any]:
 
 
 def stored_works(directory: Path) -> dict[str, bytes]:
-    """Check a cache file with plain sqlite3; return its work rows (DOI -> body).
+    """Check a cache file with plain sqlite3; return its work rows (DOI -> answer as sent).
 
     Fails on anything but `integrity_check` "ok", an agency row, a status other than 200, or
-    a body that is not a whole work envelope for the row's own DOI (a torn row).
+    a row whose answer is not a whole work envelope for its own DOI, or whose stored form is
+    not that work (a torn row).
     """
     path = directory / CACHE_FILE
     if not path.exists():
@@ -228,24 +230,24 @@ def stored_works(directory: Path) -> dict[str, bytes]:
         tables = conn.execute("SELECT name FROM sqlite_schema WHERE type = 'table'").fetchall()
         if ("responses",) not in tables:
             return {}  # killed before the schema was made
-        # The answer as the server sent it is `raw`; `body` holds the fields the checks read.
-        rows = conn.execute(
-            "SELECT kind, doi, status, coalesce(raw, body), body FROM responses"
-        ).fetchall()
+        # The answer as the server sent it is `raw`; `body` holds the Work the checks read.
+        rows = conn.execute("SELECT kind, doi, status, raw, body FROM responses").fetchall()
     finally:
         conn.close()
     works: dict[str, bytes] = {}
-    for kind, doi, status, body, compact in rows:
-        decode_envelope(bytes(compact), "work")  # the compact form is whole too
+    for kind, doi, status, sent, stored in rows:
         assert (kind, status) == ("work", 200), f"unexpected row {kind} {doi} {status}"
         assert doi in DOIS, f"a row for a DOI never asked for: {doi!r}"
+        assert sent is not None, f"row {doi} lost the answer as sent (--record needs it)"
         try:
-            message = decode_envelope(bytes(body), "work")
+            message = decode_envelope(bytes(sent), "work")
         except MalformedRecord as exc:
-            raise AssertionError(f"torn row {doi}: {exc}: {bytes(body)[:80]!r}") from None
+            raise AssertionError(f"torn row {doi}: {exc}: {bytes(sent)[:80]!r}") from None
         assert parse_work(message).doi == doi, f"row {doi} holds the work {message.get('DOI')}"
-        assert bytes(body) == work_envelope(doi), f"row {doi} is not the body served"
-        works[doi] = bytes(body)
+        # The form the checks read is whole too, and is the work the answer gave.
+        assert decode_work(bytes(stored)) == parse_work(message), f"row {doi}: stored form"
+        assert bytes(sent) == work_envelope(doi), f"row {doi} is not the body served"
+        works[doi] = bytes(sent)
     return works
 
 

@@ -29,14 +29,16 @@ def fresh(fetched_at: float, now: float, ttl: timedelta) -> bool:
     return now - ttl.total_seconds() <= fetched_at <= now + CLOCK_SKEW_SECONDS
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)  # slots: one made per row read, so no dict for each
 class CacheEntry:
     kind: str  # "work" or "agency"
     doi: str  # lower-cased
     status: int  # 200 or 404
-    body: bytes  # what the checks read: for a work, a compact envelope of the fields they use
+    body: bytes  # what the checks read: for a found work, the stored form (crossref/stored.py)
     fetched_at: float  # unix time
-    raw: bytes | None = None  # the answer as sent (read for --record); None: same as `body`
+    # The answer as sent (read for --record); None: the same as `body`, or for a found work
+    # (whose body is never what was sent) not kept, so there is nothing to record.
+    raw: bytes | None = None
 
     def age(self, now: float) -> float:
         return now - self.fetched_at

@@ -8,24 +8,30 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-SCHEMA_VERSION = 3  # kept in PRAGMA user_version; 1 had no source, 2 no raw column
+# Kept in PRAGMA user_version. 1 had no source, 2 no raw column, 3 kept a work's body as a
+# compact envelope (4: the Work itself, sources/crossref/stored.py).
+SCHEMA_VERSION = 4
 
 # Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
 # may not use it now: moving it aside would lose a good cache or fail for the same reason.
 LOCKED_CODES = frozenset({5, 6})  # SQLITE_BUSY, SQLITE_LOCKED
 ENVIRONMENT_CODES = frozenset({3, 8, 10, 13, 14, 22, 23})  # PERM READONLY IOERR FULL CANTOPEN..
 
-# `body` is what the checks read (for a work, only the fields they use: cheap to parse on a warm
-# run); `raw` is the answer as the server sent it, read only by --record, or NULL when the
-# two are the same.
+# `body` is what the checks read (for a found work, the Work its answer gave, in the form of
+# sources/crossref/stored.py: cheap to read on a warm run); `raw` is the answer as the server
+# sent it, read only by --record, or NULL when the two are the same (never for a found work).
+# `raw` comes last: SQLite keeps a row's columns in order and spills a long row to overflow
+# pages, so a reader of the columns before it (every warm lookup) never walks the answer as
+# sent (about 6 KB a work) to reach `fetched_at`.
 _SCHEMA = (
     "CREATE TABLE responses (source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL,"
-    " status INTEGER NOT NULL, body BLOB NOT NULL, raw BLOB, fetched_at REAL NOT NULL,"
+    " status INTEGER NOT NULL, fetched_at REAL NOT NULL, body BLOB NOT NULL, raw BLOB,"
     " PRIMARY KEY (source, kind, doi))"
 )
 # Older files are emptied, not migrated: version 1 rows carry no source (nobody can tell which
-# server answered them), version 2 rows no compact body.
-_OLDER_SCHEMAS = frozenset({1, 2})
+# server answered them), version 2 rows no compact body, version 3 bodies are envelopes that
+# the reader of version 4 would take for unreadable rows (a miss each, then a refetch anyway).
+_OLDER_SCHEMAS = frozenset({1, 2, 3})
 
 
 class Unusable(Exception):

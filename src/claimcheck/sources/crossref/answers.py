@@ -8,19 +8,14 @@ it; an unreadable cache row is a miss, never an answer.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
 from claimcheck.model.doi import doi_path_segment
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref.batching import envelope, list_items
-from claimcheck.sources.crossref.records import (
-    MalformedRecord,
-    decode_envelope,
-    parse_agency,
-    parse_work,
-)
+from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_agency
+from claimcheck.sources.crossref.stored import decode_work
 from claimcheck.transport.fetch import RawResponse
 
 if TYPE_CHECKING:
@@ -61,11 +56,13 @@ def agency_of(response: RawResponse) -> str | None:
     return parse_agency(decode_envelope(response.body, "work-agency", response.document))
 
 
-def agency_lookup(doi: str, agency: str | None) -> Lookup:
+def agency_lookup(
+    doi: str, agency: str | None, cache_age: float | None = None, cache_source: str | None = None
+) -> Lookup:
     """A DOI that is not a Crossref work: missing, or another agency's."""
-    if agency is None or agency == "crossref":
-        return Lookup(doi, LookupStatus.NOT_FOUND, agency=agency)
-    return Lookup(doi, LookupStatus.OTHER_AGENCY, agency=agency)
+    missing = agency is None or agency == "crossref"
+    status = LookupStatus.NOT_FOUND if missing else LookupStatus.OTHER_AGENCY
+    return Lookup(doi, status, agency=agency, cache_age=cache_age, cache_source=cache_source)
 
 
 class CachedAnswers:
@@ -103,11 +100,15 @@ class CachedAnswers:
             # cache only for the status TTL; a work read only to be named, for longer.
             if status_matters and not entry.fresh_for_status(now, self.cache.status_ttl):
                 continue
-            lookup = _lookup(doi, entry.status, entry.body, agencies.get(doi))
+            if recording and entry.status == 200 and entry.raw is None:
+                # A found work's body is our own form, never what the server sent: without the
+                # answer as sent there is nothing to record, so the server is asked again.
+                continue
+            agency = agencies.get(doi)
+            lookup = _lookup(doi, entry, agency, entry.age(now), self.base_url)
             if lookup is not None:
-                cached = replace(lookup, cache_age=entry.age(now), cache_source=self.base_url)
-                found.append(cached)
-                self._record(entry, agencies.get(doi))
+                found.append(lookup)
+                self._record(entry, agency)
         return found
 
     def _record(self, work: CacheEntry, agency: CacheEntry | None) -> None:
@@ -121,14 +122,19 @@ class CachedAnswers:
                 self._recorder(RawResponse(request, entry.status, kind, sent, when))
 
 
-def _lookup(doi: str, status: int, body: bytes, agency_entry: CacheEntry | None) -> Lookup | None:
+def _lookup(
+    doi: str, entry: CacheEntry, agency_entry: CacheEntry | None, age: float, source: str
+) -> Lookup | None:
+    """The Lookup a cache row gives, built once with its age and source (no copy per row)."""
+    if entry.status == 200:
+        work = decode_work(entry.body)
+        if work is None or work.doi != doi:
+            return None  # an unreadable cache row is a miss, never an answer
+        return Lookup(doi, LookupStatus.FOUND, work, cache_age=age, cache_source=source)
+    if agency_entry is None:
+        return None
     try:
-        if status == 200:
-            work = parse_work(decode_envelope(body, "work"))
-            return Lookup(doi, LookupStatus.FOUND, work=work) if work.doi == doi else None
-        if agency_entry is None:
-            return None
-        raw = RawResponse("", agency_entry.status, "", agency_entry.body, "")
-        return agency_lookup(doi, agency_of(raw))
+        agency = agency_of(RawResponse("", agency_entry.status, "", agency_entry.body, ""))
     except MalformedRecord:
-        return None  # an unreadable cache row is a miss, never an answer
+        return None
+    return agency_lookup(doi, agency, age, source)

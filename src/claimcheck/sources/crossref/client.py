@@ -36,12 +36,8 @@ from claimcheck.sources.crossref.answers import (
 )
 from claimcheck.sources.crossref.follow_ups import FollowUps
 from claimcheck.sources.crossref.identity import ServerIdentity
-from claimcheck.sources.crossref.records import (
-    MalformedRecord,
-    compact_envelope,
-    decode_envelope,
-    parse_work,
-)
+from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
+from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.transport.fetch import Fetcher, RawResponse
 from claimcheck.transport.limiter import LIST
 
@@ -292,10 +288,11 @@ class CrossrefClient:
             if item is None:
                 continue
             found.append(self._work_item(doi, item))
-            if found[-1].status is LookupStatus.FOUND and self.cache is not None:
+            stored = self._stored(found[-1])
+            if stored is not None:
                 # One transaction per list answer; the raw form is the /works/{doi} envelope
                 # the item would have come in, kept for --record.
-                rows.append((doi, 200, compact_envelope(item), now))
+                rows.append((doi, 200, stored, now))
                 raws[doi] = batching.envelope(item)
         if rows and self.cache is not None:
             self.cache.put_many(self.cache_source, WORK, rows, raw=raws)
@@ -334,8 +331,11 @@ class CrossrefClient:
             # /works answering with an empty DOI): nothing is known about the one asked for.
             return Lookup(doi, LookupStatus.FAILED, error=f"registry answered for {work.doi!r}")
         self._server.saw_crossref()
-        self._store(WORK, doi, 200, compact_envelope(message), raw=response.body)
-        return Lookup(doi, LookupStatus.FOUND, work=work)
+        lookup = Lookup(doi, LookupStatus.FOUND, work=work)
+        stored = self._stored(lookup)
+        if stored is not None:
+            self._store(WORK, doi, 200, stored, raw=response.body)
+        return lookup
 
     def _not_found(self, doi: str) -> Lookup:
         try:
@@ -390,6 +390,14 @@ class CrossrefClient:
         return self._server.problem
 
     # --- the cache -----------------------------------------------------------------------
+
+    def _stored(self, lookup: Lookup) -> bytes | None:
+        """What the cache keeps of a found work for the checks to read (stored.py), or None
+        when there is no cache or nothing to keep. The answer as sent goes beside it as `raw`
+        on every row: --record on a later run saves that, and it cannot be rebuilt."""
+        if self.cache is None or lookup.work is None:
+            return None
+        return encode_work(lookup.work)
 
     def _store(
         self, kind: str, doi: str, status: int, body: bytes, *, raw: bytes | None = None

@@ -52,23 +52,6 @@ def _parse(body: bytes) -> Any:
         raise MalformedRecord(f"response JSON cannot be read ({type(exc).__name__})") from exc
 
 
-# The keys of a work record the checks read (parse_work). The cache keeps only these: a record
-# with its reference list runs to 25 KB and more, these to about one.
-WORK_KEYS = (
-    "DOI", "title", "subtitle", "author", "issued", "published", "published-print",
-    "published-online", "created", "container-title", "short-container-title", "volume",
-    "issue", "page", "article-number", "type", "publisher", "update-to", "updated-by",
-)  # fmt: skip
-
-
-def compact_envelope(message: Mapping[str, Any]) -> bytes:
-    """A `/works/{doi}` envelope holding only WORK_KEYS: what the cache stores to read."""
-    kept = {key: message[key] for key in WORK_KEYS if key in message}
-    document = {"status": "ok", "message-type": "work", "message-version": "1.0.0"}
-    text = json.dumps({**document, "message": kept}, ensure_ascii=False, separators=(",", ":"))
-    return text.encode("utf-8")
-
-
 def _describe_body(body: bytes) -> str:
     if not body.strip():
         return "empty body"
