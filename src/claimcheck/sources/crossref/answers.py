@@ -118,6 +118,8 @@ class CachedAnswers:
         for request, entry in ((works_path(work.doi), work), (agency_path(work.doi), agency)):
             if entry is not None:
                 kind = "application/json" if entry.status == 200 else "text/plain"
+                # Only an agency answer or a 404 has no raw: a found work without it was
+                # skipped by _chunk, as its body is not what the server sent.
                 sent = entry.raw if entry.raw is not None else entry.body
                 self._recorder(RawResponse(request, entry.status, kind, sent, when))
 
