@@ -95,3 +95,17 @@ def test_a_usage_error_through_the_entry_point_exits_2() -> None:
     done = claimcheck("audit", SEED, "--timeout", "abc", "--format", "json")
     assert done.returncode == 2
     assert json.loads(done.stdout)["summary"]["exit_code"] == 2
+
+
+def test_every_command_runs_with_the_collector_tuned_for_many_records() -> None:
+    # What the CLI sees when it starts: the thresholds the entry point set for the process.
+    done = python(
+        "import gc, sys\n"
+        "import claimcheck.app.cli as cli\n"
+        "from claimcheck.app import entry\n"
+        "cli.main = lambda: print(gc.get_threshold())\n"
+        "sys.argv = ['claimcheck', 'audit', 'x.yaml']\n"
+        "entry.main()\n"
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "(200000, 30, 30)"

@@ -24,6 +24,7 @@ def main() -> None:
             return
         except OSError:
             pass  # a closed or full stdout: the full CLI reports it its documented way
+    tune_gc()
     from claimcheck.app.cli import main as cli_main
 
     try:
@@ -31,6 +32,23 @@ def main() -> None:
     except SystemExit as exc:
         exit_without_teardown(exc.code)
     exit_without_teardown(0)
+
+
+# Allocations between two young-generation collections (CPython's default: 700), and how
+# often the older generations follow. An audit holds tens of thousands of records, findings
+# and their tuples, almost none in a reference cycle: with the defaults the collector kept
+# re-scanning them, about 1 s of a 4 s warm re-audit of 10,000 references. mypy tunes its
+# collector to the same values for the same reason.
+GC_THRESHOLDS = (200_000, 30, 30)
+
+
+def tune_gc() -> None:
+    """Collect reference cycles less often (GC_THRESHOLDS): for this process only, which
+    ends with the command."""
+    if sys.implementation.name == "cpython":
+        import gc
+
+        gc.set_threshold(*GC_THRESHOLDS)
 
 
 def exit_without_teardown(code: object) -> NoReturn:
