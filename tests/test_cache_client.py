@@ -231,3 +231,31 @@ def test_record_asks_again_for_a_work_stored_without_the_answer_as_sent(
     with client(replay_server, tmp_path, clock) as plain:  # without --record: an answer
         assert plain.lookup(ARTICLE).cache_age == 0
     assert len(replay_server.requests) == 2
+
+
+def test_a_run_the_cache_answers_whole_never_loads_the_http_client(tmp_path: Path) -> None:
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), **POLITE}
+    with ReplayServer(RECONSTRUCTED) as server:
+        cold = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
+        asked = len(server.requests)
+        warm = subprocess.run(
+            [
+                sys.executable,
+                "-c",
+                "import sys\n"
+                "from claimcheck.app.cli import main\n"
+                "try:\n"
+                "    main()\n"
+                "finally:\n"
+                "    print('httpx2' in sys.modules, file=sys.stderr)\n",
+                *("audit", str(SEED_MAP), "-f", "json", "-q", "--crossref-url", server.url),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert len(server.requests) == asked  # every answer came from the cache
+    assert json.loads(warm.stdout)["findings"] == json.loads(cold.stdout)["findings"]
+    assert warm.stderr.strip().splitlines()[-1] == "False"

@@ -274,9 +274,9 @@ def test_certificates_are_verified_for_https_and_redirects_never_followed(
     # goes to the base URL and no redirect is followed); an https:// base always verifies.
     fetcher = HttpFetcher(base_url)
     try:
-        context = fetcher._client._transport._pool._ssl_context  # type: ignore[attr-defined]
+        context = fetcher._http()._transport._pool._ssl_context  # type: ignore[attr-defined]
         assert context.check_hostname is verified
         assert (context.verify_mode == ssl.CERT_REQUIRED) is verified
-        assert fetcher._client.follow_redirects is False
+        assert fetcher._http().follow_redirects is False
     finally:
         fetcher.close()

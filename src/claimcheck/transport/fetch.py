@@ -103,8 +103,6 @@ class HttpFetcher:
         stop_min_requests: int = STOP_MIN_REQUESTS,
         deadline: float | None = None,
     ) -> None:
-        import httpx2
-
         self.base_url = base_url.rstrip("/")
         self.retries = retries
         self.backoff = backoff
@@ -118,15 +116,10 @@ class HttpFetcher:
         # Gzip only: bodies are inflated in bounded steps here (bounded.py), never by httpx2.
         headers["Accept-Encoding"] = "gzip"
         self.timeout = timeout
-        self._client = client or httpx2.Client(
-            timeout=httpx2.Timeout(timeout, connect=min(timeout, 10.0)),
-            limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
-            # Every request goes to base_url, and a redirect is an answer, never followed; so a
-            # plain http:// base (a local mirror or replay) never does TLS, and loading the CA
-            # certificates (about 90 ms before the first request) is skipped. https:// verifies.
-            follow_redirects=False,
-            verify=not _plain_http(self.base_url),
-        )
+        # Made at the first request (`_http`): a run the cache answers whole never imports
+        # httpx2 (about 0.1 s).
+        self._client = client
+        self._client_lock = threading.Lock()
         self._headers = headers
         # The run's own deadline (--deadline), as a point on `clock`; None: no deadline.
         self.run_deadline = None if deadline is None else clock() + deadline
@@ -146,7 +139,27 @@ class HttpFetcher:
         self.written = threading.Event()
 
     def close(self) -> None:
-        self._client.close()
+        with self._client_lock:
+            if self._client is not None:
+                self._client.close()
+
+    def _http(self) -> httpx2.Client:
+        """The pooled client, made once, by the first request."""
+        with self._client_lock:
+            if self._client is None:
+                import httpx2
+
+                self._client = httpx2.Client(
+                    timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
+                    limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
+                    # Every request goes to base_url, and a redirect is an answer, never
+                    # followed; so a plain http:// base (a local mirror or replay) never does
+                    # TLS, and loading the CA certificates (about 90 ms) is skipped. https://
+                    # verifies.
+                    follow_redirects=False,
+                    verify=not _plain_http(self.base_url),
+                )
+            return self._client
 
     def cancel(self) -> None:
         """No request leaves after this: each one not yet sent fails at once, so a run that
@@ -229,7 +242,7 @@ class HttpFetcher:
                 # httpcore2's trace says when the request is written, after any connection
                 # was made: the limiter keeps the pace from then (Limiter.sent).
                 trace = functools.partial(self._traced, kind)
-                with self._client.stream(
+                with self._http().stream(
                     "GET", url, headers=self._headers, timeout=timeout, extensions={"trace": trace}
                 ) as reply:
                     headers = {k.lower(): v for k, v in reply.headers.items()}
