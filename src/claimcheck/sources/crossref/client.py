@@ -34,6 +34,7 @@ from claimcheck.sources.crossref.answers import (
     agency_path,
     works_path,
 )
+from claimcheck.sources.crossref.background import Background
 from claimcheck.sources.crossref.follow_ups import FollowUps
 from claimcheck.sources.crossref.identity import ServerIdentity
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
@@ -81,7 +82,7 @@ class CrossrefClient:
         self._lock = threading.Lock()
         self._server = ServerIdentity(fetcher, base_url)
         self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
-        self._early: threading.Thread | None = None
+        self._background = Background()  # the lookups `start` began
 
     def close(self) -> None:
         self.fetcher.close()
@@ -109,7 +110,7 @@ class CrossrefClient:
         is asked twice. If it fails, that call asks again and meets the failure itself.
         Only the first call starts anything: a later one, whatever its DOIs, does nothing."""
         wanted = list(dois)
-        if self._early is not None or not wanted:
+        if not wanted:
             return
 
         def look_up() -> None:
@@ -117,37 +118,17 @@ class CrossrefClient:
             with contextlib.suppress(Exception):
                 self.lookup_all(wanted, on_done, follow=follow)
 
-        self._early = threading.Thread(target=look_up, name="claimcheck-early", daemon=True)
-        self._early.start()
+        self._background.start(look_up)
 
     def wait_first_request(self, seconds: float) -> str:
         """Wait up to `seconds` until the lookups `start` began have written their first
-        request to the server, or are done; what ended the wait: "written", "no-request"
-        (done: answered from the cache, or failed), or "timed-out".
-
-        For a caller about to spend its time in Python (validating the claim map): while it
-        holds the interpreter, the thread sending the first request runs only at each switch
-        (every 5 ms), which made that request leave about 50 ms later at 1,000 references."""
+        request, or are done (`Background.wait_first_request`)."""
         written = getattr(self.fetcher, "written", None)  # HttpFetcher's; others have none
-        deadline = time.monotonic() + seconds
-        while True:
-            if written is not None and written.is_set():
-                return "written"
-            early = self._early
-            if early is None or not early.is_alive():
-                return "no-request"
-            left = deadline - time.monotonic()
-            if left <= 0:
-                return "timed-out"
-            early.join(min(left, 0.002))
+        return self._background.wait_first_request(seconds, written)
 
     def wait(self, seconds: float) -> bool:
         """Wait up to `seconds` for the lookups `start` began; whether they are done."""
-        early = self._early
-        if early is None:
-            return True
-        early.join(seconds)
-        return not early.is_alive()
+        return self._background.wait(seconds)
 
     def answers_since(self, seen: int) -> tuple[list[Lookup], int]:
         """The final lookups answered after the first `seen`, and how many have been
@@ -183,9 +164,7 @@ class CrossrefClient:
         `status_matters=False`) while the lists go on, and a later `lookup_all` of them is
         answered from memory.
         """
-        early = self._early
-        if early is not None and early is not threading.current_thread():
-            early.join()  # what `start` began is asked once, not again here
+        self._background.join_from_elsewhere()  # what `start` began is asked once, not again
         wanted = list(dict.fromkeys(d.lower() for d in dois))
         todo = [d for d in wanted if d not in self._lookups]
         for lookup in self._from_cache(todo, status_matters):
