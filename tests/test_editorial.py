@@ -98,6 +98,9 @@ def test_row_in_place_every_type_folds_into_one_event_per_kind() -> None:
     }
     assert all(e.direction is UpdateDirection.IN_PLACE for e in status.events)
     assert len(status.retractions) == len(status.concerns) == len(status.corrections) == 1
+    # Read from the work itself: no other record was needed, so none is missing.
+    assert status.unreadable == ()
+    assert status.verdict is Verdict.RETRACTED
 
 
 @pytest.mark.parametrize(

@@ -50,13 +50,17 @@ _CONVENTIONAL_SIDE = {
 }
 
 
-def _applied(links: list[Link], direction: UpdateDirection) -> list[Link]:
-    """The entries that describe the update. A publisher entry on the wrong side (Elsevier's
-    `update-to` on a retracted article) carries the article's own status and date, not the
-    notice's, so it applies only when nothing sits on the conventional side."""
+def _applied(links: list[Link], direction: UpdateDirection) -> tuple[list[Link], list[Link]]:
+    """(the entries that describe the update, the others). A publisher entry on the wrong
+    side (Elsevier's `update-to` on a retracted article) carries the article's own status and
+    date, not the notice's, so it applies only when nothing sits on the conventional side."""
     side = _CONVENTIONAL_SIDE.get(direction)
     conventional = [link for link in links if link.side is side]
-    return conventional or links
+    if not conventional:
+        return links, []
+    # Split by side in one pass: equal links sit on the same side, so this is the links not
+    # in `conventional`, without comparing every pair (works list up to 25 entries).
+    return conventional, [link for link in links if link.side is not side]
 
 
 def _worst_by_source(links: Iterable[Link]) -> dict[str, str]:
@@ -78,7 +82,7 @@ def fold_event(
 ) -> UpdateEvent:
     """One event from every entry naming the same record: the most severe applied type
     applies, each source's type is shown where they differ, and so are their dates."""
-    applied = _applied(links, direction)
+    applied, others = _applied(links, direction)
     per_source = _worst_by_source(applied)
     worst = max(per_source.values(), key=type_rank)
     # A date is the date of its entry's type: a publisher's "erratum" entry for a notice that
@@ -90,7 +94,7 @@ def fold_event(
             dates[source] = day
     unapplied = {
         source: kind
-        for source, kind in _worst_by_source([k for k in links if k not in applied]).items()
+        for source, kind in _worst_by_source(others).items()
         if source not in per_source and kind != worst
     }
     work = other.work if other is not None else None
@@ -118,7 +122,7 @@ def events_of(
     in_place = [link for link in links if link.entry.doi == work.doi]
     by_record: dict[str, list[Link]] = {}
     for link in links:
-        if link not in in_place:
+        if link.entry.doi != work.doi:  # not in place (equal links name the same record)
             by_record.setdefault(link.entry.doi, []).append(link)
     events = []
     by_kind: dict[EventKind, list[Link]] = {}
