@@ -71,6 +71,7 @@ class EarlyJudge:
                 if reference.doi and reference.doi_error is None:
                     self._citing[reference.doi].append((citing, reference))
         self._answers: dict[str, Lookup] = {}
+        self._links: dict[str, Sequence[str]] = {}  # a found work's DOI -> the DOIs it links to
         self._missing: dict[str, set[str]] = {}  # a found work's DOI -> linked DOIs to come
         self._waiting_on: defaultdict[str, list[str]] = defaultdict(list)  # the reverse
 
@@ -82,7 +83,8 @@ class EarlyJudge:
                 continue  # each DOI is answered once; a repeat changes nothing
             self._answers[doi] = lookup
             if doi in self._citing and lookup.status is LookupStatus.FOUND and lookup.work:
-                missing = {d for d in self._linked(lookup) if d not in self._answers}
+                self._links[doi] = self._linked(lookup)
+                missing = {d for d in self._links[doi] if d not in self._answers}
                 self._missing[doi] = missing
                 for linked in missing:
                     self._waiting_on[linked].append(doi)
@@ -96,8 +98,7 @@ class EarlyJudge:
             self._judge(doi)
 
     def _judge(self, doi: str) -> None:
-        lookup = self._answers[doi]
-        linked = self._linked(lookup)
+        lookup, linked = self._answers[doi], self._links[doi]
         read = tuple(self._answers[d] for d in linked)
         for citing, reference in self._citing[doi]:
             own = _Final(self._answers, [doi])
