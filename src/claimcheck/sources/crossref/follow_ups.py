@@ -44,11 +44,12 @@ class FollowUps:
     def add(self, found: Iterable[Lookup]) -> None:
         if self.follow is None:
             return
-        wanted = []
+        wanted: list[str] = []
         for lookup in found:
             if lookup.work is not None:
-                wanted += [d for d in self.follow(lookup) if d not in self.seen]
-                self.seen.update(wanted)
+                new = [d for d in self.follow(lookup) if d not in self.seen]
+                self.seen.update(new)
+                wanted += new
         reader = self.reader
         # A record already answered (read from the cache before the network was asked) is
         # not read again: a second answer would replace the first, judged or recorded.
