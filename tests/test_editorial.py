@@ -600,3 +600,39 @@ def test_a_known_retraction_fails_a_citation_even_beside_an_unreadable_link() ->
     findings = findings_for(status)
     assert {FindingCode.RETRACTED, FindingCode.UNVERIFIED} <= {f.code for f in findings}
     assert citation_state(findings) is CitationState.FAILS
+
+
+# Titles that mark a record, one per marker family, and plain ones: a work that lists no
+# update is judged by its title alone (the shortcut in `editorial_status`).
+_TITLES_ALONE = [
+    ("A study of things", Verdict.CLEAN),
+    ("RETRACTED: A study of things", Verdict.RETRACTED),
+    ("[Retracted] A study of things", Verdict.RETRACTED),
+    ("WITHDRAWN", Verdict.RETRACTED),
+    ("Retraction notice to “A study of things”", Verdict.RETRACTION_NOTICE),
+    ("Expression of concern: A study of things", Verdict.CONCERN_NOTICE),
+    ("Correction to: A study of things", Verdict.CORRECTION_NOTICE),
+    ("Addendum", Verdict.CORRECTION_NOTICE),
+]
+
+
+@pytest.mark.parametrize(("title", "verdict"), _TITLES_ALONE)
+def test_a_work_listing_no_update_is_judged_as_one_whose_entries_are_not_editorial(
+    title: str, verdict: Verdict
+) -> None:
+    # A new version is not an editorial event, so the general path reads no event from it:
+    # the shortcut for a work with no entry at all must give the very same status.
+    bare = made_up(work_envelope("10.1234/alone", title=title)).work
+    versioned = made_up(
+        work_envelope(
+            "10.1234/alone", title=title, **{"update-to": [update("10.1234/v1", "new_version")]}
+        )
+    ).work
+    assert bare is not None
+    assert versioned is not None
+    assert not bare.update_to
+    assert not bare.updated_by
+    assert versioned.update_to
+    alone, general = editorial_status(bare, {}), editorial_status(versioned, {})
+    assert alone == general
+    assert alone.verdict is verdict

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
+from functools import cache
 
 from claimcheck.checks.roles import decide, retraction_watch_direction
 from claimcheck.checks.timing import date_range, event_dates
@@ -203,6 +204,9 @@ def with_entries(work: Work, extra: SourceEntries | None) -> Work:
 
 def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStatus:
     """The work's editorial status, from its record and the records its updates name."""
+    if not work.update_to and not work.updated_by:
+        # Most works list no update at all: only their title can mark them.
+        return _status_by_title(*title_signal(work.title))
     events, unreadable = events_of(work, related)
     retractions = _of(events, EventKind.RETRACTION)
     reinstated = _of(events, EventKind.REINSTATEMENT)
@@ -235,6 +239,22 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
             else None
         ),
         unreadable=tuple(unreadable),
+    )
+    return _with_verdict(status)
+
+
+@cache  # one per (signal, kind) pair: a handful
+def _status_by_title(signal: TitleSignal, named: str | None) -> EditorialStatus:
+    """The status of a work that lists no update entry, which its title alone decides: the
+    same, field for field, as `editorial_status` finds with no events. It is frozen, so one
+    is shared by every such work."""
+    title_kind = named or EventKind.OTHER.value
+    status = EditorialStatus(
+        verdict=Verdict.CLEAN,
+        retracted_by_title=signal is TitleSignal.RETRACTED_ORIGINAL,
+        notice_by_title=(
+            EventKind(title_kind) if title_kind and signal is TitleSignal.NOTICE else None
+        ),
     )
     return _with_verdict(status)
 
