@@ -13,7 +13,9 @@ from claimcheck.checks.titles import (  # the private ones: the quick start test
     _plain,
     names_the_other,
     title_signal,
+    without_retraction_marker,
 )
+from claimcheck.model.text import fold
 
 RETRACTED = TitleSignal.RETRACTED_ORIGINAL
 NOTICE = TitleSignal.NOTICE
@@ -140,3 +142,49 @@ def test_the_quick_start_test_folds_case_as_the_markers_do() -> None:
     title = "\u017ftatement of retraction: x"
     assert _marker_match(title) == _match_markers(_plain(title))
     assert title_signal(title) == (TitleSignal.NOTICE, "retraction")
+
+
+def test_names_the_other_with_a_marked_title_and_its_subtitle() -> None:
+    # The other record's own marker is set aside and its subtitle added: the fourth variant.
+    notice = "Retraction notice to “Effect of A on B: A Randomized Trial”"
+    assert names_the_other(notice, "RETRACTED: Effect of A on B", "A Randomized Trial")
+    assert not names_the_other(notice, "RETRACTED: Effect of A on B")
+    assert not names_the_other(notice, "RETRACTED: Effect of A on B", "An Open Trial")
+
+
+def _names_the_other_as_documented(marked: str, other: str, subtitle: str) -> bool:
+    """The rule as `names_the_other`'s docstring states it, every variant folded."""
+    signal, _kind, end = _marker_match(marked)
+    if signal is TitleSignal.NONE:
+        return False
+    bare = without_retraction_marker(other)
+    variants = {other, bare, f"{other} {subtitle}", f"{bare} {subtitle}"}
+    targets = {fold(v) for v in variants} - {""}
+    return fold(_plain(marked)[end:]) in targets
+
+
+_WORDS = st.sampled_from(["Effect", "of", "A", "on", "B", "ß", "–", "“", "”", ":", " ", "é"])
+
+
+@given(
+    marker=st.sampled_from(["", "Retracted: ", "RETRACTED: ", "Retraction notice to ", "x "]),
+    other_marker=st.sampled_from(["", "RETRACTED: ", "[Retracted] "]),
+    words=st.lists(_WORDS, max_size=6),
+    other_words=st.lists(_WORDS, max_size=6),
+    subtitle=st.lists(_WORDS, max_size=3),
+    with_subtitle=st.booleans(),
+)
+def test_names_the_other_tries_every_variant_it_documents(
+    marker: str,
+    other_marker: str,
+    words: list[str],
+    other_words: list[str],
+    subtitle: list[str],
+    with_subtitle: bool,
+) -> None:
+    # Half the time the marked title ends with the subtitle, so matches are common.
+    other = other_marker + " ".join(other_words)
+    sub = " ".join(subtitle)
+    marked = marker + " ".join(words if not with_subtitle else [*other_words, sub])
+    expected = _names_the_other_as_documented(marked, other, sub)
+    assert names_the_other(marked, other, sub) is expected

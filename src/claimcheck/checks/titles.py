@@ -159,11 +159,16 @@ def names_the_other(marked: str, other: str, other_subtitle: str = "") -> bool:
     signal, _kind, end = _marker_match(marked)
     if signal is TitleSignal.NONE:
         return False
+    named = fold(_plain(marked)[end:])
+    if not named:
+        return False
     bare = without_retraction_marker(other)
-    targets = {fold(other), fold(bare), fold(f"{other} {other_subtitle}")}
-    targets |= {fold(f"{bare} {other_subtitle}")}
-    targets.discard("")
-    return fold(_plain(marked)[end:]) in targets
+    # Each variant is folded only if it differs from one already tried: `fold` turns the
+    # space before an empty subtitle into nothing, and most titles carry no marker.
+    variants = dict.fromkeys((other, bare))
+    if other_subtitle.strip():
+        variants.update(dict.fromkeys((f"{other} {other_subtitle}", f"{bare} {other_subtitle}")))
+    return any(fold(variant) == named for variant in variants)
 
 
 def without_retraction_marker(title: str) -> str:
