@@ -13,15 +13,23 @@ from collections.abc import Mapping
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from claimcheck.checks.editorial import editorial_status
+from claimcheck.checks.editorial import _event_of_many, editorial_status, fold_event
 from claimcheck.checks.references import role_findings, status_findings
-from claimcheck.checks.update_links import kind_of, linked_dois
+from claimcheck.checks.update_links import Link, Side, kind_of, linked_dois
 from claimcheck.model.claimmap import Reference, Role
-from claimcheck.model.events import EventKind, UpdateDirection, UpdateEvent, Verdict
+from claimcheck.model.events import (
+    EventKind,
+    UpdateDirection,
+    UpdateEntry,
+    UpdateEvent,
+    Verdict,
+)
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.location import Location
-from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.model.record import Lookup, LookupStatus, Work
 from claimcheck.sources.crossref.records import decode_envelope, parse_work
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import update, work_envelope
@@ -636,3 +644,34 @@ def test_a_work_listing_no_update_is_judged_as_one_whose_entries_are_not_editori
     alone, general = editorial_status(bare, {}), editorial_status(versioned, {})
     assert alone == general
     assert alone.verdict is verdict
+
+
+_ONE_LINK = st.builds(
+    Link,
+    side=st.sampled_from(list(Side)),
+    entry=st.builds(
+        UpdateEntry,
+        doi=st.sampled_from(["10.1234/notice", ""]),
+        type=st.sampled_from(["retraction", "erratum", "expression_of_concern", "odd"]),
+        date=st.sampled_from([None, "", "2020", "2020-01-02"]),
+        source=st.sampled_from(["publisher", "retraction-watch"]),
+    ),
+    type=st.sampled_from(["retraction", "withdrawal", "erratum", "reinstatement", "x"]),
+)
+_OTHER_END = st.sampled_from(
+    [
+        None,
+        Lookup("10.1234/notice", LookupStatus.NOT_FOUND),
+        Lookup("10.1234/notice", LookupStatus.FOUND, work=Work(doi="10.1234/notice", title="T")),
+    ]
+)
+
+
+@given(link=_ONE_LINK, direction=st.sampled_from(list(UpdateDirection)), other=_OTHER_END)
+def test_an_event_of_one_entry_is_what_folding_many_gives_for_it(
+    link: Link, direction: UpdateDirection, other: Lookup | None
+) -> None:
+    # `fold_event` takes a shortcut for one entry, the usual case; the general fold of that
+    # one entry must give the very same event.
+    general = _event_of_many([link], direction, "10.1234/notice", basis="b", other=other)
+    assert fold_event([link], direction, "10.1234/notice", basis="b", other=other) == general

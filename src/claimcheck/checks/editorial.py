@@ -83,6 +83,37 @@ def fold_event(
 ) -> UpdateEvent:
     """One event from every entry naming the same record: the most severe applied type
     applies, each source's type is shown where they differ, and so are their dates."""
+    if len(links) == 1:
+        return _event_of_one(links[0], direction, doi, basis=basis, other=other)
+    return _event_of_many(links, direction, doi, basis=basis, other=other)
+
+
+def _event_of_one(
+    link: Link, direction: UpdateDirection, doi: str, *, basis: str, other: Lookup | None
+) -> UpdateEvent:
+    """`fold_event` of one entry, the usual case: it applies, alone, so no source differs."""
+    work = other.work if other is not None else None
+    return UpdateEvent(
+        type=link.type,
+        direction=direction,
+        doi=doi,
+        date=link.entry.date or None,
+        sources=(link.entry.source,),
+        title=work.title if work is not None else "",
+        kind=link.kind,
+        basis=basis,
+        other_end=other.status.value if other is not None else "",
+    )
+
+
+def _event_of_many(
+    links: list[Link],
+    direction: UpdateDirection,
+    doi: str,
+    *,
+    basis: str,
+    other: Lookup | None = None,
+) -> UpdateEvent:
     applied, others = _applied(links, direction)
     per_source = _worst_by_source(applied)
     worst = max(per_source.values(), key=type_rank)
@@ -210,21 +241,21 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
     events, unreadable = events_of(work, related)
     retractions = _of(events, EventKind.RETRACTION)
     reinstated = _of(events, EventKind.REINSTATEMENT)
-    notices = [
+    notices = tuple(
         e
         for e in events
         if e.direction is UpdateDirection.NOTICE_OF and e.kind is not EventKind.OTHER
-    ]
+    )
     signal, named = title_signal(work.title)
     title_kind = named or EventKind.OTHER.value
-    status = EditorialStatus(
-        verdict=Verdict.CLEAN,
+    in_force = tuple(r for r in retractions if not any(_reverses(i, r) for i in reinstated))
+    return _decided(
         events=tuple(events),
-        retractions=tuple(r for r in retractions if not any(_reverses(i, r) for i in reinstated)),
+        retractions=in_force,
         reinstatements=tuple(i for i in reinstated if any(_reverses(i, r) for r in retractions)),
         concerns=tuple(_of(events, EventKind.EXPRESSION_OF_CONCERN)),
         corrections=tuple(_of(events, EventKind.CORRECTION)),
-        notice_of=tuple(notices),
+        notice_of=notices,
         unclear=tuple(
             e
             for e in events
@@ -240,7 +271,6 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
         ),
         unreadable=tuple(unreadable),
     )
-    return _with_verdict(status)
 
 
 @cache  # one per (signal, kind) pair: a handful
@@ -249,40 +279,69 @@ def _status_by_title(signal: TitleSignal, named: str | None) -> EditorialStatus:
     same, field for field, as `editorial_status` finds with no events. It is frozen, so one
     is shared by every such work."""
     title_kind = named or EventKind.OTHER.value
-    status = EditorialStatus(
-        verdict=Verdict.CLEAN,
+    return _decided(
         retracted_by_title=signal is TitleSignal.RETRACTED_ORIGINAL,
         notice_by_title=(
             EventKind(title_kind) if title_kind and signal is TitleSignal.NOTICE else None
         ),
     )
-    return _with_verdict(status)
 
 
 def notice_kind(status: EditorialStatus) -> EventKind | None:
     """The most severe kind this work is a notice of, by its links or by its title."""
-    kinds = [e.kind for e in status.notice_of]
-    if status.notice_by_title is not None:
-        kinds.append(status.notice_by_title)
+    return _notice_kind(status.notice_of, status.notice_by_title)
+
+
+def _notice_kind(
+    notice_of: tuple[UpdateEvent, ...], notice_by_title: EventKind | None
+) -> EventKind | None:
+    kinds = [e.kind for e in notice_of]
+    if notice_by_title is not None:
+        kinds.append(notice_by_title)
     return max(kinds, key=KIND_RANK.__getitem__, default=None)
 
 
 _ORDER = {verdict: rank for rank, verdict in enumerate(Verdict)}  # most severe first
 
 
-def _with_verdict(status: EditorialStatus) -> EditorialStatus:
-    notice = NOTICE_VERDICTS.get(notice_kind(status) or EventKind.OTHER)
+def _decided(
+    *,
+    events: tuple[UpdateEvent, ...] = (),
+    retractions: tuple[UpdateEvent, ...] = (),
+    reinstatements: tuple[UpdateEvent, ...] = (),
+    concerns: tuple[UpdateEvent, ...] = (),
+    corrections: tuple[UpdateEvent, ...] = (),
+    notice_of: tuple[UpdateEvent, ...] = (),
+    unclear: tuple[UpdateEvent, ...] = (),
+    retracted_by_title: bool = False,
+    notice_by_title: EventKind | None = None,
+    unreadable: tuple[tuple[str, str], ...] = (),
+) -> EditorialStatus:
+    """The status of these findings, with the verdict they give: worked out before the
+    status is built, so it is built once."""
+    notice = NOTICE_VERDICTS.get(_notice_kind(notice_of, notice_by_title) or EventKind.OTHER)
     candidates = [
-        (status.retractions or status.retracted_by_title, Verdict.RETRACTED),
+        (retractions or retracted_by_title, Verdict.RETRACTED),
         (notice is not None, notice or Verdict.CLEAN),
-        (bool(status.concerns), Verdict.EXPRESSION_OF_CONCERN),
-        (bool(status.unclear), Verdict.UNCLEAR),
-        (bool(status.corrections), Verdict.CORRECTED),
-        (bool(status.reinstatements), Verdict.REINSTATED),
+        (bool(concerns), Verdict.EXPRESSION_OF_CONCERN),
+        (bool(unclear), Verdict.UNCLEAR),
+        (bool(corrections), Verdict.CORRECTED),
+        (bool(reinstatements), Verdict.REINSTATED),
     ]
     found = [v for present, v in candidates if present]
     verdict = min(found, key=_ORDER.__getitem__) if found else Verdict.CLEAN
-    if status.unreadable and _ORDER[verdict] > _ORDER[Verdict.RETRACTED]:
+    if unreadable and _ORDER[verdict] > _ORDER[Verdict.RETRACTED]:
         verdict = Verdict.UNVERIFIED  # only a retraction already known outranks "unknown"
-    # Most works are clean, as they were built: no copy for them.
-    return status if verdict is status.verdict else replace(status, verdict=verdict)
+    return EditorialStatus(
+        verdict=verdict,
+        events=events,
+        retractions=retractions,
+        reinstatements=reinstatements,
+        concerns=concerns,
+        corrections=corrections,
+        notice_of=notice_of,
+        unclear=unclear,
+        retracted_by_title=retracted_by_title,
+        notice_by_title=notice_by_title,
+        unreadable=unreadable,
+    )
