@@ -5,6 +5,9 @@ still counts every lookup."""
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -24,6 +27,7 @@ from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
 from claimcheck.transport.fetch import HttpFetcher, RawResponse
+from tests.conftest import RECONSTRUCTED
 from tests.factories import POLITE, write_map
 from tests.test_cli import SEED_MAP, run
 
@@ -269,3 +273,50 @@ def test_the_head_start_returns_once_its_first_request_is_written(
         assert head_start(client, [path], settings, ProgressRelay())
         assert fetcher.written.is_set()
         client.lookup_all(["10.1038/nbt.2816"])
+
+
+# Modules the claim map's validation and the judging need, and the lookups do not: none may be
+# loaded before the first request leaves, which waits for whatever is imported before it.
+_AFTER_THE_FIRST_REQUEST = (
+    "pydantic",
+    "claimcheck.model.claimmap",
+    "claimcheck.model.results",
+    "claimcheck.checks.pipeline",
+)
+
+
+def test_the_first_request_leaves_before_validation_or_judging_is_imported(
+    tmp_path: Path,
+) -> None:
+    # A fresh interpreter, as a user runs the command: the modules loaded when the first
+    # request is about to be sent are noted on stderr.
+    probe = (
+        "import sys\n"
+        "from claimcheck.transport import fetch\n"
+        "attempt = fetch.HttpFetcher._attempt\n"
+        "seen = []\n"
+        "def noted(self, *args, **kwargs):\n"
+        "    if not seen:\n"
+        f"        seen.append([m for m in {_AFTER_THE_FIRST_REQUEST!r} if m in sys.modules])\n"
+        "    return attempt(self, *args, **kwargs)\n"
+        "fetch.HttpFetcher._attempt = noted\n"
+        "from claimcheck.app.cli import main\n"
+        "try:\n"
+        "    main()\n"
+        "finally:\n"
+        "    print('loaded at the first request:', seen, file=sys.stderr)\n"
+    )
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), **POLITE}
+    with ReplayServer(RECONSTRUCTED) as server:
+        args = ("audit", str(SEED_MAP), "-f", "json", "-q", "--crossref-url", server.url)
+        done = subprocess.run(
+            [sys.executable, "-c", probe, *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        assert server.requests  # the audit did ask
+    assert json.loads(done.stdout)["summary"]["references"] > 0
+    assert done.stderr.strip().splitlines()[-1] == "loaded at the first request: [[]]"

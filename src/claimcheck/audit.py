@@ -14,16 +14,19 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from claimcheck.checks.update_links import linked_dois
-from claimcheck.model.claimmap import ClaimMap, Reference
+from claimcheck.model.audit_options import AuditOptions
 from claimcheck.model.record import Lookup, LookupStatus
-from claimcheck.model.results import AuditOptions, AuditResult, as_maps
 from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.sources.interface import EventSource, joined_entries
 
+# The claim map's and the results' models are not needed to start the lookups, which happens
+# before the claim maps are validated (app/head_start.py): they are imported where used.
 if TYPE_CHECKING:
     from claimcheck.checks.early import EarlyJudge
     from claimcheck.checks.matched import Match
+    from claimcheck.model.claimmap import ClaimMap, Reference
     from claimcheck.model.events import SourceEntries
+    from claimcheck.model.results import AuditResult
     from claimcheck.sources.crossref.search import BibliographicSearch, SearchAnswer
     from claimcheck.sources.datacite.client import DataCiteClient
 
@@ -50,6 +53,8 @@ def run_audit(
     """Look every DOI of every map up once, ask every event source about them, ask DataCite
     about the DOIs Crossref names as DataCite's (when a DataCite client is given), then
     judge each map."""
+    from claimcheck.model.results import as_maps
+
     maps = as_maps(claim_maps)
     dois = [r.doi for cm in maps for r in cm.references if r.doi]
     # In the background (unless a head start began them), so that references are judged
@@ -193,6 +198,8 @@ def start_lookups(
 
 def planned_lookups(claim_maps: ClaimMap | Sequence[ClaimMap]) -> int:
     """How many distinct DOIs an audit looks up first (for a progress bar)."""
+    from claimcheck.model.results import as_maps
+
     return len({r.doi for cm in as_maps(claim_maps) for r in cm.references if r.doi})
 
 

@@ -25,7 +25,6 @@ from claimcheck.app.settings import (
     open_event_sources,
     open_search,
 )
-from claimcheck.model.claimmap import ClaimMap
 from claimcheck.model.errors import (
     ClaimcheckError,
     ClaimMapError,
@@ -35,10 +34,11 @@ from claimcheck.model.errors import (
 )
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Lookup
-from claimcheck.model.results import AuditResult
 
 if TYPE_CHECKING:
     from claimcheck.app.outputs import Output
+    from claimcheck.model.claimmap import ClaimMap
+    from claimcheck.model.results import AuditResult
     from claimcheck.sources.crossref.client import CrossrefClient
 
 

@@ -14,9 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
+from claimcheck.model.audit_options import GatePolicy, Source, SourceUsed
 from claimcheck.model.errors import UsageError
 from claimcheck.model.findings import FindingCode, Severity
-from claimcheck.model.results import GatePolicy, Source, SourceUsed
 from claimcheck.model.sanitize import visible
 from claimcheck.transport.fetch import DEFAULT_BASE_URL
 from claimcheck.transport.urls import redact_url, redact_urls

@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Sequence
 from typing import Protocol
 
+from claimcheck.model.audit_options import SourceUsed
 from claimcheck.model.events import SourceEntries
 from claimcheck.model.record import Lookup
-from claimcheck.model.results import SourceUsed
 
 
 class RecordSource(Protocol):

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
+from claimcheck.model.audit_options import SourceUsed
 from claimcheck.model.events import SourceEntries, UpdateEntry
-from claimcheck.model.results import SourceUsed
 from claimcheck.sources.retraction_watch.index import RetractionWatchIndex
 from claimcheck.sources.retraction_watch.rows import SOURCE, RetractionWatchRecord
 
