@@ -3,26 +3,19 @@
 A claim map that cannot be understood raises ClaimMapError listing every problem in the
 file at once, each at a 1-based line and column and saying what was expected and what
 was found. The YAML is composed with a safe loader and walked by `yamlnodes`, so every
-scalar stays its source text; pydantic then checks the shape and parses the typed fields.
+scalar stays its source text; the shape is then checked and the typed fields parsed, by plain
+type checks for a map that plainly has the shape (`plainshape`), else by the schema's pydantic
+models, whose errors `shape_errors` words.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
-
-from pydantic import BaseModel, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from claimcheck.inputs.discovery import MAX_FILE_BYTES, open_regular
-from claimcheck.inputs.schema import (
-    AcknowledgeIn,
-    ArticleIn,
-    CiteIn,
-    ClaimIn,
-    ClaimMapIn,
-    ReferenceIn,
-)
+from claimcheck.inputs.plainshape import REFERENCE_FIELDS, PlainClaimMap, read_plain_shape
 from claimcheck.inputs.yamlfast import DataPath
 from claimcheck.inputs.yamlnodes import (
     MAX_ALIAS_EXPANSION,
@@ -31,7 +24,6 @@ from claimcheck.inputs.yamlnodes import (
     Problem,
     YamlProblem,
     decode,
-    describe,
     format_path,
     gc_paused,
     read_yaml,
@@ -44,12 +36,21 @@ from claimcheck.model.claimmap import (
     Claim,
     ClaimMap,
     Reference,
-    Role,
 )
 from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import ClaimMapError, DoiError, LocatedError
-from claimcheck.model.findings import FindingCode
 from claimcheck.model.location import Location
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from claimcheck.inputs.plainshape import (
+        PlainAcknowledgement,
+        PlainCite,
+        PlainClaim,
+        PlainReference,
+    )
+    from claimcheck.inputs.schema import AcknowledgeIn, CiteIn, ClaimIn, ClaimMapIn, ReferenceIn
 
 __all__ = [
     "MAX_ALIAS_EXPANSION",
@@ -104,13 +105,15 @@ def _parse(text: str | bytes, path: str) -> ClaimMap:
         message = "the file is empty; expected a mapping with claimcheck, references, claims"
         raise _refuse(path, message)
     problems = list(tree.problems)
-    model: ClaimMapIn | None = None
-    try:
-        model = ClaimMapIn.model_validate(tree.value)
-    except ValidationError as error:
-        items = error.errors(include_url=False)
-        problems += [_from_pydantic(dict(item), tree) for item in items]
-    problems += _check_references(tree) + _check_claims(tree)
+    checked = _check_references(tree) + _check_claims(tree)
+    plain = read_plain_shape(tree.value) if not problems and not checked else None
+    if plain is not None:
+        return _build(plain, tree, path)
+    # Declined, or wrong: the schema's models say what is wrong, in their own words.
+    from claimcheck.inputs.shape_errors import validate_shape
+
+    model, wrong_shape = validate_shape(tree)
+    problems += wrong_shape + checked
     if problems or model is None:
         unique = {(p.location.line, p.location.column, p.message): p for p in problems}
         ordered = sorted(unique.values(), key=lambda p: (p.location.line, p.location.column))
@@ -124,94 +127,6 @@ def _refuse(path: str, message: str, line: int = 1, column: int = 1) -> ClaimMap
 
 def _located(path: str, problem: Problem) -> LocatedError:
     return LocatedError(path, problem.location.line, problem.location.column, problem.message)
-
-
-# --- pydantic errors, in our own words -----------------------------------------------------
-
-_ENUMS: dict[str, list[str]] = {
-    "role": [role.value for role in Role],
-    "finding": [code.value for code in FindingCode],
-}
-_EXPECTED_BY_TYPE = {"string_type": "text", "list_type": "a list", "dict_type": "a mapping"}
-_EXPECTED_BY_KEY = {
-    "authors": "a list of names",
-    "cites": "a list of reference ids or {ref, role} mappings",
-    "acknowledge": "a list of {finding, ref, reason, until} mappings",
-    "claims": "a list of claims",
-    "references": "a mapping of reference ids to references",
-}
-
-
-def _model_at(path: DataPath) -> type[BaseModel] | None:
-    match path:
-        case ():
-            return ClaimMapIn
-        case ("article",):
-            return ArticleIn
-        case ("references", str()):
-            return ReferenceIn
-        case ("claims", int()):
-            return ClaimIn
-        case ("claims", int(), "cites", int()):
-            return CiteIn
-        case ("claims", int(), "acknowledge", int()):
-            return AcknowledgeIn
-    return None
-
-
-def _from_pydantic(error: dict[str, Any], tree: LocatedTree) -> Problem:
-    loc: DataPath = tuple(error["loc"])
-    kind = str(error["type"])
-    if kind == "missing":
-        where, label = tree.location_of(loc[:-1]), loc[:-1]
-        message = f"missing required key '{loc[-1]}'"
-    elif kind == "extra_forbidden":
-        where, label = tree.key_locations.get(loc) or tree.location_of(loc[:-1]), loc[:-1]
-        message = _unknown_key(str(loc[-1]), loc[:-1])
-    else:
-        where, label = tree.location_of(loc), loc
-        message = _wrong_value(kind, loc, error)
-    prefix = f"{format_path(label)}: " if label else ""
-    return Problem(where, prefix + message)
-
-
-def _unknown_key(key: str, parent: DataPath) -> str:
-    model = _model_at(parent)
-    known = list(model.model_fields) if model else []
-    hint = suggest(key, known)
-    if hint or not known:
-        return f"unknown key '{key}'{hint}"
-    return f"unknown key '{key}'; expected one of {', '.join(known)}"
-
-
-def _wrong_value(kind: str, loc: DataPath, error: dict[str, Any]) -> str:
-    given = error.get("input")
-    field = str(loc[-1]) if loc else ""
-    if kind == "unsupported_version":
-        return str(error["msg"])
-    if kind == "enum" and field in _ENUMS:
-        hint = suggest(given, _ENUMS[field]) if isinstance(given, str) else ""
-        return f"expected one of {', '.join(_ENUMS[field])}; found {describe(given)}{hint}"
-    expected = _expected(kind, loc, field)
-    if expected is None:
-        return f"{str(error['msg']).rstrip('.')}; found {describe(given)}"
-    return f"expected {expected}, found {describe(given)}"
-
-
-def _expected(kind: str, loc: DataPath, field: str) -> str | None:
-    if kind.startswith("date"):
-        return "a date as YYYY-MM-DD"
-    if kind.startswith("int"):
-        return "an integer"
-    if kind.startswith("model"):
-        kind = "dict_type"
-    if not loc:
-        return "a mapping with claimcheck, references and claims"
-    if kind == "dict_type" and loc[-2:-1] == ("cites",):
-        return "a reference id or a mapping with 'ref' and 'role'"
-    if kind in ("list_type", "dict_type") and field in _EXPECTED_BY_KEY:
-        return _EXPECTED_BY_KEY[field]
-    return _EXPECTED_BY_TYPE.get(kind)
 
 
 # --- checks across the file, tolerant of a wrong shape elsewhere ---------------------------
@@ -231,7 +146,7 @@ def _check_references(tree: LocatedTree) -> list[Problem]:
         if not _ID.fullmatch(ref_id):
             problems.append(Problem(where, f"references: {_bad_id('reference', ref_id)}"))
         if isinstance(reference, dict) and all(v is None for v in reference.values()):
-            fields = ", ".join(ReferenceIn.model_fields)
+            fields = ", ".join(REFERENCE_FIELDS)
             message = f"references.{ref_id}: expected at least one of {fields}; found none"
             problems.append(Problem(where, message))
     return problems
@@ -319,26 +234,28 @@ def _references_used(claim: dict[str, Any], path: DataPath) -> list[tuple[DataPa
 # --- the frozen models ---------------------------------------------------------------------
 
 
-def _build(model: ClaimMapIn, tree: LocatedTree, path: str) -> ClaimMap:
+def _build(model: ClaimMapIn | PlainClaimMap, tree: LocatedTree, path: str) -> ClaimMap:
+    """The frozen claim map from the values the schema's models or the plain reader gave."""
     references = tuple(
         _reference(ref_id, ref, tree.key_locations[("references", ref_id)])
         for ref_id, ref in model.references.items()
     )
+    given_claims: Sequence[ClaimIn | PlainClaim] = model.claims
     claims = tuple(
-        _claim(claim, ("claims", index), tree) for index, claim in enumerate(model.claims)
+        _claim(claim, ("claims", index), tree) for index, claim in enumerate(given_claims)
     )
     article = None
-    if model.article is not None:
-        article = Article(**model.article.model_dump())
+    if (given := model.article) is not None:
+        article = Article(given.title, given.url, given.language, given.published)
     return ClaimMap(path, model.claimcheck, references, claims, article)
 
 
 # The fields a Reference takes from a ReferenceIn as they are. Read one by one: model_dump
 # runs pydantic's serializer once per reference for what is already plain text or int.
-_COPIED_FIELDS = tuple(name for name in ReferenceIn.model_fields if name not in ("doi", "authors"))
+_COPIED_FIELDS = tuple(name for name in REFERENCE_FIELDS if name not in ("doi", "authors"))
 
 
-def _reference(ref_id: str, ref: ReferenceIn, location: Location) -> Reference:
+def _reference(ref_id: str, ref: ReferenceIn | PlainReference, location: Location) -> Reference:
     doi = doi_error = None
     if ref.doi is not None:
         try:
@@ -362,16 +279,18 @@ def _reference(ref_id: str, ref: ReferenceIn, location: Location) -> Reference:
     )
 
 
-def _claim(claim: ClaimIn, path: DataPath, tree: LocatedTree) -> Claim:
+def _claim(claim: ClaimIn | PlainClaim, path: DataPath, tree: LocatedTree) -> Claim:
+    given_cites: Sequence[CiteIn | PlainCite] = claim.cites
+    given_acks: Sequence[AcknowledgeIn | PlainAcknowledgement] = claim.acknowledge
     cites = tuple(
         Citation(cite.ref, cite.role, tree.location_of((*path, "cites", index)))
-        for index, cite in enumerate(claim.cites)
+        for index, cite in enumerate(given_cites)
     )
     acknowledge = tuple(
         Acknowledgement(
             ack.finding, ack.reason, tree.location_of((*path, "acknowledge", i)), ack.ref, ack.until
         )
-        for i, ack in enumerate(claim.acknowledge)
+        for i, ack in enumerate(given_acks)
     )
     location = tree.location_of(path)
     return Claim(claim.id, claim.text, location, claim.translation, cites, acknowledge)
