@@ -1,7 +1,9 @@
 """The claim map's shape (README, "The claim map") as pydantic models over the raw text tree.
 
 `yamlnodes` turns every scalar into its source text; these models check the shape, forbid
-unknown keys and parse the typed fields (the version, `year`, dates).
+unknown keys and parse the typed fields (the version, `year`, dates). A map that plainly has
+the shape is read without them (inputs/plainshape.py, which a test holds to their fields and
+to what they accept); the rest, every map with a mistake included, is read by them.
 
 The same models also give the JSON Schema that editors use (`claim_map_json_schema`,
 shipped as schema/claim-map.schema.json). It describes what the loader accepts, as a YAML
