@@ -43,16 +43,21 @@ def _weight(finding: Finding) -> tuple[FindingCode, Severity]:
 def citation_state(findings: Sequence[Finding]) -> CitationState:
     """A known failure outweighs an unknown: a retracted work whose other links could not be
     read fails as evidence; otherwise a failed lookup leaves the citation unverified."""
-    weights = [_weight(f) for f in findings]
-    worst = max(
-        (severity.rank for code, severity in weights if code is not FindingCode.UNVERIFIED),
-        default=0,
-    )
+    # One pass over the findings: the worst severity of those that are not `unverified`,
+    # whether any is, and whether any leaves the citation short of sound.
+    worst, unverified, not_sound = 0, False, False
+    for finding in findings:
+        code, severity = _weight(finding)
+        if code is FindingCode.UNVERIFIED:
+            unverified = True
+        else:
+            worst = max(worst, severity.rank)
+        not_sound = not_sound or code in _NOT_SOUND
     if worst >= Severity.ERROR.rank:
         return CitationState.FAILS
-    if any(code is FindingCode.UNVERIFIED for code, _s in weights):
+    if unverified:
         return CitationState.UNVERIFIED
-    if worst == Severity.WARNING.rank or any(code in _NOT_SOUND for code, _s in weights):
+    if worst == Severity.WARNING.rank or not_sound:
         return CitationState.DOUBTFUL
     return CitationState.SOUND
 
@@ -65,6 +70,11 @@ def _worst_codes(findings: Sequence[Finding]) -> str:
     return ", ".join(sorted(codes))
 
 
+_STATES = tuple(CitationState)
+# What each citation weighs, by state: (reference id, the findings that bear on it).
+_Cited = list[tuple[str, list[Finding]]]
+
+
 def judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult, Finding | None]:
     """The claim's status, why, and the claim finding it raises (if any)."""
     if not claim.cites:
@@ -73,30 +83,40 @@ def judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult,
             _claim_finding(claim, FindingCode.UNCITED_CLAIM, f"{claim.id} cites no reference"),
         )
     evidence = [c for c in claim.cites if c.role.is_evidence]
-    states: dict[CitationState, list[str]] = {s: [] for s in CitationState}
+    # `applicable` keeps only findings of the reference it is asked about: grouped by
+    # reference once, each citation reads its own few, not every finding on the claim.
+    by_ref: dict[str | None, list[Finding]] = {}
+    for finding in findings:
+        by_ref.setdefault(finding.reference, []).append(finding)
+    states: dict[CitationState, _Cited] = {s: [] for s in _STATES}
     for cite in evidence:
-        found = applicable(findings, cite.ref, claim.id)
-        state = citation_state(found)
-        why = cite.ref if state is CitationState.SOUND else f"{cite.ref} ({_worst_codes(found)})"
-        states[state].append(why)
+        own = by_ref.get(cite.ref)
+        found = applicable(own, cite.ref, claim.id) if own else []
+        states[citation_state(found)].append((cite.ref, found))
+    # Only the reasons of the state that decides the verdict are put into words.
     if states[CitationState.SOUND]:
-        sound = ", ".join(states[CitationState.SOUND])
+        sound = ", ".join(ref for ref, _found in states[CitationState.SOUND])
         return ClaimResult(claim, ClaimStatus.SUPPORTED, f"sound evidence: {sound}"), None
     if states[CitationState.UNVERIFIED]:
         # Not "unsupported": a failed lookup says nothing about the claim, and the run is
         # reported incomplete instead (exit 3).
-        reason = "could not check " + ", ".join(states[CitationState.UNVERIFIED])
+        reason = "could not check " + _why(states[CitationState.UNVERIFIED])
         return ClaimResult(claim, ClaimStatus.UNVERIFIED, reason), None
     if states[CitationState.DOUBTFUL]:
-        reason = "only doubtful evidence: " + ", ".join(states[CitationState.DOUBTFUL])
+        reason = "only doubtful evidence: " + _why(states[CitationState.DOUBTFUL])
         return ClaimResult(claim, ClaimStatus.WEAKENED, reason), None
     if evidence:
-        reason = "every evidence citation fails: " + ", ".join(states[CitationState.FAILS])
+        reason = "every evidence citation fails: " + _why(states[CitationState.FAILS])
     else:
         roles = ", ".join(f"{c.ref} {c.role.value}" for c in claim.cites)
         reason = f"no citation is evidence ({roles})"
     finding = _claim_finding(claim, FindingCode.UNSUPPORTED_CLAIM, f"{claim.id}: {reason}")
     return ClaimResult(claim, ClaimStatus.UNSUPPORTED, reason), finding
+
+
+def _why(cited: _Cited) -> str:
+    """`R1 (retracted), R2 (metadata-mismatch)`: each citation with its worst codes."""
+    return ", ".join(f"{ref} ({_worst_codes(found)})" for ref, found in cited)
 
 
 def _claim_finding(claim: Claim, code: FindingCode, message: str) -> Finding:

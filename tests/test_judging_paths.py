@@ -1,0 +1,133 @@
+"""The judging pipeline's shortcuts against the plain definitions they stand for.
+
+Each shortcut does less work per reference, citation or finding than the definition it
+replaces. Each property here generates inputs that meet the cases the shortcut skips (no
+findings, repeated citations, acknowledged copies, failed lookups, several claims) and
+requires the exact result of the plain definition, written out here as it read before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from claimcheck.checks.claims import (
+    _NOT_SOUND,
+    CitationState,
+    _claim_finding,
+    _weight,
+    _worst_codes,
+    citation_state,
+    judge_claim,
+)
+from claimcheck.model.claimmap import Citation, Claim, Role
+from claimcheck.model.findings import Finding, FindingCode, Severity, applicable
+from claimcheck.model.location import Location
+from claimcheck.model.results import ClaimResult, ClaimStatus
+
+HERE = Location(1, 1)
+# Few names, so that generated findings and citations often meet.
+REFS = ["R0", "R1", "R2"]
+CLAIM_IDS = ["C0", "C1"]
+CODES = [
+    FindingCode.RETRACTED,
+    FindingCode.METADATA_MISMATCH,
+    FindingCode.NON_CROSSREF_DOI,
+    FindingCode.UNVERIFIED,
+    FindingCode.UNUSED_REFERENCE,
+    FindingCode.ACKNOWLEDGED,
+    FindingCode.CORRECTED,
+]
+# What an `acknowledged` copy names: the finding it hides and the severity it weighed, or
+# nothing a code can be read from.
+ACK_EVIDENCE = [
+    {},
+    {"finding": "retracted", "severity": "error"},
+    {"finding": "unverified", "severity": "error"},
+    {"finding": "non-crossref-doi", "severity": "info"},
+    {"finding": "metadata-mismatch", "severity": "warning"},
+    {"finding": "no-such-code", "severity": "error"},
+]
+findings = st.builds(
+    Finding,
+    code=st.sampled_from(CODES),
+    severity=st.sampled_from(list(Severity)),
+    message=st.just("m"),
+    reference=st.sampled_from([None, *REFS]),
+    claim=st.sampled_from([None, *CLAIM_IDS]),
+    evidence=st.sampled_from(ACK_EVIDENCE),
+)
+citations = st.builds(
+    Citation, ref=st.sampled_from(REFS), role=st.sampled_from(list(Role)), location=st.just(HERE)
+)
+claims = st.builds(
+    Claim,
+    id=st.sampled_from(CLAIM_IDS),
+    text=st.just("t"),
+    location=st.just(HERE),
+    cites=st.lists(citations, max_size=5).map(tuple),
+)
+
+
+# --- claim verdicts ---------------------------------------------------------------------------
+
+
+def plain_citation_state(findings: Sequence[Finding]) -> CitationState:
+    """The definition: each test a pass of its own over the weights."""
+    weights = [_weight(f) for f in findings]
+    worst = max(
+        (severity.rank for code, severity in weights if code is not FindingCode.UNVERIFIED),
+        default=0,
+    )
+    if worst >= Severity.ERROR.rank:
+        return CitationState.FAILS
+    if any(code is FindingCode.UNVERIFIED for code, _s in weights):
+        return CitationState.UNVERIFIED
+    if worst == Severity.WARNING.rank or any(code in _NOT_SOUND for code, _s in weights):
+        return CitationState.DOUBTFUL
+    return CitationState.SOUND
+
+
+def plain_judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult, object]:
+    """The definition: every citation reads every finding, and every reason is worded."""
+    if not claim.cites:
+        reason = f"{claim.id} cites no reference"
+        finding = _claim_finding(claim, FindingCode.UNCITED_CLAIM, reason)
+        return ClaimResult(claim, ClaimStatus.UNCITED, "cites no reference"), finding
+    evidence = [c for c in claim.cites if c.role.is_evidence]
+    states: dict[CitationState, list[str]] = {s: [] for s in CitationState}
+    for cite in evidence:
+        found = applicable(findings, cite.ref, claim.id)
+        state = plain_citation_state(found)
+        why = cite.ref if state is CitationState.SOUND else f"{cite.ref} ({_worst_codes(found)})"
+        states[state].append(why)
+    if states[CitationState.SOUND]:
+        sound = ", ".join(states[CitationState.SOUND])
+        return ClaimResult(claim, ClaimStatus.SUPPORTED, f"sound evidence: {sound}"), None
+    if states[CitationState.UNVERIFIED]:
+        reason = "could not check " + ", ".join(states[CitationState.UNVERIFIED])
+        return ClaimResult(claim, ClaimStatus.UNVERIFIED, reason), None
+    if states[CitationState.DOUBTFUL]:
+        reason = "only doubtful evidence: " + ", ".join(states[CitationState.DOUBTFUL])
+        return ClaimResult(claim, ClaimStatus.WEAKENED, reason), None
+    if evidence:
+        reason = "every evidence citation fails: " + ", ".join(states[CitationState.FAILS])
+    else:
+        roles = ", ".join(f"{c.ref} {c.role.value}" for c in claim.cites)
+        reason = f"no citation is evidence ({roles})"
+    finding = _claim_finding(claim, FindingCode.UNSUPPORTED_CLAIM, f"{claim.id}: {reason}")
+    return ClaimResult(claim, ClaimStatus.UNSUPPORTED, reason), finding
+
+
+@given(st.lists(findings, max_size=8))
+def test_citation_state_in_one_pass_equals_the_definition(found: list[Finding]) -> None:
+    assert citation_state(found) is plain_citation_state(found)
+
+
+@given(claims, st.lists(findings, max_size=12))
+def test_a_claim_judged_by_its_references_findings_equals_the_definition(
+    claim: Claim, found: list[Finding]
+) -> None:
+    assert judge_claim(claim, found) == plain_judge_claim(claim, found)
