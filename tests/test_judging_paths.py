@@ -22,10 +22,11 @@ from claimcheck.checks.claims import (
     citation_state,
     judge_claim,
 )
-from claimcheck.model.claimmap import Citation, Claim, Role
+from claimcheck.checks.pipeline import reference_status, sort_findings
+from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.findings import Finding, FindingCode, Severity, applicable
 from claimcheck.model.location import Location
-from claimcheck.model.results import ClaimResult, ClaimStatus
+from claimcheck.model.results import ClaimResult, ClaimStatus, ReferenceStatus
 
 HERE = Location(1, 1)
 # Few names, so that generated findings and citations often meet.
@@ -58,6 +59,15 @@ findings = st.builds(
     reference=st.sampled_from([None, *REFS]),
     claim=st.sampled_from([None, *CLAIM_IDS]),
     evidence=st.sampled_from(ACK_EVIDENCE),
+)
+# Findings that differ only in their code or message, to meet the sort's last keys.
+sortable = st.builds(
+    Finding,
+    code=st.sampled_from(list(FindingCode)),
+    severity=st.sampled_from(list(Severity)),
+    message=st.sampled_from(["m", "n", ""]),
+    reference=st.sampled_from([None, "R9", *REFS]),
+    claim=st.sampled_from([None, "C9", *CLAIM_IDS]),
 )
 citations = st.builds(
     Citation, ref=st.sampled_from(REFS), role=st.sampled_from(list(Role)), location=st.just(HERE)
@@ -131,3 +141,51 @@ def test_a_claim_judged_by_its_references_findings_equals_the_definition(
     claim: Claim, found: list[Finding]
 ) -> None:
     assert judge_claim(claim, found) == plain_judge_claim(claim, found)
+
+
+# --- the map's results ----------------------------------------------------------------------
+
+
+def plain_reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatus:
+    own = [f for f in findings if f.reference == ref_id]
+    if any(f.code is FindingCode.UNVERIFIED for f in own):
+        return ReferenceStatus.UNVERIFIED
+    worst = max(own, key=lambda f: f.severity.rank, default=None)
+    return ReferenceStatus(worst.severity.value) if worst else ReferenceStatus.OK
+
+
+@given(st.sampled_from(REFS), st.lists(findings, max_size=6))
+def test_reference_status_equals_the_definition(ref_id: str, found: list[Finding]) -> None:
+    assert reference_status(ref_id, found) is plain_reference_status(ref_id, found)
+
+
+def plain_sort(claim_map: ClaimMap, findings: Sequence[Finding]) -> list[Finding]:
+    """The definition: each code compared by its `.value`."""
+    claim_order = {c.id: i for i, c in enumerate(claim_map.claims)}
+    ref_order = {r.id: i for i, r in enumerate(claim_map.references)}
+    return sorted(
+        findings,
+        key=lambda f: (
+            -f.severity.rank,
+            claim_order.get(f.claim, -1) if f.claim else -1,
+            ref_order.get(f.reference, -1) if f.reference else -1,
+            f.code.value,
+            f.message,
+        ),
+    )
+
+
+@given(st.permutations(CLAIM_IDS), st.permutations(REFS), st.lists(sortable, max_size=12))
+def test_findings_sorted_by_their_codes_are_in_the_order_of_the_codes_values(
+    claim_ids: list[str], ref_ids: list[str], found: list[Finding]
+) -> None:
+    claim_map = ClaimMap(
+        "map.yaml",
+        1,
+        tuple(Reference(r, HERE) for r in ref_ids),
+        tuple(Claim(c, "t", HERE) for c in claim_ids),
+    )
+    # Compared one by one as objects: equal findings must come in the same order.
+    assert [id(f) for f in sort_findings(claim_map, found)] == [
+        id(f) for f in plain_sort(claim_map, found)
+    ]

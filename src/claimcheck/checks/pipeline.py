@@ -20,7 +20,7 @@ from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.errors import ExitCode
 from claimcheck.model.events import Disagreement, EditorialStatus, SourceEntries
-from claimcheck.model.findings import Finding, FindingCode
+from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, LookupStatus, Work
 from claimcheck.model.results import (
     AuditOptions,
@@ -159,17 +159,20 @@ def judge_map(
 
     labelled = [f.in_file(claim_map.path) for f in sort_findings(claim_map, findings)]
     labelled_by_ref = _by_reference(labelled)
-    references = tuple(
-        ReferenceResult(
-            reference=r,
-            status=reference_status(r.id, labelled_by_ref[r.id]),
-            lookup=statuses[r.id].lookup,
-            editorial=statuses[r.id].editorial,
-            disagreements=statuses[r.id].disagreements,
+    references = []
+    for r in claim_map.references:
+        status = statuses[r.id]
+        found = reference_status(r.id, labelled_by_ref.get(r.id, ()))
+        references.append(
+            ReferenceResult(
+                reference=r,
+                status=found,
+                lookup=status.lookup,
+                editorial=status.editorial,
+                disagreements=status.disagreements,
+            )
         )
-        for r in claim_map.references
-    )
-    return MapResult(claim_map, references, tuple(claim_results), tuple(labelled))
+    return MapResult(claim_map, tuple(references), tuple(claim_results), tuple(labelled))
 
 
 class _Status(NamedTuple):
@@ -289,12 +292,19 @@ def _by_reference(findings: Iterable[Finding]) -> defaultdict[str | None, list[F
     return grouped
 
 
+# The reference status each severity gives its worst finding, looked up instead of made
+# from the severity's value per reference.
+_STATUS_OF = {severity: ReferenceStatus(severity.value) for severity in Severity}
+
+
 def reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatus:
+    if not findings:
+        return ReferenceStatus.OK  # most references: nothing to weigh
     own = [f for f in findings if f.reference == ref_id]
     if any(f.code is FindingCode.UNVERIFIED for f in own):
         return ReferenceStatus.UNVERIFIED
     worst = max(own, key=lambda f: f.severity.rank, default=None)
-    return ReferenceStatus(worst.severity.value) if worst else ReferenceStatus.OK
+    return _STATUS_OF[worst.severity] if worst else ReferenceStatus.OK
 
 
 def gate_exit_code(findings: Sequence[Finding], policy: GatePolicy) -> ExitCode:
@@ -317,7 +327,9 @@ def sort_findings(claim_map: ClaimMap, findings: Sequence[Finding]) -> list[Find
             -f.severity.rank,
             claim_order.get(f.claim, -1) if f.claim else -1,
             ref_order.get(f.reference, -1) if f.reference else -1,
-            f.code.value,
+            # The code itself, not its `.value` (an enum property, slow to read): a StrEnum
+            # member is the string of its value, so it sorts and compares as the value does.
+            f.code,
             f.message,
         )
 
