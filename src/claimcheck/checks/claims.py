@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 from claimcheck.model.claimmap import Acknowledgement, Citation, Claim, ClaimMap
 from claimcheck.model.findings import Finding, FindingCode, Severity, applicable
@@ -180,10 +181,8 @@ class _AckIndex:
         self.by_ref_claim: dict[tuple[FindingCode, str, str], list[_Entry]] = {}
         self.by_claim: dict[tuple[FindingCode, str], list[_Entry]] = {}
         self.unscoped: dict[FindingCode, list[_Entry]] = {}
-        self.citing: dict[str, set[str]] = {}
+        self._claims = claim_map.claims
         for at, claim in enumerate(claim_map.claims):
-            for cite in claim.cites:
-                self.citing.setdefault(cite.ref, set()).add(claim.id)
             for nth, ack in enumerate(claim.acknowledge):
                 entry = (at, nth, claim, ack)
                 if ack.ref is not None:
@@ -193,6 +192,17 @@ class _AckIndex:
                 else:
                     self.by_claim.setdefault((ack.finding, claim.id), []).append(entry)
                     self.unscoped.setdefault(ack.finding, []).append(entry)
+        self.empty = not self.by_ref and not self.by_claim
+
+    @cached_property
+    def citing(self) -> dict[str, set[str]]:
+        """The claims citing each reference: needed only once a live acknowledgement covers
+        a reference-level finding, so most maps never walk their citations for it."""
+        citing: dict[str, set[str]] = {}
+        for claim in self._claims:
+            for cite in claim.cites:
+                citing.setdefault(cite.ref, set()).add(claim.id)
+        return citing
 
     def matching(self, finding: Finding) -> list[_Live]:
         """The (claim, acknowledgement) pairs that cover `finding`, in map order."""
@@ -229,6 +239,9 @@ def acknowledge(claim_map: ClaimMap, findings: list[Finding], today: date) -> li
     `acknowledgement-expired`.
     """
     index = _AckIndex(claim_map)
+    if index.empty:
+        # No claim acknowledges anything (most maps): no finding has a match to apply.
+        return list(findings)
     out: list[Finding] = []
     extra: list[Finding] = []
     for finding in findings:
