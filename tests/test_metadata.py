@@ -15,13 +15,19 @@ from claimcheck.checks.metadata import (
     CITED_AS_AGREE,
     TITLE_AGREE,
     FieldMismatch,
+    MetadataComparison,
+    _cites_a_field,
+    _describe,
+    _doi_mismatch,
+    _field_evidence,
+    _finding,
     compare,
     journals_agree,
     metadata_findings,
     parse_pages,
 )
 from claimcheck.model.claimmap import Reference
-from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Work
 
@@ -545,3 +551,60 @@ def test_a_retracted_work_is_compared_under_the_title_it_was_published_with() ->
         compare(ref(title="Another paper entirely", authors=("Wakefield",)), short).title_agrees
         is False
     )
+
+
+# --- a reference that cites no field ---------------------------------------------------------
+
+# Each field a reference can cite: absent, blank, or a value that may disagree with the record.
+_CITED = {
+    "title": st.sampled_from([None, "", "Another paper entirely"]),
+    "cited_as": st.sampled_from([None, "", "Smith J. Another paper entirely. 2001"]),
+    "authors": st.sampled_from([(), ("",), ("et al.",), ("Smith J",)]),
+    "year": st.sampled_from([None, 0, 1990, 2001]),
+    "journal": st.sampled_from([None, "", "Cancer Letters"]),
+    "volume": st.sampled_from([None, "", "7"]),
+    "issue": st.sampled_from([None, "", "3"]),
+    "pages": st.sampled_from([None, "", "98-103"]),
+}
+
+
+@st.composite
+def _sparse_references(draw: st.DrawFn) -> Reference:
+    """A reference citing at most two fields: often none, often exactly one."""
+    names = draw(st.sets(st.sampled_from(sorted(_CITED)), max_size=2))
+    return ref(**{name: draw(_CITED[name]) for name in names})
+
+
+def plain_metadata_findings(reference: Reference, work: Work) -> list[Finding]:
+    """The definition: every reference compared field by field."""
+    comparison = compare(reference, work)
+    if comparison.title_agrees is False and comparison.authors_agree is False:
+        return [_doi_mismatch(reference, work, comparison)]
+    if not comparison.mismatches:
+        return []
+    message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
+    evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
+    return [_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
+
+
+# Records whose every field can disagree with what a sparse reference cites, or agree.
+_records = st.builds(
+    Work,
+    doi=st.just("10.1/x"),
+    title=st.sampled_from(["", "A study of things", "Another paper entirely"]),
+    authors=st.sampled_from([(), (Author("Smith", "J"),), (Author("Jones", "K"),)]),
+    year=st.sampled_from([None, 2001]),
+    container_titles=st.sampled_from([(), ("Cancer Letters",), ("Nature",)]),
+    volume=st.sampled_from([None, "7", "8"]),
+    issue=st.sampled_from([None, "3", "4"]),
+    page=st.sampled_from([None, "98-103", "12-20"]),
+)
+
+
+@given(_sparse_references(), _records)
+def test_a_reference_citing_no_field_is_not_compared_and_gets_what_comparing_finds(
+    reference: Reference, work: Work
+) -> None:
+    if not _cites_a_field(reference):
+        assert compare(reference, work) == MetadataComparison((), None, None, None)
+    assert metadata_findings(reference, work) == plain_metadata_findings(reference, work)
