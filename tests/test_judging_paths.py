@@ -9,6 +9,8 @@ requires the exact result of the plain definition, written out here as it read b
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
+from datetime import date
 
 from hypothesis import given
 from hypothesis import strategies as st
@@ -23,9 +25,18 @@ from claimcheck.checks.claims import (
     judge_claim,
 )
 from claimcheck.checks.pipeline import reference_status, sort_findings
+from claimcheck.checks.references import _notice, _retracted, claims_role_findings, role_findings
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
+from claimcheck.model.events import (
+    EditorialStatus,
+    EventKind,
+    UpdateDirection,
+    UpdateEvent,
+    Verdict,
+)
 from claimcheck.model.findings import Finding, FindingCode, Severity, applicable
 from claimcheck.model.location import Location
+from claimcheck.model.record import Lookup, LookupStatus, Work
 from claimcheck.model.results import ClaimResult, ClaimStatus, ReferenceStatus
 
 HERE = Location(1, 1)
@@ -189,3 +200,62 @@ def test_findings_sorted_by_their_codes_are_in_the_order_of_the_codes_values(
     assert [id(f) for f in sort_findings(claim_map, found)] == [
         id(f) for f in plain_sort(claim_map, found)
     ]
+
+
+# --- role findings -----------------------------------------------------------------------------
+
+events = st.builds(
+    UpdateEvent,
+    type=st.sampled_from(["retraction", "partial_retraction", "correction", "withdrawal"]),
+    direction=st.sampled_from(list(UpdateDirection)),
+    doi=st.sampled_from(["10.5555/a", "10.5555/b", ""]),
+    date=st.sampled_from([None, "2019", "2020-05", "2021-01-02"]),
+    sources=st.sampled_from([("publisher",), ("publisher", "retraction-watch")]),
+    title=st.sampled_from(["", "Retraction: A study"]),
+    kind=st.sampled_from(list(EventKind)),
+)
+statuses = st.builds(
+    EditorialStatus,
+    verdict=st.just(Verdict.CLEAN),  # not read by the role findings
+    retractions=st.lists(events, max_size=2).map(tuple),
+    notice_of=st.lists(events, max_size=2).map(tuple),
+    retracted_by_title=st.booleans(),
+    notice_by_title=st.sampled_from([None, *EventKind]),
+)
+claim_roles = st.lists(
+    st.tuples(st.sampled_from([None, *CLAIM_IDS]), st.sampled_from([None, *Role])), max_size=3
+)
+RELATED = {
+    "10.5555/a": Lookup(
+        "10.5555/a", LookupStatus.FOUND, Work("10.5555/a", title="A study", year=2010)
+    )
+}
+REFERENCE = Reference("R0", HERE, doi="10.5555/r")
+
+
+def plain_role_findings(
+    status: EditorialStatus, role: Role | None, claim: str | None, published: date | None
+) -> list[Finding]:
+    """The definition: worked out for one claim, each finding replaced with its severity."""
+    found = []
+    for finding in (_retracted(REFERENCE, status, published), _notice(REFERENCE, status, RELATED)):
+        if finding is not None:
+            severity = Severity.INFO if role is Role.DISCUSSES else finding.severity
+            found.append(replace(finding, severity=severity, claim=claim))
+    return found
+
+
+@given(statuses, claim_roles, st.sampled_from([None, date(2020, 6, 1)]))
+def test_role_findings_worked_out_once_per_reference_equal_those_of_each_claim(
+    status: EditorialStatus,
+    roles: list[tuple[str | None, Role | None]],
+    published: date | None,
+) -> None:
+    each = [f for claim, role in roles for f in plain_role_findings(status, role, claim, published)]
+    assert (
+        claims_role_findings(REFERENCE, status, roles, related=RELATED, published=published) == each
+    )
+    for claim, role in roles:
+        assert role_findings(
+            REFERENCE, status, related=RELATED, role=role, claim=claim, published=published
+        ) == plain_role_findings(status, role, claim, published)

@@ -25,3 +25,19 @@ def test_in_file_is_replace_of_file_and_keeps_every_other_field() -> None:
     for f in fields(Finding):
         assert getattr(finding, f.name) != getattr(defaults, f.name), f.name
     assert finding.in_file("map.yaml") == replace(finding, file="map.yaml")
+
+
+def test_scoped_is_replace_of_severity_and_claim_and_keeps_every_other_field() -> None:
+    finding = Finding(
+        FindingCode.RETRACTED,
+        Severity.ERROR,
+        "R1 was retracted",
+        reference="R1",
+        claim="C1",
+        evidence={"notice": "10.5555/n"},
+        location=Location(3, 5),
+        file="old.yaml",
+    )
+    # A field that scoped() forgot would come back as its default, which differs (above).
+    for severity, claim in [(Severity.INFO, "C2"), (Severity.WARNING, None)]:
+        assert finding.scoped(severity, claim) == replace(finding, severity=severity, claim=claim)

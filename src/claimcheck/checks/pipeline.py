@@ -15,7 +15,11 @@ from claimcheck.checks.datacite import datacite_findings
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.matched import Match, matched_findings
 from claimcheck.checks.metadata import metadata_findings
-from claimcheck.checks.references import lookup_findings, role_findings, status_findings
+from claimcheck.checks.references import (
+    claims_role_findings,
+    lookup_findings,
+    status_findings,
+)
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.errors import ExitCode
@@ -215,11 +219,9 @@ def _reference_findings(
     if found_work:
         found.extend(metadata_findings(reference, work))
     # An uncited reference still gets its retraction reported once, under no role.
-    for claim, role in _one_role_per_claim(citations) or [(None, None)]:
-        roles = role_findings(
-            reference, status, related=related, role=role, claim=claim, published=published
-        )
-        found.extend(annotate(roles, differ))
+    each = _one_role_per_claim(citations) or [(None, None)]
+    roles = claims_role_findings(reference, status, each, related=related, published=published)
+    found.extend(annotate(roles, differ))
     return found, _Status(lookup, status, differ)
 
 
@@ -235,13 +237,8 @@ def _matched(
     """A reference that prints no DOI, judged by what a search by its metadata found."""
 
     def roles(status: EditorialStatus) -> list[Finding]:
-        return [
-            finding
-            for claim, role in _one_role_per_claim(citations) or [(None, None)]
-            for finding in role_findings(
-                reference, status, related=related, role=role, claim=claim, published=published
-            )
-        ]
+        each = _one_role_per_claim(citations) or [(None, None)]
+        return claims_role_findings(reference, status, each, related=related, published=published)
 
     found, lookup, status = matched_findings(
         reference,

@@ -7,7 +7,6 @@ every notice; its concerns, corrections and unclear links are one finding each.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
 from datetime import date
 
 from claimcheck.checks.editorial import notice_kind
@@ -264,18 +263,32 @@ def role_findings(
     The claim-map rules: "A retracted reference is an error under supports. Under discusses
     it is information." The same holds for a cited notice of any kind.
     """
-    found = []
+    return claims_role_findings(
+        reference, status, [(claim, role)], related=related, published=published
+    )
+
+
+def claims_role_findings(
+    reference: Reference,
+    status: EditorialStatus,
+    roles: Sequence[tuple[str | None, Role | None]],
+    *,
+    related: Mapping[str, Lookup],
+    published: date | None = None,
+) -> list[Finding]:
+    """`role_findings` for each (claim, role) of `roles` in turn. Only their severity depends
+    on the role, so they are worked out once per reference, not once per citing claim, and
+    each claim gets them scoped to it."""
     retracted = _retracted(reference, status, published)
     notice = _notice(reference, status, related)
-    for finding in (retracted, notice):
-        if finding is not None:
-            severity = Severity.INFO if role is Role.DISCUSSES else finding.severity
-            found.append(_with(finding, severity=severity, claim=claim))
-    return found
-
-
-def _with(finding: Finding, *, severity: Severity, claim: str | None) -> Finding:
-    return replace(finding, severity=severity, claim=claim)
+    found = [finding for finding in (retracted, notice) if finding is not None]
+    if not found:
+        return []  # most references: neither retracted nor a notice
+    return [
+        finding.scoped(Severity.INFO if role is Role.DISCUSSES else finding.severity, claim)
+        for claim, role in roles
+        for finding in found
+    ]
 
 
 def _retracted(

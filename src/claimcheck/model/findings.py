@@ -120,6 +120,21 @@ class Finding:
             path,
         )
 
+    def scoped(self, severity: Severity, claim: str | None) -> Finding:
+        """This finding with another severity and claim: `replace(self, severity=…,
+        claim=…)` without its per-field lookups (every role finding of a reference is
+        scoped). Names every field, as `in_file` does (test_models checks it too)."""
+        return Finding(
+            self.code,
+            severity,
+            self.message,
+            self.reference,
+            claim,
+            self.evidence,
+            self.location,
+            self.file,
+        )
+
 
 def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Finding]:
     """The findings that bear on one citation: the reference's own, and those for this claim.
