@@ -93,7 +93,9 @@ def judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult,
     for cite in evidence:
         own = by_ref.get(cite.ref)
         found = applicable(own, cite.ref, claim.id) if own else []
-        states[citation_state(found)].append((cite.ref, found))
+        # No finding weighs nothing: the citation is sound (most citations).
+        state = citation_state(found) if found else CitationState.SOUND
+        states[state].append((cite.ref, found))
     # Only the reasons of the state that decides the verdict are put into words.
     if states[CitationState.SOUND]:
         sound = ", ".join(ref for ref, _found in states[CitationState.SOUND])

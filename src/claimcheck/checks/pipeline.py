@@ -295,13 +295,16 @@ _STATUS_OF = {severity: ReferenceStatus(severity.value) for severity in Severity
 
 
 def reference_status(ref_id: str, findings: Sequence[Finding]) -> ReferenceStatus:
-    if not findings:
-        return ReferenceStatus.OK  # most references: nothing to weigh
-    own = [f for f in findings if f.reference == ref_id]
-    if any(f.code is FindingCode.UNVERIFIED for f in own):
-        return ReferenceStatus.UNVERIFIED
-    worst = max(own, key=lambda f: f.severity.rank, default=None)
-    return _STATUS_OF[worst.severity] if worst else ReferenceStatus.OK
+    """`unverified` if any of the reference's own findings is, else its worst severity."""
+    worst: Severity | None = None
+    for finding in findings:  # one pass; most references have no finding at all
+        if finding.reference != ref_id:
+            continue
+        if finding.code is FindingCode.UNVERIFIED:
+            return ReferenceStatus.UNVERIFIED
+        if worst is None or finding.severity.rank > worst.rank:
+            worst = finding.severity
+    return ReferenceStatus.OK if worst is None else _STATUS_OF[worst]
 
 
 def gate_exit_code(findings: Sequence[Finding], policy: GatePolicy) -> ExitCode:
