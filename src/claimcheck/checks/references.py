@@ -111,6 +111,10 @@ def _label(kind: str) -> str:
     return kind.replace("_", " ")
 
 
+# What a lookup of the other record gave when the registry has no record of it.
+_NO_RECORD = (LookupStatus.NOT_FOUND.value, LookupStatus.OTHER_AGENCY.value)
+
+
 def _describe(event: UpdateEvent) -> str:
     """`10.1/n (2010-08-15; publisher + retraction-watch; "Retraction: …")`."""
     parts = [event.date or "undated"]
@@ -126,7 +130,7 @@ def _describe(event: UpdateEvent) -> str:
         parts.append("dated " + ", ".join(f"{s} {d}" for s, d in event.source_dates))
     if event.title:
         parts.append(repr(event.title[:80]))
-    elif event.other_end in (LookupStatus.NOT_FOUND.value, LookupStatus.OTHER_AGENCY.value):
+    elif event.other_end in _NO_RECORD:
         parts.append("no Crossref record of it")
     if event.direction is UpdateDirection.IN_PLACE:
         where = "in place"
@@ -280,7 +284,10 @@ def claims_role_findings(
     on the role, so they are worked out once per reference, not once per citing claim, and
     each claim gets them scoped to it."""
     retracted = _retracted(reference, status, published)
-    notice = _notice(reference, status, related)
+    # A work is a notice only by its links or its title: most are neither, and are not asked
+    # which kind of notice they are.
+    maybe_notice = status.notice_of or status.notice_by_title is not None
+    notice = _notice(reference, status, related) if maybe_notice else None
     found = [finding for finding in (retracted, notice) if finding is not None]
     if not found:
         return []  # most references: neither retracted nor a notice
