@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from claimcheck.checks.claims import (
@@ -120,7 +120,7 @@ def plain_judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimR
     evidence = [c for c in claim.cites if c.role.is_evidence]
     states: dict[CitationState, list[str]] = {s: [] for s in CitationState}
     for cite in evidence:
-        found = applicable(findings, cite.ref, claim.id)
+        found = plain_applicable(findings, cite.ref, claim.id)
         state = plain_citation_state(found)
         why = cite.ref if state is CitationState.SOUND else f"{cite.ref} ({_worst_codes(found)})"
         states[state].append(why)
@@ -140,6 +140,53 @@ def plain_judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimR
         reason = f"no citation is evidence ({roles})"
     finding = _claim_finding(claim, FindingCode.UNSUPPORTED_CLAIM, f"{claim.id}: {reason}")
     return ClaimResult(claim, ClaimStatus.UNSUPPORTED, reason), finding
+
+
+def plain_applicable(findings: Sequence[Finding], ref: str, claim: str) -> list[Finding]:
+    """The definition: every finding's code read, whatever the claim acknowledged."""
+    acknowledged_here = {
+        f.evidence.get("finding")
+        for f in findings
+        if f.code is FindingCode.ACKNOWLEDGED and f.reference == ref and f.claim == claim
+    }
+    return [
+        f
+        for f in findings
+        if f.reference == ref
+        and f.claim in (None, claim)
+        and f.code is not FindingCode.UNUSED_REFERENCE
+        and not (f.claim is None and f.code.value in acknowledged_here)
+    ]
+
+
+# Findings of one reference and few codes, so that acknowledged copies and the findings they
+# hide, for this claim, another or none, often meet.
+close_findings = st.builds(
+    Finding,
+    code=st.sampled_from(
+        [FindingCode.RETRACTED, FindingCode.ACKNOWLEDGED, FindingCode.UNUSED_REFERENCE]
+    ),
+    severity=st.just(Severity.ERROR),
+    message=st.just("m"),
+    reference=st.sampled_from([None, "R0"]),
+    claim=st.sampled_from([None, *CLAIM_IDS]),
+    evidence=st.sampled_from(ACK_EVIDENCE[:3]),
+)
+
+
+RETRACTED_HERE = Finding(FindingCode.RETRACTED, Severity.ERROR, "m", "R0", "C0")
+
+
+@given(st.lists(close_findings, max_size=6) | st.lists(findings, max_size=8))
+# A claim's own finding stays beside its acknowledged copy of the reference's finding.
+@example(
+    [
+        RETRACTED_HERE,
+        replace(RETRACTED_HERE, code=FindingCode.ACKNOWLEDGED, evidence={"finding": "retracted"}),
+    ]
+)
+def test_applicable_equals_the_definition(found: list[Finding]) -> None:
+    assert applicable(found, "R0", "C0") == plain_applicable(found, "R0", "C0")
 
 
 @given(st.lists(findings, max_size=8))

@@ -148,11 +148,13 @@ def applicable(findings: Iterable[Finding], ref: str, claim: str) -> list[Findin
         for f in findings
         if f.code is FindingCode.ACKNOWLEDGED and f.reference == ref and f.claim == claim
     }
+    # `.value` is an enum property, slow to read: it is read only when this claim
+    # acknowledged something here, which most citations do not.
     return [
         f
         for f in findings
         if f.reference == ref
         and f.claim in (None, claim)
         and f.code is not FindingCode.UNUSED_REFERENCE
-        and not (f.claim is None and f.code.value in acknowledged_here)
+        and not (acknowledged_here and f.claim is None and f.code.value in acknowledged_here)
     ]
