@@ -133,4 +133,6 @@ MAX_LINKED = 50
 def linked_dois(work: Work) -> list[str]:
     """The other records a work's updates name, read to decide directions and to name them:
     the first MAX_LINKED in DOI order."""
+    if not work.update_to and not work.updated_by:
+        return []  # most works: nothing linked, asked once per answer
     return sorted({link.entry.doi for link in links_of(work)} - {work.doi, ""})[:MAX_LINKED]
