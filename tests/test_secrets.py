@@ -25,7 +25,7 @@ from claimcheck.app.cli import app
 from claimcheck.app.runner import execute
 from claimcheck.app.settings import Settings, load_settings
 from claimcheck.cache.store import CACHE_FILE, Cache, source_key
-from claimcheck.testing import Fault, ReplayServer
+from claimcheck.testing import DataCiteReplayServer, Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED
 from tests.factories import fresh_cache_dir, update, work_envelope, write_map
 
@@ -97,6 +97,16 @@ def subprocess_cli(*args: str | Path, env: dict[str, str]) -> subprocess.Complet
     )
 
 
+@pytest.fixture(scope="module", autouse=True)
+def datacite() -> Iterator[DataCiteReplayServer]:
+    """A loopback DataCite for the map's DataCite DOI (D), so no run asks the real one: there
+    it waited out four retries with backoff, and DataCite must never see the token either."""
+    with DataCiteReplayServer() as local, pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CLAIMCHECK_DATACITE_URL", local.url)
+        yield local
+    assert not local.errors, f"DataCite replay server raised: {local.errors!r}"
+
+
 @pytest.fixture
 def server(replay_server: ReplayServer) -> ReplayServer:
     replay_server.add_fault(FAILING)
@@ -120,8 +130,9 @@ def refused_url() -> str:
 
 
 def test_the_server_receives_the_token_as_a_metadata_plus_header(
-    server: ReplayServer, claim_map: Path
+    server: ReplayServer, claim_map: Path, datacite: DataCiteReplayServer
 ) -> None:
+    before = len(datacite.requests)
     result = cli("audit", claim_map, "--crossref-url", server.url, "--mailto", "me@example.org")
     assert "public pool" not in result.stderr
     assert result.exit_code in (1, 3), result.output  # a missing DOI, a failed lookup
@@ -135,6 +146,12 @@ def test_the_server_receives_the_token_as_a_metadata_plus_header(
         no_secret(request.raw_line, where="the request line (URL or query)")
         others = {k: v for k, v in request.headers.items() if k != HEADER}
         no_secret(json.dumps(others), where="another request header")
+    # D is DataCite's: DataCite is asked about it, and never sent the token.
+    asked_datacite = datacite.requests[before:]
+    assert asked_datacite
+    for request in asked_datacite:
+        assert HEADER not in request.headers
+        no_secret(request.raw_line, json.dumps(request.headers), where="a request to DataCite")
 
 
 def test_no_token_no_header(replay_server: ReplayServer) -> None:
