@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 from hypothesis import settings
 
 from claimcheck.model.results import AuditResult
 from claimcheck.testing import ReplayServer
+
+if TYPE_CHECKING:
+    from typer.testing import Result
 
 # Property tests run a bounded number of examples by default; `HYPOTHESIS_PROFILE=fuzz`
 # runs 10,000 each (README, "Reliability": the fuzz command).
@@ -57,3 +63,33 @@ def every_code_result(tmp_path_factory: pytest.TempPathFactory) -> AuditResult:
     path = write_map(tmp_path_factory.mktemp("every-code"), MAP)
     with every_code_server() as server:
         return audit(server, path)
+
+
+@dataclass(frozen=True)
+class ColdSeedRun:
+    """One online audit of the seed map that began with an empty cache, for tests that need
+    a warm cache (or a cold run's report) to start from: the seed's 17 metadata searches take
+    about 6 s at the list pace, so the run is made once. Read only: copy the cache first."""
+
+    server: ReplayServer  # the server that answered, still running (the cache answers for it)
+    cache: Path  # the cache folder the run filled
+    result: Result
+    requests: int  # how many requests the run made
+
+    def copy_cache(self, destination: Path) -> Path:
+        """A copy of the filled cache for one test to use (and write to) alone."""
+        return Path(shutil.copytree(self.cache, destination))
+
+
+@pytest.fixture(scope="session")
+def cold_seed_run(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ColdSeedRun]:
+    from tests.factories import POLITE
+    from tests.test_cli import SEED_MAP, run
+
+    cache = tmp_path_factory.mktemp("cold-seed") / "cache"
+    with ReplayServer(RECONSTRUCTED) as server:
+        env = {"CLAIMCHECK_CACHE_DIR": str(cache), **POLITE}
+        result = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
+        assert result.exit_code == 1, result.output  # three unsupported claims fail the gate
+        yield ColdSeedRun(server, cache, result, len(server.requests))
+    assert not server.errors, f"replay server raised: {server.errors!r}"

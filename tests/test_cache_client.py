@@ -19,9 +19,9 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher, RawResponse
-from tests.conftest import RECONSTRUCTED
-from tests.factories import POLITE
-from tests.test_cli import SEED_MAP, run
+from tests.conftest import RECONSTRUCTED, ColdSeedRun
+from tests.factories import POLITE, write_map
+from tests.test_cli import SEED_MAP, SMALL, run
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
 ARTICLE = "10.1038/nbt.2816"
@@ -91,24 +91,22 @@ def test_a_404_is_cached_with_its_agency(replay_server: ReplayServer, tmp_path: 
     assert len(replay_server.requests) == 2  # /works and /agency, once
 
 
-def test_offline_uses_only_the_cache_and_fresh_skips_it(tmp_path: Path) -> None:
-    cache_dir = str(tmp_path / "cache")
+def test_offline_uses_only_the_cache_and_fresh_skips_it(
+    cold_seed_run: ColdSeedRun, tmp_path: Path
+) -> None:
+    # The cold run filled this cache (a copy of it) from `server`.
+    cache_dir = str(cold_seed_run.copy_cache(tmp_path / "cache"))
     env = {"CLAIMCHECK_CACHE_DIR": cache_dir, **POLITE}
-    with ReplayServer(RECONSTRUCTED) as server:
-        cold = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
-        cold_requests = len(server.requests)
-        offline = run(
-            "audit", SEED_MAP, "-f", "json", "--offline", "--crossref-url", server.url, env=env
-        )
-        # The cache answers only for the server that gave each answer.
-        elsewhere = run(
-            "audit", SEED_MAP, "-f", "json", "--offline", "--crossref-url", OTHER, env=env
-        )
-        fresh = run(
-            "audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, "--fresh", env=env
-        )
-        fresh_requests = len(server.requests) - cold_requests
-        url = server.url
+    server, cold, cold_requests = cold_seed_run.server, cold_seed_run.result, cold_seed_run.requests
+    before = len(server.requests)
+    offline = run(
+        "audit", SEED_MAP, "-f", "json", "--offline", "--crossref-url", server.url, env=env
+    )
+    # The cache answers only for the server that gave each answer.
+    elsewhere = run("audit", SEED_MAP, "-f", "json", "--offline", "--crossref-url", OTHER, env=env)
+    fresh = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, "--fresh", env=env)
+    fresh_requests = len(server.requests) - before  # the offline runs' requests count too
+    url = server.url
     cold_doc, offline_doc = json.loads(cold.stdout), json.loads(offline.stdout)
     assert offline_doc["source"]["mode"] == "offline"
     assert offline_doc["findings"] == cold_doc["findings"]
@@ -155,9 +153,12 @@ def test_two_concurrent_audits_share_one_cache(tmp_path: Path) -> None:
 
 def test_a_corrupt_cache_file_is_moved_aside(replay_server: ReplayServer, tmp_path: Path) -> None:
     (tmp_path / CACHE_FILE).write_bytes(b"this is not a database" * 100)
+    # A map of DOIs only: the seed map's 17 metadata searches would add 6 s and nothing more.
+    (tmp_path / "map").mkdir()
+    claim_map = write_map(tmp_path / "map", SMALL)
     result = run(
         "audit",
-        SEED_MAP,
+        claim_map,
         "-f",
         "json",
         "--crossref-url",
@@ -233,29 +234,32 @@ def test_record_asks_again_for_a_work_stored_without_the_answer_as_sent(
     assert len(replay_server.requests) == 2
 
 
-def test_a_run_the_cache_answers_whole_never_loads_the_http_client(tmp_path: Path) -> None:
-    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), **POLITE}
-    with ReplayServer(RECONSTRUCTED) as server:
-        cold = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
-        asked = len(server.requests)
-        warm = subprocess.run(
-            [
-                sys.executable,
-                "-c",
-                "import sys\n"
-                "from claimcheck.app.cli import main\n"
-                "try:\n"
-                "    main()\n"
-                "finally:\n"
-                "    print('httpx2' in sys.modules, file=sys.stderr)\n",
-                *("audit", str(SEED_MAP), "-f", "json", "-q", "--crossref-url", server.url),
-            ],
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-        )
-        assert len(server.requests) == asked  # every answer came from the cache
+def test_a_run_the_cache_answers_whole_never_loads_the_http_client(
+    cold_seed_run: ColdSeedRun, tmp_path: Path
+) -> None:
+    # The cold run filled this cache (a copy of it) from `server`.
+    cache_dir = cold_seed_run.copy_cache(tmp_path / "cache")
+    env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(cache_dir), **POLITE}
+    server, cold = cold_seed_run.server, cold_seed_run.result
+    asked = len(server.requests)
+    warm = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from claimcheck.app.cli import main\n"
+            "try:\n"
+            "    main()\n"
+            "finally:\n"
+            "    print('httpx2' in sys.modules, file=sys.stderr)\n",
+            *("audit", str(SEED_MAP), "-f", "json", "-q", "--crossref-url", server.url),
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert len(server.requests) == asked  # every answer came from the cache
     assert json.loads(warm.stdout)["findings"] == json.loads(cold.stdout)["findings"]
     assert warm.stderr.strip().splitlines()[-1] == "False"

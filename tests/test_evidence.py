@@ -11,7 +11,7 @@ import pytest
 
 from claimcheck.model.errors import LookupFailed, UsageError
 from claimcheck.transport.evidence import ReplayFetcher, body_filename, load_index
-from tests.conftest import RECONSTRUCTED, RECORDED
+from tests.conftest import RECONSTRUCTED, RECORDED, ColdSeedRun
 
 SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "claims" / "stem-cell-safety.evidence"
 
@@ -75,29 +75,30 @@ def test_body_file_names() -> None:
     assert body_filename("/works/10.1%2Fx/agency", 404, "text/plain") == "agency/10.1_x.404.txt"
 
 
-def test_record_keeps_what_the_cache_answered_and_replays_the_same(tmp_path: Path) -> None:
-    from claimcheck.testing import ReplayServer
-    from tests.conftest import RECONSTRUCTED
+def test_record_keeps_what_the_cache_answered_and_replays_the_same(
+    cold_seed_run: ColdSeedRun, tmp_path: Path
+) -> None:
     from tests.factories import POLITE
     from tests.test_cli import SEED_MAP, run
 
-    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache"), **POLITE}
-    with ReplayServer(RECONSTRUCTED) as server:
-        warm = run("audit", SEED_MAP, "-f", "json", "--crossref-url", server.url, env=env)
-        asked = len(server.requests)
-        snapshot = tmp_path / "snapshot"
-        recorded = run(
-            "audit",
-            SEED_MAP,
-            "-f",
-            "json",
-            "--crossref-url",
-            server.url,
-            "--record",
-            snapshot,
-            env=env,
-        )
-        assert len(server.requests) == asked  # every answer came from the cache
+    # The cold run warmed this cache (a copy of it) from `server`.
+    cache = cold_seed_run.copy_cache(tmp_path / "cache")
+    env = {"CLAIMCHECK_CACHE_DIR": str(cache), **POLITE}
+    server, warm = cold_seed_run.server, cold_seed_run.result
+    asked = len(server.requests)
+    snapshot = tmp_path / "snapshot"
+    recorded = run(
+        "audit",
+        SEED_MAP,
+        "-f",
+        "json",
+        "--crossref-url",
+        server.url,
+        "--record",
+        snapshot,
+        env=env,
+    )
+    assert len(server.requests) == asked  # every answer came from the cache
     index = json.loads((snapshot / "index.json").read_text())
     requests = [e["request"] for e in index["responses"]]
     # The 8 printed DOIs, the original R20 names, and one search per reference printing no
