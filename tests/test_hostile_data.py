@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from pathlib import Path
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pytest
 
@@ -36,9 +37,10 @@ claims:
 """
 
 
-@pytest.fixture
-def hostile_run(tmp_path: Path) -> dict[str, str]:
-    path = write_map(tmp_path, MAP)
+@pytest.fixture(scope="module")
+def hostile_run(tmp_path_factory: pytest.TempPathFactory) -> Mapping[str, str]:
+    """Each output of one set of runs, read only: the tests below only read them."""
+    path = write_map(tmp_path_factory.mktemp("hostile"), MAP)
     outputs: dict[str, str] = {}
     with ReplayServer(RECONSTRUCTED) as server:
         server.add_work(
@@ -56,37 +58,37 @@ def hostile_run(tmp_path: Path) -> dict[str, str]:
             outputs[name] = result.stdout
         resolved = run("resolve", "10.5555/hostile", "--crossref-url", server.url)
         outputs["resolve"] = resolved.stdout
-    return outputs
+    return MappingProxyType(outputs)
 
 
 @pytest.mark.parametrize("name", ["table", "json", "markdown", "sarif", "junit", "resolve"])
 def test_no_raw_control_or_bidi_characters_reach_any_output(
-    hostile_run: dict[str, str], name: str
+    hostile_run: Mapping[str, str], name: str
 ) -> None:
     for danger in RAW_DANGER:
         assert danger not in hostile_run[name], (name, repr(danger))
 
 
-def test_table_shows_markup_literally(hostile_run: dict[str, str]) -> None:
+def test_table_shows_markup_literally(hostile_run: Mapping[str, str]) -> None:
     assert "[bold]claim[/bold]" in hostile_run["table"]
     assert "[/]" in hostile_run["resolve"]
     assert "\\u001b[31mred" in hostile_run["resolve"]
 
 
-def test_json_keeps_the_exact_registry_text(hostile_run: dict[str, str]) -> None:
+def test_json_keeps_the_exact_registry_text(hostile_run: Mapping[str, str]) -> None:
     doc = json.loads(hostile_run["json"])
     assert doc["references"][0]["registry"]["title"] == HOSTILE_TITLE.strip()
     assert doc["references"][0]["registry"]["authors"] == [f"{HOSTILE_AUTHOR}, A."]
 
 
-def test_sarif_and_junit_parse(hostile_run: dict[str, str]) -> None:
+def test_sarif_and_junit_parse(hostile_run: Mapping[str, str]) -> None:
     sarif = json.loads(hostile_run["sarif"])
     assert sarif["runs"][0]["results"]
     root = ET.fromstring(hostile_run["junit"].encode("utf-8"))
     assert root.iter("testcase")
 
 
-def test_markdown_injects_no_html_or_links(hostile_run: dict[str, str]) -> None:
+def test_markdown_injects_no_html_or_links(hostile_run: Mapping[str, str]) -> None:
     markdown = hostile_run["markdown"]
     # Every `<`, `]`, `(` and `:` from the data is backslash-escaped: shown, never parsed.
     assert re.search(r"(?<!\\)<script", markdown) is None
