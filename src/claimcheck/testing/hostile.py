@@ -22,6 +22,8 @@ import zlib
 from types import TracebackType
 from typing import Self
 
+from claimcheck.testing.http_handler import PromptShutdown
+
 BEHAVIOURS = frozenset({"dribble", "gzip-bomb", "endless-chunked", "huge-body", "stall"})
 GIB = 1024**3
 _BLOCK_INPUT = 1024 * 1024  # bytes of zeros behind one repeated deflate block
@@ -148,7 +150,7 @@ class HostileServer:
         self._send(connection, f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n")
 
 
-class _Server(socketserver.ThreadingTCPServer):
+class _Server(PromptShutdown, socketserver.ThreadingTCPServer):
     daemon_threads = True
     allow_reuse_address = True
 

@@ -5,7 +5,9 @@ ReplayServer chooses (or the fault it injects)."""
 from __future__ import annotations
 
 import contextlib
+import selectors
 import socket
+import socketserver
 import struct
 import sys
 import threading
@@ -34,7 +36,54 @@ def _filter_dois(query: dict[str, list[str]]) -> tuple[str, ...]:
     return tuple(dict.fromkeys(d for d in found if d))  # dedupe, keep the client's order
 
 
-class _Server(ThreadingHTTPServer):
+class PromptShutdown(socketserver.TCPServer):
+    """A TCP server whose `serve_forever` loop `shutdown()` ends at once.
+
+    socketserver's own loop notices a shutdown only at its next poll (`poll_interval`), so
+    every stop() of a test server waited for it: hundreds of times in a test run. Here
+    shutdown() also writes to a socket the loop watches. Requests are served as before.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        self._wake_reader, self._wake_writer = socket.socketpair()
+        self._stop_requested = False
+        self._loop_ended = threading.Event()
+        super().__init__(*args, **kwargs)
+
+    def serve_forever(self, poll_interval: float = 0.5) -> None:
+        self._loop_ended.clear()
+        try:
+            with selectors.DefaultSelector() as selector:
+                selector.register(self.fileno(), selectors.EVENT_READ)
+                selector.register(self._wake_reader, selectors.EVENT_READ)
+                while not self._stop_requested:
+                    ready = selector.select(poll_interval)
+                    if self._stop_requested:  # shutdown() was called during select()
+                        break
+                    for key, _events in ready:
+                        if key.fileobj is self._wake_reader:
+                            self._wake_reader.recv(4096)  # a stale wake-up: nothing to do
+                        else:
+                            self._handle_request_noblock()  # type: ignore[attr-defined]
+                    self.service_actions()
+        finally:
+            self._stop_requested = False
+            self._loop_ended.set()
+
+    def shutdown(self) -> None:
+        """Stop the serve_forever loop and wait for it to end (call it from another thread)."""
+        self._stop_requested = True
+        with contextlib.suppress(OSError):
+            self._wake_writer.send(b"\0")
+        self._loop_ended.wait()
+
+    def server_close(self) -> None:
+        super().server_close()
+        self._wake_reader.close()
+        self._wake_writer.close()
+
+
+class _Server(PromptShutdown, ThreadingHTTPServer):
     daemon_threads = True  # a handler stuck on a dead client must never keep the process alive
 
     def __init__(self, replay: ReplayServer) -> None:
