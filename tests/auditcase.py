@@ -20,7 +20,7 @@ from claimcheck.sources.crossref.search import BibliographicSearch
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED, RECORDED
-from tests.factories import update, work_envelope
+from tests.factories import SkippedWaits, update, work_envelope
 from tests.sbmv import SBMV
 
 MAP = """
@@ -202,11 +202,15 @@ def audit(server: ReplayServer, path: Path, fail_on: Severity = Severity.ERROR) 
     # FAIL's 500s fail its list request and then its own: two failures in about 30 requests,
     # which Crossref's 10% etiquette would answer by stopping the run. Here one reference
     # must end unverified, not every later lookup.
+    # The pace is not the subject: about 50 requests at the single-lookup pace took 5 s of
+    # waiting (spinning, with a sleep that returned at once on the real clock).
+    waits = SkippedWaits()
     fetcher = HttpFetcher(
         server.url,
         mailto="t@example.org",
         retries=1,
-        sleep=lambda _s: None,
+        sleep=waits.sleep,
+        clock=waits.clock,
         stop_min_requests=1000,
     )
     options = AuditOptions(

@@ -11,6 +11,8 @@ import json
 import os
 import tempfile
 import textwrap
+import threading
+import time
 from collections.abc import Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -97,3 +99,22 @@ def fresh_cache_dir(prefix: str = "cache-") -> str:
     """A new, empty cache folder under pytest's own temporary folder (conftest names it),
     so old runs' folders are removed with pytest's, never left behind in the system's."""
     return tempfile.mkdtemp(prefix=prefix, dir=os.environ["CLAIMCHECK_TEST_SCRATCH"])
+
+
+class SkippedWaits:
+    """A fetcher's `sleep` and `clock` for runs whose subject is not the pace: each wait
+    returns at once and moves the clock on by its length, as if it had been waited out. The
+    limiter still spaces every request by the pace (on this clock); only the wall-clock wait
+    is gone. The clock never runs slower than real time, so timeouts still fire."""
+
+    def __init__(self) -> None:
+        self._skipped = 0.0
+        self._lock = threading.Lock()
+
+    def sleep(self, seconds: float) -> None:
+        with self._lock:
+            self._skipped += max(seconds, 0.0)
+
+    def clock(self) -> float:
+        with self._lock:
+            return time.monotonic() + self._skipped
