@@ -20,7 +20,7 @@ from claimcheck.testing import ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from claimcheck.transport.limiter import LIST, POLITE, PUBLIC, SINGLE, Limiter, PoolLimits
 from tests.conftest import RECONSTRUCTED
-from tests.factories import work_envelope
+from tests.factories import SkippedWaits, work_envelope
 
 SICI = "10.1002/1529-0131(200108)44:8<1928::aid-art331>3.0.co;2-p"
 
@@ -38,7 +38,10 @@ def server() -> Iterator[ReplayServer]:
 
 
 def client(server: ReplayServer) -> CrossrefClient:
-    fetcher = HttpFetcher(server.url, mailto="t@example.org", retries=0, sleep=lambda _s: None)
+    waits = SkippedWaits()  # the pace holds on its clock, without the wait
+    fetcher = HttpFetcher(
+        server.url, mailto="t@example.org", retries=0, sleep=waits.sleep, clock=waits.clock
+    )
     return CrossrefClient(fetcher, base_url=server.url)
 
 

@@ -31,7 +31,7 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED
-from tests.factories import work_envelope, write_map
+from tests.factories import SkippedWaits, work_envelope, write_map
 from tests.test_cli import run
 
 NASTY = {
@@ -74,7 +74,10 @@ def server() -> Iterator[ReplayServer]:
 
 
 def client(server: ReplayServer, *, batch: bool) -> CrossrefClient:
-    fetcher = HttpFetcher(server.url, mailto="t@example.org", retries=0, sleep=lambda _s: None)
+    waits = SkippedWaits()  # the pace holds on its clock, without the wait
+    fetcher = HttpFetcher(
+        server.url, mailto="t@example.org", retries=0, sleep=waits.sleep, clock=waits.clock
+    )
     return CrossrefClient(fetcher, base_url=server.url, batch=batch)
 
 
