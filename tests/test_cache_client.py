@@ -20,7 +20,7 @@ from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher, RawResponse
 from tests.conftest import RECONSTRUCTED, ColdSeedRun
-from tests.factories import POLITE, write_map
+from tests.factories import POLITE, SkippedWaits, write_map
 from tests.test_cli import SEED_MAP, SMALL, run
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
@@ -37,7 +37,8 @@ class Clock:
 
 
 def client(server: ReplayServer, directory: Path, clock: Clock, **kwargs: object) -> CrossrefClient:
-    fetcher = HttpFetcher(server.url, retries=0, sleep=lambda _s: None)
+    waits = SkippedWaits()  # the pace holds on its clock, without the wait
+    fetcher = HttpFetcher(server.url, retries=0, sleep=waits.sleep, clock=waits.clock)
     cache = Cache(directory, clock=clock)
     return CrossrefClient(fetcher, base_url=server.url, cache=cache, clock=clock, **kwargs)  # type: ignore[arg-type]
 
