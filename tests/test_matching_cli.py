@@ -14,7 +14,7 @@ import pytest
 from claimcheck.sources.crossref.batching import envelope
 from claimcheck.testing import ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
-from tests.factories import write_map
+from tests.factories import POLITE, write_map
 from tests.sbmv import CERMINE, SBMV
 from tests.test_cli import run
 
@@ -61,7 +61,8 @@ WAKEFIELD_FIELDS = (
 
 def audit(server: ReplayServer, tmp_path: Path, fields: str, *args: str) -> dict[str, Any]:
     path = write_map(tmp_path, one_reference(fields))
-    result = run("audit", path, "-f", "json", "--crossref-url", server.url, *args)
+    # The polite pool: its list pace (3/s, against 1/s) is the searches' and follow-ups'.
+    result = run("audit", path, "-f", "json", "--crossref-url", server.url, *args, env=POLITE)
     assert result.exit_code in (0, 1, 3), result.stderr
     document: dict[str, Any] = json.loads(result.stdout)
     return document
@@ -157,13 +158,15 @@ def test_import_match_fills_in_a_confident_doi_with_a_comment(
         encoding="utf-8",
     )
     out = tmp_path / "claims" / "new.yaml"
-    result = run("import", bib, "-o", out, "--match", "--crossref-url", server.url)
+    result = run("import", bib, "-o", out, "--match", "--crossref-url", server.url, env=POLITE)
     assert result.exit_code == 0, result.stderr
     text = out.read_text(encoding="utf-8")
     assert f'doi: "{WAKEFIELD}"' in text
     assert f"matched by metadata: {WAKEFIELD}" in text
     # The written map audits, and the matched DOI is then checked as printed.
-    audited = run("audit", out, "-f", "json", "--crossref-url", server.url, "--no-match")
+    audited = run(
+        "audit", out, "-f", "json", "--crossref-url", server.url, "--no-match", env=POLITE
+    )
     assert "retracted" in {f["code"] for f in json.loads(audited.stdout)["findings"]}
 
 
