@@ -12,7 +12,7 @@ import pytest
 
 from claimcheck.testing import ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
-from tests.factories import work_envelope
+from tests.factories import POLITE, work_envelope
 from tests.test_cli import run
 from tests.test_sources_cli import CSV, CSV_ONLY, WAKEFIELD, WAKEFIELD_NOTICE
 
@@ -28,7 +28,8 @@ def crossref() -> Iterator[ReplayServer]:
 
 
 def resolve(*args: str, env: dict[str, str] | None = None) -> tuple[int, dict[str, Any], str]:
-    result = run("resolve", *args, "-f", "json", env=env)
+    # The polite pool (factories.POLITE): the pool is not what these tests check.
+    result = run("resolve", *args, "-f", "json", env={**POLITE, **(env or {})})
     return result.exit_code, json.loads(result.stdout), result.stderr
 
 

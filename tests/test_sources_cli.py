@@ -15,7 +15,7 @@ import pytest
 
 from claimcheck.testing import DataCiteReplayServer, ReplayServer
 from tests.conftest import DATA, RECONSTRUCTED, RECORDED
-from tests.factories import work_envelope, write_map
+from tests.factories import POLITE, work_envelope, write_map
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,8 @@ def audit(
     tmp_path: Path, body: str, *args: str | Path, env: dict[str, str] | None = None
 ) -> tuple[int, dict[str, Any], str]:
     path = write_map(tmp_path, body)
-    result = run("audit", path, "-f", "json", *args, env=env)
+    # The polite pool (factories.POLITE): the pool is not what these tests check.
+    result = run("audit", path, "-f", "json", *args, env={**POLITE, **(env or {})})
     document = json.loads(result.stdout)
     jsonschema.validate(document, SCHEMA)
     return result.exit_code, document, result.stderr
