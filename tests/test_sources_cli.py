@@ -13,7 +13,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from claimcheck.testing import DataCiteReplayServer, ReplayServer
+from claimcheck.testing import DataCiteReplayServer, Fault, ReplayServer
 from tests.conftest import DATA, RECONSTRUCTED, RECORDED
 from tests.factories import POLITE, work_envelope, write_map
 from tests.test_cli import run
@@ -289,3 +289,33 @@ def test_offline_datacite_is_not_asked(crossref: ReplayServer, tmp_path: Path) -
     (registered,) = findings(doc, "non-crossref-doi")
     assert "not compared" in registered["message"]
     assert findings(doc, "metadata-mismatch") == []
+
+
+def test_datacite_keeps_to_the_runs_retries(crossref: ReplayServer, tmp_path: Path) -> None:
+    # --retries bounds DataCite's attempts as it bounds Crossref's: a DataCite that always
+    # answers 503 is asked once with --retries 0 (with the default, five times, with backoff).
+    body = one_reference(ZENODO, "title: A wrong title entirely")
+    with DataCiteReplayServer(DATACITE) as datacite:
+        datacite.add_fault(Fault.http(503))
+        args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+        code, doc, _ = audit(tmp_path, body, *args, "--retries", "0")
+        assert [r.path for r in datacite.requests] == ["/dois/10.5281%2Fzenodo.48440"]
+    (unverified,) = findings(doc, "unverified")
+    assert unverified["reference"] == "R1"
+    assert code == 3
+
+
+def test_datacite_is_not_asked_past_the_runs_deadline(
+    crossref: ReplayServer, tmp_path: Path
+) -> None:
+    # --deadline ends the whole run's lookups, DataCite's too: a DataCite that answers only
+    # after the deadline leaves the reference unverified, not a run that waits for it.
+    body = one_reference(ZENODO, "title: A wrong title entirely")
+    with DataCiteReplayServer(DATACITE) as datacite:
+        datacite.add_fault(Fault.slow(30.0))
+        args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+        code, doc, _ = audit(tmp_path, body, *args, "--deadline", "2", "--timeout", "60")
+        assert len(datacite.requests) <= 1
+    (unverified,) = findings(doc, "unverified")
+    assert unverified["reference"] == "R1"
+    assert code == 3

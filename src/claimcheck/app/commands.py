@@ -172,7 +172,8 @@ def _audit(
         # the client is not closed under them.
         client.cancel()
         raise
-    datacite, datacite_used = open_datacite(settings)
+    # The Crossref fetcher's deadline, so that DataCite's lookups end by the same moment.
+    datacite, datacite_used = open_datacite(settings, getattr(client.fetcher, "run_deadline", None))
     used = (*source.used, *([datacite_used] if datacite_used else []), *(e.used() for e in events))
     source = replace(source, used=tuple(used))
     _pool_notice(settings)

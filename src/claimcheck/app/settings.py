@@ -252,16 +252,25 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     return client, Source(shown, settings.mode, (SourceUsed("crossref", url=shown),))
 
 
-def open_datacite(settings: Settings) -> tuple[DataCiteClient | None, SourceUsed | None]:
+def open_datacite(
+    settings: Settings, deadline_at: float | None = None
+) -> tuple[DataCiteClient | None, SourceUsed | None]:
     """DataCite, asked about the DOIs Crossref names as DataCite's: online only. Offline and
     replayed runs read no DataCite answers (they are neither cached nor recorded), so those
-    DOIs stay `non-crossref-doi`, their metadata not compared."""
+    DOIs stay `non-crossref-doi`, their metadata not compared. Its lookups keep to --retries
+    and end by `deadline_at` (the run's --deadline, on `time.monotonic()`), as Crossref's do."""
     if settings.offline or settings.replay:
         return None, None
     from claimcheck.sources.datacite.client import DEFAULT_DATACITE_URL, DataCiteClient
 
     url = settings.datacite_url or DEFAULT_DATACITE_URL
-    client = DataCiteClient(url, mailto=settings.mailto, timeout=settings.timeout)
+    client = DataCiteClient(
+        url,
+        mailto=settings.mailto,
+        timeout=settings.timeout,
+        retries=settings.retries,
+        deadline_at=deadline_at,
+    )
     return client, SourceUsed("datacite", url=redact_url(url).rstrip("/"))
 
 

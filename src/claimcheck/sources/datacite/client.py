@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -84,7 +85,11 @@ class DataCiteClient:
         mailto: str | None = None,
         limiter: Limiter | None = None,
         timeout: float = 20.0,
+        retries: int = 4,
+        deadline_at: float | None = None,
     ) -> None:
+        """`deadline_at`: when the run's lookups must end (--deadline), as a point on
+        `time.monotonic()`; the fetcher built on first use keeps to what is left of it."""
         self.base_url = base_url.rstrip("/")
         pool = IDENTIFIED if mailto else UNIDENTIFIED
         self.limiter = limiter or Limiter(pool)
@@ -92,7 +97,8 @@ class DataCiteClient:
         if isinstance(served, str) and served.rstrip("/") != self.base_url:
             raise ValueError(f"the fetcher asks {served!r}, not {self.base_url!r}")
         self._fetcher = fetcher
-        self._own_fetcher = (mailto, timeout, pool)  # how to build one when first needed
+        # How to build one when first needed.
+        self._own_fetcher = (mailto, timeout, pool, retries, deadline_at)
         self._lookups: dict[str, DataCiteLookup] = {}
         self._lock = threading.Lock()
 
@@ -102,11 +108,16 @@ class DataCiteClient:
         and an HTTPS client costs its CA certificates before the first Crossref request."""
         with self._lock:
             if self._fetcher is None:
-                mailto, timeout, pool = self._own_fetcher
+                mailto, timeout, pool, retries, deadline_at = self._own_fetcher
+                # Built when the first DataCite DOI comes up, late in the run: it gets what
+                # is left of the run's deadline, so DataCite's lookups end with Crossref's.
+                left = None if deadline_at is None else max(0.0, deadline_at - time.monotonic())
                 self._fetcher = HttpFetcher(
                     self.base_url,
                     mailto=mailto,
                     timeout=timeout,
+                    retries=retries,
+                    deadline=left,
                     max_rps=pool.rate,
                     concurrency=pool.concurrency,
                 )
