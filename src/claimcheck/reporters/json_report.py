@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import asdict
-from typing import Any
+from itertools import starmap
+from typing import Any, NamedTuple
 
 from claimcheck import __version__
 from claimcheck.model.events import UpdateEvent
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
-from claimcheck.model.record import Work
+from claimcheck.model.record import Lookup, Work
 from claimcheck.model.results import (
     AuditResult,
     ClaimResult,
@@ -47,7 +48,7 @@ def document_chunks(value: Mapping[str, Any]) -> Iterator[str]:
 
     `json.dumps(indent=…)` falls back to CPython's pure-Python encoder, which for a report of
     10,000 references builds tens of megabytes of fragments; each line here is one call to
-    the C encoder. The result is the same JSON value, and the same bytes on every run.
+    the C encoder, or a `Written` entry. The same JSON value, and bytes, on every run.
     """
     yield "{\n"
     keys = list(value)
@@ -55,25 +56,30 @@ def document_chunks(value: Mapping[str, Any]) -> Iterator[str]:
         comma = "," if index < len(keys) - 1 else ""
         item = value[key]
         name = _escaped(_COMPACT.encode(key))
-        if isinstance(item, list | Iterator):
-            yield from _list_chunks(name, iter(item), comma)
+        if isinstance(item, Written):
+            yield from _list_chunks(name, item.entries, comma)
+        elif isinstance(item, list | Iterator):
+            yield from _list_chunks(name, map(_COMPACT.encode, item), comma)
         else:
             yield f"  {name}: {_escaped(_COMPACT.encode(item))}{comma}\n"
     yield "}\n"
 
 
-def _list_chunks(name: str, entries: Iterator[Any], comma: str) -> Iterator[str]:
-    first = next(entries, _END)
-    if first is _END:
+class Written(NamedTuple):
+    """A top-level list whose entries are JSON text already, as `_COMPACT` writes them."""
+
+    entries: Iterator[str]
+
+
+def _list_chunks(name: str, entries: Iterator[str], comma: str) -> Iterator[str]:
+    first = next(entries, None)
+    if first is None:
         yield f"  {name}: []{comma}\n"
         return
-    yield f"  {name}: [\n    {_escaped(_COMPACT.encode(first))}"
+    yield f"  {name}: [\n    {_escaped(first)}"
     for entry in entries:
-        yield f",\n    {_escaped(_COMPACT.encode(entry))}"
+        yield f",\n    {_escaped(entry)}"
     yield f"\n  ]{comma}\n"
-
-
-_END = object()
 
 
 def dumps_document(value: Mapping[str, Any]) -> str:
@@ -82,17 +88,21 @@ def dumps_document(value: Mapping[str, Any]) -> str:
 
 
 def chunks(result: AuditResult) -> Iterator[str]:
-    """The report as pieces of text, each entry made only when it is written."""
-    return document_chunks(document(result))
+    """The report as pieces of text, each entry made only when it is written: the text of
+    `document(result)`, with its references and findings written straight to JSON text."""
+    return document_chunks(document(result, written=True))
 
 
 def render(result: AuditResult) -> str:
     return "".join(chunks(result))
 
 
-def document(result: AuditResult) -> dict[str, Any]:
+def document(result: AuditResult, *, written: bool = False) -> dict[str, Any]:
     """The report's top level; its references, claims and findings are iterators, made entry
-    by entry as `document_chunks` writes them."""
+    by entry as `document_chunks` writes them. With `written`, the references and findings are
+    `Written`: the same text, made without a dict per entry (test_json_fast_paths checks)."""
+    findings = result.findings  # a property that sorts every finding: read it once
+    references = ((r, m.claim_map.path) for m in result.maps for r in m.references)
     return {
         "schema": SCHEMA,
         "tool": {"name": "claimcheck", "version": __version__},
@@ -104,10 +114,14 @@ def document(result: AuditResult) -> dict[str, Any]:
         "source": source_entry(result.source),
         "summary": summary(result),
         "references": (
-            reference_entry(r, m.claim_map.path) for m in result.maps for r in m.references
+            Written(starmap(_reference_text, references))
+            if written
+            else starmap(reference_entry, references)
         ),
         "claims": (claim_entry(c, m.claim_map.path) for m in result.maps for c in m.claims),
-        "findings": (finding_entry(f) for f in result.findings),
+        "findings": (
+            Written(map(_finding_text, findings)) if written else map(finding_entry, findings)
+        ),
     }
 
 
@@ -263,3 +277,126 @@ def plain_evidence(value: Any) -> Any:
     if isinstance(value, FindingCode | Severity):
         return value.value
     return value
+
+
+# --- the same entries, written straight to JSON text ----------------------------------------
+# A report of 10,000 references spent most of its time building a dict per entry and having
+# the encoder write the same keys into every one. These write what `_COMPACT` writes for the
+# dict of `reference_entry` or `finding_entry`, for fields of the types they declare; where a
+# value is of another type, `_string` raises TypeError and the entry is made as a dict after all.
+
+_string = json.encoder.encode_basestring  # what `_COMPACT` writes a str with
+
+
+def _text(value: str | None) -> str:
+    return "null" if value is None else _string(value)
+
+
+def _number(value: int | None) -> str:
+    if value is None:
+        return "null"
+    # Exact int only: `_COMPACT` writes a bool, which is an int too, as true or false.
+    return int.__repr__(value) if type(value) is int else _COMPACT.encode(value)
+
+
+def _texts(values: Iterable[str]) -> str:
+    return f"[{', '.join(map(_string, values))}]"
+
+
+def _location_text(loc: Location | None) -> str:
+    if not loc:
+        return "null"
+    return f'{{"line": {_number(loc.line)}, "column": {_number(loc.column)}}}'
+
+
+def _registry_text(work: Work | None) -> str:
+    if work is None:
+        return "null"
+    authors = _texts([a.display for a in work.authors])
+    return (
+        f'{{"title": {_string(work.title)}, "authors": {authors}, "year": {_number(work.year)}, '
+        f'"journal": {_string(work.journal)}, "type": {_string(work.type)}}}'
+    )
+
+
+def _cache_text(lookup: Lookup | None) -> str:
+    if lookup is None:
+        return "null"
+    age = lookup.cache_age
+    hit = "false" if age is None else "true"
+    seconds = "null" if age is None else _number(round(age))
+    return f'{{"hit": {hit}, "age_seconds": {seconds}, "source": {_text(lookup.cache_source)}}}'
+
+
+def _reference_text(result: ReferenceResult, file: str) -> str:
+    reference = result.reference
+    try:
+        text = (
+            f'{{"id": {_string(reference.id)}, '
+            f'"doi": {_text(reference.doi or reference.doi_input)}, '
+            f'"status": {_string(result.status)}, '
+            f'"verdict": {_string(result.editorial.verdict) if result.editorial else "null"}, '
+            f'"registry": {_registry_text(result.work)}, '
+            f'"updates": [{", ".join(map(_update_text, result.updates))}], '
+            f'"cache": {_cache_text(result.lookup)}, '
+            f'"location": {_location_text(reference.location)}, '
+            f'"file": {_string(file)}, "cited_as": {_text(reference.cited_as)}, '
+            f'"cited": {{"title": {_text(reference.title)}, '
+            f'"authors": {_texts(cited_authors(reference))}}}'
+        )
+    except TypeError:
+        return _COMPACT.encode(reference_entry(result, file))
+    if result.disagreements:
+        disagreement = _COMPACT.encode([d.as_json() for d in result.disagreements])
+        return f'{text}, "disagreement": {disagreement}}}'
+    return text + "}"
+
+
+def _update_text(event: UpdateEvent) -> str:
+    text = (
+        f'{{"type": {_string(event.type)}, "direction": {_string(event.direction)}, '
+        f'"doi": {_string(event.doi)}, "date": {_text(event.date)}, '
+        f'"sources": {_texts(event.sources)}, "kind": {_string(event.kind)}, '
+        f'"title": {_text(event.title or None)}, "basis": {_string(event.basis)}'
+    )
+    # Set only where sources disagree: rare enough to go through the encoder.
+    if event.source_types:
+        text += f', "source_types": {_COMPACT.encode(dict(event.source_types))}'
+    if event.source_dates:
+        text += f', "source_dates": {_COMPACT.encode(dict(event.source_dates))}'
+    if event.unapplied_types:
+        text += f', "unapplied_types": {_COMPACT.encode(dict(event.unapplied_types))}'
+    return text + "}"
+
+
+def _finding_text(finding: Finding) -> str:
+    try:
+        return (
+            f'{{"code": {_string(finding.code)}, "severity": {_string(finding.severity)}, '
+            f'"reference": {_text(finding.reference)}, "claim": {_text(finding.claim)}, '
+            f'"message": {_string(finding.message)}, '
+            f'"evidence": {_evidence_text(finding.evidence)}, '
+            f'"location": {_location_text(finding.location)}, "file": {_string(finding.file)}}}'
+        )
+    except TypeError:
+        return _COMPACT.encode(finding_entry(finding))
+
+
+def _evidence_text(value: Any) -> str:
+    """`_COMPACT.encode(plain_evidence(value))` without making the evidence anew, for dicts
+    keyed by text, lists, text and null; anything else takes the long way. A text value, the
+    most common, is written in place rather than by a call of its own."""
+    kind = type(value)
+    if kind is dict and {*map(type, value)} <= _TEXT:
+        items = [
+            f"{_string(k)}: {_string(v) if type(v) is str else _evidence_text(v)}"
+            for k, v in sorted(value.items())  # keys differ: no two values are compared
+        ]
+        return f"{{{', '.join(items)}}}"
+    if kind is list or kind is tuple:
+        texts = [_string(v) if type(v) is str else _evidence_text(v) for v in value]
+        return f"[{', '.join(texts)}]"
+    return "null" if value is None else _COMPACT.encode(plain_evidence(value))
+
+
+_TEXT = frozenset({str})
