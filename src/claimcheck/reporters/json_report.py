@@ -323,8 +323,7 @@ def _cache_text(lookup: Lookup | None) -> str:
     if lookup is None:
         return "null"
     age = lookup.cache_age
-    hit = "false" if age is None else "true"
-    seconds = "null" if age is None else _number(round(age))
+    hit, seconds = ("false", "null") if age is None else ("true", _number(round(age)))
     return f'{{"hit": {hit}, "age_seconds": {seconds}, "source": {_text(lookup.cache_source)}}}'
 
 
