@@ -73,10 +73,10 @@ _PRINTABLE_UNSAFE = ("\u115f", "\u1160", "\u3164", "\uffa0")
 
 
 def _all_safe(text: str) -> bool:
-    """Whether `text` surely holds no unsafe character: two C loops, about three times as fast
-    as the scans of `_scan` on the non-ASCII lines of the JSON report, which are nearly all
-    printable. False for text it cannot vouch for (a line break, a no-break space, a
-    private-use character), which `_scan` then reads.
+    """Whether `text` surely holds no unsafe character: one pass of `isprintable` and a search
+    for each filler, in C, about three times as fast as the scans of `_scan` on the non-ASCII
+    lines of the JSON report, which are nearly all printable. False for text it cannot vouch
+    for (a line break, a no-break space, a private-use character), which `_scan` then reads.
 
     `isprintable` reads the running Python's Unicode data, while the unsafe set is written out:
     test_json_fast_paths checks, for every code point, that no unsafe one passes.

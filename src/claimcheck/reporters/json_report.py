@@ -280,12 +280,12 @@ def plain_evidence(value: Any) -> Any:
 
 
 # --- the same entries, written straight to JSON text ----------------------------------------
-# A report of 10,000 references spent most of its time building a dict per entry and having
-# the encoder write the same keys into every one. These write what `_COMPACT` writes for the
-# dict of `reference_entry` or `finding_entry`, for fields of the types they declare; where a
-# value is of another type, `_string` raises TypeError and the entry is made as a dict after all.
+# Most of a report's time went into a dict per entry, and the encoder writing the same keys
+# into every one. These write the text `_COMPACT` makes of `reference_entry` and `finding_entry`
+# for fields of their declared types (a StrEnum member is a str whose text is its value); a
+# value of another type makes `_string` raise TypeError, and the entry is made as a dict.
 
-_string = json.encoder.encode_basestring  # what `_COMPACT` writes a str with
+_string = json.encoder.encode_basestring  # `_COMPACT`'s own writer of a str
 
 
 def _text(value: str | None) -> str:
