@@ -227,6 +227,7 @@ _RIGHT_MAP = st.fixed_dictionaries(
 )
 
 
+@pytest.mark.fuzz
 @given(value=_RIGHT_MAP)
 def test_a_map_of_the_right_shape_is_read_plainly_as_the_models_read_it(value: Any) -> None:
     # Every value here is one the plain reader takes (no role is "Supports", no date has a
@@ -236,6 +237,7 @@ def test_a_map_of_the_right_shape_is_read_plainly_as_the_models_read_it(value: A
     assert plain == models_read(value)
 
 
+@pytest.mark.fuzz
 @given(value=st.one_of(_MAP, _ODD, _TEXT))
 def test_the_plain_reader_reads_what_it_accepts_as_the_models_do(value: Any) -> None:
     plain = read_plain_shape(value)
@@ -243,6 +245,7 @@ def test_the_plain_reader_reads_what_it_accepts_as_the_models_do(value: Any) -> 
         assert plain == models_read(value)
 
 
+@pytest.mark.fuzz
 @given(value=st.one_of(_MAP, _ODD, _TEXT))
 def test_the_plain_reader_accepts_nothing_the_models_refuse(value: Any) -> None:
     if models_read(value) is None:
