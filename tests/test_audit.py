@@ -251,7 +251,7 @@ def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
 
 
 def test_the_json_update_shows_a_type_it_did_not_apply(result: AuditResult) -> None:
-    from claimcheck.reporters.json_report import update_entry
+    from claimcheck.reporters.json_entries import update_entry
 
     lancet = next(r for r in result.references if r.reference.id == "LANCET")
     (concern,) = [u for u in lancet.updates if u.doi == "10.1016/s0140-6736(20)31290-3"]

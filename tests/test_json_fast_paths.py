@@ -31,7 +31,7 @@ from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Lookup, LookupStatus, Work
 from claimcheck.model.results import AuditResult, ReferenceResult, ReferenceStatus
 from claimcheck.model.sanitize import UNSAFE, json_escape, visible
-from claimcheck.reporters import json_report
+from claimcheck.reporters import json_entries, json_report, json_text
 from tests.test_escaping import HOSTILE
 from tests.test_reporters import result_with
 
@@ -207,11 +207,11 @@ def _findings(text: st.SearchStrategy[Any], evidence: st.SearchStrategy[Any]) ->
 
 
 def _general_reference(result: ReferenceResult, file: Any) -> str:
-    return json_report._COMPACT.encode(json_report.reference_entry(result, file))
+    return json_text.COMPACT.encode(json_entries.reference_entry(result, file))
 
 
 def _general_finding(finding: Finding) -> str:
-    return json_report._COMPACT.encode(json_report.finding_entry(finding))
+    return json_text.COMPACT.encode(json_entries.finding_entry(finding))
 
 
 # Numbers of other types than int (a bool, a float) are written in place, as the encoder does.
@@ -219,38 +219,38 @@ def _general_finding(finding: Finding) -> str:
 def test_a_reference_is_written_as_its_dict_is_encoded(result: ReferenceResult, file: str) -> None:
     general = _general_reference(result, file)
     # Fields of their declared types never fall back to the dict: the fast path is what runs.
-    with patch.object(json_report, "reference_entry", side_effect=AssertionError("fell back")):
-        assert json_report._reference_text(result, file) == general
+    with patch.object(json_text, "reference_entry", side_effect=AssertionError("fell back")):
+        assert json_text.reference_text(result, file) == general
 
 
 @given(_results(st.one_of(_TEXT, _ODD), _ODD_INT), st.one_of(_TEXT, _ODD))
 def test_a_reference_with_odd_values_is_written_as_its_dict_is_encoded(
     result: ReferenceResult, file: Any
 ) -> None:
-    assert json_report._reference_text(result, file) == _general_reference(result, file)
+    assert json_text.reference_text(result, file) == _general_reference(result, file)
 
 
 @given(_findings(_TEXT, st.dictionaries(_TEXT, _PLAIN_EVIDENCE, max_size=5)))
 def test_a_finding_is_written_as_its_dict_is_encoded(finding: Finding) -> None:
     general = _general_finding(finding)
     with (
-        patch.object(json_report, "finding_entry", side_effect=AssertionError("fell back")),
-        patch.object(json_report, "plain_evidence", side_effect=AssertionError("long way")),
+        patch.object(json_text, "finding_entry", side_effect=AssertionError("fell back")),
+        patch.object(json_text, "plain_evidence", side_effect=AssertionError("long way")),
     ):
-        assert json_report._finding_text(finding) == general
+        assert json_text.finding_text(finding) == general
 
 
 @example(Finding(FindingCode.RETRACTED, Severity.ERROR, "m", evidence={"a": {_Shown("k"): 1}}))
 @given(_findings(_TEXT, st.one_of(st.dictionaries(_TEXT, _EVIDENCE), _EVIDENCE)))
 def test_odd_evidence_is_written_as_plain_evidence_is_encoded(finding: Finding) -> None:
     general = _general_finding(finding)
-    with patch.object(json_report, "finding_entry", side_effect=AssertionError("fell back")):
-        assert json_report._finding_text(finding) == general
+    with patch.object(json_text, "finding_entry", side_effect=AssertionError("fell back")):
+        assert json_text.finding_text(finding) == general
 
 
 @given(_findings(st.one_of(_TEXT, _ODD), _EVIDENCE))
 def test_a_finding_with_odd_values_is_written_as_its_dict_is_encoded(finding: Finding) -> None:
-    assert json_report._finding_text(finding) == _general_finding(finding)
+    assert json_text.finding_text(finding) == _general_finding(finding)
 
 
 def test_the_report_is_the_document_as_dicts_would_write_it(every_code_result: AuditResult) -> None:

@@ -8,7 +8,8 @@ from typing import TYPE_CHECKING, Any
 from claimcheck.model.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
 from claimcheck.model.record import LookupStatus
 from claimcheck.model.resolution import Resolution
-from claimcheck.reporters.json_report import dumps, update_entry
+from claimcheck.reporters.json_entries import update_entry
+from claimcheck.reporters.json_report import dumps
 from claimcheck.reporters.table import (
     PROSE_MIN_CELLS,
     frame_cells,

@@ -20,7 +20,8 @@ from claimcheck import __version__
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.results import AuditResult
 from claimcheck.model.sanitize import visible
-from claimcheck.reporters.json_report import dumps, plain_evidence, source_entry
+from claimcheck.reporters.json_entries import plain_evidence, source_entry
+from claimcheck.reporters.json_report import dumps
 from claimcheck.reporters.words import Labels, cited_labels, cited_suffix
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
