@@ -24,8 +24,8 @@ from claimcheck.checks.metadata import (
     compare,
     journals_agree,
     metadata_findings,
-    parse_pages,
 )
+from claimcheck.checks.pages import parse_pages
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location

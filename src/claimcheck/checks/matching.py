@@ -22,7 +22,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from claimcheck.checks.metadata import YEAR_TOLERANCE, compare, parse_pages
+from claimcheck.checks.metadata import YEAR_TOLERANCE, compare
+from claimcheck.checks.pages import parse_pages
 from claimcheck.checks.printed_refs import Parts, printed_agreement
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.matching import Agreement, MatchOutcome, MatchStatus, ScoredCandidate

@@ -17,11 +17,12 @@ from rapidfuzz import fuzz
 
 import claimcheck.model.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
+from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.titles import without_retraction_marker
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.record import Author, Work
-from claimcheck.model.text import strip_markup, unify_punctuation
+from claimcheck.model.text import strip_markup
 
 __all__ = [
     "CITED_AS_AGREE",
@@ -243,44 +244,6 @@ def _number(field: str, cited: str | None, registry: str | None) -> FieldMismatc
     return FieldMismatch(field, cited.strip(), registry.strip())
 
 
-_PAGE_PREFIX = re.compile(r"^(?:pp?\.\s*|pp?\s+(?=[0-9]))", re.I)
-_PAGE = re.compile(r"^([^\W\d_]*)([0-9]+)$")
-
-
-def _expand_end(first: str, end: str) -> str:
-    """ "1568"-"71" -> "1571", "e12"-"15" -> "e15": an abbreviated end page in full."""
-    m_first, m_end = _PAGE.match(first), _PAGE.match(end)
-    if not m_first or not m_end:
-        return end
-    digits, end_digits = m_first.group(2), m_end.group(2)
-    if len(end_digits) < len(digits):
-        end_digits = digits[: len(digits) - len(end_digits)] + end_digits
-    return (m_end.group(1) or m_first.group(1)) + end_digits
-
-
-def parse_pages(value: str) -> tuple[str, str | None] | None:
-    """(first page, expanded end page or None): "98-103" -> ("98", "103"), "1568-71" ->
-    ("1568", "1571"), "98–103" -> ("98", "103"), "e33438" -> ("e33438", None)."""
-    text = _PAGE_PREFIX.sub("", unify_punctuation(value).strip()).split(",")[0]
-    first, _, end = (part.replace(" ", "") for part in text.partition("-"))
-    if not first:
-        return None
-    return first, (_expand_end(first, end) if end else None)
-
-
-def _page_key(page: str) -> tuple[str, str]:
-    match = _PAGE.match(page)
-    if not match:
-        return "", fold(page).replace(" ", "")
-    return match.group(1).casefold(), match.group(2).lstrip("0") or "0"
-
-
-def _same_page(a: str, b: str) -> bool:
-    (prefix_a, rest_a), (prefix_b, rest_b) = _page_key(a), _page_key(b)
-    # "e33438" and "33438" are one e-locator; only differing prefixes disagree.
-    return rest_a == rest_b and (prefix_a == prefix_b or not prefix_a or not prefix_b)
-
-
 def _pages(reference: Reference, work: Work) -> FieldMismatch | None:
     registry_value = work.page or work.article_number
     if not reference.pages or not registry_value:
@@ -288,9 +251,9 @@ def _pages(reference: Reference, work: Work) -> FieldMismatch | None:
     cited, registry = parse_pages(reference.pages), parse_pages(registry_value)
     if cited is None or registry is None:
         return None
-    if not _same_page(cited[0], registry[0]):
+    if not same_page(cited[0], registry[0]):
         return FieldMismatch("page", cited[0], registry[0])
-    if cited[1] and registry[1] and not _same_page(cited[1], registry[1]):
+    if cited[1] and registry[1] and not same_page(cited[1], registry[1]):
         return FieldMismatch("pages", f"{cited[0]}-{cited[1]}", f"{registry[0]}-{registry[1]}")
     return None
 

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from claimcheck.checks.journals import journals_agree
-from claimcheck.checks.metadata import compare, parse_pages
+from claimcheck.checks.metadata import compare
+from claimcheck.checks.pages import parse_pages
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.matching import Agreement
 from claimcheck.model.record import Work
