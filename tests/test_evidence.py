@@ -4,13 +4,22 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import threading
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
 
 from claimcheck.model.errors import LookupFailed, UsageError
-from claimcheck.transport.evidence import ReplayFetcher, body_filename, load_index
+from claimcheck.transport.evidence import (
+    INDEX_EVERY_SECONDS,
+    RecordingFetcher,
+    ReplayFetcher,
+    body_filename,
+    load_index,
+)
+from claimcheck.transport.fetch import RawResponse
 from tests.conftest import RECONSTRUCTED, RECORDED, ColdSeedRun
 
 SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "claims" / "stem-cell-safety.evidence"
@@ -124,3 +133,139 @@ def test_record_with_offline_warns_and_still_makes_the_folder(tmp_path: Path) ->
     )
     assert "--record with --offline" in result.stderr
     assert json.loads((snapshot / "index.json").read_text())["responses"] == []
+
+
+# --- RecordingFetcher: when the index is written ----------------------------------------
+
+
+class _Answers:
+    """A fetcher answering every request with a small body; `failing` requests fail."""
+
+    def __init__(self, failing: frozenset[str] = frozenset()) -> None:
+        self.failing = failing
+        self.closed = self.cancelled = False
+        self.written = threading.Event()
+        self.run_deadline = 12.5
+
+    def fetch(self, request: str, *, subject: str, kind: str = "single") -> RawResponse:
+        if request in self.failing:
+            raise LookupFailed(subject, "refused")
+        body = json.dumps({"request": request}).encode()
+        return RawResponse(request, 200, "application/json", body, "2026-11-30T00:00:00Z")
+
+    def close(self) -> None:
+        self.closed = True
+
+    def cancel(self) -> None:
+        self.cancelled = True
+
+
+class _ManualClock:
+    """A clock that moves by `step` each time it is read, and by `advance`."""
+
+    def __init__(self, step: float = 0.0) -> None:
+        self.now, self.step = 100.0, step
+
+    def __call__(self) -> float:
+        self.now += self.step
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+
+
+def _indexed(directory: Path) -> list[str]:
+    return [e["request"] for e in json.loads((directory / "index.json").read_text())["responses"]]
+
+
+def _works(*numbers: int) -> list[str]:
+    return [f"/works/10.5555%2F{n}" for n in numbers]
+
+
+def test_recording_writes_the_index_when_due_and_when_closed(tmp_path: Path) -> None:
+    clock = _ManualClock()
+    inner = _Answers()
+    recorder = RecordingFetcher(inner, tmp_path, "http://127.0.0.1:1", clock=clock)
+    assert _indexed(tmp_path) == []
+    for request in _works(1, 2, 3):
+        recorder.fetch(request, subject="a DOI")
+    # The first answer is indexed at once; the next two wait until the index is due.
+    assert _indexed(tmp_path) == _works(1)
+    assert all((tmp_path / "works" / f"10.5555_{n}.json").exists() for n in (1, 2, 3))
+    clock.advance(INDEX_EVERY_SECONDS)
+    recorder.fetch(_works(4)[0], subject="a DOI")
+    assert _indexed(tmp_path) == _works(1, 2, 3, 4)
+    recorder.fetch(_works(5)[0], subject="a DOI")
+    assert _indexed(tmp_path) == _works(1, 2, 3, 4)
+    recorder.close()
+    assert _indexed(tmp_path) == _works(1, 2, 3, 4, 5)
+    assert inner.closed
+    replay = ReplayFetcher(tmp_path)
+    assert json.loads(replay.fetch(_works(5)[0], subject="a DOI").body) == {"request": _works(5)[0]}
+
+
+def test_recording_waits_longer_when_writing_the_index_is_slow(tmp_path: Path) -> None:
+    # Each read of this clock takes a second, so a write of the index "takes" one second:
+    # the next write waits INDEX_COST_FACTOR seconds, not INDEX_EVERY_SECONDS.
+    clock = _ManualClock(step=1.0)
+    recorder = RecordingFetcher(_Answers(), tmp_path, "http://127.0.0.1:1", clock=clock)
+    writes = []
+    for number in range(1, 30):
+        recorder.fetch(_works(number)[0], subject="a DOI")
+        if len(_indexed(tmp_path)) == number:
+            writes.append(number)
+    # Save 1 reads the clock at 101 and writes from 102 to 103, so the next is due at 113.
+    # Each later save reads it once, and a write reads it twice more.
+    assert writes == [1, 11, 21]
+
+
+def test_a_failed_lookup_leaves_the_index_at_once(tmp_path: Path) -> None:
+    clock = _ManualClock()
+    recorder = RecordingFetcher(_Answers(), tmp_path, "http://127.0.0.1:1", clock=clock)
+    recorder.fetch(_works(1)[0], subject="a DOI")
+    recorder.close()
+    # A later run into the same folder: this DOI now fails, so its kept answer must go from
+    # the index before anything else happens, not when the index is next due.
+    failing = RecordingFetcher(
+        _Answers(frozenset(_works(1))), tmp_path, "http://127.0.0.1:1", clock=clock
+    )
+    with pytest.raises(LookupFailed):
+        failing.fetch(_works(1)[0], subject="a DOI")
+    assert _indexed(tmp_path) == []
+
+
+def test_recording_passes_on_cancel_deadline_and_first_request(tmp_path: Path) -> None:
+    inner = _Answers()
+    recorder = RecordingFetcher(inner, tmp_path, "http://127.0.0.1:1", clock=_ManualClock())
+    assert recorder.written is inner.written
+    assert recorder.run_deadline == 12.5
+    for request in _works(1, 2):
+        recorder.fetch(request, subject="a DOI")
+    assert _indexed(tmp_path) == _works(1)
+    recorder.cancel()
+    assert inner.cancelled
+    assert not inner.closed
+    assert _indexed(tmp_path) == _works(1, 2)  # a run cut short indexes what it saved
+
+
+def test_recording_flushes_the_index_to_disk_but_not_each_body(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimcheck.transport import files
+
+    synced: list[str] = []
+    real_fsync = files.os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(Path(os.readlink(f"/proc/self/fd/{fd}")).name)
+        real_fsync(fd)
+
+    monkeypatch.setattr(files.os, "fsync", fsync)
+    recorder = RecordingFetcher(_Answers(), tmp_path, "http://127.0.0.1:1", clock=_ManualClock())
+    for request in _works(1, 2, 3):
+        recorder.fetch(request, subject="a DOI")
+    recorder.close()
+    # The empty index at the start, after the first answer, and at close: each flushed, each
+    # under a temporary name. No body was.
+    assert len(synced) == 3
+    assert all(name.startswith(".index.json.") for name in synced)

@@ -305,15 +305,18 @@ def test_datacite_keeps_to_the_runs_retries(crossref: ReplayServer, tmp_path: Pa
     assert code == 3
 
 
+@pytest.mark.parametrize("recording", [False, True], ids=["plain", "record"])
 def test_datacite_is_not_asked_past_the_runs_deadline(
-    crossref: ReplayServer, tmp_path: Path
+    crossref: ReplayServer, tmp_path: Path, recording: bool
 ) -> None:
     # --deadline ends the whole run's lookups, DataCite's too: a DataCite that answers only
-    # after the deadline leaves the reference unverified, not a run that waits for it.
+    # after the deadline leaves the reference unverified, not a run that waits for it. With
+    # --record the Crossref fetcher is wrapped, and the deadline must still reach DataCite.
     body = one_reference(ZENODO, "title: A wrong title entirely")
+    record = ("--record", str(tmp_path / "evidence")) if recording else ()
     with DataCiteReplayServer(DATACITE) as datacite:
         datacite.add_fault(Fault.slow(30.0))
-        args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+        args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url, *record)
         code, doc, _ = audit(tmp_path, body, *args, "--deadline", "2", "--timeout", "60")
         assert len(datacite.requests) <= 1
     (unverified,) = findings(doc, "unverified")

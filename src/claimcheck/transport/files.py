@@ -15,12 +15,16 @@ _UMASK = os.umask(0)
 os.umask(_UMASK)
 
 
-def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
+def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = True) -> None:
     """Write via a temporary file and rename, so a reader sees the old file or the new one.
     `data` may come in pieces, each written as it is made.
 
     The new file keeps an existing file's permissions, or gets what the umask allows for a
     new one (a temporary file is created private, 0600, and would otherwise stay so).
+
+    `durable` flushes the data to the disk before the rename, so a power cut leaves the old
+    file or the whole new one. Without it a rename is still atomic for every process, a
+    killed one included; only a power cut can leave the file short or empty.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -33,7 +37,8 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes]) -> None:
             os.fchmod(handle.fileno(), mode)
             handle.writelines((data,) if isinstance(data, bytes) else data)
             handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
