@@ -19,9 +19,12 @@ import jsonschema
 import pytest
 import xmlschema
 
+from claimcheck.sources.crossref.answers import works_path
+from claimcheck.testing import Fault, ReplayServer
 from claimcheck.testing.hostile import HostileServer
+from claimcheck.transport.evidence import body_filename, load_index
 from tests.conftest import DATA
-from tests.factories import write_map
+from tests.factories import work_envelope, write_map
 from tests.test_cli import SEED_EVIDENCE, SEED_MAP, run
 
 SARIF_SCHEMA = json.loads((DATA / "schemas" / "sarif-schema-2.1.0.json").read_text())
@@ -164,3 +167,50 @@ def test_ctrl_c_ends_a_run_stuck_on_a_dribbling_server_with_130(tmp_path: Path) 
     assert process.returncode == 130
     assert "interrupted" in err
     assert report.read_text() == "the old report"
+
+
+def test_ctrl_c_during_a_recording_leaves_every_saved_answer_indexed(tmp_path: Path) -> None:
+    # The index is rewritten only when due, so Ctrl-C (which cancels the lookups, then closes
+    # the client) must write what is not in it yet: each answer saved before the interrupt
+    # is indexed, and the one still on the wire is not.
+    dois = [f"10.5555/rec.{i}" for i in range(6)]
+    stuck = dois[-1]
+    path = write_map(
+        tmp_path,
+        "claimcheck: 1\nclaims: []\nreferences:\n"
+        + "".join(f"  R{i}: {{doi: {doi}}}\n" for i, doi in enumerate(dois)),
+    )
+    snapshot = tmp_path / "snapshot"
+    exe = str(Path(sys.executable).with_name("claimcheck"))
+    server = ReplayServer()
+    for doi in dois:
+        server.add_work(work_envelope(doi))
+    # The first fault that matches wins: lists are refused (so each answer is saved on its
+    # own), and the single lookup of `stuck` never ends.
+    server.add_fault(Fault.http(400, match="/works?"))
+    server.add_fault(Fault.slow(3600.0, match=stuck))
+    with server, ctrl_c_heard_by_children():
+        args = ["audit", str(path), "-f", "json", "--crossref-url", server.url, "--timeout"]
+        args += ["3600", "--mailto", "t@example.org", "--record", str(snapshot)]
+        args += ["--cache-dir", str(tmp_path / "cache")]
+        process = subprocess.Popen(
+            [exe, *args],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        saved = [snapshot / body_filename(works_path(doi), 200, "json") for doi in dois[:-1]]
+        give_up = time.monotonic() + 60  # a guard against a hung test, not a timing check
+        while not all(p.exists() for p in saved) or not server.requests_for(stuck):
+            assert process.poll() is None, process.communicate()
+            if time.monotonic() > give_up:
+                process.kill()
+                pytest.fail(f"the run never got that far: {process.communicate()}")
+            time.sleep(0.05)  # until five answers are saved and the sixth is on the wire
+        process.send_signal(signal.SIGINT)
+        _out, err = process.communicate(timeout=60)
+    assert process.returncode == 130, err
+    index = load_index(snapshot)
+    # The refused list is an answer too, and recorded as one (its 400).
+    works = {request: entry["status"] for request, entry in index.items() if "?" not in request}
+    assert works == {works_path(doi): 200 for doi in dois[:-1]}
