@@ -132,7 +132,7 @@ class ReplayFetcher:
 
 
 # How often, at most, the index is rewritten while answers come in: rewriting it after every
-# answer made a recording quadratic (13 s for 1,000 answers the cache gave, against 0.6 s
+# answer made a recording quadratic (13 s for 1,000 answers the cache gave, against 0.4 s
 # without --record). Never more often than ten times the last rewrite took either, so a
 # long index costs a run at most about a tenth more.
 INDEX_EVERY_SECONDS = 0.5
