@@ -512,6 +512,43 @@ def test_a_title_only_retraction_says_so() -> None:
     assert finding.evidence["basis"] == "title marker; no notice registered"
 
 
+def _hindawi_notice() -> Lookup:
+    """Made up, in Hindawi's shape: the notice is titled "Retracted: <the original's title>"
+    and lists the original in update-to."""
+    return made_up(
+        work_envelope(
+            "10.5555/hindawi-notice",
+            title="Retracted: Effects of things on stuff",
+            update_to=[update("10.5555/original", "retraction", "2023-03-01", "publisher")],
+        )
+    )
+
+
+def test_a_marked_notice_whose_original_could_not_be_read_is_unverified_not_retracted() -> None:
+    original = made_up(work_envelope("10.5555/original", title="Effects of things on stuff"))
+    read = status_of(_hindawi_notice(), {original.doi: original})
+    assert read.verdict is Verdict.RETRACTION_NOTICE
+    failed = Lookup(original.doi, LookupStatus.FAILED, error="HTTP 503 (after 1 attempt)")
+    status = status_of(_hindawi_notice(), {original.doi: failed})
+    # The title marker is the notice's own way of naming what it retracts: with the link
+    # unread, whether this is the notice or a retracted work is unknown, not "retracted".
+    assert not status.retracted_by_title
+    assert status.verdict is Verdict.UNVERIFIED
+    codes = [f.code for f in findings_for(status)]
+    assert codes == [FindingCode.UNVERIFIED]
+
+
+def test_a_title_retraction_beside_an_unclear_link_says_the_link_is_unclear() -> None:
+    # The original is missing (a 404): the link's direction stays unclear, the title marker
+    # still counts, and the finding says what is uncertain instead of "no notice registered".
+    status = status_of(_hindawi_notice())
+    assert status.retracted_by_title
+    (retracted,) = [f for f in findings_for(status) if f.code is FindingCode.RETRACTED]
+    assert retracted.evidence["basis"] == "title marker; linked retraction unclear"
+    assert "10.5555/original" in retracted.message
+    assert "no retraction notice" not in retracted.message
+
+
 def test_an_expression_of_concern_notice_is_never_retracted() -> None:
     concerned = made_up(work_envelope("10.5555/concerned", title="A study of things"))
     notice = made_up(
@@ -535,6 +572,24 @@ def test_kinds_of_update_types() -> None:
     assert kind_of("clarification") is EventKind.CORRECTION
     assert kind_of("Expression of Concern") is EventKind.EXPRESSION_OF_CONCERN
     assert kind_of("something new") is EventKind.OTHER
+    assert kind_of("Notice of Retraction") is EventKind.RETRACTION
+    assert kind_of("Retraction and replacement") is EventKind.RETRACTION
+
+
+@pytest.mark.parametrize(
+    "update_type",
+    [
+        "removal of expression of concern",
+        "Withdrawal of Expression of Concern",
+        "lifting-of-expression-of-concern",
+        "retraction_of_correction",
+        "correction of retraction",
+    ],
+)
+def test_an_update_of_another_update_is_no_editorial_kind(update_type: str) -> None:
+    # A lifted concern or a withdrawn correction never retracts the work, which the words
+    # "removal" or "retraction" alone would say.
+    assert kind_of(update_type) is EventKind.OTHER
 
 
 # --- made-up edge cases ------------------------------------------------------------------------

@@ -261,8 +261,14 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
             for e in events
             if e.direction is UpdateDirection.UNCLEAR and e.kind is not EventKind.OTHER
         ),
+        # Not while a linked record could not be read: Hindawi and Spandidos title a notice
+        # "Retracted: <the original's title>", so a marked work whose link is unread may be
+        # the notice itself, and its status is unknown, not "retracted".
         retracted_by_title=(
-            signal is TitleSignal.RETRACTED_ORIGINAL and not retractions and not notices
+            signal is TitleSignal.RETRACTED_ORIGINAL
+            and not retractions
+            and not notices
+            and not unreadable
         ),
         notice_by_title=(
             EventKind(title_kind)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
+from typing import Any
 
 from claimcheck.checks.editorial import notice_kind
 from claimcheck.checks.timing import Timing, retraction_timing
@@ -298,6 +299,26 @@ def claims_role_findings(
     ]
 
 
+def _retracted_by_title(
+    reference: Reference, status: EditorialStatus
+) -> tuple[str, dict[str, Any]]:
+    """A retraction only the title marks. When the work also links to a retraction whose
+    direction could not be decided, say so: a notice can carry the same marker."""
+    linked = sorted({e.doi for e in status.unclear if e.kind is EventKind.RETRACTION and e.doi})
+    if not linked:
+        message = (
+            f"{reference.id} is marked retracted by its registry title; "
+            "the registry lists no retraction notice for it"
+        )
+        return message, {"basis": "title marker; no notice registered", "sources": ["title"]}
+    message = (
+        f"{reference.id} is marked retracted by its registry title; it links to a retraction "
+        f"({', '.join(linked)}) that could not be told apart as its notice or as the work it "
+        "retracts, and a notice can carry the same title marker (see update-role-unclear)"
+    )
+    return message, {"basis": "title marker; linked retraction unclear", "sources": ["title"]}
+
+
 def _retracted(
     reference: Reference, status: EditorialStatus, published: date | None
 ) -> Finding | None:
@@ -309,11 +330,7 @@ def _retracted(
         evidence = _events_evidence(events, "notices")
         evidence["basis"] = "registry"
     elif status.retracted_by_title:
-        message = (
-            f"{reference.id} is marked retracted by its registry title; "
-            "the registry lists no retraction notice for it"
-        )
-        evidence = {"basis": "title marker; no notice registered", "sources": ["title"]}
+        message, evidence = _retracted_by_title(reference, status)
         evidence["notices"] = []
     else:
         return None

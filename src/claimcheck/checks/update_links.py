@@ -80,11 +80,27 @@ def normalise_type(raw: str) -> str:
     return {"retration": "retraction"}.get(text, text)
 
 
+# Updates that act on another update: "removal of expression of concern" lifts a concern and
+# "retraction of correction" withdraws a correction; neither retracts the work, which the
+# hints alone ("remov", "retract") would say. Such a type is read as no editorial kind. "Notice
+# of retraction" and "expression of concern" are not among them: each names one kind.
+_ACTIONS_ON_AN_UPDATE = frozenset(
+    {"removal", "withdrawal", "lifting", "reversal", "rescission", "retraction", "correction"}
+)
+
+
 @lru_cache(maxsize=1024)
 def kind_of(update_type: str) -> EventKind:
     text = normalise_type(update_type)
     if text in _KIND_OF_TYPE:
         return _KIND_OF_TYPE[text]
+    action, of, target = text.partition("_of_")
+    if of and action in _ACTIONS_ON_AN_UPDATE and _hinted(target) is not EventKind.OTHER:
+        return EventKind.OTHER
+    return _hinted(text)
+
+
+def _hinted(text: str) -> EventKind:
     return next((kind for hint, kind in _KIND_HINTS if hint in text), EventKind.OTHER)
 
 
