@@ -154,6 +154,54 @@ def test_bibtex_fields(tmp_path: Path) -> None:
     )
 
 
+CONCATENATED = r"""
+@string{pre = {Advances in }}
+@string{adv = pre # "Stem Cell Research"}
+@string{j = "Nature"}
+@article{joined,
+  title = {Repair of tissues } # "by stem cells" # { ({MSCs})},
+  journal = adv, year = 2009,
+}
+@article{named, title = "Mesenchymal " # j # {~cells}, journal = j # { Medicine}, year = 2010}
+@article{undefined, title = "A " # nowhere, journal = j, year = 2011}
+"""
+
+
+def test_bibtex_concatenations_are_joined(tmp_path: Path) -> None:
+    # BibTeX joins `#` parts: braced and quoted text and @string names, which may join
+    # others. A part naming no string is left as written: nothing is guessed.
+    joined, named, undefined = import_references(
+        _write(tmp_path, "refs.bib", CONCATENATED)
+    ).references
+    assert joined.title == "Repair of tissues by stem cells (MSCs)"
+    assert joined.journal == "Advances in Stem Cell Research"
+    assert (named.title, named.journal) == ("Mesenchymal Nature cells", "Nature Medicine")
+    assert undefined.title == '"A " # nowhere'
+    assert undefined.journal == "Nature"
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('{A } # "B"', "A B"),
+        ("pre # {x}", "Advances in x"),
+        ('jan # "~1"', "January~1"),
+        ('2009 # "a"', "2009a"),
+        ('"a # b"', None),  # inside quotes: no join
+        ("{a # b}", None),  # inside braces: no join
+        ('"a" #', None),  # an empty part
+        ("{a # b", None),  # an unclosed brace
+        ('self # "x"', None),  # a definition that names itself, however deep
+        ('"a" # nowhere', None),
+    ],
+)
+def test_bibtex_concatenation_parts(value: str, expected: str | None) -> None:
+    from claimcheck.inputs.importers.bibtex_concat import joined
+
+    strings = {"pre": "Advances in ", "self": 'self # "y"'}
+    assert joined(value, strings) == expected
+
+
 def test_bibtex_ids_are_sanitised_and_unique(tmp_path: Path) -> None:
     text = "\n".join(
         [

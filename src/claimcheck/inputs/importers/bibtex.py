@@ -61,6 +61,8 @@ def _parse(text: str, shown: str) -> Library:
     try:
         from bibtexparser import middlewares
         from bibtexparser.entrypoint import parse_string
+
+        from claimcheck.inputs.importers.bibtex_concat import JoinConcatenations
     except ImportError:  # not installed, or bibtexparser 1.x, whose API differs
         raise ImportFailed(
             shown, "reading BibTeX needs bibtexparser 2 (pip install bibtexparser)"
@@ -70,6 +72,7 @@ def _parse(text: str, shown: str) -> Library:
     # they are split, and a corporate author ({World Health Organization}) must keep its
     # braces to be split as one name. `_text` drops the braces afterwards.
     stack = [
+        JoinConcatenations(),
         middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
         middlewares.SeparateCoAuthors(),
         middlewares.SplitNameParts(),
