@@ -204,6 +204,69 @@ def test_a_cited_notice_is_named_as_such_with_the_papers_it_retracts(tmp_path: P
     assert findings(doc, "retracted") == []
 
 
+# The CSV-only paper cited with no DOI, in enough detail to match its Crossref record
+# confidently (a year two off makes the match weak).
+CSV_ONLY_CITED = (
+    "title: 'Synthetic test record for claimcheck, not a real article', "
+    "authors: [Rubio A, Garcia B], journal: Synthetic Journal of Test Records, "
+    "volume: '12', pages: 100-110, year: {year}"
+)
+
+
+def matchable(crossref: ReplayServer) -> None:
+    """Crossref's record of the CSV-only paper, full enough to match, and a search that
+    finds it (the score is chosen, not Crossref's)."""
+    record = work_envelope(
+        CSV_ONLY,
+        title="Synthetic test record for claimcheck, not a real article",
+        authors=("Rubio", "Garcia"),
+        year=2016,
+        journal="Synthetic Journal of Test Records",
+        volume="12",
+        page="100-110",
+    )
+    crossref.add_work(record)
+    items = [dict(json.loads(record)["message"], score=95.0)]
+    message = {"total-results": 1, "items": items, "items-per-page": 100, "facets": {}}
+    envelope = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
+    crossref.add_search(json.dumps(envelope | {"message": message}).encode())
+
+
+def test_a_confident_match_is_checked_against_the_csv_like_a_printed_doi(
+    crossref: ReplayServer, tmp_path: Path
+) -> None:
+    matchable(crossref)
+    body = one_reference(CSV_ONLY).replace(f"doi: '{CSV_ONLY}'", CSV_ONLY_CITED.format(year=2016))
+    code, doc, _ = audit(tmp_path, body, "--crossref-url", crossref.url, "--retraction-watch", CSV)
+    (suggested,) = findings(doc, "doi-suggested")
+    assert suggested["evidence"]["confidence"] == "confident"
+    (retracted,) = findings(doc, "retracted")
+    assert retracted["evidence"]["matched"]["doi"] == CSV_ONLY
+    (notice,) = retracted["evidence"]["notices"]
+    assert notice["sources"] == ["retraction-watch-csv"]
+    assert (
+        "sources disagree: retraction-watch-csv lists it; crossref does not"
+        in (retracted["message"])
+    )
+    assert doc["references"][0]["verdict"] == "retracted"
+    assert doc["references"][0]["disagreement"][0]["listed_by"] == ["retraction-watch-csv"]
+    assert doc["claims"][0]["status"] != "supported"
+    assert code == 1
+
+
+def test_a_weak_match_the_csv_retracts_is_a_possible_retraction(
+    crossref: ReplayServer, tmp_path: Path
+) -> None:
+    matchable(crossref)
+    body = one_reference(CSV_ONLY).replace(f"doi: '{CSV_ONLY}'", CSV_ONLY_CITED.format(year=2019))
+    _code, doc, _ = audit(tmp_path, body, "--crossref-url", crossref.url, "--retraction-watch", CSV)
+    (suggested,) = findings(doc, "doi-suggested")
+    assert suggested["evidence"]["confidence"] == "weak"
+    assert findings(doc, "retracted") == []
+    (possible,) = findings(doc, "possibly-retracted")
+    assert possible["evidence"]["doi"] == CSV_ONLY
+
+
 def test_a_missing_csv_is_a_usage_error(tmp_path: Path) -> None:
     path = write_map(tmp_path, one_reference(WAKEFIELD))
     result = run("audit", path, "--offline", "--retraction-watch", tmp_path / "absent.csv")

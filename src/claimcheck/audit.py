@@ -72,8 +72,13 @@ def run_audit(
         raise
     lookups = client.lookup_all(dois, on_lookup, follow=_linked)
     matches = searching.matches()
-    # A matched work is checked like a printed DOI: its record, and the records it links to.
-    lookups |= client.lookup_all(_matched_dois(matches.values()), follow=_linked)
+    # A matched work is checked like a printed DOI: its record, the records it links to, and
+    # what the event sources list for it. Only the searches name it, so its entries are
+    # asked for now; no reference judged early reads them (the early judge judges only
+    # references that print a DOI, whose entries it was given before judging any).
+    matched = _matched_dois(matches.values())
+    lookups |= client.lookup_all(matched, follow=_linked)
+    entries = {**joined_entries(events, set(matched) - set(dois)), **entries}
     related = _related_works(client, lookups.values())
     at_datacite = {}
     if datacite is not None:

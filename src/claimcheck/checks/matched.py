@@ -2,7 +2,8 @@
 Pure.
 
 - A confident match is checked like a printed DOI: its editorial status goes through the same
-  rules, and every such finding says "matched by metadata, not by a printed DOI".
+  rules, with what other sources (the Retraction Watch CSV) list for the matched DOI, and
+  every such finding says "matched by metadata, not by a printed DOI".
 - A weak match only suggests: a retraction of it is `possibly-retracted`, a warning, never
   asserted as `retracted`.
 - Two candidates that both validate are `doi-ambiguous`: claimcheck does not choose.
@@ -16,13 +17,13 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
-from claimcheck.checks.editorial import editorial_status
+from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.matching import MatchOutcome, MatchStatus, ScoredCandidate
 from claimcheck.checks.references import reference_finding
 from claimcheck.model.claimmap import Reference
-from claimcheck.model.events import EditorialStatus
+from claimcheck.model.events import EditorialStatus, SourceEntries
 from claimcheck.model.findings import Finding, FindingCode, Severity
-from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.model.record import Lookup, LookupStatus, Work
 
 MATCHED = "matched by metadata, not by a printed DOI"
 
@@ -47,24 +48,40 @@ def matched_findings(
     lookups: Mapping[str, Lookup],
     related: Mapping[str, Lookup],
     *,
+    entries: Mapping[str, SourceEntries],
     role_findings: RoleFindings,
     status_findings: Callable[[EditorialStatus], list[Finding]],
 ) -> tuple[list[Finding], Lookup | None, EditorialStatus | None]:
-    """The findings, and the matched work's lookup and status when one was checked."""
+    """The findings, and the matched work's lookup and status when one was checked.
+    `entries` are what other sources (the Retraction Watch CSV) list, by DOI: the matched
+    DOI's join its registry record's, as a printed DOI's do."""
     outcome = match.outcome
     best = outcome.best
     if match.error is not None or best is None:
         return [_unmatched(reference, match)], None, None
     lookup = lookups.get(best.doi)
-    suggested = _suggested(reference, outcome, best, lookup)
-    if lookup is None or lookup.status is not LookupStatus.FOUND or lookup.work is None:
+    extra = entries.get(best.doi)
+    work = _judged_work(best.doi, lookup, extra)
+    suggested = _suggested(reference, outcome, best, lookup, other_sources=extra is not None)
+    if work is None:
         return [suggested], lookup, None
-    status = editorial_status(lookup.work, related)
+    status = editorial_status(work, related)
     if outcome.status is MatchStatus.CONFIDENT:
         judged = status_findings(status) + role_findings(status)
         return [suggested, *(_as_matched(f, best) for f in judged)], lookup, status
     possible = _possibly_retracted(reference, best, status, outcome)
     return [suggested, *possible], lookup, status
+
+
+def _judged_work(doi: str, lookup: Lookup | None, extra: SourceEntries | None) -> Work | None:
+    """The matched work whose editorial status is judged: its registry record with what other
+    sources list for it; only those entries when the record could not be read (a retraction
+    any source lists is never dropped); None when nothing is known."""
+    if lookup is not None and lookup.status is LookupStatus.FOUND and lookup.work is not None:
+        return with_entries(lookup.work, extra)
+    if extra is None:
+        return None
+    return Work(doi=doi, updated_by=extra.updated_by, update_to=extra.update_to)
 
 
 def _candidate_evidence(candidate: ScoredCandidate) -> dict[str, object]:
@@ -115,7 +132,12 @@ def _ambiguous(reference: Reference, outcome: MatchOutcome) -> Finding:
 
 
 def _suggested(
-    reference: Reference, outcome: MatchOutcome, best: ScoredCandidate, lookup: Lookup | None
+    reference: Reference,
+    outcome: MatchOutcome,
+    best: ScoredCandidate,
+    lookup: Lookup | None,
+    *,
+    other_sources: bool,
 ) -> Finding:
     confident = outcome.status is MatchStatus.CONFIDENT
     how = "confidently" if confident else "weakly (not asserted; confirm it)"
@@ -133,7 +155,12 @@ def _suggested(
     severity = None if confident else Severity.WARNING
     if lookup is None or lookup.status is not LookupStatus.FOUND:
         why = lookup.error if lookup is not None and lookup.error else "it was not looked up"
-        message += f"; its record could not be read, so its status is unknown: {why}"
+        known = (
+            "only other sources' updates of it are known"
+            if other_sources
+            else ("its status is unknown")
+        )
+        message += f"; its record could not be read, so {known}: {why}"
         evidence["status_checked"] = False
         severity = Severity.WARNING
     return reference_finding(

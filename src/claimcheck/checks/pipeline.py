@@ -14,6 +14,7 @@ from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_
 from claimcheck.checks.datacite import datacite_findings
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.matched import Match, matched_findings
+from claimcheck.checks.matching import MatchStatus
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import (
     claims_role_findings,
@@ -118,7 +119,13 @@ def judge_reference(
     citations = citing.cited_by.get(reference.id, [])
     if match is not None and reference.doi is None and reference.doi_error is None:
         found, status = _matched(
-            citations, reference, match, lookups, related, published=citing.published
+            citations,
+            reference,
+            match,
+            lookups,
+            related,
+            published=citing.published,
+            sources=sources,
         )
     else:
         lookup = lookups.get(reference.doi) if reference.doi else None
@@ -233,22 +240,36 @@ def _matched(
     related: Mapping[str, Lookup],
     *,
     published: date | None,
+    sources: Sources,
 ) -> tuple[list[Finding], _Status]:
-    """A reference that prints no DOI, judged by what a search by its metadata found."""
+    """A reference that prints no DOI, judged by what a search by its metadata found. A
+    confident match is judged as its printed DOI would be: with what other sources list for
+    it, and saying where they disagree."""
+    best = match.outcome.best
+    at_registry = lookups.get(best.doi) if best is not None else None
+    # As for a printed DOI, sources can disagree only where each of them was read.
+    read = at_registry is not None and at_registry.status is LookupStatus.FOUND
+
+    def differ(status: EditorialStatus) -> tuple[Disagreement, ...]:
+        return disagreements(status, sources.consulted) if read else ()
 
     def roles(status: EditorialStatus) -> list[Finding]:
         each = _one_role_per_claim(citations) or [(None, None)]
-        return claims_role_findings(reference, status, each, related=related, published=published)
+        found = claims_role_findings(reference, status, each, related=related, published=published)
+        return annotate(found, differ(status))
 
     found, lookup, status = matched_findings(
         reference,
         match,
         lookups,
         related,
+        entries=sources.entries,
         role_findings=roles,
-        status_findings=lambda s: status_findings(reference, s),
+        status_findings=lambda s: annotate(status_findings(reference, s), differ(s)),
     )
-    return found, _Status(lookup, status)
+    # A weak match is not asserted to be the cited work: no disagreement is put on it.
+    confident = match.outcome.status is MatchStatus.CONFIDENT
+    return found, _Status(lookup, status, differ(status) if status and confident else ())
 
 
 def _one_role_per_claim(
