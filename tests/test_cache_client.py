@@ -19,8 +19,9 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher, RawResponse
+from tests.auditcase import work_list
 from tests.conftest import RECONSTRUCTED, ColdSeedRun
-from tests.factories import POLITE, SkippedWaits, write_map
+from tests.factories import POLITE, SkippedWaits, update, work_envelope, write_map
 from tests.test_cli import SEED_MAP, SMALL, run
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
@@ -264,3 +265,150 @@ def test_a_run_the_cache_answers_whole_never_loads_the_http_client(
     assert len(server.requests) == asked  # every answer came from the cache
     assert json.loads(warm.stdout)["findings"] == json.loads(cold.stdout)["findings"]
     assert warm.stderr.strip().splitlines()[-1] == "False"
+
+
+# --- a work first read as a linked record, then asked for its own update status ------------
+
+THINGS = "10.5555/things.1"
+THINGS_CORRECTION = "10.5555/things.corr"
+THINGS_RETRACTION = "10.5555/things.retr"
+THINGS_TITLE = "A long study of things in the laboratory mouse"
+THINGS_FIELDS = {
+    "authors": ("Rubio", "Garcia"),
+    "year": 2018,
+    "journal": "Journal of Tests",
+    "volume": "12",
+    "page": "100-110",
+}
+# R1 cites THINGS without a DOI (matched by a search); R2 prints its correction's DOI, which
+# links to THINGS: THINGS is read as R2's linked record before the match asks for it.
+THINGS_MAP = f"""
+claimcheck: 1
+references:
+  R1: {{title: '{THINGS_TITLE}', authors: [Rubio A, Garcia B], journal: Journal of Tests,
+        volume: '12', pages: 100-110, year: 2018}}
+  R2: {{doi: {THINGS_CORRECTION}}}
+claims:
+  - {{id: C1, text: a claim, cites: [R1]}}
+  - {{id: C2, text: another, cites: [R1, {{ref: R2, role: background}}]}}
+"""
+
+
+def things_server(server: ReplayServer) -> None:
+    record = work_envelope(THINGS, title=THINGS_TITLE, **THINGS_FIELDS)  # type: ignore[arg-type]
+    server.add_work(record)
+    server.add_search(work_list(dict(json.loads(record)["message"], score=95.0)))
+    server.add_work(
+        work_envelope(
+            THINGS_CORRECTION,
+            title=f"Correction: {THINGS_TITLE}",
+            year=2019,
+            update_to=[update(THINGS, "correction", "2019-01-01")],
+        )
+    )
+
+
+def retract_things(server: ReplayServer) -> None:
+    """THINGS is retracted after the first run cached it."""
+    notice = [update(THINGS_RETRACTION, "retraction", "2020-01-01")]
+    server.add_work(
+        work_envelope(THINGS, title=THINGS_TITLE, updated_by=notice, **THINGS_FIELDS)  # type: ignore[arg-type]
+    )
+    server.add_work(
+        work_envelope(
+            THINGS_RETRACTION,
+            title=f"Retraction: {THINGS_TITLE}",
+            year=2020,
+            update_to=[update(THINGS, "retraction", "2020-01-01")],
+        )
+    )
+
+
+def verdict_of_r1(output: str) -> str:
+    (r1,) = [r for r in json.loads(output)["references"] if r["id"] == "R1"]
+    return str(r1["verdict"])
+
+
+def asked_for(server: ReplayServer, doi: str, since: int) -> int:
+    return sum(1 for r in server.requests[since:] if doi in (r.doi, *r.filter_dois))
+
+
+def age_cache(directory: Path, seconds: float) -> None:
+    with sqlite3.connect(directory / CACHE_FILE) as conn:
+        conn.execute("UPDATE responses SET fetched_at = fetched_at - ?", (seconds,))
+    conn.close()
+
+
+def test_a_matched_work_first_read_as_a_linked_record_gets_a_fresh_update_status(
+    tmp_path: Path,
+) -> None:
+    path = write_map(tmp_path, THINGS_MAP)
+    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache"), **POLITE}
+    with ReplayServer(RECONSTRUCTED) as server:
+        things_server(server)
+        first = run("audit", path, "-f", "json", "--crossref-url", server.url, env=env)
+        assert (first.exit_code, verdict_of_r1(first.stdout)) == (0, "clean")
+        age_cache(tmp_path / "cache", timedelta(hours=25).total_seconds())  # past the status TTL
+        retract_things(server)
+        before = len(server.requests)
+        second = run("audit", path, "-f", "json", "--crossref-url", server.url, env=env)
+        assert (second.exit_code, verdict_of_r1(second.stdout)) == (1, "retracted")
+        # Its cached record (fresh for metadata only) named it; the match read it once more.
+        assert asked_for(server, THINGS, before) == 1
+
+
+def test_a_linked_records_answer_fresh_for_status_is_not_asked_again(tmp_path: Path) -> None:
+    path = write_map(tmp_path, THINGS_MAP)
+    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "cache"), **POLITE}
+    with ReplayServer(RECONSTRUCTED) as server:
+        things_server(server)
+        first = run("audit", path, "-f", "json", "--crossref-url", server.url, env=env)
+        assert (first.exit_code, verdict_of_r1(first.stdout)) == (0, "clean")
+        assert asked_for(server, THINGS, 0) == 1  # read as a linked record, not again
+        age_cache(tmp_path / "cache", timedelta(hours=1).total_seconds())  # within the TTL
+        before = len(server.requests)
+        second = run("audit", path, "-f", "json", "--crossref-url", server.url, env=env)
+        assert (second.exit_code, verdict_of_r1(second.stdout)) == (0, "clean")
+        assert len(server.requests) == before  # the cache answered every lookup
+
+
+def test_a_work_named_from_the_cache_is_read_again_when_its_status_matters(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    with ReplayServer(RECONSTRUCTED) as server:
+        things_server(server)
+        with client(server, tmp_path, clock) as first:
+            first.lookup(THINGS)
+        clock.now += timedelta(hours=25).total_seconds()
+        retract_things(server)
+        with client(server, tmp_path, clock) as second:
+            named = second.lookup_all([THINGS], status_matters=False)[THINGS]
+            assert named.cache_age == timedelta(hours=25).total_seconds()
+            assert second.lookup_all([THINGS], status_matters=False)[THINGS] is named
+            cited = second.lookup(THINGS)
+            assert cited.cache_age is None  # asked again: the cached status was too old
+            assert cited.work is not None
+            assert cited.work.updated_by
+            assert second.lookup(THINGS) is cited  # and a fresh answer is not asked again
+            assert second.lookup_all([THINGS], status_matters=False)[THINGS] is cited
+        assert asked_for(server, THINGS, 0) == 2
+
+
+def test_a_stale_status_is_not_used_offline_whichever_way_it_was_first_read(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    with ReplayServer(RECONSTRUCTED) as server:
+        things_server(server)
+        with client(server, tmp_path, clock) as first:
+            first.lookup(THINGS)
+        url = server.url
+    clock.now += timedelta(hours=25).total_seconds()
+    fetcher = HttpFetcher(url, retries=0)
+    cache = Cache(tmp_path, clock=clock)
+    with CrossrefClient(fetcher, base_url=url, cache=cache, clock=clock, offline=True) as offline:
+        assert offline.lookup_all([THINGS], status_matters=False)[THINGS].status is (
+            LookupStatus.FOUND
+        )
+        assert offline.lookup(THINGS).status is LookupStatus.FAILED

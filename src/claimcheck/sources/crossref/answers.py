@@ -81,14 +81,17 @@ class CachedAnswers:
         # With --record, an answer the cache gives is saved too, as the network's would be.
         self._recorder = recorder
 
-    def read(self, dois: list[str], status_matters: bool) -> list[Lookup]:
+    def read(self, dois: list[str], status_matters: bool) -> list[tuple[Lookup, bool]]:
+        """Each cached answer, with whether its update status may be taken from it: always
+        when `status_matters`, else only while it is fresh for status (client.py reads an
+        answer fresh for metadata only again if its status comes to matter)."""
         # In chunks, so a warm audit of 10,000 DOIs never holds every cached body at once.
-        found: list[Lookup] = []
+        found: list[tuple[Lookup, bool]] = []
         for start in range(0, len(dois), CACHE_CHUNK):
             found.extend(self._chunk(dois[start : start + CACHE_CHUNK], status_matters))
         return found
 
-    def _chunk(self, dois: list[str], status_matters: bool) -> list[Lookup]:
+    def _chunk(self, dois: list[str], status_matters: bool) -> list[tuple[Lookup, bool]]:
         now = self._clock()
         recording = self._recorder is not None  # --record keeps the answers as sent
         works = self.cache.get_many(self.source, WORK, dois, raw=recording)
@@ -98,7 +101,8 @@ class CachedAnswers:
         for doi, entry in works.items():
             # A notice can appear any day, so a cited work's update status is taken from the
             # cache only for the status TTL; a work read only to be named, for longer.
-            if status_matters and not entry.fresh_for_status(now, self.cache.status_ttl):
+            fresh = entry.fresh_for_status(now, self.cache.status_ttl)
+            if status_matters and not fresh:
                 continue
             if recording and entry.status == 200 and entry.raw is None:
                 # A found work's body is our own form, never what the server sent: without the
@@ -107,7 +111,7 @@ class CachedAnswers:
             agency = agencies.get(doi)
             lookup = _lookup(doi, entry, agency, entry.age(now), self.base_url)
             if lookup is not None:
-                found.append(lookup)
+                found.append((lookup, fresh))
                 self._record(entry, agency)
         return found
 

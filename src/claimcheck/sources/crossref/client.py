@@ -45,6 +45,8 @@ from claimcheck.transport.limiter import LIST
 if TYPE_CHECKING:
     from claimcheck.cache.store import Cache
 
+OnDone = Callable[[Lookup], None] | None  # told of each answer as it is remembered
+
 
 class CrossrefClient:
     """Looks DOIs up through a Fetcher (HTTP, replay, or recording), a cache, and memory."""
@@ -78,6 +80,9 @@ class CrossrefClient:
             else None
         )
         self._lookups: dict[str, Lookup] = {}
+        # The DOIs whose remembered answer came from the cache fresh for metadata only (read
+        # to name a linked record): a lookup for which status matters reads them again.
+        self._stale_status: set[str] = set()
         self._answered: list[Lookup] = []  # every lookup remembered, in the order it came
         self._lock = threading.Lock()
         self._server = ServerIdentity(fetcher, base_url)
@@ -162,14 +167,19 @@ class CrossrefClient:
         to the metadata TTL instead of the shorter update-status TTL. `follow` names, for a
         work found on the network, the records it links to: they are read (as with
         `status_matters=False`) while the lists go on, and a later `lookup_all` of them is
-        answered from memory.
+        answered from memory, unless status matters to it and the answer remembered came
+        from the cache past the status TTL: that DOI is read again (the cache under the
+        status TTL, else the network), and its fresh answer replaces the first.
         """
         self._background.join_from_elsewhere()  # what `start` began is asked once, not again
         wanted = list(dict.fromkeys(d.lower() for d in dois))
-        todo = [d for d in wanted if d not in self._lookups]
-        for lookup in self._from_cache(todo, status_matters):
-            self._remember(lookup, on_done)
-        todo = [d for d in todo if d not in self._lookups]
+
+        def needed(doi: str) -> bool:
+            return doi not in self._lookups or (status_matters and doi in self._stale_status)
+
+        todo = [d for d in wanted if needed(d)]
+        self._remember_cached(todo, status_matters, on_done)
+        todo = [d for d in todo if needed(d)]
         if self.offline:
             for doi in todo:
                 missing = f"not in the cache for {self.base_url}"
@@ -179,10 +189,15 @@ class CrossrefClient:
         self._settle_not_found()
         return {d: self._lookups[d] for d in wanted}
 
-    def _remember(self, lookup: Lookup, on_done: Callable[[Lookup], None] | None) -> None:
+    def _remember(self, lookup: Lookup, on_done: OnDone, *, fresh_status: bool = True) -> None:
+        # fresh_status=False: a cached answer past the status TTL (`lookup_all` reads again).
         with self._lock:
             self._lookups[lookup.doi] = lookup
             self._answered.append(lookup)
+            if fresh_status:
+                self._stale_status.discard(lookup.doi)
+            else:
+                self._stale_status.add(lookup.doi)
         if on_done:
             on_done(lookup)
 
@@ -230,9 +245,11 @@ class CrossrefClient:
     def _known(self, doi: str) -> bool:
         return doi in self._lookups
 
-    def _remember_cached(self, dois: list[str]) -> None:
-        for cached in self._from_cache(dois, status_matters=False):
-            self._remember(cached, None)
+    def _remember_cached(
+        self, dois: list[str], status_matters: bool = False, on_done: OnDone = None
+    ) -> None:
+        for lookup, fresh_status in self._from_cache(dois, status_matters):
+            self._remember(lookup, on_done, fresh_status=fresh_status)
 
     def _read_list(self, dois: list[str]) -> None:
         found, missing = self._batch(dois)
@@ -385,7 +402,8 @@ class CrossrefClient:
         if self.cache is not None:
             self.cache.put(self.cache_source, kind, doi, status, body, raw=raw)
 
-    def _from_cache(self, dois: list[str], status_matters: bool) -> list[Lookup]:
+    def _from_cache(self, dois: list[str], status_matters: bool) -> list[tuple[Lookup, bool]]:
+        """Cached answers, each with whether it is fresh for update status."""
         if self._cached is None or not dois:
             return []
         return self._cached.read(dois, status_matters)

@@ -56,6 +56,9 @@ class FollowUps:
         wanted = [d for d in wanted if not reader._known(d)]
         if not wanted:
             return
+        # Read for their titles, so the cache serves them for the metadata TTL; the reader
+        # notes which are past the status TTL, and reads those again if a later lookup cites
+        # them (a matched work, a DOI the head start missed).
         reader._remember_cached(wanted)
         left = [d for d in wanted if not reader._known(d)]
         singles = left
