@@ -48,6 +48,10 @@ def check_document(output_format: str, text: str, code: int) -> None:
         error = ET.fromstring(text).find("./testsuite/testcase/error")
         assert error is not None
         assert error.get("type") == f"exit-{code}"
+    elif output_format == "github":
+        last = text.splitlines()[-1]
+        assert last.startswith(f"::error::claimcheck: exit {code}: ")
+        assert all(line.startswith("::error ") for line in text.splitlines()[:-1])
     elif output_format == "html":
         assert text.startswith("<!DOCTYPE html>")
         assert f"<title>claimcheck: exit {code}</title>" in text
@@ -55,7 +59,7 @@ def check_document(output_format: str, text: str, code: int) -> None:
         assert text.startswith(f"### claimcheck: exit {code}")
 
 
-FORMATS = ["json", "sarif", "junit", "markdown", "html"]
+FORMATS = ["json", "sarif", "junit", "markdown", "html", "github"]
 
 
 @pytest.mark.parametrize("output_format", FORMATS)

@@ -165,8 +165,9 @@ def test_rendering_is_deterministic_and_streamed(every_code_result: AuditResult)
     assert renderer("github") is render
 
 
-def test_registered_for_people_not_as_a_machine_format() -> None:
+def test_registered_with_a_failure_document_on_stdout() -> None:
+    # A run that fails before its report still prints annotations saying why (failure.py).
     (entry,) = [f for f in registry.FORMATS if f.name == "github"]
     assert entry.module == "claimcheck.reporters.github"
-    assert (entry.extension, entry.machine) == (None, False)
-    assert "github" not in registry.MACHINE_FORMATS
+    assert (entry.extension, entry.machine) == (None, True)
+    assert "github" in registry.MACHINE_FORMATS

@@ -19,7 +19,8 @@ from claimcheck.reporters.json_report import dumps
 from claimcheck.reporters.markdown import md_escape
 
 ERROR_SCHEMA = "claimcheck.error/1"
-# The formats that get a failure document; the table is for people, who read stderr.
+# Every format has a failure document, for `-o FORMAT=PATH` files; stdout gets one only in
+# the machine formats (registry.py): a table on a terminal is for people, who read stderr.
 
 
 def failure_of(exc: ClaimcheckError) -> tuple[int, str, list[dict[str, Any]]]:
@@ -41,7 +42,7 @@ def render_failure(
     *,
     at: datetime | None = None,
 ) -> str:
-    """The failure document of `output_format` (one of MACHINE_FORMATS)."""
+    """The failure document of `output_format` (any format of registry.py)."""
     moment = (at or datetime.now(UTC)).replace(microsecond=0)
     render = {
         "json": _json,
@@ -49,6 +50,8 @@ def render_failure(
         "junit": _junit,
         "markdown": _markdown,
         "html": _html,
+        "github": _github,
+        "table": _table,
     }[output_format]
     return render(code, message, list(problems), moment)
 
@@ -57,6 +60,30 @@ def _html(code: int, message: str, problems: list[dict[str, Any]], at: datetime)
     from claimcheck.reporters.html import failure
 
     return failure(code, message, problems, at)
+
+
+def _github(code: int, message: str, problems: list[dict[str, Any]], _at: datetime) -> str:
+    # What the report would be: annotations, each located problem at its place in the claim
+    # map, then the summary line as an error, so the step shows why nothing was checked.
+    from claimcheck.reporters.github import command
+
+    lines = [
+        command(
+            "error",
+            p["message"],
+            {"file": p["file"], "line": p["line"], "col": p["column"], "title": "claimcheck"},
+        )
+        for p in problems
+    ]
+    lines.append(command("error", f"claimcheck: exit {code}: {message}"))
+    return "\n".join(lines) + "\n"
+
+
+def _table(code: int, message: str, problems: list[dict[str, Any]], _at: datetime) -> str:
+    # Plain text, the lines stderr got: a `-o table=PATH` file is read by people.
+    lines = [visible(line) for line in _lines(problems)]
+    lines.append(visible(f"claimcheck: exit {code}: {message}"))
+    return "\n".join(lines) + "\n"
 
 
 def _lines(problems: list[dict[str, Any]]) -> list[str]:

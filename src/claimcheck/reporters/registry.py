@@ -14,7 +14,8 @@ class Format:
     module: str
     # `--output PATH` with this extension means this format; None: only by name.
     extension: str | None
-    # A failure still leaves one valid document of this format on stdout (failure.py).
+    # A failure still leaves one valid document of this format on stdout (failure.py); every
+    # format has one for its `-o` files.
     machine: bool
     audience: str
 
@@ -26,8 +27,9 @@ FORMATS: tuple[Format, ...] = (
     Format("sarif", "claimcheck.reporters.sarif", ".sarif", True, "code-scanning annotations"),
     Format("junit", "claimcheck.reporters.junit", ".xml", True, "CI test reports"),
     Format("html", "claimcheck.reporters.html", ".html", True, "an editor with a browser"),
+    # A failure prints annotations too: in a workflow step, stdout is where they are read.
     Format(
-        "github", "claimcheck.reporters.github", None, False, "annotations on a GitHub pull request"
+        "github", "claimcheck.reporters.github", None, True, "annotations on a GitHub pull request"
     ),
 )
 

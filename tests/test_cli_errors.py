@@ -1,0 +1,63 @@
+"""Early failures of the command line named as what they are: the real error (exit 2, never
+`internal error`, exit 70) for every output format, unwritable write locations, a malformed
+URL, an empty path and a boolean environment variable that is neither on nor off."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimcheck.reporters.failure import render_failure
+from claimcheck.reporters.registry import NAMES
+from tests.factories import write_map
+from tests.test_cli import run
+
+BAD_MAP = "claimcheck: 1\nreferences:\n  R1: {doi: 10.1000/x, cited_ass: typo}\nclaims: []\n"
+MAP = "claimcheck: 1\nreferences: {A: {doi: 10.1038/nbt.2816}}\n"
+MAP += "claims: [{id: C1, text: x, cites: [A]}]\n"
+
+
+def assert_usage_error(result: object, *named: str) -> None:
+    code, err = result.exit_code, result.stderr  # type: ignore[attr-defined]
+    assert code == 2, err
+    assert "internal error" not in err
+    assert "Traceback" not in err
+    for text in named:
+        assert text in err
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_format_has_a_failure_document(name: str) -> None:
+    problems = [{"file": "m.yaml", "line": 3, "column": 5, "message": "bad"}]
+    assert render_failure(name, 2, "1 error in the claim map", problems).strip()
+
+
+def test_an_invalid_map_with_o_github_and_table_names_the_located_errors(tmp_path: Path) -> None:
+    path = write_map(tmp_path, BAD_MAP)
+    github, table = tmp_path / "out.gh", tmp_path / "out.txt"
+    result = run("audit", path, "--offline", "-q", "-o", f"github={github}", "-o", f"table={table}")
+    assert_usage_error(result, f"{path}:3:24:")
+    lines = github.read_text().splitlines()
+    assert lines[0].startswith(f"::error file={path},line=3,col=24,title=claimcheck::")
+    assert "cited_ass" in lines[0]
+    assert lines[-1].startswith("::error::claimcheck: exit 2: 1 error in the claim map")
+    text = table.read_text()
+    assert f"{path}:3:24:" in text
+    assert "claimcheck: exit 2: 1 error in the claim map" in text
+
+
+def test_an_invalid_map_with_f_github_prints_annotations_on_stdout(tmp_path: Path) -> None:
+    path = write_map(tmp_path, BAD_MAP)
+    result = run("audit", path, "--offline", "-q", "-f", "github")
+    assert_usage_error(result, f"{path}:3:24:")
+    assert result.stdout.startswith(f"::error file={path},line=3,col=24,title=claimcheck::")
+    assert result.stdout.splitlines()[-1].startswith("::error::claimcheck: exit 2: ")
+
+
+def test_a_missing_replay_folder_with_o_github_says_so(tmp_path: Path) -> None:
+    path = write_map(tmp_path, MAP)
+    github = tmp_path / "out.gh"
+    result = run("audit", path, "--replay", tmp_path / "nonexistent", "-o", f"github={github}")
+    assert_usage_error(result, "--replay")
+    assert github.read_text().startswith("::error::claimcheck: exit 2: --replay: ")
