@@ -61,3 +61,43 @@ def test_a_missing_replay_folder_with_o_github_says_so(tmp_path: Path) -> None:
     result = run("audit", path, "--replay", tmp_path / "nonexistent", "-o", f"github={github}")
     assert_usage_error(result, "--replay")
     assert github.read_text().startswith("::error::claimcheck: exit 2: --replay: ")
+
+
+@pytest.mark.parametrize("where", ["/sys/claimcheck-test", "file/sub"])
+def test_an_unwritable_record_folder_is_a_usage_error(tmp_path: Path, where: str) -> None:
+    path = write_map(tmp_path, MAP)
+    (tmp_path / "file").write_text("x")
+    folder = where if where.startswith("/") else str(tmp_path / where)
+    result = run("audit", path, "--offline", "-q", "--record", folder)
+    assert_usage_error(result, "--record", folder)
+    env = run("audit", path, "--offline", "-q", env={"CLAIMCHECK_RECORD": "/proc/claimcheck"})
+    assert_usage_error(env, "--record", "/proc/claimcheck")
+
+
+def test_resolve_with_an_unwritable_record_folder_is_a_usage_error() -> None:
+    result = run("resolve", "10.1038/nbt.2816", "--offline", "--record", "/proc/claimcheck")
+    assert_usage_error(result, "--record", "/proc/claimcheck")
+
+
+def test_import_to_an_unwritable_file_is_a_usage_error(tmp_path: Path) -> None:
+    source = tmp_path / "refs.txt"
+    source.write_text("1. Smith J. A title. Nature. 2010;1:1-2.\n")
+    for target in ("/proc/claimcheck.yaml", str(source / "x.yaml")):
+        result = run("import", source, "-o", target, "-q")
+        assert_usage_error(result, f"-o {target}: cannot write it")
+
+
+@pytest.mark.parametrize("option", ["--crossref-url", "--datacite-url"])
+@pytest.mark.parametrize("url", ["http://[::1", "http://u:secret@[::1/", "http://h:99999/"])
+def test_a_malformed_url_is_a_usage_error(tmp_path: Path, option: str, url: str) -> None:
+    path = write_map(tmp_path, MAP)
+    result = run("audit", path, "--offline", "-q", option, url)
+    assert_usage_error(result, "URL")
+    assert "secret" not in result.stderr
+
+
+def test_a_malformed_url_is_a_usage_error_in_resolve_and_import(tmp_path: Path) -> None:
+    assert_usage_error(run("resolve", "--crossref-url", "http://[::1", "10.1038/nbt.2816"), "URL")
+    source = tmp_path / "refs.txt"
+    source.write_text("1. Smith J. A title. Nature. 2010;1:1-2.\n")
+    assert_usage_error(run("import", source, "--crossref-url", "http://[::1", "-q"), "URL")

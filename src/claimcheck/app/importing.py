@@ -41,7 +41,11 @@ def run_import_command(
         return int(ExitCode.OK)
     from claimcheck.transport.files import write_atomic
 
-    write_atomic(output, text.encode("utf-8"))
+    try:
+        write_atomic(output, text.encode("utf-8"))
+    except OSError as exc:
+        # A read-only place, a file used as a folder: the path's fault, as `init` says.
+        raise UsageError(f"-o {output}: cannot write it: {exc.strerror or exc}") from None
     printed = sum(1 for r in result.references if r.doi)
     notice(
         f"wrote {output}: {len(result.references)} references, {printed} with a printed DOI"

@@ -171,7 +171,13 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
 
 def _check_url(name: str, url: str) -> None:
     shown_url = redact_url(url)  # these errors reach stderr and stdout JSON
-    if urlsplit(url).query or "#" in url:
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (read for its check: a port that is not a number up to 65535)
+    except ValueError as exc:
+        # `http://[::1` or `http://h:99999`: refused here, not as an internal error later.
+        raise UsageError(f"{name} URL is not a valid URL ({exc}): {shown_url!r}") from None
+    if parts.query or "#" in url:
         raise UsageError(f"{name} URL must not have a query or fragment: {shown_url!r}")
     if not url.startswith(("http://", "https://")):
         raise UsageError(f"{name} URL must start with http:// or https://: {shown_url!r}")
@@ -235,7 +241,15 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     )
     recorder = None
     if settings.record:
-        fetcher = recorder = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
+        try:
+            fetcher = recorder = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
+        except OSError as exc:
+            # The folder or its index cannot be made (read-only, a file on the way): the
+            # option's fault, said before any lookup, not an internal error.
+            fetcher.close()
+            raise UsageError(
+                f"--record: cannot write {settings.record}: {exc.strerror or exc}"
+            ) from None
     # Only the fetcher above sends the credentials. The client uses its base URL to name the
     # server (messages, the report's cache source, the cache key), so it gets the redacted one.
     shown_url = redact_url(settings.crossref_url)
