@@ -4,6 +4,8 @@ URL, an empty path and a boolean environment variable that is neither on nor off
 
 from __future__ import annotations
 
+import json
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from claimcheck.reporters.failure import render_failure
 from claimcheck.reporters.registry import NAMES
 from tests.factories import write_map
 from tests.test_cli import run
+from tests.test_failures import claimcheck
 
 BAD_MAP = "claimcheck: 1\nreferences:\n  R1: {doi: 10.1000/x, cited_ass: typo}\nclaims: []\n"
 MAP = "claimcheck: 1\nreferences: {A: {doi: 10.1038/nbt.2816}}\n"
@@ -101,3 +104,32 @@ def test_a_malformed_url_is_a_usage_error_in_resolve_and_import(tmp_path: Path) 
     source = tmp_path / "refs.txt"
     source.write_text("1. Smith J. A title. Nature. 2010;1:1-2.\n")
     assert_usage_error(run("import", source, "--crossref-url", "http://[::1", "-q"), "URL")
+
+
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(tmp_path: Path) -> None:
+    write_map(tmp_path, BAD_MAP)  # what auditing `.` would find
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": tmp_path}
+    result = claimcheck("audit", "", "--offline", "-q", "-f", "json", **pipes)
+    assert (result.returncode, "map.yaml" in result.stderr) == (2, False)
+    assert "the path is empty" in result.stderr
+    assert json.loads(result.stdout)["schema"] == "claimcheck.error/1"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("audit", "a.yaml", ""),
+        ("audit", "a.yaml", "--replay", ""),
+        ("audit", "a.yaml", "--record", ""),
+        ("audit", "a.yaml", "--cache-dir", ""),
+        ("audit", "a.yaml", "--retraction-watch", ""),
+        ("resolve", "10.1038/nbt.2816", "--replay", ""),
+        ("import", ""),
+        ("import", "refs.txt", "-o", ""),
+        ("init", ""),
+    ],
+)
+def test_every_empty_path_is_refused(args: tuple[str, ...]) -> None:
+    result = run(*args)
+    assert result.exit_code == 2
+    assert "the path is empty" in result.output

@@ -36,6 +36,7 @@ from claimcheck.app.options import (
     RetractionWatch,
     Retries,
     Timeout,
+    path_value,
     settings_of,
 )
 from claimcheck.app.runner import (
@@ -118,6 +119,7 @@ def audit(
         list[Path],
         typer.Argument(
             metavar="PATH...",
+            parser=path_value,
             help="Claim maps (YAML) to audit, or directories searched for *.yaml maps, "
             "subdirectories included.",
             show_default=False,

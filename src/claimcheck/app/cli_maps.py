@@ -18,6 +18,7 @@ from claimcheck.app.options import (
     Replay,
     Retries,
     Timeout,
+    path_value,
     settings_of,
 )
 from claimcheck.app.runner import execute
@@ -49,6 +50,7 @@ def import_(
         Path,
         typer.Argument(
             metavar="FILE",
+            parser=path_value,
             help="A bibliography: BibTeX (.bib), RIS (.ris), CSL-JSON (.json), or a "
             "numbered or line-separated reference list pasted from an article.",
             show_default=False,
@@ -60,6 +62,7 @@ def import_(
             "--output",
             "-o",
             metavar="PATH",
+            parser=path_value,
             help="Write the claim map here (atomically) instead of stdout.",
             show_default=False,
         ),
@@ -114,7 +117,10 @@ def import_(
 
 def init(
     path: Annotated[
-        Path, typer.Argument(metavar="PATH", help="Where to write the starter claim map.")
+        Path,
+        typer.Argument(
+            metavar="PATH", parser=path_value, help="Where to write the starter claim map."
+        ),
     ] = Path("claims/article.yaml"),
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:

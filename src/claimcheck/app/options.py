@@ -12,6 +12,18 @@ from typing import Annotated, Any
 
 import typer
 
+
+def path_value(text: str) -> Path:
+    """A path given on the command line. An empty one is refused: pathlib reads `""` as `.`,
+    so `claimcheck audit "$UNSET"` would audit the current folder, and `--record ""` write
+    into it."""
+    if isinstance(text, Path):  # a default, already a path
+        return text
+    if not text:
+        raise typer.BadParameter("the path is empty (an unset shell variable?)")
+    return Path(text)
+
+
 CrossrefUrl = Annotated[
     str | None,
     typer.Option(
@@ -72,6 +84,7 @@ Replay = Annotated[
     Path | None,
     typer.Option(
         "--replay",
+        parser=path_value,
         metavar="DIR",
         help="Answer every lookup from an evidence snapshot folder; never use the network. "
         "A DOI missing from it is `unverified` (env CLAIMCHECK_REPLAY).",
@@ -81,6 +94,7 @@ RetractionWatch = Annotated[
     Path | None,
     typer.Option(
         "--retraction-watch",
+        parser=path_value,
         metavar="CSV",
         help="Also check retractions against a local copy of the Retraction Watch data, "
         "the CSV that Crossref publishes in the GitLab repository "
@@ -93,6 +107,7 @@ Record = Annotated[
     Path | None,
     typer.Option(
         "--record",
+        parser=path_value,
         metavar="DIR",
         help="Save every Crossref response the run used into this folder, byte for byte, "
         "with index.json (URL and time of each) (env CLAIMCHECK_RECORD).",
@@ -104,6 +119,7 @@ CacheDir = Annotated[
     Path | None,
     typer.Option(
         "--cache-dir",
+        parser=path_value,
         metavar="DIR",
         help="Where the SQLite cache of Crossref answers lives (env CLAIMCHECK_CACHE_DIR). "
         "A cached update status is used for CLAIMCHECK_STATUS_TTL_HOURS (default 24), the "
