@@ -9,11 +9,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import typer
 
+from claimcheck.app.runner import execute
 from claimcheck.reporters.failure import render_failure
 from claimcheck.reporters.registry import NAMES
 from tests.factories import write_map
-from tests.test_cli import run
+from tests.test_cli import SEED_EVIDENCE, run
 from tests.test_failures import claimcheck
 
 BAD_MAP = "claimcheck: 1\nreferences:\n  R1: {doi: 10.1000/x, cited_ass: typo}\nclaims: []\n"
@@ -133,3 +135,30 @@ def test_every_empty_path_is_refused(args: tuple[str, ...]) -> None:
     result = run(*args)
     assert result.exit_code == 2
     assert "the path is empty" in result.output
+
+
+@pytest.mark.parametrize("value", ["0", "false", "no", "off", "FALSE"])
+def test_claimcheck_debug_off_shows_no_traceback(
+    value: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def broken() -> int:
+        raise RuntimeError("boom")
+
+    monkeypatch.setenv("CLAIMCHECK_DEBUG", value)
+    with pytest.raises(typer.Exit):
+        execute(broken, debug=False)
+    assert "Traceback" not in capsys.readouterr().err
+    monkeypatch.setenv("CLAIMCHECK_DEBUG", "1")
+    with pytest.raises(typer.Exit):
+        execute(broken, debug=False)
+    assert "Traceback" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("variable", ["CLAIMCHECK_OFFLINE", "CLAIMCHECK_DEBUG", "CLAIMCHECK_QUIET"])
+def test_a_boolean_variable_that_is_neither_on_nor_off_is_a_usage_error(
+    tmp_path: Path, variable: str
+) -> None:
+    # Not --offline: an option given on the command line wins, and the variable is not read.
+    path = write_map(tmp_path, MAP)
+    result = run("audit", path, "--replay", SEED_EVIDENCE, env={variable: "maybe"})
+    assert_usage_error(result, variable, "'maybe'")

@@ -47,7 +47,9 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
         interrupted.set()
         code = 130
     except Exception as exc:
-        if debug or os.environ.get("CLAIMCHECK_DEBUG"):
+        from claimcheck.app.settings import debug_wanted
+
+        if debug or debug_wanted(os.environ):
             import traceback
 
             traceback.print_exc()

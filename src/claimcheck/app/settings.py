@@ -109,8 +109,23 @@ def _token(text: str) -> str:
     return token
 
 
+_ON, _OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
+
+
 def _flag(text: str) -> bool:
-    return text.strip().lower() in {"1", "true", "yes", "on"}
+    # A word that is neither on nor off is refused, as a bad number is: read as off, a typo
+    # in CLAIMCHECK_OFFLINE=ture would silently send the run online.
+    word = text.strip().lower()
+    if word not in _ON + _OFF:
+        raise ValueError(f"must be one of {', '.join(_ON)} or {', '.join(_OFF)}")
+    return word in _ON
+
+
+def debug_wanted(env: Mapping[str, str]) -> bool:
+    """CLAIMCHECK_DEBUG read as the other boolean variables are, for the one place that reads
+    it without settings (an internal error): `0` or `false` is off. A word that is neither is
+    off here; settings refuse it."""
+    return env.get(ENV_PREFIX + "DEBUG", "").strip().lower() in _ON
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
