@@ -162,3 +162,10 @@ def test_a_boolean_variable_that_is_neither_on_nor_off_is_a_usage_error(
     path = write_map(tmp_path, MAP)
     result = run("audit", path, "--replay", SEED_EVIDENCE, env={variable: "maybe"})
     assert_usage_error(result, variable, "'maybe'")
+
+
+def test_fail_on_mixing_a_severity_and_codes_says_so(tmp_path: Path) -> None:
+    path = write_map(tmp_path, MAP)
+    result = run("audit", path, "--offline", "--fail-on", "error,retracted")
+    assert_usage_error(result, "'error' is a severity")
+    assert "neither" not in result.stderr

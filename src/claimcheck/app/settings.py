@@ -209,6 +209,11 @@ def parse_fail_on(text: str, *, allow_incomplete: bool = False) -> GatePolicy:
     known = [c.value for c in FindingCode]
     codes = []
     for item in filter(None, (part.strip() for part in text.split(","))):
+        if item in {s.value for s in Severity}:
+            raise ValueError(
+                f"{item!r} is a severity: give one severity alone, or a comma list of "
+                "finding codes, not both"
+            )
         if item not in known:
             close = difflib.get_close_matches(item, known, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
