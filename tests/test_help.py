@@ -128,7 +128,7 @@ def test_the_defaults_are_shown_as_before() -> None:
         "[default: 20]",
         "[default: none]",
         "[default: 4]",
-        "[default: 3]",
+        "[default: what Crossref advertises: 3 with --mailto, 1 without]",
         "[default: the user cache directory]",
         "[default: today, UTC]",
     ):

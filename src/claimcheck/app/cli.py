@@ -59,7 +59,8 @@ HELP = (
     "that do not exist or point elsewhere, cited metadata that disagrees with the registry, "
     "and claims left without sound evidence.\n\n"
     "Exit codes: 0 gate passed, 1 gate failed, 2 usage error or invalid claim map, "
-    "3 incomplete (a lookup failed), 70 internal error."
+    "3 incomplete (a lookup failed), 70 internal error, 74 a report could not be written, "
+    "130 interrupted."
 )
 
 # `\b` keeps click from rewrapping the paragraph: a narrow terminal would otherwise split the

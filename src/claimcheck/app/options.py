@@ -87,7 +87,7 @@ Replay = Annotated[
         parser=path_value,
         metavar="DIR",
         help="Answer every lookup from an evidence snapshot folder; never use the network. "
-        "A DOI missing from it is `unverified` (env CLAIMCHECK_REPLAY).",
+        "An answer missing from it is a failed lookup (env CLAIMCHECK_REPLAY).",
     ),
 ]
 RetractionWatch = Annotated[
@@ -158,7 +158,8 @@ Concurrency = Annotated[
         "--concurrency",
         metavar="N",
         help="Lower the requests in flight below Crossref's x-concurrency-limit "
-        "(env CLAIMCHECK_CONCURRENCY). [default: 3]",
+        "(env CLAIMCHECK_CONCURRENCY). [default: what Crossref advertises: 3 with --mailto, "
+        "1 without]",
         show_default=False,
     ),
 ]
