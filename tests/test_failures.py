@@ -11,7 +11,7 @@ import subprocess
 import sys
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -124,6 +124,66 @@ def test_a_full_stdout_exits_74_with_one_line() -> None:
     assert result.returncode == 74
     assert "cannot write the report to stdout: No space left on device" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+SEED_REPLAYED = ("audit", str(SEED_MAP), "--replay", str(SEED_EVIDENCE), "-f", "json")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("schema",),
+        ("import", "{bib}"),
+        ("cache", "info", "--cache-dir", "/nonexistent-cache-dir"),
+        ("audit", "--help"),
+    ],
+    ids=["schema", "import", "cache-info", "help"],
+)
+@pytest.mark.parametrize("stdout", ["full", "closed"])
+def test_every_command_exits_74_when_stdout_cannot_take_its_output(
+    args: tuple[str, ...], stdout: str, tmp_path: Path
+) -> None:
+    # `claimcheck schema | head -0`, `> /dev/full`, `>&-`: the output's fault, not a bug.
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title = {A title}, year = 2001}\n", encoding="utf-8")
+    args = tuple(arg.format(bib=bib) for arg in args)
+    if stdout == "full":
+        with open("/dev/full", "w") as full:
+            result = claimcheck(*args, stdout=full, stderr=subprocess.PIPE)
+    else:
+        result = claimcheck(
+            *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_close(1)
+        )
+    assert result.returncode == 74, result.stderr
+    assert "cannot write" in result.stderr
+    assert "to stdout" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "internal error" not in result.stderr
+
+
+@pytest.mark.parametrize("stderr", ["full", "closed"])
+@pytest.mark.parametrize(("fail_on", "code"), [("retracted", 0), ("error", 1)])
+def test_a_stderr_that_cannot_be_written_keeps_the_runs_exit_code(
+    stderr: str, fail_on: str, code: int
+) -> None:
+    # Notices and the gate line are for people: losing them must not change the verdict's
+    # exit code (it was 1 for a passing run), and the report still reaches stdout.
+    if stderr == "full":
+        with open("/dev/full", "w") as full:
+            result = claimcheck(
+                *SEED_REPLAYED, "--fail-on", fail_on, stdout=subprocess.PIPE, stderr=full
+            )
+    else:
+        result = claimcheck(
+            *SEED_REPLAYED, "--fail-on", fail_on, stdout=subprocess.PIPE, preexec_fn=_close(2)
+        )
+    assert result.returncode == code
+    assert json.loads(result.stdout)["summary"]["exit_code"] == code
+
+
+def _close(fd: int) -> Callable[[], None]:
+    """For `preexec_fn`: the child starts with `fd` closed, as after `>&-` in a shell."""
+    return lambda: os.close(fd)
 
 
 @contextmanager

@@ -46,6 +46,8 @@ from claimcheck.app.runner import (
     machine_format_of,
     print_failure,
     requested_format,
+    say,
+    write_stdout,
 )
 from claimcheck.model.errors import ExitCode
 from claimcheck.reporters.registry import EXTENSIONS, FORMATS
@@ -265,7 +267,7 @@ def cache_info(cache_dir: CacheDir = None) -> None:
     def run() -> int:
         from claimcheck.app.commands import cache_info_text
 
-        typer.echo(cache_info_text(settings_of({"cache_dir": cache_dir})))
+        write_stdout(cache_info_text(settings_of({"cache_dir": cache_dir})) + "\n", "it")
         return ExitCode.OK
 
     execute(run, debug=False)
@@ -280,7 +282,7 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
 
         with open_cache(settings_of({"cache_dir": cache_dir})) as cache:
             removed = cache.clear()
-            typer.echo(f"removed {removed} cached answers from {cache.path}")
+            write_stdout(f"removed {removed} cached answers from {cache.path}\n", "it")
         return ExitCode.OK
 
     execute(run, debug=False)
@@ -334,9 +336,15 @@ def main() -> None:
             print_failure(machine, int(ExitCode.USAGE), exc.format_message(), [])
         code = exc.exit_code
     except Abort:
-        typer.echo("claimcheck: interrupted; no report or file was written", err=True)
+        say("claimcheck: interrupted; no report or file was written")
         interrupted.set()
         code = 130
+    except OSError as exc:
+        # Only click's own output gets here (`--help`, a usage message): every command's
+        # errors end in `execute`. A closed or full stdout is not a bug.
+        say(f"claimcheck: cannot write to stdout: {exc.strerror or exc}")
+        flush_quietly()
+        os._exit(int(ExitCode.OUTPUT_FAILED))
     finally:
         if interrupted.is_set():
             flush_quietly()

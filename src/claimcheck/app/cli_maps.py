@@ -21,7 +21,7 @@ from claimcheck.app.options import (
     path_value,
     settings_of,
 )
-from claimcheck.app.runner import execute
+from claimcheck.app.runner import execute, write_stdout
 from claimcheck.model.errors import ExitCode
 
 
@@ -39,7 +39,7 @@ def schema() -> None:
 
         from claimcheck.inputs.schema import claim_map_json_schema
 
-        typer.echo(json.dumps(claim_map_json_schema(), indent=2))
+        write_stdout(json.dumps(claim_map_json_schema(), indent=2) + "\n", "the JSON Schema")
         return ExitCode.OK
 
     execute(run, debug=False)

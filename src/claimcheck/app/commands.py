@@ -6,8 +6,6 @@ the one-sentence gate summary go to stderr.
 
 from __future__ import annotations
 
-import contextlib
-import os
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -29,7 +27,6 @@ from claimcheck.model.errors import (
     ClaimcheckError,
     ClaimMapError,
     ExitCode,
-    OutputFailed,
     UsageError,
 )
 from claimcheck.model.findings import FindingCode
@@ -75,7 +72,8 @@ PROGRESS_AFTER_SECONDS = 1.0
 def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], None]]:
     """A Rich progress bar on stderr, only on a terminal, without --quiet, and only once an
     audit has taken longer than about a second (a quick one would just flicker)."""
-    if settings.quiet or total < 2 or not sys.stderr.isatty():
+    # sys.stderr is None when fd 2 was closed at start (`2>&-`): no bar, and no failure.
+    if settings.quiet or total < 2 or sys.stderr is None or not sys.stderr.isatty():
         yield lambda _lookup: None
         return
     from rich.console import Console
@@ -364,14 +362,8 @@ def _read_and_close(spool: IO[str]) -> Iterator[str]:
 
 
 def _write(pieces: str | Iterable[str]) -> None:
-    """The report on stdout. A closed pipe or a full disk ends the run with exit 74 and one
-    line on stderr, never a traceback: the audit ran, its report could not be written."""
-    try:
-        sys.stdout.writelines((pieces,) if isinstance(pieces, str) else pieces)
-        sys.stdout.flush()
-    except OSError as exc:
-        # Later writes (and Python's own flush at exit) must not fail again on the same fd.
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        raise OutputFailed(f"cannot write the report to stdout: {exc.strerror or exc}") from None
+    """The report on stdout: a closed pipe or a full disk ends the run with exit 74 and one
+    line on stderr (`write_stdout`); the audit ran, its report could not be written."""
+    from claimcheck.app.runner import write_stdout
+
+    write_stdout(pieces, "the report")

@@ -22,7 +22,7 @@ def main() -> None:
             sys.stdout.write(f"claimcheck {__version__}\n")
             sys.stdout.flush()
             return
-        except OSError:
+        except (OSError, AttributeError):
             pass  # a closed or full stdout: the full CLI reports it its documented way
     tune_gc()
     from claimcheck.app.cli import main as cli_main
@@ -69,6 +69,8 @@ def exit_without_teardown(code: object) -> NoReturn:
         _say(f"{code}\n")
         status = 1
     try:
+        if sys.stdout is None:  # started with fd 1 closed (`>&-`): Python made no stdout
+            raise OSError("stdout is closed")
         sys.stdout.flush()
     except (OSError, ValueError) as exc:  # closed by its reader, or already closed
         # README, "Exit codes": 74 when stdout itself cannot take the output; a command
@@ -87,5 +89,5 @@ def _say(line: str) -> None:
     try:
         sys.stderr.write(line)
         sys.stderr.flush()
-    except (OSError, ValueError):
+    except (OSError, ValueError, AttributeError):  # AttributeError: fd 2 closed at start
         pass

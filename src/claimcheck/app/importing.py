@@ -5,7 +5,6 @@ claim map from a bibliography")."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -37,7 +36,9 @@ def run_import_command(
         comments, dois = _matched(result, settings)
     text = render_claim_map(result, source_name=source.name, match_comments=comments, dois=dois)
     if output is None:
-        sys.stdout.write(text)
+        from claimcheck.app.runner import write_stdout
+
+        write_stdout(text, "the claim map")
         return int(ExitCode.OK)
     from claimcheck.transport.files import write_atomic
 

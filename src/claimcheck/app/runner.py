@@ -4,15 +4,16 @@ valid machine document on stdout when a machine format was asked for. Used by cl
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import typer
 
-from claimcheck.model.errors import ClaimcheckError, ClaimMapError, ExitCode
+from claimcheck.model.errors import ClaimcheckError, ClaimMapError, ExitCode, OutputFailed
 
 # Exit codes after which the report itself is on stdout.
 _REPORT_PRINTED = frozenset(
@@ -38,12 +39,12 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
 
         code, message, problems = failure_of(exc)
         for error in getattr(exc, "errors", ()):
-            typer.echo(visible(str(error)), err=True)
+            say(visible(str(error)))
         prefix = "" if isinstance(exc, ClaimMapError) else "error: "
-        typer.echo(f"claimcheck: {prefix}{visible(message)}", err=True)
+        say(f"claimcheck: {prefix}{visible(message)}")
     except KeyboardInterrupt:
         message = "interrupted"
-        typer.echo("claimcheck: interrupted; no report or file was written", err=True)
+        say("claimcheck: interrupted; no report or file was written")
         interrupted.set()
         code = 130
     except Exception as exc:
@@ -54,8 +55,7 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
 
             traceback.print_exc()
         message = f"internal error: {type(exc).__name__}: {exc}"
-        line = visible(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)")
-        typer.echo(line, err=True)
+        say(visible(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)"))
         code = ExitCode.INTERNAL
     if machine_format and code not in _REPORT_PRINTED:
         print_failure(machine_format, int(code), message, problems)
@@ -94,6 +94,31 @@ def requested_format(argv: list[str]) -> str | None:
         if arg.startswith("-f") and len(arg) > 2 and not arg.startswith("--"):
             return arg[2:]
     return None
+
+
+def write_stdout(pieces: str | Iterable[str], what: str = "the output") -> None:
+    """Write a command's output on stdout. A closed or full stdout ends the run with exit 74
+    and one line on stderr, never a traceback or "internal error": `claimcheck schema | head
+    -0` and `> /dev/full` are the pipe's or the disk's doing, not a bug."""
+    stream = sys.stdout
+    try:
+        if stream is None:  # started with fd 1 closed (`>&-`): Python has no stdout at all
+            raise OSError(errno.EBADF, "stdout is closed")
+        stream.writelines((pieces,) if isinstance(pieces, str) else pieces)
+        stream.flush()
+    except OSError as exc:
+        # Later writes (and Python's own flush at exit) must not fail again on the same fd.
+        with contextlib.suppress(OSError, AttributeError, ValueError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, stream.fileno() if stream is not None else 1)
+        raise OutputFailed(f"cannot write {what} to stdout: {exc.strerror or exc}") from None
+
+
+def say(line: str) -> None:
+    """One line for people on stderr. One that cannot be written (stderr closed or full) is
+    dropped: it must neither hide the run's exit code nor become a traceback."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        typer.echo(line, err=True)
 
 
 def flush_quietly() -> None:

@@ -3,6 +3,7 @@ over the defaults. Building the Crossref client from them lives here too, so the
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import math
 import os
@@ -386,5 +387,9 @@ def notice(message: str, *, quiet: bool = False) -> None:
     control, bidi or invisible formatting character is shown as `\\uXXXX` (a line break too,
     so that data cannot start a line of its own), and a password in any URL is redacted.
     """
-    if not quiet:
-        print(f"claimcheck: {visible(redact_urls(message))}", file=sys.stderr)
+    # sys.stderr is None when fd 2 was closed at start (`2>&-`), and print(file=None) would
+    # write to stdout, into the report. A notice that cannot be written (stderr closed or
+    # full) is dropped: it must not turn a finished run into a failure with another code.
+    if not quiet and sys.stderr is not None:
+        with contextlib.suppress(OSError, ValueError):
+            print(f"claimcheck: {visible(redact_urls(message))}", file=sys.stderr)
