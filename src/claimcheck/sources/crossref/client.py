@@ -37,6 +37,7 @@ from claimcheck.sources.crossref.answers import (
 from claimcheck.sources.crossref.background import Background
 from claimcheck.sources.crossref.follow_ups import FollowUps
 from claimcheck.sources.crossref.identity import ServerIdentity
+from claimcheck.sources.crossref.memory import AnswerMemory
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
 from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.transport.fetch import Fetcher, RawResponse
@@ -79,12 +80,8 @@ class CrossrefClient:
             if cache is not None and read_cache
             else None
         )
-        self._lookups: dict[str, Lookup] = {}
-        # The DOIs whose remembered answer came from the cache fresh for metadata only (read
-        # to name a linked record): a lookup for which status matters reads them again.
-        self._stale_status: set[str] = set()
-        self._answered: list[Lookup] = []  # every lookup remembered, in the order it came
-        self._lock = threading.Lock()
+        self._memory = AnswerMemory()
+        self._lock = threading.Lock()  # guards `_unconfirmed`
         self._server = ServerIdentity(fetcher, base_url)
         self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
         self._background = Background()  # the lookups `start` began
@@ -141,8 +138,7 @@ class CrossrefClient:
         is final only once the server has answered as Crossref, which it never stops having
         done: `_settle_not_found` then keeps it. Before, it may yet become a failure, and is
         left out (its replacement is not an answer here either)."""
-        with self._lock:
-            fresh, answered = self._answered[seen:], len(self._answered)
+        fresh, answered = self._memory.since(seen)
         if self._server.answered_as_crossref:
             return fresh, answered
         return [a for a in fresh if a.status is not LookupStatus.NOT_FOUND], answered
@@ -173,13 +169,9 @@ class CrossrefClient:
         """
         self._background.join_from_elsewhere()  # what `start` began is asked once, not again
         wanted = list(dict.fromkeys(d.lower() for d in dois))
-
-        def needed(doi: str) -> bool:
-            return doi not in self._lookups or (status_matters and doi in self._stale_status)
-
-        todo = [d for d in wanted if needed(d)]
+        todo = [d for d in wanted if self._memory.needed(d, status_matters)]
         self._remember_cached(todo, status_matters, on_done)
-        todo = [d for d in todo if needed(d)]
+        todo = [d for d in todo if self._memory.needed(d, status_matters)]
         if self.offline:
             for doi in todo:
                 missing = f"not in the cache for {self.base_url}"
@@ -187,17 +179,11 @@ class CrossrefClient:
         else:
             self._from_network(todo, on_done, follow)
         self._settle_not_found()
-        return {d: self._lookups[d] for d in wanted}
+        return self._memory.answers(wanted)
 
     def _remember(self, lookup: Lookup, on_done: OnDone, *, fresh_status: bool = True) -> None:
         # fresh_status=False: a cached answer past the status TTL (`lookup_all` reads again).
-        with self._lock:
-            self._lookups[lookup.doi] = lookup
-            self._answered.append(lookup)
-            if fresh_status:
-                self._stale_status.discard(lookup.doi)
-            else:
-                self._stale_status.add(lookup.doi)
+        self._memory.keep(lookup, fresh_status=fresh_status)
         if on_done:
             on_done(lookup)
 
@@ -243,7 +229,7 @@ class CrossrefClient:
     # audit judges a reference as soon as the records it links to are in (checks/early.py).
 
     def _known(self, doi: str) -> bool:
-        return doi in self._lookups
+        return self._memory.known(doi)
 
     def _remember_cached(
         self, dois: list[str], status_matters: bool = False, on_done: OnDone = None
@@ -372,9 +358,7 @@ class CrossrefClient:
             f"{self.base_url or 'the server'} answered 404, but has not answered as Crossref "
             "in this run, so its 404 is not evidence that the DOI does not exist"
         )
-        with self._lock:
-            for doi in pending:
-                self._lookups[doi] = Lookup(doi, LookupStatus.FAILED, error=why)
+        self._memory.overrule(Lookup(doi, LookupStatus.FAILED, error=why) for doi in pending)
 
     @property
     def answered_as_crossref(self) -> bool:
