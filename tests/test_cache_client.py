@@ -298,12 +298,17 @@ def things_server(server: ReplayServer) -> None:
     record = work_envelope(THINGS, title=THINGS_TITLE, **THINGS_FIELDS)  # type: ignore[arg-type]
     server.add_work(record)
     server.add_search(work_list(dict(json.loads(record)["message"], score=95.0)))
+    add_notice(server, THINGS_CORRECTION, "correction", "2019-01-01")
+
+
+def add_notice(server: ReplayServer, doi: str, kind: str, date: str) -> None:
+    """A `kind` notice of THINGS, titled as publishers title them, updating it on `date`."""
     server.add_work(
         work_envelope(
-            THINGS_CORRECTION,
-            title=f"Correction: {THINGS_TITLE}",
-            year=2019,
-            update_to=[update(THINGS, "correction", "2019-01-01")],
+            doi,
+            title=f"{kind.capitalize()}: {THINGS_TITLE}",
+            year=int(date[:4]),
+            update_to=[update(THINGS, kind, date)],
         )
     )
 
@@ -314,14 +319,7 @@ def retract_things(server: ReplayServer) -> None:
     server.add_work(
         work_envelope(THINGS, title=THINGS_TITLE, updated_by=notice, **THINGS_FIELDS)  # type: ignore[arg-type]
     )
-    server.add_work(
-        work_envelope(
-            THINGS_RETRACTION,
-            title=f"Retraction: {THINGS_TITLE}",
-            year=2020,
-            update_to=[update(THINGS, "retraction", "2020-01-01")],
-        )
-    )
+    add_notice(server, THINGS_RETRACTION, "retraction", "2020-01-01")
 
 
 def verdict_of_r1(output: str) -> str:

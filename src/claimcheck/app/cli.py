@@ -267,7 +267,8 @@ def cache_info(cache_dir: CacheDir = None) -> None:
     def run() -> int:
         from claimcheck.app.commands import cache_info_text
 
-        write_stdout(cache_info_text(settings_of({"cache_dir": cache_dir})) + "\n", "it")
+        summary = cache_info_text(settings_of({"cache_dir": cache_dir}))
+        write_stdout(summary + "\n", "the cache summary")
         return ExitCode.OK
 
     execute(run, debug=False)
@@ -282,7 +283,7 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
 
         with open_cache(settings_of({"cache_dir": cache_dir})) as cache:
             removed = cache.clear()
-            write_stdout(f"removed {removed} cached answers from {cache.path}\n", "it")
+            write_stdout(f"removed {removed} cached answers from {cache.path}\n", "the result")
         return ExitCode.OK
 
     execute(run, debug=False)
