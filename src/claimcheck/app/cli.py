@@ -1,10 +1,10 @@
 """The command line: options -> settings -> run -> render -> exit code. No judgement here.
 
 Heavy modules (pydantic, httpx2, rapidfuzz, the reporters) are imported inside the commands,
-so `claimcheck --help` starts fast.
+so `claimcheck --help` starts fast. For the same reason this module (and cli_maps.py) does
+not use `from __future__ import annotations`: typer reads every command's signature at each
+start, and a string annotation costs an eval and a compile there (about 5 ms in all).
 """
-
-from __future__ import annotations
 
 import os
 import shutil

@@ -1,8 +1,6 @@
 """The commands that make or describe claim maps: `import`, `init` and `schema`. Declared
 here, registered on the app in cli.py; like every command, they import their work lazily."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated
 
