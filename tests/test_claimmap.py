@@ -365,6 +365,51 @@ def test_control_character_is_located() -> None:
     )
 
 
+_TAGGED = "claimcheck: 1\nreferences:\n  R1: {doi: !!python/object:os.system 10.1/x}\nclaims: []\n"
+
+
+def test_a_tag_asking_for_a_python_object_is_refused_at_the_tag() -> None:
+    # PyYAML's safe loader refuses this tag; reading the text under it instead would let a
+    # map that never meant "10.1/x" be audited as if it did.
+    assert single_error(_TAGGED) == (
+        "map.yaml:3:13: references.R1.doi: unsupported YAML tag '!!python/object:os.system':"
+        " a claim map holds only text, lists and mappings"
+    )
+
+
+def test_local_tags_on_a_key_a_mapping_and_a_merge_source_are_each_refused() -> None:
+    found = errors(
+        """\
+        claimcheck: 1
+        !note references: !!omap
+          - R1: {title: T}
+        base: &b !custom {title: T}
+        claims:
+          - {id: C1, text: A claim., <<: *b}
+        """
+    )
+    tags = [line.split("unsupported YAML tag ")[1].split(":")[0] for line in found if "tag" in line]
+    assert tags == ["'!note'", "'!!omap'", "'!custom'", "'!custom'"]
+    assert found[0].startswith("map.yaml:2:1: unsupported YAML tag '!note'")
+
+
+@pytest.mark.parametrize(
+    ("tagged", "plain"),
+    [
+        ("doi: !!str 10.1038/nbt.2816", "doi: 10.1038/nbt.2816"),
+        ("doi: ! 10.1038/nbt.2816", "doi: 10.1038/nbt.2816"),
+        ("year: !!int 2014", "year: 2014"),
+        ("doi: 10.1/x, title: !!null ''", "doi: 10.1/x, title: ~"),
+    ],
+)
+def test_yaml_own_tags_are_still_read_as_text(tagged: str, plain: str) -> None:
+    def reference(fields: str, head: str) -> object:
+        text = f"claimcheck: 1\nreferences: {head}\n  R1: {{{fields}}}\nclaims: []\n"
+        return load(text).reference("R1")
+
+    assert reference(tagged, "!!map") == reference(plain, "")
+
+
 def test_lone_surrogate_in_text_is_located() -> None:
     line = single_error("claimcheck: 1\nreferences: {R1: {title: \ud800}}\n")
     assert line.startswith("map.yaml:2:26: ")

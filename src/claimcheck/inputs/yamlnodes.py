@@ -42,6 +42,17 @@ MAX_ALIAS_EXPANSION = 10_000  # nodes visited through aliases, in total
 
 _CANNOT = "cannot read the claim map: "
 
+# The tags a node may carry: none, the non-specific `!`, or one of YAML's own types, all of
+# which the walk reads as source text. Any other tag (`!!python/object:...`, `!custom`) asks
+# for a type to be built; PyYAML's safe loader refuses those, and so does the walk, at the
+# node, rather than quietly reading the text under it.
+_YAML_TAG = "tag:yaml.org,2002:"
+_PLAIN_TAGS = frozenset(
+    {"", "!"}
+    | {_YAML_TAG + name for name in ("str", "null", "bool", "int", "float", "timestamp")}
+    | {_YAML_TAG + name for name in ("seq", "map", "merge")}
+)
+
 
 @dataclass(frozen=True)
 class Problem:
@@ -265,6 +276,9 @@ class _Walker:
         """
         in_alias = self.enter(node, depth, in_alias, via)
         self.locations[path] = _mark(node)
+        if node.tag not in _PLAIN_TAGS:
+            label = format_path(path)
+            self.refuse_tag(node, f"{label}: " if label else "")
         if isinstance(node, ScalarNode):
             return None if node.tag == NULL_TAG else str(node.value)
         self.active.add(id(node))
@@ -298,7 +312,16 @@ class _Walker:
             result[key] = self.value(value_node, (*path, key), depth + 1, in_alias, key_node)
         return result
 
+    def refuse_tag(self, node: Node, prefix: str) -> None:
+        tag = node.tag
+        shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
+        message = f"{prefix}unsupported YAML tag '{shown}': a claim map holds only text, lists"
+        message += " and mappings"
+        self.problems.append(Problem(_mark(node), message))
+
     def key(self, node: Node, prefix: str) -> str | None:
+        if node.tag not in _PLAIN_TAGS:
+            self.refuse_tag(node, prefix)
         if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
             return str(node.value)
         found = (
@@ -329,6 +352,8 @@ class _Walker:
                     )
                     self.problems.append(Problem(_mark(source), message))
                     continue
+                if source.tag not in _PLAIN_TAGS:
+                    self.refuse_tag(source, prefix)
                 self.enter(source, depth + 1, in_alias, key_node)
                 self.active.add(id(source))
                 try:
