@@ -412,6 +412,31 @@ def test_uncreatable_directory_gives_a_no_op_cache(tmp_path: Path) -> None:
     assert warnings[0].startswith(f"cache directory {tmp_path / 'a-file' / 'cache'} cannot")
 
 
+def test_reading_through_a_file_where_a_folder_should_be_turns_the_cache_off(
+    tmp_path: Path,
+) -> None:
+    # Reads come first in an audit (and are all an offline run does): such a cache must say
+    # why it is off, not read as an empty one.
+    (tmp_path / "a-file").write_text("not a directory")
+    warnings = Warnings()
+    with make_cache(tmp_path / "a-file" / "cache", warn=warnings) as cache:
+        assert cache.get_many(SRC, "work", ["10.1/x"]) == {}
+        assert not cache.enabled
+        assert cache.problem == (
+            f"cache file {tmp_path / 'a-file' / 'cache' / CACHE_FILE} cannot be read"
+            " (Not a directory)"
+        )
+    assert warnings == [f"{cache.problem}; running without a cache"]
+
+
+def test_reading_an_absent_cache_is_empty_and_creates_nothing(tmp_path: Path) -> None:
+    warnings = Warnings()
+    with make_cache(tmp_path / "new", warn=warnings) as cache:
+        assert cache.info().entries == 0
+        assert (cache.enabled, cache.problem, warnings) == (True, None, [])
+    assert not (tmp_path / "new").exists()
+
+
 def test_stuck_writer_turns_the_cache_off_without_moving_it(tmp_path: Path) -> None:
     with make_cache(tmp_path) as cache:
         cache.put(SRC, "work", "10.1/x", 200, b"kept")

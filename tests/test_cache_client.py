@@ -133,6 +133,25 @@ def test_offline_miss_is_unverified(tmp_path: Path) -> None:
     assert statuses == {"unverified"}
 
 
+def test_an_unusable_cache_is_named_offline_and_refused_by_cache_info_and_clear(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "a-file").write_text("not a directory")
+    env = {"CLAIMCHECK_CACHE_DIR": str(tmp_path / "a-file" / "cache")}
+    claim_map = write_map(tmp_path, SMALL)
+    audit = run("audit", claim_map, "-f", "json", "--offline", env=env)
+    messages = [f["message"] for f in json.loads(audit.stdout)["findings"]]
+    why = f"cache file {tmp_path}/a-file/cache/{CACHE_FILE} cannot be read (Not a directory)"
+    assert messages == [
+        f"{ref}: lookup of {doi} failed: offline, and the cache cannot be used: {why}"
+        for ref, doi in (("A", "10.1038/nbt.2816"), ("B", "10.1634/stemcells.22-4-448"))
+    ]
+    for command in ("info", "clear"):
+        result = run("cache", command, env=env)
+        assert (result.exit_code, result.stdout) == (2, "")
+        assert "cannot be read (Not a directory); choose another with --cache-dir" in result.stderr
+
+
 def test_two_concurrent_audits_share_one_cache(tmp_path: Path) -> None:
     exe = shutil.which("claimcheck") or str(Path(sys.executable).with_name("claimcheck"))
     env = {**os.environ, "CLAIMCHECK_CACHE_DIR": str(tmp_path), "NO_COLOR": "1", **POLITE}

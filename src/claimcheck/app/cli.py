@@ -279,11 +279,10 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     """Remove every cached answer."""
 
     def run() -> int:
-        from claimcheck.app.settings import open_cache
+        from claimcheck.app.commands import cache_clear_text
 
-        with open_cache(settings_of({"cache_dir": cache_dir})) as cache:
-            removed = cache.clear()
-            write_stdout(f"removed {removed} cached answers from {cache.path}\n", "the result")
+        summary = cache_clear_text(settings_of({"cache_dir": cache_dir}))
+        write_stdout(summary + "\n", "the result")
         return ExitCode.OK
 
     execute(run, debug=False)

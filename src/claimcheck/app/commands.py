@@ -34,6 +34,7 @@ from claimcheck.model.record import Lookup
 
 if TYPE_CHECKING:
     from claimcheck.app.outputs import Output
+    from claimcheck.cache.store import Cache
     from claimcheck.model.claimmap import ClaimMap
     from claimcheck.model.results import AuditResult
     from claimcheck.sources.crossref.client import CrossrefClient
@@ -310,10 +311,32 @@ def run_resolve_command(
     return int(resolution.exit_code)
 
 
-def cache_info_text(settings: Settings) -> str:
+@contextmanager
+def _managed_cache(settings: Settings) -> Iterator[Cache]:
+    """The cache that `cache info` and `cache clear` act on. They exist to show or empty it,
+    so a cache that cannot be used is a usage error naming why, never "0 answers"; a warning
+    that did not stop it (a damaged file moved aside) is still shown."""
     from claimcheck.app.settings import open_cache
 
-    with open_cache(settings) as cache:
+    warnings: list[str] = []
+    with open_cache(settings, warn=warnings.append) as cache:
+        yield cache
+    if cache.problem is not None:
+        raise UsageError(
+            f"{cache.problem}; choose another with --cache-dir or CLAIMCHECK_CACHE_DIR"
+        )
+    for warning in warnings:
+        _notice(settings, f"warning: {warning}")
+
+
+def cache_clear_text(settings: Settings) -> str:
+    with _managed_cache(settings) as cache:
+        removed = cache.clear()
+    return f"removed {removed} cached answers from {cache.path}"
+
+
+def cache_info_text(settings: Settings) -> str:
+    with _managed_cache(settings) as cache:
         info = cache.info()
     lines = [
         f"cache: {info.path}",

@@ -363,19 +363,20 @@ def open_event_sources(settings: Settings) -> list[EventSource]:
     return [RetractionWatchSource(index)]
 
 
-def open_cache(settings: Settings) -> Cache:
+def open_cache(settings: Settings, warn: Callable[[str], None] | None = None) -> Cache:
+    """The cache `settings` name; its warnings are notices unless `warn` takes them."""
     from datetime import timedelta
 
     from claimcheck.cache.store import Cache, default_cache_dir
 
-    def warn(message: str) -> None:
+    def as_notice(message: str) -> None:
         notice(f"warning: {message}", quiet=settings.quiet)
 
     return Cache(
         settings.cache_dir or default_cache_dir(),
         metadata_ttl=timedelta(days=settings.metadata_ttl_days),
         status_ttl=timedelta(hours=settings.status_ttl_hours),
-        warn=warn,
+        warn=warn or as_notice,
     )
 
 

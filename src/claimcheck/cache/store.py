@@ -115,6 +115,7 @@ class Cache:
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
         self._disabled = False
+        self.problem: str | None = None  # why the cache turned itself off, once it has
 
     @property
     def enabled(self) -> bool:
@@ -257,25 +258,36 @@ class Cache:
                 # After a good open, a failure is a full disk, a stuck lock or damage found
                 # mid-run: stop using the cache rather than pay a timeout per lookup. The next
                 # run's open check moves a damaged file aside.
-                self._disable(f"cache file {self.path} failed ({exc}); running without a cache")
+                self._disable(f"cache file {self.path} failed ({exc})")
                 return default
 
     def _connection(self, create: bool) -> sqlite3.Connection | None:
         if self._conn is None:
             # Reading an absent cache must not create one (e.g. `cache info` on a new machine).
-            if not create and not self.path.exists():
+            if not create and not self._readable():
                 return None
             self._conn = self._open()
         return self._conn
+
+    def _readable(self) -> bool:
+        """Whether there is a cache file to read. An absent one is simply empty; one that
+        cannot even be looked at (a file where a folder should be, no permission) turns the
+        cache off with its reason, so an offline run does not read "not in the cache" for
+        every DOI with nothing saying why."""
+        try:
+            self.path.stat()
+        except FileNotFoundError:
+            return False
+        except OSError as exc:
+            self._disable(f"cache file {self.path} cannot be read ({exc.strerror or exc})")
+            return False
+        return True
 
     def _open(self) -> sqlite3.Connection | None:
         try:
             self.directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         except OSError as exc:
-            self._disable(
-                f"cache directory {self.directory} cannot be created ({exc}); "
-                "running without a cache"
-            )
+            self._disable(f"cache directory {self.directory} cannot be created ({exc})")
             return None
         problem = "is unusable even when new"
         for _attempt in range(2):  # the second try opens the fresh file after a move aside
@@ -285,7 +297,7 @@ class Cache:
             if problem_now is not None:
                 problem = problem_now
                 break
-        self._disable(f"cache file {self.path} {problem}; running without a cache")
+        self._disable(f"cache file {self.path} {problem}")
         return None
 
     def _try_open(self) -> tuple[sqlite3.Connection | None, str | None]:
@@ -344,11 +356,11 @@ class Cache:
                 os.replace(source, f"{aside}{suffix}")
         self._warn(f"cache file {self.path} {why}; moved aside to {aside}; starting empty")
 
-    def _disable(self, message: str) -> None:
+    def _disable(self, problem: str) -> None:
         if not self._disabled:
-            self._disabled = True
+            self._disabled, self.problem = True, problem
             self._close_connection()
-            self._warn(message)
+            self._warn(f"{problem}; running without a cache")
 
     def _close_connection(self) -> None:
         if self._conn is not None:

@@ -173,8 +173,10 @@ class CrossrefClient:
         self._remember_cached(todo, status_matters, on_done)
         todo = [d for d in todo if self._memory.needed(d, status_matters)]
         if self.offline:
+            missing = f"not in the cache for {self.base_url}"
+            if self.cache is not None and self.cache.problem is not None:
+                missing = f"offline, and the cache cannot be used: {self.cache.problem}"
             for doi in todo:
-                missing = f"not in the cache for {self.base_url}"
                 self._remember(Lookup(doi, LookupStatus.FAILED, error=missing), on_done)
         else:
             self._from_network(todo, on_done, follow)
