@@ -410,6 +410,33 @@ def test_yaml_own_tags_are_still_read_as_text(tagged: str, plain: str) -> None:
     assert reference(tagged, "!!map") == reference(plain, "")
 
 
+@pytest.mark.parametrize(
+    "breaker", ["\u2028", "\u2029", "\x85", "\r", "\r\n\n"], ids=["LS", "PS", "NEL", "CR", "CRLF"]
+)
+def test_lines_are_counted_as_an_editor_counts_them(breaker: str) -> None:
+    # YAML 1.1 also breaks lines at NEL, LS, PS and a lone CR, even inside a quoted title;
+    # editors, git and GitHub annotations count line feeds only.
+    title = f'"A{breaker}B"' if breaker != "\r\n\n" else '"AB"'
+    text = (
+        f"claimcheck: 1\narticle: {{title: {title}}}\nreferences:\n  R1: {{doi: 10.1/x, yeer: 1}}\n"
+    )
+    if breaker == "\r\n\n":  # a CRLF file: the same lines
+        text = text.replace("\n", "\r\n")
+    text += "claims:\n  - {id: C1, text: one, cites: [R9]}\n"
+    assert errors(text) == [
+        "map.yaml:4:21: references.R1: unknown key 'yeer'; did you mean 'year'?",
+        "map.yaml:6:33: claims[0].cites[0]: claim C1 cites unknown reference 'R9'",
+    ]
+
+
+def test_a_syntax_error_after_a_line_separator_is_located_by_line_feeds() -> None:
+    line = single_error(
+        'claimcheck: 1\narticle: {title: "A\u2028B"}\nreferences: {R1: {title: "x}\n'
+    )
+    assert line.startswith("map.yaml:4:1: invalid YAML:")
+    assert "at line 3" in line
+
+
 def test_lone_surrogate_in_text_is_located() -> None:
     line = single_error("claimcheck: 1\nreferences: {R1: {title: \ud800}}\n")
     assert line.startswith("map.yaml:2:26: ")

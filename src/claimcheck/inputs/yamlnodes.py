@@ -34,6 +34,7 @@ from claimcheck.inputs.yamlcompose import (
     compose_events,
 )
 from claimcheck.inputs.yamlfast import DataPath, read_plain
+from claimcheck.inputs.yamllines import LineFeeds, RelocatedEvents, line_feeds_for
 from claimcheck.model.location import Location
 
 MAX_DEPTH = 64  # nesting levels of mappings and lists
@@ -157,8 +158,15 @@ def _offset_location(text: str, offset: int) -> Location:
     return Location(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
 
 
-def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
+def _syntax_problem(
+    error: yaml.MarkedYAMLError, text: str, line_feeds: LineFeeds | None = None
+) -> Problem:
     """Malformed YAML, in the loader's words, at the problem and naming where it started."""
+    if line_feeds is not None:
+        if error.problem_mark is not None:
+            error.problem_mark = line_feeds.relocated(error.problem_mark)
+        if error.context_mark is not None:
+            error.context_mark = line_feeds.relocated(error.context_mark)
     mark = error.problem_mark or error.context_mark
     if mark is None:
         return Problem(Location(1, 1), f"invalid YAML: {error}")
@@ -179,14 +187,17 @@ def _syntax_problem(error: yaml.MarkedYAMLError, text: str) -> Problem:
 def compose(text: str) -> Node | None:
     """Compose one YAML document; raise YamlProblem for anything the loader refuses."""
     loader = None
+    lines = line_feeds_for(text)  # None for almost every map
     try:
         loader = Loader(text)  # libyaml encodes the text here: a lone surrogate fails already
-        node = compose_events(loader, MAX_DEPTH)
+        node = compose_events(
+            loader if lines is None else RelocatedEvents(loader, lines), MAX_DEPTH
+        )
     except TooDeep as error:
         message = f"YAML nesting deeper than {MAX_DEPTH} levels"
         raise YamlProblem(Problem(_mark(error.node), message)) from None
     except yaml.MarkedYAMLError as error:
-        raise YamlProblem(_syntax_problem(error, text)) from None
+        raise YamlProblem(_syntax_problem(error, text, lines)) from None
     except yaml.reader.ReaderError as error:
         offset = error.position
         if LIBYAML_PARSER is not None and issubclass(Loader, LIBYAML_PARSER):  # counts bytes
@@ -231,7 +242,9 @@ def gc_paused() -> Iterator[None]:
 def read_yaml(text: str) -> LocatedTree | None:
     """Compose and walk `text`; None for an empty document. Raises YamlProblem."""
     with gc_paused():
-        plain = read_plain(text, MAX_DEPTH)  # most maps: one pass, no nodes
+        # Most maps: one pass, no nodes. A text YAML breaks at other characters than line
+        # feeds (yamllines.py) takes the general path, whose marks are set again.
+        plain = read_plain(text, MAX_DEPTH) if line_feeds_for(text) is None else None
         if plain is not None:
             return LocatedTree(*plain)
         root = compose(text)
