@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
-from urllib.parse import quote
 
 from claimcheck import __version__
 from claimcheck.model.findings import Finding, FindingCode, Severity
@@ -22,11 +20,11 @@ from claimcheck.model.results import AuditResult
 from claimcheck.model.sanitize import visible
 from claimcheck.reporters.json_entries import plain_evidence, source_entry
 from claimcheck.reporters.json_report import dumps
+from claimcheck.reporters.sarif_locations import artifact_location, physical_location, posix_path
 from claimcheck.reporters.words import Labels, cited_labels, cited_suffix
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 FINGERPRINT = "claimcheck/v1"
-SRCROOT = "%SRCROOT%"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 EXIT_DESCRIPTION = {
     0: "the gate passes",
@@ -35,7 +33,6 @@ EXIT_DESCRIPTION = {
     3: "incomplete: some lookups failed",
     70: "internal error",
 }
-_DRIVE = re.compile(r"^[A-Za-z]:/")
 
 
 class Rule(NamedTuple):
@@ -331,13 +328,9 @@ def result_entry(finding: Finding, labels: Labels) -> dict[str, Any]:
         "message": {"text": text},
     }
     if finding.file:
-        physical: dict[str, Any] = {"artifactLocation": artifact_location(finding.file)}
-        if finding.location is not None:
-            physical["region"] = {
-                "startLine": finding.location.line,
-                "startColumn": finding.location.column,
-            }
-        entry["locations"] = [{"physicalLocation": physical}]
+        entry["locations"] = [
+            {"physicalLocation": physical_location(finding.file, finding.location)}
+        ]
     entry["partialFingerprints"] = {FINGERPRINT: fingerprint(finding)}
     entry["properties"] = {
         "severity": finding.severity.value,
@@ -362,7 +355,7 @@ def fingerprint(finding: Finding) -> str:
     key_doi = evidence.get("notice_doi") or evidence.get("original_doi") or ""
     identity = [
         finding.code.value,
-        _posix(finding.file),
+        posix_path(finding.file),
         finding.reference or "",
         finding.claim or "",
         str(key_doi).lower(),
@@ -370,23 +363,6 @@ def fingerprint(finding: Finding) -> str:
     ]
     data = json.dumps(identity, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-def _posix(path: str) -> str:
-    posix = path.replace("\\", "/") if os.sep == "\\" or _DRIVE.match(path) else path
-    while posix.startswith("./"):
-        posix = posix[2:]
-    return posix
-
-
-def artifact_location(path: str) -> dict[str, str]:
-    """A relative path as a URI relative to %SRCROOT%; an absolute one as a file: URI."""
-    posix = _posix(path)
-    if _DRIVE.match(posix):
-        return {"uri": "file:///" + quote(posix, safe="/:")}
-    if posix.startswith("/"):
-        return {"uri": "file://" + quote(posix, safe="/")}
-    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
 
 
 def timestamp(moment: datetime) -> str:

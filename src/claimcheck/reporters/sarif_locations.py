@@ -1,0 +1,42 @@
+"""Where a SARIF result points: claim-map paths as artifact locations (SARIF 2.1.0 §3.4) and
+physical locations with a region (§3.29, §3.30). Shared by the report and the failure
+document, so a located problem is placed exactly as a finding is. Pure.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+from urllib.parse import quote
+
+from claimcheck.model.location import Location
+
+SRCROOT = "%SRCROOT%"
+_DRIVE = re.compile(r"^[A-Za-z]:/")
+
+
+def posix_path(path: str) -> str:
+    """The path with forward slashes and no leading `./`: the same file gives the same text."""
+    posix = path.replace("\\", "/") if os.sep == "\\" or _DRIVE.match(path) else path
+    while posix.startswith("./"):
+        posix = posix[2:]
+    return posix
+
+
+def artifact_location(path: str) -> dict[str, str]:
+    """A relative path as a URI relative to %SRCROOT%; an absolute one as a file: URI."""
+    posix = posix_path(path)
+    if _DRIVE.match(posix):
+        return {"uri": "file:///" + quote(posix, safe="/:")}
+    if posix.startswith("/"):
+        return {"uri": "file://" + quote(posix, safe="/")}
+    return {"uri": quote(posix, safe="/"), "uriBaseId": SRCROOT}
+
+
+def physical_location(path: str, location: Location | None) -> dict[str, Any]:
+    """The file, and the line and column in it when they are known."""
+    physical: dict[str, Any] = {"artifactLocation": artifact_location(path)}
+    if location is not None:
+        physical["region"] = {"startLine": location.line, "startColumn": location.column}
+    return physical
