@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import os
+import re
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -18,14 +20,17 @@ from claimcheck.model.record import Author, Work
 from claimcheck.model.results import AuditResult
 from claimcheck.reporters import renderer
 from claimcheck.reporters.sarif import fingerprint, render
-from tests.factories import judge_works
+from tests.factories import judge_works, write_map
+from tests.test_cli import run
 
 SCHEMA = Path(__file__).parent / "data" / "schemas" / "sarif-schema-2.1.0.json"
 HOSTILE = "[bold red]pwned[/] \x1b[31mred\x1b[0m \x00nul \u202eevil </script><script>x()</script>"
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
+# RFC 3986: unreserved and reserved characters, and percent-encoded octets; nothing else.
+URI = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-F]{2})*")
 
 
-def hostile_result() -> AuditResult:
+def hostile_result(path: str = "claims/my map.yaml") -> AuditResult:
     """A DOI mismatch whose registry title (shown in the message) is hostile."""
     ref = Reference(
         id="R1", location=Location(3, 3), doi="10.1/x", title="A study", authors=("Jones A",)
@@ -36,7 +41,7 @@ def hostile_result() -> AuditResult:
         location=Location(9, 5),
         cites=(Citation("R1", Role.SUPPORTS, Location(11, 9)),),
     )
-    claim_map = ClaimMap("claims/my map.yaml", 1, (ref,), (claim,))
+    claim_map = ClaimMap(path, 1, (ref,), (claim,))
     work = Work(doi="10.1/x", title=HOSTILE, authors=(Author("Smith"),), year=2015)
     return judge_works(claim_map, work)
 
@@ -157,6 +162,48 @@ def test_relative_paths_are_percent_encoded_uris() -> None:
     location = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert location == {"uri": "claims/my%20map.yaml", "uriBaseId": "%SRCROOT%"}
     assert run["artifacts"][0]["location"] == location
+
+
+def uris(run: dict[str, Any]) -> list[str]:
+    """Every artifact URI of a run: its artifacts', then its results' locations'."""
+    found = [a["location"]["uri"] for a in run["artifacts"]]
+    for entry in run["results"]:
+        found += [
+            place["physicalLocation"]["artifactLocation"]["uri"] for place in entry["locations"]
+        ]
+    return found
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("claims/bad\udcff.yaml", "claims/bad%FF.yaml"),  # the byte 0xFF, as Python holds it
+        ("/srv/bad\udcff.yaml", "file:///srv/bad%FF.yaml"),
+        ("claims/caf\u00e9.yaml", "claims/caf%C3%A9.yaml"),  # a character: its UTF-8
+        ("claims/x\ud800.yaml", "claims/x%ED%A0%80.yaml"),  # a surrogate no name decodes to
+    ],
+)
+def test_file_names_that_are_not_utf8_are_uris_of_their_bytes(path: str, uri: str) -> None:
+    out = render(hostile_result(path))
+    out.encode("utf-8")  # strict: nothing that cannot be written reached the document
+    found = uris(validate(out)["runs"][0])
+    assert len(found) > 1
+    assert set(found) == {uri}
+    assert URI.fullmatch(uri)
+
+
+def test_an_audit_of_a_map_named_in_bytes_that_are_not_utf8_writes_sarif(tmp_path: Path) -> None:
+    body = "claimcheck: 1\nreferences: {R1: {title: A paper}}\n"
+    body += "claims: [{id: C1, text: x, cites: [R1]}]\n"
+    try:
+        path = write_map(tmp_path, body, os.fsdecode(b"bad\xff.yaml"))
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    result = run("audit", path, "--offline", "--no-match", "-f", "sarif")
+    assert result.exit_code == 0, result.stderr
+    found = uris(validate(result.stdout)["runs"][0])
+    assert found
+    assert all(uri.startswith("file:///") and uri.endswith("/bad%FF.yaml") for uri in found)
 
 
 def test_absolute_paths_are_file_uris(every_code_result: AuditResult) -> None:
