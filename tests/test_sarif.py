@@ -10,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from jsonschema.validators import validator_for
 
 from claimcheck import __version__
@@ -18,8 +20,10 @@ from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Work
 from claimcheck.model.results import AuditResult
+from claimcheck.model.sanitize import visible
 from claimcheck.reporters import renderer
-from claimcheck.reporters.sarif import fingerprint, render
+from claimcheck.reporters.failure import render_failure
+from claimcheck.reporters.sarif import fingerprint, message_text, render
 from tests.factories import judge_works, write_map
 from tests.test_cli import run
 
@@ -30,7 +34,7 @@ LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 URI = re.compile(r"(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?#\[\]]|%[0-9A-F]{2})*")
 
 
-def hostile_result(path: str = "claims/my map.yaml") -> AuditResult:
+def hostile_result(path: str = "claims/my map.yaml", title: str = HOSTILE) -> AuditResult:
     """A DOI mismatch whose registry title (shown in the message) is hostile."""
     ref = Reference(
         id="R1", location=Location(3, 3), doi="10.1/x", title="A study", authors=("Jones A",)
@@ -42,7 +46,7 @@ def hostile_result(path: str = "claims/my map.yaml") -> AuditResult:
         cites=(Citation("R1", Role.SUPPORTS, Location(11, 9)),),
     )
     claim_map = ClaimMap(path, 1, (ref,), (claim,))
-    work = Work(doi="10.1/x", title=HOSTILE, authors=(Author("Smith"),), year=2015)
+    work = Work(doi="10.1/x", title=title, authors=(Author("Smith"),), year=2015)
     return judge_works(claim_map, work)
 
 
@@ -289,3 +293,51 @@ def test_the_cited_reference_moves_no_fingerprint() -> None:
     assert [r["message"]["text"] for r in before] != [r["message"]["text"] for r in after]
     # Brackets escaped (SARIF §3.11.6): the printed reference cannot become a link either.
     assert after[0]["message"]["text"].endswith(' — cited as: "\\[Jones A\\](https://x). Other"')
+
+
+# A plain-text message as SARIF 2.1.0 has a viewer read it: `\\`, `\[` and `\]` are escaped
+# characters, `[text](target)` an embedded link (§3.11.6); `{{` and `}}` are literal braces,
+# `{n}` a placeholder (§3.11.5).
+_MARKUP = re.compile(r"\\([\\\[\]])|\{\{|\}\}|\[(?:[^\\\[\]]|\\[\\\[\]])*\]\([^)]*\)|\{\d+\}|[{}]")
+
+
+def as_a_viewer_reads(text: str) -> tuple[str, list[str]]:
+    """(What a viewer shows, the links, placeholders and lone braces it finds instead.)"""
+    shown, markup, end = [], [], 0
+    for match in _MARKUP.finditer(text):
+        shown.append(text[end : match.start()])
+        token = match.group()
+        if match.group(1) or token in ("{{", "}}"):
+            shown.append(token[1])  # an escaped character, or a doubled brace
+        else:
+            markup.append(token)
+        end = match.end()
+    return "".join([*shown, text[end:]]), markup
+
+
+@given(st.text())
+def test_every_message_reads_back_as_its_text(text: str) -> None:
+    assert as_a_viewer_reads(message_text(text)) == (visible(text, keep="\n"), [])
+
+
+PHISH = "Stem cells \\[click here\\](https://evil.example/phish) {0} {{1}} }"
+
+
+def test_a_title_that_escapes_its_own_brackets_is_no_link_and_no_placeholder() -> None:
+    run = run_of(hostile_result(title=PHISH))
+    mismatch = next(r for r in run["results"] if r["ruleId"] == "doi-mismatch")
+    text = mismatch["message"]["text"]
+    # The title's backslash escaped, then its bracket (§3.11.6); its braces doubled (§3.11.5).
+    assert "\\\\\\[click here\\\\\\](https://evil.example/phish) {{0}} {{{{1}}}} }}" in text
+    shown, markup = as_a_viewer_reads(text)
+    assert markup == []
+    assert PHISH in shown
+
+
+def test_the_failure_document_escapes_its_messages() -> None:
+    problems = [{"file": "m.yaml", "line": 3, "column": 5, "message": "key '[a](b) {0}'"}]
+    doc = validate(render_failure("sarif", 2, "bad \\[x\\](y) {1}", problems))
+    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
+    for note in notes:
+        assert as_a_viewer_reads(note["message"]["text"])[1] == []
+    assert as_a_viewer_reads(notes[0]["message"]["text"])[0] == "bad \\[x\\](y) {1}"

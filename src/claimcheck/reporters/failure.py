@@ -101,10 +101,12 @@ def _json(code: int, message: str, problems: list[dict[str, Any]], _at: datetime
 
 
 def _sarif(code: int, message: str, problems: list[dict[str, Any]], at: datetime) -> str:
-    from claimcheck.reporters.sarif import EXIT_DESCRIPTION, SCHEMA_URI, driver
+    from claimcheck.reporters.sarif import EXIT_DESCRIPTION, SCHEMA_URI, driver, message_text
 
-    notes = [{"level": "error", "message": {"text": visible(message)}}]
-    notes += [{"level": "error", "message": {"text": visible(line)}} for line in _lines(problems)]
+    # Escaped as a report's messages are: a claim map's text must not become a link or a
+    # placeholder (SARIF 2.1.0 §3.11.5, §3.11.6).
+    lines = [message, *_lines(problems)]
+    notes = [{"level": "error", "message": {"text": message_text(line)}} for line in lines]
     invocation: dict[str, Any] = {
         "executionSuccessful": False,
         "exitCode": code,

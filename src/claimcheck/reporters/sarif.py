@@ -341,12 +341,21 @@ def result_entry(finding: Finding, labels: Labels) -> dict[str, Any]:
     return entry
 
 
+# SARIF 2.1.0 §3.11.6: in a plain-text message `\`, `[` and `]` are the "escaped link
+# characters", each written after a backslash; `[text](target)` unescaped is an embedded link.
+_LINK_CHARACTER = re.compile(r"([\\\[\]])")
+
+
 def message_text(message: str) -> str:
-    """Control, bidi and invisible formatting characters made visible (a viewer shows the
-    message, not the JSON escape); square brackets escaped, because a SARIF viewer reads
-    `[text](target)` in a plain-text message as an embedded link (SARIF 2.1.0 §3.11.6), and
-    registry titles must not become links."""
-    return re.sub(r"([\[\]])", r"\\\1", visible(message, keep="\n"))
+    """The message as a SARIF viewer must show it, never as markup. Control, bidi and invisible
+    formatting characters are made visible (a viewer shows the message, not the JSON escape).
+    Registry titles must not become links, so `\\`, `[` and `]` are each escaped with a
+    backslash, in one pass (§3.11.6): a title's own `\\[` then reads as a literal backslash and
+    a literal bracket, never as an escape in front of a real link. Curly braces are doubled, as
+    §3.11.5 requires of literal `{` and `}` in every message string, so that `{0}` in a title
+    is not a placeholder that a viewer fails to fill."""
+    escaped = _LINK_CHARACTER.sub(r"\\\1", visible(message, keep="\n"))
+    return escaped.replace("{", "{{").replace("}", "}}")
 
 
 def fingerprint(finding: Finding) -> str:
