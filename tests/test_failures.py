@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -14,11 +15,13 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
 import xmlschema
 
+from claimcheck.reporters.failure import render_failure
 from claimcheck.sources.crossref.answers import works_path
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.testing.hostile import HostileServer
@@ -88,6 +91,90 @@ def test_a_wrong_server_gives_a_document_in_every_format(
         result = run("audit", path, "-f", output_format, "--crossref-url", server.url + "/x")
     assert result.exit_code == 2
     check_document(output_format, result.stdout, 2)
+
+
+TWO_BAD = "claimcheck: 1\nreferences:\n  R1: {doi: 10.1000/x, cited_ass: typo}\n"
+TWO_BAD += "  R2: {title: x, yaer: 2001}\nclaims: []\n"
+ANNOTATION = re.compile(r"^::error file=[^,]*,line=(\d+),col=(\d+),title=claimcheck::(.*)$", re.M)
+
+
+def sarif_run(text: str) -> dict[str, Any]:
+    document = json.loads(text)
+    jsonschema.validate(document, SARIF_SCHEMA)
+    found: dict[str, Any] = document["runs"][0]
+    return found
+
+
+def places(found: dict[str, Any]) -> list[tuple[int, int, str]]:
+    """(line, column, message) of each result, checking that each is a claim-map-invalid
+    result at its place in the claim map."""
+    rules, located = found["tool"]["driver"]["rules"], []
+    for result in found["results"]:
+        assert rules[result["ruleIndex"]]["id"] == result["ruleId"] == "claim-map-invalid"
+        assert result["level"] == "error"
+        (place,) = result["locations"]
+        region = place["physicalLocation"]["region"]
+        located.append((region["startLine"], region["startColumn"], result["message"]["text"]))
+    return located
+
+
+def test_the_sarif_failure_places_each_problem_where_github_annotates_it(tmp_path: Path) -> None:
+    path = write_map(tmp_path, TWO_BAD)
+    sarif = run("audit", path, "--offline", "-f", "sarif")
+    github = run("audit", path, "--offline", "-f", "github")
+    assert sarif.exit_code == github.exit_code == 2
+    found = sarif_run(sarif.stdout)
+    annotated = [(int(line), int(col), m) for line, col, m in ANNOTATION.findall(github.stdout)]
+    assert places(found) == annotated
+    assert len(annotated) == 2
+    uris = {
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] for r in found["results"]
+    }
+    assert found["artifacts"] == [
+        {"location": {"uri": uri}, "roles": ["analysisTarget"]} for uri in uris
+    ]
+    assert all(uri.startswith("file:///") and uri.endswith("/map.yaml") for uri in uris)
+    assert found["columnKind"] == "unicodeCodePoints"
+    # The run's failure stays its notification; the problems are not repeated there.
+    (note,) = found["invocations"][0]["toolExecutionNotifications"]
+    assert note["message"]["text"] == "2 errors in the claim map; nothing was checked"
+
+
+def test_a_problems_alert_survives_an_edit_above_it(tmp_path: Path) -> None:
+    def prints(body: str) -> list[str]:
+        found = sarif_run(
+            run("audit", write_map(tmp_path, body), "--offline", "-f", "sarif").stdout
+        )
+        return [r["partialFingerprints"]["claimcheck/v1"] for r in found["results"]]
+
+    first = prints(TWO_BAD)
+    assert len(set(first)) == 2
+    assert prints("# a comment above\n" + TWO_BAD) == first
+
+
+def test_an_invalid_map_named_in_bytes_that_are_not_utf8_gives_a_sarif_failure(
+    tmp_path: Path,
+) -> None:
+    try:
+        path = write_map(tmp_path, BAD_MAP, os.fsdecode(b"broken\xfe.yaml"))
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    result = run("audit", path, "--offline", "-f", "sarif")
+    assert result.exit_code == 2, result.stderr
+    assert "broken\\udcfe.yaml:3:24: " in result.stderr  # as every other format shows it
+    found = sarif_run(result.stdout)
+    assert [line for line, _, _ in places(found)] == [3]
+    uri = found["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri.endswith("/broken%FE.yaml")
+
+
+def test_a_failure_document_locates_only_what_it_can() -> None:
+    assert sarif_run(render_failure("sarif", 2, "no claim map to audit"))["results"] == []
+    problem = {"file": "m.yaml", "line": 0, "column": 0, "message": "the file is empty"}
+    (result,) = sarif_run(render_failure("sarif", 2, "1 error", [problem]))["results"]
+    assert result["locations"] == [
+        {"physicalLocation": {"artifactLocation": {"uri": "m.yaml", "uriBaseId": "%SRCROOT%"}}}
+    ]
 
 
 def claimcheck(*args: str, **streams: object) -> subprocess.CompletedProcess[str]:

@@ -336,8 +336,10 @@ def test_a_title_that_escapes_its_own_brackets_is_no_link_and_no_placeholder() -
 
 def test_the_failure_document_escapes_its_messages() -> None:
     problems = [{"file": "m.yaml", "line": 3, "column": 5, "message": "key '[a](b) {0}'"}]
-    doc = validate(render_failure("sarif", 2, "bad \\[x\\](y) {1}", problems))
-    notes = doc["runs"][0]["invocations"][0]["toolExecutionNotifications"]
-    for note in notes:
-        assert as_a_viewer_reads(note["message"]["text"])[1] == []
-    assert as_a_viewer_reads(notes[0]["message"]["text"])[0] == "bad \\[x\\](y) {1}"
+    run = validate(render_failure("sarif", 2, "bad \\[x\\](y) {1}", problems))["runs"][0]
+    notes = run["invocations"][0]["toolExecutionNotifications"]
+    texts = [entry["message"]["text"] for entry in [*notes, *run["results"]]]
+    shown = [as_a_viewer_reads(text) for text in texts]
+    assert [markup for _, markup in shown] == [[] for _ in texts]
+    assert "bad \\[x\\](y) {1}" in shown[0][0]
+    assert any("key '[a](b) {0}'" in text for text, _ in shown)

@@ -101,22 +101,10 @@ def _json(code: int, message: str, problems: list[dict[str, Any]], _at: datetime
 
 
 def _sarif(code: int, message: str, problems: list[dict[str, Any]], at: datetime) -> str:
-    from claimcheck.reporters.sarif import EXIT_DESCRIPTION, SCHEMA_URI, driver, message_text
+    # Each located problem is a result at its place in the claim map, as a finding would be.
+    from claimcheck.reporters.sarif_failure import failure_document
 
-    # Escaped as a report's messages are: a claim map's text must not become a link or a
-    # placeholder (SARIF 2.1.0 §3.11.5, §3.11.6).
-    lines = [message, *_lines(problems)]
-    notes = [{"level": "error", "message": {"text": message_text(line)}} for line in lines]
-    invocation: dict[str, Any] = {
-        "executionSuccessful": False,
-        "exitCode": code,
-        "toolExecutionNotifications": notes,
-        "endTimeUtc": at.strftime("%Y-%m-%dT%H:%M:%SZ"),
-    }
-    if code in EXIT_DESCRIPTION:
-        invocation["exitCodeDescription"] = EXIT_DESCRIPTION[code]
-    run = {"tool": {"driver": driver()}, "invocations": [invocation], "results": []}
-    return dumps({"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]})
+    return dumps(failure_document(code, message, problems, at))
 
 
 def _junit(code: int, message: str, problems: list[dict[str, Any]], at: datetime) -> str:

@@ -291,17 +291,21 @@ def driver() -> dict[str, Any]:
 
 
 def rule_entry(code: FindingCode) -> dict[str, Any]:
-    rule = RULES[code]
+    return descriptor(code.value, RULES[code], LEVEL[code.default_severity])
+
+
+def descriptor(rule_id: str, rule: Rule, level: str) -> dict[str, Any]:
+    """The reportingDescriptor of a rule (SARIF 2.1.0 §3.49)."""
     return {
-        "id": code.value,
-        "name": "".join(part.capitalize() for part in code.value.split("-")),
+        "id": rule_id,
+        "name": "".join(part.capitalize() for part in rule_id.split("-")),
         "shortDescription": {"text": rule.short},
         "fullDescription": {"text": rule.full},
         "help": {
             "text": f"{rule.full}\n\nWhat to do: {rule.help}",
             "markdown": f"{rule.full}\n\n**What to do:** {rule.help}",
         },
-        "defaultConfiguration": {"level": LEVEL[code.default_severity]},
+        "defaultConfiguration": {"level": level},
         "properties": {"tags": ["claimcheck", *rule.tags]},
     }
 
@@ -370,6 +374,11 @@ def fingerprint(finding: Finding) -> str:
         str(key_doi).lower(),
         str(evidence.get("finding") or ""),  # the original code of an acknowledged finding
     ]
+    return digest(identity)
+
+
+def digest(identity: list[str]) -> str:
+    """A partial fingerprint: the sha256 of the parts that identify a result."""
     data = json.dumps(identity, ensure_ascii=True, separators=(",", ":"))
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
