@@ -21,9 +21,10 @@ from claimcheck.model.location import Location
 from claimcheck.model.record import Author, Work
 from claimcheck.model.results import AuditResult
 from claimcheck.model.sanitize import visible
-from claimcheck.reporters import renderer
+from claimcheck.reporters import renderer, sarif_locations
 from claimcheck.reporters.failure import render_failure
 from claimcheck.reporters.sarif import fingerprint, message_text, render
+from claimcheck.reporters.sarif_locations import artifact_location
 from tests.factories import judge_works, write_map
 from tests.test_cli import run
 
@@ -215,6 +216,51 @@ def test_absolute_paths_are_file_uris(every_code_result: AuditResult) -> None:
     uri = run["artifacts"][0]["location"]["uri"]
     assert uri.startswith("file:///")
     assert "uriBaseId" not in run["artifacts"][0]["location"]
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("c:/map.yaml", "c%3A/map.yaml"),  # a folder named `c:`: relative, not a drive
+        ("claims/./x.yaml", "claims/x.yaml"),
+        ("./claims//x.yaml", "claims/x.yaml"),
+        ("/srv//maps/./x.yaml", "file:///srv/maps/x.yaml"),
+        # `..` stays: if `claims` is a symbolic link, `claims/..` is not the current folder.
+        ("claims/../claims/x.yaml", "claims/../claims/x.yaml"),
+        ("/srv/a/../x.yaml", "file:///srv/a/../x.yaml"),
+        ("c:\\x.yaml", "c%3A%5Cx.yaml"),  # a backslash is a character of a POSIX name
+    ],
+)
+def test_posix_paths_lose_only_segments_that_cannot_change_the_file(
+    path: str, uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sarif_locations, "WINDOWS", False)
+    found = uris(run_of(hostile_result(path)))
+    assert set(found) == {uri}
+    assert URI.fullmatch(uri)
+    base = {} if uri.startswith("file:") else {"uriBaseId": "%SRCROOT%"}
+    assert artifact_location(path) == {"uri": uri, **base}
+
+
+@pytest.mark.parametrize(
+    ("path", "uri"),
+    [
+        ("C:\\maps\\.\\x.yaml", "file:///C:/maps/x.yaml"),
+        ("c:/map.yaml", "file:///c:/map.yaml"),
+        ("claims\\x.yaml", "claims/x.yaml"),
+    ],
+)
+def test_on_windows_a_drive_path_is_a_file_uri(
+    path: str, uri: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sarif_locations, "WINDOWS", True)
+    assert artifact_location(path)["uri"] == uri
+
+
+def test_the_same_file_written_two_ways_keeps_its_fingerprint() -> None:
+    finding = Finding(FindingCode.RETRACTED, Severity.ERROR, "m", reference="R1", file="c/x.yaml")
+    assert fingerprint(finding) == fingerprint(replace(finding, file="./c//./x.yaml"))
+    assert fingerprint(finding) != fingerprint(replace(finding, file="d/../c/x.yaml"))
 
 
 def test_fingerprints_are_stable_across_renders_and_moves(every_code_result: AuditResult) -> None:

@@ -14,6 +14,9 @@ from urllib.parse import quote
 from claimcheck.model.location import Location
 
 SRCROOT = "%SRCROOT%"
+# Only on Windows is `\` a separator and `C:/…` a drive. Elsewhere `\` is a character of a
+# name, and `c:/map.yaml` a map in a folder named `c:`: a relative path.
+WINDOWS = os.sep == "\\"
 _DRIVE = re.compile(r"^[A-Za-z]:/")
 # How Python decoded file names it could not read as text: a byte that is not UTF-8 becomes a
 # lone surrogate on POSIX (PEP 383, "surrogateescape"); Windows keeps unpaired UTF-16 halves.
@@ -21,17 +24,25 @@ _FS_ERRORS = sys.getfilesystemencodeerrors()
 
 
 def posix_path(path: str) -> str:
-    """The path with forward slashes and no leading `./`: the same file gives the same text."""
-    posix = path.replace("\\", "/") if os.sep == "\\" or _DRIVE.match(path) else path
-    while posix.startswith("./"):
-        posix = posix[2:]
-    return posix
+    """The path with forward slashes and without `.` or empty segments, as SARIF 2.1.0
+    §3.10.2 (steps 2 and 3) has them removed: the same file gives the same text.
+
+    `..` segments stay. Dropping `a/..` is right only when `a` is no symbolic link (if `a`
+    links to `x/y`, `a/../b` is `x/b`), so §3.10.2 (step 4) resolves them against the file
+    system, which a pure reporter does not read; and SARIF consumers must not drop them
+    either, so a URI that keeps them still names the right file."""
+    posix = path.replace("\\", "/") if WINDOWS else path
+    root = ""
+    if posix.startswith("/"):
+        root = "//" if WINDOWS and posix.startswith("//") else "/"  # a UNC path keeps `//`
+    segments = [part for part in posix.split("/") if part not in ("", ".")]
+    return root + "/".join(segments) or posix
 
 
 def artifact_location(path: str) -> dict[str, str]:
     """A relative path as a URI relative to %SRCROOT%; an absolute one as a file: URI."""
     posix = posix_path(path)
-    if _DRIVE.match(posix):
+    if WINDOWS and _DRIVE.match(posix):
         return {"uri": "file:///" + _quoted(posix, safe="/:")}
     if posix.startswith("/"):
         return {"uri": "file://" + _quoted(posix, safe="/")}
