@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
 def _notice(settings: Settings, message: str) -> None:
     # Through the one stderr writer, which escapes what registry text may carry and
-    # redacts passwords in URLs.
+    # redacts the credentials in URLs (a password, a secret query value).
     from claimcheck.app.settings import notice
 
     notice(message, quiet=settings.quiet)

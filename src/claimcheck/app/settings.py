@@ -386,7 +386,8 @@ def notice(message: str, *, quiet: bool = False) -> None:
 
     Messages carry registry text (a server's Content-Type, a DOI, an error body), so every
     control, bidi or invisible formatting character is shown as `\\uXXXX` (a line break too,
-    so that data cannot start a line of its own), and a password in any URL is redacted.
+    so that data cannot start a line of its own), and the credentials in any URL (a password,
+    a secret query value) are redacted.
     """
     # sys.stderr is None when fd 2 was closed at start (`2>&-`), and print(file=None) would
     # write to stdout, into the report. A notice that cannot be written (stderr closed or
