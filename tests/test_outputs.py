@@ -149,3 +149,15 @@ def test_a_new_report_gets_the_permissions_the_umask_allows(
     report = tmp_path / "new.json"
     assert audit(write_map(tmp_path, MAP), server, "-o", f"json={report}")[0] == 0
     assert stat.S_IMODE(report.stat().st_mode) == 0o666 & ~umask
+
+
+def test_a_file_where_a_folder_should_be_is_named_as_such(
+    tmp_path: Path, server: ReplayServer
+) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("a file where a folder should be")
+    for target in (blocker / "report.json", blocker / "a" / "b" / "report.json"):
+        code, _out, err = audit(write_map(tmp_path, MAP), server, "-o", f"json={target}")
+        assert code == ExitCode.OUTPUT_FAILED
+        assert f"cannot write it: {blocker} is not a directory" in err
+        assert "File exists" not in err

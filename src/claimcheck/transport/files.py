@@ -3,6 +3,7 @@ half-written one."""
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 import tempfile
@@ -26,7 +27,7 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
     file or the whole new one. Without it a rename is still atomic for every process, a
     killed one included; only a power cut can leave the file short or empty.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
+    make_parents(path)
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError:
@@ -42,4 +43,21 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def make_parents(path: Path) -> None:
+    """Create the folders `path` goes in. Where one of them exists as something else (a file),
+    raise NotADirectoryError naming it: mkdir's own error, "File exists", reads as if the file
+    being written were in the way."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        # The component nearest the root that is there but is not a folder (a dangling
+        # symlink counts: mkdir cannot go through it either).
+        for parent in reversed(path.parents):
+            if os.path.lexists(parent) and not parent.is_dir():
+                raise NotADirectoryError(
+                    errno.ENOTDIR, f"{parent} is not a directory, so nothing can go in it"
+                ) from None
         raise
