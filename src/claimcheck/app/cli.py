@@ -200,8 +200,9 @@ def audit(
     def run() -> int:
         from claimcheck.app.commands import run_audit_command
 
+        # The options, not settings: invalid settings are a failure the -o files are told of.
         return run_audit_command(
-            paths, output_format.value, settings_of(options), _stdout(), outputs=output or ()
+            paths, output_format.value, options, _stdout(), outputs=output or ()
         )
 
     execute(run, debug, machine_format_of(output_format.value))

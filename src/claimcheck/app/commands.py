@@ -6,14 +6,15 @@ the one-sentence gate summary go to stderr.
 
 from __future__ import annotations
 
+import os
 import sys
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import IO, TYPE_CHECKING, Any
 
 from claimcheck.app.head_start import ProgressRelay, head_start, import_judging
 from claimcheck.app.settings import (
@@ -23,12 +24,7 @@ from claimcheck.app.settings import (
     open_event_sources,
     open_search,
 )
-from claimcheck.model.errors import (
-    ClaimcheckError,
-    ClaimMapError,
-    ExitCode,
-    UsageError,
-)
+from claimcheck.model.errors import ClaimMapError, ExitCode, UsageError
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Lookup
 
@@ -129,33 +125,52 @@ def load_claim_maps(files: Sequence[Path]) -> list[ClaimMap]:
 def run_audit_command(
     paths: Sequence[Path],
     output_format: str,
-    settings: Settings,
+    options: Mapping[str, Any],
     stdout: tuple[int, bool],
     outputs: Sequence[str] = (),
 ) -> int:
-    from claimcheck.app.outputs import parse_outputs, refuse_inputs
+    """`claimcheck audit`, from the command's option values (`settings_of`): read here, so
+    that invalid settings, like every other failure before the reports are written, give
+    each sound `-o` file its failure document."""
+    from claimcheck.app.failure_outputs import (
+        known_inputs,
+        possible_inputs,
+        write_failure_documents,
+    )
+    from claimcheck.app.options import settings_of
+    from claimcheck.app.outputs import check_outputs, refuse_inputs
     from claimcheck.reporters import FORMATS
 
-    files = parse_outputs(outputs, list(FORMATS))
-    map_files = find_claim_maps(paths, settings)
-    data_files = [settings.retraction_watch] if settings.retraction_watch else []
-    refuse_inputs(files, [*map_files, *data_files], _folders_in_use(settings))
+    files, problem = check_outputs(outputs, list(FORMATS))
+    settings, inputs = None, None
     try:
-        return _audit(map_files, output_format, settings, stdout, files)
-    except ClaimcheckError as exc:
-        # The -o files were checked: each gets the failure document of its format, so a CI
-        # step that uploads them finds a valid file saying what went wrong.
-        _write_failures(files, exc, settings)
+        settings = settings_of(dict(options))
+        if problem is not None:
+            raise UsageError(problem)
+        map_files = find_claim_maps(paths, settings)
+        inputs = known_inputs(map_files, settings)
+        refuse_inputs(files, inputs.files, inputs.folders)
+        result = _audit(map_files, output_format, settings, files)
+    except Exception as exc:
+        # A CI step that uploads the -o files must find a valid file saying what went wrong,
+        # not the report of an earlier run. An interruption (not an Exception) changes none.
+        # Imported only here: the reporters would delay an audit's first request.
+        from claimcheck.reporters.failure import failure_of
+
+        inputs = inputs or possible_inputs(paths, options, os.environ)
+        quiet = settings.quiet if settings else bool(options.get("quiet"))
+        write_failure_documents(files, inputs, failure_of(exc), quiet)
         raise
+    return _report(result, output_format, settings, stdout, files)
 
 
 def _audit(
     map_files: Sequence[Path],
     output_format: str,
     settings: Settings,
-    stdout: tuple[int, bool],
     files: Sequence[Output],
-) -> int:
+) -> AuditResult:
+    """Load the claim maps, look up every DOI and judge."""
     from claimcheck.audit import AuditOptions, planned_lookups, run_audit
 
     client, source = open_client(settings)
@@ -201,6 +216,17 @@ def _audit(
         if datacite is not None:
             datacite.close()
     _refuse_wrong_server(client)
+    return result
+
+
+def _report(
+    result: AuditResult,
+    output_format: str,
+    settings: Settings,
+    stdout: tuple[int, bool],
+    files: Sequence[Output],
+) -> int:
+    """Write the reports (each `-o` file, then stdout) and the notices; the exit code."""
     unwritten = _write_outputs(result, files, settings)
     _write(_finished(lambda: render_audit(result, output_format, stdout)))
     for finding in result.findings:
@@ -217,29 +243,6 @@ def _audit(
         )
         return int(ExitCode.OUTPUT_FAILED)
     return result.exit_code
-
-
-def _write_failures(files: Sequence[Output], exc: ClaimcheckError, settings: Settings) -> None:
-    from claimcheck.app.outputs import write_output
-    from claimcheck.reporters.failure import failure_of, render_failure
-
-    code, message, problems = failure_of(exc)
-    for output in files:
-        try:
-            write_output(
-                output.path, render_failure(output.format, code, message, problems).encode()
-            )
-        except OSError as err:
-            _notice(settings, f"--output {output.spec}: cannot write it: {err.strerror or err}")
-
-
-def _folders_in_use(settings: Settings) -> list[Path]:
-    """Folders a report must never be written into: the evidence snapshots the run reads or
-    writes, and the cache."""
-    from claimcheck.cache.store import default_cache_dir
-
-    folders = [settings.cache_dir or default_cache_dir()]
-    return folders + [p for p in (settings.replay, settings.record) if p is not None]
 
 
 def _write_outputs(result: AuditResult, files: Sequence[Output], settings: Settings) -> int:

@@ -31,32 +31,55 @@ class Output:
 
 def parse_outputs(specs: Sequence[str], formats: Sequence[str]) -> list[Output]:
     """`--output FORMAT=PATH` or `--output PATH`: the syntax, and the same file twice."""
-    outputs: list[Output] = []
-    seen: dict[str, str] = {}
-    for spec in specs:
-        name, sep, target = spec.partition("=")
-        if not sep:
-            name, target = EXTENSIONS.get(Path(spec).suffix.lower(), ""), spec
-            if not name:
-                raise UsageError(
-                    f"--output {spec!r}: expected FORMAT=PATH (e.g. sarif=report.sarif), or a "
-                    f"path ending in {', '.join(EXTENSIONS)}"
-                )
-        if name not in formats or not target:
-            raise UsageError(
-                f"--output {spec!r}: expected FORMAT=PATH, FORMAT one of {', '.join(formats)}"
-            )
-        if target == "-":
-            raise UsageError(f"--output {spec!r}: for stdout, use --format {name}")
-        path = Path(target)
-        if path.is_dir():
-            raise UsageError(f"--output {spec!r}: {target} is a directory, not a file")
-        key = os.path.realpath(path)
-        if key in seen:
-            raise UsageError(f"--output {spec!r}: the same file as --output {seen[key]!r}")
-        seen[key] = spec
-        outputs.append(Output(name, path, spec))
+    outputs, problem = check_outputs(specs, formats)
+    if problem is not None:
+        raise UsageError(problem)
     return outputs
+
+
+def check_outputs(specs: Sequence[str], formats: Sequence[str]) -> tuple[list[Output], str | None]:
+    """Each `--output` that is sound on its own, and what is wrong with the first that is not.
+
+    One bad `-o` does not make the others unsound: a run that fails still gives each of them
+    its failure document. A file given twice is given to neither, since it is not known which
+    format it should hold."""
+    outputs: list[Output] = []
+    problems: list[str] = []
+    seen: dict[str, Output] = {}
+    for spec in specs:
+        output, problem = _check_output(spec, formats)
+        if output is not None:
+            key = os.path.realpath(output.path)
+            if key in seen:
+                problem = f"--output {spec!r}: the same file as --output {seen[key].spec!r}"
+                output = None
+                outputs = [o for o in outputs if o is not seen[key]]
+            else:
+                seen[key] = output
+        if output is not None:
+            outputs.append(output)
+        if problem is not None:
+            problems.append(problem)
+    return outputs, (problems[0] if problems else None)
+
+
+def _check_output(spec: str, formats: Sequence[str]) -> tuple[Output | None, str | None]:
+    name, sep, target = spec.partition("=")
+    if not sep:
+        name, target = EXTENSIONS.get(Path(spec).suffix.lower(), ""), spec
+        if not name:
+            return None, (
+                f"--output {spec!r}: expected FORMAT=PATH (e.g. sarif=report.sarif), or a "
+                f"path ending in {', '.join(EXTENSIONS)}"
+            )
+    if name not in formats or not target:
+        return None, f"--output {spec!r}: expected FORMAT=PATH, FORMAT one of {', '.join(formats)}"
+    if target == "-":
+        return None, f"--output {spec!r}: for stdout, use --format {name}"
+    path = Path(target)
+    if path.is_dir():
+        return None, f"--output {spec!r}: {target} is a directory, not a file"
+    return Output(name, path, spec), None
 
 
 def refuse_inputs(
@@ -64,23 +87,38 @@ def refuse_inputs(
 ) -> None:
     """Exit 2 if an output would overwrite an input file or land in an input folder."""
     for output in outputs:
-        # A device (/dev/null, /dev/stdout) is written through, never replaced.
-        if _is_special(output.path):
+        conflict = input_conflict(output, files, folders)
+        if conflict is None:
             continue
-        real = Path(os.path.realpath(output.path))
-        for file in files:
-            if real == Path(os.path.realpath(file)) or _same_file(output.path, file):
-                raise UsageError(
-                    f"--output {output.spec!r}: {output.path} is an input of this run "
-                    f"({file}); writing the report there would destroy it"
-                )
-        for folder in folders:
-            inside = Path(os.path.realpath(folder))
-            if real == inside or inside in real.parents:
-                raise UsageError(
-                    f"--output {output.spec!r}: {output.path} is inside {folder}, which this "
-                    "run reads or writes; put the report elsewhere"
-                )
+        kind, where = conflict
+        if kind == "file":
+            raise UsageError(
+                f"--output {output.spec!r}: {output.path} is an input of this run "
+                f"({where}); writing the report there would destroy it"
+            )
+        raise UsageError(
+            f"--output {output.spec!r}: {output.path} is inside {where}, which this "
+            "run reads or writes; put the report elsewhere"
+        )
+
+
+def input_conflict(
+    output: Output, files: Sequence[Path], folders: Sequence[Path]
+) -> tuple[str, Path] | None:
+    """("file", the input) when `output` is one of `files`, ("folder", the folder) when it is
+    inside one of `folders`, else None."""
+    # A device (/dev/null, /dev/stdout) is written through, never replaced.
+    if _is_special(output.path):
+        return None
+    real = Path(os.path.realpath(output.path))
+    for file in files:
+        if real == Path(os.path.realpath(file)) or _same_file(output.path, file):
+            return "file", file
+    for folder in folders:
+        inside = Path(os.path.realpath(folder))
+        if real == inside or inside in real.parents:
+            return "folder", folder
+    return None
 
 
 def _same_file(a: Path, b: Path) -> bool:

@@ -49,14 +49,14 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
         code = 130
     except Exception as exc:
         from claimcheck.app.settings import debug_wanted
+        from claimcheck.reporters.failure import failure_of
 
         if debug or debug_wanted(os.environ):
             import traceback
 
             traceback.print_exc()
-        message = f"internal error: {type(exc).__name__}: {exc}"
+        code, message, _none = failure_of(exc)  # the message the -o files got
         say(visible(f"claimcheck: {message} (a bug; rerun with --debug for the traceback)"))
-        code = ExitCode.INTERNAL
     if machine_format and code not in _REPORT_PRINTED:
         print_failure(machine_format, int(code), message, problems)
     raise typer.Exit(int(code))

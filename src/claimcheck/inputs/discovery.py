@@ -147,6 +147,17 @@ def discover_claim_maps(paths: Sequence[Path]) -> Discovery:
     return Discovery(sorted(finder.files.values()), sorted(finder.skipped.items()))
 
 
+def claim_map_candidates(paths: Sequence[Path]) -> list[Path]:
+    """Every file an audit of `paths` could read as a claim map, found without failing: each
+    path, and every *.yaml/*.yml below each directory among them, claim map or not. For when
+    `discover_claim_maps` did not finish and the inputs must still never be written over."""
+    found = list(paths)
+    for path in paths:
+        if os.path.isdir(path):
+            found.extend(_walk(path, {}))
+    return found
+
+
 class _Finder:
     def __init__(self) -> None:
         self.files: dict[FileKey, Path] = {}

@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from claimcheck import __version__
-from claimcheck.model.errors import ClaimcheckError, ClaimMapError
+from claimcheck.model.errors import ClaimcheckError, ClaimMapError, ExitCode
 from claimcheck.model.sanitize import visible
 from claimcheck.reporters.json_report import dumps
 from claimcheck.reporters.markdown import md_escape
@@ -23,15 +23,18 @@ ERROR_SCHEMA = "claimcheck.error/1"
 # the machine formats (registry.py): a table on a terminal is for people, who read stderr.
 
 
-def failure_of(exc: ClaimcheckError) -> tuple[int, str, list[dict[str, Any]]]:
-    """(exit code, one-line message, located problems) of an error claimcheck reports."""
+def failure_of(exc: Exception) -> tuple[int, str, list[dict[str, Any]]]:
+    """(exit code, one-line message, located problems) of an error claimcheck reports; any
+    other exception is an internal error (a bug), exit 70."""
     if isinstance(exc, ClaimMapError):
         problems = [
             {"file": e.path, "line": e.line, "column": e.column, "message": e.message}
             for e in exc.errors
         ]
         return int(exc.exit_code), f"{exc.args[0]}; nothing was checked", problems
-    return int(exc.exit_code), str(exc), []
+    if isinstance(exc, ClaimcheckError):
+        return int(exc.exit_code), str(exc), []
+    return int(ExitCode.INTERNAL), f"internal error: {type(exc).__name__}: {exc}", []
 
 
 def render_failure(
