@@ -1,7 +1,7 @@
 """Each sound `-o FORMAT=PATH` file gets the failure document of its format on every failure
 before the reports are written, so the report of an earlier run is never left in its place:
-invalid settings, a bad `-o` beside it, no claim map, an output over an input, an internal
-error. A file that is or may be an input of the run is never written over."""
+option errors, invalid settings, a bad `-o` beside it, no claim map, an output over an input,
+an internal error. A file that is or may be an input of the run is never written over."""
 
 from __future__ import annotations
 
@@ -165,3 +165,67 @@ def test_a_full_stdout_keeps_the_reports_already_written(tmp_path: Path) -> None
         )
     assert result.returncode == 74
     assert json.loads(report.read_text())["schema"] == "claimcheck.audit/1"
+
+
+# --- option errors: click refused the command line before claimcheck's code ran ----------
+
+
+@pytest.mark.parametrize(
+    "option", [["--timeout", "abc"], ["--bogus"], ["-z"], ["--format", "nope"], []]
+)
+def test_an_option_error_replaces_every_sound_o_file(tmp_path: Path, option: list[str]) -> None:
+    sarif, junit, report = (tmp_path / f"z.{e}" for e in ("sarif", "xml", "json"))
+    stale(sarif, junit, report)
+    path = [] if not option else [str(write_map(tmp_path, MAP))]  # []: no claim map given
+    args = [
+        *path,
+        *option,
+        "-o",
+        f"sarif={sarif}",
+        "-qo",
+        f"junit={junit}",
+        f"--output=json={report}",
+    ]
+    result = claimcheck("audit", *args)
+    assert result.returncode == 2, result.stderr
+    check_document("sarif", sarif.read_text(), 2)
+    check_document("junit", junit.read_text(), 2)
+    assert error_of(report) == result.stderr.rstrip().rpartition("Error: ")[2]
+    assert "Traceback" not in result.stderr
+
+
+def test_a_bare_o_path_is_written_when_the_command_line_is_read_for_sure(tmp_path: Path) -> None:
+    report = tmp_path / "report.json"
+    stale(report)
+    result = claimcheck(
+        "audit", str(write_map(tmp_path, MAP)), "--timeout", "abc", "-o", str(report)
+    )
+    assert result.returncode == 2
+    assert "'--timeout'" in error_of(report)
+
+
+def test_after_an_unknown_option_no_word_of_the_command_line_is_written_over(
+    tmp_path: Path,
+) -> None:
+    # `--bogus` may take a value: then it is `--bogus=-o`, and map.json a claim map to audit.
+    claim_map = write_map(tmp_path, MAP, "map.json")
+    folder = tmp_path / "claims"
+    folder.mkdir()
+    inside, outside = folder / "r.json", tmp_path / "r.sarif"
+    stale(inside, outside)
+    pipes = {"stdout": subprocess.PIPE, "stderr": subprocess.PIPE, "cwd": tmp_path}
+    args = ["--bogus", "-o", "map.json", "claims", "-o", f"json={inside}", "-o", f"sarif={outside}"]
+    result = claimcheck("audit", *args, **pipes)
+    assert result.returncode == 2
+    assert claim_map.read_text() == MAP
+    assert inside.read_text() == STALE  # `claims` may be a --replay folder, or maps to read
+    assert "--output map.json: left as it was" in result.stderr
+    check_document("sarif", outside.read_text(), 2)
+
+
+def test_another_commands_o_is_never_touched_by_an_option_error(tmp_path: Path) -> None:
+    source, target = tmp_path / "refs.txt", tmp_path / "map.json"
+    source.write_text("1. Smith J. A title. Nature. 2010;1:1-2.\n")
+    stale(target)
+    assert claimcheck("import", str(source), "--bogus", "-o", str(target)).returncode == 2
+    assert target.read_text() == STALE

@@ -319,7 +319,9 @@ def main() -> None:
     """The console entry point: the commands, plus what click would otherwise handle alone.
 
     - An option error (`--timeout abc`, an unknown option) still gives a machine document on
-      stdout when the command line asked for one (`-f json|sarif|junit|markdown`).
+      stdout when the command line asked for one (`-f json|sarif|junit|markdown`), and, in
+      `audit`, each `-o` file gets its failure document where that is safe
+      (failure_outputs.after_option_error).
     - After Ctrl-C, exit at once with 130: worker threads may be stuck in a read from a
       server that never answers, and the interpreter would otherwise wait for them. Nothing
       is left half-written: files are only ever renamed into place.
@@ -335,6 +337,7 @@ def main() -> None:
         machine = machine_format_of(requested_format(sys.argv[1:]) or "")
         if machine:
             print_failure(machine, int(ExitCode.USAGE), exc.format_message(), [])
+        _tell_outputs(exc)
         code = exc.exit_code
     except Abort:
         say("claimcheck: interrupted; no report or file was written")
@@ -351,3 +354,14 @@ def main() -> None:
             flush_quietly()
             os._exit(130)
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _tell_outputs(exc: Exception) -> None:
+    """The failure document in each `-o` file of a refused `audit` command line. A bug here
+    must not hide the option error itself, nor become a traceback."""
+    from claimcheck.app.failure_outputs import after_option_error
+
+    try:
+        after_option_error(sys.argv[1:], exc)
+    except Exception as err:
+        say(f"claimcheck: internal error: {type(err).__name__}: {err}; -o files left as they were")

@@ -10,12 +10,13 @@ file among them is left as it was, with a notice saying so.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from claimcheck.app.outputs import Output, input_conflict, write_output
+from claimcheck.app.outputs import Output, check_outputs, input_conflict, write_output
 
 if TYPE_CHECKING:
     from claimcheck.app.settings import Settings
@@ -47,11 +48,13 @@ def possible_inputs(
     named: Iterable[Path],
     options: Mapping[str, Any],
     env: Mapping[str, str],
+    folders: Iterable[Path] = (),
 ) -> Inputs:
     """Every file and folder an audit of `named` with these option values could read or
     write, known without valid settings or a finished search for claim maps: each named path
     and every *.yaml/*.yml below a named folder, and for each path option both its value and
-    its CLAIMCHECK_* variable's (either may be the one in use), the default cache too."""
+    its CLAIMCHECK_* variable's (either may be the one in use), the default cache and
+    `folders` too."""
     from claimcheck.app.settings import ENV_PREFIX
     from claimcheck.cache.store import default_cache_dir
     from claimcheck.inputs.discovery import claim_map_candidates
@@ -64,7 +67,7 @@ def possible_inputs(
     files = claim_map_candidates([p for p in named if str(p)])
     files += [p for name in FILE_OPTIONS for p in given(name)]
     used = [default_cache_dir(), *(p for name in FOLDER_OPTIONS for p in given(name))]
-    return Inputs(tuple(files), tuple(used), known=False)
+    return Inputs(tuple(files), (*used, *folders), known=False)
 
 
 def write_failure_documents(
@@ -98,3 +101,59 @@ def write_failure_documents(
             )
         except OSError as err:
             notice(f"--output {output.spec}: cannot write it: {err.strerror or err}", quiet=quiet)
+
+
+def after_option_error(argv: Sequence[str], exc: Exception) -> None:
+    """After click refused the command line of `claimcheck audit` (`--timeout abc`, an unknown
+    option), before any of claimcheck's code ran: the failure document in each `-o` file the
+    command line names, where that is safe (`_read_command_line`). Any other command: nothing."""
+    from claimcheck.model.errors import ExitCode
+    from claimcheck.reporters.registry import NAMES
+
+    ctx = getattr(exc, "ctx", None)
+    args = _audit_args(argv)
+    if args is None or ctx is None or getattr(ctx.command, "name", None) != "audit":
+        return
+    options, named, unsure = _read_command_line(ctx, args)
+    outputs, _problem = check_outputs(options.get("output") or (), NAMES)
+    if outputs:
+        # Unsure which word is which: each one may name a folder the run reads or writes.
+        inputs = possible_inputs(named, options, os.environ, named if unsure else ())
+        message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+        failure: tuple[int, str, list[dict[str, Any]]] = (int(ExitCode.USAGE), message, [])
+        write_failure_documents(outputs, inputs, failure, bool(options.get("quiet")))
+
+
+def _audit_args(argv: Sequence[str]) -> list[str] | None:
+    """The words after `audit`, when `audit` is the command; else None. The only options
+    before a command name (`--version`, `--help`) take no value, so the first word that is
+    not an option is the command's name."""
+    for index, word in enumerate(argv):
+        if not word.startswith("-"):
+            return list(argv[index + 1 :]) if word == "audit" else None
+    return None
+
+
+def _read_command_line(refused: Any, args: list[str]) -> tuple[dict[str, Any], list[Path], bool]:
+    """The option values of a command line click refused, read by click itself as far as it
+    goes; the paths to treat as named ones; and whether the reading is unsure.
+
+    Unknown options are read as flags. If there is one, whether it takes a value, and so
+    which word is which, cannot be known: `--bogus -o x.json` may mean `--bogus=-o` and a
+    claim map `x.json`. The same holds when the reading stopped short (`--quiet=1`) or found
+    no claim map argument. Then the reading is unsure, and every word of the command line
+    counts as a named path, so that no `-o` file any reading makes an input is written over."""
+    # Under the same parent as the refused reading, so `-h` is the help option there too.
+    ctx = refused.command.make_context(
+        "audit",
+        list(args),
+        parent=refused.parent,
+        resilient_parsing=True,
+        ignore_unknown_options=True,
+    )
+    options = dict(ctx.params)
+    paths = options.get("paths")
+    leftover = [*ctx.args, *(str(p) for p in paths or ())]
+    if paths is not None and not any(w.startswith("-") and w != "-" for w in leftover):
+        return options, [Path(w) for w in leftover], False
+    return options, [Path(word) for word in args if word], True
