@@ -15,9 +15,9 @@ from claimcheck.inputs.importers.model import (
     ImportedReference,
     ImportFailed,
     ImportResult,
+    LineIndex,
     doi_or_note,
     plain_year,
-    position_of,
     squash,
     vancouver_name,
 )
@@ -53,13 +53,14 @@ def read_csl_json(text: str, path: Path) -> ImportResult:
 def _items(text: str, shown: str) -> list[tuple[dict[str, Any], int]]:
     """(item, line) for each element of the top-level list."""
     decoder = json.JSONDecoder()
+    lines = LineIndex(text)
     index = _skip(text, 0)
     if not text.startswith("[", index):
-        raise ImportFailed(shown, _EXPECTED, *position_of(text, index))
+        raise ImportFailed(shown, _EXPECTED, *lines.position(index))
     items = []
     index = _skip(text, index + 1)
     while not text.startswith("]", index):
-        line, column = position_of(text, index)
+        line, column = lines.position(index)
         try:
             item, index = decoder.raw_decode(text, index)
         except json.JSONDecodeError as error:
@@ -75,11 +76,9 @@ def _items(text: str, shown: str) -> list[tuple[dict[str, Any], int]]:
         if text.startswith(",", index):
             index = _skip(text, index + 1)
         elif not text.startswith("]", index):
-            raise ImportFailed(
-                shown, "invalid JSON: expected ',' or ']'", *position_of(text, index)
-            )
+            raise ImportFailed(shown, "invalid JSON: expected ',' or ']'", *lines.position(index))
     if text[_skip(text, index + 1) :]:
-        where = position_of(text, _skip(text, index + 1))
+        where = lines.position(_skip(text, index + 1))
         raise ImportFailed(shown, "invalid JSON: extra data after the list", *where)
     if not items:
         raise ImportFailed(shown, f"the list is empty; {_EXPECTED}", 1)
