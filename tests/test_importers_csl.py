@@ -1,4 +1,6 @@
-"""The CSL-JSON importer on awkward input: many items, each reference at its own line."""
+"""The CSL-JSON importer on awkward input: many items (each reference at its own line),
+JSON the parser cannot hold (deep nesting, a number too long to convert) refused at its
+place whatever the file's extension."""
 
 from __future__ import annotations
 
@@ -6,9 +8,12 @@ import json
 import random
 from pathlib import Path
 
+import pytest
+
 from claimcheck.inputs.importers import import_references
 from claimcheck.inputs.importers.model import LineIndex, position_of
-from tests.test_importers import _write
+from claimcheck.model.errors import ExitCode
+from tests.test_importers import _failure, _write
 
 # --- positions ------------------------------------------------------------------------------
 
@@ -33,3 +38,32 @@ def test_every_item_of_a_long_list_is_at_its_line(tmp_path: Path) -> None:
         line += item.count("\n")
     result = import_references(_write(tmp_path, "refs.json", "".join(parts) + "\n]\n"))
     assert [r.line for r in result.references] == expected
+
+
+# --- JSON the parser cannot hold ------------------------------------------------------------
+
+DEEP = '[{"id": "a", "title": "T",\n  "note": ' + "[" * 100_000 + "]" * 100_000 + "}]"
+LONG = '[{"id": "a", "title": "T",\n  "volume": ' + "1" * 5000 + "}]"
+
+
+@pytest.mark.parametrize("name", ["refs.json", "refs.txt"])
+def test_deep_nesting_is_a_located_usage_error(tmp_path: Path, name: str) -> None:
+    error = _failure(tmp_path, name, DEEP)
+    assert error.exit_code == ExitCode.USAGE
+    # The item's `{` is level 1; the 100th `[` of "note" is the first past 100 levels.
+    column = DEEP.split("\n")[1].index("[") + 100  # 0-based index of the 1st, + 100
+    assert str(error).startswith(f"{tmp_path / name}:2:{column}: ")
+    assert "nested more than 100 levels deep" in str(error)
+
+
+@pytest.mark.parametrize("name", ["refs.json", "refs.txt"])
+def test_a_number_too_long_to_convert_is_a_located_usage_error(tmp_path: Path, name: str) -> None:
+    # Valid JSON either way: a .txt holding it is CSL-JSON too, not a reference list.
+    error = _failure(tmp_path, name, LONG)
+    assert error.exit_code == ExitCode.USAGE
+    assert str(error).startswith(f"{tmp_path / name}:2:13: a number of 5000 digits, over the ")
+
+
+def test_json_that_is_not_a_list_still_reads_as_a_reference_list(tmp_path: Path) -> None:
+    text = "[1] Smith J. First. J Biol. 2001;1:1.\n[2] Doe A. Second. Cell. 2002;2:2.\n"
+    assert import_references(_write(tmp_path, "refs.txt", text)).format == "text"

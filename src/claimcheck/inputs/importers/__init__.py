@@ -44,7 +44,13 @@ def import_references(path: Path, *, format: str | None = None) -> ImportResult:
         raise ImportFailed(str(path), f"unknown import format {format!r}; expected {expected}")
     text = _read(path)
     chosen = format or _BY_EXTENSION.get(path.suffix.lower()) or _sniff(text)
-    result = _importer(chosen)(text, path)
+    try:
+        result = _importer(chosen)(text, path)
+    except RecursionError:
+        # A parser that recurses on nesting (braces, brackets) ran out of stack: the file's
+        # fault, not claimcheck's. The CSL-JSON reader locates its own; this is the rest.
+        message = f"nested too deeply to read as {chosen}; expected a bibliography"
+        raise ImportFailed(str(path), message) from None
     if format is None and path.suffix.lower() not in _BY_EXTENSION and chosen != "text":
         # Say how the file was read: a wrong guess shows in the notes, not in silence.
         notes = (f"read as {chosen} (from its content)", *result.notes)
@@ -93,8 +99,12 @@ def _sniff(text: str) -> str:
     if text.lstrip().startswith(("[", "{")):
         try:
             json.loads(text)
-        except ValueError:
+        except json.JSONDecodeError:
             return "text"  # "[1] Smith J. …": a numbered list, not JSON
+        except (ValueError, RecursionError):
+            # JSON so far, nested deeper than the parser goes or with a number longer than
+            # int() converts: read as CSL-JSON, whose reader says where, as for a .json file.
+            return "csl-json"
         return "csl-json"
     return "text"
 

@@ -1,12 +1,16 @@
 """CSL-JSON, as Zotero, Mendeley and citeproc export it: a JSON list of items.
 
 The list is walked item by item with `raw_decode`, so each reference gets the line its item
-starts on, and a syntax error is reported where the parser stopped.
+starts on, and a syntax error is reported where the parser stopped. What the parser cannot
+read for want of room (an item nested too deeply, a number too long to convert) is a usage
+error at its place too, never an internal error.
 """
 
 from __future__ import annotations
 
 import json
+import re
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +30,11 @@ __all__ = ["read_csl_json"]
 
 _EXPECTED = 'expected CSL-JSON: a list of items such as [{"id": …, "title": …}]'
 _WHITESPACE = " \t\n\r"
+# A CSL item nests a few levels (item, author list, person; issued, date-parts, date). An
+# item the parser runs out of stack on is named at the first bracket deeper than this.
+_MAX_DEPTH = 100
+_DECODER = json.JSONDecoder()
+_STRING_OR_BRACKET = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
 
 
 def read_csl_json(text: str, path: Path) -> ImportResult:
@@ -52,7 +61,6 @@ def read_csl_json(text: str, path: Path) -> ImportResult:
 
 def _items(text: str, shown: str) -> list[tuple[dict[str, Any], int]]:
     """(item, line) for each element of the top-level list."""
-    decoder = json.JSONDecoder()
     lines = LineIndex(text)
     index = _skip(text, 0)
     if not text.startswith("[", index):
@@ -61,12 +69,7 @@ def _items(text: str, shown: str) -> list[tuple[dict[str, Any], int]]:
     index = _skip(text, index + 1)
     while not text.startswith("]", index):
         line, column = lines.position(index)
-        try:
-            item, index = decoder.raw_decode(text, index)
-        except json.JSONDecodeError as error:
-            raise ImportFailed(
-                shown, f"invalid JSON: {error.msg}", error.lineno, error.colno
-            ) from None
+        item, index = _decode(text, index, shown, lines)
         if not isinstance(item, dict):
             raise ImportFailed(
                 shown, f"expected an item (a JSON object); {_EXPECTED}", line, column
@@ -83,6 +86,45 @@ def _items(text: str, shown: str) -> list[tuple[dict[str, Any], int]]:
     if not items:
         raise ImportFailed(shown, f"the list is empty; {_EXPECTED}", 1)
     return items
+
+
+def _decode(text: str, index: int, shown: str, lines: LineIndex) -> tuple[Any, int]:
+    """The JSON value at `index` and where it ends; ImportFailed, located, if unreadable."""
+    try:
+        return _DECODER.raw_decode(text, index)
+    except json.JSONDecodeError as error:
+        raise ImportFailed(shown, f"invalid JSON: {error.msg}", error.lineno, error.colno) from None
+    except RecursionError:
+        deep = _too_deep(text, index)
+        depth = f"more than {_MAX_DEPTH} levels" if deep is not None else "too"
+        message = f"invalid JSON: nested {depth} deep; {_EXPECTED}"
+        raise ImportFailed(
+            shown, message, *lines.position(index if deep is None else deep)
+        ) from None
+    except ValueError:  # all that is left: the interpreter's limit on converting an int
+        limit = sys.get_int_max_str_digits()
+        number = re.compile(rf"\d{{{limit + 1},}}").search(text, index)
+        digits = f"{len(number.group())} digits" if number else "too many digits"
+        message = f"a number of {digits}, over the {limit} a number may have; expected a "
+        message += "CSL-JSON value such as a year or a volume"
+        where = lines.position(number.start() if number else index)
+        raise ImportFailed(shown, message, *where) from None
+
+
+def _too_deep(text: str, index: int) -> int | None:
+    """Where the value at `index` first nests deeper than _MAX_DEPTH, if it does."""
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text, index):
+        token = match.group()
+        if token in ("[", "{"):
+            depth += 1
+            if depth > _MAX_DEPTH:
+                return match.start()
+        elif token in ("]", "}"):
+            depth -= 1
+            if depth <= 0:
+                return None
+    return None
 
 
 def _skip(text: str, index: int) -> int:
