@@ -4,6 +4,7 @@ the header, and a caller's mistake refused."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,20 @@ def test_render_refuses_a_callers_mistake(
 ) -> None:
     with pytest.raises(ValueError, match=expected):
         render_claim_map(_result(_ref("R1")), source_name="refs.txt", **options)
+
+
+def test_every_character_reads_back_and_a_lone_surrogate_as_u_fffd() -> None:
+    # The loader refuses a `\ud83d` escape: no text a caller passes may make it refuse the map.
+    # Every BMP code point, and the first and last 256 of each astral plane.
+    astral = [
+        base + k
+        for base in range(0x10000, 0x110000, 0x10000)
+        for k in (*range(256), *range(0xFF00, 0x10000))
+    ]
+    points = [*range(0x10000), *astral]
+    chunks = ["".join(map(chr, points[k : k + 4096])) for k in range(0, len(points), 4096)]
+    references = [_ref(f"R{n}", chunk) for n, chunk in enumerate(chunks)]
+    text = render_claim_map(_result(*references), source_name="refs.txt")
+    loaded = parse_claim_map(text, "map.yaml").references
+    mended = [re.sub("[\ud800-\udfff]", "\ufffd", chunk) for chunk in chunks]
+    assert [r.cited_as for r in loaded] == mended

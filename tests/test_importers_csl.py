@@ -1,6 +1,7 @@
 """The CSL-JSON importer on awkward input: many items (each reference at its own line),
 JSON the parser cannot hold (deep nesting, a number too long to convert) refused at its
-place whatever the file's extension."""
+place whatever the file's extension, and half of a UTF-16
+pair."""
 
 from __future__ import annotations
 
@@ -10,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.inputs.importers import import_references
-from claimcheck.inputs.importers.model import LineIndex, position_of
+from claimcheck.inputs.importers import ImportedReference, ImportResult, import_references
+from claimcheck.inputs.importers.model import LineIndex, mend_surrogates, position_of
 from claimcheck.model.errors import ExitCode
 from tests.test_importers import _failure, _write
 
@@ -67,3 +68,34 @@ def test_a_number_too_long_to_convert_is_a_located_usage_error(tmp_path: Path, n
 def test_json_that_is_not_a_list_still_reads_as_a_reference_list(tmp_path: Path) -> None:
     text = "[1] Smith J. First. J Biol. 2001;1:1.\n[2] Doe A. Second. Cell. 2002;2:2.\n"
     assert import_references(_write(tmp_path, "refs.txt", text)).format == "text"
+
+
+# --- lone surrogates ------------------------------------------------------------------------
+
+
+def test_a_lone_surrogate_is_replaced_with_a_note(tmp_path: Path) -> None:
+    # What a title cut in the middle of an emoji leaves: half of a UTF-16 pair.
+    text = '[{"id": "a", "title": "Broken emoji \\ud83d at the end", "author": '
+    text += '[{"family": "M\\udc00ller", "given": "J"}], "DOI": "10.1000/x\\ud800"}]'
+    result = import_references(_write(tmp_path, "refs.json", text))
+    (reference,) = result.references
+    assert reference.title == "Broken emoji \ufffd at the end"
+    assert reference.authors == ("M\ufffdller J",)
+    assert reference.doi is None
+    assert any("the title holds a lone surrogate (\\ud83d" in n for n in result.notes)
+    assert any("an author holds a lone surrogate" in n for n in result.notes)
+    assert any("DOI" in n and "left out" in n for n in result.notes)
+
+
+@pytest.mark.parametrize("format", ["bibtex", "ris", "text"])
+def test_lone_surrogates_are_mended_whatever_the_format(format: str) -> None:
+    # One step after every importer: BibTeX (whose file another change owns) included.
+    reference = ImportedReference(
+        "a", None, None, "x\udc80y", (), None, "J\ud800", None, None, None, 3
+    )
+    result = mend_surrogates(ImportResult(Path("refs"), format, (reference,), ("first",)))
+    (mended,) = result.references
+    assert (mended.title, mended.journal) == ("x\ufffdy", "J\ufffd")
+    assert result.notes[0] == "first"
+    assert result.notes[1].startswith("line 3: a: the title holds a lone surrogate (\\udc80")
+    assert len(result.notes) == 3

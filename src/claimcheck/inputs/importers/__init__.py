@@ -13,7 +13,12 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
-from claimcheck.inputs.importers.model import ImportedReference, ImportFailed, ImportResult
+from claimcheck.inputs.importers.model import (
+    ImportedReference,
+    ImportFailed,
+    ImportResult,
+    mend_surrogates,
+)
 from claimcheck.inputs.importers.yaml_writer import render_claim_map
 
 __all__ = [
@@ -45,7 +50,7 @@ def import_references(path: Path, *, format: str | None = None) -> ImportResult:
     text = _read(path)
     chosen = format or _BY_EXTENSION.get(path.suffix.lower()) or _sniff(text)
     try:
-        result = _importer(chosen)(text, path)
+        result = mend_surrogates(_importer(chosen)(text, path))
     except RecursionError:
         # A parser that recurses on nesting (braces, brackets) ran out of stack: the file's
         # fault, not claimcheck's. The CSL-JSON reader locates its own; this is the rest.

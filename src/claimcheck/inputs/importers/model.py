@@ -11,8 +11,9 @@ import re
 import unicodedata
 from bisect import bisect_right
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import DoiError, LocatedError, UsageError
@@ -27,6 +28,7 @@ __all__ = [
     "bare_doi",
     "comma_name",
     "doi_or_note",
+    "mend_surrogates",
     "plain_year",
     "position_of",
     "squash",
@@ -41,6 +43,10 @@ _YEAR = re.compile(r"(19|20)\d\d")
 _SPACE = re.compile(r"\s+")
 # Vancouver names carry at most four initials: the loader reads a longer run as a family name.
 _MAX_INITIALS = 4
+# Half of a UTF-16 pair with no other half: what text cut in the middle of an emoji leaves.
+# JSON's "\ud83d" escape decodes to one; no UTF-8 file can hold it, nor YAML read it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_TEXT_FIELDS = ("doi", "cited_as", "title", "journal", "volume", "issue", "pages")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +92,42 @@ class ImportFailed(UsageError):
     def __init__(self, path: str, message: str, line: int | None = None, column: int = 1):
         self.location = LocatedError(path, line, column, message) if line is not None else None
         super().__init__(str(self.location) if self.location else f"{path}: {message}")
+
+
+def mend_surrogates(result: ImportResult) -> ImportResult:
+    """`result` with every lone surrogate in its text replaced by U+FFFD, each said in a
+    note; a DOI holding one is left out. One place for every importer, so no format can
+    pass one on to a claim map that the loader would then refuse."""
+    notes = list(result.notes)
+    references = tuple(_mended(reference, notes) for reference in result.references)
+    if len(notes) == len(result.notes):
+        return result
+    return ImportResult(result.path, result.format, references, tuple(notes))
+
+
+def _mended(reference: ImportedReference, notes: list[str]) -> ImportedReference:
+    values = (getattr(reference, name) for name in _TEXT_FIELDS)
+    every = "".join(filter(None, (*values, *reference.authors)))
+    if every.isascii() or not _SURROGATE.search(every):  # nearly always: one check
+        return reference
+    fixed: dict[str, Any] = {}
+    for name in (*_TEXT_FIELDS, "authors"):
+        value = getattr(reference, name)
+        texts = value if isinstance(value, tuple) else (value,) if value else ()
+        found = next((m for t in texts if not t.isascii() and (m := _SURROGATE.search(t))), None)
+        if found is None:
+            continue
+        field = "an author" if name == "authors" else f"the {name}"
+        what = f"line {reference.line}: {reference.id}: {field} holds a lone surrogate"
+        what += f" (\\u{ord(found.group()):04x}, what text cut in the middle of an emoji leaves)"
+        if name == "doi":  # a DOI with a character replaced is another DOI
+            fixed[name] = None
+            notes.append(f"{what}; left out")
+        else:
+            mended = tuple(_SURROGATE.sub("\ufffd", text) for text in texts)
+            fixed[name] = mended if isinstance(value, tuple) else mended[0]
+            notes.append(f"{what}; written as U+FFFD")
+    return replace(reference, **fixed) if fixed else reference
 
 
 # --- ids ------------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ __all__ = ["render_claim_map"]
 _PLAIN_KEY = re.compile(r"[A-Za-z][A-Za-z0-9_.-]*")
 # Plain scalars YAML 1.1 reads as booleans or null: such an id is quoted.
 _YAML_WORDS = frozenset(["y", "n", "yes", "no", "on", "off", "true", "false", "null"])
+_SURROGATE = re.compile("[\ud800-\udfff]")
 _MATCHED_DOI = "filled in by --match, not printed in the source: check it"
 
 _NEXT_STEPS = """\
@@ -145,7 +146,11 @@ def _key(ref_id: str) -> str:
 
 
 def _quoted(text: str) -> str:
-    """`text` as a YAML double-quoted scalar that reads back exactly as `text`."""
+    """`text` as a YAML double-quoted scalar that reads back exactly as `text`, but for a
+    lone surrogate: YAML has no escape for one (the loader refuses `\\ud83d`), so it is
+    written as U+FFFD. `import_references` has already replaced each with a note; this
+    keeps a caller's own references from making a map the loader refuses."""
+    text = _SURROGATE.sub("\ufffd", text)
     escaped = visible(text.replace("\\", "\\\\").replace('"', '\\"'))
     # Spaces other than U+0020 (the no-break space above all) look like one and are not.
     return '"' + "".join(_space_escape(c) for c in escaped) + '"'
