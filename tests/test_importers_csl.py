@@ -1,7 +1,7 @@
 """The CSL-JSON importer on awkward input: many items (each reference at its own line),
 JSON the parser cannot hold (deep nesting, a number too long to convert) refused at its
-place whatever the file's extension, and half of a UTF-16
-pair."""
+place whatever the file's extension, half of a UTF-16 pair, and an `issued` date without
+`date-parts`."""
 
 from __future__ import annotations
 
@@ -99,3 +99,28 @@ def test_lone_surrogates_are_mended_whatever_the_format(format: str) -> None:
     assert result.notes[0] == "first"
     assert result.notes[1].startswith("line 3: a: the title holds a lone surrogate (\\udc80")
     assert len(result.notes) == 3
+
+
+# --- issued ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("issued", "year", "noted"),
+    [
+        ({"date-parts": [[2009, 5]]}, 2009, False),
+        ({"raw": "2019"}, 2019, False),
+        ({"raw": "2019-05-01"}, 2019, False),
+        ("2019", 2019, False),  # some exporters write the date as a string
+        ({"raw": "May 2019"}, None, True),
+        ({"literal": "Spring 2019"}, None, True),
+        ({"season": 1}, None, True),
+        ({"date-parts": [["x"]]}, None, True),
+    ],
+)
+def test_issued_gives_a_year_only_where_plain(
+    tmp_path: Path, issued: object, year: int | None, noted: bool
+) -> None:
+    text = json.dumps([{"id": "a", "title": "T", "issued": issued}])
+    result = import_references(_write(tmp_path, "refs.json", text))
+    assert result.references[0].year == year
+    assert any("has no plain year; left out" in note for note in result.notes) == noted

@@ -176,12 +176,29 @@ def _authors(value: Any) -> tuple[str, ...]:
 
 
 def _year(issued: Any, line: int, notes: list[str]) -> int | None:
-    """The year of `issued.date-parts` ([[2009, 5, 1]]); None, with a note, if not plain."""
-    if not isinstance(issued, dict) or "date-parts" not in issued:
+    """The year of `issued.date-parts` ([[2009, 5, 1]]), or of `issued.raw` ("2009-05-01",
+    as some exporters write it instead) when that plainly starts with one; None, with a
+    note, for any other date given."""
+    if issued is None:
         return None
+    if not isinstance(issued, dict) or "date-parts" not in issued:
+        raw = issued.get("raw") if isinstance(issued, dict) else issued
+        year = plain_year(raw) if isinstance(raw, str | int) else None
+        if year is None:
+            notes.append(f"line {line}: issued {_shown(issued)} has no plain year; left out")
+        return year
     parts = issued["date-parts"]
     first = parts[0] if isinstance(parts, list) and parts else None
     year = plain_year(first[0]) if isinstance(first, list) and first else None
     if year is None:
-        notes.append(f"line {line}: issued {parts!r} has no plain year; left out")
+        notes.append(f"line {line}: issued {_shown(parts)} has no plain year; left out")
     return year
+
+
+def _shown(value: Any) -> str:
+    """A JSON value for a note, cut short: a note names the value, it need not hold it."""
+    try:
+        text = json.dumps(value, ensure_ascii=False)
+    except RecursionError:  # as deep as the parser could go: no room to write it out
+        return "(deeply nested)"
+    return text if len(text) <= 80 else text[:79] + "…"
