@@ -27,6 +27,7 @@ __all__ = ["read_ris"]
 # rispy's own tag rule (RisParser.parse_line): two characters, two spaces, a hyphen.
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?$")
 _EXPECTED = "expected RIS records: a `TY  - JOUR` line, tagged lines, and an `ER  - ` line"
+_RANGE = re.compile(r"(\w+)\s*[-–—]+\s*(\w+)")
 
 
 def read_ris(text: str, path: Path) -> ImportResult:
@@ -128,12 +129,37 @@ def _reference(
         journal=_first(record, "journal_name", "alternate_title3", "secondary_title"),
         volume=_first(record, "volume"),
         issue=_first(record, "number"),
-        pages=_pages(_first(record, "start_page"), _first(record, "end_page")),
+        pages=_pages(_first(record, "start_page"), _first(record, "end_page"), line, notes),
         line=line,
     )
 
 
-def _pages(start: str | None, end: str | None) -> str | None:
-    if start and end and end != start:
-        return f"{start}-{end}"
-    return start or end
+def _pages(start: str | None, end: str | None, line: int, notes: list[str]) -> str | None:
+    """SP and EP as one range. An SP that is a range already ("939-946") is kept when EP
+    repeats its end ("946", or "46" abbreviated); EP disagreeing is left out with a note."""
+    if not (start and end) or start == end:
+        return start or end
+    if not _RANGE.fullmatch(start):
+        span = _RANGE.fullmatch(end)
+        if span is None:
+            return f"{start}-{end}"
+        if span.group(1) == start:  # "SP 939, EP 939-946"
+            return end
+    elif _same_end(start, end):
+        return start
+    notes.append(f"line {line}: SP {start!r} and EP {end!r} disagree; pages left out")
+    return None
+
+
+def _same_end(span: str, end: str) -> bool:
+    """Whether `end` is where the range `span` ends, written whole or abbreviated, or the
+    same range with another dash."""
+    match = _RANGE.fullmatch(span)
+    if match is None:
+        return False
+    first, last = match.groups()
+    whole = first[: len(first) - len(last)] + last if len(last) < len(first) else last
+    other = _RANGE.fullmatch(end)
+    if other is not None:
+        return other.group(1) == first and other.group(2) in (last, whole)
+    return end in (last, whole)
