@@ -1,5 +1,5 @@
-"""The RIS importer where rispy alone would mangle what a record says: SP given as a range
-with EP."""
+"""The RIS importer where rispy alone would lose or mangle what a record says: SP given as
+a range with EP, DO given twice, authors under both AU and A1, a DOI only in a UR link."""
 
 from __future__ import annotations
 
@@ -40,3 +40,43 @@ def test_pages_from_sp_and_ep(
     result = _ris(tmp_path, *lines)
     assert result.references[0].pages == pages
     assert any("disagree; pages left out" in note for note in result.notes) == noted
+
+
+def test_two_different_dois_are_left_out_with_a_note(tmp_path: Path) -> None:
+    result = _ris(tmp_path, "DO  - 10.1000/first", "DO  - 10.1000/second")
+    assert result.references[0].doi is None
+    assert (
+        "line 1: more than one DOI is given (DO lines: 10.1000/first, 10.1000/second); left out"
+        in result.notes
+    )
+
+
+def test_the_same_doi_twice_is_one_doi(tmp_path: Path) -> None:
+    result = _ris(tmp_path, "DO  - 10.1000/ABC", "DO  - https://doi.org/10.1000/abc")
+    assert result.references[0].doi == "10.1000/ABC"
+    assert result.notes == ()
+
+
+def test_au_and_a1_authors_are_merged_in_order(tmp_path: Path) -> None:
+    lines = ["A1  - Smith, John A.", "AU  - Doe, Jane", "AU  - Smith, J. A.", "AU  - Wang, Yu"]
+    result = _ris(tmp_path, *lines, "AU  - Wang, Y.")
+    # The one person under both tags once; two people of one name under one tag both.
+    assert result.references[0].authors == ("Smith JA", "Doe J", "Wang Y", "Wang Y")
+    assert "line 1: authors are given as both AU and A1; read in order" in result.notes
+
+
+def test_a_doi_link_in_ur_is_read_when_there_is_no_do(tmp_path: Path) -> None:
+    result = _ris(tmp_path, "UR  - https://example.org/a", "UR  - https://doi.org/10.1038/nm.1234")
+    assert result.references[0].doi == "10.1038/nm.1234"
+    given = _ris(tmp_path, "DO  - 10.1000/printed", "UR  - http://dx.doi.org/10.1038/nm.1234")
+    assert given.references[0].doi == "10.1000/printed"
+    two = _ris(tmp_path, "UR  - https://doi.org/10.1000/a", "UR  - https://doi.org/10.1000/b")
+    assert two.references[0].doi is None
+    assert any("(UR links: 10.1000/a, 10.1000/b); left out" in note for note in two.notes)
+
+
+def test_a_do_line_continued_on_the_next_line_is_not_cut_short(tmp_path: Path) -> None:
+    # rispy joins an untagged line to the tag before it: "10.1172/JCI- 40123" is no DOI.
+    result = _ris(tmp_path, "DO  - 10.1172/JCI-", "40123")
+    assert result.references[0].doi is None
+    assert any("'10.1172/JCI- 40123' is not a DOI" in note for note in result.notes)

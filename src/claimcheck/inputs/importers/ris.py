@@ -2,12 +2,15 @@
 
 rispy skips what it cannot place (a record with no `ER`, text before the first `TY`) and
 gives no line numbers, so the records are first delimited here: a record left open is
-refused at its `TY` line, and each reference gets the line its record starts on.
+refused at its `TY` line, and each reference gets the line its record starts on. The tagged
+lines of each record are kept too, for what rispy drops: a second `DO` line (it keeps the
+first), and the order of `AU` and `A1` authors (it lists them apart).
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +30,22 @@ __all__ = ["read_ris"]
 # rispy's own tag rule (RisParser.parse_line): two characters, two spaces, a hyphen.
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?$")
 _EXPECTED = "expected RIS records: a `TY  - JOUR` line, tagged lines, and an `ER  - ` line"
+# A DOI given as a link (`UR  - https://doi.org/10.1038/…`), read when no DO line gives one.
+_DOI_LINK = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/\S+", re.IGNORECASE)
 _RANGE = re.compile(r"(\w+)\s*[-–—]+\s*(\w+)")
+_AUTHOR_TAGS = ("AU", "A1")
+
+
+@dataclass(slots=True)
+class _Record:
+    """Where a record starts, and its tagged lines in order (a line with no tag joined to
+    the one before with a space, as rispy joins it)."""
+
+    line: int
+    tags: list[tuple[str, str]] = field(default_factory=list)
+
+    def values(self, *tags: str) -> list[tuple[str, str]]:
+        return [(tag, value) for tag, value in self.tags if tag in tags and value]
 
 
 def read_ris(text: str, path: Path) -> ImportResult:
@@ -37,21 +55,21 @@ def read_ris(text: str, path: Path) -> ImportResult:
         import rispy
     except ImportError:
         raise ImportFailed(shown, "reading RIS needs rispy (pip install rispy)") from None
-    starts, notes = _records(text, shown)
+    delimited, notes = _records(text, shown)
     try:
         records = rispy.loads(text)
     except Exception as error:  # a parser bug must not become a traceback
         message = f"rispy could not read the file ({type(error).__name__}: {error}); {_EXPECTED}"
         raise ImportFailed(shown, message, 1) from None
-    if len(records) != len(starts):  # a record rispy placed differently: never guess which
+    if len(records) != len(delimited):  # a record rispy placed differently: never guess which
         raise ImportFailed(shown, f"cannot delimit the RIS records; {_EXPECTED}", 1)
     ids = IdMaker()
     references = []
-    for position, (record, line) in enumerate(zip(records, starts, strict=True), start=1):
-        hint = record.get("id")
-        reference = _reference(record, ids.make(_one(hint), position, line), line, notes)
+    for position, (record, lines) in enumerate(zip(records, delimited, strict=True), start=1):
+        ref_id = ids.make(_one(record.get("id")), position, lines.line)
+        reference = _reference(record, lines, ref_id, notes)
         if reference.is_empty():
-            notes.append(f"line {line}: the record has no field a claim map holds; skipped")
+            notes.append(f"line {lines.line}: the record has no field a claim map holds; skipped")
             continue
         references.append(reference)
     if not references:
@@ -59,45 +77,46 @@ def read_ris(text: str, path: Path) -> ImportResult:
     return ImportResult(path, "ris", tuple(references), tuple(ids.notes + notes))
 
 
-def _records(text: str, shown: str) -> tuple[list[int], list[str]]:
-    """The line of each record's `TY`; ImportFailed for a record not closed by `ER`."""
-    starts: list[int] = []
+def _records(text: str, shown: str) -> tuple[list[_Record], list[str]]:
+    """Each record's `TY` line and tagged lines; ImportFailed for a record not closed by `ER`."""
+    records: list[_Record] = []
     ignored: list[int] = []
-    open_at: int | None = None
-    tagged = False  # whether the open record has a tagged line after its TY
+    open_record: _Record | None = None
     for number, raw in enumerate(text.split("\n"), start=1):
         match = _TAG.match(raw.rstrip())
         tag = match.group(1) if match else None
-        if open_at is not None and tag is None and raw.strip() and not tagged:
-            # rispy would append this to the previous record's last tag (or fail).
-            message = "a line without a tag right after TY; expected `XX  - value`"
-            raise ImportFailed(shown, message, number)
-        if tag is not None:
-            tagged = tag != "TY"
-        if tag == "TY":
-            if open_at is not None:
-                message = f"a new record starts before the record at line {open_at} has its ER"
-                raise ImportFailed(shown, f"{message}; {_EXPECTED}", number)
-            open_at = number
-            starts.append(number)
+        if open_record is not None and tag is None and raw.strip():
+            if len(open_record.tags) < 2:
+                # rispy would append this to the previous record's last tag (or fail).
+                message = "a line without a tag right after TY; expected `XX  - value`"
+                raise ImportFailed(shown, message, number)
+            last_tag, value = open_record.tags[-1]
+            open_record.tags[-1] = (last_tag, f"{value} {raw.strip()}".strip())
+        elif tag == "TY":
+            if open_record is not None:
+                message = f"a new record starts before the record at line {open_record.line}"
+                raise ImportFailed(shown, f"{message} has its ER; {_EXPECTED}", number)
+            open_record = _Record(number, [(tag, "")])
+            records.append(open_record)
         elif tag == "ER":
-            if open_at is None:
+            if open_record is None:
                 raise ImportFailed(shown, f"an ER line outside a record; {_EXPECTED}", number)
-            open_at = None
-        elif open_at is None and raw.strip():
+            open_record = None
+        elif tag is not None and match is not None and open_record is not None:
+            open_record.tags.append((tag, (match.group(2) or "").strip()))
+        elif open_record is None and raw.strip():
             ignored.append(number)
-    if open_at is not None:
-        raise ImportFailed(
-            shown, f"this record is never closed by an ER line; {_EXPECTED}", open_at
-        )
-    if not starts:
+    if open_record is not None:
+        message = f"this record is never closed by an ER line; {_EXPECTED}"
+        raise ImportFailed(shown, message, open_record.line)
+    if not records:
         raise ImportFailed(shown, f"no RIS record found; {_EXPECTED}", 1)
     notes = []
     if ignored:
         # rispy skips these; say so rather than lose a pasted reference silently.
         lines = ", ".join(str(n) for n in ignored[:5]) + (", …" if len(ignored) > 5 else "")
         notes.append(f"lines outside any TY…ER record were ignored: {lines}")
-    return starts, notes
+    return records, notes
 
 
 def _one(value: Any) -> str | None:
@@ -112,26 +131,67 @@ def _first(record: dict[str, Any], *names: str) -> str | None:
 
 
 def _reference(
-    record: dict[str, Any], ref_id: str, line: int, notes: list[str]
+    record: dict[str, Any], lines: _Record, ref_id: str, notes: list[str]
 ) -> ImportedReference:
+    line = lines.line
     raw_year = _first(record, "year", "publication_year")
     year = plain_year(raw_year) if raw_year else None
     if raw_year and year is None:
         notes.append(f"line {line}: year {raw_year!r} is not a plain year; left out")
-    authors = record.get("authors") or record.get("first_authors") or []
+    start, end = _first(record, "start_page"), _first(record, "end_page")
     return ImportedReference(
         id=ref_id,
         cited_as=None,
-        doi=doi_or_note(_first(record, "doi"), f"line {line}: DO", notes),
+        doi=_doi(record, lines, notes),
         title=_first(record, "title", "primary_title"),
-        authors=tuple(name for a in authors if isinstance(a, str) if (name := comma_name(a))),
+        authors=_authors(lines, notes),
         year=year,
         journal=_first(record, "journal_name", "alternate_title3", "secondary_title"),
         volume=_first(record, "volume"),
         issue=_first(record, "number"),
-        pages=_pages(_first(record, "start_page"), _first(record, "end_page"), line, notes),
+        pages=_pages(start, end, line, notes),
         line=line,
     )
+
+
+def _doi(record: dict[str, Any], lines: _Record, notes: list[str]) -> str | None:
+    """The DOI of the DO lines, or else of a doi.org link in UR. More than one different
+    DOI is left out with a note, as in a pasted reference list: never pick one."""
+    where = f"line {lines.line}"
+    found: dict[str, str] = {}
+    for _, value in lines.values("DO"):
+        doi = doi_or_note(value, f"{where}: DO", notes)
+        if doi is not None:
+            found.setdefault(doi.lower(), doi)
+    if not found:
+        for url in record.get("urls") or []:
+            link = _DOI_LINK.fullmatch(url.strip()) if isinstance(url, str) else None
+            doi = doi_or_note(link.group(), f"{where}: UR", notes) if link else None
+            if doi is not None:
+                found.setdefault(doi.lower(), doi)
+    if len(found) > 1:
+        tags = "DO lines" if lines.values("DO") else "UR links"
+        listed = ", ".join(found.values())
+        notes.append(f"{where}: more than one DOI is given ({tags}: {listed}); left out")
+        return None
+    return next(iter(found.values()), None)
+
+
+def _authors(lines: _Record, notes: list[str]) -> tuple[str, ...]:
+    """AU and A1 names in file order. rispy lists the two tags apart, and some exporters
+    write a person under both: such a repeat is dropped, two people of one name under one
+    tag are kept."""
+    named = lines.values(*_AUTHOR_TAGS)
+    seen: dict[str, set[str]] = {tag: set() for tag in _AUTHOR_TAGS}
+    names = []
+    for tag, value in named:
+        name = comma_name(value)
+        if name and not any(name in seen[other] for other in _AUTHOR_TAGS if other != tag):
+            names.append(name)
+            seen[tag].add(name)
+    if all(seen.values()):
+        notes.append(f"line {lines.line}: authors are given as both AU and A1; read in order")
+    return tuple(names)
 
 
 def _pages(start: str | None, end: str | None, line: int, notes: list[str]) -> str | None:
