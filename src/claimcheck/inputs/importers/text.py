@@ -27,8 +27,8 @@ from claimcheck.inputs.importers.model import (
     bare_doi,
     squash,
 )
+from claimcheck.inputs.importers.text_names import BOUNDARY, author_list
 from claimcheck.model.errors import DoiError
-from claimcheck.model.text import PARTICLES, fold
 
 __all__ = ["parse_reference", "read_text"]
 
@@ -63,19 +63,6 @@ _PLAIN_YEAR = re.compile(
     r"\(((?:19|20)\d\d)[a-z]?\)|(?<![\w./-])((?:19|20)\d\d)[a-z]?\s*;"
     r"|(?:^|[.;,]\s+)((?:19|20)\d\d)[a-z]?(?=[.,:;]|\s+[A-Z][a-z]{2}\b|$)"
 )
-
-_INITIALS = r"[A-Z](?:\.?[ -]?[A-Z]){0,3}\.?"
-_WORD = r"[^\W\d_][\w'’-]*"
-_FAMILY = re.compile(rf"{_WORD}(?: {_WORD}){{0,3}}")
-# Lazy, so "Burns JS" reads as family "Burns" and initials "JS", not a two-word family.
-_V_NAME = re.compile(rf"(?P<family>{_WORD}(?: {_WORD}){{0,3}}?)(?: (?P<initials>{_INITIALS}))?")
-_N_INITIALS = re.compile(_INITIALS)
-_ET_AL = re.compile(r",?\s+et al\.?$")
-_BOUNDARY = re.compile(r"[.?!]\s+")
-# What may follow a period inside an author list, so the list goes on: a dotted initial
-# ("Luyten F. P."), "et al.", or the "&" before a last name.
-_LIST_GOES_ON = re.compile(r"[A-Z]\.(?:[ -]?[A-Z]\.){0,3}(?:\s|,|$)|et al\b|&|and\s")
-_DOTTED = re.compile(r"[A-Z]\.[ -]?[A-Z]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,12 +263,12 @@ def _shape(body: str, source: _Source) -> _Shape | None:
     head = body[: source.start].rstrip()
     if source.nature == head.endswith("."):
         return None  # Vancouver ends the journal with a period; Nature runs on to the volume
-    found = _authors(head, source.nature)
+    found = author_list(head, source.nature)
     if found is None:
         return None
     authors, end = found
     middle = head[end:].strip().removesuffix(".").rstrip()
-    boundaries = list(_BOUNDARY.finditer(middle))
+    boundaries = list(BOUNDARY.finditer(middle))
     if len(boundaries) != 1:
         return None  # another period could end the title or sit in the journal's name
     cut = boundaries[0]
@@ -291,59 +278,3 @@ def _shape(body: str, source: _Source) -> _Shape | None:
     if not title or not journal:
         return None
     return _Shape(authors, title, journal)
-
-
-def _authors(head: str, nature: bool) -> tuple[tuple[str, ...], int] | None:
-    """The author list as printed, and where the title starts: the list ends at the first
-    period after which no name goes on, and every name in it must read as a name."""
-    for boundary in _BOUNDARY.finditer(head):
-        if _LIST_GOES_ON.match(head, boundary.end()):
-            continue
-        listed = head[: boundary.start() + 1]
-        names = _nature_names(listed) if nature else _vancouver_names(listed)
-        return (names, boundary.end()) if names else None
-    return None
-
-
-def _vancouver_names(listed: str) -> tuple[str, ...]:
-    """ "Pandey A.C., Semon J.A., Kaushal D. et al." -> the names and "et al."; () if any
-    part is not a name or no name has initials."""
-    et_al = _ET_AL.search(listed)
-    text = listed[: et_al.start()] if et_al else listed
-    names = text.split(", ")
-    # The list's final period is an initial's in the dotted style ("Prockop D.J."), and
-    # the separator before the title otherwise ("Kassem M.").
-    if not any(_DOTTED.search(name) for name in names):
-        names[-1] = names[-1].removesuffix(".")
-    matches = [_V_NAME.fullmatch(name.removesuffix(".")) for name in names]
-    if not all(m and _is_family(m.group("family")) for m in matches):
-        return ()
-    if not any(m and m.group("initials") for m in matches):
-        return ()  # "Guidelines for stem cell research." is not an author list
-    return (*names, "et al.") if et_al else tuple(names)
-
-
-def _nature_names(listed: str) -> tuple[str, ...]:
-    """ "Ankrum, J., Ong, J. & Karp, J." -> ("Ankrum, J.", "Ong, J.", "Karp, J.")."""
-    et_al = _ET_AL.search(listed)
-    text = listed[: et_al.start()] if et_al else listed
-    parts = re.split(r",? (?:&|and) |, ", text)
-    if len(parts) % 2:
-        return ()
-    names = []
-    for family, initials in zip(parts[::2], parts[1::2], strict=True):
-        if not (_FAMILY.fullmatch(family) and _is_family(family)):
-            return ()
-        if not _N_INITIALS.fullmatch(initials):
-            return ()
-        names.append(f"{family}, {initials}")
-    return (*names, "et al.") if et_al else tuple(names)
-
-
-def _is_family(family: str) -> bool:
-    """Each word capitalised or a particle ("van der Keur", "De la Fuente"): so a title
-    ("Stem cells in RNA") is not read as a name."""
-    words = family.split()
-    capitalised = [w[0].isupper() for w in words]
-    particles = [fold(re.split(r"['’-]", w)[0]) in PARTICLES for w in words]
-    return any(capitalised) and all(c or p for c, p in zip(capitalised, particles, strict=True))
