@@ -206,3 +206,61 @@ def test_year_only_where_plain(cited: str, year: int | None, ambiguous: bool) ->
     reference, notes = parse_reference(cited, "R1", 1)
     assert reference.year == year
     assert any("several years" in note for note in notes) == ambiguous
+
+
+# --- text: an abbreviated genus after the authors -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cited", "authors", "title"),
+    [
+        (
+            "Frank C, Werber D. E. coli O104:H4 outbreak in Germany. N Engl J Med. "
+            "2011;365(19):1771-80.",
+            ("Frank C", "Werber D"),
+            "E. coli O104:H4 outbreak in Germany",
+        ),
+        (
+            "Lowy FD. S. aureus infections. N Engl J Med. 1998;339(8):520-32.",
+            ("Lowy FD",),
+            "S. aureus infections",
+        ),
+        (
+            "Lowy FD. Treatment of S. aureus bacteremia. Clin Infect Dis. 2010;50(1):2-3.",
+            ("Lowy FD",),
+            "Treatment of S. aureus bacteremia",
+        ),
+        (
+            "Luyten F. P. et al. A title. Arthritis Rheum. 2001; 1037: 145-63.",
+            ("Luyten F. P.", "et al."),
+            "A title",
+        ),
+    ],
+)
+def test_an_abbreviated_genus_starts_the_title(
+    cited: str, authors: tuple[str, ...], title: str
+) -> None:
+    # Initials without periods ("Frank C", "Lowy FD") make "E." the title's, not a name's.
+    reference, notes = parse_reference(cited, "R1", 1)
+    assert (reference.authors, reference.title) == (authors, title)
+    assert reference.journal is not None
+    assert notes == []
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        # Dotted initials: "E." may be Werber's, and the title "coli outbreak".
+        "Smith J. A., Werber D. E. coli outbreak. N Engl J Med. 2011;365(19):1771-80.",
+        "Lowy F. S. aureus infections. N Engl J Med. 1998;339(8):520-32.",
+        "Frank, C. & Werber, D. E. coli outbreak. N Engl J Med 365, 1771–1780 (2011).",
+        # A name mixing initials with and without periods: where does the list end?
+        "Lowy FD. S. Aureus infections. N Engl J Med. 1998;339(8):520-32.",
+        "Frank C, Werber D. E. Coli outbreak. N Engl J Med. 2011;365(19):1771-80.",
+    ],
+)
+def test_an_author_list_that_may_end_at_either_period_is_not_read(cited: str) -> None:
+    reference, notes = parse_reference(cited, "R1", 1)
+    assert (reference.authors, reference.title, reference.journal) == ((), None, None)
+    assert reference.year is not None  # what is plain is still read
+    assert any("ends is not plain" in note for note in notes), notes

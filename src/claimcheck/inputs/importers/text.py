@@ -27,7 +27,7 @@ from claimcheck.inputs.importers.model import (
     bare_doi,
     squash,
 )
-from claimcheck.inputs.importers.text_names import BOUNDARY, author_list
+from claimcheck.inputs.importers.text_names import BOUNDARY, GENUS, author_list
 from claimcheck.model.errors import DoiError
 
 __all__ = ["parse_reference", "read_text"]
@@ -187,7 +187,7 @@ def parse_reference(cited: str, ref_id: str, line: int) -> tuple[ImportedReferen
     notes: list[str] = []
     doi, body = _doi(cited, notes)
     source = _source(body, notes)
-    shape = _shape(body, source) if source else None
+    shape = _shape(body, source, notes) if source else None
     reference = ImportedReference(
         id=ref_id,
         cited_as=cited.strip() or None,
@@ -257,18 +257,18 @@ def _year(body: str, notes: list[str]) -> int | None:
     return next(iter(years), None)
 
 
-def _shape(body: str, source: _Source) -> _Shape | None:
+def _shape(body: str, source: _Source, notes: list[str]) -> _Shape | None:
     """Authors, title and journal when the text before the source part is exactly
     "Authors. Title. Journal." (Vancouver) or "Authors. Title. Journal" (Nature)."""
     head = body[: source.start].rstrip()
     if source.nature == head.endswith("."):
         return None  # Vancouver ends the journal with a period; Nature runs on to the volume
-    found = author_list(head, source.nature)
+    found = author_list(head, source.nature, notes)
     if found is None:
         return None
     authors, end = found
     middle = head[end:].strip().removesuffix(".").rstrip()
-    boundaries = list(BOUNDARY.finditer(middle))
+    boundaries = [b for b in BOUNDARY.finditer(middle) if not GENUS.match(middle, b.start() - 1)]
     if len(boundaries) != 1:
         return None  # another period could end the title or sit in the journal's name
     cut = boundaries[0]
