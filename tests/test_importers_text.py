@@ -264,3 +264,31 @@ def test_an_author_list_that_may_end_at_either_period_is_not_read(cited: str) ->
     assert (reference.authors, reference.title, reference.journal) == ((), None, None)
     assert reference.year is not None  # what is plain is still read
     assert any("ends is not plain" in note for note in notes), notes
+
+
+# --- text: a DOI broken over two lines ------------------------------------------------------
+
+WRAPPED = """\
+1. Lee K, Park S. A title. J Clin Invest. 2010;120(1):1-10. https://doi.org/10.1172/JCI-
+   40123
+2. Kim H. Another. Cell. 2011;1:2-3. doi: 10.1038/nbt
+   .2816
+3. Kim H. A third. Cell. 2011;1:2-3. doi: 10.1126/science
+   1099513.
+4. Kim H. A fourth. Cell. 2011;1:2-3. doi: 10.1126/science.1099513.
+   PMID: 15514118.
+5. Kim H. A fifth. Cell. 2011;1:2-3. doi:10.1172/JCI- 40123
+"""
+
+
+def test_a_doi_broken_over_two_lines_is_joined_or_left_out(tmp_path: Path) -> None:
+    result = import_references(_write(tmp_path, "refs.txt", WRAPPED))
+    dois = [r.doi for r in result.references]
+    assert dois == ["10.1172/JCI-40123", "10.1038/nbt.2816", None, "10.1126/science.1099513", None]
+    # cited_as stays as printed, its wrapped lines joined by one space.
+    assert result.references[0].cited_as.endswith("https://doi.org/10.1172/JCI- 40123")
+    notes = "\n".join(result.notes)
+    assert "R1 (line 1): the DOI is broken over two lines" in notes
+    assert "R3 (line 5): 'doi: 10.1126/science' ends at a line's end" in notes
+    assert "R5 (line 9): 'doi:10.1172/JCI-' ends with '-': it may be cut short" in notes
+    assert "R4" not in notes

@@ -43,6 +43,16 @@ _DOI_FORM = re.compile(
     r"(?:\bdoi\s*[:：]\s*|\bdoi\s+|\b(?:https?://)?(?:dx\.|www\.)?doi\.org/)(10\.\S+)", re.I
 )
 _BARE_DOI = re.compile(r"(?<![\w/.])10\.\d{4,9}/\S+")
+# A DOI broken at a line's end: what no whole DOI ends with (a period may: the reference's),
+# what the rest of it may start with on the next line, and that rest.
+_DOI_SEPARATORS = ("-", "/", "_")
+_DOI_RESUMES = ("-", "/", "_", ".")
+_DOI_GOING_ON = re.compile(r"[-/_.]?[A-Za-z0-9][\w.()/;:<>-]*")
+_FIRST_WORD = re.compile(r"\S*")
+# What may follow a DOI on the next line of its reference without being more of it.
+_FOLLOWS_A_DOI = re.compile(
+    r"\[|(?:PMID|PMCID|Epub|eCollection|Available|Accessed|Retrieved|doi)\b|https?://", re.I
+)
 # Where the citation proper ends: identifiers and links that follow it.
 _TAIL = re.compile(r"\b(?:PMID|PMCID)\s*:|https?://|\bAvailable (?:from|at)\b", re.I)
 
@@ -70,6 +80,7 @@ class _Block:
     number: int | None
     line: int
     text: str
+    breaks: tuple[int, ...] = ()  # where in `text` a wrapped line was joined (the space)
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,7 +113,9 @@ def read_text(text: str, path: Path) -> ImportResult:
     references, partial = [], []
     for position, block in enumerate(blocks, start=1):
         ref_id = f"R{block.number if block.number is not None else position}"
-        reference, reference_notes = parse_reference(block.text, ref_id, block.line)
+        reference, reference_notes = parse_reference(
+            block.text, ref_id, block.line, breaks=block.breaks
+        )
         notes += [f"{ref_id} (line {block.line}): {note}" for note in reference_notes]
         if reference.title is None:
             partial.append(ref_id)
@@ -148,14 +161,15 @@ def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Bl
     blocks, used = [], set()
     for k, (index, number, rest) in enumerate(run):
         stop = run[k + 1][0] if k + 1 < len(run) else len(lines)
-        parts = [rest.strip()]
+        parts, breaks = [rest.strip()], list[int]()
         used.add(index)
         for follow in range(index + 1, stop):
             if not lines[follow].strip():
                 break  # a blank line ends a reference
+            breaks.append(breaks[-1] + 1 + len(parts[-1]) if breaks else len(parts[0]))
             parts.append(lines[follow].strip())
             used.add(follow)
-        blocks.append(_Block(number, index + 1, " ".join(parts)))
+        blocks.append(_Block(number, index + 1, " ".join(parts), tuple(breaks)))
     ignored = [i + 1 for i, line in enumerate(lines) if line.strip() and i not in used]
     notes = [f"read the numbered references {run[0][1]}–{run[-1][1]}"]
     if ignored:
@@ -181,11 +195,14 @@ def _line_by_line(lines: list[str]) -> tuple[list[_Block], list[str]]:
 # --- fields ---------------------------------------------------------------------------------
 
 
-def parse_reference(cited: str, ref_id: str, line: int) -> tuple[ImportedReference, list[str]]:
+def parse_reference(
+    cited: str, ref_id: str, line: int, *, breaks: tuple[int, ...] = ()
+) -> tuple[ImportedReference, list[str]]:
     """One printed reference, read into the fields that are plain in it, and notes on why
-    others were left out."""
+    others were left out. `breaks` are where in `cited` wrapped lines were joined (each
+    the offset of the joining space): a DOI that runs to a line's end may run on."""
     notes: list[str] = []
-    doi, body = _doi(cited, notes)
+    doi, body = _doi(cited, notes, breaks)
     source = _source(body, notes)
     shape = _shape(body, source, notes) if source else None
     reference = ImportedReference(
@@ -204,18 +221,22 @@ def parse_reference(cited: str, ref_id: str, line: int) -> tuple[ImportedReferen
     return reference, notes
 
 
-def _doi(cited: str, notes: list[str]) -> tuple[str | None, str]:
+def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | None, str]:
     """The printed DOI, if exactly one, and the text before any DOI or link (the citation)."""
     found: dict[str, str] = {}
     cut = len(cited)
     labelled = set()  # where each labelled DOI itself starts
+    line_ends = frozenset(breaks)
     for match in _DOI_FORM.finditer(cited):
         cut = min(cut, match.start())
         labelled.add(match.start(1))
+        printed = _whole_doi(cited, match, line_ends, notes)
+        if printed is None:
+            continue
         try:
-            doi = bare_doi(match.group())
+            doi = bare_doi(printed)
         except DoiError as error:
-            notes.append(f"{match.group()!r} is not a DOI (it {error}); left out")
+            notes.append(f"{printed!r} is not a DOI (it {error}); left out")
             continue
         found.setdefault(doi.lower(), doi)
     bare = next((m for m in _BARE_DOI.finditer(cited) if m.start() not in labelled), None)
@@ -228,6 +249,37 @@ def _doi(cited: str, notes: list[str]) -> tuple[str | None, str]:
         notes.append(f"more than one DOI is printed ({', '.join(found.values())}); left out")
         return None, body
     return next(iter(found.values()), None), body
+
+
+def _whole_doi(
+    cited: str, match: re.Match[str], breaks: frozenset[int], notes: list[str]
+) -> str | None:
+    """The printed DOI of `match`, joined to the next line when it was plainly broken there
+    ("…/JCI-" then "40123", or "…/nbt" then ".2816"); None, with a note, when it may run on
+    to the next line and that is not plain. A truncated DOI is never filled in silently."""
+    printed, after = match.group(), match.end() + 1  # where the next line starts, if any
+    # Not at a line's end, or followed there by "PMID: …", "[Epub …]": the DOI ends here.
+    if match.end() not in breaks or _FOLLOWS_A_DOI.match(cited, after):
+        if printed.endswith(_DOI_SEPARATORS):  # no DOI ends so: cut short in the source
+            notes.append(f"{printed!r} ends with {printed[-1]!r}: it may be cut short; left out")
+            return None
+        return printed
+    going_on = _DOI_GOING_ON.match(cited, after)
+    if going_on and (printed.endswith(_DOI_SEPARATORS) or cited.startswith(_DOI_RESUMES, after)):
+        joined = printed + going_on.group()
+        notes.append(
+            f"the DOI is broken over two lines ({printed!r}, {going_on.group()!r}); "
+            "read joined: check it"
+        )
+        return joined
+    if printed.endswith(".") and cited[after : after + 1].isupper():
+        return printed  # the DOI ended the sentence; the next line starts another
+    follows = _FIRST_WORD.match(cited, after)
+    notes.append(
+        f"{printed!r} ends at a line's end and the next line starts "
+        f"{follows.group() if follows else ''!r}: the DOI may run on; left out"
+    )
+    return None
 
 
 def _source(body: str, notes: list[str]) -> _Source | None:
