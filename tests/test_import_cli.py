@@ -1,5 +1,6 @@
-"""`claimcheck import` on the command line: input the parsers cannot hold is a usage error
-(exit 2), never an internal one."""
+"""`claimcheck import` on the command line: where it refuses to write (`-o -`, a path
+through a file), and input the parsers cannot hold, each a usage error (exit 2) rather
+than an internal one."""
 
 from __future__ import annotations
 
@@ -24,3 +25,21 @@ def test_deeply_nested_json_is_a_usage_error(tmp_path: Path, name: str) -> None:
     text = '[{"id": "a", "note": ' + "[" * 100_000 + "]" * 100_000 + "}]"
     result = run("import", _source(tmp_path, text, name), "-q")
     assert_usage_error(result, f"{name}:1:", "nested more than 100 levels deep")
+
+
+def test_o_dash_is_refused_not_written_to_a_file_named_dash(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = run("import", _source(tmp_path), "-o", "-")
+    assert_usage_error(result, "-o -: to write the claim map to stdout, leave out -o")
+    assert not (tmp_path / "-").exists()
+
+
+@pytest.mark.parametrize("under", ["x.yaml", "a/b/x.yaml"])
+def test_o_through_a_file_says_it_is_not_a_folder(tmp_path: Path, under: str) -> None:
+    source = _source(tmp_path)
+    target = source / under
+    result = run("import", source, "-o", target, "-q")
+    assert_usage_error(result, f"-o {target}: cannot write it: {source} is not a folder")
+    assert "File exists" not in result.stderr
