@@ -1,6 +1,6 @@
 """`claimcheck import` on the command line: where it refuses to write (`-o -`, a path
-through a file), and input the parsers cannot hold, each a usage error (exit 2) rather
-than an internal one."""
+through a file, a map the loader would refuse), and input the parsers cannot hold, each a
+usage error (exit 2) rather than an internal one."""
 
 from __future__ import annotations
 
@@ -43,3 +43,14 @@ def test_o_through_a_file_says_it_is_not_a_folder(tmp_path: Path, under: str) ->
     result = run("import", source, "-o", target, "-q")
     assert_usage_error(result, f"-o {target}: cannot write it: {source} is not a folder")
     assert "File exists" not in result.stderr
+
+
+def test_a_map_over_the_loaders_limit_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The loader refuses a claim map over MAX_FILE_BYTES: import says so, and writes none.
+    monkeypatch.setattr("claimcheck.app.importing.MAX_FILE_BYTES", 1000)
+    target = tmp_path / "map.yaml"
+    result = run("import", _source(tmp_path), "-o", target, "-q")
+    assert_usage_error(result, "over the 1000 a claim map may have; import the bibliography")
+    assert not target.exists()

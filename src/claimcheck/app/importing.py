@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 from claimcheck.app.settings import Settings, notice, open_client, open_search
+from claimcheck.inputs.discovery import MAX_FILE_BYTES
 from claimcheck.inputs.importers import ImportResult, import_references, render_claim_map
 from claimcheck.model.claimmap import ClaimMap, Reference
 from claimcheck.model.doi import normalize_doi
@@ -35,6 +36,13 @@ def run_import_command(
     if match:
         comments, dois = _matched(result, settings)
     text = render_claim_map(result, source_name=source.name, match_comments=comments, dois=dois)
+    data = text.encode("utf-8")
+    if len(data) > MAX_FILE_BYTES:
+        # The loader refuses such a map: writing one would only defer the error to `audit`.
+        raise UsageError(
+            f"{source}: the claim map would be {len(data)} bytes, over the {MAX_FILE_BYTES} "
+            "a claim map may have; import the bibliography in parts"
+        )
     if output is None:
         from claimcheck.app.runner import write_stdout
 
@@ -43,7 +51,7 @@ def run_import_command(
     from claimcheck.transport.files import write_atomic
 
     try:
-        write_atomic(output, text.encode("utf-8"))
+        write_atomic(output, data)
     except OSError as exc:
         # A read-only place, a file used as a folder: the path's fault, as `init` says.
         reason = _not_a_folder(output) or exc.strerror or str(exc)
