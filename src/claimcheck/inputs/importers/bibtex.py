@@ -1,16 +1,18 @@
 """BibTeX: one reference per entry, read with bibtexparser 2.
 
 BibTeX has no printed form of a reference, so `cited_as` stays empty; the structured fields
-come from the entry. LaTeX is decoded (`M{\\"u}ller` -> `Müller`), and the braces that protect
-capitals are dropped; math (`$\\alpha$`) is kept as written.
+come from the entry. The fields read as text have their LaTeX decoded (`M{\\"u}ller` ->
+`Müller`; `bibtex_latex`) and the braces that protect capitals dropped; math (`$\\alpha$`) is
+kept as written. The doi and url fields are verbatim, as in biblatex: never decoded.
 """
 
 from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from claimcheck.inputs.importers.bibtex_latex import decode
 from claimcheck.inputs.importers.model import (
     IdMaker,
     ImportedReference,
@@ -24,12 +26,13 @@ from claimcheck.inputs.importers.model import (
 
 if TYPE_CHECKING:
     from bibtexparser.library import Library
-    from bibtexparser.model import Entry
 
 __all__ = ["read_bibtex"]
 
 _MATH = re.compile(r"(\$[^$]*\$)")
-_START = re.compile(r"^[ \t]*@", re.MULTILINE)
+# Backslash escapes that BibTeX styles printing a DOI as text need (`10.1000/a\_b`): in a
+# verbatim field they stand for the character, since no DOI holds a backslash before one.
+_ESCAPED = re.compile(r"\\([_%&#$])")
 
 
 def read_bibtex(text: str, path: Path) -> ImportResult:
@@ -40,9 +43,11 @@ def read_bibtex(text: str, path: Path) -> ImportResult:
     notes: list[str] = []
     ids = IdMaker()
     references = []
-    for position, entry in enumerate(_entries(library, notes), start=1):
+    for position, entry in enumerate(library.entries, start=1):
         line = (entry.start_line or 0) + 1  # bibtexparser counts lines from 0
-        reference = _reference(entry, ids.make(entry.key, position, line), line, notes)
+        fields = {field.key.lower(): field.value for field in entry.fields}
+        reader = _Fields(fields, entry.key, line, notes)
+        reference = reader.reference(ids.make(entry.key, position, line))
         if reference.is_empty():
             notes.append(
                 f"line {line}: entry {entry.key!r} has no field a claim map holds; skipped"
@@ -59,7 +64,6 @@ def _parse(text: str, shown: str) -> Library:
     import logging
 
     try:
-        from bibtexparser import middlewares
         from bibtexparser.entrypoint import parse_string
 
         from claimcheck.inputs.importers.bibtex_concat import JoinConcatenations
@@ -68,21 +72,14 @@ def _parse(text: str, shown: str) -> Library:
             shown, "reading BibTeX needs bibtexparser 2 (pip install bibtexparser)"
         ) from None
 
-    # LaTeX is decoded first, keeping braced groups: the decoder cannot reach names once
-    # they are split, and a corporate author ({World Health Organization}) must keep its
-    # braces to be split as one name. `_text` drops the braces afterwards.
-    stack = [
-        JoinConcatenations(),
-        middlewares.LatexDecodingMiddleware(keep_braced_groups=True),
-        middlewares.SeparateCoAuthors(),
-        middlewares.SplitNameParts(),
-    ]
+    # Only `#` joins run as a middleware: LaTeX is decoded and names split by `_Fields`, for
+    # the fields read and no others, so a verbatim field is never decoded.
     # bibtexparser logs each broken block as a warning; ours is the located error below.
     logger = logging.getLogger("bibtexparser")
     level = logger.level
     logger.setLevel(logging.ERROR)
     try:
-        return parse_string(text, append_middleware=stack)
+        return parse_string(text, append_middleware=[JoinConcatenations()])
     except Exception as error:  # bibtexparser re-raises its own bugs
         message = f"bibtexparser could not read the file ({type(error).__name__}: {error})"
         raise ImportFailed(shown, message, 1) from None
@@ -92,16 +89,10 @@ def _parse(text: str, shown: str) -> Library:
 
 def _refuse_failures(library: Library, text: str, shown: str) -> None:
     """A block that could not be split is refused: skipping it would lose a reference."""
-    from bibtexparser.model import (
-        DuplicateBlockKeyBlock,
-        DuplicateFieldKeyBlock,
-        MiddlewareErrorBlock,
-    )
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
     problems = []
     for block in library.failed_blocks:
-        if isinstance(block, MiddlewareErrorBlock):
-            continue  # a field that could not be decoded; the entry is read without it
         line, column = _where(block.start_line, block.raw, text)
         if isinstance(block, DuplicateBlockKeyBlock):
             first = (block.previous_block.start_line or 0) + 1
@@ -130,75 +121,108 @@ def _where(start_line: int | None, raw: str | None, text: str) -> tuple[int, int
     return line, 1
 
 
-def _entries(library: Library, notes: list[str]) -> list[Entry]:
-    """The entries in file order, including those whose LaTeX or names could not be read."""
-    from bibtexparser.model import Entry, MiddlewareErrorBlock
+class _Fields:
+    """One entry's fields as written (lower-case names), read into a reference; what cannot
+    be read plainly goes to `notes`, naming the entry's line and key."""
 
-    entries = []
-    for block in library.blocks:
-        if isinstance(block, Entry):
-            entries.append(block)
-        elif isinstance(block, MiddlewareErrorBlock) and isinstance(
-            block.ignore_error_block, Entry
-        ):
-            line = (block.start_line or 0) + 1
-            key = block.ignore_error_block.key
-            notes.append(f"line {line}: entry {key!r}: {squash(str(block.error))}; read without it")
-            entries.append(block.ignore_error_block)
-    return entries
+    def __init__(self, fields: dict[str, object], key: str, line: int, notes: list[str]):
+        self.fields, self.key, self.line, self.notes = fields, key, line, notes
+
+    def reference(self, ref_id: str) -> ImportedReference:
+        return ImportedReference(
+            id=ref_id,
+            cited_as=None,
+            doi=self.doi(),
+            title=self.text("title"),
+            authors=self.authors(),
+            year=self.year(),
+            journal=self.text("journal") or self.text("booktitle"),
+            volume=self.text("volume"),
+            issue=self.text("number") or self.text("issue"),
+            pages=self.pages(),
+            line=self.line,
+        )
+
+    def note(self, message: str) -> None:
+        self.notes.append(f"line {self.line}: {message}")
+
+    def raw(self, name: str) -> str | None:
+        value = self.fields.get(name)
+        return value if isinstance(value, str) else None
+
+    def text(self, name: str) -> str | None:
+        """A text field with its LaTeX decoded and the braces that only protect capitals
+        dropped; as written, with a note, when its LaTeX cannot be read plainly."""
+        value = self.raw(name)
+        if value is None:
+            return None
+        plain, problem = decode(value)
+        if problem is not None:
+            self.note(f"the {name} of {self.key!r} {problem}; kept as written")
+            return squash(value)
+        return _unbraced(plain)
+
+    def verbatim(self, name: str) -> str | None:
+        value = self.raw(name)
+        return squash(_ESCAPED.sub(r"\1", value)) if value is not None else None
+
+    def doi(self) -> str | None:
+        where = f"line {self.line}: doi of {self.key!r}"
+        return doi_or_note(self.verbatim("doi"), where, self.notes)
+
+    def year(self) -> int | None:
+        year = self.raw("year")
+        parsed = plain_year(year)
+        if year is not None and parsed is None:
+            self.note(f"year {year!r} of {self.key!r} is not a plain year; left out")
+        return parsed
+
+    def pages(self) -> str | None:
+        # Decoding made `--` an en dash; the claim map writes a range with `-`.
+        text = self.text("pages")
+        return re.sub(r"\s*[–—-]+\s*", "-", text) if text else None
+
+    def authors(self) -> tuple[str, ...]:
+        from bibtexparser.middlewares.names import split_multiple_persons_names
+
+        value = self.raw("author")
+        if value is None:
+            return ()
+        names = []
+        for written in split_multiple_persons_names(value):
+            name = self.name(written)
+            if name is None:
+                return ()
+            names.append(name)
+        return tuple(name for name in names if name)
+
+    def name(self, written: str) -> str | None:
+        """One name as "Family GI"; None, with a note, when it cannot be split into parts.
+
+        Decoding keeps braces, so a corporate author ({World Health Organization}) is one
+        name; each name is decoded alone, so a long author list costs no more than its names.
+        """
+        from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
+        plain, problem = decode(written)
+        if problem is not None:
+            # Quoted by hand: repr would double every backslash of the LaTeX.
+            self.note(f"the author '{squash(written)}' of {self.key!r} {problem}; kept as written")
+        try:
+            parts = parse_single_name_into_parts(written if problem else plain)
+        except InvalidNameError as error:
+            self.note(f"the authors of {self.key!r} could not be read as names ({error}); left out")
+            return None
+        text = squash if problem else _unbraced
+        last = text(" ".join(parts.von + parts.last)) or ""
+        if not parts.first and not parts.von and last.lower() == "others":
+            return "et al."  # BibTeX's "and others": a truncated list
+        given = [text(name) or "" for name in parts.first]
+        return vancouver_name(last, given, text(" ".join(parts.jr)) or "")
 
 
-def _reference(entry: Entry, ref_id: str, line: int, notes: list[str]) -> ImportedReference:
-    fields = {field.key.lower(): field.value for field in entry.fields}
-    year = fields.get("year")
-    parsed_year = plain_year(year) if isinstance(year, str) else None
-    if year is not None and parsed_year is None:
-        notes.append(f"line {line}: year {year!r} of {entry.key!r} is not a plain year; left out")
-    return ImportedReference(
-        id=ref_id,
-        cited_as=None,
-        doi=doi_or_note(_text(fields.get("doi")), f"line {line}: doi of {entry.key!r}", notes),
-        title=_text(fields.get("title")),
-        authors=_authors(fields.get("author"), line, notes),
-        year=parsed_year,
-        journal=_text(fields.get("journal")) or _text(fields.get("booktitle")),
-        volume=_text(fields.get("volume")),
-        issue=_text(fields.get("number")) or _text(fields.get("issue")),
-        pages=_pages(fields.get("pages")),
-        line=line,
-    )
-
-
-def _text(value: Any) -> str | None:
-    """A field's text without the braces that only protect capitals; math kept as written."""
-    if not isinstance(value, str):
-        return None
+def _unbraced(value: str) -> str | None:
+    """`value` without the braces that only protect capitals; math kept as written."""
     parts = _MATH.split(value)
     plain = [p if p.startswith("$") else p.replace("{", "").replace("}", "") for p in parts]
     return squash("".join(plain))
-
-
-def _pages(value: Any) -> str | None:
-    # LaTeX decoding made `--` an en dash; the claim map writes a range with `-`.
-    text = _text(value)
-    return re.sub(r"\s*[–—-]+\s*", "-", text) if text else None
-
-
-def _authors(value: Any, line: int, notes: list[str]) -> tuple[str, ...]:
-    from bibtexparser.middlewares.names import NameParts
-
-    if value is None:
-        return ()
-    if not isinstance(value, list) or not all(isinstance(v, NameParts) for v in value):
-        # Splitting failed, and `_entries` said why: the names are not guessed at.
-        notes.append(f"line {line}: the authors could not be read as names; left out")
-        return ()
-    names = []
-    for parts in value:
-        last = _text(" ".join(parts.von + parts.last)) or ""
-        if not parts.first and not parts.von and last.lower() == "others":
-            names.append("et al.")  # BibTeX's "and others": a truncated list
-            continue
-        given = [_text(name) or "" for name in parts.first]
-        names.append(vancouver_name(last, given, _text(" ".join(parts.jr)) or ""))
-    return tuple(name for name in names if name)

@@ -1,0 +1,114 @@
+"""The BibTeX importer on what real bibliographies hold: raw `%` and `&`, verbatim DOIs and
+URLs, LaTeX it cannot read plainly, truncated author lists, biblatex fields, crossref
+inheritance, DOI lists and very long fields."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimcheck.inputs.importers import ImportedReference, ImportResult, import_references
+from tests.test_importers import _write
+
+
+def _read(tmp_path: Path, text: str) -> ImportResult:
+    return import_references(_write(tmp_path, "refs.bib", text))
+
+
+def _only(tmp_path: Path, text: str) -> tuple[ImportedReference, tuple[str, ...]]:
+    result = _read(tmp_path, text)
+    (reference,) = result.references
+    return reference, result.notes
+
+
+# --- LaTeX: what is decoded, what is kept -----------------------------------------------------
+
+RAW_CHARACTERS = r"""
+@article{chen2019,
+  author  = {Chen, Li and Wang, Hui},
+  title   = {A 50% reduction in mortality
+             was not observed in the placebo arm},
+  journal = {Research & Development Letters},
+  year    = {2019},
+  doi     = {10.1002/(SICI)1097-0258(19980430)17:8%3C857::AID-SIM777%3E3.0.CO;2-E}
+}
+"""
+
+
+def test_raw_percent_and_ampersand_are_the_characters(tmp_path: Path) -> None:
+    # A raw `%` used to start a LaTeX comment, cutting the rest of the field and reversing
+    # the title's meaning; a raw `&` was dropped.
+    reference, notes = _only(tmp_path, RAW_CHARACTERS)
+    assert reference.title == "A 50% reduction in mortality was not observed in the placebo arm"
+    assert reference.journal == "Research & Development Letters"
+    assert reference.doi == "10.1002/(SICI)1097-0258(19980430)17:8%3C857::AID-SIM777%3E3.0.CO;2-E"
+    assert notes == ()
+
+
+@pytest.mark.parametrize(
+    ("field", "expected"),
+    [
+        ("title = {R&D at 100%}", "R&D at 100%"),
+        (r"title = {R\&D at 100\%}", "R&D at 100%"),  # escaped: the same characters
+        (r"title = {Costs of \$5 and \$10}", "Costs of $5 and $10"),
+        ("title = {Costs of $5 today}", "Costs of $5 today"),  # a lone `$` is a dollar sign
+        (r"title = {The $\alpha%$-helix}", r"The $\alpha%$-helix"),  # math as written
+        (r"title = {See \url{http://a.b/%20c~d}}", "See http://a.b/%20c~d"),
+        (r"title = {M{\"u}ller's {DNA} \emph{in} -- {\em vitro}}", "Müller's DNA in – vitro"),
+        (r"title = {\textsf{Sans} \texttt{mono} {\bf bold}}", "Sans mono bold"),
+    ],
+)
+def test_text_fields_are_decoded_without_losing_characters(
+    tmp_path: Path, field: str, expected: str
+) -> None:
+    reference, notes = _only(tmp_path, f"@article{{k, {field}, year = 2001}}")
+    assert (reference.title, notes) == (expected, ())
+
+
+@pytest.mark.parametrize(
+    ("doi", "expected"),
+    [
+        ("10.5555/abc--def", "10.5555/abc--def"),  # not an en dash
+        ("10.1000/a``b''c", "10.1000/a``b''c"),  # not curly quotes
+        ("10.1000/~user/abc", "10.1000/~user/abc"),  # not a space
+        (r"10.1000/xyz\_123", "10.1000/xyz_123"),  # escaped for BibTeX styles: the character
+        ("https://doi.org/10.1000/a%3Cb%3E", "10.1000/a<b>"),
+    ],
+)
+def test_doi_is_verbatim(tmp_path: Path, doi: str, expected: str) -> None:
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{T}}, doi = {{{doi}}}}}")
+    assert (reference.doi, notes) == (expected, ())
+
+
+@pytest.mark.parametrize(
+    ("title", "why"),
+    [
+        (r"Using \BibTeX{} with $x$", r"holds \BibTeX, a command not read as text here"),
+        (r"As shown \cite{smith} before", r"holds \cite, which drops its text"),
+        (r"A \begin{center}centred\end{center} title", r"holds \begin{center}"),
+        (r"A title ending in \c", "is not LaTeX that can be read"),
+    ],
+)
+def test_latex_not_read_plainly_is_kept_as_written_with_a_note(
+    tmp_path: Path, title: str, why: str
+) -> None:
+    # These used to be decoded into fewer words, in silence (`\BibTeX{}` vanished).
+    text = f"@article{{k, title = {{{title}}}, year = 2001}}"
+    reference, notes = _only(tmp_path, text)
+    assert reference.title == title
+    assert reference.year == 2001
+    assert len(notes) == 1
+    assert notes[0].startswith("line 1: the title of 'k' ")
+    assert why in notes[0]
+    assert notes[0].endswith("; kept as written")
+
+
+def test_an_author_not_read_plainly_is_kept_as_written_with_a_note(tmp_path: Path) -> None:
+    text = r"@article{k, author = {M{\"u}ller, J. and {\noopsort{b}}Smith, Ann}, title = {T}}"
+    reference, notes = _only(tmp_path, text)
+    assert reference.authors == ("Müller J", r"{\noopsort{b}}Smith A")
+    assert notes == (
+        r"line 1: the author '{\noopsort{b}}Smith, Ann' of 'k' holds \noopsort, a command "
+        "not read as text here; kept as written",
+    )
