@@ -112,3 +112,75 @@ def test_an_author_not_read_plainly_is_kept_as_written_with_a_note(tmp_path: Pat
         r"line 1: the author '{\noopsort{b}}Smith, Ann' of 'k' holds \noopsort, a command "
         "not read as text here; kept as written",
     )
+
+
+# --- bounded time: long fields ----------------------------------------------------------------
+
+
+def test_a_long_field_without_latex_is_read_whole(tmp_path: Path) -> None:
+    # Not handed to the LaTeX decoder at all: it held a 5 MB title for minutes.
+    title = "word " * 200_000
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{{title}}}, year = 2001}}")
+    assert reference.title == title.strip()
+    assert notes == ()
+
+
+def test_a_long_field_with_latex_is_kept_as_written_past_the_limit(tmp_path: Path) -> None:
+    from claimcheck.inputs.importers.bibtex_latex import MAX_DECODED
+
+    unit = r"M{\"u}ller "
+    at_limit = (unit * MAX_DECODED)[:MAX_DECODED]
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{{at_limit}}}}}")
+    assert reference.title is not None
+    assert reference.title.startswith("Müller Müller")
+    assert notes == ()
+
+    over = unit * (MAX_DECODED // len(unit) + 1)
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{{over}}}}}")
+    assert reference.title == over.strip()  # as written, braces and all
+    assert notes == (
+        f"line 1: the title of 'k' is {len(over)} characters long with LaTeX in it "
+        f"(over {MAX_DECODED}); kept as written",
+    )
+
+
+def test_a_long_author_list_is_decoded_name_by_name(tmp_path: Path) -> None:
+    names = " and ".join(rf"M{{\"u}}ller{n}, J{{\"o}}rg" for n in range(3000))
+    reference, notes = _only(tmp_path, f"@article{{k, author = {{{names}}}, title = {{T}}}}")
+    assert len(reference.authors) == 3000
+    assert reference.authors[-1] == "Müller2999 J"
+    assert notes == ()
+
+
+def test_latex_nested_too_deep_is_kept_as_written(tmp_path: Path) -> None:
+    title = "{" * 60 + r"\"u" + "}" * 60
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{{title}}}}}")
+    assert reference.title == title
+    assert notes == ("line 1: the title of 'k' nests braces more than 50 deep; kept as written",)
+
+
+def test_latex_past_the_files_budget_is_kept_as_written_with_one_note(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from claimcheck.inputs.importers import bibtex_latex
+
+    # Each field costs its length and 25 for the call; a value met again costs nothing.
+    monkeypatch.setattr(bibtex_latex, "MAX_DECODED_PER_FILE", 100)
+    entries = [rf"@article{{k{n}, title = {{M{{\"u}}ller {n}}}}}" for n in range(5)]
+    entries.insert(1, r"@article{again, title = {M{\"u}ller 0}}")
+    entries.append("@article{plain, title = {Plain text is never decoded}}")
+    result = _read(tmp_path, "\n".join(entries))
+    titles = [reference.title for reference in result.references]
+    assert titles == [
+        "Müller 0",
+        "Müller 0",
+        "Müller 1",
+        r"M{\"u}ller 2",
+        r"M{\"u}ller 3",
+        r"M{\"u}ller 4",
+        "Plain text is never decoded",
+    ]
+    assert result.notes == (
+        "line 4: the LaTeX of 3 fields from here on was not decoded, the file holding more "
+        "than 100 characters of it; kept as written",
+    )

@@ -9,10 +9,11 @@ kept as written. The doi and url fields are verbatim, as in biblatex: never deco
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from claimcheck.inputs.importers.bibtex_latex import decode
+from claimcheck.inputs.importers.bibtex_latex import OVER_BUDGET, Decoder
 from claimcheck.inputs.importers.model import (
     IdMaker,
     ImportedReference,
@@ -40,16 +41,17 @@ def read_bibtex(text: str, path: Path) -> ImportResult:
     shown = str(path)
     library = _parse(text, shown)
     _refuse_failures(library, text, shown)
-    notes: list[str] = []
+    file = _File()
     ids = IdMaker()
     references = []
     for position, entry in enumerate(library.entries, start=1):
         line = (entry.start_line or 0) + 1  # bibtexparser counts lines from 0
-        fields = {field.key.lower(): field.value for field in entry.fields}
-        reader = _Fields(fields, entry.key, line, notes)
-        reference = reader.reference(ids.make(entry.key, position, line))
+        fields = {f.key.lower(): f.value for f in entry.fields}
+        reference = _Fields(fields, entry.key, line, file).reference(
+            ids.make(entry.key, position, line)
+        )
         if reference.is_empty():
-            notes.append(
+            file.notes.append(
                 f"line {line}: entry {entry.key!r} has no field a claim map holds; skipped"
             )
             continue
@@ -57,7 +59,7 @@ def read_bibtex(text: str, path: Path) -> ImportResult:
     if not references:
         where = "no @article{…} or other entry" if not library.entries else "no entry with fields"
         raise ImportFailed(shown, f"{where}; expected BibTeX entries such as @article{{key, …}}", 1)
-    return ImportResult(path, "bibtex", tuple(references), tuple(ids.notes + notes))
+    return ImportResult(path, "bibtex", tuple(references), tuple(ids.notes + file.all_notes()))
 
 
 def _parse(text: str, shown: str) -> Library:
@@ -121,12 +123,43 @@ def _where(start_line: int | None, raw: str | None, text: str) -> tuple[int, int
     return line, 1
 
 
+@dataclass
+class _File:
+    """What reading one file shares: its notes, and its LaTeX decoder with the budget."""
+
+    notes: list[str] = field(default_factory=list)
+    decode: Decoder = field(default_factory=Decoder)
+    over_budget: list[int] = field(default_factory=list)  # lines of fields not decoded
+
+    def all_notes(self) -> list[str]:
+        if not self.over_budget:
+            return self.notes
+        count, first = len(self.over_budget), self.over_budget[0]
+        # One note, not one a field: a file that spends the budget holds thousands of them.
+        return [
+            *self.notes,
+            f"line {first}: the LaTeX of {count} field{'s' if count > 1 else ''} from here on "
+            f"was not decoded, the file holding more than {self.decode.budget:,} characters "
+            "of it; kept as written",
+        ]
+
+
 class _Fields:
     """One entry's fields as written (lower-case names), read into a reference; what cannot
-    be read plainly goes to `notes`, naming the entry's line and key."""
+    be read plainly goes to the file's notes, naming the entry's line and key."""
 
-    def __init__(self, fields: dict[str, object], key: str, line: int, notes: list[str]):
-        self.fields, self.key, self.line, self.notes = fields, key, line, notes
+    def __init__(self, fields: dict[str, object], key: str, line: int, file: _File):
+        self.fields, self.key, self.line, self.file = fields, key, line, file
+        self.notes = file.notes
+
+    def decode(self, value: str, what: str) -> str | None:
+        """`value` decoded (braces kept), or None with a note, or counted past the budget."""
+        plain, problem = self.file.decode(value)
+        if problem == OVER_BUDGET:
+            self.file.over_budget.append(self.line)
+        elif problem is not None:
+            self.note(f"{what} of {self.key!r} {problem}; kept as written")
+        return None if problem else plain
 
     def reference(self, ref_id: str) -> ImportedReference:
         return ImportedReference(
@@ -156,11 +189,8 @@ class _Fields:
         value = self.raw(name)
         if value is None:
             return None
-        plain, problem = decode(value)
-        if problem is not None:
-            self.note(f"the {name} of {self.key!r} {problem}; kept as written")
-            return squash(value)
-        return _unbraced(plain)
+        plain = self.decode(value, f"the {name}")
+        return squash(value) if plain is None else _unbraced(plain)
 
     def verbatim(self, name: str) -> str | None:
         value = self.raw(name)
@@ -204,16 +234,14 @@ class _Fields:
         """
         from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
 
-        plain, problem = decode(written)
-        if problem is not None:
-            # Quoted by hand: repr would double every backslash of the LaTeX.
-            self.note(f"the author '{squash(written)}' of {self.key!r} {problem}; kept as written")
+        # Quoted by hand: repr would double every backslash of the LaTeX.
+        plain = self.decode(written, f"the author '{squash(written)}'")
         try:
-            parts = parse_single_name_into_parts(written if problem else plain)
+            parts = parse_single_name_into_parts(written if plain is None else plain)
         except InvalidNameError as error:
             self.note(f"the authors of {self.key!r} could not be read as names ({error}); left out")
             return None
-        text = squash if problem else _unbraced
+        text = squash if plain is None else _unbraced
         last = text(" ".join(parts.von + parts.last)) or ""
         if not parts.first and not parts.von and last.lower() == "others":
             return "et al."  # BibTeX's "and others": a truncated list

@@ -9,9 +9,9 @@ dash, and a command the decoder did not know vanished with its text. Here:
 - a raw `%` or `&` is the character: exporters write `\\%` and `\\&` when they mean one, and a
   raw one in a bibliography is a typing shortcut, never a comment or a table cell;
 - `$…$` math and the address in `\\url{…}` are kept as written;
-- a field whose LaTeX does not parse, or that holds a command not read as text (`\\BibTeX`,
-  `\\cite{…}`, an environment), is kept as written, and `decode` says why, so no text is
-  lost in silence.
+- a field whose LaTeX does not parse, that holds a command not read as text (`\\BibTeX`,
+  `\\cite{…}`, an environment), or that is too long or nests braces too deep to decode in
+  bounded time is kept as written, and `decode` says why, so no text is lost in silence.
 """
 
 from __future__ import annotations
@@ -21,7 +21,23 @@ import unicodedata
 from functools import cache
 from typing import Any
 
-__all__ = ["decode"]
+__all__ = ["MAX_DECODED", "MAX_DECODED_PER_FILE", "OVER_BUDGET", "Decoder", "decode"]
+
+# pylatexenc takes 8 to 25 µs a character (the more commands, the slower), plus about 0.2 ms
+# a call, and more on a long run of plain text, which it grows one piece at a time: one field
+# of 800,000 characters took 14 s, one of five million never finished. So a field is decoded
+# only up to MAX_DECODED characters (no title or journal comes near; authors are decoded one
+# name at a time), and a file only up to MAX_DECODED_PER_FILE characters of LaTeX: about
+# 10 s at worst, where 10 MB of it took over three minutes.
+MAX_DECODED = 10_000
+MAX_DECODED_PER_FILE = 500_000
+_CALL_COST = 25  # a call's own cost, counted in characters: a name of 25 takes about 0.7 ms
+OVER_BUDGET = "is past the file's budget of LaTeX to decode"
+# pylatexenc recurses at each brace and fails near 300 deep; no bibliography nests past a few.
+_MAX_DEPTH = 50
+# What pylatexenc changes: commands, math, `~`, dashes and TeX quotes. A field with none of
+# them is already text and is not handed to it at all, whatever its length (most fields).
+_MARKUP = re.compile(r"[\\$~]|--|``|''|!`|\?`")
 
 _TOKEN = re.compile(r"\\url\s*\{|\\[A-Za-z@]+|\\.?|\$\$?|[%&]", re.DOTALL)
 _PROTECTED = "\ue000"  # stands for a kept-as-written piece while the rest is decoded
@@ -40,6 +56,12 @@ _ARGUMENT_IS_TEXT = (
 
 def decode(value: str) -> tuple[str, str | None]:
     """(`value` as plain text, None), or (`value` as written, why it was not decoded)."""
+    if not _MARKUP.search(value):
+        return value, None
+    if len(value) > MAX_DECODED:
+        return value, f"is {len(value)} characters long with LaTeX in it (over {MAX_DECODED})"
+    if _depth(value) > _MAX_DEPTH:
+        return value, f"nests braces more than {_MAX_DEPTH} deep"
     if _PROTECTED in value:
         return value, "holds the private-use character U+E000"
     prepared, kept = _protect(value)
@@ -54,6 +76,39 @@ def decode(value: str) -> tuple[str, str | None]:
     if problem is not None:
         return value, problem
     return "".join(p + k for p, k in zip(pieces, [*kept, ""], strict=True)), None
+
+
+class Decoder:
+    """`decode` for one file, within MAX_DECODED_PER_FILE: past it, a field is kept as
+    written, with OVER_BUDGET as the reason. A value met again (a journal, an author) is
+    not decoded again and costs nothing."""
+
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = MAX_DECODED_PER_FILE if budget is None else budget
+        self.left = self.budget
+        self._known: dict[str, tuple[str, str | None]] = {}
+
+    def __call__(self, value: str) -> tuple[str, str | None]:
+        if not _MARKUP.search(value):
+            return value, None
+        known = self._known.get(value)
+        if known is not None:
+            return known
+        # A field over MAX_DECODED is refused before the decoder is called: it costs nothing.
+        cost = len(value) + _CALL_COST if len(value) <= MAX_DECODED else 0
+        if cost > self.left:
+            return value, OVER_BUDGET
+        self.left -= cost
+        self._known[value] = decoded = decode(value)
+        return decoded
+
+
+def _depth(value: str) -> int:
+    deepest = depth = 0
+    for brace in re.findall(r"\\.|[{}]", value):
+        depth += {"{": 1, "}": -1}.get(brace, 0)
+        deepest = max(deepest, depth)
+    return deepest
 
 
 def _protect(value: str) -> tuple[str, list[str]]:
