@@ -8,7 +8,13 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.inputs.importers import ImportedReference, ImportResult, import_references
+from claimcheck.inputs.claimmap import load_claim_map
+from claimcheck.inputs.importers import (
+    ImportedReference,
+    ImportResult,
+    import_references,
+    render_claim_map,
+)
 from tests.test_importers import _write
 
 
@@ -184,3 +190,26 @@ def test_latex_past_the_files_budget_is_kept_as_written_with_one_note(
         "line 4: the LaTeX of 3 fields from here on was not decoded, the file holding more "
         "than 100 characters of it; kept as written",
     )
+
+
+# --- truncated author lists -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("marker", ["et al.", "et al", "Et Al.", "et. al.", "{et al.}", "others"])
+def test_a_final_et_al_marks_the_list_truncated(tmp_path: Path, marker: str) -> None:
+    # "and et al." used to be read as a person named "al. E".
+    text = f"@article{{k, author = {{Smith, J. and Doe, A. and {marker}}}, title = {{T}}}}"
+    reference, notes = _only(tmp_path, text)
+    assert (reference.authors, notes) == (("Smith J", "Doe A", "et al."), ())
+    claim_map = load_claim_map(
+        _write(tmp_path, "map.yaml", render_claim_map(_read(tmp_path, text), source_name="r"))
+    )
+    (loaded,) = claim_map.references
+    assert (loaded.authors, loaded.authors_truncated) == (("Smith J", "Doe A"), True)
+
+
+def test_et_al_before_the_last_name_is_left_out_with_a_note(tmp_path: Path) -> None:
+    text = "@article{k, author = {Smith, J. and et al. and Doe, A.}, title = {T}}"
+    reference, notes = _only(tmp_path, text)
+    assert reference.authors == ("Smith J", "Doe A")
+    assert notes == ("line 1: the authors of 'k' name 'et al.' before the last; left out",)

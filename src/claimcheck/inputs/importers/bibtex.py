@@ -31,6 +31,9 @@ if TYPE_CHECKING:
 __all__ = ["read_bibtex"]
 
 _MATH = re.compile(r"(\$[^$]*\$)")
+# A truncated author list: BibTeX's "and others", and the "and et al." people write, which
+# was read as a person named "al. E".
+_TRUNCATED = re.compile(r"others|et(?:\.\s*|\s+)al\.?", re.IGNORECASE)
 # Backslash escapes that BibTeX styles printing a DOI as text need (`10.1000/a\_b`): in a
 # verbatim field they stand for the character, since no DOI holds a backslash before one.
 _ESCAPED = re.compile(r"\\([_%&#$])")
@@ -218,8 +221,17 @@ class _Fields:
         value = self.raw("author")
         if value is None:
             return ()
+        written_names = split_multiple_persons_names(value)
         names = []
-        for written in split_multiple_persons_names(value):
+        for position, written in enumerate(written_names, start=1):
+            if _TRUNCATED.fullmatch(written.replace("{", "").replace("}", "").strip()):
+                if position == len(written_names):
+                    names.append("et al.")  # what the claim-map loader reads as truncated
+                else:
+                    self.note(
+                        f"the authors of {self.key!r} name {written!r} before the last; left out"
+                    )
+                continue
             name = self.name(written)
             if name is None:
                 return ()
@@ -243,8 +255,6 @@ class _Fields:
             return None
         text = squash if plain is None else _unbraced
         last = text(" ".join(parts.von + parts.last)) or ""
-        if not parts.first and not parts.von and last.lower() == "others":
-            return "et al."  # BibTeX's "and others": a truncated list
         given = [text(name) or "" for name in parts.first]
         return vancouver_name(last, given, text(" ".join(parts.jr)) or "")
 
