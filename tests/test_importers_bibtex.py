@@ -213,3 +213,60 @@ def test_et_al_before_the_last_name_is_left_out_with_a_note(tmp_path: Path) -> N
     reference, notes = _only(tmp_path, text)
     assert reference.authors == ("Smith J", "Doe A")
     assert notes == ("line 1: the authors of 'k' name 'et al.' before the last; left out",)
+
+
+# --- biblatex fields and years ----------------------------------------------------------------
+
+
+def test_biblatex_journaltitle_and_date_are_read(tmp_path: Path) -> None:
+    text = r"""
+@article{bl,
+  author       = {Smith, John},
+  title        = {Biblatex entry},
+  journaltitle = {Nature Methods},
+  date         = {2019-05-01},
+  volume       = {16},
+  number       = {5},
+  pages        = {1--10},
+}
+"""
+    reference, notes = _only(tmp_path, text)
+    assert (reference.journal, reference.year, reference.volume, reference.pages) == (
+        "Nature Methods",
+        2019,
+        "16",
+        "1-10",
+    )
+    assert notes == ()
+
+
+@pytest.mark.parametrize(
+    ("fields", "year"),
+    [
+        ("date = {2019}", 2019),
+        ("date = {2019-05}", 2019),
+        ("date = {2019/2020}", 2019),  # a range: the year it starts
+        ("date = {2019-05-01/2019-06-30}", 2019),
+        ("date = {2019/}", 2019),  # open-ended
+        ("date = {2019/..}", 2019),
+        ("date = {2019-05-01T10:30:00Z}", 2019),
+        ("year = {2018}, date = {2019}", 2018),  # `year` wins
+        ("year = 2001", 2001),
+    ],
+)
+def test_the_year_comes_from_year_or_else_date(tmp_path: Path, fields: str, year: int) -> None:
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{T}}, {fields}}}")
+    assert (reference.year, notes) == (year, ())
+
+
+@pytest.mark.parametrize("date", ["2019~", "2019?", "201X", "../2020", "/2020", "May 2019"])
+def test_a_date_not_plain_gives_no_year_and_a_note(tmp_path: Path, date: str) -> None:
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{T}}, date = {{{date}}}}}")
+    assert reference.year is None
+    assert notes == (f"line 1: date {date!r} of 'k' is not a plain date; left out",)
+
+
+def test_journal_wins_over_journaltitle(tmp_path: Path) -> None:
+    text = "@article{k, journal = {J. Old}, journaltitle = {J. New}, booktitle = {B}}"
+    reference, _ = _only(tmp_path, text)
+    assert reference.journal == "J. Old"

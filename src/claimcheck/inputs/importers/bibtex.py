@@ -31,6 +31,8 @@ if TYPE_CHECKING:
 __all__ = ["read_bibtex"]
 
 _MATH = re.compile(r"(\$[^$]*\$)")
+_DATE = r"(?:\d{4}(?:-\d{2}(?:-\d{2}(?:T[\d:.]+(?:Z|[+-]\d{2}(?::?\d{2})?)?)?)?)?)"
+_DATE_RANGE = re.compile(rf"({_DATE})(?:/(?:{_DATE}|\.\.)?)?")
 # A truncated author list: BibTeX's "and others", and the "and et al." people write, which
 # was read as a person named "al. E".
 _TRUNCATED = re.compile(r"others|et(?:\.\s*|\s+)al\.?", re.IGNORECASE)
@@ -172,7 +174,8 @@ class _Fields:
             title=self.text("title"),
             authors=self.authors(),
             year=self.year(),
-            journal=self.text("journal") or self.text("booktitle"),
+            # biblatex names the journal `journaltitle`; BibTeX's `journal` is its alias.
+            journal=self.text("journal") or self.text("journaltitle") or self.text("booktitle"),
             volume=self.text("volume"),
             issue=self.text("number") or self.text("issue"),
             pages=self.pages(),
@@ -204,10 +207,22 @@ class _Fields:
         return doi_or_note(self.verbatim("doi"), where, self.notes)
 
     def year(self) -> int | None:
-        year = self.raw("year")
-        parsed = plain_year(year)
-        if year is not None and parsed is None:
-            self.note(f"year {year!r} of {self.key!r} is not a plain year; left out")
+        """The `year`, or else the year of biblatex's `date`; a note for one not plain."""
+        year, date = self.raw("year"), self.raw("date")
+        if year is not None:
+            parsed = plain_year(year)
+            if parsed is None:
+                self.note(f"year {year!r} of {self.key!r} is not a plain year; left out")
+            return parsed
+        if date is None:
+            return None
+        # An ISO 8601 date or range (`2019-05-01`, `2019/2020`, `2019/..`): its start's year.
+        # One uncertain (`2019?`), approximate (`2019~`), unspecified (`201X`) or with no start
+        # (`../2020`) states no year plainly.
+        match = _DATE_RANGE.fullmatch(squash(_unbraced(date)) or "")
+        parsed = plain_year(match.group(1)) if match else None
+        if parsed is None:
+            self.note(f"date {date!r} of {self.key!r} is not a plain date; left out")
         return parsed
 
     def pages(self) -> str | None:
