@@ -252,6 +252,8 @@ def test_biblatex_journaltitle_and_date_are_read(tmp_path: Path) -> None:
         ("date = {2019-05-01T10:30:00Z}", 2019),
         ("year = {2018}, date = {2019}", 2018),  # `year` wins
         ("year = 2001", 2001),
+        ("year = {{2001}}", 2001),  # braced twice: still a plain year
+        ("year = {{2001}}, date = {2019}", 2001),
     ],
 )
 def test_the_year_comes_from_year_or_else_date(tmp_path: Path, fields: str, year: int) -> None:

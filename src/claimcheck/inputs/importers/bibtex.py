@@ -210,7 +210,7 @@ class _Fields:
         """The `year`, or else the year of biblatex's `date`; a note for one not plain."""
         year, date = self.raw("year"), self.raw("date")
         if year is not None:
-            parsed = plain_year(year)
+            parsed = plain_year(_unbraced(year) or "")  # `{{2001}}` is 2001
             if parsed is None:
                 self.note(f"year {year!r} of {self.key!r} is not a plain year; left out")
             return parsed
