@@ -272,3 +272,108 @@ def test_journal_wins_over_journaltitle(tmp_path: Path) -> None:
     text = "@article{k, journal = {J. Old}, journaltitle = {J. New}, booktitle = {B}}"
     reference, _ = _only(tmp_path, text)
     assert reference.journal == "J. Old"
+
+
+# --- crossref -----------------------------------------------------------------------------------
+
+CROSSREF = r"""
+@inproceedings{child,
+  author   = {Smith, John},
+  title    = {Child paper},
+  pages    = {1--10},
+  crossref = {proc},
+}
+@inproceedings{own, title = {Own volume}, volume = {7}, crossref = {PROC}}
+@proceedings{proc,
+  title     = {Proceedings of the Big Conference},
+  booktitle = {Big Conference},
+  editor    = {Doe, Jane},
+  year      = {2015},
+  volume    = {42},
+  doi       = {10.5555/proceedings.2015},
+}
+"""
+
+
+def test_crossref_fields_are_inherited(tmp_path: Path) -> None:
+    # The child used to lose its volume's title, year and volume.
+    child, own, proc = _read(tmp_path, CROSSREF).references
+    assert child == ImportedReference(
+        id="child",
+        cited_as=None,
+        doi=None,  # the volume's DOI names the volume, not the paper
+        title="Child paper",
+        authors=("Smith J",),
+        year=2015,
+        journal="Proceedings of the Big Conference",  # the parent's title, as biblatex
+        volume="42",
+        issue=None,
+        pages="1-10",
+        line=2,
+    )
+    # The child's own fields win; the key matches regardless of case, as in BibTeX.
+    assert (own.title, own.volume, own.year, own.journal) == (
+        "Own volume",
+        "7",
+        2015,
+        "Proceedings of the Big Conference",
+    )
+    assert (proc.title, proc.doi) == (
+        "Proceedings of the Big Conference",
+        "10.5555/proceedings.2015",
+    )
+
+
+def test_crossref_follows_a_chain_and_maps_a_periodicals_title(tmp_path: Path) -> None:
+    text = """
+@article{paper, title = {Paper}, crossref = {issue}}
+@periodical{issue, title = {Journal of Things}, number = {3}, crossref = {volume}}
+@misc{volume, volume = {12}, year = {2020}}
+"""
+    paper, _, _ = _read(tmp_path, text).references
+    assert (paper.journal, paper.issue, paper.volume, paper.year) == (
+        "Journal of Things",
+        "3",
+        "12",
+        2020,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "note", "other"),
+    [
+        (
+            "@inproceedings{child, title = {C}, crossref = {nowhere}}",
+            "line 1: crossref 'nowhere' of 'child' names no entry in the file; read without it",
+            None,
+        ),
+        (
+            "@misc{a, title = {A}, crossref = {b}}\n@misc{b, year = 2001, crossref = {a}}",
+            "line 2: crossref 'a' of 'b' closes a loop; read without it",
+            "line 1: crossref 'b' of 'a' closes a loop; read without it",
+        ),
+        (
+            "@misc{a, title = {A}, crossref = {a}}",
+            "line 1: crossref 'a' of 'a' closes a loop; read without it",
+            None,
+        ),
+    ],
+)
+def test_a_crossref_that_cannot_be_followed_gives_a_note(
+    tmp_path: Path, text: str, note: str, other: str | None
+) -> None:
+    result = _read(tmp_path, text)
+    assert result.references[0].title in ("C", "A")
+    assert set(result.notes) == {note, other} - {None}
+
+
+def test_a_very_long_crossref_chain_stops_with_a_note(tmp_path: Path) -> None:
+    entries = [f"@misc{{e{n}, title = {{T{n}}}, crossref = {{e{n + 1}}}}}" for n in range(20)]
+    entries.append("@misc{e20, year = 2001}")
+    result = _read(tmp_path, "\n".join(entries))
+    # Eight crossrefs up at most: e12 reaches e20's year, e11 stops at e19.
+    assert [r.year for r in result.references] == [None] * 12 + [2001] * 9
+    assert result.notes[0] == (
+        "line 1: the crossref chain of 'e0' is more than 8 long; read up to 'e8'"
+    )
+    assert len(result.notes) == 12

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimcheck.inputs.importers.bibtex_crossref import Linked, inherit
 from claimcheck.inputs.importers.bibtex_latex import OVER_BUDGET, Decoder
 from claimcheck.inputs.importers.model import (
     IdMaker,
@@ -27,6 +28,7 @@ from claimcheck.inputs.importers.model import (
 
 if TYPE_CHECKING:
     from bibtexparser.library import Library
+    from bibtexparser.model import Entry
 
 __all__ = ["read_bibtex"]
 
@@ -49,10 +51,11 @@ def read_bibtex(text: str, path: Path) -> ImportResult:
     file = _File()
     ids = IdMaker()
     references = []
-    for position, entry in enumerate(library.entries, start=1):
-        line = (entry.start_line or 0) + 1  # bibtexparser counts lines from 0
-        fields = {f.key.lower(): f.value for f in entry.fields}
-        reference = _Fields(fields, entry.key, line, file).reference(
+    entries = [_linked(entry) for entry in library.entries]
+    inherit(entries, file.notes)
+    for position, entry in enumerate(entries, start=1):
+        line = entry.line
+        reference = _Fields(entry.fields, entry.key, line, file).reference(
             ids.make(entry.key, position, line)
         )
         if reference.is_empty():
@@ -65,6 +68,12 @@ def read_bibtex(text: str, path: Path) -> ImportResult:
         where = "no @article{…} or other entry" if not library.entries else "no entry with fields"
         raise ImportFailed(shown, f"{where}; expected BibTeX entries such as @article{{key, …}}", 1)
     return ImportResult(path, "bibtex", tuple(references), tuple(ids.notes + file.all_notes()))
+
+
+def _linked(entry: Entry) -> Linked:
+    fields = {field.key.lower(): field.value for field in entry.fields}
+    line = (entry.start_line or 0) + 1  # bibtexparser counts lines from 0
+    return Linked(entry.key, entry.entry_type.lower(), fields, line)
 
 
 def _parse(text: str, shown: str) -> Library:
