@@ -28,7 +28,7 @@ def _only(tmp_path: Path, text: str) -> tuple[ImportedReference, tuple[str, ...]
     return reference, result.notes
 
 
-# --- LaTeX: what is decoded, what is kept -----------------------------------------------------
+# --- LaTeX: what is decoded, what is kept ---------------------------------------------------
 
 RAW_CHARACTERS = r"""
 @article{chen2019,
@@ -120,7 +120,7 @@ def test_an_author_not_read_plainly_is_kept_as_written_with_a_note(tmp_path: Pat
     )
 
 
-# --- bounded time: long fields ----------------------------------------------------------------
+# --- bounded time: long fields --------------------------------------------------------------
 
 
 def test_a_long_field_without_latex_is_read_whole(tmp_path: Path) -> None:
@@ -192,7 +192,7 @@ def test_latex_past_the_files_budget_is_kept_as_written_with_one_note(
     )
 
 
-# --- truncated author lists -------------------------------------------------------------------
+# --- truncated author lists -----------------------------------------------------------------
 
 
 @pytest.mark.parametrize("marker", ["et al.", "et al", "Et Al.", "et. al.", "{et al.}", "others"])
@@ -215,7 +215,7 @@ def test_et_al_before_the_last_name_is_left_out_with_a_note(tmp_path: Path) -> N
     assert notes == ("line 1: the authors of 'k' name 'et al.' before the last; left out",)
 
 
-# --- biblatex fields and years ----------------------------------------------------------------
+# --- biblatex fields and years --------------------------------------------------------------
 
 
 def test_biblatex_journaltitle_and_date_are_read(tmp_path: Path) -> None:
@@ -274,7 +274,7 @@ def test_journal_wins_over_journaltitle(tmp_path: Path) -> None:
     assert reference.journal == "J. Old"
 
 
-# --- crossref -----------------------------------------------------------------------------------
+# --- crossref -------------------------------------------------------------------------------
 
 CROSSREF = r"""
 @inproceedings{child,
@@ -377,3 +377,34 @@ def test_a_very_long_crossref_chain_stops_with_a_note(tmp_path: Path) -> None:
         "line 1: the crossref chain of 'e0' is more than 8 long; read up to 'e8'"
     )
     assert len(result.notes) == 12
+
+
+# --- DOIs: lists ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("doi", "expected", "note"),
+    [
+        (
+            "10.1038/nm.1234,10.1038/nm.5678",
+            None,
+            "gives more than one DOI (10.1038/nm.1234, 10.1038/nm.5678); left out",
+        ),
+        (
+            "10.1038/nm.1234; 10.1038/nm.5678 10.5555/x",
+            None,
+            "gives more than one DOI (10.1038/nm.1234, 10.1038/nm.5678, 10.5555/x); left out",
+        ),
+        ("10.1038/NM.1234, 10.1038/nm.1234", "10.1038/NM.1234", None),  # one DOI, twice
+        ("10.1000/a,b", "10.1000/a,b", None),  # a comma inside a DOI
+        # A SICI DOI's own `;` leaves a part that is not a DOI: one DOI.
+        ("10.1002/(SICI)1097-0258(199806)17:8<1::AID-SIM1>3.0.CO;2-E",) * 2 + (None,),
+    ],
+)
+def test_a_doi_field_listing_dois(
+    tmp_path: Path, doi: str, expected: str | None, note: str | None
+) -> None:
+    # The list used to be written as one DOI. More than one is left out, as in a pasted list.
+    reference, notes = _only(tmp_path, f"@article{{k, title = {{T}}, doi = {{{doi}}}}}")
+    assert reference.doi == expected
+    assert notes == ((f"line 1: doi of 'k' {note}",) if note else ())

@@ -41,6 +41,11 @@ _TRUNCATED = re.compile(r"others|et(?:\.\s*|\s+)al\.?", re.IGNORECASE)
 # Backslash escapes that BibTeX styles printing a DOI as text need (`10.1000/a\_b`): in a
 # verbatim field they stand for the character, since no DOI holds a backslash before one.
 _ESCAPED = re.compile(r"\\([_%&#$])")
+# A `doi` field listing DOIs (`10.1038/nm.1234,10.1038/nm.5678`): parts split at commas,
+# semicolons or spaces, each of the shape of a DOI. A SICI DOI's own `;` leaves a part that
+# is not (`…3.0.CO;2-E`), so such a DOI stays whole.
+_DOI_SEPARATOR = re.compile(r"[\s,;]+")
+_DOI_SHAPE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 
 
 def read_bibtex(text: str, path: Path) -> ImportResult:
@@ -212,8 +217,26 @@ class _Fields:
         return squash(_ESCAPED.sub(r"\1", value)) if value is not None else None
 
     def doi(self) -> str | None:
+        """The `doi`. A comma may be part of a DOI, so a `doi` is read as a list only when
+        each part is itself a DOI; more than one is left out with a note, as the pasted-list
+        importer does: which is the reference's is not for the importer to guess."""
+        written = self.verbatim("doi")
+        if written is None:
+            return None
         where = f"line {self.line}: doi of {self.key!r}"
-        return doi_or_note(self.verbatim("doi"), where, self.notes)
+        parts = [part for part in _DOI_SEPARATOR.split(written) if part]
+        if len(parts) < 2 or not all(_DOI_SHAPE.fullmatch(part) for part in parts):
+            return doi_or_note(written, where, self.notes)
+        found: dict[str, str] = {}  # by the DOI lower-cased: the same DOI twice is one
+        for part in parts:
+            doi = doi_or_note(part, where, self.notes)
+            if doi is not None:
+                found.setdefault(doi.lower(), doi)
+        if len(found) > 1:
+            listed = ", ".join(found.values())
+            self.note(f"doi of {self.key!r} gives more than one DOI ({listed}); left out")
+            return None
+        return next(iter(found.values()), None)
 
     def year(self) -> int | None:
         """The `year`, or else the year of biblatex's `date`; a note for one not plain."""
