@@ -379,7 +379,7 @@ def test_a_very_long_crossref_chain_stops_with_a_note(tmp_path: Path) -> None:
     assert len(result.notes) == 12
 
 
-# --- DOIs: lists ----------------------------------------------------------------------------
+# --- DOIs: lists, and doi.org links in url --------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -408,3 +408,27 @@ def test_a_doi_field_listing_dois(
     reference, notes = _only(tmp_path, f"@article{{k, title = {{T}}, doi = {{{doi}}}}}")
     assert reference.doi == expected
     assert notes == ((f"line 1: doi of 'k' {note}",) if note else ())
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ("url = {https://doi.org/10.1038/nm.9999}", "10.1038/nm.9999"),
+        ("url = {http://dx.doi.org/10.1038/nm.9999}", "10.1038/nm.9999"),
+        ("url = {doi.org/10.1038/nm.9999}", "10.1038/nm.9999"),
+        ("url = {https://example.org/10.1038/nm.9999}", None),  # not a DOI link
+        ("url = {https://doi.org/10.1038/nm.9999}, doi = {10.5555/own}", "10.5555/own"),
+    ],
+)
+def test_a_doi_org_link_in_url_is_the_doi_when_there_is_no_doi_field(
+    tmp_path: Path, fields: str, expected: str | None
+) -> None:
+    reference, notes = _only(tmp_path, f"@misc{{u, title = {{U}}, {fields}}}")
+    assert (reference.doi, notes) == (expected, ())
+
+
+def test_a_doi_org_link_without_a_doi_gives_a_note(tmp_path: Path) -> None:
+    reference, notes = _only(tmp_path, "@misc{u, title = {U}, url = {https://doi.org/about}}")
+    assert reference.doi is None
+    assert len(notes) == 1
+    assert notes[0].startswith("line 1: url of 'u': 'https://doi.org/about' is not a DOI")

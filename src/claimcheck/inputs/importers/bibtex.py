@@ -46,6 +46,8 @@ _ESCAPED = re.compile(r"\\([_%&#$])")
 # is not (`…3.0.CO;2-E`), so such a DOI stays whole.
 _DOI_SEPARATOR = re.compile(r"[\s,;]+")
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
+# The resolver links the README lists among the DOI forms read: doi.org and dx.doi.org.
+_DOI_URL = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.IGNORECASE)
 
 
 def read_bibtex(text: str, path: Path) -> ImportResult:
@@ -217,12 +219,16 @@ class _Fields:
         return squash(_ESCAPED.sub(r"\1", value)) if value is not None else None
 
     def doi(self) -> str | None:
-        """The `doi`. A comma may be part of a DOI, so a `doi` is read as a list only when
-        each part is itself a DOI; more than one is left out with a note, as the pasted-list
-        importer does: which is the reference's is not for the importer to guess."""
+        """The `doi`, or else a doi.org link in `url`. A comma may be part of a DOI, so a
+        `doi` is read as a list only when each part is itself a DOI; more than one is left
+        out with a note, as the pasted-list importer does: which is the reference's is not
+        for the importer to guess."""
         written = self.verbatim("doi")
         if written is None:
-            return None
+            url = self.verbatim("url")
+            if url is None or not _DOI_URL.match(url):
+                return None
+            return doi_or_note(url, f"line {self.line}: url of {self.key!r}", self.notes)
         where = f"line {self.line}: doi of {self.key!r}"
         parts = [part for part in _DOI_SEPARATOR.split(written) if part]
         if len(parts) < 2 or not all(_DOI_SHAPE.fullmatch(part) for part in parts):
