@@ -44,6 +44,7 @@ SEVERITY_HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings"}
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 # Every ASCII punctuation character: !"#$%&'()*+,-./ :;<=>?@ [\]^_` {|}~
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
+_LINKABLE_SIGN = re.compile(r"[@#](?=[A-Za-z0-9])")
 
 
 def md_escape(text: str) -> str:
@@ -53,8 +54,10 @@ def md_escape(text: str) -> str:
     one_line = _LINE_BREAKS.sub(" ", text)
     escaped = _ASCII_PUNCTUATION.sub(r"\\\g<0>", visible(one_line))
     # GitHub links `@user` and `#123` after rendering, where escapes no longer count; a word
-    # joiner (U+2060, invisible) after each keeps a registry title from pinging anyone.
-    return escaped.replace("@", "@\u2060").replace("#", "#\u2060")
+    # joiner (U+2060, invisible) between the sign and the name or number keeps a registry
+    # title from pinging anyone. Only there: elsewhere (`C#`, `a@`) it would only make a
+    # path or DOI copied from the report differ from the real one.
+    return _LINKABLE_SIGN.sub("\\g<0>\u2060", escaped)
 
 
 def render(result: AuditResult) -> str:
