@@ -325,10 +325,10 @@ def test_table_columns_stay_constant_despite_pipes_in_data() -> None:
 
 def md_plain(text: str) -> str:
     """What md_escape(text) shows once rendered: the text, on one line, with an invisible word
-    joiner after each `@` and `#` that a letter or digit follows (so GitHub makes no mention
-    or issue link of them)."""
+    joiner after each `@` before a letter or digit and each `#` before a digit (so GitHub
+    makes no mention or issue link of them)."""
     shown = safe(re.sub(r"[\t\n\r\u2028\u2029]+", " ", text))
-    return re.sub(r"[@#](?=[A-Za-z0-9])", "\\g<0>\u2060", shown)
+    return re.sub(r"@(?=[A-Za-z0-9])|#(?=[0-9])", "\\g<0>\u2060", shown)
 
 
 # --- md_escape -----------------------------------------------------------------------------
@@ -358,7 +358,7 @@ def test_md_escape_escapes_every_ascii_punctuation_character() -> None:
 def test_md_escape_keeps_mentions_and_issue_links_from_firing() -> None:
     assert md_escape("ping @octocat about #12") == "ping \\@\u2060octocat about \\#\u206012"
     # Nothing GitHub links: a path or DOI copied from the report stays the real one.
-    assert md_escape("C# in a@ b/#/x") == "C\\# in a\\@ b\\/\\#\\/x"
+    assert md_escape("C# in a@ notes#draft/x") == "C\\# in a\\@ notes\\#draft\\/x"
     assert md_escape("a\r\n\tb\u2028c") == "a b c"
     assert md_escape("x\x1by\u202ez") == "x\\\\u001by\\\\u202ez"
 

@@ -44,7 +44,7 @@ SEVERITY_HEADING = {Severity.ERROR: "Errors", Severity.WARNING: "Warnings"}
 _LINE_BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
 # Every ASCII punctuation character: !"#$%&'()*+,-./ :;<=>?@ [\]^_` {|}~
 _ASCII_PUNCTUATION = re.compile(r"[!-/:-@\[-`{-~]")
-_LINKABLE_SIGN = re.compile(r"[@#](?=[A-Za-z0-9])")
+_LINKABLE_SIGN = re.compile(r"@(?=[A-Za-z0-9])|#(?=[0-9])")
 
 
 def md_escape(text: str) -> str:
@@ -55,8 +55,8 @@ def md_escape(text: str) -> str:
     escaped = _ASCII_PUNCTUATION.sub(r"\\\g<0>", visible(one_line))
     # GitHub links `@user` and `#123` after rendering, where escapes no longer count; a word
     # joiner (U+2060, invisible) between the sign and the name or number keeps a registry
-    # title from pinging anyone. Only there: elsewhere (`C#`, `a@`) it would only make a
-    # path or DOI copied from the report differ from the real one.
+    # title from pinging anyone. Only there: elsewhere (`C#`, `notes#draft`, `a@`) it would
+    # only make a path or DOI copied from the report differ from the real one.
     return _LINKABLE_SIGN.sub("\\g<0>\u2060", escaped)
 
 
