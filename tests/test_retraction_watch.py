@@ -220,6 +220,26 @@ def test_doi_lists_in_every_written_form(tmp_path: Path) -> None:
         assert sorted(found) == sorted(["10.5555/a", SICI.lower(), "10.5555/c"])
 
 
+@pytest.mark.parametrize(
+    ("cell", "dois"),
+    [
+        ("10.5555/paper.1; N/A", ("10.5555/paper.1",)),
+        ("10.5555/paper.1; PMID: 12345", ("10.5555/paper.1",)),
+        ("10.5555/paper.2; DOI 10.5555/paper.1", ("10.5555/paper.2", "10.5555/paper.1")),
+        ("10.5555/paper.1; info:doi/10.5555/paper.2", ("10.5555/paper.1", "10.5555/paper.2")),
+        ("10.5555/paper.1; (10.5555/paper.2)", ("10.5555/paper.1", "10.5555/paper.2")),
+        (f"{SICI}; 10.5555/paper.1", (SICI.lower(), "10.5555/paper.1")),
+    ],
+)
+def test_a_neighbour_that_is_no_doi_never_spoils_a_doi(
+    tmp_path: Path, cell: str, dois: tuple[str, ...]
+) -> None:
+    # Only a SICI DOI's own tail (`;2-P`) joins the piece before it; the retraction of
+    # 10.5555/paper.1 was lost when `; N/A` was glued onto it.
+    with index_of(tmp_path, csv_text([{**FULL_ROW, "OriginalPaperDOI": cell}])) as index:
+        assert only(index, dois[0]).original_dois == dois
+
+
 @pytest.mark.parametrize("written", ["unavailable", "Unavailable", "UNAVAILABLE", "", "  "])
 def test_no_notice_doi(tmp_path: Path, written: str) -> None:
     with index_of(tmp_path, csv_text([{**FULL_ROW, "RetractionDOI": written}])) as index:

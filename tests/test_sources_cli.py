@@ -4,6 +4,7 @@ Crossref names as DataCite's (`--datacite-url`)."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 from collections.abc import Iterator
@@ -114,6 +115,42 @@ def test_a_retraction_both_sources_list_is_joined_and_named_by_both(
     assert notice["sources"] == ["retraction-watch", "retraction-watch-csv"]
     assert "disagree" not in retracted["message"]
     assert "disagreement" not in doc["references"][0]
+
+
+def test_rows_the_csv_index_could_not_read_are_warned_of_on_every_run(
+    crossref: ReplayServer, tmp_path: Path
+) -> None:
+    # The CSV's only row retracts the cited paper; a field too many hides it. The run cannot
+    # see that retraction, so it must say a row was lost, not pass in silence.
+    header, row = CSV.read_text(encoding="utf-8").splitlines()[:2]
+    broken = tmp_path / "broken.csv"
+    broken.write_text(f"{header}\n{row},extra\n", encoding="utf-8")
+    args = ("--crossref-url", crossref.url, "--retraction-watch", broken)
+    for _run in range(2):  # indexing, then the index already built
+        _code, _doc, stderr = audit(tmp_path, one_reference(CSV_ONLY), *args)
+        assert f"--retraction-watch {broken}: 1 row(s) could not be read" in stderr
+        assert "line 2): a retraction they record is not seen" in stderr
+        assert "it holds no record" in stderr
+
+
+def test_a_notice_whose_paper_has_no_doi_is_still_named_a_notice(
+    crossref: ReplayServer, tmp_path: Path
+) -> None:
+    # Retraction Watch gives the paper's DOI as "unavailable" and the cited DOI as the
+    # notice's: the citation is of a retraction notice, never clean.
+    rows = list(csv.DictReader(CSV.open(encoding="utf-8", newline="")))
+    row = {**rows[0], "OriginalPaperDOI": "unavailable", "RetractionDOI": CSV_ONLY}
+    notice_only = tmp_path / "notice-only.csv"
+    with notice_only.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(row))
+        writer.writeheader()
+        writer.writerow(row)
+    args = ("--crossref-url", crossref.url, "--retraction-watch", notice_only)
+    _code, doc, _ = audit(tmp_path, one_reference(CSV_ONLY), *args)
+    (finding,) = findings(doc, "cites-retraction-notice")
+    assert finding["message"].startswith(
+        "R1 is the retraction notice of a work its sources give no DOI for, not the work itself"
+    )
 
 
 def test_the_report_names_the_csv_by_its_sha256_and_rows(

@@ -8,7 +8,7 @@ import difflib
 import math
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from pathlib import Path
@@ -360,7 +360,24 @@ def open_event_sources(settings: Settings) -> list[EventSource]:
         raise UsageError(f"--retraction-watch: {exc}") from None
     if index.built:
         notice(f"indexed {index.rows} Retraction Watch records from {path}", quiet=settings.quiet)
+    for warning in _retraction_watch_warnings(index.rows, index.skipped_rows, index.skipped_lines):
+        notice(f"warning: --retraction-watch {path}: {warning}", quiet=settings.quiet)
     return [RetractionWatchSource(index)]
+
+
+def _retraction_watch_warnings(rows: int, skipped: int, lines: Sequence[int]) -> list[str]:
+    """What the index could not read, said on every run that uses it: a retraction in a row
+    that was skipped is not seen, so a work it retracts may come out clean."""
+    said = []
+    if skipped:
+        where = ", ".join(str(line) for line in lines) + (", …" if skipped > len(lines) else "")
+        said.append(
+            f"{skipped} row(s) could not be read (a wrong number of fields, a broken quote, or "
+            f"a repeated Record ID; line {where}): a retraction they record is not seen"
+        )
+    if not rows:
+        said.append("it holds no record, so it adds nothing to the audit")
+    return said
 
 
 def open_cache(settings: Settings, warn: Callable[[str], None] | None = None) -> Cache:

@@ -364,6 +364,9 @@ def _notice(
         )
     named = []
     for event in events:
+        if not event.doi:  # a Retraction Watch record whose paper has no DOI ("unavailable")
+            named.append("a work its sources give no DOI for")
+            continue
         lookup = related.get(event.doi)
         work = lookup.work if lookup is not None else None
         named.append(

@@ -177,7 +177,11 @@ def _reasons(text: str) -> tuple[str, ...]:
 
 # A `;`-separated piece that does not start like a DOI continues the previous one: SICI
 # DOIs hold `;` (10.1002/(SICI)1097-4636(199812)43:4<365::AID-JBM3>3.0.CO;2-C).
-_DOI_START = re.compile(r"\s*(?:10\.|https?://|(?:dx\.)?doi\.org/|doi\s*:)", re.IGNORECASE)
+# The tail of a SICI DOI after its own `;` (`…<1375::AID-JCLP7>3.0.CO;2-9`): the check
+# character after `2-` is a digit, a letter or #. Only such a piece joins the DOI before it: any
+# other piece is its own item, a DOI or not, so a neighbour that is no DOI (`N/A`,
+# `PMID: 123`) can never spoil one that is.
+_SICI_TAIL = re.compile(r"[0-9]+-[0-9A-Z#]", re.IGNORECASE)
 
 
 # The common case, a bare ASCII DOI with no punctuation to strip, for which normalize_doi
@@ -194,7 +198,7 @@ def _dois(text: str) -> tuple[str, ...]:
         piece = raw.strip()
         if piece.lower() in _NO_DOI:
             continue
-        if pieces and not _DOI_START.match(piece):
+        if pieces and _SICI_TAIL.fullmatch(piece):
             pieces[-1] += ";" + piece
         else:
             pieces.append(piece)

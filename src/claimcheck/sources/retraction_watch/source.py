@@ -42,7 +42,7 @@ class RetractionWatchSource:
             update_to = tuple(
                 _entry(paper, record)
                 for record in as_notice.get(doi, ())
-                for paper in record.original_dois
+                for paper in record.original_dois or ("",)
             )
             found[doi] = SourceEntries(updated_by, update_to)
         return found
