@@ -202,6 +202,17 @@ def test_natures(tmp_path: Path, written: str, nature: str) -> None:
         assert only(index, "10.5555/paper.1").nature == nature
 
 
+@pytest.mark.parametrize("written", ["", "  ", "Erratum?", "Withdrawn"])
+def test_a_nature_that_is_blank_or_unknown_makes_the_row_unreadable(
+    tmp_path: Path, written: str
+) -> None:
+    # Indexed, such a row would be an update nobody applies: the paper would come out clean
+    # with no word of the record. Counted as unreadable, every run warns of it.
+    text = csv_text([{**FULL_ROW, "RetractionNature": written}])
+    with index_of(tmp_path, text) as index:
+        assert (index.rows, index.skipped_rows, index.skipped_lines) == (0, 1, (2,))
+
+
 def test_doi_lists_in_every_written_form(tmp_path: Path) -> None:
     cell = (
         "10.5555/A; https://doi.org/10.5555/B ;doi:10.5555/C;unavailable;"
@@ -318,7 +329,9 @@ def test_bad_rows_are_skipped_and_counted(tmp_path: Path) -> None:
             lines[1].replace("51234", ""),  # line 6: no Record ID
             lines[1] + ",extra",  # line 7: one field too many, and not empty
             lines[1],  # line 8: Record ID 51234 again
-            '9,"a ""quoted""\r\nmulti-line title",' + ",".join([""] * 18),  # line 9-10: good
+            # lines 9-10: good (RetractionNature is the 17th field)
+            '9,"a ""quoted""\r\nmulti-line title",'
+            + ",".join([""] * 14 + ["Retraction"] + [""] * 3),
         ]
     )
     with index_of(tmp_path, text + "\r\n") as index:

@@ -372,8 +372,9 @@ def _retraction_watch_warnings(rows: int, skipped: int, lines: Sequence[int]) ->
     if skipped:
         where = ", ".join(str(line) for line in lines) + (", …" if skipped > len(lines) else "")
         said.append(
-            f"{skipped} row(s) could not be read (a wrong number of fields, a broken quote, or "
-            f"a repeated Record ID; line {where}): a retraction they record is not seen"
+            f"{skipped} row(s) could not be read (a wrong number of fields, a broken quote, a "
+            f"RetractionNature that is blank or unknown, or a repeated Record ID; line {where}):"
+            " a retraction they record is not seen"
         )
     if not rows:
         said.append("it holds no record, so it adds nothing to the audit")
