@@ -115,8 +115,9 @@ def _refuse_failures(library: Library, text: str, shown: str) -> None:
     from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock
 
     problems = []
+    source = text.split("\n")  # once: a file of many broken entries stays linear
     for block in library.failed_blocks:
-        line, column = _where(block.start_line, block.raw, text)
+        line, column = _where(block.start_line, block.raw, source)
         if isinstance(block, DuplicateBlockKeyBlock):
             first = (block.previous_block.start_line or 0) + 1
             message = f"duplicate entry key {block.key!r} (first at line {first}); rename one"
@@ -135,9 +136,8 @@ def _refuse_failures(library: Library, text: str, shown: str) -> None:
         raise ImportFailed(shown, message, line, column)
 
 
-def _where(start_line: int | None, raw: str | None, text: str) -> tuple[int, int]:
+def _where(start_line: int | None, raw: str | None, source: list[str]) -> tuple[int, int]:
     line = (start_line or 0) + 1
-    source = text.split("\n")
     if raw and 0 < line <= len(source):
         column = source[line - 1].find(raw.lstrip().split("\n", 1)[0])
         return line, column + 1 if column >= 0 else 1
