@@ -17,13 +17,8 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from claimcheck.app.head_start import ProgressRelay, head_start, import_judging
-from claimcheck.app.settings import (
-    Settings,
-    open_client,
-    open_datacite,
-    open_event_sources,
-    open_search,
-)
+from claimcheck.app.services import open_client, open_datacite, open_event_sources, open_search
+from claimcheck.app.settings import Settings
 from claimcheck.model.errors import ClaimMapError, ExitCode, UsageError
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Lookup
@@ -319,7 +314,7 @@ def _managed_cache(settings: Settings) -> Iterator[Cache]:
     """The cache that `cache info` and `cache clear` act on. They exist to show or empty it,
     so a cache that cannot be used is a usage error naming why, never "0 answers"; a warning
     that did not stop it (a damaged file moved aside) is still shown."""
-    from claimcheck.app.settings import open_cache
+    from claimcheck.app.services import open_cache
 
     warnings: list[str] = []
     with open_cache(settings, warn=warnings.append) as cache:

@@ -8,7 +8,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
-from claimcheck.app.settings import Settings, notice, open_client, open_search
+from claimcheck.app.services import open_client, open_search
+from claimcheck.app.settings import Settings, notice
 from claimcheck.inputs.discovery import MAX_FILE_BYTES
 from claimcheck.inputs.importers import ImportResult, import_references, render_claim_map
 from claimcheck.model.claimmap import ClaimMap, Reference

@@ -1,0 +1,183 @@
+"""The services an audit reads from, opened as the settings ask: the Crossref client (live,
+replayed or recording), DataCite, the bibliographic search, the Retraction Watch data and
+the cache. Each is imported where it is opened, so `--help` loads none of them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
+
+from claimcheck.app.settings import Settings, notice
+from claimcheck.model.audit_options import Source, SourceUsed
+from claimcheck.model.errors import UsageError
+from claimcheck.transport.urls import redact_url
+
+if TYPE_CHECKING:
+    from claimcheck.cache.store import Cache
+    from claimcheck.sources.crossref.client import CrossrefClient
+    from claimcheck.sources.crossref.search import BibliographicSearch
+    from claimcheck.sources.datacite.client import DataCiteClient
+    from claimcheck.sources.interface import EventSource
+
+
+def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
+    """The CrossrefClient these settings ask for, and the `source` the report names."""
+    from claimcheck.sources.crossref.answers import singles_in_list
+    from claimcheck.sources.crossref.client import CrossrefClient
+    from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
+    from claimcheck.transport.fetch import Fetcher, HttpFetcher
+
+    if settings.replay:
+        if not settings.replay.is_dir():
+            raise UsageError(f"--replay: {settings.replay} is not a directory")
+        replay = ReplayFetcher(settings.replay, derive=singles_in_list)
+        # No batching and no cache: a snapshot answers per request, its recorded lists per
+        # DOI, and nothing from outside it counts.
+        used = SourceUsed("crossref", file=str(settings.replay))
+        return CrossrefClient(replay, batch=False), Source(str(settings.replay), "replay", (used,))
+    fetcher: Fetcher = HttpFetcher(
+        settings.crossref_url,
+        mailto=settings.mailto,
+        token=settings.crossref_token,
+        timeout=settings.timeout,
+        deadline=settings.deadline,
+        retries=settings.retries,
+        max_rps=settings.max_rps,
+        concurrency=settings.concurrency,
+    )
+    recorder = None
+    if settings.record:
+        try:
+            fetcher = recorder = RecordingFetcher(fetcher, settings.record, settings.crossref_url)
+        except OSError as exc:
+            # The folder or its index cannot be made (read-only, a file on the way): the
+            # option's fault, said before any lookup, not an internal error.
+            fetcher.close()
+            raise UsageError(
+                f"--record: cannot write {settings.record}: {exc.strerror or exc}"
+            ) from None
+    # Only the fetcher above sends the credentials. The client uses its base URL to name the
+    # server (messages, the report's cache source, the cache key), so it gets the redacted one.
+    shown_url = redact_url(settings.crossref_url)
+    client = CrossrefClient(
+        fetcher,
+        base_url=shown_url,
+        concurrency=settings.concurrency or 3,
+        cache=open_cache(settings),
+        read_cache=not settings.fresh,
+        offline=settings.offline,
+        recorder=recorder.save if recorder is not None else None,
+    )
+    shown = shown_url.rstrip("/")
+    return client, Source(shown, settings.mode, (SourceUsed("crossref", url=shown),))
+
+
+def open_datacite(
+    settings: Settings, deadline_at: float | None = None
+) -> tuple[DataCiteClient | None, SourceUsed | None]:
+    """DataCite, asked about the DOIs Crossref names as DataCite's: online only. Offline and
+    replayed runs read no DataCite answers (they are neither cached nor recorded), so those
+    DOIs stay `non-crossref-doi`, their metadata not compared. Its lookups keep to --retries
+    and end by `deadline_at` (the run's --deadline, on `time.monotonic()`), as Crossref's do."""
+    if settings.offline or settings.replay:
+        return None, None
+    from claimcheck.sources.datacite.client import DEFAULT_DATACITE_URL, DataCiteClient
+
+    url = settings.datacite_url or DEFAULT_DATACITE_URL
+    client = DataCiteClient(
+        url,
+        mailto=settings.mailto,
+        timeout=settings.timeout,
+        retries=settings.retries,
+        deadline_at=deadline_at,
+    )
+    return client, SourceUsed("datacite", url=redact_url(url).rstrip("/"))
+
+
+def open_search(settings: Settings, client: CrossrefClient) -> BibliographicSearch | None:
+    """Crossref's bibliographic search for references that print no DOI, through the same
+    fetcher (so the same limiter, recording and replay) and cache as the DOI lookups."""
+    if settings.no_match:
+        return None
+    from claimcheck.sources.crossref.search import BibliographicSearch
+
+    return BibliographicSearch(
+        client.fetcher,
+        cache=client.cache,  # None when replaying: a snapshot answers by itself
+        cache_source=client.cache_source,
+        read_cache=not settings.fresh,
+        offline=settings.offline,
+        recorder=client.recorder,
+    )
+
+
+def open_event_sources(settings: Settings) -> list[EventSource]:
+    """The sources of editorial events beside Crossref these settings ask for: the
+    Retraction Watch CSV, indexed into the cache folder the first time it is seen."""
+    if settings.retraction_watch is None:
+        return []
+    from claimcheck.cache.store import default_cache_dir
+    from claimcheck.sources.retraction_watch import (
+        RetractionWatchError,
+        RetractionWatchIndex,
+        RetractionWatchSource,
+    )
+
+    path = settings.retraction_watch
+    if not path.is_file():
+        raise UsageError(f"--retraction-watch: {path} is not a file")
+    told = False
+
+    def progress(rows: int) -> None:
+        nonlocal told
+        if not told:
+            told = True
+            notice(
+                f"indexing the Retraction Watch data in {path} (once per file)",
+                quiet=settings.quiet,
+            )
+
+    try:
+        index = RetractionWatchIndex.open(
+            path, settings.cache_dir or default_cache_dir(), on_progress=progress
+        )
+    except RetractionWatchError as exc:
+        raise UsageError(f"--retraction-watch: {exc}") from None
+    if index.built:
+        notice(f"indexed {index.rows} Retraction Watch records from {path}", quiet=settings.quiet)
+    for warning in _retraction_watch_warnings(index.rows, index.skipped_rows, index.skipped_lines):
+        notice(f"warning: --retraction-watch {path}: {warning}", quiet=settings.quiet)
+    return [RetractionWatchSource(index)]
+
+
+def _retraction_watch_warnings(rows: int, skipped: int, lines: Sequence[int]) -> list[str]:
+    """What the index could not read, said on every run that uses it: a retraction in a row
+    that was skipped is not seen, so a work it retracts may come out clean."""
+    said = []
+    if skipped:
+        where = ", ".join(str(line) for line in lines) + (", …" if skipped > len(lines) else "")
+        said.append(
+            f"{skipped} row(s) could not be read (a wrong number of fields, a broken quote, a "
+            f"RetractionNature that is blank or unknown, or a repeated Record ID; line {where}):"
+            " a retraction they record is not seen"
+        )
+    if not rows:
+        said.append("it holds no record, so it adds nothing to the audit")
+    return said
+
+
+def open_cache(settings: Settings, warn: Callable[[str], None] | None = None) -> Cache:
+    """The cache `settings` name; its warnings are notices unless `warn` takes them."""
+    from datetime import timedelta
+
+    from claimcheck.cache.store import Cache, default_cache_dir
+
+    def as_notice(message: str) -> None:
+        notice(f"warning: {message}", quiet=settings.quiet)
+
+    return Cache(
+        settings.cache_dir or default_cache_dir(),
+        metadata_ttl=timedelta(days=settings.metadata_ttl_days),
+        status_ttl=timedelta(hours=settings.status_ttl_hours),
+        warn=warn or as_notice,
+    )
