@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from claimcheck.inputs.importers import ImportedReference, ImportResult, import_references
-from claimcheck.inputs.importers.model import LineIndex, mend_surrogates, position_of
+from claimcheck.inputs.importers.model import mend_surrogates
+from claimcheck.inputs.lines import LineIndex, position_of
 from claimcheck.model.errors import ExitCode
 from tests.test_importers import _failure, _write
 

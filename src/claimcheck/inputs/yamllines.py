@@ -12,26 +12,27 @@ feeds. Every other text keeps the parser's marks as they are.
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from typing import Any
 
 from yaml.error import Mark
+
+from claimcheck.inputs.lines import LineIndex
 
 _OTHER_BREAKS = re.compile("[\x85\u2028\u2029]|\r(?!\n)")
 
 
 class LineFeeds:
-    """Line and column (both 0-based, as in a YAML mark) of each character offset of a text,
-    counting line feeds only."""
+    """Marks of one text made again from their character offsets (`Mark.index`), lines
+    counted by line feeds only."""
 
     def __init__(self, text: str) -> None:
-        self._starts = [0, *(m.end() for m in re.finditer("\n", text))]
+        self._index = LineIndex(text)
 
     def relocated(self, mark: Any) -> Mark:
         """`mark` with its line and column counted from its index (libyaml's marks are
-        read-only, so a new one)."""
-        line = bisect_right(self._starts, mark.index) - 1
-        return Mark(mark.name, mark.index, line, mark.index - self._starts[line], None, 0)
+        read-only, so a new one); 0-based, as in every YAML mark."""
+        line, column = self._index.position(mark.index)
+        return Mark(mark.name, mark.index, line - 1, column - 1, None, 0)
 
 
 def line_feeds_for(text: str) -> LineFeeds | None:

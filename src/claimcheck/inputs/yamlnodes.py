@@ -21,6 +21,7 @@ from typing import Any
 
 import yaml
 
+from claimcheck.inputs.lines import position_of
 from claimcheck.inputs.yamlcompose import (
     LIBYAML_PARSER,
     MERGE_TAG,
@@ -154,8 +155,7 @@ def _mark(node: Node) -> Location:
 
 
 def _offset_location(text: str, offset: int) -> Location:
-    before = text[:offset]
-    return Location(before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1)
+    return Location(*position_of(text, offset))
 
 
 def _syntax_problem(

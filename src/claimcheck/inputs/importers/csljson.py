@@ -19,12 +19,12 @@ from claimcheck.inputs.importers.model import (
     ImportedReference,
     ImportFailed,
     ImportResult,
-    LineIndex,
     doi_or_note,
     plain_year,
     squash,
     vancouver_name,
 )
+from claimcheck.inputs.lines import LineIndex
 
 __all__ = ["read_csl_json"]
 
