@@ -186,8 +186,13 @@ def _syntax_problem(
 
 def compose(text: str) -> Node | None:
     """Compose one YAML document; raise YamlProblem for anything the loader refuses."""
+    return _compose(text, line_feeds_for(text))
+
+
+def _compose(text: str, lines: LineFeeds | None) -> Node | None:
+    """`compose`, with the text's line feeds where YAML counts its lines otherwise (None for
+    almost every map)."""
     loader = None
-    lines = line_feeds_for(text)  # None for almost every map
     try:
         loader = Loader(text)  # libyaml encodes the text here: a lone surrogate fails already
         node = compose_events(
@@ -244,10 +249,11 @@ def read_yaml(text: str) -> LocatedTree | None:
     with gc_paused():
         # Most maps: one pass, no nodes. A text YAML breaks at other characters than line
         # feeds (yamllines.py) takes the general path, whose marks are set again.
-        plain = read_plain(text, MAX_DEPTH) if line_feeds_for(text) is None else None
+        lines = line_feeds_for(text)
+        plain = read_plain(text, MAX_DEPTH) if lines is None else None
         if plain is not None:
             return LocatedTree(*plain)
-        root = compose(text)
+        root = _compose(text, lines)
         return walk(root) if root is not None else None
 
 
