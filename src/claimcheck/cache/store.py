@@ -114,13 +114,12 @@ class Cache:
         # millisecond-long cache calls costs nothing and keeps the connection's state simple.
         self._lock = threading.RLock()
         self._conn: sqlite3.Connection | None = None
-        self._disabled = False
         self.problem: str | None = None  # why the cache turned itself off, once it has
 
     @property
     def enabled(self) -> bool:
         """False once the cache has turned itself off for this run (after warning why)."""
-        return not self._disabled
+        return self.problem is None
 
     def __enter__(self) -> Cache:
         return self
@@ -249,7 +248,7 @@ class Cache:
 
     def _run(self, op: Callable[[sqlite3.Connection], T], default: T, *, create: bool) -> T:
         with self._lock:
-            if self._disabled:
+            if self.problem is not None:
                 return default
             try:
                 conn = self._connection(create)
@@ -357,8 +356,8 @@ class Cache:
         self._warn(f"cache file {self.path} {why}; moved aside to {aside}; starting empty")
 
     def _disable(self, problem: str) -> None:
-        if not self._disabled:
-            self._disabled, self.problem = True, problem
+        if self.problem is None:
+            self.problem = problem
             self._close_connection()
             self._warn(f"{problem}; running without a cache")
 
