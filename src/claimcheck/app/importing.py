@@ -55,8 +55,7 @@ def run_import_command(
         write_atomic(output, data)
     except OSError as exc:
         # A read-only place, a file used as a folder: the path's fault, as `init` says.
-        reason = _not_a_folder(output) or exc.strerror or str(exc)
-        raise UsageError(f"-o {output}: cannot write it: {reason}") from None
+        raise UsageError(f"-o {output}: cannot write it: {exc.strerror or exc}") from None
     printed = sum(1 for r in result.references if r.doi)
     notice(
         f"wrote {output}: {len(result.references)} references, {printed} with a printed DOI"
@@ -67,24 +66,18 @@ def run_import_command(
     return int(ExitCode.OK)
 
 
-def _not_a_folder(output: Path) -> str | None:
-    """What is in the way when a folder of `output`'s path is something else (`-o
-    refs.bib/map.yaml`): the OS says only "File exists" or "Not a directory"."""
-    for parent in reversed(output.parents):
-        if parent.exists() and not parent.is_dir():
-            return f"{parent} is not a folder"
-    return None
-
-
 def _refuse_output(source: Path, output: Path, *, force: bool) -> None:
     """Never over the input, and never over an existing file without --force; `-o -` is
     not stdout, which is where the map goes without -o, and is refused rather than written
     to a file named "-"."""
     if str(output) == "-":
         raise UsageError("-o -: to write the claim map to stdout, leave out -o")
-    blocked = _not_a_folder(output)
-    if blocked:
-        raise UsageError(f"-o {output}: cannot write it: {blocked}")
+    from claimcheck.transport.files import blocking_parent
+
+    # `-o refs.bib/map.yaml`: said before the import, in words (the OS says "File exists").
+    blocked = blocking_parent(output)
+    if blocked is not None:
+        raise UsageError(f"-o {output}: cannot write it: {blocked} is not a folder")
     if output.exists() and os.path.samefile(output, source):
         raise UsageError(f"-o {output}: that is the file being imported; choose another path")
     if output.exists() and not force:

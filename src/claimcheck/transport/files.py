@@ -53,11 +53,17 @@ def make_parents(path: Path) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except (FileExistsError, NotADirectoryError):
-        # The component nearest the root that is there but is not a folder (a dangling
-        # symlink counts: mkdir cannot go through it either).
-        for parent in reversed(path.parents):
-            if os.path.lexists(parent) and not parent.is_dir():
-                raise NotADirectoryError(
-                    errno.ENOTDIR, f"{parent} is not a directory, so nothing can go in it"
-                ) from None
+        parent = blocking_parent(path)
+        if parent is not None:
+            message = f"{parent} is not a directory, so nothing can go in it"
+            raise NotADirectoryError(errno.ENOTDIR, message) from None
         raise
+
+
+def blocking_parent(path: Path) -> Path | None:
+    """The folder of `path`'s path nearest the root that is there but is not a folder (a
+    dangling symlink counts: mkdir cannot go through it either); None if there is none."""
+    for parent in reversed(path.parents):
+        if os.path.lexists(parent) and not parent.is_dir():
+            return parent
+    return None
