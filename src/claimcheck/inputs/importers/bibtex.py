@@ -21,6 +21,7 @@ from claimcheck.inputs.importers.model import (
     ImportFailed,
     ImportResult,
     doi_or_note,
+    one_doi,
     plain_year,
     squash,
     vancouver_name,
@@ -233,16 +234,13 @@ class _Fields:
         parts = [part for part in _DOI_SEPARATOR.split(written) if part]
         if len(parts) < 2 or not all(_DOI_SHAPE.fullmatch(part) for part in parts):
             return doi_or_note(written, where, self.notes)
-        found: dict[str, str] = {}  # by the DOI lower-cased: the same DOI twice is one
-        for part in parts:
-            doi = doi_or_note(part, where, self.notes)
-            if doi is not None:
-                found.setdefault(doi.lower(), doi)
-        if len(found) > 1:
-            listed = ", ".join(found.values())
-            self.note(f"doi of {self.key!r} gives more than one DOI ({listed}); left out")
-            return None
-        return next(iter(found.values()), None)
+        dois = (doi for part in parts if (doi := doi_or_note(part, where, self.notes)))
+        return one_doi(
+            dois,
+            lambda listed: self.note(
+                f"doi of {self.key!r} gives more than one DOI ({listed}); left out"
+            ),
+        )
 
     def year(self) -> int | None:
         """The `year`, or else the year of biblatex's `date`; a note for one not plain."""

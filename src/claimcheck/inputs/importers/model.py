@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,6 +27,7 @@ __all__ = [
     "comma_name",
     "doi_or_note",
     "mend_surrogates",
+    "one_doi",
     "plain_year",
     "squash",
     "vancouver_name",
@@ -198,6 +199,19 @@ def doi_or_note(raw: str | None, where: str, notes: list[str]) -> str | None:
     except DoiError as error:
         notes.append(f"{where}: {text!r} is not a DOI (it {error}); left out")
         return None
+
+
+def one_doi(dois: Iterable[str], more: Callable[[str], None]) -> str | None:
+    """The DOI `dois` give, the same DOI twice (in any case) counting once. Where they give
+    more than one, None, and `more` is told which (", "-joined): which DOI is the
+    reference's is not for an importer to guess."""
+    found: dict[str, str] = {}
+    for doi in dois:
+        found.setdefault(doi.lower(), doi)
+    if len(found) > 1:
+        more(", ".join(found.values()))
+        return None
+    return next(iter(found.values()), None)
 
 
 def plain_year(value: object) -> int | None:

@@ -21,6 +21,7 @@ from claimcheck.inputs.importers.model import (
     ImportResult,
     comma_name,
     doi_or_note,
+    one_doi,
     plain_year,
     squash,
 )
@@ -158,23 +159,20 @@ def _doi(record: dict[str, Any], lines: _Record, notes: list[str]) -> str | None
     """The DOI of the DO lines, or else of a doi.org link in UR. More than one different
     DOI is left out with a note, as in a pasted reference list: never pick one."""
     where = f"line {lines.line}"
-    found: dict[str, str] = {}
-    for _, value in lines.values("DO"):
-        doi = doi_or_note(value, f"{where}: DO", notes)
-        if doi is not None:
-            found.setdefault(doi.lower(), doi)
-    if not found:
+    given = lines.values("DO")
+    dois = [doi for _, value in given if (doi := doi_or_note(value, f"{where}: DO", notes))]
+    if not dois:
         for url in record.get("urls") or []:
             link = _DOI_LINK.fullmatch(url.strip()) if isinstance(url, str) else None
             doi = doi_or_note(link.group(), f"{where}: UR", notes) if link else None
-            if doi is not None:
-                found.setdefault(doi.lower(), doi)
-    if len(found) > 1:
-        tags = "DO lines" if lines.values("DO") else "UR links"
-        listed = ", ".join(found.values())
-        notes.append(f"{where}: more than one DOI is given ({tags}: {listed}); left out")
-        return None
-    return next(iter(found.values()), None)
+            dois += [doi] if doi is not None else []
+    tags = "DO lines" if given else "UR links"
+    return one_doi(
+        dois,
+        lambda listed: notes.append(
+            f"{where}: more than one DOI is given ({tags}: {listed}); left out"
+        ),
+    )
 
 
 def _authors(lines: _Record, notes: list[str]) -> tuple[str, ...]:

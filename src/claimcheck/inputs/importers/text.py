@@ -25,6 +25,7 @@ from claimcheck.inputs.importers.model import (
     ImportFailed,
     ImportResult,
     bare_doi,
+    one_doi,
     squash,
 )
 from claimcheck.inputs.importers.text_names import BOUNDARY, GENUS, author_list
@@ -223,7 +224,7 @@ def parse_reference(
 
 def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | None, str]:
     """The printed DOI, if exactly one, and the text before any DOI or link (the citation)."""
-    found: dict[str, str] = {}
+    found: list[str] = []
     cut = len(cited)
     labelled = set()  # where each labelled DOI itself starts
     line_ends = frozenset(breaks)
@@ -238,17 +239,15 @@ def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | N
         except DoiError as error:
             notes.append(f"{printed!r} is not a DOI (it {error}); left out")
             continue
-        found.setdefault(doi.lower(), doi)
+        found.append(doi)
     bare = next((m for m in _BARE_DOI.finditer(cited) if m.start() not in labelled), None)
     if bare is not None:
         notes.append(f"{bare.group()!r} looks like a DOI but has no label; not filled in")
         cut = min(cut, bare.start())
     tail = _TAIL.search(cited, 0, cut)
     body = cited[: tail.start() if tail else cut].rstrip(" ,;")
-    if len(found) > 1:
-        notes.append(f"more than one DOI is printed ({', '.join(found.values())}); left out")
-        return None, body
-    return next(iter(found.values()), None), body
+    more = "more than one DOI is printed ({}); left out"
+    return one_doi(found, lambda listed: notes.append(more.format(listed))), body
 
 
 def _whole_doi(
