@@ -97,7 +97,7 @@ def test_every_format_comes_from_the_one_registry() -> None:
     from typer.testing import CliRunner
 
     from claimcheck.app.cli import AuditFormat, app
-    from claimcheck.app.outputs import parse_outputs
+    from claimcheck.app.outputs import check_outputs
     from claimcheck.reporters import registry
     from claimcheck.reporters.failure import render_failure
 
@@ -108,7 +108,7 @@ def test_every_format_comes_from_the_one_registry() -> None:
         assert callable(renderer(fmt.name))
         assert "".join(f"{fmt.name}, for {fmt.audience}".split()) in help_text
         if fmt.extension:
-            (output,) = parse_outputs([f"report{fmt.extension}"], registry.NAMES)
+            (output,), _problem = check_outputs([f"report{fmt.extension}"], registry.NAMES)
             assert output.format == fmt.name
         if fmt.machine:  # a failure still leaves a document of this format
             assert render_failure(fmt.name, 2, "nothing was checked").strip()

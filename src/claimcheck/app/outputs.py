@@ -29,16 +29,9 @@ class Output:
     spec: str  # as the user wrote it, to name it in messages
 
 
-def parse_outputs(specs: Sequence[str], formats: Sequence[str]) -> list[Output]:
-    """`--output FORMAT=PATH` or `--output PATH`: the syntax, and the same file twice."""
-    outputs, problem = check_outputs(specs, formats)
-    if problem is not None:
-        raise UsageError(problem)
-    return outputs
-
-
 def check_outputs(specs: Sequence[str], formats: Sequence[str]) -> tuple[list[Output], str | None]:
-    """Each `--output` that is sound on its own, and what is wrong with the first that is not.
+    """Each `--output FORMAT=PATH` or `--output PATH` that is sound on its own (the syntax, and
+    the same file twice), and what is wrong with the first that is not.
 
     One bad `-o` does not make the others unsound: a run that fails still gives each of them
     its failure document. A file given twice is given to neither, since it is not known which
