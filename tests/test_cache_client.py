@@ -389,14 +389,19 @@ def test_a_linked_records_answer_fresh_for_status_is_not_asked_again(tmp_path: P
         assert len(server.requests) == before  # the cache answered every lookup
 
 
+def cache_things(server: ReplayServer, directory: Path, clock: Clock) -> None:
+    """The server holds THINGS, not yet retracted, and a first client caches its answer."""
+    things_server(server)
+    with client(server, directory, clock) as first:
+        first.lookup(THINGS)
+
+
 def test_a_work_named_from_the_cache_is_read_again_when_its_status_matters(
     tmp_path: Path,
 ) -> None:
     clock = Clock()
     with ReplayServer(RECONSTRUCTED) as server:
-        things_server(server)
-        with client(server, tmp_path, clock) as first:
-            first.lookup(THINGS)
+        cache_things(server, tmp_path, clock)
         clock.now += timedelta(hours=25).total_seconds()
         retract_things(server)
         with client(server, tmp_path, clock) as second:
@@ -417,9 +422,7 @@ def test_a_stale_status_is_not_used_offline_whichever_way_it_was_first_read(
 ) -> None:
     clock = Clock()
     with ReplayServer(RECONSTRUCTED) as server:
-        things_server(server)
-        with client(server, tmp_path, clock) as first:
-            first.lookup(THINGS)
+        cache_things(server, tmp_path, clock)
         url = server.url
     clock.now += timedelta(hours=25).total_seconds()
     fetcher = HttpFetcher(url, retries=0)

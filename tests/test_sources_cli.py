@@ -269,12 +269,20 @@ def matchable(crossref: ReplayServer) -> None:
     crossref.add_search(json.dumps(envelope | {"message": message}).encode())
 
 
+def audit_matched(
+    crossref: ReplayServer, tmp_path: Path, *, year: int
+) -> tuple[int, dict[str, Any], str]:
+    """An audit, with the CSV, of the CSV-only paper cited without its DOI as of `year`: its
+    own year (2016) makes the match confident, another year weak."""
+    matchable(crossref)
+    body = one_reference(CSV_ONLY).replace(f"doi: '{CSV_ONLY}'", CSV_ONLY_CITED.format(year=year))
+    return audit(tmp_path, body, "--crossref-url", crossref.url, "--retraction-watch", CSV)
+
+
 def test_a_confident_match_is_checked_against_the_csv_like_a_printed_doi(
     crossref: ReplayServer, tmp_path: Path
 ) -> None:
-    matchable(crossref)
-    body = one_reference(CSV_ONLY).replace(f"doi: '{CSV_ONLY}'", CSV_ONLY_CITED.format(year=2016))
-    code, doc, _ = audit(tmp_path, body, "--crossref-url", crossref.url, "--retraction-watch", CSV)
+    code, doc, _ = audit_matched(crossref, tmp_path, year=2016)
     (suggested,) = findings(doc, "doi-suggested")
     assert suggested["evidence"]["confidence"] == "confident"
     (retracted,) = findings(doc, "retracted")
@@ -294,9 +302,7 @@ def test_a_confident_match_is_checked_against_the_csv_like_a_printed_doi(
 def test_a_weak_match_the_csv_retracts_is_a_possible_retraction(
     crossref: ReplayServer, tmp_path: Path
 ) -> None:
-    matchable(crossref)
-    body = one_reference(CSV_ONLY).replace(f"doi: '{CSV_ONLY}'", CSV_ONLY_CITED.format(year=2019))
-    _code, doc, _ = audit(tmp_path, body, "--crossref-url", crossref.url, "--retraction-watch", CSV)
+    _code, doc, _ = audit_matched(crossref, tmp_path, year=2019)
     (suggested,) = findings(doc, "doi-suggested")
     assert suggested["evidence"]["confidence"] == "weak"
     assert findings(doc, "retracted") == []
