@@ -245,10 +245,11 @@ def test_audit_404_is_an_answer_doi_not_found_and_cached(
     assert cached(cache_dir, server.url, "work", B).status == 200
 
 
-def test_audit_404_with_a_crossref_agency_caches_the_agency(
+def test_audit_404_whose_agency_is_crossref_is_unverified_never_not_found(
     tmp_path: Path, map_path: Path, cache_dir: Path
 ) -> None:
-    # A server that really lacks A but knows its agency: the 404 is cached with the agency.
+    # /works has no record of A, yet /agency names Crossref: a DOI registered with Crossref,
+    # as in CrossRef/rest-api-doc #486, not one that does not exist.
     data = tmp_path / "data"
     data.mkdir()
     for doi in (B, C):
@@ -257,26 +258,43 @@ def test_audit_404_with_a_crossref_agency_caches_the_agency(
     with ReplayServer(data, agencies={A: "crossref"}) as server:
         url = server.url
         result = cli("audit", map_path, url, cache_dir)
-        # The cached answer serves the next run against the same server, with no request.
+        assert work_requests(server, A) == 2  # asked once more before giving up
         asked = len(server.requests)
         again = cli("audit", map_path, url, cache_dir)
-        assert len(server.requests) == asked
+        assert work_requests(server, A) == 4  # nothing cached: the next run asks again
+        assert len(server.requests) > asked
     document = audit_document(result)
-    assert result.exit_code == 1
+    assert result.exit_code == 3
     codes = [(f["code"], f["reference"] or f["claim"]) for f in document["findings"]]
-    assert codes == [("doi-not-found", "A"), ("unsupported-claim", "C1")]
-    work = cached(cache_dir, url, "work", A)
-    agency = cached(cache_dir, url, "agency", A)
-    assert work is not None
-    assert work.status == 404
-    assert agency is not None
-    assert agency.status == 200
-    assert json.loads(agency.body)["message"]["agency"]["id"] == "crossref"
+    assert ("doi-not-found", "A") not in codes
+    assert ("unverified", "A") in codes
+    (finding,) = [f for f in document["findings"] if f["code"] == "unverified"]
+    assert "names itself as its registration agency" in finding["message"]
+    assert cached(cache_dir, url, "work", A) is None
+    assert cached(cache_dir, url, "agency", A) is None
     assert audit_document(again)["findings"] == document["findings"]
-    # Another server is asked afresh: the cache never answers for it.
-    with ReplayServer(data) as second:
-        cli("audit", map_path, second.url, cache_dir)
-        assert [r.doi for r in second.requests if r.route == "work"] == [A]
+
+
+def test_a_cached_not_found_whose_agency_is_crossref_is_asked_again(
+    server: ReplayServer, map_path: Path, cache_dir: Path
+) -> None:
+    # An older claimcheck cached "404, agency crossref" as not found: now a miss, never a
+    # doi-not-found from the cache.
+    agency = {
+        "status": "ok",
+        "message-type": "work-agency",
+        "message-version": "1.0.0",
+        "message": {"DOI": A, "agency": {"id": "crossref", "label": "Crossref"}},
+    }
+    with Cache(cache_dir) as cache:
+        cache.put(source_key("crossref", server.url), "work", A, 404, b"")
+        cache.put(source_key("crossref", server.url), "agency", A, 200, json.dumps(agency).encode())
+    result = cli("audit", map_path, server.url, cache_dir)
+    document = audit_document(result)
+    assert result.exit_code == 0, result.stderr
+    assert {r["id"]: r["status"] for r in document["references"]}["A"] == "ok"
+    assert any(A in r.filter_dois for r in server.requests)  # asked, in a list
+    assert cached(cache_dir, server.url, "work", A).status == 200
 
 
 def stopped_server_url() -> str:
@@ -349,13 +367,13 @@ def test_resolve_fault_once_then_fine(server: ReplayServer, cache_dir: Path, cas
         assert work_requests(server, A) == 2  # failed once, then the retry answered
         assert cached(cache_dir, server.url, "work", A).status == 200
     elif case.fault.status == 404 and case.fault.kind == "status":
-        # resolve makes one request, so the one 404 is the answer (its agency then answers):
-        # not found, exit 1, and cached as such.
+        # One 404 is not "not found" when /agency then names Crossref (A is held there):
+        # /works is asked once more, and answers.
         document = resolve_document(result)
-        assert result.exit_code == 1
-        assert document["status"] == "not-found"
-        assert document["agency"] == "crossref"
-        assert cached(cache_dir, server.url, "work", A).status == 404
+        assert result.exit_code == 0, result.stderr
+        assert document["status"] == "found"
+        assert work_requests(server, A) == 2
+        assert cached(cache_dir, server.url, "work", A).status == 200
     else:
         # Not retried by design (README: 410, and JSON of the wrong shape, are unverified at
         # once); resolve has only the one request, so it fails closed.
@@ -365,8 +383,10 @@ def test_resolve_fault_once_then_fine(server: ReplayServer, cache_dir: Path, cas
 
 
 def test_resolve_404_is_not_found_exit_1(server: ReplayServer, cache_dir: Path) -> None:
+    # Both routes 404: no agency registers the DOI.
     server.add_fault(Fault.http(404, match=A))
     result = cli("resolve", A, server.url, cache_dir)
+    assert [r.route for r in server.requests if r.doi == A] == ["work", "agency"]
     document = resolve_document(result)
     assert result.exit_code == 1
     assert document["status"] == "not-found"

@@ -22,6 +22,8 @@ if TYPE_CHECKING:
     from claimcheck.cache.store import Cache, CacheEntry
 
 WORK, AGENCY = "work", "agency"  # the cache's kinds of answer
+# The agency id `/works/{doi}/agency` gives for Crossref's own DOIs.
+CROSSREF_AGENCY = "crossref"
 CACHE_CHUNK = 500
 
 
@@ -59,9 +61,9 @@ def agency_of(response: RawResponse) -> str | None:
 def agency_lookup(
     doi: str, agency: str | None, cache_age: float | None = None, cache_source: str | None = None
 ) -> Lookup:
-    """A DOI that is not a Crossref work: missing, or another agency's."""
-    missing = agency is None or agency == "crossref"
-    status = LookupStatus.NOT_FOUND if missing else LookupStatus.OTHER_AGENCY
+    """A DOI that is not a Crossref work: missing (no agency registers it), or another
+    agency's. Never called for an agency of "crossref" (client.py asks `/works` again)."""
+    status = LookupStatus.NOT_FOUND if agency is None else LookupStatus.OTHER_AGENCY
     return Lookup(doi, status, agency=agency, cache_age=cache_age, cache_source=cache_source)
 
 
@@ -142,5 +144,9 @@ def _lookup(
     try:
         agency = agency_of(RawResponse("", agency_entry.status, "", agency_entry.body, ""))
     except MalformedRecord:
+        return None
+    if agency == CROSSREF_AGENCY:
+        # Cached by an older claimcheck as "not found": a DOI registered with Crossref is
+        # never that (client.py, _registered_without_record). A miss, so it is asked again.
         return None
     return agency_lookup(doi, agency, age, source)

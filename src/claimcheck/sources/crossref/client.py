@@ -27,6 +27,7 @@ from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref import batching
 from claimcheck.sources.crossref.answers import (
     AGENCY,
+    CROSSREF_AGENCY,
     WORK,
     CachedAnswers,
     agency_lookup,
@@ -332,6 +333,8 @@ class CrossrefClient:
                 LookupStatus.FAILED,
                 error=f"not at Crossref, and its registration agency could not be checked: {cause}",
             )
+        if agency == CROSSREF_AGENCY:
+            return self._registered_without_record(doi)
         if agency is not None:
             self._server.saw_crossref()  # a work-agency envelope is Crossref's own
             self._store(WORK, doi, 404, b"")
@@ -343,6 +346,26 @@ class CrossrefClient:
             with self._lock:
                 self._unconfirmed[doi] = (response.status, response.body)
         return agency_lookup(doi, agency)
+
+    def _registered_without_record(self, doi: str) -> Lookup:
+        """`/works/{doi}` answered 404, yet `/agency` names Crossref itself: the DOI is
+        registered with Crossref, so "does not exist" would be false. Crossref's REST API has
+        served 404 for such DOIs, which resolve at doi.org (CrossRef/rest-api-doc issues #486
+        and #564), and a passing glitch looks the same. `/works` is asked once more; if it
+        still has no record, the DOI could not be checked. Nothing is cached."""
+        self._server.saw_crossref()  # a work-agency envelope is Crossref's own
+        try:
+            response = self.fetcher.fetch(works_path(doi), subject=doi)
+        except LookupFailed as exc:
+            return Lookup(doi, LookupStatus.FAILED, error=exc.cause)
+        if response.status == 200:
+            return self._work_answer(doi, response)
+        return Lookup(
+            doi,
+            LookupStatus.FAILED,
+            error=f"Crossref names itself as its registration agency, but has no record of it "
+            f"to read (HTTP {response.status} twice)",
+        )
 
     def _settle_not_found(self) -> None:
         """Keep the batch's double 404s as "not found" if the server answered as Crossref,
