@@ -12,6 +12,7 @@ from urllib.parse import quote
 import pytest
 
 from claimcheck.model.errors import LookupFailed, UsageError
+from claimcheck.sources.crossref.answers import singles_in_list
 from claimcheck.transport.evidence import (
     INDEX_EVERY_SECONDS,
     RecordingFetcher,
@@ -231,7 +232,104 @@ def test_a_failed_lookup_leaves_the_index_at_once(tmp_path: Path) -> None:
     )
     with pytest.raises(LookupFailed):
         failing.fetch(_works(1)[0], subject="a DOI")
-    assert _indexed(tmp_path) == []
+    (entry,) = json.loads((tmp_path / "index.json").read_text())["responses"]
+    assert entry["request"] == _works(1)[0]
+    assert entry["failed"] == "refused"
+    assert "file" not in entry
+    with pytest.raises(LookupFailed, match="failed in the run that recorded it too: refused"):
+        ReplayFetcher(tmp_path).fetch(_works(1)[0], subject="a DOI")
+
+
+# --- ReplayFetcher: which recorded answer answers ---------------------------------------
+
+B_DOI = "10.5555/b"
+B_REQUEST = "/works/10.5555%2Fb"
+
+
+def _work_item(doi: str, title: str) -> dict[str, object]:
+    return {"DOI": doi, "title": [title], "type": "journal-article"}
+
+
+def _list_body(*items: dict[str, object]) -> bytes:
+    message = {"items": list(items), "total-results": len(items), "items-per-page": len(items)}
+    envelope = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
+    return json.dumps({**envelope, "message": message}).encode()
+
+
+def _snapshot(directory: Path, answers: list[tuple[str, int, bytes, str]]) -> Path:
+    """A snapshot of (request, status, body, fetched_at) answers, each saved by a recorder."""
+    for request, status, body, fetched_at in answers:
+        recorder = RecordingFetcher(_Answers(), directory, "http://127.0.0.1:1")
+        recorder.save(RawResponse(request, status, "application/json", body, fetched_at))
+        recorder.close()
+    return directory
+
+
+def _replayed_title(directory: Path) -> str:
+    replay = ReplayFetcher(directory, derive=singles_in_list)
+    body = json.loads(replay.fetch(B_REQUEST, subject=B_DOI).body)
+    return str(body["message"]["title"][0])
+
+
+def test_replay_takes_the_newest_list_holding_a_work(tmp_path: Path) -> None:
+    # Two runs recorded into one folder, their batches falling differently: the later list
+    # answers, whatever the order of the index.
+    older = _list_body(_work_item(B_DOI, "as it was"), _work_item("10.5555/z", "other"))
+    newer = _list_body(_work_item("10.5555/a", "other"), _work_item(B_DOI, "as it is now"))
+    _snapshot(
+        tmp_path,
+        [
+            (
+                "/works?filter=doi:10.5555/b,doi:10.5555/z&rows=2",
+                200,
+                older,
+                "2026-11-02T00:00:00Z",
+            ),
+            (
+                "/works?filter=doi:10.5555/a,doi:10.5555/b&rows=2",
+                200,
+                newer,
+                "2026-11-03T00:00:00Z",
+            ),
+        ],
+    )
+    assert _replayed_title(tmp_path) == "as it is now"
+
+
+def test_replay_takes_a_newer_list_over_an_older_single_answer_and_back(tmp_path: Path) -> None:
+    single = json.dumps({"status": "ok", "message": _work_item(B_DOI, "single")}).encode()
+    listed = _list_body(_work_item(B_DOI, "listed"))
+    request = "/works?filter=doi:10.5555/b&rows=1"
+    older, newer = "2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"
+    first = _snapshot(
+        tmp_path / "1", [(B_REQUEST, 200, single, older), (request, 200, listed, newer)]
+    )
+    assert _replayed_title(first) == "listed"
+    second = _snapshot(
+        tmp_path / "2", [(B_REQUEST, 200, single, newer), (request, 200, listed, older)]
+    )
+    assert _replayed_title(second) == "single"
+
+
+def test_replay_never_answers_a_work_from_a_search(tmp_path: Path) -> None:
+    search = _list_body(_work_item(B_DOI, "found by a search"))
+    request = "/works?query.bibliographic=things&rows=2"
+    _snapshot(tmp_path, [(request, 200, search, "2026-11-03T00:00:00Z")])
+    with pytest.raises(LookupFailed, match="not in the evidence snapshot"):
+        _replayed_title(tmp_path)
+
+
+def test_a_lookup_failed_now_is_not_answered_by_an_older_list(tmp_path: Path) -> None:
+    listed = _list_body(_work_item(B_DOI, "as it was"))
+    _snapshot(
+        tmp_path, [("/works?filter=doi:10.5555/b&rows=1", 200, listed, "2020-01-01T00:00:00Z")]
+    )
+    failing = RecordingFetcher(_Answers(frozenset([B_REQUEST])), tmp_path, "http://127.0.0.1:1")
+    with pytest.raises(LookupFailed):
+        failing.fetch(B_REQUEST, subject=B_DOI)
+    failing.close()
+    with pytest.raises(LookupFailed, match="failed in the run that recorded it too"):
+        _replayed_title(tmp_path)
 
 
 def test_recording_passes_on_cancel_deadline_and_first_request(tmp_path: Path) -> None:

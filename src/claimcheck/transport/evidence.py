@@ -9,6 +9,11 @@ A snapshot is a directory with `index.json` and one file per response body, byte
                     "fetched_at": "2026-11-24T18:00:00Z"}, …]}
 
 Entries may also carry `origin` ("recorded" or "reconstructed") and `provenance` (a file).
+An entry with `failed` (the cause) and no file records a lookup that failed in the run that
+recorded it, so that an older answer to the same request cannot stand in for it.
+
+One request can be answered several ways: by its own entry, or by a list answer holding its
+work. The newest by `fetched_at` answers; at the same second, its own entry (a failure first).
 """
 
 from __future__ import annotations
@@ -25,10 +30,10 @@ from urllib.parse import unquote
 from claimcheck.model.doi import doi_filename
 from claimcheck.model.errors import LookupFailed, UsageError
 from claimcheck.model.sanitize import json_escape
-from claimcheck.transport.fetch import Fetcher, RawResponse
+from claimcheck.transport.fetch import Fetcher, RawResponse, now_iso
 from claimcheck.transport.files import write_atomic
 from claimcheck.transport.limiter import SINGLE
-from claimcheck.transport.urls import redact_url
+from claimcheck.transport.urls import redact_url, redact_urls
 
 INDEX_NAME = "index.json"
 FORMAT = "claimcheck.evidence/1"
@@ -84,7 +89,7 @@ class ReplayFetcher:
         self.directory = Path(directory)
         self._entries = load_index(self.directory)
         self._derive = derive
-        self._from_lists: dict[str, bytes] | None = None
+        self._from_lists: dict[str, RawResponse] | None = None
         self._lists_lock = threading.Lock()  # lookups run on several threads
 
     def close(self) -> None:
@@ -93,11 +98,17 @@ class ReplayFetcher:
     def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         del kind
         entry = self._entries.get(request)
+        derived = self._list_items().get(request)
+        if derived is not None and (entry is None or derived.fetched_at > _fetched_at(entry)):
+            return derived
         if entry is None:
-            derived = self._list_items().get(request)
-            if derived is not None:
-                return RawResponse(request, 200, "application/json", derived, "")
             raise LookupFailed(subject, f"not in the evidence snapshot {self.directory}")
+        if "failed" in entry:
+            failed = str(entry["failed"])
+            raise LookupFailed(subject, f"it failed in the run that recorded it too: {failed}")
+        return self._read(entry, subject)
+
+    def _read(self, entry: dict[str, Any], subject: str) -> RawResponse:
         try:
             body = (self.directory / str(entry["file"])).read_bytes()
             status = int(entry["status"])
@@ -106,29 +117,41 @@ class ReplayFetcher:
         expected = entry.get("sha256")
         if expected and hashlib.sha256(body).hexdigest() != expected:
             raise LookupFailed(subject, f"evidence file {entry['file']} does not match its sha256")
-        fetched_at = str(entry.get("fetched_at") or "")
-        return RawResponse(request, status, str(entry.get("content_type", "")), body, fetched_at)
+        content_type = str(entry.get("content_type", ""))
+        return RawResponse(str(entry["request"]), status, content_type, body, _fetched_at(entry))
 
-    def _list_items(self) -> dict[str, bytes]:
+    def _list_items(self) -> dict[str, RawResponse]:
         """Single-work answers taken from recorded list responses (a batched recording)."""
         with self._lists_lock:
             if self._from_lists is None:
                 self._from_lists = self._derive_from_lists()
             return self._from_lists
 
-    def _derive_from_lists(self) -> dict[str, bytes]:
-        derived: dict[str, bytes] = {}
+    def _derive_from_lists(self) -> dict[str, RawResponse]:
+        """Each answer the recorded lists give, from the newest list holding it: a folder
+        recorded into more than once keeps the lists of earlier runs too."""
+        derived: dict[str, RawResponse] = {}
         if self._derive is None:
             return derived
         for request, entry in self._entries.items():
-            if entry.get("status") != 200:
+            if entry.get("status") != 200 or "failed" in entry:
                 continue
             try:
-                body = self.fetch(request, subject="a recorded answer").body
+                answer = self._read(entry, "a recorded answer")
             except LookupFailed:
                 continue
-            derived.update(self._derive(request, body))
+            for single, body in self._derive(request, answer.body):
+                kept = derived.get(single)
+                if kept is None or answer.fetched_at > kept.fetched_at:
+                    derived[single] = RawResponse(
+                        single, 200, "application/json", body, answer.fetched_at
+                    )
         return derived
+
+
+def _fetched_at(entry: dict[str, Any]) -> str:
+    # ISO 8601 UTC to the second, as every entry is written: compared as text.
+    return str(entry.get("fetched_at") or "")
 
 
 # How often, at most, the index is rewritten while answers come in: rewriting it after every
@@ -220,19 +243,33 @@ class RecordingFetcher:
     def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         try:
             response = self.inner.fetch(request, subject=subject, kind=kind)
-        except LookupFailed:
+        except LookupFailed as exc:
             # An answer kept from an earlier run must not stand in for one that failed now:
             # replaying this snapshot has to show the lookup as unverified, as this run did.
-            self._forget(request)
+            self._forget(request, exc.cause)
             raise
         self.save(response)
         return response
 
-    def _forget(self, request: str) -> None:
-        # Written at once, not when due: the kept answer must not outlive a kill. Failures
-        # are few, so this costs a run little.
+    def _forget(self, request: str, cause: str) -> None:
+        """Record that `request` failed in this run: an answer kept from an earlier run, its
+        own or a list's holding the same work, must not stand in for it when replayed."""
+        entry = {
+            "request": request,
+            "url": self.base_url + request,
+            "failed": redact_urls(cause),
+            "fetched_at": now_iso(),
+            "origin": "recorded",
+        }
         with self._lock:
-            if self._entries.pop(request, None) is not None:
+            replaced = self._entries.get(request)
+            self._entries[request] = entry
+            self._unwritten = True
+            # At once when it replaces a kept answer, which must not outlive a kill; else
+            # when due, as answers are (failures can be many once Crossref is down).
+            if (replaced is not None and "failed" not in replaced) or (
+                self._clock() >= self._next_write
+            ):
                 self._write_index()
 
     def save(self, response: RawResponse) -> None:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from claimcheck.model.doi import doi_path_segment
 from claimcheck.model.record import Lookup, LookupStatus
-from claimcheck.sources.crossref.batching import envelope, list_items
+from claimcheck.sources.crossref.batching import LIST_PREFIX, envelope, list_items
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_agency
 from claimcheck.sources.crossref.stored import decode_work
 from claimcheck.transport.fetch import RawResponse
@@ -34,8 +34,10 @@ def works_path(doi: str) -> str:
 def singles_in_list(request: str, body: bytes) -> Iterator[tuple[str, bytes]]:
     """A recorded list answer (`/works?filter=doi:…`) answers `/works/{doi}` for each work in
     it too, so a snapshot recorded in batches replays single lookups (for example a rerun
-    whose batches fall differently)."""
-    if not request.startswith("/works?"):
+    whose batches fall differently). A search (`/works?query.bibliographic=…`) never does:
+    a live run never takes a work's status from one, and its answer may be the cache's,
+    older than the run."""
+    if not request.startswith(LIST_PREFIX):
         return
     try:
         items = list_items(body)

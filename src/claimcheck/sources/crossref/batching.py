@@ -21,10 +21,13 @@ MAX_BATCH = 50
 MAX_URL_LENGTH = 4096
 
 
+LIST_PREFIX = "/works?filter="  # how every list request starts
+
+
 def list_request(dois: Sequence[str]) -> str:
     """The request path for one batch. Every DOI character but `:/` is percent-encoded."""
     value = ",".join(f"doi:{doi}" for doi in dois)
-    return f"/works?filter={quote(value, safe=':/,')}&rows={len(dois)}"
+    return f"{LIST_PREFIX}{quote(value, safe=':/,')}&rows={len(dois)}"
 
 
 def plan(
