@@ -30,7 +30,7 @@ from claimcheck.model.events import (
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.location import Location
 from claimcheck.model.record import Lookup, LookupStatus, Work
-from claimcheck.sources.crossref.records import decode_envelope, parse_work
+from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import update, work_envelope
 
@@ -653,6 +653,19 @@ def test_relations_and_unknown_types_are_shown_never_judged() -> None:
     assert status.events[0].kind is EventKind.OTHER
     assert status.unclear == ()
     assert status.verdict is Verdict.CLEAN
+
+
+@pytest.mark.parametrize("kind", [None, "", "  ", ["retraction"], {"name": "retraction"}, 7])
+@pytest.mark.parametrize("field", ["update-to", "updated-by"])
+def test_an_update_without_a_readable_type_fails_the_record(field: str, kind: object) -> None:
+    # Read as "no editorial kind", a retraction with a broken type made the work clean.
+    entry: dict[str, object] = {"DOI": "10.5555/n", "updated": {"date-parts": [[2020, 1, 2]]}}
+    if kind is not None:
+        entry["type"] = kind
+    envelope = json.loads(work_envelope("10.5555/x"))
+    envelope["message"][field] = [entry]
+    with pytest.raises(MalformedRecord, match="no readable `type`"):
+        parse_work(envelope["message"])
 
 
 def test_a_known_retraction_fails_a_citation_even_beside_an_unreadable_link() -> None:

@@ -198,10 +198,15 @@ def _updates(value: object) -> list[UpdateEntry]:
         raise MalformedRecord("update-to/updated-by is not a list of objects")
     entries = []
     for item in value:
+        kind = item.get("type")
+        if not isinstance(kind, str) or not kind.strip():
+            # Crossref requires a type on every update. Without one, a retraction would read
+            # as an update of no editorial kind, and the work as clean: fail the lookup.
+            raise MalformedRecord("an update-to/updated-by entry has no readable `type`")
         entries.append(
             UpdateEntry(
                 doi=_text(item.get("DOI")).lower(),
-                type=_text(item.get("type")),
+                type=kind.strip(),
                 label=_text(item.get("label")),
                 date=_iso_date(item.get("updated")),
                 # Entries deposited before Retraction Watch data joined the API (January 2025)
