@@ -75,7 +75,12 @@ def list_items(body: bytes, document: Any = None) -> dict[str, Mapping[str, Any]
     if not isinstance(items, list):
         raise MalformedRecord("work-list response has no `items` list")
     found: dict[str, Mapping[str, Any]] = {}
+    repeated: set[str] = set()
     for item in items:
         if isinstance(item, dict) and isinstance(item.get("DOI"), str):
-            found[item["DOI"].strip().lower()] = item
-    return found
+            doi = item["DOI"].strip().lower()
+            if doi in found and found[doi] != item:
+                repeated.add(doi)  # two different records for one DOI: neither is the answer
+            found[doi] = item
+    # Left out, a DOI is asked for on its own (client.py), as one the list missed.
+    return {doi: item for doi, item in found.items() if doi not in repeated}
