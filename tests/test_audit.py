@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 
@@ -248,6 +249,29 @@ def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
     reference = Reference(id="R", location=Location(1, 1), doi="10.1/x")
     (finding,) = lookup_findings(reference, None)
     assert finding.code is FindingCode.UNVERIFIED
+
+
+@pytest.mark.parametrize(
+    ("doi", "hint"),
+    [
+        ("10.1002/1097-0142(20010815)92:4%3c1019::aid-cncr1407%3e3.0.co;2-k", True),
+        ("10.1002/plain", False),
+        ("10.1002/100%25-sure", True),
+        ("10.1002/%zz-not-an-escape", False),
+        ("10.1002/a%20b", False),  # decodes to white space: no DOI, no hint
+    ],
+)
+def test_a_missing_doi_with_url_escapes_names_the_decoded_doi(doi: str, hint: bool) -> None:
+    from claimcheck.checks.references import lookup_findings
+    from claimcheck.model.claimmap import Reference
+    from claimcheck.model.location import Location
+    from claimcheck.model.record import Lookup, LookupStatus
+
+    reference = Reference(id="R", location=Location(1, 1), doi=doi)
+    (finding,) = lookup_findings(reference, Lookup(doi, LookupStatus.NOT_FOUND))
+    assert finding.code is FindingCode.DOI_NOT_FOUND
+    decoded = unquote(doi)
+    assert (f"the DOI is {decoded} " in finding.message) is hint
 
 
 def test_the_json_update_shows_a_type_it_did_not_apply(result: AuditResult) -> None:

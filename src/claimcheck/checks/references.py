@@ -13,6 +13,7 @@ from typing import Any
 from claimcheck.checks.editorial import notice_kind
 from claimcheck.checks.timing import Timing, retraction_timing
 from claimcheck.model.claimmap import Reference, Role
+from claimcheck.model.doi import decoded_if_escaped
 from claimcheck.model.events import EditorialStatus, EventKind, UpdateDirection, UpdateEvent
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, LookupStatus
@@ -85,6 +86,13 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
         where = "Crossref has no record of it" + (
             "" if lookup.agency else ", and no registration agency knows it"
         )
+        decoded = decoded_if_escaped(doi)
+        if decoded is not None:
+            # Read as written, as documented; copied from a URL, it meant the decoded DOI.
+            where += (
+                f"; it holds URL escapes: if it was copied from a URL, the DOI is {decoded} "
+                "(write that, or the whole doi.org URL)"
+            )
         return [
             reference_finding(
                 FindingCode.DOI_NOT_FOUND,

@@ -72,6 +72,23 @@ def _normalize(raw: str) -> str:
     return _validated(_strip_trailing(text)).lower()
 
 
+_ESCAPE = re.compile(r"%[0-9a-f]{2}", re.IGNORECASE)
+
+
+def decoded_if_escaped(doi: str) -> str | None:
+    """The DOI `doi` would be if its `%XX` were URL escapes (`…%3C1019::AID…` -> `…<1019…`),
+    or None when it holds none, or decodes to no DOI. Outside a URL a DOI is read as written
+    (a `%` may belong to it), so this is only ever offered as a hint."""
+    if not _ESCAPE.search(doi):
+        return None
+    try:
+        decoded = _validated(unquote(doi, errors="strict")).lower()
+        _refuse_invisible(decoded)
+    except (DoiError, UnicodeDecodeError):
+        return None
+    return decoded if decoded != doi else None
+
+
 def _refuse_invisible(text: str) -> None:
     # The only invisible ASCII characters are controls, which _CONTROL finds: the walk over
     # every character's category is needed only beyond ASCII (most DOIs never go there).
