@@ -279,12 +279,22 @@ def test_file_from_a_newer_schema_is_moved_aside(tmp_path: Path) -> None:
 
 
 # The layouts of older versions: 1 had no source, 2 no raw column, 3 its columns in another
-# order and a work's body as an envelope.
+# order and a work's body as an envelope, 4 today's columns but a work without its other
+# titles (Crossref's `title` is "Work titles, including translated titles").
 OLDER_LAYOUTS = {
     1: "kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,"
     " fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi)",
     3: "source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL,"
     " body BLOB NOT NULL, raw BLOB, fetched_at REAL NOT NULL, PRIMARY KEY (source, kind, doi)",
+    4: "source TEXT NOT NULL, kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL,"
+    " fetched_at REAL NOT NULL, body BLOB NOT NULL, raw BLOB, PRIMARY KEY (source, kind, doi)",
+}
+# What each older version kept as a found work's body.
+OLDER_BODIES = {
+    1: b'{"status":"ok","message-type":"work","message":{"DOI":"10.1/x"}}',
+    3: b'{"status":"ok","message-type":"work","message":{"DOI":"10.1/x"}}',
+    # The stored Work of version 4: six numbers, no count of other titles.
+    4: b'[0,0,0,0,0,0,"10.1/x","Title","","","","","","","",""]',
 }
 
 
@@ -293,18 +303,20 @@ def test_an_older_cache_is_emptied_and_rebuilt_without_a_warning(
     tmp_path: Path, version: int
 ) -> None:
     # Version 1 rows carry no source: nobody can tell which server gave them. Version 3
-    # bodies are envelopes, which the reader of stored works would not read.
-    envelope = b'{"status":"ok","message-type":"work","message":{"DOI":"10.1/x"}}'
+    # bodies are envelopes, which the reader of stored works would not read. Version 4 works
+    # lack the other titles that the metadata check compares.
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
         raw.execute(f"CREATE TABLE responses ({OLDER_LAYOUTS[version]})")
         if version == 1:
             raw.execute(
-                "INSERT INTO responses VALUES ('work', '10.1/x', 200, ?, ?)", (envelope, T0)
+                "INSERT INTO responses VALUES ('work', '10.1/x', 200, ?, ?)",
+                (OLDER_BODIES[version], T0),
             )
         else:
             raw.execute(
-                "INSERT INTO responses VALUES (?, 'work', '10.1/x', 200, ?, NULL, ?)",
-                (SRC, envelope, T0),
+                "INSERT INTO responses (source, kind, doi, status, body, raw, fetched_at)"
+                " VALUES (?, 'work', '10.1/x', 200, ?, NULL, ?)",
+                (SRC, OLDER_BODIES[version], T0),
             )
         raw.execute(f"PRAGMA user_version = {version}")
     raw.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import ssl
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher, retry_after_seconds
 from claimcheck.transport.limiter import advertised
+from tests.factories import work_envelope
 
 NOTICE = "10.1158/0008-5472.can-10-2451"
 SICI = "10.1002/1529-0131(200108)44:8<1928::aid-art331>3.0.co;2-p"
@@ -72,6 +74,35 @@ def test_found_work_is_parsed(replay_server: ReplayServer) -> None:
     assert lookup.work is not None
     assert lookup.work.title == "Retraction: Spontaneous Human Adult Stem Cell Transformation"
     assert lookup.work.update_to[0].doi == "10.1158/0008-5472.can-04-4194"
+
+
+RUSSIAN = "Влияние стволовых клеток на регенерацию печени"
+ENGLISH = "Effect of stem cells on liver regeneration"
+
+
+@pytest.mark.parametrize(
+    ("titles", "original", "title", "others"),
+    [
+        # Crossref's schema: `title` holds "Work titles, including translated titles".
+        ([RUSSIAN, ENGLISH], [], RUSSIAN, (ENGLISH,)),
+        ([RUSSIAN, ENGLISH], ["Original", RUSSIAN], RUSSIAN, (ENGLISH, "Original")),
+        ([" ", ENGLISH, ENGLISH], None, ENGLISH, ()),  # blank and repeated entries go
+        ([], [RUSSIAN], RUSSIAN, ()),  # only an original title: it is the one shown
+    ],
+)
+def test_every_title_of_a_record_is_kept_the_first_shown(
+    replay_server: ReplayServer,
+    titles: list[str],
+    original: list[str] | None,
+    title: str,
+    others: tuple[str, ...],
+) -> None:
+    body = json.loads(work_envelope("10.5555/ru", original_title=original))
+    body["message"]["title"] = titles
+    replay_server.add_work(json.dumps(body).encode())
+    lookup = client_for(replay_server).lookup("10.5555/ru")
+    assert lookup.work is not None
+    assert (lookup.work.title, lookup.work.other_titles) == (title, others)
 
 
 def test_doi_is_percent_encoded_and_contact_sent_in_user_agent(replay_server: ReplayServer) -> None:

@@ -160,6 +160,7 @@ _MESSAGE = st.fixed_dictionaries(
     },
     optional={
         "title": _VALUE,
+        "original-title": _VALUE,
         "subtitle": _VALUE,
         "issued": _DATE,
         "published": _DATE,
@@ -197,6 +198,7 @@ WORK = Work(
     doi="10.1/x",
     title="Tïtle",
     subtitle="Sub",
+    other_titles=("Translated title", "Título original"),
     authors=(Author("Family", "G."), Author(name="A Consortium")),
     year=2009,
     container_titles=("Journal",),
@@ -213,7 +215,7 @@ WORK = Work(
     updated_by=(UpdateEntry("10.1/c", "correction"),),
 )
 VALID = json.loads(encode_work(WORK) or b"")
-COUNTS = 6  # year and five counts come first; every later value is a str
+COUNTS = 7  # year and six counts come first; every later value is a str
 
 
 def body(row: object) -> bytes:
@@ -270,6 +272,17 @@ def test_a_value_of_the_wrong_type_anywhere_is_a_miss(index: int) -> None:
 )
 def test_a_row_that_is_not_a_stored_work_is_a_miss(stored: bytes) -> None:
     assert decode_work(stored) is None
+
+
+def test_every_title_is_stored_and_a_row_of_the_layout_before_them_is_a_miss() -> None:
+    # Crossref's `title` is "Work titles, including translated titles": the checks compare
+    # all of them, so the cache keeps all of them.
+    at = VALID.index("Translated title")  # after the short container titles
+    assert VALID[COUNTS - 1] == 2
+    assert VALID[at : at + 2] == ["Translated title", "Título original"]
+    # Cache schema version 4 stored no other titles: six numbers, then the texts.
+    older = [*VALID[: COUNTS - 1], *VALID[COUNTS:at], *VALID[at + 2 :]]
+    assert decode_work(body(older)) is None
 
 
 def test_an_escaped_pair_of_surrogates_is_one_character_and_reads() -> None:

@@ -9,8 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Kept in PRAGMA user_version. 1 had no source, 2 no raw column, 3 kept a work's body as a
-# compact envelope (4: the Work itself, sources/crossref/stored.py).
-SCHEMA_VERSION = 4
+# compact envelope, 4 the Work without its other titles (5: the Work itself with them,
+# sources/crossref/stored.py).
+SCHEMA_VERSION = 5
 
 # Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
 # may not use it now: moving it aside would lose a good cache or fail for the same reason.
@@ -30,8 +31,10 @@ _SCHEMA = (
 )
 # Older files are emptied, not migrated: version 1 rows carry no source (nobody can tell which
 # server answered them), version 2 rows no compact body, version 3 bodies are envelopes that
-# the reader of version 4 would take for unreadable rows (a miss each, then a refetch anyway).
-_OLDER_SCHEMAS = frozenset({1, 2, 3})
+# the reader of version 4 would take for unreadable rows (a miss each, then a refetch anyway),
+# and version 4 works lack the translated titles (Crossref's `title` is "Work titles,
+# including translated titles"), which the metadata check now compares.
+_OLDER_SCHEMAS = frozenset({1, 2, 3, 4})
 
 
 class Unusable(Exception):

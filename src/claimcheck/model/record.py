@@ -26,8 +26,12 @@ class Work:
     """The parts of a Crossref work record that the checks read."""
 
     doi: str
-    title: str = ""
+    title: str = ""  # the primary title: the one every report shows
     subtitle: str = ""
+    # The record's other titles, compared with a cited title like `title` but never shown.
+    # Crossref's schema defines `title` as "Work titles, including translated titles" (a
+    # Russian title, then its English translation) and also has `original-title`.
+    other_titles: tuple[str, ...] = ()
     authors: tuple[Author, ...] = ()
     year: int | None = None
     container_titles: tuple[str, ...] = ()

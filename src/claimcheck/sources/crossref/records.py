@@ -74,10 +74,12 @@ def _parse_work(message: Mapping[str, Any]) -> Work:
     doi = _text(message.get("DOI")).lower()
     if not doi:
         raise MalformedRecord("work record has no DOI")
+    title, *other_titles = _titles(message) or ("",)
     return Work(
         doi=doi,
-        title=_first(message.get("title")),
+        title=title,
         subtitle=_first(message.get("subtitle")),
+        other_titles=tuple(other_titles),
         authors=tuple(_authors(message.get("author"))),
         year=_year(message),
         container_titles=_texts(message.get("container-title")),
@@ -122,6 +124,14 @@ def _texts(value: object) -> tuple[str, ...]:
         return ()
     texts = [_text(v) for v in value]
     return tuple([t for t in texts if t])
+
+
+def _titles(message: Mapping[str, Any]) -> tuple[str, ...]:
+    """Every title of the work, each once: `title` ("Work titles, including translated
+    titles", Crossref's schema), then `original-title`. A reference may cite any of them, so
+    all are kept; the first is the one reports show."""
+    titles = (*_texts(message.get("title")), *_texts(message.get("original-title")))
+    return tuple(dict.fromkeys(titles))
 
 
 def _first(value: object) -> str:
