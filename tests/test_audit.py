@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import unquote
@@ -239,6 +240,32 @@ def test_a_retraction_notice_title_without_links_is_flagged(
     bare += "claims: [{id: C1, text: x, cites: [N]}]\n"
     result = audit(server, write_map(tmp_path, bare))
     assert codes(result, ref="N") == {"cites-retraction-notice"}
+
+
+BILINGUAL_MAP = """
+claimcheck: 1
+references:
+  R: {doi: 10.5555/ru, title: Effect of stem cells on liver regeneration, authors: [Ivanov II]}
+claims:
+  - {id: C1, text: x, cites: [R]}
+"""
+
+
+def test_a_work_cited_by_its_translated_title_is_the_work_cited(tmp_path: Path) -> None:
+    # Crossref's `title` holds "Work titles, including translated titles": the Russian title
+    # first, its English translation second, the authors in Cyrillic.
+    envelope = json.loads(work_envelope("10.5555/ru", authors=("Иванов", "Петров")))
+    envelope["message"]["title"] = [
+        "Влияние стволовых клеток на регенерацию печени",
+        "Effect of stem cells on liver regeneration",
+    ]
+    with ReplayServer(RECONSTRUCTED) as replay:
+        replay.add_work(json.dumps(envelope).encode())
+        result = audit(replay, write_map(tmp_path, BILINGUAL_MAP))
+    # The first author is named in another script: a warning, never "a different work".
+    assert codes(result, ref="R") == {"metadata-mismatch"}
+    assert [c.status for c in result.claims] == [ClaimStatus.WEAKENED]
+    assert result.exit_code == 0
 
 
 def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:

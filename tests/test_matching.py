@@ -349,6 +349,31 @@ def test_printed_reference_with_wrong_volume_is_weak() -> None:
     assert wrong.best.agreement.volume is False
 
 
+def test_a_printed_reference_may_give_the_translated_title_and_its_numbers() -> None:
+    # Crossref's `title` holds "Work titles, including translated titles": the Russian title
+    # first, the English one second. The "19" of the English title is no stray number.
+    translated = Work(
+        doi="10.5555/covid",
+        title="Эпидемиология коронавирусной инфекции в Москве",
+        other_titles=("Epidemiology of COVID-19 in Moscow",),
+        authors=(Author("Ivanov", "I. I."),),
+        year=2021,
+        container_titles=("Epidemiology and Vaccinal Prevention",),
+        volume="20",
+        issue="3",
+        page="4-10",
+    )
+    text = (
+        "Ivanov II. Epidemiology of COVID-19 in Moscow. Epidemiology and Vaccinal Prevention. "
+        "2021;20(3):4-10."
+    )
+    outcome = run(Reference("T", HERE, cited_as=text), translated)
+    assert outcome.status is MatchStatus.CONFIDENT
+    assert outcome.best is not None
+    assert outcome.best.agreement.fields(True) == FIELDS_ALL
+    assert outcome.best.similarity == 1.0
+
+
 # --- the query ----------------------------------------------------------------------------------
 
 

@@ -510,7 +510,8 @@ _references = st.builds(
     pages=_opt,
 )  # fmt: skip
 _works = st.builds(
-    Work, doi=st.just("10.1/x"), title=_text, subtitle=_text, year=st.none() | st.integers(),
+    Work, doi=st.just("10.1/x"), title=_text, subtitle=_text, other_titles=_texts,
+    year=st.none() | st.integers(),
     authors=st.lists(st.builds(Author, _text, _text, _text), max_size=4).map(tuple),
     container_titles=_texts, short_container_titles=_texts, volume=_opt, issue=_opt, page=_opt,
     article_number=_opt,
@@ -551,6 +552,66 @@ def test_a_retracted_work_is_compared_under_the_title_it_was_published_with() ->
         compare(ref(title="Another paper entirely", authors=("Wakefield",)), short).title_agrees
         is False
     )
+
+
+# --- a work with several titles --------------------------------------------------------------
+
+# Crossref's `title` holds "Work titles, including translated titles" (its schema): here a
+# Russian title, then its English translation, with the authors in Cyrillic.
+ENGLISH = "Effect of stem cells on liver regeneration"
+BILINGUAL = Work(
+    doi="10.5555/ru",
+    title="Влияние стволовых клеток на регенерацию печени",
+    other_titles=(ENGLISH,),
+    authors=(Author("Иванов", "И. И."), Author("Петров", "П.")),
+    year=2015,
+)
+
+
+def test_a_work_cited_by_its_translated_title_is_no_different_work() -> None:
+    reference = ref(title=ENGLISH, authors=("Ivanov II", "Petrov P"), year=2015)
+    comparison = compare(reference, BILINGUAL)
+    assert (comparison.title_agrees, comparison.title_similarity) == (True, 1.0)
+    # Names in another script do not agree: that stays a metadata finding, not doi-mismatch.
+    assert comparison.authors_agree is False
+    [finding] = metadata_findings(reference, BILINGUAL)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert fields_of([finding]) == ["first_author"]
+    assert metadata_findings(replace(reference, authors=("Иванов ИИ",)), BILINGUAL) == []
+
+
+RETITLED = "RETRACTED: Liver regeneration"
+
+
+@pytest.mark.parametrize(
+    ("cited", "work"),
+    [
+        (ref(title=BILINGUAL.title), BILINGUAL),
+        (ref(title=ENGLISH.upper()), BILINGUAL),
+        (ref(cited_as=f"Ivanov II, Petrov P. {ENGLISH}. Vestn Khir. 2015;3:12-8."), BILINGUAL),
+        # A translated title retitled "RETRACTED: …" too: without the marker it agrees.
+        (ref(title="Liver regeneration"), replace(BILINGUAL, other_titles=("Первое", RETITLED))),
+    ],
+)
+def test_any_title_of_the_record_agrees(cited: Reference, work: Work) -> None:
+    comparison = compare(cited, work)
+    assert comparison.title_agrees is True
+    assert comparison.mismatches == ()
+
+
+def test_a_title_disagreeing_with_every_one_shows_the_primary_title_and_the_best_score() -> None:
+    cited = "Effects of stem cell transplantation on regeneration of the liver"
+    english_only = replace(BILINGUAL, title=ENGLISH, other_titles=())
+    best = compare(ref(title=cited), english_only).title_similarity
+    assert best is not None
+    assert 0.5 < best < TITLE_AGREE
+    [entry] = compare(ref(title=cited), BILINGUAL).mismatches
+    assert (entry.registry, entry.score) == (BILINGUAL.title, best)
+    # Authors disagreeing too make it another work, still named by its primary title.
+    [finding] = metadata_findings(ref(title="Cardiac repair", authors=("Smith J",)), BILINGUAL)
+    assert finding.code is FindingCode.DOI_MISMATCH
+    assert finding.evidence["registry_title"] == BILINGUAL.title
+    assert f'"{BILINGUAL.title}" by Иванов et al. (2015)' in finding.message
 
 
 # --- a reference that cites no field ---------------------------------------------------------

@@ -128,14 +128,19 @@ def _registry_title(work: Work) -> str:
 
 
 def _registry_title_forms(work: Work) -> list[str]:
-    forms = [fold(strip_markup(work.title))]
-    # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
-    published_as = without_retraction_marker(work.title)
-    if published_as != work.title:
-        forms.append(fold(published_as))
+    """Every form of the record's titles a reference may cite; the best one is compared.
+    Crossref's `title` holds "Work titles, including translated titles" (its schema): an
+    article may cite a Russian work by its English title, which is then no different work."""
+    forms: list[str] = []
+    for title in (work.title, *work.other_titles):
+        forms.append(fold(strip_markup(title)))
+        # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
+        published_as = without_retraction_marker(title)
+        if published_as != title:
+            forms.append(fold(published_as))
     if work.subtitle:
         forms.append(fold(strip_markup(f"{work.title} {work.subtitle}")))
-    return [form for form in forms if form]
+    return [form for form in dict.fromkeys(forms) if form]
 
 
 def _title_score(cited: str, form: str) -> float:
@@ -360,6 +365,8 @@ def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
     if not _cites_a_field(reference):
         return []  # what comparing would find: no field cited, none disagrees (test_metadata)
     comparison = compare(reference, work)
+    # title_agrees is the best of every registry title (translated ones too, see
+    # _registry_title_forms): a reference citing any of them cites this work.
     if comparison.title_agrees is False and comparison.authors_agree is False:
         return [_doi_mismatch(reference, work, comparison)]
     if not comparison.mismatches:

@@ -121,7 +121,8 @@ def _match_numbers(text: str, work: Work) -> tuple[list[list[bool]], float, list
     volume = _take(pool, _registry_numbers(work.volume))
     year_hit = 1.0 if year and _take(pool, [year])[0] else 0.0
     hits = [volume, _take(pool, _registry_numbers(work.issue)), _take(pool, _page_numbers(work))]
-    for own in (work.title, *work.container_titles):  # numbers in names explain themselves
+    # Numbers in names explain themselves, in any of the work's titles (translated ones too).
+    for own in (work.title, *work.other_titles, *work.container_titles):
         _take(pool, _registry_numbers(own))
     near = [str(work.year + d) for d in (-1, 1)] if work.year is not None and not year_hit else []
     if any(_take(pool, [n])[0] for n in near):
