@@ -21,8 +21,12 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from claimcheck.checks.metadata import metadata_findings
+from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteDate, DataCiteRelation
 from claimcheck.model.doi import doi_filename
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.location import Location
 from claimcheck.model.record import Author, LookupStatus
 from claimcheck.sources.datacite.client import (
     DEFAULT_DATACITE_URL,
@@ -120,6 +124,24 @@ def test_reconstructed_record_with_succession_and_withdrawal() -> None:
     )  # IsVersionOf and IsCitedBy are not successions
     reason = "Coding error in wave 1; replaced by a corrected version"
     assert record.withdrawn == (DataCiteDate("2021-05-04", reason),)
+
+
+def test_translated_and_alternative_titles_are_kept_and_compared() -> None:
+    titles = [
+        {"title": "Données du panel", "lang": "fr"},
+        {"title": "Vague 1", "titleType": "Subtitle"},
+        {"title": "Panel data", "titleType": "TranslatedTitle", "lang": "en"},
+        {"title": "Données du panel", "titleType": "AlternativeTitle"},  # a repeat goes
+        {"title": "PD-1", "titleType": "AlternativeTitle"},
+    ]
+    body = _attributes(titles=titles, creators=[{"name": "Dupont, Marie"}])
+    work = parse_datacite(body, "10.1/x").work
+    assert (work.title, work.subtitle) == ("Données du panel", "Vague 1")
+    assert work.other_titles == ("Panel data", "PD-1")
+    # Cited by its translated title (authors disagreeing too): the same work, no doi-mismatch.
+    cited = Reference("R", Location(1, 1), doi="10.1/x", title="Panel data", authors=("Smith J",))
+    [finding] = metadata_findings(cited, work)
+    assert finding.code is FindingCode.METADATA_MISMATCH
 
 
 # --- malformed answers -------------------------------------------------------------------------

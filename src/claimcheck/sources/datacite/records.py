@@ -107,7 +107,7 @@ def _error(document: Mapping[str, Any]) -> str:
 
 
 def _record(doi: str, attributes: Mapping[str, Any]) -> DataCiteRecord:
-    title, subtitle = _titles(attributes.get("titles"))
+    title, subtitle, other_titles = _titles(attributes.get("titles"))
     container = attributes.get("container")
     container_title = _text(container.get("title")) if isinstance(container, dict) else ""
     types = attributes.get("types")
@@ -116,6 +116,7 @@ def _record(doi: str, attributes: Mapping[str, Any]) -> DataCiteRecord:
         doi=doi,
         title=title,
         subtitle=subtitle,
+        other_titles=other_titles,
         authors=tuple(_creators(attributes.get("creators"))),
         year=_year(attributes.get("publicationYear")),
         container_titles=(container_title,) if container_title else (),
@@ -144,16 +145,20 @@ def _text(value: object) -> str:
     return ""
 
 
-def _titles(value: object) -> tuple[str, str]:
-    """(title, subtitle). The title is the first without a titleType (the others are
-    AlternativeTitle, Subtitle, TranslatedTitle or Other), else the first of any type."""
+def _titles(value: object) -> tuple[str, str, tuple[str, ...]]:
+    """(title, subtitle, other titles). The title is the first without a titleType (the
+    others are AlternativeTitle, Subtitle, TranslatedTitle or Other), else the first of any
+    type. Every other title but a subtitle is kept, each once: a reference may cite a work by
+    its TranslatedTitle or AlternativeTitle, as by a Crossref record's translated title."""
     titles = [t for t in value if isinstance(t, dict)] if isinstance(value, list) else []
     typed = [(_text(t.get("titleType")), _text(t.get("title"))) for t in titles]
     typed = [(kind, text) for kind, text in typed if text]
     plain = [text for kind, text in typed if not kind]
     subtitles = [text for kind, text in typed if kind.lower() == "subtitle"]
     title = plain[0] if plain else (typed[0][1] if typed else "")
-    return title, subtitles[0] if subtitles else ""
+    others = dict.fromkeys(text for kind, text in typed if kind.lower() != "subtitle")
+    others.pop(title, None)
+    return title, subtitles[0] if subtitles else "", tuple(others)
 
 
 def _creators(value: object) -> Iterator[Author]:
