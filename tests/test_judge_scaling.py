@@ -205,10 +205,10 @@ def test_an_acknowledgement_of_retracted_covers_cited_after_retraction() -> None
 
 
 def test_of_several_acknowledgements_the_first_in_the_claim_gives_the_reason() -> None:
-    # Both cover C1's `cited-after-retraction`: one by its code and reference, one by the
-    # code it is a kind of, for the claim. The claim lists the first one first.
+    # Both cover C1's `cited-after-retraction`: one by its own code, one by the code it is a
+    # kind of. The claim lists the first one first.
     first = ack(FindingCode.CITED_AFTER_RETRACTION, "RET", "first")
-    second = ack(FindingCode.RETRACTED, reason="second")
+    second = ack(FindingCode.RETRACTED, "RET", reason="second")
     result = audit(claim("C1", cite("RET"), acks=[first, second]), published=date(2022, 1, 1))
     acknowledged = [f.message for f in result.findings if f.code is FindingCode.ACKNOWLEDGED]
     assert len(acknowledged) == 1
@@ -232,6 +232,27 @@ def test_expired_acknowledgements_are_reported_in_map_order() -> None:
         ("acknowledgement-expired", "C1", "a"),
         ("acknowledgement-expired", "C2", "b"),
     ]
+
+
+def test_an_acknowledgement_naming_no_reference_hides_no_reference_finding() -> None:
+    # C1 reviewed its claim's own finding; a retraction of RET (or of any reference it
+    # cites) that nobody reviewed must stay visible and fail the gate.
+    result = audit(
+        claim("C1", cite("RET"), acks=[ack(FindingCode.RETRACTED, reason="not RET's")]),
+    )
+    codes = {(f.code.value, f.reference) for f in result.findings}
+    assert ("retracted", "RET") in codes
+    assert not any(f.code is FindingCode.ACKNOWLEDGED for f in result.findings)
+    assert result.exit_code == 1
+
+
+def test_acknowledged_findings_never_fail_the_gate_even_at_info() -> None:
+    result = audit(claim("C1", cite("RET"), acks=[ack(FindingCode.RETRACTED, "RET", "seen")]))
+    assert any(f.code is FindingCode.ACKNOWLEDGED for f in result.findings)
+    info = GatePolicy(Severity.INFO)
+    assert not any(info.fails(f) for f in result.findings if f.code is FindingCode.ACKNOWLEDGED)
+    named = GatePolicy(codes=frozenset({FindingCode.ACKNOWLEDGED}))
+    assert any(named.fails(f) for f in result.findings)
 
 
 def test_findings_without_a_reference_take_only_their_claims_acknowledgements() -> None:
@@ -312,8 +333,8 @@ def _matches(a: Acknowledgement, owner: Claim, finding: Finding) -> bool:
         return False
     if a.ref is not None and finding.reference != a.ref:
         return False
-    if a.ref is None and finding.reference is not None and finding.claim != owner.id:
-        return False
+    if a.ref is None and finding.reference is not None:
+        return False  # leave `ref` out only for a claim finding (the claim-map schema)
     return finding.claim in (None, owner.id)
 
 

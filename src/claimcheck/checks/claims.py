@@ -174,8 +174,8 @@ class _AckIndex:
 
     An acknowledgement naming a reference covers that reference's findings: reference-level
     ones (claim None) for whichever claim names it, claim-scoped ones only for its own claim.
-    One naming no reference covers its own claim's findings, and findings of neither a
-    reference nor a claim for every claim.
+    One naming no reference covers its own claim's findings that name no reference, and
+    findings of neither a reference nor a claim for every claim.
     """
 
     def __init__(self, claim_map: ClaimMap) -> None:
@@ -213,13 +213,16 @@ class _AckIndex:
         ref, claim = finding.reference, finding.claim
         found: list[_Entry] = []
         for code in _COVERED_BY[finding.code]:
+            # A finding about a reference is covered only by an acknowledgement naming that
+            # reference ("leave `ref` out for a claim finding", the claim-map schema): one
+            # naming none would also hide the findings of references nobody reviewed.
             if ref is not None and claim is None:
                 found += self.by_ref.get((code, ref), ())
-            elif ref is not None and claim is not None:
-                found += self.by_ref_claim.get((code, ref, claim), ())
-            if claim is not None:
+            elif ref is not None:
+                found += self.by_ref_claim.get((code, ref, claim or ""), ())
+            elif claim is not None:
                 found += self.by_claim.get((code, claim), ())
-            elif ref is None:
+            else:
                 found += self.unscoped.get(code, ())
         found.sort(key=lambda entry: (entry[0], entry[1]))
         return [(c, ack) for _at, _nth, c, ack in found]

@@ -58,6 +58,10 @@ class GatePolicy:
             return False
         if self.codes:
             return any(finding.code.is_a(code) for code in self.codes)
+        if finding.code is FindingCode.ACKNOWLEDGED:
+            # An acknowledgement hides its finding from the gate (README), `--fail-on info`
+            # included; only naming the code `acknowledged` asks for it.
+            return False
         return finding.severity.rank >= self.threshold.rank
 
     def describe(self) -> str:
