@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from claimcheck.sources.crossref.batching import envelope
-from claimcheck.testing import ReplayServer
+from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
 from tests.factories import POLITE, write_map
 from tests.sbmv import CERMINE, SBMV
@@ -100,6 +100,23 @@ def test_a_doi_less_citation_of_a_retracted_paper_is_flagged_retracted(
     }
     assert "matched by metadata, not by a printed DOI" in retracted["message"]
     assert doc["summary"]["exit_code"] == 1
+
+
+def test_a_confident_match_whose_record_cannot_be_read_is_unverified(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    # As a printed DOI whose lookup fails: the run fails closed (exit 3), never passes on a
+    # warning while the matched work's retraction goes unread.
+    server.add_search(wakefield_search())
+    server.add_fault(Fault.http(400, match="/works/10.1016"))
+    doc = audit(server, tmp_path, WAKEFIELD_FIELDS.format(year=1998))
+    (unverified,) = findings(doc, "unverified")
+    assert unverified["reference"] == "R1"
+    assert unverified["evidence"]["matched"]["doi"] == WAKEFIELD
+    (suggested,) = findings(doc, "doi-suggested")
+    assert suggested["evidence"]["confidence"] == "confident"
+    assert doc["summary"]["exit_code"] == 3
+    assert [c["status"] for c in doc["claims"]] == ["unverified"]
 
 
 def test_a_weak_match_to_a_retracted_paper_is_only_a_possible_retraction(

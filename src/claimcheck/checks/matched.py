@@ -63,14 +63,33 @@ def matched_findings(
     extra = entries.get(best.doi)
     work = _judged_work(best.doi, lookup, extra)
     suggested = _suggested(reference, outcome, best, lookup, other_sources=extra is not None)
+    unchecked = _unchecked(reference, outcome, best, lookup)
     if work is None:
-        return [suggested], lookup, None
+        return [suggested, *unchecked], lookup, None
     status = editorial_status(work, related)
     if outcome.status is MatchStatus.CONFIDENT:
         judged = status_findings(status) + role_findings(status)
-        return [suggested, *(_as_matched(f, best) for f in judged)], lookup, status
+        found = [suggested, *unchecked, *(_as_matched(f, best) for f in judged)]
+        return found, lookup, status
     possible = _possibly_retracted(reference, best, status, outcome)
     return [suggested, *possible], lookup, status
+
+
+def _unchecked(
+    reference: Reference, outcome: MatchOutcome, best: ScoredCandidate, lookup: Lookup | None
+) -> list[Finding]:
+    """`unverified` for a confident match whose own record could not be read: the reference
+    is taken to be that work, whose status was not checked, as for a printed DOI whose
+    lookup failed (the run fails closed, exit 3). A weak match asserts nothing: its
+    doi-suggested warning says the status is unknown."""
+    if outcome.status is not MatchStatus.CONFIDENT:
+        return []
+    if lookup is not None and lookup.status is LookupStatus.FOUND:
+        return []
+    cause = lookup.error if lookup is not None and lookup.error else "it was not looked up"
+    message = f"{reference.id}: lookup of {best.doi} (matched by metadata) failed: {cause}"
+    evidence = {"doi": best.doi, "cause": cause, "matched": {"doi": best.doi, "basis": MATCHED}}
+    return [reference_finding(FindingCode.UNVERIFIED, reference, message, evidence)]
 
 
 def _judged_work(doi: str, lookup: Lookup | None, extra: SourceEntries | None) -> Work | None:
