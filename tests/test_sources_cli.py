@@ -428,3 +428,47 @@ def test_datacite_is_not_asked_past_the_runs_deadline(
     (unverified,) = findings(doc, "unverified")
     assert unverified["reference"] == "R1"
     assert code == 3
+
+
+def test_a_datacite_record_titled_retracted_fails_the_claim_that_rests_on_it(
+    tmp_path: Path,
+) -> None:
+    # DataCite has no retraction field, but its record's own title can carry the marker a
+    # Crossref title would: the citation is `retracted`, `--fail-on retracted` fails the run,
+    # and the JSON verdict says so.
+    doi = "10.5061/dryad.claimcheck-marked"  # made up, served by the loopback DataCite only
+    title = "Data from: Mesenchymal stem cells promote tumour growth in mice"
+    attributes = {
+        "doi": doi,
+        "titles": [{"title": f"RETRACTED: {title}"}],
+        "creators": [{"name": "Smith, Alice", "givenName": "Alice", "familyName": "Smith"}],
+        "publicationYear": 2019,
+        "publisher": "Dryad",
+        "types": {"resourceTypeGeneral": "Dataset"},
+        "state": "findable",
+    }
+    records = tmp_path / "datacite"
+    records.mkdir()
+    document = {"data": {"id": doi, "type": "dois", "attributes": attributes}}
+    (records / "marked.json").write_text(json.dumps(document), encoding="utf-8")
+    body = one_reference(doi, f"title: '{title}'", "authors: [Smith A]", "year: 2019")
+    with (
+        ReplayServer(agencies={doi: "datacite"}) as crossref,
+        DataCiteReplayServer(records) as datacite,
+    ):
+        args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+        code, doc, _ = audit(tmp_path, body, *args, "--fail-on", "retracted")
+    (retracted,) = findings(doc, "retracted")
+    assert (retracted["severity"], retracted["claim"]) == ("error", "C1")
+    assert (
+        retracted["evidence"]["basis"] == "title marker of DataCite's record; no notice registered"
+    )
+    assert "the title of DataCite's record" in retracted["message"]
+    (registered,) = findings(doc, "non-crossref-doi")
+    assert registered["severity"] == "info"
+    (reference,) = doc["references"]
+    assert reference["verdict"] == "retracted"
+    assert reference["registry"]["title"] == f"RETRACTED: {title}"
+    (claim,) = doc["claims"]
+    assert claim["status"] == "unsupported"
+    assert code == 1

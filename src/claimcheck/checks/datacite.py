@@ -3,6 +3,11 @@
 Its cited metadata is compared with DataCite's record as it would be with Crossref's. Its
 retraction status cannot be: DataCite has no retraction field and no retraction relation
 (https://datacite-metadata-schema.readthedocs.io/en/4.6/appendices/appendix-1/relationType/).
+Only its title can mark it, as a Crossref title marks a work that lists no update: a record
+titled "RETRACTED: …" is `retracted`, one titled "Retraction: …" reads as a notice, by the
+same rule (checks/titles.py), each saying the verdict rests on DataCite's title: the marker
+says what it says whichever agency holds the record, and a Crossref record with the same
+title would fail the same citation.
 What DataCite advises for retracted content is shown, never turned into a verdict: a
 "Withdrawn" date, and relations saying a newer version replaces the record
 (https://support.datacite.org/docs/what-should-i-do-if-the-resource-that-a-doi-points-to-is-retracted).
@@ -13,14 +18,23 @@ retracted content (https://support.datacite.org/docs/doi-states).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
+
+from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.metadata import metadata_findings
 from claimcheck.checks.references import reference_finding
+from claimcheck.checks.titles import TitleSignal, title_signal
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteLookup
+from claimcheck.model.events import EditorialStatus, SourceEntries
 from claimcheck.model.findings import Finding, FindingCode, Severity
-from claimcheck.model.record import LookupStatus
+from claimcheck.model.record import Lookup, LookupStatus
 
-NO_RETRACTION_FIELD = "DataCite has no retraction field, so its retraction status was not checked"
+NO_RETRACTION_FIELD = (
+    "DataCite has no retraction field, so its retraction status was not checked beyond a "
+    "marker in its title"
+)
 
 
 def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Finding]:
@@ -70,3 +84,22 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
         )
     ]
     return found + metadata_findings(reference, record.work)
+
+
+def datacite_status(
+    lookup: DataCiteLookup, extra: SourceEntries | None, related: Mapping[str, Lookup]
+) -> EditorialStatus | None:
+    """The editorial status of a DOI DataCite registers, from its record's title and what
+    other sources (the Retraction Watch CSV) list for it; None when DataCite's record was
+    not read, or its title marks nothing and no other source lists an update.
+
+    None, not `clean`: with no retraction field at DataCite, an unmarked title says nothing
+    of the work's status, and the JSON `verdict` stays null as for a record not read."""
+    work = lookup.work
+    if lookup.status is not LookupStatus.FOUND or work is None:
+        return None
+    signal, _kind = title_signal(work.title)
+    if signal is TitleSignal.NONE and extra is None:
+        return None
+    status = editorial_status(with_entries(work, extra), related)
+    return replace(status, titled_by="datacite")

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from claimcheck.checks.agreement import annotate, disagreements
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
-from claimcheck.checks.datacite import datacite_findings
+from claimcheck.checks.datacite import datacite_findings, datacite_status
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.matched import Match, matched_findings
 from claimcheck.checks.matching import MatchStatus
@@ -203,10 +203,18 @@ def _reference_findings(
 ) -> tuple[list[Finding], _Status]:
     found = lookup_findings(reference, lookup)
     at_datacite = sources.datacite.get(reference.doi) if reference.doi else None
+    extra = sources.entries.get(reference.doi) if reference.doi else None
     if lookup is not None and lookup.status is LookupStatus.OTHER_AGENCY and at_datacite:
         found = datacite_findings(reference, at_datacite)
         lookup = replace(lookup, work=at_datacite.work)
-    extra = sources.entries.get(reference.doi) if reference.doi else None
+        status = datacite_status(at_datacite, extra, related)
+        if status is not None:
+            # Its own title marks it (or another source lists its updates): judged as a
+            # Crossref work with that title would be. Its metadata was compared above, and
+            # no source disagreement is put on it: Crossref has no record of it to differ.
+            found.extend(status_findings(reference, status))
+            found.extend(_role_findings(citations, reference, status, related, published))
+            return found, _Status(lookup, status)
     found_work = lookup is not None and lookup.status is LookupStatus.FOUND
     if lookup is None or reference.doi is None or (not found_work and extra is None):
         return found, _Status(lookup, None)
@@ -225,11 +233,21 @@ def _reference_findings(
     found.extend(annotate(status_findings(reference, status), differ))
     if found_work:
         found.extend(metadata_findings(reference, work))
-    # An uncited reference still gets its retraction reported once, under no role.
-    each = _one_role_per_claim(citations) or [(None, None)]
-    roles = claims_role_findings(reference, status, each, related=related, published=published)
+    roles = _role_findings(citations, reference, status, related, published)
     found.extend(annotate(roles, differ))
     return found, _Status(lookup, status, differ)
+
+
+def _role_findings(
+    citations: Sequence[tuple[Claim, Citation]],
+    reference: Reference,
+    status: EditorialStatus,
+    related: Mapping[str, Lookup],
+    published: date | None,
+) -> list[Finding]:
+    # An uncited reference still gets its retraction reported once, under no role.
+    each = _one_role_per_claim(citations) or [(None, None)]
+    return claims_role_findings(reference, status, each, related=related, published=published)
 
 
 def _matched(

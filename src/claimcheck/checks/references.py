@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from claimcheck.checks.editorial import notice_kind
 from claimcheck.checks.timing import Timing, retraction_timing
@@ -307,24 +307,53 @@ def claims_role_findings(
     ]
 
 
+class _TitleWords(NamedTuple):
+    """How a finding resting on a title marker names the title and what its registry lacks."""
+
+    title: str  # "R1 is marked retracted by <title>"
+    whose: str  # "<whose> reads as a retraction notice", with the reference's id for {id}
+    no_notice: str  # why no notice stands beside the marker
+    basis: str  # evidence `basis`, before "; no notice registered" and the like
+    links: str  # "<links> it to no work it updates"
+
+
+# By `EditorialStatus.titled_by`. DataCite has no retraction field and no retraction
+# relation, so a DataCite record's marker is all there is: the finding says so, and says the
+# title is DataCite's, not a registry's notice that could be looked up.
+_TITLE_WORDS = {
+    "": _TitleWords(
+        "its registry title",
+        "{id}'s registry title",
+        "the registry lists no retraction notice for it",
+        "title marker",
+        "the registry links",
+    ),
+    "datacite": _TitleWords(
+        "the title of DataCite's record",
+        "the title of DataCite's record of {id}",
+        "DataCite has no retraction field, so no notice could be looked for",
+        "title marker of DataCite's record",
+        "DataCite's record links",
+    ),
+}
+
+
 def _retracted_by_title(
     reference: Reference, status: EditorialStatus
 ) -> tuple[str, dict[str, Any]]:
     """A retraction only the title marks. When the work also links to a retraction whose
     direction could not be decided, say so: a notice can carry the same marker."""
+    words = _TITLE_WORDS[status.titled_by]
     linked = sorted({e.doi for e in status.unclear if e.kind is EventKind.RETRACTION and e.doi})
     if not linked:
-        message = (
-            f"{reference.id} is marked retracted by its registry title; "
-            "the registry lists no retraction notice for it"
-        )
-        return message, {"basis": "title marker; no notice registered", "sources": ["title"]}
+        message = f"{reference.id} is marked retracted by {words.title}; {words.no_notice}"
+        return message, {"basis": f"{words.basis}; no notice registered", "sources": ["title"]}
     message = (
-        f"{reference.id} is marked retracted by its registry title; it links to a retraction "
+        f"{reference.id} is marked retracted by {words.title}; it links to a retraction "
         f"({', '.join(linked)}) that could not be told apart as its notice or as the work it "
         "retracts, and a notice can carry the same title marker (see update-role-unclear)"
     )
-    return message, {"basis": "title marker; linked retraction unclear", "sources": ["title"]}
+    return message, {"basis": f"{words.basis}; linked retraction unclear", "sources": ["title"]}
 
 
 def _retracted(
@@ -363,12 +392,13 @@ def _notice(
     name = _NOTICE_NAMES[kind]
     events = [e for e in status.notice_of if e.kind is kind]
     if not events:
+        words = _TITLE_WORDS[status.titled_by]
         return reference_finding(
             code,
             reference,
-            f"{reference.id}'s registry title reads as a {name}, but the registry links it to "
+            f"{words.whose.format(id=reference.id)} reads as a {name}, but {words.links} it to "
             "no work it updates (it may be a notice, or a work updated in place)",
-            {"original_doi": None, "sources": ["title"], "basis": "title marker", "originals": []},
+            {"original_doi": None, "sources": ["title"], "basis": words.basis, "originals": []},
         )
     named = []
     for event in events:

@@ -98,6 +98,10 @@ class EditorialStatus:
     retracted_by_title: bool = False  # a retraction marker in the title, no notice registered
     notice_by_title: EventKind | None = None  # a notice title, linked to nothing
     unreadable: tuple[tuple[str, str], ...] = ()  # (doi, why): records needed but not read
+    # Whose title the title markers were read in: "" for the registry's (Crossref's), or
+    # "datacite" for DataCite's record, which has no retraction field, so the findings say
+    # their verdict rests on that record's title and not on a notice any registry lists.
+    titled_by: str = ""
 
 
 # The verdict a work gets when it is a notice of each kind.
