@@ -137,9 +137,11 @@ RULES: dict[FindingCode, Rule] = {
         ("doi", "registry"),
     ),
     FindingCode.NON_CROSSREF_DOI: Rule(
-        "The DOI is registered with another agency; its metadata was not compared.",
-        "The DOI exists but is registered with DataCite, mEDRA or another agency whose records "
-        "claimcheck does not read, so title, authors and retractions were not checked.",
+        "The DOI is registered with another agency; its retraction status is not known.",
+        "The DOI exists but is registered with DataCite, mEDRA or another agency. Online, a "
+        "DataCite record's metadata is compared and a retraction marker in its title is "
+        "reported; other agencies' records are not read. No agency but Crossref gives "
+        "retraction notices, so the work's status was not checked beyond that.",
         "Nothing to fix. Check the reference and its status by hand at the agency named in "
         "the message.",
         ("doi", "registry"),
