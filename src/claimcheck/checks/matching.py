@@ -21,10 +21,12 @@ which disagreed, and `why` says it in a sentence.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 from claimcheck.checks.metadata import YEAR_TOLERANCE, compare
 from claimcheck.checks.pages import parse_pages
 from claimcheck.checks.printed_refs import Parts, printed_agreement
+from claimcheck.checks.titles import is_notice, prints_a_notice
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.matching import Agreement, MatchOutcome, MatchStatus, ScoredCandidate
 from claimcheck.model.record import Candidate, Work  # Candidate: a list item and its score
@@ -242,6 +244,21 @@ def _rejected(agreement: Agreement, need: int, work: Work, chapter: bool) -> str
     return None
 
 
+def _notice_mismatch(reference: Reference, work: Work) -> str | None:
+    """Why the record cannot be the cited work when one is a notice and the other is not.
+    A notice is titled after its original ("Retraction Note: <title>", same authors and
+    journal, a year later), so the title alone scores ~0.9 and would pick the notice over the
+    retracted work a reference cites: the `retracted` error would become a warning."""
+    cited = reference.title or ""
+    cites_notice = is_notice(cited) if cited else prints_a_notice(reference.cited_as or "")
+    record_notice = is_notice(work.title)
+    if record_notice and not cites_notice:
+        return "the record is a notice, and the reference cites no notice's title"
+    if cites_notice and not record_notice:
+        return "the reference cites a notice's title, and the record is no notice"
+    return None
+
+
 def _score(
     reference: Reference, candidate: Candidate, query: str, structured: bool
 ) -> ScoredCandidate:
@@ -251,7 +268,10 @@ def _score(
     # may validate, never be confident); one cited field is never evidence enough.
     need = max(2, min(MIN_SUPPORT, _cited_count(reference))) if structured else MIN_SUPPORT
     chapter = not structured or bool(reference.title or reference.cited_as or reference.pages)
-    rejected = _rejected(agreement, need, work, chapter)
+    rejected = _notice_mismatch(reference, work)
+    if rejected:  # its title is another work's, whatever its similarity
+        agreement = replace(agreement, title=False)
+    rejected = rejected or _rejected(agreement, need, work, chapter)
     similarity = 0.0 if rejected else round(_jaccard(parts), 3)
     accept = STRUCTURED_ACCEPT if structured else UNSTRUCTURED_ACCEPT
     return ScoredCandidate(

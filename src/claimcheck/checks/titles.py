@@ -177,3 +177,18 @@ def without_retraction_marker(title: str) -> str:
     if signal is not TitleSignal.RETRACTED_ORIGINAL:
         return title
     return _plain(title)[end:].strip()
+
+
+def is_notice(title: str) -> bool:
+    """Whether the title names a notice ("Retraction Note: …", "Correction to: …")."""
+    return _marker_match(title)[0] is TitleSignal.NOTICE
+
+
+# Where a printed reference's parts meet: "Smith A. Retraction Note: X. J Things. 2020."
+_PRINTED_PARTS = re.compile(r"(?<=[.?!;)])\s+|\s*[\"\u201c\u201d]\s*")
+
+
+def prints_a_notice(printed: str) -> bool:
+    """Whether a part of a printed reference (one string) opens with a notice's marker, so
+    the reference cites a notice, not the work it names."""
+    return any(is_notice(part) for part in _PRINTED_PARTS.split(printed) if part)
