@@ -202,6 +202,7 @@ def _structured(reference: Reference, work: Work) -> tuple[Agreement, Parts]:
         title_similarity=comparison.title_similarity,
         title=comparison.title_agrees if title_cited else None,
         authors=comparison.authors_agree if authors_cited else None,
+        first_author=False if "first_author" in wrong else None,
         year=_year(reference.year, work.year, parts),
         journal=_flag(bool(fold(reference.journal or "")), bool(registry_journals),
                       "journal" in wrong, parts),

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
-FIELDS = ("title", "authors", "year", "journal", "volume", "issue", "pages")
+FIELDS = ("title", "authors", "first_author", "year", "journal", "volume", "issue", "pages")
 
 
 class MatchStatus(StrEnum):
@@ -21,11 +21,16 @@ class MatchStatus(StrEnum):
 class Agreement:
     """Per cited field: True agrees, False disagrees, None not cited or not comparable.
     `year` agrees within one year; `authors` when at least one surname agrees; `journal`
-    allows abbreviations and acronyms (`journals_agree`); `pages` compares the first page."""
+    allows abbreviations and acronyms (`journals_agree`); `pages` compares the first page.
+    `first_author` is only ever False (the first cited author is not the record's first) or
+    None: it is not scored, and its agreeing is already `authors`; disagreeing, it keeps the
+    match from being confident, as the same reference with its DOI printed would be a
+    `metadata-mismatch`."""
 
     title_similarity: float | None = None
     title: bool | None = None
     authors: bool | None = None
+    first_author: bool | None = None
     year: bool | None = None
     journal: bool | None = None
     volume: bool | None = None
