@@ -18,6 +18,7 @@ from rapidfuzz import fuzz
 import claimcheck.model.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.pages import parse_pages, same_page
+from claimcheck.checks.printed_title import printed_title_score, title_score
 from claimcheck.checks.titles import without_retraction_marker
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import Finding, FindingCode
@@ -46,8 +47,8 @@ __all__ = [
 # of the title as a perfect match.
 TITLE_AGREE = 0.85
 # With only `cited_as` (the whole printed reference), the registry title must appear inside
-# it almost verbatim: partial_ratio aligns it against the best window, and >= 0.90 leaves
-# room for a typo or a dropped word but not for a different title sharing a few words.
+# it almost verbatim, as the printed title (checks/printed_title.py): >= 0.90 leaves room for
+# a typo or a dropped word but not for a different title sharing a few words.
 CITED_AS_AGREE = 0.90
 # The spec allows a cited year to be one off (online vs print year).
 YEAR_TOLERANCE = 1
@@ -143,18 +144,6 @@ def _registry_title_forms(work: Work) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form]
 
 
-def _title_score(cited: str, form: str) -> float:
-    return max(fuzz.ratio(cited, form), fuzz.token_sort_ratio(cited, form)) / 100
-
-
-def _cited_as_score(cited_as: str, form: str) -> float:
-    # The registry title is looked for inside the printed reference; a printed reference
-    # shorter than the title cannot contain it, so it is scored as a plain title.
-    if len(form) > len(cited_as):
-        return _title_score(cited_as, form)
-    return fuzz.partial_ratio(form, cited_as) / 100
-
-
 def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:
     """(similarity or None, the threshold it is judged by, the cited text compared)."""
     # The registry's title is read only when the reference cites a title or a printed form.
@@ -162,9 +151,10 @@ def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, f
     cited_as = "" if title else fold(strip_markup(reference.cited_as or ""))
     forms = _registry_title_forms(work) if title or cited_as else []
     if forms and title:
-        return max(_title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
+        return max(title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
     if forms and cited_as:
-        best = max(_cited_as_score(cited_as, f) for f in forms)
+        printed = strip_markup(reference.cited_as or "")
+        best = max(printed_title_score(printed, f) for f in forms)
         return best, CITED_AS_AGREE, reference.cited_as or ""
     return None, TITLE_AGREE, ""
 

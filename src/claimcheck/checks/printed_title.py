@@ -1,0 +1,79 @@
+"""How well a registry title agrees with a title printed inside a whole printed reference
+("Smith A, Jones B. <title>. Journal of Things. 2019."), where the title's place is not
+marked. Pure.
+
+The registry title is aligned against the best window of the text (`partial_ratio`). A window
+counts only when it is the printed title: it begins and ends where the reference's parts meet
+(punctuation), not in the middle of running words. Otherwise a short title found inside a
+longer one ("Stem cells" in "Stem cells promote tumour growth in mice.") would agree, and a
+two-word editorial would be matched for the article cited. When the window is not a whole
+part, the title is compared with each run of whole parts instead, as a cited title is.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+
+from claimcheck.model.text import fold
+
+# Where a printed reference's parts meet: a title is set off by these from the authors before
+# it and the journal after it. Parts split inside a title are joined again by `_runs`.
+# Double quotes always set a title off, even with no space ("Bolikowski,\u201cCERMINE: …").
+_BOUNDARY = re.compile(r"[.?!:;,)\]\u2018\u2019/]+(?:\s|$)|[\"\u201c\u201d]+|\s[(\[]")
+# The window may miss a part's edge by a letter or two: a typo or a space at the edge moves it.
+_SLACK = 2
+
+
+def title_score(cited: str, form: str) -> float:
+    """Two folded titles: max(ratio, token_sort_ratio), 0..1."""
+    return max(fuzz.ratio(cited, form), fuzz.token_sort_ratio(cited, form)) / 100
+
+
+@lru_cache(maxsize=4)  # one printed reference at a time, against up to 20 candidates
+def _parts(printed: str) -> tuple[str, tuple[int, ...]]:
+    """The folded text, its parts joined by single spaces, and where each part begins and
+    ends in it (sorted offsets)."""
+    parts = [p for p in (fold(part) for part in _BOUNDARY.split(printed)) if p]
+    text, edges = "", [0]
+    for part in parts:
+        text = f"{text} {part}" if text else part
+        edges += [len(text) - len(part), len(text)]
+    return text, tuple(sorted(set(edges)))
+
+
+def _at_edge(offset: int, edges: tuple[int, ...]) -> bool:
+    return any(abs(offset - edge) <= _SLACK for edge in edges)
+
+
+def _runs(text: str, edges: tuple[int, ...], form: str) -> float:
+    """The best score of the form against a run of whole parts of about its length."""
+    best = 0.0
+    starts = [e for i, e in enumerate(edges) if i == 0 or text[e - 1 : e] == " "]
+    for start in starts:
+        for end in edges[bisect_right(edges, start) :]:  # a long text: not every edge again
+            run = text[start:end].strip()
+            if len(run) > 2 * len(form):
+                break
+            if 2 * len(run) >= len(form):
+                best = max(best, title_score(run, form))
+    return best
+
+
+def printed_title_score(printed: str, form: str) -> float:
+    """How well the folded registry title `form` agrees with the title printed in `printed`
+    (the whole printed reference, unfolded), 0..1."""
+    text, edges = _parts(printed)
+    if len(form) > len(text):  # too short to contain the title: scored as a plain title
+        return title_score(text, form)
+    window = fuzz.partial_ratio_alignment(form, text)
+    if window is None:
+        return 0.0
+    if len(edges) <= 2:  # no punctuation at all: nothing tells where the title ends
+        return window.score / 100
+    if _at_edge(window.dest_start, edges) and _at_edge(window.dest_end, edges):
+        return window.score / 100
+    return min(window.score / 100, _runs(text, edges, form))
