@@ -21,7 +21,7 @@ from typing import Any
 from claimcheck.audit import AuditOptions
 from claimcheck.checks.pipeline import judge
 from claimcheck.model.claimmap import ClaimMap
-from claimcheck.model.record import Lookup, LookupStatus, Work
+from claimcheck.model.record import Author, Lookup, LookupStatus, Work
 from claimcheck.model.results import AuditResult, GatePolicy, Source
 
 # The polite pool for CLI runs whose subject is not the pool: its list pace (3/s, against the
@@ -118,3 +118,20 @@ class SkippedWaits:
     def clock(self) -> float:
         with self._lock:
             return time.monotonic() + self._skipped
+
+
+STUDY_TITLE = "Mesenchymal stem cells promote tumour growth in a murine model of breast cancer"
+
+
+def study_work(doi: str) -> Work:
+    """A made-up journal article (Smith and Jones 2019, STUDY_TITLE) for matching tests."""
+    return Work(
+        doi=doi,
+        title=STUDY_TITLE,
+        authors=(Author("Smith", "A"), Author("Jones", "B")),
+        year=2019,
+        container_titles=("Journal of Things",),
+        volume="12",
+        page="100-110",
+        type="journal-article",
+    )

@@ -9,22 +9,12 @@ from pathlib import Path
 
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
 from claimcheck.model.claimmap import Reference
-from claimcheck.model.record import Author, Work
 from claimcheck.testing import ReplayServer
-from tests.factories import POLITE, work_envelope, write_map
+from tests.factories import POLITE, STUDY_TITLE, study_work, work_envelope, write_map
 from tests.test_cli import run
 
-TITLE = "Mesenchymal stem cells promote tumour growth in a murine model of breast cancer"
-WORK = Work(
-    doi="10.1000/w.7",
-    title=TITLE,
-    authors=(Author("Smith", "A"), Author("Jones", "B")),
-    year=2019,
-    container_titles=("Journal of Things",),
-    volume="12",
-    page="100-110",
-    type="journal-article",
-)
+TITLE = STUDY_TITLE
+WORK = study_work("10.1000/w.7")
 
 
 def cited(*authors: str) -> Reference:

@@ -14,22 +14,13 @@ import pytest
 
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
 from claimcheck.model.claimmap import Reference
-from claimcheck.model.record import Author, Work
+from claimcheck.model.record import Work
 from claimcheck.testing import ReplayServer
-from tests.factories import POLITE, update, work_envelope, write_map
+from tests.factories import POLITE, STUDY_TITLE, study_work, update, work_envelope, write_map
 from tests.test_cli import run
 
-TITLE = "Mesenchymal stem cells promote tumour growth in a murine model of breast cancer"
-ORIGINAL = Work(
-    doi="10.1000/orig.2",
-    title=TITLE,
-    authors=(Author("Smith", "A"), Author("Jones", "B")),
-    year=2019,
-    container_titles=("Journal of Things",),
-    volume="12",
-    page="100-110",
-    type="journal-article",
-)
+TITLE = STUDY_TITLE
+ORIGINAL = study_work("10.1000/orig.2")
 
 
 def notice_of(work: Work, marker: str) -> Work:
