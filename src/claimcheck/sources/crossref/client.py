@@ -15,7 +15,6 @@ Routes (https://api.crossref.org/swagger-ui/index.html):
 from __future__ import annotations
 
 import contextlib
-import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
@@ -25,20 +24,12 @@ from claimcheck.cache.entries import source_key
 from claimcheck.model.errors import LookupFailed
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref import batching
-from claimcheck.sources.crossref.answers import (
-    AGENCY,
-    CROSSREF_AGENCY,
-    WORK,
-    CachedAnswers,
-    agency_lookup,
-    agency_of,
-    agency_path,
-    works_path,
-)
+from claimcheck.sources.crossref.answers import WORK, CachedAnswers, works_path
 from claimcheck.sources.crossref.background import Background
 from claimcheck.sources.crossref.follow_ups import FollowUps
 from claimcheck.sources.crossref.identity import ServerIdentity
 from claimcheck.sources.crossref.memory import AnswerMemory
+from claimcheck.sources.crossref.not_found import MissingDois
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
 from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.transport.fetch import Fetcher, RawResponse
@@ -82,9 +73,8 @@ class CrossrefClient:
             else None
         )
         self._memory = AnswerMemory()
-        self._lock = threading.Lock()  # guards `_unconfirmed`
         self._server = ServerIdentity(fetcher, base_url)
-        self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
+        self._missing = MissingDois(fetcher, self._server, base_url, self._store, self._work_answer)
         self._background = Background()  # the lookups `start` began
 
     def close(self) -> None:
@@ -137,7 +127,7 @@ class CrossrefClient:
         """The final lookups answered after the first `seen`, and how many have been
         answered: for a caller that judges as answers come (checks/early.py). A "not found"
         is final only once the server has answered as Crossref, which it never stops having
-        done: `_settle_not_found` then keeps it. Before, it may yet become a failure, and is
+        done: `MissingDois.settle` then keeps it. Before, it may yet become a failure, and is
         left out (its replacement is not an answer here either)."""
         fresh, answered = self._memory.since(seen)
         if self._server.answered_as_crossref:
@@ -181,7 +171,7 @@ class CrossrefClient:
                 self._remember(Lookup(doi, LookupStatus.FAILED, error=missing), on_done)
         else:
             self._from_network(todo, on_done, follow)
-        self._settle_not_found()
+        self._memory.overrule(self._missing.settle())
         return self._memory.answers(wanted)
 
     def _remember(self, lookup: Lookup, on_done: OnDone, *, fresh_status: bool = True) -> None:
@@ -300,7 +290,7 @@ class CrossrefClient:
         except LookupFailed as exc:
             return Lookup(doi, LookupStatus.FAILED, error=exc.cause)
         if response.status == 404:
-            return self._not_found(doi)
+            return self._missing.lookup(doi)
         if response.status != 200:
             return Lookup(doi, LookupStatus.FAILED, error=f"HTTP {response.status}")
         return self._work_answer(doi, response)
@@ -321,69 +311,6 @@ class CrossrefClient:
         if stored is not None:
             self._store(WORK, doi, 200, stored, raw=response.body)
         return lookup
-
-    def _not_found(self, doi: str) -> Lookup:
-        try:
-            response = self.fetcher.fetch(agency_path(doi), subject=doi)
-            agency = agency_of(response)
-        except (LookupFailed, MalformedRecord) as exc:
-            cause = exc.cause if isinstance(exc, LookupFailed) else str(exc)
-            return Lookup(
-                doi,
-                LookupStatus.FAILED,
-                error=f"not at Crossref, and its registration agency could not be checked: {cause}",
-            )
-        if agency == CROSSREF_AGENCY:
-            return self._registered_without_record(doi)
-        if agency is not None:
-            self._server.saw_crossref()  # a work-agency envelope is Crossref's own
-            self._store(WORK, doi, 404, b"")
-            self._store(AGENCY, doi, response.status, response.body)
-        else:
-            # Two 404s: evidence only once the server is known to be Crossref, which is
-            # settled after every lookup of this batch has answered (`_settle_not_found`), so
-            # that the verdict never depends on which answer came first.
-            with self._lock:
-                self._unconfirmed[doi] = (response.status, response.body)
-        return agency_lookup(doi, agency)
-
-    def _registered_without_record(self, doi: str) -> Lookup:
-        """`/works/{doi}` answered 404, yet `/agency` names Crossref itself: the DOI is
-        registered with Crossref, so "does not exist" would be false. Crossref's REST API has
-        served 404 for such DOIs, which resolve at doi.org (CrossRef/rest-api-doc issues #486
-        and #564), and a passing glitch looks the same. `/works` is asked once more; if it
-        still has no record, the DOI could not be checked. Nothing is cached."""
-        self._server.saw_crossref()  # a work-agency envelope is Crossref's own
-        try:
-            response = self.fetcher.fetch(works_path(doi), subject=doi)
-        except LookupFailed as exc:
-            return Lookup(doi, LookupStatus.FAILED, error=exc.cause)
-        if response.status == 200:
-            return self._work_answer(doi, response)
-        return Lookup(
-            doi,
-            LookupStatus.FAILED,
-            error=f"Crossref names itself as its registration agency, but has no record of it "
-            f"to read (HTTP {response.status} twice)",
-        )
-
-    def _settle_not_found(self) -> None:
-        """Keep the batch's double 404s as "not found" if the server answered as Crossref,
-        else make them failed lookups; only kept answers are cached."""
-        with self._lock:
-            pending, self._unconfirmed = self._unconfirmed, {}
-        if not pending:
-            return
-        if self._server.confirm():
-            for doi, (status, body) in pending.items():
-                self._store(WORK, doi, 404, b"")
-                self._store(AGENCY, doi, status, body)
-            return
-        why = (
-            f"{self.base_url or 'the server'} answered 404, but has not answered as Crossref "
-            "in this run, so its 404 is not evidence that the DOI does not exist"
-        )
-        self._memory.overrule(Lookup(doi, LookupStatus.FAILED, error=why) for doi in pending)
 
     @property
     def answered_as_crossref(self) -> bool:
