@@ -269,7 +269,7 @@ def test_a_work_cited_by_its_translated_title_is_the_work_cited(tmp_path: Path) 
 
 
 def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
-    from claimcheck.checks.references import lookup_findings
+    from claimcheck.checks.lookups import lookup_findings
     from claimcheck.model.claimmap import Reference
     from claimcheck.model.location import Location
 
@@ -289,7 +289,7 @@ def test_a_doi_never_looked_up_is_unverified_not_missing() -> None:
     ],
 )
 def test_a_missing_doi_with_url_escapes_names_the_decoded_doi(doi: str, hint: bool) -> None:
-    from claimcheck.checks.references import lookup_findings
+    from claimcheck.checks.lookups import lookup_findings
     from claimcheck.model.claimmap import Reference
     from claimcheck.model.location import Location
     from claimcheck.model.record import Lookup, LookupStatus

@@ -22,8 +22,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 
 from claimcheck.checks.editorial import editorial_status, with_entries
+from claimcheck.checks.lookups import reference_finding
 from claimcheck.checks.metadata import metadata_findings
-from claimcheck.checks.references import reference_finding
 from claimcheck.checks.titles import TitleSignal, title_signal
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteLookup

@@ -18,8 +18,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 
 from claimcheck.checks.editorial import editorial_status, with_entries
+from claimcheck.checks.lookups import reference_finding
 from claimcheck.checks.matching import MatchOutcome, MatchStatus, ScoredCandidate
-from claimcheck.checks.references import reference_finding
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.events import EditorialStatus, SourceEntries
 from claimcheck.model.findings import Finding, FindingCode, Severity

@@ -13,14 +13,11 @@ from claimcheck.checks.agreement import annotate, disagreements
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
 from claimcheck.checks.datacite import datacite_findings, datacite_status
 from claimcheck.checks.editorial import editorial_status, with_entries
+from claimcheck.checks.lookups import lookup_findings
 from claimcheck.checks.matched import Match, matched_findings
 from claimcheck.checks.matching import MatchStatus
 from claimcheck.checks.metadata import metadata_findings
-from claimcheck.checks.references import (
-    claims_role_findings,
-    lookup_findings,
-    status_findings,
-)
+from claimcheck.checks.references import claims_role_findings, status_findings
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.errors import ExitCode

@@ -1,4 +1,4 @@
-"""Findings about one reference: its DOI, its lookup, and its editorial status. Pure.
+"""Findings about one reference's editorial status (its DOI and lookup: lookups.py). Pure.
 
 One finding per fact: a work's retraction is one `retracted` finding per citing claim, naming
 every notice; its concerns, corrections and unclear links are one finding each.
@@ -11,109 +11,12 @@ from datetime import date
 from typing import Any, NamedTuple
 
 from claimcheck.checks.editorial import notice_kind
+from claimcheck.checks.lookups import reference_finding
 from claimcheck.checks.timing import Timing, retraction_timing
 from claimcheck.model.claimmap import Reference, Role
-from claimcheck.model.doi import decoded_if_escaped
 from claimcheck.model.events import EditorialStatus, EventKind, UpdateDirection, UpdateEvent
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, LookupStatus
-
-_AGENCY_LABELS = {"datacite": "DataCite", "medra": "mEDRA", "jalc": "JaLC", "kisti": "KISTI"}
-
-
-def reference_finding(
-    code: FindingCode,
-    reference: Reference,
-    message: str,
-    evidence: Mapping[str, object] | None = None,
-    *,
-    severity: Severity | None = None,
-    claim: str | None = None,
-) -> Finding:
-    """A finding about `reference`, at its place in the claim map, with the code's default
-    severity unless another is given."""
-    return Finding(
-        code=code,
-        severity=severity or code.default_severity,
-        message=message,
-        reference=reference.id,
-        claim=claim,
-        evidence=dict(evidence or {}),
-        location=reference.location,
-    )
-
-
-def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding]:
-    """doi-missing, doi-invalid, unverified, doi-not-found or non-crossref-doi."""
-    if reference.doi_error is not None:
-        return [
-            reference_finding(
-                FindingCode.DOI_INVALID,
-                reference,
-                f"{reference.id}: {reference.doi_input!r} is not a DOI: it {reference.doi_error}",
-                {"doi": reference.doi_input, "problem": reference.doi_error},
-            )
-        ]
-    if reference.doi is not None and lookup is None:
-        # Fail closed: a DOI that was never looked up is not "missing" but unchecked.
-        return [
-            reference_finding(
-                FindingCode.UNVERIFIED,
-                reference,
-                f"{reference.id}: {reference.doi} was not looked up",
-                {"doi": reference.doi, "cause": "not looked up"},
-            )
-        ]
-    if reference.doi is None or lookup is None:
-        return [
-            reference_finding(
-                FindingCode.DOI_MISSING,
-                reference,
-                f"{reference.id} has no DOI, so it cannot be verified",
-            )
-        ]
-    doi = reference.doi
-    if lookup.status is LookupStatus.FAILED:
-        return [
-            reference_finding(
-                FindingCode.UNVERIFIED,
-                reference,
-                f"{reference.id}: lookup of {doi} failed: {lookup.error}",
-                {"doi": doi, "cause": lookup.error},
-            )
-        ]
-    if lookup.status is LookupStatus.NOT_FOUND:
-        where = "Crossref has no record of it" + (
-            "" if lookup.agency else ", and no registration agency knows it"
-        )
-        decoded = decoded_if_escaped(doi)
-        if decoded is not None:
-            # Read as written, as documented; copied from a URL, it meant the decoded DOI.
-            where += (
-                f"; it holds URL escapes: if it was copied from a URL, the DOI is {decoded} "
-                "(write that, or the whole doi.org URL)"
-            )
-        return [
-            reference_finding(
-                FindingCode.DOI_NOT_FOUND,
-                reference,
-                f"{reference.id}: {doi} does not exist: {where}",
-                {"doi": doi, "agency": lookup.agency},
-            )
-        ]
-    if lookup.status is LookupStatus.OTHER_AGENCY:
-        agency = lookup.agency or "another agency"
-        label = _AGENCY_LABELS.get(agency, agency)
-        return [
-            reference_finding(
-                FindingCode.NON_CROSSREF_DOI,
-                reference,
-                f"{reference.id}: {doi} is registered with {label}, not Crossref; "
-                "its metadata was not compared",
-                {"doi": doi, "agency": agency},
-            )
-        ]
-    return []
 
 
 def _label(kind: str) -> str:
