@@ -76,9 +76,9 @@ def lookup_findings(reference: Reference, lookup: Lookup | None) -> list[Finding
             )
         ]
     if lookup.status is LookupStatus.NOT_FOUND:
-        where = "Crossref has no record of it" + (
-            "" if lookup.agency else ", and no registration agency knows it"
-        )
+        # Not found means no agency knows it either (answers.agency_lookup): an agency
+        # answer makes it another agency's, or, naming Crossref, an unverified lookup.
+        where = "Crossref has no record of it, and no registration agency knows it"
         decoded = decoded_if_escaped(doi)
         if decoded is not None:
             # Read as written, as documented; copied from a URL, it meant the decoded DOI.
