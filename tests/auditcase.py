@@ -20,7 +20,7 @@ from claimcheck.sources.crossref.search import BibliographicSearch
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from tests.conftest import RECONSTRUCTED, RECORDED
-from tests.factories import SkippedWaits, update, work_envelope
+from tests.factories import SkippedWaits, search_item, update, work_envelope, work_list
 from tests.sbmv import SBMV
 
 MAP = """
@@ -121,24 +121,13 @@ ERRATUM_ITEM = (
 SBMV_STRUCTURED = SBMV.format("structured_ref_Tkaczyk_IJDAR")
 
 
-def work_list(*items: dict[str, object]) -> bytes:
-    """A `query.bibliographic` answer holding `items` (each a work message with a score)."""
-    message = {"facets": {}, "total-results": len(items), "items": list(items)}
-    envelope_ = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
-    return json.dumps(envelope_ | {"message": message | {"items-per-page": 20}}).encode()
-
-
-def _message(body: bytes, score: float) -> dict[str, object]:
-    return dict(json.loads(body)["message"], score=score)
-
-
 def searches() -> dict[str, bytes]:
     """What Crossref's search answers for each reference that prints no DOI: the recorded
     answer of Crossref's own matcher test for SUGG; for WEAKRET a list built here from the
     recorded Wakefield record (score chosen); for TWIN two made-up works equally alike."""
     wakefield = next(RECORDED.glob("works_10.1016_s0140-6736(97)11096-0__*[!a].json"))
     twins = [
-        _message(
+        search_item(
             work_envelope(
                 f"10.5555/twin-{n}",
                 title="A study of twins and their things",
@@ -152,7 +141,7 @@ def searches() -> dict[str, bytes]:
     ]
     return {
         "SUGG": (RECORDED / SBMV_STRUCTURED).read_bytes(),
-        "WEAKRET": work_list(_message(wakefield.read_bytes(), 90.0)),
+        "WEAKRET": work_list(search_item(wakefield.read_bytes(), 90.0)),
         "TWIN": work_list(*twins),
     }
 

@@ -135,3 +135,16 @@ def study_work(doi: str) -> Work:
         page="100-110",
         type="journal-article",
     )
+
+
+def work_list(*items: dict[str, object]) -> bytes:
+    """A work-list answer (a `filter=doi:` list or a `query.bibliographic` search) holding
+    `items`, each a work message (with a score, for a search)."""
+    message = {"facets": {}, "total-results": len(items), "items": list(items)}
+    envelope_ = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
+    return json.dumps(envelope_ | {"message": message | {"items-per-page": 20}}).encode()
+
+
+def search_item(body: bytes, score: float) -> dict[str, object]:
+    """The message of a work envelope as a search lists it, with Crossref's `score`."""
+    return dict(json.loads(body)["message"], score=score)

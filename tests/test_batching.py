@@ -20,7 +20,7 @@ from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher
 from claimcheck.transport.limiter import LIST, POLITE, PUBLIC, SINGLE, Limiter, PoolLimits
 from tests.conftest import RECONSTRUCTED
-from tests.factories import SkippedWaits, update, work_envelope
+from tests.factories import SkippedWaits, update, work_envelope, work_list
 
 SICI = "10.1002/1529-0131(200108)44:8<1928::aid-art331>3.0.co;2-p"
 
@@ -100,19 +100,13 @@ def test_missing_and_comma_dois_fall_back_to_single_requests(server: ReplayServe
     assert by_route["agency"] == ["10.9999/absent"]
 
 
-def _work_list(*items: dict[str, object]) -> bytes:
-    message = {"total-results": len(items), "items": list(items), "items-per-page": len(items)}
-    envelope = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
-    return json.dumps({**envelope, "message": message}).encode()
-
-
 def test_a_doi_listed_twice_with_different_records_is_asked_alone(server: ReplayServer) -> None:
     # Which copy is true cannot be told: the first lists a retraction, the second does not.
     first, second = synthetic(2)
     retracted = json.loads(work_envelope(second, updated_by=[update("10.5555/n", "retraction")]))
     plain = json.loads(work_envelope(second))
     listed = json.loads(work_envelope(first))
-    body = _work_list(listed["message"], retracted["message"], plain["message"])
+    body = work_list(listed["message"], retracted["message"], plain["message"])
     server.add_fault(Fault.json(body, match="filter="))
     with client(server) as crossref:
         results = crossref.lookup_all([first, second])
@@ -123,7 +117,7 @@ def test_a_doi_listed_twice_with_different_records_is_asked_alone(server: Replay
 
 def test_a_doi_listed_twice_with_the_same_record_is_taken_from_the_list() -> None:
     item = json.loads(work_envelope("10.5555/same"))["message"]
-    assert list(batching.list_items(_work_list(item, item))) == ["10.5555/same"]
+    assert list(batching.list_items(work_list(item, item))) == ["10.5555/same"]
 
 
 def test_notices_the_checks_need_are_fetched_in_one_batch(server: ReplayServer) -> None:

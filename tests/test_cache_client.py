@@ -19,9 +19,8 @@ from claimcheck.sources.crossref.client import CrossrefClient
 from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.transport.fetch import HttpFetcher, RawResponse
-from tests.auditcase import work_list
 from tests.conftest import RECONSTRUCTED, ColdSeedRun
-from tests.factories import POLITE, SkippedWaits, update, work_envelope, write_map
+from tests.factories import POLITE, SkippedWaits, update, work_envelope, work_list, write_map
 from tests.test_cli import SEED_MAP, SMALL, run
 
 NOTICE = "10.1158/0008-5472.can-10-2451"

@@ -22,6 +22,7 @@ from claimcheck.transport.evidence import (
 )
 from claimcheck.transport.fetch import RawResponse
 from tests.conftest import RECONSTRUCTED, RECORDED, ColdSeedRun
+from tests.factories import work_list
 
 SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "claims" / "stem-cell-safety.evidence"
 
@@ -250,12 +251,6 @@ def _work_item(doi: str, title: str) -> dict[str, object]:
     return {"DOI": doi, "title": [title], "type": "journal-article"}
 
 
-def _list_body(*items: dict[str, object]) -> bytes:
-    message = {"items": list(items), "total-results": len(items), "items-per-page": len(items)}
-    envelope = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
-    return json.dumps({**envelope, "message": message}).encode()
-
-
 def _snapshot(directory: Path, answers: list[tuple[str, int, bytes, str]]) -> Path:
     """A snapshot of (request, status, body, fetched_at) answers, each saved by a recorder."""
     for request, status, body, fetched_at in answers:
@@ -274,8 +269,8 @@ def _replayed_title(directory: Path) -> str:
 def test_replay_takes_the_newest_list_holding_a_work(tmp_path: Path) -> None:
     # Two runs recorded into one folder, their batches falling differently: the later list
     # answers, whatever the order of the index.
-    older = _list_body(_work_item(B_DOI, "as it was"), _work_item("10.5555/z", "other"))
-    newer = _list_body(_work_item("10.5555/a", "other"), _work_item(B_DOI, "as it is now"))
+    older = work_list(_work_item(B_DOI, "as it was"), _work_item("10.5555/z", "other"))
+    newer = work_list(_work_item("10.5555/a", "other"), _work_item(B_DOI, "as it is now"))
     _snapshot(
         tmp_path,
         [
@@ -298,7 +293,7 @@ def test_replay_takes_the_newest_list_holding_a_work(tmp_path: Path) -> None:
 
 def test_replay_takes_a_newer_list_over_an_older_single_answer_and_back(tmp_path: Path) -> None:
     single = json.dumps({"status": "ok", "message": _work_item(B_DOI, "single")}).encode()
-    listed = _list_body(_work_item(B_DOI, "listed"))
+    listed = work_list(_work_item(B_DOI, "listed"))
     request = "/works?filter=doi:10.5555/b&rows=1"
     older, newer = "2026-11-02T00:00:00Z", "2026-11-03T00:00:00Z"
     first = _snapshot(
@@ -312,7 +307,7 @@ def test_replay_takes_a_newer_list_over_an_older_single_answer_and_back(tmp_path
 
 
 def test_replay_never_answers_a_work_from_a_search(tmp_path: Path) -> None:
-    search = _list_body(_work_item(B_DOI, "found by a search"))
+    search = work_list(_work_item(B_DOI, "found by a search"))
     request = "/works?query.bibliographic=things&rows=2"
     _snapshot(tmp_path, [(request, 200, search, "2026-11-03T00:00:00Z")])
     with pytest.raises(LookupFailed, match="not in the evidence snapshot"):
@@ -320,7 +315,7 @@ def test_replay_never_answers_a_work_from_a_search(tmp_path: Path) -> None:
 
 
 def test_a_lookup_failed_now_is_not_answered_by_an_older_list(tmp_path: Path) -> None:
-    listed = _list_body(_work_item(B_DOI, "as it was"))
+    listed = work_list(_work_item(B_DOI, "as it was"))
     _snapshot(
         tmp_path, [("/works?filter=doi:10.5555/b&rows=1", 200, listed, "2020-01-01T00:00:00Z")]
     )

@@ -10,7 +10,15 @@ from pathlib import Path
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
 from claimcheck.model.claimmap import Reference
 from claimcheck.testing import ReplayServer
-from tests.factories import POLITE, STUDY_TITLE, study_work, work_envelope, write_map
+from tests.factories import (
+    POLITE,
+    STUDY_TITLE,
+    search_item,
+    study_work,
+    work_envelope,
+    work_list,
+    write_map,
+)
 from tests.test_cli import run
 
 TITLE = STUDY_TITLE
@@ -45,9 +53,6 @@ def test_the_command_line_suggests_the_match_only_weakly(tmp_path: Path) -> None
         WORK.doi, title=TITLE, authors=("Smith", "Jones"), year=2019, volume="12",
         page="100-110",
     )  # fmt: skip
-    item = dict(json.loads(body)["message"], score=95.0)
-    message = {"total-results": 1, "items": [item], "items-per-page": 20, "facets": {}}
-    search = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
     path = write_map(
         tmp_path,
         "claimcheck: 1\nreferences:\n"
@@ -57,7 +62,7 @@ def test_the_command_line_suggests_the_match_only_weakly(tmp_path: Path) -> None
     )
     with ReplayServer(tmp_path) as server:  # no recorded answers: only those added here
         server.add_work(body)
-        server.add_search(json.dumps(search | {"message": message}).encode())
+        server.add_search(work_list(search_item(body, 95.0)))
         result = run("audit", path, "-f", "json", "--crossref-url", server.url, env=POLITE)
     document = json.loads(result.stdout)
     suggested = [f for f in document["findings"] if f["code"] == "doi-suggested"]

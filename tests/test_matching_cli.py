@@ -14,7 +14,7 @@ import pytest
 from claimcheck.sources.crossref.batching import envelope
 from claimcheck.testing import Fault, ReplayServer
 from tests.conftest import RECONSTRUCTED, RECORDED
-from tests.factories import POLITE, write_map
+from tests.factories import POLITE, search_item, work_list, write_map
 from tests.sbmv import CERMINE, SBMV
 from tests.test_cli import run
 
@@ -29,10 +29,7 @@ def wakefield_search() -> bytes:
     """A work-list holding the recorded Wakefield record, as a search would answer: built
     here from the recorded `/works/{doi}` body; the score is chosen, not Crossref's."""
     path = next(RECORDED.glob("works_10.1016_s0140-6736(97)11096-0__*[!a].json"))
-    item = dict(json.loads(path.read_bytes())["message"], score=90.0)
-    message = {"total-results": 1, "items": [item], "items-per-page": 20, "facets": {}}
-    document = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
-    return json.dumps(document | {"message": message}).encode()
+    return work_list(search_item(path.read_bytes(), 90.0))
 
 
 @pytest.fixture

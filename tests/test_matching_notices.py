@@ -16,7 +16,16 @@ from claimcheck.checks.matching import Candidate, MatchStatus, validate
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.record import Work
 from claimcheck.testing import ReplayServer
-from tests.factories import POLITE, STUDY_TITLE, study_work, update, work_envelope, write_map
+from tests.factories import (
+    POLITE,
+    STUDY_TITLE,
+    search_item,
+    study_work,
+    update,
+    work_envelope,
+    work_list,
+    write_map,
+)
 from tests.test_cli import run
 
 TITLE = STUDY_TITLE
@@ -102,13 +111,6 @@ def test_a_printed_reference_to_the_notice_is_matched_to_the_notice() -> None:
 # --- the command line ----------------------------------------------------------------------
 
 
-def work_list(*envelopes: tuple[bytes, float]) -> bytes:
-    items = [dict(json.loads(body)["message"], score=score) for body, score in envelopes]
-    message = {"total-results": len(items), "items": items, "items-per-page": 20, "facets": {}}
-    document = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
-    return json.dumps(document | {"message": message}).encode()
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ReplayServer]:
     original = work_envelope(
@@ -123,7 +125,7 @@ def server(tmp_path: Path) -> Iterator[ReplayServer]:
     with ReplayServer(tmp_path) as replay:  # no recorded answers: only those added here
         replay.add_work(original)
         replay.add_work(notice)
-        replay.add_search(work_list((notice, 95.0), (original, 90.0)))
+        replay.add_search(work_list(search_item(notice, 95.0), search_item(original, 90.0)))
         yield replay
 
 

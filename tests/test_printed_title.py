@@ -18,7 +18,7 @@ from claimcheck.model.claimmap import Reference
 from claimcheck.model.record import Author, Work
 from claimcheck.model.text import fold
 from claimcheck.testing import ReplayServer
-from tests.factories import POLITE, work_envelope, write_map
+from tests.factories import POLITE, search_item, work_envelope, work_list, write_map
 from tests.test_cli import run
 
 PRINTED = "Smith A, Jones B. Stem cells promote tumour growth in mice. Journal of Things. 2019."
@@ -78,9 +78,6 @@ def audit(tmp_path: Path, fields: str) -> dict[str, Any]:
     body = work_envelope(
         EDITORIAL.doi, title="Stem cells", authors=("Smith",), year=2019, volume="12", page="1"
     )
-    item = dict(json.loads(body)["message"], score=50.0)
-    message = {"total-results": 1, "items": [item], "items-per-page": 20, "facets": {}}
-    search = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
     path = write_map(
         tmp_path,
         "claimcheck: 1\nreferences:\n"
@@ -88,7 +85,7 @@ def audit(tmp_path: Path, fields: str) -> dict[str, Any]:
     )
     with ReplayServer(tmp_path) as server:  # no recorded answers: only those added here
         server.add_work(body)
-        server.add_search(json.dumps(search | {"message": message}).encode())
+        server.add_search(work_list(search_item(body, 50.0)))
         result = run("audit", path, "-f", "json", "--crossref-url", server.url, env=POLITE)
     document: dict[str, Any] = json.loads(result.stdout)
     return document

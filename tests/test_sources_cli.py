@@ -16,7 +16,7 @@ import pytest
 
 from claimcheck.testing import DataCiteReplayServer, Fault, ReplayServer
 from tests.conftest import DATA, RECONSTRUCTED, RECORDED
-from tests.factories import POLITE, work_envelope, write_map
+from tests.factories import POLITE, search_item, work_envelope, work_list, write_map
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -263,10 +263,7 @@ def matchable(crossref: ReplayServer) -> None:
         page="100-110",
     )
     crossref.add_work(record)
-    items = [dict(json.loads(record)["message"], score=95.0)]
-    message = {"total-results": 1, "items": items, "items-per-page": 100, "facets": {}}
-    envelope = {"status": "ok", "message-type": "work-list", "message-version": "1.0.0"}
-    crossref.add_search(json.dumps(envelope | {"message": message}).encode())
+    crossref.add_search(work_list(search_item(record, 95.0)))
 
 
 def audit_matched(
