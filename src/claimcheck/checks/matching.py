@@ -23,10 +23,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 
+from claimcheck.checks.candidate_notices import notices_among
 from claimcheck.checks.metadata import YEAR_TOLERANCE, compare
 from claimcheck.checks.pages import parse_pages
 from claimcheck.checks.printed_refs import Parts, printed_agreement
-from claimcheck.checks.titles import is_notice, prints_a_notice
+from claimcheck.checks.titles import is_notice, marks_an_update, prints_a_notice, prints_an_update
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.matching import Agreement, MatchOutcome, MatchStatus, ScoredCandidate
 from claimcheck.model.record import Candidate, Work  # Candidate: a list item and its score
@@ -245,23 +246,33 @@ def _rejected(agreement: Agreement, need: int, work: Work, chapter: bool) -> str
     return None
 
 
-def _notice_mismatch(reference: Reference, work: Work) -> str | None:
+def _notice_mismatch(reference: Reference, work: Work, notices: frozenset[str]) -> str | None:
     """Why the record cannot be the cited work when one is a notice and the other is not.
     A notice is titled after its original ("Retraction Note: <title>", same authors and
     journal, a year later), so the title alone scores ~0.9 and would pick the notice over the
-    retracted work a reference cites: the `retracted` error would become a warning."""
+    retracted work a reference cites: the `retracted` error would become a warning.
+    `notices`: the candidates the others show to be notices though their titles only carry
+    a retracted work's marker ("[Retracted] <title>", checks/candidate_notices.py); such a
+    record stays a candidate only for a reference whose own title carries a marker."""
     cited = reference.title or ""
-    cites_notice = is_notice(cited) if cited else prints_a_notice(reference.cited_as or "")
+    printed = reference.cited_as or ""
+    cites_notice = is_notice(cited) if cited else prints_a_notice(printed)
     record_notice = is_notice(work.title)
     if record_notice and not cites_notice:
         return "the record is a notice, and the reference cites no notice's title"
-    if cites_notice and not record_notice:
+    if cites_notice and not record_notice and work.doi not in notices:
         return "the reference cites a notice's title, and the record is no notice"
+    if work.doi in notices and not (marks_an_update(cited) if cited else prints_an_update(printed)):
+        return "the record is the notice of another work, and the reference cites no notice"
     return None
 
 
 def _score(
-    reference: Reference, candidate: Candidate, query: str, structured: bool
+    reference: Reference,
+    candidate: Candidate,
+    query: str,
+    structured: bool,
+    notices: frozenset[str],
 ) -> ScoredCandidate:
     work = candidate.work
     agreement, parts = (_structured if structured else printed_agreement)(reference, work)
@@ -269,7 +280,7 @@ def _score(
     # may validate, never be confident); one cited field is never evidence enough.
     need = max(2, min(MIN_SUPPORT, _cited_count(reference))) if structured else MIN_SUPPORT
     chapter = not structured or bool(reference.title or reference.cited_as or reference.pages)
-    rejected = _notice_mismatch(reference, work)
+    rejected = _notice_mismatch(reference, work, notices)
     if rejected:  # its title is another work's, whatever its similarity
         agreement = replace(agreement, title=False)
     rejected = rejected or _rejected(agreement, need, work, chapter)
@@ -365,7 +376,8 @@ def validate(reference: Reference, candidates: Sequence[Candidate]) -> MatchOutc
             unique[c.work.doi] = c
     kept = [c for c in unique.values() if c.score / len(query) >= MIN_NORMALISED_SCORE]
     dropped = len(unique) - len(kept)
-    scored = [_score(reference, c, query, structured) for c in kept]
+    notices = notices_among(c.work for c in unique.values())
+    scored = [_score(reference, c, query, structured, notices) for c in kept]
     ranked = sorted(scored, key=lambda s: (not s.validates, -s.similarity, -s.score, s.doi))
     if not ranked:
         why = f"No candidate reaches a relevance of {MIN_NORMALISED_SCORE} per query character"

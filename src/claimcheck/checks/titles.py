@@ -192,3 +192,13 @@ def prints_a_notice(printed: str) -> bool:
     """Whether a part of a printed reference (one string) opens with a notice's marker, so
     the reference cites a notice, not the work it names."""
     return any(is_notice(part) for part in _PRINTED_PARTS.split(printed) if part)
+
+
+def marks_an_update(title: str) -> bool:
+    """Whether the title opens with any marker: a notice's, or a retracted work's."""
+    return _marker_match(title)[0] is not TitleSignal.NONE
+
+
+def prints_an_update(printed: str) -> bool:
+    """Whether a part of a printed reference opens with any marker (`prints_a_notice`)."""
+    return any(marks_an_update(part) for part in _PRINTED_PARTS.split(printed) if part)
