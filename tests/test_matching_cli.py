@@ -143,6 +143,34 @@ def test_nothing_validating_stays_doi_missing_and_says_a_search_was_made(
     assert findings(doc, "doi-suggested") == []
 
 
+@pytest.mark.parametrize("status", [503, 400])  # retried, then failed; failed at once
+def test_a_failed_search_is_unverified_not_a_passing_warning(
+    server: ReplayServer, tmp_path: Path, status: int
+) -> None:
+    # A working search would match Wakefield 1998 and fail the gate on its retraction; a
+    # search that fails must not pass it instead.
+    server.add_search(wakefield_search())
+    server.add_fault(Fault.http(status, match="query.bibliographic"))
+    doc = audit(server, tmp_path, WAKEFIELD_FIELDS.format(year=1998), "--retries", "0")
+    (missing,) = findings(doc, "doi-missing")
+    assert "could not be made" in missing["message"]
+    (unverified,) = findings(doc, "unverified")
+    assert unverified["reference"] == "R1"
+    assert f"HTTP {status}" in unverified["evidence"]["cause"]
+    assert doc["summary"]["unverified"] == 1
+    assert doc["summary"]["exit_code"] == 3
+    assert [c["status"] for c in doc["claims"]] == ["unverified"]
+
+
+def test_no_match_makes_no_search_and_so_nothing_unverified(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    server.add_fault(Fault.http(503, match="query.bibliographic"))
+    doc = audit(server, tmp_path, WAKEFIELD_FIELDS.format(year=1998), "--no-match")
+    assert findings(doc, "unverified") == []
+    assert doc["summary"]["exit_code"] == 0
+
+
 def test_too_little_cited_is_not_searched(server: ReplayServer, tmp_path: Path) -> None:
     doc = audit(server, tmp_path, "cited_as: 'Smith, 1999.'")
     (missing,) = findings(doc, "doi-missing")

@@ -57,7 +57,9 @@ def matched_findings(
     DOI's join its registry record's, as a printed DOI's do."""
     outcome = match.outcome
     best = outcome.best
-    if match.error is not None or best is None:
+    if match.error is not None:
+        return [_unmatched(reference, match), _search_failed(reference, match)], None, None
+    if best is None:
         return [_unmatched(reference, match)], None, None
     lookup = lookups.get(best.doi)
     extra = entries.get(best.doi)
@@ -90,6 +92,20 @@ def _unchecked(
     message = f"{reference.id}: lookup of {best.doi} (matched by metadata) failed: {cause}"
     evidence = {"doi": best.doi, "cause": cause, "matched": {"doi": best.doi, "basis": MATCHED}}
     return [reference_finding(FindingCode.UNVERIFIED, reference, message, evidence)]
+
+
+def _search_failed(reference: Reference, match: Match) -> Finding:
+    """`unverified` for a reference whose search failed: the search is its lookup, and a
+    match it would have found, retracted or not, was never checked. A failed lookup is never
+    clean, so the run fails closed (exit 3), as for a printed DOI whose lookup failed; a
+    search that was made and found nothing that validates stays `doi-missing` alone."""
+    cause = match.error or "the search failed"
+    message = (
+        f"{reference.id}: the search by its metadata failed: {cause}; the work it cites, "
+        "and any retraction of it, could not be checked"
+    )
+    evidence = {"cause": cause, "query": match.outcome.query}
+    return reference_finding(FindingCode.UNVERIFIED, reference, message, evidence)
 
 
 def _judged_work(doi: str, lookup: Lookup | None, extra: SourceEntries | None) -> Work | None:

@@ -101,8 +101,12 @@ class ReplayServer:
         rate_headers: Mapping[str, Mapping[str, str]] | None = None,
         enforce_limits: bool = False,
         limits: Limits | None = None,
+        unknown_search_status: int | None = None,
     ) -> None:
         self.latency = latency
+        # None: a search nothing was added for gets an empty work-list (`add_search`); a status
+        # fails it instead, as `--replay` fails a search its snapshot does not hold.
+        self.unknown_search_status = unknown_search_status
         self.enforce_limits = enforce_limits
         self.limiter = Limiter(limits or Limits())
         source = DEFAULT_RATE_HEADERS if rate_headers is None else rate_headers
@@ -280,6 +284,8 @@ class ReplayServer:
             body = self._searches.get(query, self._searches.get(None))
         if body is not None:
             return _Response(200, [("Content-Type", "application/json")], body)
+        if self.unknown_search_status is not None:
+            return _text(self.unknown_search_status, b"no answer for this search")
         empty = {"facets": {}, "total-results": 0, "items": [], "items-per-page": 0}
         return _ok("work-list", empty | {"query": {"start-index": 0, "search-terms": query}})
 
