@@ -24,7 +24,7 @@ confirmed DOI (the `message` of its `/works/{doi}` body, byte for byte) plus a `
 - Every body gets a `.provenance.json` sidecar saying all of this, and naming the record the
   item copies and the public records that confirm the DOI.
 - References with no confirmed DOI get no answer: replaying the snapshot, their search fails
-  ("not in the evidence snapshot") and they stay `doi-missing`.
+  ("not in the evidence snapshot"): they are `doi-missing` and `unverified`.
 
 Deterministic: the same map and snapshot give the same bytes, and a second run changes
 nothing. Entries this script wrote before and no longer wants (a reference taken out of
