@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
-from claimcheck.checks.metadata import CITED_AS_AGREE, compare
+from claimcheck.checks.metadata import CITED_AS_AGREE, compare, metadata_findings
 from claimcheck.checks.printed_title import printed_title_score
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.record import Author, Work
@@ -103,3 +103,71 @@ def test_with_the_editorials_doi_printed_the_title_mismatch_is_reported(tmp_path
     mismatches = [f for f in document["findings"] if f["code"] == "metadata-mismatch"]
     assert len(mismatches) == 1
     assert [e["field"] for e in mismatches[0]["evidence"]["fields"]] == ["title"]
+
+
+# --- a title that runs straight into the journal ------------------------------------------
+
+JOURNALS = ("Journal of Things", "J. Things")  # the record's name and short name
+STUDY = Work(
+    doi="10.1000/study.1",
+    title=TITLE,
+    authors=(Author("Smith", "A"), Author("Jones", "B")),
+    year=2019,
+    container_titles=("Journal of Things",),
+    short_container_titles=("J. Things",),
+    volume="12",
+    page="100-110",
+    type="journal-article",
+)
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        f"Smith A, Jones B. {TITLE} Journal of Things 2019;12:100-10",
+        f"Smith A, Jones B. {TITLE} J Things 2019;12:100-10",
+        f"Smith A, Jones B. {TITLE} Journal of Things, 12, 100-110 (2019)",
+        f"Smith A, Jones B. {TITLE} Journal of Things",
+    ],
+)
+def test_a_title_running_into_the_records_journal_agrees(printed: str) -> None:
+    assert printed_title_score(printed, fold(TITLE), JOURNALS) >= CITED_AS_AGREE
+    assert printed_title_score(printed, fold(TITLE)) < CITED_AS_AGREE  # the journal decides
+
+
+@pytest.mark.parametrize(
+    ("printed", "registry"),
+    [
+        # A short title inside a longer one is still no title, journal or not.
+        ("Smith A. Stem cells promote tumour growth Journal of Things 2019;12:100", "Stem cells"),
+        ("Smith A. Mesenchymal stem cells Journal of Things 2019;12:100", "Stem cells"),
+        # The journal's name as words of the title, running on: no part of its own.
+        ("Smith A. Stem cells of things journal of things research. 2019", "Stem cells of things"),
+        (f"Smith A. {TITLE} Journal of Things Research 2019;12:100", TITLE),
+    ],
+)
+def test_words_before_the_journals_name_agree_only_as_the_whole_title(
+    printed: str, registry: str
+) -> None:
+    assert printed_title_score(printed, fold(registry), JOURNALS) < CITED_AS_AGREE
+
+
+def test_a_title_running_into_the_journal_is_a_confident_match() -> None:
+    printed = f"Smith A, Jones B. {TITLE} J Things 2019;12:100-10"
+    outcome = validate(Reference("R1", None, cited_as=printed), [Candidate(STUDY, 90.0)])
+    assert outcome.status is MatchStatus.CONFIDENT
+    assert outcome.best is not None
+    assert outcome.best.agreement.title is True
+
+
+def test_a_short_title_before_the_journal_stays_no_confident_match() -> None:
+    printed = "Smith A, Jones B. Stem cells promote tumour growth Journal of Things 2019;12:1"
+    outcome = validate(Reference("R1", None, cited_as=printed), [Candidate(EDITORIAL, 50.0)])
+    assert outcome.status is not MatchStatus.CONFIDENT
+    assert outcome.candidates[0].agreement.title is False
+
+
+def test_with_the_doi_printed_a_title_running_into_the_journal_is_no_mismatch() -> None:
+    printed = f"Smith A, Jones B. {TITLE} Journal of Things 2019;12:100-10"
+    reference = Reference("R1", None, doi=STUDY.doi, cited_as=printed)
+    assert metadata_findings(reference, STUDY) == []

@@ -154,7 +154,8 @@ def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, f
         return max(title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
     if forms and cited_as:
         printed = strip_markup(reference.cited_as or "")
-        best = max(printed_title_score(printed, f) for f in forms)
+        journals = (*work.container_titles, *work.short_container_titles)
+        best = max(printed_title_score(printed, f, journals) for f in forms)
         return best, CITED_AS_AGREE, reference.cited_as or ""
     return None, TITLE_AGREE, ""
 

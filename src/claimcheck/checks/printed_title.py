@@ -8,12 +8,21 @@ counts only when it is the printed title: it begins and ends where the reference
 longer one ("Stem cells" in "Stem cells promote tumour growth in mice.") would agree, and a
 two-word editorial would be matched for the article cited. When the window is not a whole
 part, the title is compared with each run of whole parts instead, as a cited title is.
+
+A printed title may also run straight into the journal with no punctuation ("… growth Journal
+of Things 2019;12:100"). The record's own journal name (or short name), printed right after
+the window as a part of its own, then marks where the title ends, as punctuation would. It
+marks only the end: the window must still begin where a part begins, so words at the start of
+a longer title ("Stem cells" in "Stem cells promote tumour growth Journal of Things") never
+agree, and the journal's name inside running words ("… Journal of Things Research") marks
+nothing.
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from collections.abc import Sequence
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -45,6 +54,21 @@ def _parts(printed: str) -> tuple[str, tuple[int, ...]]:
     return text, tuple(sorted(set(edges)))
 
 
+def _journal_starts(text: str, edges: tuple[int, ...], journals: Sequence[str]) -> list[int]:
+    """Where one of the record's journal names begins in the folded text as a part of its
+    own: whole words, ending where a part ends or before a number ("J Things 2019;12")."""
+    starts = []
+    for name in journals:
+        folded = fold(name)
+        if len(folded) < 3:  # "J": no name to tell a journal by
+            continue
+        for found in re.finditer(rf"(?<!\S){re.escape(folded)}(?!\S)", text):
+            end = found.end()
+            if end in edges or text[end + 1 : end + 2].isdigit():
+                starts.append(found.start())
+    return starts
+
+
 def _at_edge(offset: int, edges: tuple[int, ...]) -> bool:
     return any(abs(offset - edge) <= _SLACK for edge in edges)
 
@@ -63,9 +87,10 @@ def _runs(text: str, edges: tuple[int, ...], form: str) -> float:
     return best
 
 
-def printed_title_score(printed: str, form: str) -> float:
+def printed_title_score(printed: str, form: str, journals: Sequence[str] = ()) -> float:
     """How well the folded registry title `form` agrees with the title printed in `printed`
-    (the whole printed reference, unfolded), 0..1."""
+    (the whole printed reference, unfolded), 0..1. `journals`: the record's journal names,
+    which may end a title printed with no punctuation after it (module docstring)."""
     text, edges = _parts(printed)
     if len(form) > len(text):  # too short to contain the title: scored as a plain title
         return title_score(text, form)
@@ -74,6 +99,7 @@ def printed_title_score(printed: str, form: str) -> float:
         return 0.0
     if len(edges) <= 2:  # no punctuation at all: nothing tells where the title ends
         return window.score / 100
-    if _at_edge(window.dest_start, edges) and _at_edge(window.dest_end, edges):
+    ends = (*edges, *_journal_starts(text, edges, journals))
+    if _at_edge(window.dest_start, edges) and _at_edge(window.dest_end, ends):
         return window.score / 100
     return min(window.score / 100, _runs(text, edges, form))
