@@ -12,6 +12,7 @@ from functools import lru_cache
 from claimcheck.checks.journals import journals_agree
 from claimcheck.checks.metadata import compare
 from claimcheck.checks.pages import parse_pages
+from claimcheck.checks.printed_authors import first_author_disagrees
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.matching import Agreement
 from claimcheck.model.record import Work
@@ -157,6 +158,9 @@ def printed_agreement(reference: Reference, work: Work) -> tuple[Agreement, Part
         title_similarity=title.title_similarity,
         title=title.title_agrees,
         authors=authors,
+        # Not scored, as with a structured reference: it only keeps the match from being
+        # confident (checks/printed_authors.py).
+        first_author=False if first_author_disagrees(_LABEL.sub("", text), work) else None,
         year=year,
         journal=journal,
         volume=volume,
