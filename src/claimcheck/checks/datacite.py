@@ -24,7 +24,7 @@ from dataclasses import replace
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.lookups import reference_finding
 from claimcheck.checks.metadata import metadata_findings
-from claimcheck.checks.titles import TitleSignal, title_signal
+from claimcheck.checks.titles import TitleSignal, read_titles
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.events import EditorialStatus, SourceEntries
@@ -98,8 +98,10 @@ def datacite_status(
     work = lookup.work
     if lookup.status is not LookupStatus.FOUND or work is None:
         return None
-    signal, _kind = title_signal(work.title)
-    if signal is TitleSignal.NONE and extra is None:
+    # Every title of DataCite's record counts (TranslatedTitle, AlternativeTitle …), as
+    # every title of Crossref's does (editorial.py).
+    reading = read_titles(work.titles)
+    if reading.signal is TitleSignal.NONE and not reading.disagree and extra is None:
         return None
     status = editorial_status(with_entries(work, extra), related)
     return replace(status, titled_by="datacite")

@@ -21,10 +21,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from functools import cache
+from typing import NamedTuple
 
 from claimcheck.checks.roles import decide, retraction_watch_direction
 from claimcheck.checks.timing import date_range, event_dates
-from claimcheck.checks.titles import TitleSignal, title_signal
+from claimcheck.checks.titles import TitleReading, TitleSignal, read_titles
 from claimcheck.checks.update_links import (
     KIND_RANK,
     MAX_LINKED,
@@ -235,9 +236,12 @@ def with_entries(work: Work, extra: SourceEntries | None) -> Work:
 
 def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStatus:
     """The work's editorial status, from its record and the records its updates name."""
+    reading = read_titles(work.titles)
     if not work.update_to and not work.updated_by:
-        # Most works list no update at all: only their title can mark them.
-        return _status_by_title(*title_signal(work.title))
+        # Most works list no update at all: only their titles can mark them.
+        if reading.disagree or reading.title not in ("", work.title):
+            return _decided(by_titles=_title_findings(work, reading, events=False, certain=True))
+        return _status_by_title(reading.signal, reading.kind)
     events, unreadable = events_of(work, related)
     retractions = _of(events, EventKind.RETRACTION)
     reinstated = _of(events, EventKind.REINSTATEMENT)
@@ -246,8 +250,10 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
         for e in events
         if e.direction is UpdateDirection.NOTICE_OF and e.kind is not EventKind.OTHER
     )
-    signal, named = title_signal(work.title)
-    title_kind = named or EventKind.OTHER.value
+    # Not while a linked record could not be read: Hindawi and Spandidos title a notice
+    # "Retracted: <the original's title>", so a marked work whose link is unread may be the
+    # notice itself, and its status is unknown, not "retracted".
+    certain = not retractions and not notices and not unreadable
     in_force = tuple(r for r in retractions if not any(_reverses(i, r) for i in reinstated))
     return _decided(
         events=tuple(events),
@@ -261,35 +267,54 @@ def editorial_status(work: Work, related: Mapping[str, Lookup]) -> EditorialStat
             for e in events
             if e.direction is UpdateDirection.UNCLEAR and e.kind is not EventKind.OTHER
         ),
-        # Not while a linked record could not be read: Hindawi and Spandidos title a notice
-        # "Retracted: <the original's title>", so a marked work whose link is unread may be
-        # the notice itself, and its status is unknown, not "retracted".
-        retracted_by_title=(
-            signal is TitleSignal.RETRACTED_ORIGINAL
-            and not retractions
-            and not notices
-            and not unreadable
-        ),
-        notice_by_title=(
-            EventKind(title_kind)
-            if title_kind and signal is TitleSignal.NOTICE and not events
-            else None
-        ),
         unreadable=tuple(unreadable),
+        by_titles=_title_findings(work, reading, events=bool(events), certain=certain),
+    )
+
+
+class _TitleFindings(NamedTuple):
+    """What a work's titles alone say of it, as `_decided` takes it."""
+
+    retracted_by_title: bool = False
+    notice_by_title: EventKind | None = None
+    marked_title: str = ""
+    titles_disagree: tuple[str, ...] = ()
+
+
+_SILENT = _TitleFindings()
+
+
+def _title_findings(
+    work: Work, reading: TitleReading, *, events: bool, certain: bool
+) -> _TitleFindings:
+    """A retraction marker counts only when `certain` (no retraction, notice or unread link
+    beside it); a notice marker only when the work lists no event; a disagreement where a
+    retraction marker would count. The marked title is named when it is not the first."""
+    retracted = reading.signal is TitleSignal.RETRACTED_ORIGINAL and certain
+    kind = reading.kind or EventKind.OTHER.value
+    notice = EventKind(kind) if reading.signal is TitleSignal.NOTICE and not events else None
+    named = retracted or notice is not None
+    return _TitleFindings(
+        retracted_by_title=retracted,
+        notice_by_title=notice,
+        marked_title=reading.title if named and reading.title != work.title else "",
+        titles_disagree=reading.disagree if certain else (),
     )
 
 
 @cache  # one per (signal, kind) pair: a handful
 def _status_by_title(signal: TitleSignal, named: str | None) -> EditorialStatus:
-    """The status of a work that lists no update entry, which its title alone decides: the
-    same, field for field, as `editorial_status` finds with no events. It is frozen, so one
-    is shared by every such work."""
+    """The status of a work that lists no update entry and whose first title alone carries
+    any marker: the same, field for field, as `editorial_status` finds with no events. It is
+    frozen, so one is shared by every such work."""
     title_kind = named or EventKind.OTHER.value
     return _decided(
-        retracted_by_title=signal is TitleSignal.RETRACTED_ORIGINAL,
-        notice_by_title=(
-            EventKind(title_kind) if title_kind and signal is TitleSignal.NOTICE else None
-        ),
+        by_titles=_TitleFindings(
+            retracted_by_title=signal is TitleSignal.RETRACTED_ORIGINAL,
+            notice_by_title=(
+                EventKind(title_kind) if title_kind and signal is TitleSignal.NOTICE else None
+            ),
+        )
     )
 
 
@@ -319,18 +344,18 @@ def _decided(
     corrections: tuple[UpdateEvent, ...] = (),
     notice_of: tuple[UpdateEvent, ...] = (),
     unclear: tuple[UpdateEvent, ...] = (),
-    retracted_by_title: bool = False,
-    notice_by_title: EventKind | None = None,
     unreadable: tuple[tuple[str, str], ...] = (),
+    by_titles: _TitleFindings = _SILENT,
 ) -> EditorialStatus:
     """The status of these findings, with the verdict they give: worked out before the
     status is built, so it is built once."""
-    notice = NOTICE_VERDICTS.get(_notice_kind(notice_of, notice_by_title) or EventKind.OTHER)
+    kind = _notice_kind(notice_of, by_titles.notice_by_title)
+    notice = NOTICE_VERDICTS.get(kind or EventKind.OTHER)
     candidates = [
-        (retractions or retracted_by_title, Verdict.RETRACTED),
+        (retractions or by_titles.retracted_by_title, Verdict.RETRACTED),
         (notice is not None, notice or Verdict.CLEAN),
         (bool(concerns), Verdict.EXPRESSION_OF_CONCERN),
-        (bool(unclear), Verdict.UNCLEAR),
+        (bool(unclear or by_titles.titles_disagree), Verdict.UNCLEAR),
         (bool(corrections), Verdict.CORRECTED),
         (bool(reinstatements), Verdict.REINSTATED),
     ]
@@ -347,7 +372,9 @@ def _decided(
         corrections=corrections,
         notice_of=notice_of,
         unclear=unclear,
-        retracted_by_title=retracted_by_title,
-        notice_by_title=notice_by_title,
+        retracted_by_title=by_titles.retracted_by_title,
+        notice_by_title=by_titles.notice_by_title,
+        marked_title=by_titles.marked_title,
+        titles_disagree=by_titles.titles_disagree,
         unreadable=unreadable,
     )

@@ -131,13 +131,33 @@ def status_findings(reference: Reference, status: EditorialStatus) -> list[Findi
         )
     if status.unclear:
         found.append(_unclear(reference, status.unclear))
+    if status.titles_disagree:
+        found.append(_titles_disagree(reference, status))
     return found
+
+
+def _titles_disagree(reference: Reference, status: EditorialStatus) -> Finding:
+    """Marked titles of one record that read differently: Hindawi titles a retraction notice
+    "Retracted: <title>", so "RETRACTED: X" beside "Retraction: X" may be either record."""
+    words = _TITLE_WORDS[status.titled_by]
+    titles = "; ".join(repr(title[:80]) for title in status.titles_disagree)
+    return reference_finding(
+        FindingCode.UPDATE_ROLE_UNCLEAR,
+        reference,
+        # Formatted before the titles are added: a title may hold braces.
+        words.titles.format(id=reference.id)
+        + f" carry markers that disagree ({titles}): whether it is a retracted work or a "
+        "notice, and of what, is unclear, and no registry link says which",
+        {"links": [], "basis": "titles-disagree", "titles": list(status.titles_disagree)},
+    )
 
 
 _UNCLEAR_WHY = {
     "two-way-other-record-not-found": "both records list each other, and the other record "
     "could not be read",
     "two-way-no-title": "both records list each other, and neither title says which is the notice",
+    "record-titles-disagree": "one record's own titles disagree, one marking a retracted work "
+    "and another a notice",
 }
 
 
@@ -218,6 +238,9 @@ class _TitleWords(NamedTuple):
     no_notice: str  # why no notice stands beside the marker
     basis: str  # evidence `basis`, before "; no notice registered" and the like
     links: str  # "<links> it to no work it updates"
+    other_title: str  # `title` for a title other than the first
+    other_whose: str  # `whose` for a title other than the first, with {id} as in `whose`
+    titles: str  # "<titles> disagree", with {id} as in `whose`
 
 
 # By `EditorialStatus.titled_by`. DataCite has no retraction field and no retraction
@@ -230,6 +253,9 @@ _TITLE_WORDS = {
         "the registry lists no retraction notice for it",
         "title marker",
         "the registry links",
+        "another of its registry titles (a translated or original-language title)",
+        "Another of {id}'s registry titles (a translated or original-language title)",
+        "{id}'s registry titles",
     ),
     "datacite": _TitleWords(
         "the title of DataCite's record",
@@ -237,8 +263,34 @@ _TITLE_WORDS = {
         "DataCite has no retraction field, so no notice could be looked for",
         "title marker of DataCite's record",
         "DataCite's record links",
+        "another title of DataCite's record",
+        "Another title of DataCite's record of {id}",
+        "the titles of DataCite's record of {id}",
     ),
 }
+
+
+class _Marked(NamedTuple):
+    title: str  # "R1 is marked retracted by <title>"
+    whose: str  # "<whose> reads as a retraction notice"
+    basis: str
+    evidence: dict[str, Any]  # the marked title, when it is not the first
+
+
+def _marked(reference: Reference, status: EditorialStatus) -> _Marked:
+    """How a finding names the title that carries the marker: the first, or another one
+    (a translated title), quoted, since reports show only the first."""
+    words = _TITLE_WORDS[status.titled_by]
+    if not status.marked_title:
+        return _Marked(words.title, words.whose.format(id=reference.id), words.basis, {})
+    shown = f"{status.marked_title[:80]!r}, not the title reports show"
+    return _Marked(
+        f"{words.other_title}, {shown}",
+        # Formatted before the title is added: a title may hold braces.
+        f"{words.other_whose.format(id=reference.id)}, {shown},",
+        f"{words.basis} in another title",
+        {"marked_title": status.marked_title},
+    )
 
 
 def _retracted_by_title(
@@ -247,16 +299,18 @@ def _retracted_by_title(
     """A retraction only the title marks. When the work also links to a retraction whose
     direction could not be decided, say so: a notice can carry the same marker."""
     words = _TITLE_WORDS[status.titled_by]
+    marked = _marked(reference, status)
+    evidence: dict[str, Any] = {"sources": ["title"], **marked.evidence}
     linked = sorted({e.doi for e in status.unclear if e.kind is EventKind.RETRACTION and e.doi})
     if not linked:
-        message = f"{reference.id} is marked retracted by {words.title}; {words.no_notice}"
-        return message, {"basis": f"{words.basis}; no notice registered", "sources": ["title"]}
+        message = f"{reference.id} is marked retracted by {marked.title}; {words.no_notice}"
+        return message, {"basis": f"{marked.basis}; no notice registered", **evidence}
     message = (
-        f"{reference.id} is marked retracted by {words.title}; it links to a retraction "
+        f"{reference.id} is marked retracted by {marked.title}; it links to a retraction "
         f"({', '.join(linked)}) that could not be told apart as its notice or as the work it "
         "retracts, and a notice can carry the same title marker (see update-role-unclear)"
     )
-    return message, {"basis": f"{words.basis}; linked retraction unclear", "sources": ["title"]}
+    return message, {"basis": f"{marked.basis}; linked retraction unclear", **evidence}
 
 
 def _retracted(
@@ -296,12 +350,14 @@ def _notice(
     events = [e for e in status.notice_of if e.kind is kind]
     if not events:
         words = _TITLE_WORDS[status.titled_by]
+        marked = _marked(reference, status)
         return reference_finding(
             code,
             reference,
-            f"{words.whose.format(id=reference.id)} reads as a {name}, but {words.links} it to "
-            "no work it updates (it may be a notice, or a work updated in place)",
-            {"original_doi": None, "sources": ["title"], "basis": words.basis, "originals": []},
+            f"{marked.whose} reads as a {name}, but {words.links} it to no work it updates (it "
+            "may be a notice, or a work updated in place)",
+            {"original_doi": None, "sources": ["title"], "basis": marked.basis, "originals": []}
+            | marked.evidence,
         )
     named = []
     for event in events:

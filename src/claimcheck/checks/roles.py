@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from claimcheck.checks.titles import TitleSignal, names_the_other, title_signal
+from claimcheck.checks.titles import TitleSignal, names_any, read_titles
 from claimcheck.checks.update_links import RETRACTION_WATCH_SOURCES, Link, Side
 from claimcheck.model.events import EventKind, UpdateDirection
 from claimcheck.model.record import Lookup, LookupStatus, Work
@@ -28,7 +28,9 @@ class Direction:
 def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bool) -> Direction:
     """The role table (README, "How updates are read"), row by row, for the links between
     `work` and one other record. `own_title` is False when the work was updated in place: its
-    title then names that update, not the work's role towards others."""
+    titles then name that update, not the work's role towards others. A notice title speaks
+    only for its own kind: "Correction for multiple comparisons …" says nothing about a
+    retraction."""
     by_retraction_watch = retraction_watch_direction(links)
     if by_retraction_watch is not None:
         return Direction(by_retraction_watch, "retraction-watch")
@@ -38,20 +40,31 @@ def decide(work: Work, links: list[Link], other: Lookup | None, *, own_title: bo
             return Direction(None, "other-record-unreadable", why)
         other = None
     other_work = other.work if other is not None else None
-    title = work.title if own_title else ""
+    # Every title of each record counts, translated ones too (Crossref's `title` holds "Work
+    # titles, including translated titles"): a notice may name the original only in English.
+    titles = work.titles if own_title else ()
     if other_work is not None:
         # A notice named after the other record: only one of the two may name the other.
         named = (
-            names_the_other(title, other_work.title, other_work.subtitle),
-            names_the_other(other_work.title, title, work.subtitle),
+            names_any(titles, other_work.titles, other_work.subtitles),
+            names_any(other_work.titles, titles, work.subtitles),
         )
         if named == (True, False):
             return Direction(UpdateDirection.NOTICE_OF, "title-names-the-other")
         if named == (False, True):
             return Direction(UpdateDirection.UPDATED_BY, "title-names-the-other")
     kinds = {link.kind.value for link in links}
-    own = _signal(title, kinds)
-    theirs = _signal(other_work.title, kinds) if other_work is not None else None
+    own = read_titles(titles, kinds)
+    theirs = read_titles(other_work.titles, kinds) if other_work is not None else None
+    if own.disagree or (theirs is not None and theirs.disagree):
+        # One record's own titles read both ways ("RETRACTED: X" and "Retraction: X"): it
+        # may be the notice or the retracted work, and no side or title settles which.
+        return Direction(UpdateDirection.UNCLEAR, "record-titles-disagree")
+    return _by_sides(links, own.signal, theirs.signal if theirs is not None else None)
+
+
+def _by_sides(links: list[Link], own: TitleSignal, theirs: TitleSignal | None) -> Direction:
+    """Rows 4 to 7: the sides the entries sit on, read with what each title says."""
     sides = {link.side for link in links}
     if len(sides) == 2:
         return _two_way(own, theirs)
@@ -64,15 +77,6 @@ def retraction_watch_direction(links: list[Link]) -> UpdateDirection | None:
     its entries sit on fixes the direction; None if it has no entry here, or both sides."""
     sides = {link.side for link in links if link.entry.source in RETRACTION_WATCH_SOURCES}
     return _conventional(sides) if len(sides) == 1 else None
-
-
-def _signal(title: str, kinds: set[str]) -> TitleSignal:
-    """What a title says in this link: a notice title speaks only for its own kind, so
-    "Correction for multiple comparisons …" says nothing about a retraction."""
-    signal, named = title_signal(title)
-    if signal is TitleSignal.NOTICE and named not in kinds:
-        return TitleSignal.NONE
-    return signal
 
 
 def _says(own: TitleSignal, theirs: TitleSignal | None) -> tuple[bool, bool]:

@@ -16,6 +16,8 @@ merely mentions the word ("Retracted publications in Indian science") says nothi
 from __future__ import annotations
 
 import re
+from collections.abc import Container, Iterable, Sequence
+from dataclasses import dataclass
 from enum import StrEnum
 from functools import lru_cache
 
@@ -156,19 +158,50 @@ def names_the_other(marked: str, other: str, other_subtitle: str = "") -> bool:
     the other record. The other title is compared with and without its subtitle, and without
     a retraction marker of its own.
     """
+    return names_any((marked,), (other,), (other_subtitle,))
+
+
+def names_any(marked: Iterable[str], others: Sequence[str], subtitles: Sequence[str]) -> bool:
+    """`names_the_other` for every title of two records: whether any of `marked` is a marker
+    followed by any of `others`, with or without any of `subtitles`. Crossref's `title` holds
+    "Work titles, including original language title and translated titles" and `subtitle`
+    "Work subtitles, including original language and translated" (rest-api-doc's
+    api_format.md), in no stated pairing: a notice's translated title names the original's
+    translated title, with any subtitle."""
+    named = {rest for rest in map(_named_part, marked) if rest}
+    if not named:  # most titles carry no marker: the other record's titles are never folded
+        return False
+    return not named.isdisjoint(_title_variants(others, subtitles))
+
+
+def _named_part(marked: str) -> str:
+    """What follows a title's marker, folded; "" for a title without one."""
     signal, _kind, end = _marker_match(marked)
-    if signal is TitleSignal.NONE:
-        return False
-    named = fold(_plain(marked)[end:])
-    if not named:
-        return False
-    bare = without_retraction_marker(other)
-    # Each variant is folded only if it differs from one already tried: `fold` turns the
-    # space before an empty subtitle into nothing, and most titles carry no marker.
-    variants = dict.fromkeys((other, bare))
-    if other_subtitle.strip():
-        variants.update(dict.fromkeys((f"{other} {other_subtitle}", f"{bare} {other_subtitle}")))
-    return any(fold(variant) == named for variant in variants)
+    return "" if signal is TitleSignal.NONE else fold(_plain(marked)[end:])
+
+
+# Crossref allows a journal article up to 20 `titles` blocks (its user story on multilingual
+# titles), each a title and its subtitle, and perhaps an original-language title with its own:
+# at most 40 of each in a real record, all paired; a hostile record's thousands are not paired
+# each with each.
+PAIRED = 40
+
+
+def _title_variants(others: Sequence[str], subtitles: Sequence[str]) -> set[str]:
+    """Each title folded, with and without a retraction marker of its own, and each of the
+    first `PAIRED` of those followed by each of the first `PAIRED` subtitles."""
+    variants: dict[str, None] = {}
+    for index, other in enumerate(others):
+        bare = without_retraction_marker(other)
+        # Each variant is folded only if it differs from one already tried: most titles
+        # carry no marker, and most records no subtitle.
+        forms = dict.fromkeys((other, bare))
+        if index < PAIRED:
+            for subtitle in subtitles[:PAIRED]:
+                if subtitle.strip():
+                    forms.update(dict.fromkeys((f"{other} {subtitle}", f"{bare} {subtitle}")))
+        variants.update(forms)
+    return {fold(variant) for variant in variants}
 
 
 def without_retraction_marker(title: str) -> str:
@@ -202,3 +235,50 @@ def marks_an_update(title: str) -> bool:
 def prints_an_update(printed: str) -> bool:
     """Whether a part of a printed reference opens with any marker (`prints_a_notice`)."""
     return any(marks_an_update(part) for part in _PRINTED_PARTS.split(printed) if part)
+
+
+@dataclass(frozen=True, slots=True)
+class TitleReading:
+    """What all the titles of one record say together (`read_titles`)."""
+
+    signal: TitleSignal = TitleSignal.NONE
+    kind: str | None = None
+    title: str = ""  # the title whose marker gives the reading
+    disagree: tuple[str, ...] = ()  # the marked titles, when they read differently: no reading
+
+
+_UNMARKED = TitleReading()
+
+
+def read_titles(titles: Iterable[str], kinds: Container[str] | None = None) -> TitleReading:
+    """What a record's titles mark, read together. Crossref's `title` holds "Work titles,
+    including translated titles", beside `original-title`: a publisher may retitle only the
+    English one "RETRACTED: …", so a marker counts on any title, and the reading names it.
+
+    A title without a marker is silent (a Russian title carries no English marker). Marked
+    titles that read the same way give that reading, from the first of them. Where they read
+    differently, a retracted work's marker still wins over a correction's or a concern's, as
+    within one title ("Retracted: Correction to …": the record was retracted, whatever it
+    was). Beside a retraction notice's marker it does not: Hindawi titles its notices
+    "Retracted: <title>", so the record may be either, and the reading is none, with the
+    titles that disagree. So is a record titled as notices of different kinds.
+
+    `kinds`: a link's kinds, when the titles are read for a link (roles.py): a notice marker
+    of another kind then says nothing.
+    """
+    marked = []
+    for title in titles:
+        signal, kind, _end = _marker_match(title)
+        if signal is TitleSignal.NOTICE and kinds is not None and kind not in kinds:
+            continue
+        if signal is not TitleSignal.NONE:
+            marked.append(TitleReading(signal, kind, title))
+    if not marked:
+        return _UNMARKED
+    readings = {(m.signal, m.kind) for m in marked}
+    if len(readings) == 1:
+        return marked[0]
+    retracted = [m for m in marked if m.signal is TitleSignal.RETRACTED_ORIGINAL]
+    if retracted and (TitleSignal.NOTICE, RETRACTION) not in readings:
+        return retracted[0]
+    return TitleReading(disagree=tuple(m.title for m in marked))

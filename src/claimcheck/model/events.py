@@ -97,6 +97,13 @@ class EditorialStatus:
     unclear: tuple[UpdateEvent, ...] = ()
     retracted_by_title: bool = False  # a retraction marker in the title, no notice registered
     notice_by_title: EventKind | None = None  # a notice title, linked to nothing
+    # The title that carried the marker of either, when it is not the first (the one reports
+    # show): a translated or original-language title (Crossref's `title` holds "Work titles,
+    # including translated titles", beside `original-title`).
+    marked_title: str = ""
+    # Titles whose markers read differently ("RETRACTED: X" and "Retraction: X"): the record
+    # may be a retracted work or a notice, so its verdict is `unclear`, never a guess.
+    titles_disagree: tuple[str, ...] = ()
     unreadable: tuple[tuple[str, str], ...] = ()  # (doi, why): records needed but not read
     # Whose title the title markers were read in: "" for the registry's (Crossref's), or
     # "datacite" for DataCite's record, which has no retraction field, so the findings say

@@ -46,6 +46,15 @@ class Work:
     updated_by: tuple[UpdateEntry, ...] = ()
 
     @property
+    def titles(self) -> tuple[str, ...]:
+        """Every title, the primary one first: a marker on any of them counts (titles.py)."""
+        return (self.title, *self.other_titles)
+
+    @property
+    def subtitles(self) -> tuple[str, ...]:
+        return (self.subtitle,) if self.subtitle else ()
+
+    @property
     def journal(self) -> str:
         return (self.container_titles or self.short_container_titles or ("",))[0]
 

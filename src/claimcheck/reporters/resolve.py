@@ -54,6 +54,11 @@ def verdict_text(resolution: Resolution) -> str:
     if status.verdict is Verdict.RETRACTED:
         if status.retractions:
             return f"{words}: " + "; ".join(_event_text(e) for e in status.retractions)
+        if status.marked_title:
+            return (
+                f"{words}: marked so by another of its titles, "
+                f"{status.marked_title[:80]!r}; no notice registered"
+            )
         return f"{words}: marked so by its title; no notice registered"
     if status.verdict in _NOTICE_KINDS:
         kind = _NOTICE_KINDS[status.verdict]
@@ -69,6 +74,9 @@ def verdict_text(resolution: Resolution) -> str:
     }.get(status.verdict, ())
     if chosen:
         return f"{words}: " + "; ".join(_event_text(e) for e in chosen)
+    if status.verdict is Verdict.UNCLEAR and status.titles_disagree:
+        titles = "; ".join(repr(title[:80]) for title in status.titles_disagree)
+        return f"unclear: its titles carry markers that disagree ({titles})"
     if status.verdict is Verdict.UNVERIFIED:
         return f"{words}: " + "; ".join(f"{d} ({why})" for d, why in status.unreadable)
     return words

@@ -122,7 +122,8 @@ RULES: dict[FindingCode, Rule] = {
         "The cited work is linked to an update, but not which record is the notice.",
         "The registry links the cited work to another record by a retraction, concern or "
         "correction, in a way that does not say which of the two is the notice (both list "
-        "each other, and neither title says). The cited work may be the updated one.",
+        "each other, and neither title says), or the cited work's own titles disagree "
+        "(one marks it retracted, another a notice). The cited work may be the updated one.",
         "Open both records (the DOIs are in the message) and check which is the notice. If the "
         "cited work is retracted or under concern, treat it so; otherwise acknowledge the "
         "finding in the claim map with the reason.",
