@@ -199,6 +199,7 @@ WORK = Work(
     title="Tïtle",
     subtitle="Sub",
     other_titles=("Translated title", "Título original"),
+    other_subtitles=("Translated subtitle",),
     authors=(Author("Family", "G."), Author(name="A Consortium")),
     year=2009,
     container_titles=("Journal",),
@@ -215,7 +216,7 @@ WORK = Work(
     updated_by=(UpdateEntry("10.1/c", "correction"),),
 )
 VALID = json.loads(encode_work(WORK) or b"")
-COUNTS = 7  # year and six counts come first; every later value is a str
+COUNTS = 8  # year and seven counts come first; every later value is a str
 
 
 def body(row: object) -> bytes:
@@ -278,10 +279,22 @@ def test_every_title_is_stored_and_a_row_of_the_layout_before_them_is_a_miss() -
     # Crossref's `title` is "Work titles, including translated titles": the checks compare
     # all of them, so the cache keeps all of them.
     at = VALID.index("Translated title")  # after the short container titles
-    assert VALID[COUNTS - 1] == 2
+    assert VALID[COUNTS - 2] == 2
     assert VALID[at : at + 2] == ["Translated title", "Título original"]
-    # Cache schema version 4 stored no other titles: six numbers, then the texts.
-    older = [*VALID[: COUNTS - 1], *VALID[COUNTS:at], *VALID[at + 2 :]]
+    # Cache schema version 4 stored no other titles (nor other subtitles): six numbers, then
+    # the texts.
+    older = [*VALID[: COUNTS - 2], *VALID[COUNTS:at], *VALID[at + 3 :]]
+    assert decode_work(body(older)) is None
+
+
+def test_every_subtitle_is_stored_and_a_row_of_the_layout_before_them_is_a_miss() -> None:
+    # Crossref's `subtitle` holds "Work subtitles, including original language and
+    # translated": the checks pair each with each title, so the cache keeps all of them.
+    at = VALID.index("Translated subtitle")  # after the other titles
+    assert VALID[COUNTS - 1] == 1
+    assert round_trip(WORK).other_subtitles == ("Translated subtitle",)
+    # Cache schema version 5 stored no other subtitles: seven numbers, then the texts.
+    older = [*VALID[: COUNTS - 1], *VALID[COUNTS:at], *VALID[at + 1 :]]
     assert decode_work(body(older)) is None
 
 

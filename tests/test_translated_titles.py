@@ -1,9 +1,12 @@
-"""Title markers on a record's other titles. Crossref's `title` holds "Work titles, including
-translated titles" (a Russian title, then its English translation), beside `original-title`:
+"""Title markers on a record's other titles, and its translated subtitles. Crossref's
+`title` holds "Work titles, including translated titles" (a Russian title, then its English
+translation), beside `original-title`:
 a publisher may retitle only one language "RETRACTED: …". A marker there counts as one on
 the first title does, and the finding names the title; titles whose markers disagree are
-`unclear`, never a guess. Unit tests on the editorial status and its findings, then the
-command line over real HTTP to the replay server.
+`unclear`, never a guess. Crossref's `subtitle` holds "Work subtitles, including original
+language and translated", so a work cited by its English title and English subtitle is the
+work cited. Unit tests on the editorial status, its findings and the metadata comparison,
+then the command line over real HTTP to the replay server.
 
 Every record here is made up, in Crossref's schema (tests/factories.py): no recording holds a
 record with translated titles.
@@ -18,6 +21,7 @@ import pytest
 
 from claimcheck.checks.datacite import datacite_status
 from claimcheck.checks.editorial import editorial_status
+from claimcheck.checks.metadata import compare, metadata_findings
 from claimcheck.checks.references import role_findings, status_findings
 from claimcheck.checks.titles import TitleReading, TitleSignal, read_titles
 from claimcheck.model.claimmap import Reference, Role
@@ -26,10 +30,10 @@ from claimcheck.model.events import UpdateDirection, Verdict
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.location import Location
 from claimcheck.model.record import Lookup, LookupStatus, Work
-from claimcheck.sources.crossref.records import decode_envelope, parse_work
+from claimcheck.sources.crossref.records import parse_work
 from claimcheck.sources.datacite.records import parse_datacite
 from claimcheck.testing import ReplayServer
-from tests.factories import update, work_envelope, write_map
+from tests.factories import fresh_cache_dir, update, work_envelope, write_map
 from tests.test_cli import run
 from tests.test_datacite import _attributes
 
@@ -39,10 +43,13 @@ ENGLISH = "Liver regeneration in mice"
 
 def bilingual(doi: str, first: str, *others: str, **extra: object) -> Work:
     """A made-up record whose `title` list holds `first`, then `others`."""
-    body = work_envelope(doi, title=first, **extra)
-    message = dict(decode_envelope(body, "work"))
-    message["title"] = [first, *others]
-    return parse_work(message)
+    return parse_work(json.loads(bilingual_body(doi, first, *others, **extra))["message"])
+
+
+def bilingual_body(doi: str, first: str, *others: str, **extra: object) -> bytes:
+    body = json.loads(work_envelope(doi, title=first, **extra))
+    body["message"]["title"] = [first, *others]
+    return json.dumps(body).encode()
 
 
 def findings(work: Work, related: dict[str, Lookup] | None = None) -> list[Finding]:
@@ -183,6 +190,38 @@ def test_a_retraction_marker_on_a_datacite_translated_title_is_retracted() -> No
     assert status.marked_title == "RETRACTED: Panel data"
 
 
+# --- translated subtitles ------------------------------------------------------------------
+
+RUSSIAN_SUBTITLE = "экспериментальное исследование"
+ENGLISH_SUBTITLE = "an experimental study of partial hepatectomy in aged animals"
+# Cited by its English title and English subtitle, the authors written in Latin letters.
+CITED = Reference(
+    "R1", Location(3, 3), doi="10.5555/sub", title=f"{ENGLISH}: {ENGLISH_SUBTITLE}",
+    authors=("Ivanov II",), year=2015,
+)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "subtitles",
+    [
+        [RUSSIAN_SUBTITLE, ENGLISH_SUBTITLE],
+        [ENGLISH_SUBTITLE],  # the Russian title has none: the English subtitle comes first
+    ],
+)
+def test_a_translated_title_with_its_translated_subtitle_is_the_work_cited(
+    subtitles: list[str],
+) -> None:
+    work = bilingual(
+        "10.5555/sub", RUSSIAN, ENGLISH, subtitle=subtitles, authors=("Иванов",), year=2015
+    )
+    assert work.subtitles == tuple(subtitles)
+    assert compare(CITED, work).title_agrees is True
+    # The authors' script still differs: a metadata warning, not another work.
+    (finding,) = metadata_findings(CITED, work)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert [field["field"] for field in finding.evidence["fields"]] == ["first_author"]
+
+
 # --- the command line ----------------------------------------------------------------------
 
 
@@ -208,3 +247,29 @@ def test_the_command_line_fails_a_work_retracted_only_in_its_translated_title(
     (retracted,) = [f for f in document["findings"] if f["code"] == "retracted"]
     assert retracted["evidence"]["marked_title"] == marked
     assert marked in retracted["message"]
+
+
+def test_the_command_line_reads_a_translated_subtitle_live_and_from_the_cache(
+    tmp_path: Path,
+) -> None:
+    body = bilingual_body(
+        "10.5555/sub", RUSSIAN, ENGLISH, subtitle=[RUSSIAN_SUBTITLE, ENGLISH_SUBTITLE],
+        authors=("Иванов",), year=2015,
+    )  # fmt: skip
+    path = write_map(
+        tmp_path,
+        "claimcheck: 1\nreferences:\n"
+        f"  R1: {{doi: '10.5555/sub', title: '{CITED.title}', authors: [Ivanov II], year: 2015}}"
+        "\nclaims:\n  - {id: C1, text: a claim, cites: [R1]}\n",
+    )
+    env = {"CLAIMCHECK_CACHE_DIR": fresh_cache_dir()}
+    with ReplayServer(tmp_path) as replay:  # no recorded answers: only this one
+        replay.add_work(body)
+        live = run("audit", path, "-f", "json", "--crossref-url", replay.url, env=env)
+        url = replay.url
+    # The second run reads the work the cache stored (for that server): its other subtitles too.
+    cached = run("audit", path, "-f", "json", "--crossref-url", url, "--offline", env=env)
+    for result in (live, cached):
+        document = json.loads(result.stdout)
+        assert [f["code"] for f in document["findings"]] == ["metadata-mismatch"]
+        assert result.exit_code == 0

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Kept in PRAGMA user_version. 1 had no source, 2 no raw column, 3 kept a work's body as a
-# compact envelope, 4 the Work without its other titles (5: the Work itself with them,
-# sources/crossref/stored.py).
-SCHEMA_VERSION = 5
+# compact envelope, 4 the Work without its other titles, 5 without its other subtitles (6:
+# the Work itself with both, sources/crossref/stored.py).
+SCHEMA_VERSION = 6
 
 # Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
 # may not use it now: moving it aside would lose a good cache or fail for the same reason.
@@ -32,9 +32,10 @@ _SCHEMA = (
 # Older files are emptied, not migrated: version 1 rows carry no source (nobody can tell which
 # server answered them), version 2 rows no compact body, version 3 bodies are envelopes that
 # the reader of version 4 would take for unreadable rows (a miss each, then a refetch anyway),
-# and version 4 works lack the translated titles (Crossref's `title` is "Work titles,
-# including translated titles"), which the metadata check now compares.
-_OLDER_SCHEMAS = frozenset({1, 2, 3, 4})
+# version 4 works lack the translated titles (Crossref's `title` is "Work titles, including
+# translated titles"), and version 5 works the translated subtitles, which the metadata check
+# now compares (a version 5 row, one count short, would read as a miss each anyway).
+_OLDER_SCHEMAS = frozenset({1, 2, 3, 4, 5})
 
 
 class Unusable(Exception):

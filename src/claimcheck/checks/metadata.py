@@ -19,7 +19,7 @@ import claimcheck.model.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.printed_title import printed_title_score, title_score
-from claimcheck.checks.titles import without_retraction_marker
+from claimcheck.checks.titles import PAIRED, without_retraction_marker
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.record import Author, Work
@@ -132,15 +132,19 @@ def _registry_title_forms(work: Work) -> list[str]:
     """Every form of the record's titles a reference may cite; the best one is compared.
     Crossref's `title` holds "Work titles, including translated titles" (its schema): an
     article may cite a Russian work by its English title, which is then no different work."""
-    forms: list[str] = []
-    for title in (work.title, *work.other_titles):
-        forms.append(fold(strip_markup(title)))
-        # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
-        published_as = without_retraction_marker(title)
-        if published_as != title:
-            forms.append(fold(published_as))
-    if work.subtitle:
-        forms.append(fold(strip_markup(f"{work.title} {work.subtitle}")))
+    # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
+    published = [
+        dict.fromkeys((strip_markup(title), without_retraction_marker(title)))
+        for title in work.titles
+    ]
+    forms = [fold(name) for names in published for name in names]
+    # Each title with each subtitle: `subtitle` holds "Work subtitles, including original
+    # language and translated" (rest-api-doc's api_format.md), in no stated pairing with the
+    # titles, so an English title is cited with its English subtitle whatever their places.
+    # A pair in two languages agrees with no citation; the first PAIRED of each are paired.
+    subtitles = [strip_markup(sub) for sub in work.subtitles[:PAIRED]]
+    for names in published[:PAIRED] if subtitles else ():
+        forms.extend(fold(f"{name} {sub}") for name in names for sub in subtitles)
     return [form for form in dict.fromkeys(forms) if form]
 
 

@@ -32,6 +32,9 @@ class Work:
     # Crossref's schema defines `title` as "Work titles, including translated titles" (a
     # Russian title, then its English translation) and also has `original-title`.
     other_titles: tuple[str, ...] = ()
+    # The other subtitles (Crossref's `subtitle`: "Work subtitles, including original language
+    # and translated"), in no stated pairing with the titles: compared, never shown.
+    other_subtitles: tuple[str, ...] = ()
     authors: tuple[Author, ...] = ()
     year: int | None = None
     container_titles: tuple[str, ...] = ()
@@ -52,7 +55,8 @@ class Work:
 
     @property
     def subtitles(self) -> tuple[str, ...]:
-        return (self.subtitle,) if self.subtitle else ()
+        """Every subtitle, the one shown first."""
+        return (self.subtitle, *self.other_subtitles) if self.subtitle else self.other_subtitles
 
     @property
     def journal(self) -> str:

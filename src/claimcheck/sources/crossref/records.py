@@ -75,11 +75,16 @@ def _parse_work(message: Mapping[str, Any]) -> Work:
     if not doi:
         raise MalformedRecord("work record has no DOI")
     title, *other_titles = _titles(message) or ("",)
+    # `subtitle`: "Work subtitles, including original language and translated" (rest-api-doc's
+    # api_format.md): each kept once, like the titles, since a reference may cite a translated
+    # title with its translated subtitle.
+    subtitle, *other_subtitles = tuple(dict.fromkeys(_texts(message.get("subtitle")))) or ("",)
     return Work(
         doi=doi,
         title=title,
-        subtitle=_first(message.get("subtitle")),
+        subtitle=subtitle,
         other_titles=tuple(other_titles),
+        other_subtitles=tuple(other_subtitles),
         authors=tuple(_authors(message.get("author"))),
         year=_year(message),
         container_titles=_texts(message.get("container-title")),
@@ -132,11 +137,6 @@ def _titles(message: Mapping[str, Any]) -> tuple[str, ...]:
     all are kept; the first is the one reports show."""
     titles = (*_texts(message.get("title")), *_texts(message.get("original-title")))
     return tuple(dict.fromkeys(titles))
-
-
-def _first(value: object) -> str:
-    texts = _texts(value)
-    return texts[0] if texts else ""
 
 
 def _authors(value: object) -> list[Author]:

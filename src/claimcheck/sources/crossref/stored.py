@@ -13,10 +13,10 @@ author and per update entry took a third off `json.loads` here. So the counts co
 then every string:
 
     [year, #authors, #container_titles, #short_container_titles, #update_to, #updated_by,
-     #other_titles,
+     #other_titles, #other_subtitles,
      doi, title, subtitle, volume, issue, page, article_number, type, publisher,
      family, given, name, (for each author)
-     container_title, ..., short_container_title, ..., other_title, ...,
+     container_title, ..., short_container_title, ..., other_title, ..., other_subtitle, ...,
      doi, type, label, date, source, record_id, (for each update_to entry, then updated_by)]
 
 `parse_work` never gives an empty volume, issue, page, article number, update date or record
@@ -41,12 +41,12 @@ from claimcheck.model.record import Author, Work
 
 WORK_FIELDS = (
     "year", "authors", "container_titles", "short_container_titles", "update_to", "updated_by",
-    "other_titles",
+    "other_titles", "other_subtitles",
     "doi", "title", "subtitle", "volume", "issue", "page", "article_number", "type", "publisher",
 )  # fmt: skip
 AUTHOR_FIELDS = ("family", "given", "name")
 UPDATE_FIELDS = ("doi", "type", "label", "date", "source", "record_id")
-_COUNTS = 7  # year and the six counts
+_COUNTS = 8  # year and the seven counts
 _SCALARS = 9  # doi .. publisher
 _INTS = [int] * _COUNTS
 _DECODER = json.JSONDecoder()
@@ -63,6 +63,7 @@ def encode_work(work: Work) -> bytes | None:
         len(work.update_to),
         len(work.updated_by),
         len(work.other_titles),
+        len(work.other_subtitles),
         work.doi,
         work.title,
         work.subtitle,
@@ -76,6 +77,7 @@ def encode_work(work: Work) -> bytes | None:
         *work.container_titles,
         *work.short_container_titles,
         *work.other_titles,
+        *work.other_subtitles,
         *[text for u in updates for text in _update_texts(u)],
     ]
     try:
@@ -111,13 +113,13 @@ def _work(row: list[Any]) -> Work | None:
     # `type(...) is int`, checked in C by map: a bool or a float is not a count.
     if list(map(type, row[:_COUNTS])) != _INTS:
         return None
-    year, n_authors, n_containers, n_shorts, n_update_to, n_updated_by, n_others = row[:_COUNTS]
+    year, n_authors, n_containers, n_shorts, n_update_to, n_updated_by = row[: _COUNTS - 2]
+    n_others, n_subs = row[_COUNTS - 2 : _COUNTS]
     if min(row[1:_COUNTS]) < 0 or not 0 <= year < 10000:  # parse_work keeps plausible years
         return None
     texts = row[_COUNTS:]
-    if len(texts) != _SCALARS + 3 * n_authors + n_containers + n_shorts + n_others + 6 * (
-        n_update_to + n_updated_by
-    ):
+    n_lists = n_containers + n_shorts + n_others + n_subs
+    if len(texts) != _SCALARS + 3 * n_authors + n_lists + 6 * (n_update_to + n_updated_by):
         return None
     joined = "".join(texts)  # TypeError unless every value is a str: one check for all
     if not joined.isascii():
@@ -133,11 +135,14 @@ def _work(row: list[Any]) -> Work | None:
     end += n_shorts
     others = tuple(texts[end : end + n_others])
     end += n_others
+    subtitles = tuple(texts[end : end + n_subs])
+    end += n_subs
     return Work(
         doi,
         title,
         subtitle,
         others,
+        subtitles,
         tuple(map(Author, names, names, names)),  # three at a time: family, given, name
         year or None,
         containers,
