@@ -281,7 +281,7 @@ def test_file_from_a_newer_schema_is_moved_aside(tmp_path: Path) -> None:
 # The layouts of older versions: 1 had no source, 2 no raw column, 3 its columns in another
 # order and a work's body as an envelope, 4 today's columns but a work without its other
 # titles (Crossref's `title` is "Work titles, including translated titles"), 5 without its
-# other subtitles.
+# other subtitles, and with a 404 kept with an empty body and no probe answer beside it.
 OLDER_LAYOUTS = {
     1: "kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,"
     " fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi)",
@@ -309,7 +309,7 @@ def test_an_older_cache_is_emptied_and_rebuilt_without_a_warning(
     # Version 1 rows carry no source: nobody can tell which server gave them. Version 3
     # bodies are envelopes, which the reader of stored works would not read. Version 4 works
     # lack the other titles that the metadata check compares, version 5 works the other
-    # subtitles.
+    # subtitles (and a version 5 not-found has no body as sent to record).
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
         raw.execute(f"CREATE TABLE responses ({OLDER_LAYOUTS[version]})")
         if version == 1:
@@ -320,8 +320,8 @@ def test_an_older_cache_is_emptied_and_rebuilt_without_a_warning(
         else:
             raw.execute(
                 "INSERT INTO responses (source, kind, doi, status, body, raw, fetched_at)"
-                " VALUES (?, 'work', '10.1/x', 200, ?, NULL, ?)",
-                (SRC, OLDER_BODIES[version], T0),
+                " VALUES (?, 'work', '10.1/x', ?, ?, NULL, ?)",
+                (SRC, 200, OLDER_BODIES[version], T0),
             )
         raw.execute(f"PRAGMA user_version = {version}")
     raw.close()

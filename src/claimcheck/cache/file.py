@@ -9,8 +9,10 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 # Kept in PRAGMA user_version. 1 had no source, 2 no raw column, 3 kept a work's body as a
-# compact envelope, 4 the Work without its other titles, 5 without its other subtitles (6:
-# the Work itself with both, sources/crossref/stored.py).
+# compact envelope, 4 the Work without its other titles, 5 without its other subtitles, and
+# an empty body for a `/works/{doi}` 404 and no probe answer (6: the Work with both, in
+# sources/crossref/stored.py; the 404 as sent, and the probe that showed the server to be
+# Crossref, for --record).
 SCHEMA_VERSION = 6
 
 # Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
@@ -34,7 +36,9 @@ _SCHEMA = (
 # the reader of version 4 would take for unreadable rows (a miss each, then a refetch anyway),
 # version 4 works lack the translated titles (Crossref's `title` is "Work titles, including
 # translated titles"), and version 5 works the translated subtitles, which the metadata check
-# now compares (a version 5 row, one count short, would read as a miss each anyway).
+# now compares (a version 5 row, one count short, would read as a miss each anyway), and a
+# version 5 "not found" cannot be recorded as evidence that replays the same (no 404 body as
+# sent, no probe).
 _OLDER_SCHEMAS = frozenset({1, 2, 3, 4, 5})
 
 

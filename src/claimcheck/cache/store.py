@@ -49,7 +49,9 @@ __all__ = [
 DEFAULT_METADATA_TTL = timedelta(days=30)  # bibliographic metadata
 DEFAULT_STATUS_TTL = timedelta(hours=24)  # update / retraction status
 CACHE_FILE = "crossref.sqlite3"
-KINDS = frozenset({"work", "agency", "search"})  # search: a query.bibliographic answer
+# search: a query.bibliographic answer; probe: the `/works?rows=0` answer that showed the
+# server to be Crossref (sources/crossref/identity.py), keyed by that request.
+KINDS = frozenset({"work", "agency", "search", "probe"})
 # Only definite answers are stored. Failures (429, 5xx, timeouts, malformed bodies) are never
 # cached: peers cached 429s and later reported them as answers, and a transient failure
 # replayed from a cache would outlive the outage that caused it.

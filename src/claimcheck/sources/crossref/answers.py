@@ -3,10 +3,17 @@ read as a Lookup, and answers read back from the cache.
 
 A cached answer is a Lookup as good as the network's, with its age and the base URL that gave
 it; an unreadable cache row is a miss, never an answer.
+
+With --record, each cached answer used is saved as the network's would be, byte for byte. A
+cached "not found" is saved with the cached probe that showed the server to be Crossref
+(identity.py): without it a replay could not trust the 404s. If the cache holds no probe,
+the not-found is not taken from the cache while recording (asked again online; offline, it
+could not be checked), so that the recording and its replay give the same verdict.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
@@ -14,6 +21,7 @@ from typing import TYPE_CHECKING
 from claimcheck.model.doi import doi_path_segment
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref.batching import LIST_PREFIX, envelope, list_items
+from claimcheck.sources.crossref.identity import PROBE
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_agency
 from claimcheck.sources.crossref.stored import decode_work
 from claimcheck.transport.fetch import RawResponse
@@ -21,7 +29,8 @@ from claimcheck.transport.fetch import RawResponse
 if TYPE_CHECKING:
     from claimcheck.cache.store import Cache, CacheEntry
 
-WORK, AGENCY = "work", "agency"  # the cache's kinds of answer
+# The cache's kinds of answer; PROBE_KIND's one row per source is keyed by PROBE.
+WORK, AGENCY, PROBE_KIND = "work", "agency", "probe"
 # The agency id `/works/{doi}/agency` gives for Crossref's own DOIs.
 CROSSREF_AGENCY = "crossref"
 CACHE_CHUNK = 500
@@ -79,11 +88,17 @@ class CachedAnswers:
         base_url: str,
         clock: Callable[[], float],
         recorder: Callable[[RawResponse], None] | None = None,
+        *,
+        offline: bool = False,
     ) -> None:
         self.cache, self.source, self.base_url = cache, source, base_url
         self._clock = clock
         # With --record, an answer the cache gives is saved too, as the network's would be.
         self._recorder = recorder
+        self._offline = offline  # a not-found left out cannot be asked again: it fails
+        self._probe_lock = threading.Lock()  # lookups read the cache on several threads
+        self._probe: CacheEntry | None = None
+        self._probe_read = False
 
     def read(self, dois: list[str], status_matters: bool) -> list[tuple[Lookup, bool]]:
         """Each cached answer, with whether its update status may be taken from it: always
@@ -114,22 +129,43 @@ class CachedAnswers:
                 continue
             agency = agencies.get(doi)
             lookup = _lookup(doi, entry, agency, entry.age(now), self.base_url)
-            if lookup is not None:
-                found.append((lookup, fresh))
-                self._record(entry, agency)
+            if lookup is None:
+                continue
+            if recording and lookup.status is LookupStatus.NOT_FOUND and not self._vouched():
+                if self._offline:
+                    found.append((Lookup(doi, LookupStatus.FAILED, error=self._unvouched()), True))
+                continue
+            found.append((lookup, fresh))
+            self._record(works_path(doi), entry)
+            self._record(agency_path(doi), agency)
         return found
 
-    def _record(self, work: CacheEntry, agency: CacheEntry | None) -> None:
-        if self._recorder is None:
+    def _vouched(self) -> bool:
+        """Whether the cache holds the probe that showed this server to be Crossref, which
+        makes its two 404s evidence; recorded once, beside the first not-found recorded."""
+        with self._probe_lock:
+            if not self._probe_read:
+                self._probe_read = True
+                self._probe = self.cache.get(self.source, PROBE_KIND, PROBE)
+                self._record(PROBE, self._probe)
+            return self._probe is not None
+
+    def _unvouched(self) -> str:
+        return (
+            f"offline, and its cached answer (not found) cannot be recorded as evidence: the "
+            f"cache does not hold the answer that showed {self.base_url or 'the server'} to be "
+            f"Crossref (GET {PROBE}), so a replay could not trust the 404; record it online"
+        )
+
+    def _record(self, request: str, entry: CacheEntry | None) -> None:
+        if self._recorder is None or entry is None:
             return
-        when = datetime.fromtimestamp(work.fetched_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        for request, entry in ((works_path(work.doi), work), (agency_path(work.doi), agency)):
-            if entry is not None:
-                kind = "application/json" if entry.status == 200 else "text/plain"
-                # Only an agency answer or a 404 has no raw: a found work without it was
-                # skipped by _chunk, as its body is not what the server sent.
-                sent = entry.raw if entry.raw is not None else entry.body
-                self._recorder(RawResponse(request, entry.status, kind, sent, when))
+        when = datetime.fromtimestamp(entry.fetched_at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        kind = "application/json" if entry.status == 200 else "text/plain"
+        # Only an agency answer, a probe or a 404 has no raw: a found work without it was
+        # skipped by _chunk, as its body is not what the server sent.
+        sent = entry.raw if entry.raw is not None else entry.body
+        self._recorder(RawResponse(request, entry.status, kind, sent, when))
 
 
 def _lookup(

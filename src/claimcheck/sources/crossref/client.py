@@ -24,10 +24,10 @@ from claimcheck.cache.entries import source_key
 from claimcheck.model.errors import LookupFailed
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref import batching
-from claimcheck.sources.crossref.answers import WORK, CachedAnswers, works_path
+from claimcheck.sources.crossref.answers import PROBE_KIND, WORK, CachedAnswers, works_path
 from claimcheck.sources.crossref.background import Background
 from claimcheck.sources.crossref.follow_ups import FollowUps
-from claimcheck.sources.crossref.identity import ServerIdentity
+from claimcheck.sources.crossref.identity import PROBE, ServerIdentity
 from claimcheck.sources.crossref.memory import AnswerMemory
 from claimcheck.sources.crossref.not_found import MissingDois
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
@@ -68,12 +68,12 @@ class CrossrefClient:
         # Answers are cached under the registry and base URL that gave them (cache/store.py).
         self.cache_source = source_key("crossref", base_url)
         self._cached = (
-            CachedAnswers(cache, self.cache_source, base_url, clock, recorder)
+            CachedAnswers(cache, self.cache_source, base_url, clock, recorder, offline=offline)
             if cache is not None and read_cache
             else None
         )
         self._memory = AnswerMemory()
-        self._server = ServerIdentity(fetcher, base_url)
+        self._server = ServerIdentity(fetcher, base_url, keep=self._keep_probe)
         self._missing = MissingDois(fetcher, self._server, base_url, self._store, self._work_answer)
         self._background = Background()  # the lookups `start` began
 
@@ -290,7 +290,7 @@ class CrossrefClient:
         except LookupFailed as exc:
             return Lookup(doi, LookupStatus.FAILED, error=exc.cause)
         if response.status == 404:
-            return self._missing.lookup(doi)
+            return self._missing.lookup(doi, response.body)
         if response.status != 200:
             return Lookup(doi, LookupStatus.FAILED, error=f"HTTP {response.status}")
         return self._work_answer(doi, response)
@@ -337,6 +337,10 @@ class CrossrefClient:
         # Only answers reach here (200 and 404); failures are never cached.
         if self.cache is not None:
             self.cache.put(self.cache_source, kind, doi, status, body, raw=raw)
+
+    def _keep_probe(self, body: bytes) -> None:
+        # The probe vouches for the 404s cached with it: --record saves it beside them later.
+        self._store(PROBE_KIND, PROBE, 200, body)
 
     def _from_cache(self, dois: list[str], status_matters: bool) -> list[tuple[Lookup, bool]]:
         """Cached answers, each with whether it is fresh for update status."""

@@ -4,11 +4,15 @@ A 404 is evidence that a DOI does not exist only from a server that has answered
 in this run: a mistyped `--crossref-url` that answers 404 to everything must never make DOIs
 "not found". A work or agency envelope is Crossref's own answer; when nothing of the kind has
 come, one cheap list query asks: `GET /works?rows=0`, a count of every work.
+
+The probe's answer is kept in the cache beside the 404s it vouches for: a later run that
+records a cached "not found" (--record) saves it too, so that the snapshot replays the same.
 """
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 
 from claimcheck.model.errors import LookupFailed
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope
@@ -21,9 +25,12 @@ PROBE = "/works?rows=0"
 class ServerIdentity:
     """Thread-safe. What the server has shown itself to be, for one run."""
 
-    def __init__(self, fetcher: Fetcher, base_url: str) -> None:
+    def __init__(
+        self, fetcher: Fetcher, base_url: str, keep: Callable[[bytes], None] | None = None
+    ) -> None:
         self._fetcher = fetcher
         self._base_url = base_url
+        self._keep = keep  # given the body of a probe that answered as Crossref
         self._lock = threading.Lock()
         self._probed = False
         self.answered_as_crossref = False
@@ -56,4 +63,6 @@ class ServerIdentity:
                 )
                 return False
             self.answered_as_crossref = True
+            if self._keep is not None:
+                self._keep(response.body)
             return True

@@ -45,10 +45,12 @@ class MissingDois:
         self._fetcher, self._server, self._base_url = fetcher, server, base_url
         self._store, self._read_work = store, read_work
         self._lock = threading.Lock()  # guards `_unconfirmed`
-        self._unconfirmed: dict[str, tuple[int, bytes]] = {}  # DOI -> its agency answer
+        # DOI -> the body of its `/works/{doi}` 404, and its agency answer's status and body
+        self._unconfirmed: dict[str, tuple[bytes, int, bytes]] = {}
 
-    def lookup(self, doi: str) -> Lookup:
-        """The lookup of a DOI whose `/works/{doi}` answered 404: its agency is asked."""
+    def lookup(self, doi: str, missing: bytes) -> Lookup:
+        """The lookup of a DOI whose `/works/{doi}` answered 404 with the body `missing`: its
+        agency is asked. Both answers are cached as sent, for --record to save later."""
         try:
             response = self._fetcher.fetch(agency_path(doi), subject=doi)
             agency = agency_of(response)
@@ -63,12 +65,12 @@ class MissingDois:
             return self._registered_without_record(doi)
         if agency is not None:
             self._server.saw_crossref()  # a work-agency envelope is Crossref's own
-            self._store(WORK, doi, 404, b"")
+            self._store(WORK, doi, 404, missing)
             self._store(AGENCY, doi, response.status, response.body)
         else:
             # Two 404s: evidence only once the server is known to be Crossref (`settle`).
             with self._lock:
-                self._unconfirmed[doi] = (response.status, response.body)
+                self._unconfirmed[doi] = (missing, response.status, response.body)
         return agency_lookup(doi, agency)
 
     def _registered_without_record(self, doi: str) -> Lookup:
@@ -99,8 +101,8 @@ class MissingDois:
         if not pending:
             return []
         if self._server.confirm():
-            for doi, (status, body) in pending.items():
-                self._store(WORK, doi, 404, b"")
+            for doi, (missing, status, body) in pending.items():
+                self._store(WORK, doi, 404, missing)
                 self._store(AGENCY, doi, status, body)
             return []
         why = (
