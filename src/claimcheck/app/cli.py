@@ -224,6 +224,7 @@ def resolve(
         typer.Option("--format", "-f", metavar="table|json", help="A table or JSON on stdout."),
     ] = ResolveFormat.table,
     crossref_url: CrossrefUrl = None,
+    datacite_url: DataCiteUrl = None,
     mailto: Mailto = None,
     timeout: Timeout = None,
     deadline: Deadline = None,

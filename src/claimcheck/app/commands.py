@@ -291,21 +291,26 @@ def run_resolve_command(
         raise UsageError(f"{raw_doi!r} is not a DOI: it {exc}") from exc
     events = open_event_sources(settings)
     client, _source = open_client(settings)
+    # As in an audit: DataCite is asked about a DataCite DOI online, by the same deadline.
+    datacite, _used = open_datacite(settings, getattr(client.fetcher, "run_deadline", None))
     _pool_notice(settings)
     try:
         with client:
-            resolution = resolve_doi(client, doi, events=events)
+            resolution = resolve_doi(client, doi, events=events, datacite=datacite)
     finally:
         for event_source in events:
             event_source.close()
+        if datacite is not None:
+            datacite.close()
     _refuse_wrong_server(client)
     if output_format == "json":
         _write(render_json(resolution))
     else:
         width, color = stdout
         _write(render_table(resolution, width=width, color=color))
-    if resolution.lookup.error:
-        _notice(settings, f"{doi}: {resolution.lookup.error}")
+    for problem in (resolution.lookup.error, resolution.datacite_problem):
+        if problem:
+            _notice(settings, f"{doi}: {problem}")
     return int(resolution.exit_code)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.errors import ExitCode
 from claimcheck.model.events import EditorialStatus, UpdateEvent
 from claimcheck.model.record import Lookup, LookupStatus, Work
@@ -15,6 +16,19 @@ class Resolution:
     lookup: Lookup
     editorial: EditorialStatus | None = None
     related: dict[str, Lookup] = field(default_factory=dict)
+    # DataCite's answer, for a DOI Crossref names as DataCite's, when DataCite was asked
+    # (online only); None when it was not.
+    datacite: DataCiteLookup | None = None
+
+    @property
+    def datacite_problem(self) -> str | None:
+        """Why DataCite's record of a DataCite DOI could not be read; an audit calls such a
+        reference `unverified` (checks/datacite.py), so resolve's verdict cannot stand."""
+        answer = self.datacite
+        if answer is None or answer.status is LookupStatus.FOUND:
+            return None
+        why = answer.note if answer.status is LookupStatus.NOT_FOUND else answer.error
+        return f"registered with DataCite, but its record could not be read: {why}"
 
     @property
     def updates(self) -> tuple[UpdateEvent, ...]:
@@ -30,6 +44,10 @@ class Resolution:
             return ExitCode.INCOMPLETE
         if self.editorial is not None and self.editorial.unreadable:
             return ExitCode.INCOMPLETE  # a record the verdict needs could not be read
+        if self.datacite_problem is not None:
+            # DataCite's record could not be read: as when Crossref's could not, whatever the
+            # Retraction Watch CSV lists.
+            return ExitCode.INCOMPLETE
         if self.lookup.status is LookupStatus.NOT_FOUND:
             return ExitCode.GATE_FAILED
         return ExitCode.OK

@@ -49,8 +49,9 @@ def verdict_text(resolution: Resolution) -> str:
     if resolution.lookup.status is LookupStatus.FAILED and status is None:
         return _WORDS[Verdict.UNVERIFIED]
     if status is None:
-        return "no Crossref record, so no editorial status"
+        return _no_status_text(resolution)
     words = _WORDS[status.verdict]
+    title = "the title of DataCite's record" if status.titled_by == "datacite" else "its title"
     if status.verdict is Verdict.RETRACTED:
         if status.retractions:
             return f"{words}: " + "; ".join(_event_text(e) for e in status.retractions)
@@ -60,11 +61,12 @@ def verdict_text(resolution: Resolution) -> str:
                 f"{status.marked_title[:80]!r}; no notice registered"
             )
         return f"{words}: marked so by its title; no notice registered"
+        return f"{words}: marked so by {title}; no notice registered"
     if status.verdict in _NOTICE_KINDS:
         kind = _NOTICE_KINDS[status.verdict]
         events = [e for e in status.notice_of if e.kind is kind]
         if not events:
-            return f"{words} an unnamed work: its title reads as a notice, but it is linked to none"
+            return f"{words} an unnamed work: {title} reads as a notice, but it is linked to none"
         return f"{words} " + "; ".join(_event_text(e) for e in events)
     chosen = {
         Verdict.EXPRESSION_OF_CONCERN: status.concerns,
@@ -80,6 +82,22 @@ def verdict_text(resolution: Resolution) -> str:
     if status.verdict is Verdict.UNVERIFIED:
         return f"{words}: " + "; ".join(f"{d} ({why})" for d, why in status.unreadable)
     return words
+
+
+def _no_status_text(resolution: Resolution) -> str:
+    """Why there is no verdict: as in an audit, whose `verdict` is null for the same DOI."""
+    lookup = resolution.lookup
+    problem = resolution.datacite_problem
+    if problem is not None:
+        return f"{_WORDS[Verdict.UNVERIFIED]}: {problem}"
+    if lookup.status is LookupStatus.OTHER_AGENCY and lookup.agency == "datacite":
+        if resolution.datacite is None:
+            return "registered with DataCite, not Crossref; DataCite is asked only online"
+        return (
+            "registered with DataCite, not Crossref: its record's title marks nothing, and "
+            "DataCite has no retraction field, so no editorial status"
+        )
+    return "no Crossref record, so no editorial status"
 
 
 RESOLVE_SCHEMA = "claimcheck.resolve/1"
@@ -108,7 +126,7 @@ def document(resolution: Resolution) -> dict[str, Any]:
         "doi": lookup.doi,
         "status": "unverified" if lookup.status is LookupStatus.FAILED else lookup.status.value,
         "agency": lookup.agency or ("crossref" if work else None),
-        "error": lookup.error,
+        "error": lookup.error or resolution.datacite_problem,
         "verdict": status.verdict.value if status else None,
         "verdict_text": verdict_text(resolution),
         "registry": registry,
@@ -144,6 +162,9 @@ def render_table(resolution: Resolution, *, width: int = 100, color: bool = Fals
     console.print(fields)
     if doc["updates"]:
         console.print(_updates_table(doc["updates"], width))
+    elif doc["agency"] == "datacite" and doc["registry"]:
+        # DataCite lists no updates at all: "none listed" would read as a clean record.
+        console.print(Text("No update events: DataCite has no retraction field to list any."))
     elif doc["registry"]:
         console.print(Text("No update events (no retraction, correction or concern listed)."))
     return buffer.getvalue()

@@ -1,0 +1,136 @@
+"""`claimcheck resolve` on a DOI Crossref names as DataCite's, over real HTTP to both replay
+servers: it asks DataCite online, as `audit` does, and its verdict is the one `audit` gives
+the same DOI; offline and replayed, neither asks DataCite."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from claimcheck.testing import DataCiteReplayServer, ReplayServer
+from tests.factories import POLITE, write_map
+from tests.test_cli import run
+
+MARKED = "10.5061/dryad.claimcheck-resolve-marked"  # made up, served by loopback DataCite only
+ZENODO = "10.5281/zenodo.48440"  # real DataCite record: "Analysis Tools for Crossover …"
+HIDDEN = "10.5061/dryad.claimcheck-hidden"  # registered, but DataCite's API does not show it
+RECORDED = Path(__file__).parent / "data" / "datacite" / "recorded"
+TITLE = "RETRACTED: Data from: Mesenchymal stem cells promote tumour growth in mice"
+
+
+@pytest.fixture
+def datacite(tmp_path: Path) -> Iterator[DataCiteReplayServer]:
+    attributes = {
+        "doi": MARKED,
+        "titles": [{"title": TITLE}],
+        "creators": [{"name": "Smith, Alice", "givenName": "Alice", "familyName": "Smith"}],
+        "publicationYear": 2019,
+        "publisher": "Dryad",
+        "types": {"resourceTypeGeneral": "Dataset"},
+        "state": "findable",
+    }
+    records = tmp_path / "datacite"
+    records.mkdir()
+    document = {"data": {"id": MARKED, "type": "dois", "attributes": attributes}}
+    (records / "marked.json").write_text(json.dumps(document), encoding="utf-8")
+    with DataCiteReplayServer(records, RECORDED) as server:
+        yield server
+
+
+@pytest.fixture
+def crossref() -> Iterator[ReplayServer]:
+    agencies = dict.fromkeys((MARKED, ZENODO, HIDDEN), "datacite")
+    with ReplayServer(agencies=agencies) as server:
+        yield server
+
+
+def _env(cache: Path | None) -> dict[str, str]:
+    return {**POLITE, **({"CLAIMCHECK_CACHE_DIR": str(cache)} if cache else {})}
+
+
+def resolve(*args: str | Path, cache: Path | None = None) -> tuple[int, dict[str, Any]]:
+    result = run("resolve", *args, "-f", "json", env=_env(cache))
+    return result.exit_code, json.loads(result.stdout)
+
+
+def audit_verdict(
+    tmp_path: Path, doi: str, *args: str | Path, cache: Path | None = None
+) -> tuple[int, str | None]:
+    body = (
+        f"claimcheck: 1\nreferences:\n  R1: {{doi: '{doi}'}}\n"
+        "claims:\n  - {id: C1, text: a claim, cites: [R1]}\n"
+    )
+    result = run("audit", write_map(tmp_path, body), "-f", "json", *args, env=_env(cache))
+    return result.exit_code, json.loads(result.stdout)["references"][0]["verdict"]
+
+
+def test_a_datacite_record_titled_retracted_resolves_as_retracted_as_in_an_audit(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
+) -> None:
+    urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+    code, doc = resolve(MARKED, *urls)
+    assert [r.path for r in datacite.requests] == [
+        "/dois/10.5061%2Fdryad.claimcheck-resolve-marked"
+    ]
+    _audit_code, verdict = audit_verdict(tmp_path, MARKED, *urls)
+    assert doc["verdict"] == verdict == "retracted"
+    assert doc["verdict_text"] == (
+        "retracted: marked so by the title of DataCite's record; no notice registered"
+    )
+    assert (doc["agency"], doc["registry"]["title"]) == ("datacite", TITLE)
+    assert code == 0  # found, whatever the verdict
+
+
+def test_an_unmarked_datacite_record_has_no_verdict_as_in_an_audit(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
+) -> None:
+    # Named by the environment, as audit's DataCite is.
+    env_url = {"CLAIMCHECK_DATACITE_URL": datacite.url, **POLITE}
+    result = run("resolve", ZENODO, "-f", "json", "--crossref-url", crossref.url, env=env_url)
+    doc = json.loads(result.stdout)
+    _audit_code, verdict = audit_verdict(
+        tmp_path, ZENODO, "--crossref-url", crossref.url, "--datacite-url", datacite.url
+    )
+    assert doc["verdict"] is verdict is None
+    assert "its record's title marks nothing" in doc["verdict_text"]
+    assert doc["registry"]["title"].startswith("Analysis Tools for Crossover")
+    assert result.exit_code == 0
+    # The table never says "none listed" of a record that cannot list any.
+    table = run("resolve", ZENODO, "--crossref-url", crossref.url, env=env_url).stdout
+    assert "DataCite has no retraction field" in table
+    assert "no retraction, correction or concern listed" not in table
+
+
+def test_a_doi_datacite_does_not_show_could_not_be_checked_as_in_an_audit(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
+) -> None:
+    urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+    code, doc = resolve(HIDDEN, *urls)
+    audit_code, verdict = audit_verdict(tmp_path, HIDDEN, *urls)
+    assert doc["verdict"] is verdict is None
+    assert doc["verdict_text"].startswith("could not check: registered with DataCite")
+    assert "registered" in doc["error"]
+    assert code == audit_code == 3
+
+
+@pytest.mark.parametrize("mode", ["offline", "replay"])
+def test_offline_and_replayed_resolve_does_not_ask_datacite(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path, mode: str
+) -> None:
+    cache, snapshot = tmp_path / "cache", tmp_path / "evidence"
+    urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+    resolve(MARKED, *urls, "--record", snapshot, cache=cache)  # warms the cache too
+    asked = len(datacite.requests)
+    later = ("--offline",) if mode == "offline" else ("--replay", snapshot)
+    code, doc = resolve(MARKED, *urls, *later, cache=cache)
+    audit_code, verdict = audit_verdict(tmp_path, MARKED, *urls, *later, cache=cache)
+    assert len(datacite.requests) == asked
+    assert doc["verdict"] is verdict is None
+    assert doc["verdict_text"] == (
+        "registered with DataCite, not Crossref; DataCite is asked only online"
+    )
+    assert code == audit_code == 0
