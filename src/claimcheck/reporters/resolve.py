@@ -60,7 +60,6 @@ def verdict_text(resolution: Resolution) -> str:
                 f"{words}: marked so by another of its titles, "
                 f"{status.marked_title[:80]!r}; no notice registered"
             )
-        return f"{words}: marked so by its title; no notice registered"
         return f"{words}: marked so by {title}; no notice registered"
     if status.verdict in _NOTICE_KINDS:
         kind = _NOTICE_KINDS[status.verdict]
