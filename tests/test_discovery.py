@@ -324,7 +324,7 @@ def test_a_directory_with_no_map_left_fails_even_beside_other_maps(tmp_path: Pat
         (b"text: |\n  claimcheck: 1\n", False),
         (b"claimchecks: 1\n", False),
         (b"", False),
-        (b"\x00\xff\xfe binary", False),
+        (b"\x00\xff\xfe binary", False),  # none seen: a search reads on (test_discovery_keys)
     ],
 )
 def test_top_level_claimcheck_key(text: bytes, is_map: bool) -> None:

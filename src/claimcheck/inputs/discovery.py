@@ -1,10 +1,10 @@
 """Which files an audit reads (README, "claimcheck audit PATH...").
 
 A file named on the command line is always a claim map: it is loaded, and a problem with it
-stops the run. A directory is searched recursively, and there claimcheck only reads what is
-plainly a claim map: anything else is skipped, and each skip is returned with the reason so
-the caller can say so. Nothing here prints, and nothing here ever blocks: a FIFO, socket or
-device is refused from its `stat`, before it is opened.
+stops the run. A directory is searched recursively, and there claimcheck skips only what is
+certainly not a claim map (a skipped map would never be checked); each skip is returned with
+the reason so the caller can say so. Nothing here prints, and nothing here ever blocks: a
+FIFO, socket or device is refused from its `stat`, before it is opened.
 """
 
 from __future__ import annotations
@@ -87,8 +87,10 @@ def open_regular(path: Path) -> BinaryIO:
 
 
 def looks_like_claim_map(handle: BinaryIO, limit: int) -> bool:
-    """Whether the text has a top-level `claimcheck:` key (or both `references:` and
-    `claims:`), reading at most `limit` bytes and stopping at the first sign of one."""
+    """The quick check: whether the text shows a top-level `claimcheck:` key (or both
+    `references:` and `claims:`) at column 0, or anywhere in a file that opens with `{`,
+    reading at most `limit` bytes and stopping at the first sign of one. False says only
+    that none was seen there: `_sniff` then reads the keys (topkeys.py)."""
     keys: set[bytes] = set()
     flow: bool | None = None
     for block in _line_blocks(handle, limit):
@@ -237,13 +239,21 @@ def _examine(path: Path) -> tuple[FileKey | None, str]:
 
 
 def _sniff(path: Path) -> str:
-    """Why the file at `path` is skipped, or "" when it is a claim map."""
-
+    """Why the file at `path` is skipped, or "" when it is, or may be, a claim map: only a
+    file that is certainly not one is skipped, since a skipped map is never checked."""
     try:
         with open_regular(path) as handle:
-            return "" if looks_like_claim_map(handle, MAX_FILE_BYTES) else NOT_A_CLAIM_MAP
+            if looks_like_claim_map(handle, MAX_FILE_BYTES):
+                return ""  # the fast path, which nearly every claim map takes
+            handle.seek(0)
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return f"cannot read it: {error.strerror or error}"
+    if len(data) > MAX_FILE_BYTES:
+        return ""  # too big to read in bounds: the loader refuses it, naming its size
+    from claimcheck.inputs.topkeys import may_be_claim_map  # PyYAML: only when needed
+
+    return "" if may_be_claim_map(data) else NOT_A_CLAIM_MAP
 
 
 def _unreachable(path: Path, error: OSError | ValueError) -> str:
