@@ -26,6 +26,7 @@ from claimcheck.inputs.yamlcompose import (
     LIBYAML_PARSER,
     MERGE_TAG,
     NULL_TAG,
+    STRING_TAG,
     Loader,
     MappingNode,
     Node,
@@ -36,6 +37,7 @@ from claimcheck.inputs.yamlcompose import (
 )
 from claimcheck.inputs.yamlfast import DataPath, read_plain
 from claimcheck.inputs.yamllines import LineFeeds, RelocatedEvents, line_feeds_for
+from claimcheck.inputs.yamltags import tag_problem
 from claimcheck.model.location import Location
 
 MAX_DEPTH = 64  # nesting levels of mappings and lists
@@ -44,16 +46,13 @@ MAX_ALIAS_EXPANSION = 10_000  # nodes visited through aliases, in total
 
 _CANNOT = "cannot read the claim map: "
 
-# The tags a node may carry: none, the non-specific `!`, or one of YAML's own types, all of
-# which the walk reads as source text. Any other tag (`!!python/object:...`, `!custom`) asks
-# for a type to be built; PyYAML's safe loader refuses those, and so does the walk, at the
-# node, rather than quietly reading the text under it.
-_YAML_TAG = "tag:yaml.org,2002:"
-_PLAIN_TAGS = frozenset(
-    {"", "!"}
-    | {_YAML_TAG + name for name in ("str", "null", "bool", "int", "float", "timestamp")}
-    | {_YAML_TAG + name for name in ("seq", "map", "merge")}
-)
+
+def _tagged(node: Node) -> bool:
+    """Whether `node` has a tag to check: not an untagged collection (tag "") nor a scalar
+    the composer resolved to text, which is almost every node. A `!!null` the composer
+    resolved is always a null spelling; one written by hand is checked like any tag."""
+    tag = node.tag
+    return bool(tag) and (tag != STRING_TAG or node.__class__ is not ScalarNode)
 
 
 @dataclass(frozen=True)
@@ -295,9 +294,9 @@ class _Walker:
         """
         in_alias = self.enter(node, depth, in_alias, via)
         self.locations[path] = _mark(node)
-        if node.tag not in _PLAIN_TAGS:
+        if _tagged(node):
             label = format_path(path)
-            self.refuse_tag(node, f"{label}: " if label else "")
+            self.check_tag(node, f"{label}: " if label else "")
         if isinstance(node, ScalarNode):
             return None if node.tag == NULL_TAG else str(node.value)
         self.active.add(id(node))
@@ -331,16 +330,17 @@ class _Walker:
             result[key] = self.value(value_node, (*path, key), depth + 1, in_alias, key_node)
         return result
 
-    def refuse_tag(self, node: Node, prefix: str) -> None:
-        tag = node.tag
-        shown = "!!" + tag.removeprefix(_YAML_TAG) if tag.startswith(_YAML_TAG) else tag
-        message = f"{prefix}unsupported YAML tag '{shown}': a claim map holds only text, lists"
-        message += " and mappings"
-        self.problems.append(Problem(_mark(node), message))
+    def check_tag(self, node: Node, prefix: str) -> bool:
+        """A located problem for a tag that cannot be read as written (yamltags); whether
+        there was one."""
+        problem = tag_problem(node)
+        if problem is not None:
+            self.problems.append(Problem(_mark(node), prefix + problem))
+        return problem is not None
 
     def key(self, node: Node, prefix: str) -> str | None:
-        if node.tag not in _PLAIN_TAGS:
-            self.refuse_tag(node, prefix)
+        if _tagged(node) and self.check_tag(node, prefix) and isinstance(node, ScalarNode):
+            return str(node.value)  # refused already; its value is still checked
         if isinstance(node, ScalarNode) and node.tag != NULL_TAG:
             return str(node.value)
         found = (
@@ -371,8 +371,8 @@ class _Walker:
                     )
                     self.problems.append(Problem(_mark(source), message))
                     continue
-                if source.tag not in _PLAIN_TAGS:
-                    self.refuse_tag(source, prefix)
+                if _tagged(source):
+                    self.check_tag(source, prefix)
                 self.enter(source, depth + 1, in_alias, key_node)
                 self.active.add(id(source))
                 try:
