@@ -568,12 +568,12 @@ def test_article_must_be_a_mapping_and_published_a_date() -> None:
           published: 2025-1-9
         references: {R1: {title: t}}
         claims:
-          - {id: C1, text: x, acknowledge: [{finding: retracted, reason: r, until: soon}]}
+          - {id: C1, text: x, acknowledge: [{finding: uncited-claim, reason: r, until: soon}]}
         """
     )
     assert found == [
         "map.yaml:3:14: article.published: expected a date as YYYY-MM-DD, found '2025-1-9'",
-        "map.yaml:6:76: claims[0].acknowledge[0].until: expected a date as YYYY-MM-DD,"
+        "map.yaml:6:80: claims[0].acknowledge[0].until: expected a date as YYYY-MM-DD,"
         " found 'soon'",
     ]
     line = single_error("claimcheck: 1\narticle: My title\nreferences: {}\nclaims: []\n")

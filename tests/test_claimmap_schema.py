@@ -199,6 +199,20 @@ AGREE: list[tuple[str, dict[str, str], bool]] = [
     ("null-reference", {"  R2:\n    cited_as: Smith J. A paper. 2001.\n": "  R2:\n"}, REJECT),
     ("authors-as-text", {'volume: "70"': 'volume: "70"\n    authors: Smith J'}, REJECT),
     ("missing-reason", {"        reason: Checked by hand.\n": ""}, REJECT),
+    # An acknowledgement names a reference exactly when its finding is about one.
+    ("ack-reference-finding-without-ref", {"        ref: R2\n": ""}, REJECT),
+    ("ack-reference-finding-null-ref", {"ref: R2\n        reason": "ref:\n        reason"}, REJECT),
+    ("ack-claim-finding-with-ref", {"finding: doi-missing": "finding: unsupported-claim"}, REJECT),
+    (
+        "ack-claim-finding-without-ref",
+        {"finding: doi-missing\n        ref: R2\n": "finding: uncited-claim\n"},
+        ACCEPT,
+    ),
+    (
+        "ack-claim-finding-null-ref",
+        {"finding: doi-missing\n        ref: R2": "finding: uncited-claim\n        ref: ~"},
+        ACCEPT,
+    ),
     ("date-as-words", {"published: 2025-01-09": "published: 9 January 2025"}, REJECT),
     ("impossible-date", {"until: 2027-06-30": 'until: "2027-02-30"'}, REJECT),
     ("claim-as-text", {"claims:\n": "claims:\n  - C0\n"}, REJECT),

@@ -39,6 +39,7 @@ from claimcheck.model.claimmap import (
 )
 from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import ClaimMapError, DoiError, LocatedError
+from claimcheck.model.findings import CLAIM_FINDINGS, FindingCode
 from claimcheck.model.location import Location
 
 if TYPE_CHECKING:
@@ -157,7 +158,7 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
     claims, references = top.get("claims"), top.get("references")
     if not isinstance(claims, list):
         return []
-    problems = _check_claim_ids(tree, claims) + _check_unacknowledgeable(tree, claims)
+    problems = _check_claim_ids(tree, claims) + _check_acknowledgements(tree, claims)
     if not isinstance(references, dict):
         return problems
     suggestions_left = _MAX_ID_SUGGESTIONS  # each costs a comparison with every id
@@ -179,22 +180,57 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
 # A failed lookup is never hidden by a person's say-so: it stays `unverified` (README,
 # "Findings and verdicts").
 _UNACKNOWLEDGEABLE = ("unverified", "acknowledged", "acknowledgement-expired")
+_CLAIM_CODES = sorted(code.value for code in CLAIM_FINDINGS)
+_FINDING_CODES = frozenset(code.value for code in FindingCode)
 
 
-def _check_unacknowledgeable(tree: LocatedTree, claims: list[Any]) -> list[Problem]:
+def _check_acknowledgements(tree: LocatedTree, claims: list[Any]) -> list[Problem]:
     problems = []
     for index, claim in enumerate(claims):
         acks = claim.get("acknowledge") if isinstance(claim, dict) else None
         for position, ack in enumerate(acks if isinstance(acks, list) else []):
-            code = ack.get("finding") if isinstance(ack, dict) else None
-            if code in _UNACKNOWLEDGEABLE:
-                where = ("claims", index, "acknowledge", position, "finding")
-                message = (
-                    f"{format_path(where)}: {code!r} cannot be acknowledged; "
-                    "a lookup that failed stays unverified until it succeeds"
-                )
-                problems.append(Problem(tree.location_of(where), message))
+            if not isinstance(ack, dict):
+                continue
+            path: DataPath = ("claims", index, "acknowledge", position)
+            found = _ack_problem(ack, _claim_name(claim, index))
+            if found is not None:
+                where, message = found
+                at = (*path, where) if where else path
+                problems.append(Problem(tree.location_of(at), f"{format_path(at)}: {message}"))
     return problems
+
+
+def _claim_name(claim: dict[str, Any], index: int) -> str:
+    claim_id = claim.get("id")
+    return claim_id if isinstance(claim_id, str) else format_path(("claims", index))
+
+
+def _ack_problem(ack: dict[str, Any], claim: str) -> tuple[str, str] | None:
+    """(the key it is at, "" for the acknowledgement, and why) for an acknowledgement that
+    would match no finding, or None."""
+    code = ack.get("finding")
+    if code in _UNACKNOWLEDGEABLE:
+        return "finding", (
+            f"{code!r} cannot be acknowledged; "
+            "a lookup that failed stays unverified until it succeeds"
+        )
+    if not isinstance(code, str) or code not in _FINDING_CODES:
+        return None  # the shape check names the unknown code
+    # The scope decides what an acknowledgement can match (checks/claims.py, _AckIndex): a
+    # claim's own finding names no reference, a reference's finding is matched by its `ref`.
+    if code in _CLAIM_CODES and ack.get("ref") is not None:
+        return "ref", (
+            f"claim {claim} acknowledges {code!r}, a finding about the claim itself, "
+            "with a ref; leave `ref` out"
+        )
+    if code not in _CLAIM_CODES and ack.get("ref") is None:
+        claim_codes = " and ".join(_CLAIM_CODES)
+        return "", (
+            f"claim {claim} acknowledges {code!r} without a ref; {code!r} is a finding about "
+            f"a reference: name it with `ref: <reference id>` (only {claim_codes} are "
+            "acknowledged without one)"
+        )
+    return None
 
 
 def _check_claim_ids(tree: LocatedTree, claims: list[Any]) -> list[Problem]:

@@ -36,7 +36,7 @@ from pydantic.json_schema import GenerateJsonSchema, JsonSchemaMode, JsonSchemaV
 from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
 from claimcheck.model.claimmap import Role
-from claimcheck.model.findings import FindingCode
+from claimcheck.model.findings import CLAIM_FINDINGS, FindingCode
 
 SUPPORTED_VERSION = 1
 
@@ -184,14 +184,36 @@ class CiteIn(Strict):
     )
 
 
+_CLAIM_CODES = sorted(code.value for code in CLAIM_FINDINGS)
+_CLAIM_FINDING = {"description": "A finding about the claim itself."}
+_NO_REF = {"description": "Left out: the finding is about the claim, not a reference."}
+_REF = {"description": "Required: the finding is about this reference."}
+
+
 class AcknowledgeIn(Strict):
     """A finding reviewed by a person, which then no longer fails the gate."""
+
+    model_config = ConfigDict(
+        extra="forbid",
+        # The loader refuses an acknowledgement that could match no finding (claimmap.py):
+        # a claim's own finding with a `ref`, a reference's finding without one.
+        json_schema_extra={
+            "if": {
+                "properties": {"finding": {**_CLAIM_FINDING, "enum": _CLAIM_CODES}},
+                "required": ["finding"],
+            },
+            "then": {"properties": {"ref": {**_NO_REF, **_NULL}}},
+            "else": {"properties": {"ref": {**_REF, "not": _NULL}}, "required": ["ref"]},
+        },
+    )
 
     finding: Annotated[FindingCode, _enum(FindingCode)] = Field(
         description="The finding code acknowledged, e.g. cites-retraction-notice."
     )
     ref: _Id | None = Field(
-        None, description="The reference the finding is about; leave out for a claim finding."
+        None,
+        description="The reference the finding is about: required, except for the findings "
+        f"about the claim itself ({' and '.join(_CLAIM_CODES)}), where it is left out.",
     )
     reason: _Text = Field(description="Why the finding is acceptable.")
     until: _Date | None = Field(

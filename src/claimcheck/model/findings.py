@@ -93,6 +93,11 @@ DEFAULT_SEVERITY: Mapping[FindingCode, Severity] = {
 }
 _KIND_OF = {FindingCode.CITED_AFTER_RETRACTION: FindingCode.RETRACTED}
 
+# The findings about a claim itself (checks/claims.py raises them naming no reference). Every
+# other code is about a reference, so an acknowledgement names it with `ref`, and one of
+# these without (README, "Gate policy"): either way round it would match no finding.
+CLAIM_FINDINGS = frozenset({FindingCode.UNCITED_CLAIM, FindingCode.UNSUPPORTED_CLAIM})
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:
