@@ -39,9 +39,13 @@ _DATE_RANGE = re.compile(rf"({_DATE})(?:/(?:{_DATE}|\.\.)?)?")
 # A truncated author list: BibTeX's "and others", and the "and et al." people write, which
 # was read as a person named "al. E".
 _TRUNCATED = re.compile(r"others|et(?:\.\s*|\s+)al\.?", re.IGNORECASE)
-# Backslash escapes that BibTeX styles printing a DOI as text need (`10.1000/a\_b`): in a
-# verbatim field they stand for the character, since no DOI holds a backslash before one.
-_ESCAPED = re.compile(r"\\([_%&#$])")
+# Escapes of the characters TeX treats specially, which BibTeX styles printing a DOI as text
+# need: `\_` as most exporters write it, `{\_}` as Mendeley's export does
+# (`doi = {10.5555/a{\_}b}`), and `$\_$` in math mode. In a verbatim field each stands for the
+# character, since no DOI holds a backslash before one. Any brace or backslash left in a DOI
+# after these is kept, with a note (`_Fields.doi`).
+_ESCAPED = re.compile(r"\{\\([_%&#$])\}|\$\\([_%&#$])\$|\\([_%&#$])")
+_LATEX_LEFT = re.compile(r"[{}\\]")
 # A `doi` field listing DOIs (`10.1038/nm.1234,10.1038/nm.5678`): parts split at commas,
 # semicolons or spaces, each of the shape of a DOI. A SICI DOI's own `;` leaves a part that
 # is not (`…3.0.CO;2-E`), so such a DOI stays whole.
@@ -217,9 +221,22 @@ class _Fields:
 
     def verbatim(self, name: str) -> str | None:
         value = self.raw(name)
-        return squash(_ESCAPED.sub(r"\1", value)) if value is not None else None
+        if value is None:
+            return None
+        return squash(_ESCAPED.sub(lambda m: next(c for c in m.groups() if c), value))
 
     def doi(self) -> str | None:
+        """The DOI `_doi` reads, with a note when LaTeX is left in it: a brace or backslash
+        that no escape above accounts for is far likelier markup than part of the DOI."""
+        doi = self._doi()
+        if doi is not None and _LATEX_LEFT.search(doi):
+            self.note(
+                f"the DOI {doi!r} of {self.key!r} keeps a brace or backslash, likely LaTeX "
+                "markup; kept as written: check it"
+            )
+        return doi
+
+    def _doi(self) -> str | None:
         """The `doi`, or else a doi.org link in `url`. A comma may be part of a DOI, so a
         `doi` is read as a list only when each part is itself a DOI; more than one is left
         out with a note, as the pasted-list importer does: which is the reference's is not
@@ -272,7 +289,12 @@ class _Fields:
         value = self.raw("author")
         if value is None:
             return ()
-        written_names = split_multiple_persons_names(value)
+        written_names, empty = _without_empty_names(split_multiple_persons_names(value))
+        if empty:
+            self.note(
+                f"the authors of {self.key!r} hold {empty} empty name{'s' if empty > 1 else ''}"
+                " (an 'and' with no name on one side); left out"
+            )
         names = []
         for position, written in enumerate(written_names, start=1):
             if _TRUNCATED.fullmatch(written.replace("{", "").replace("}", "").strip()):
@@ -308,6 +330,28 @@ class _Fields:
         last = text(" ".join(parts.von + parts.last)) or ""
         given = [text(name) or "" for name in parts.first]
         return vancouver_name(last, given, text(" ".join(parts.jr)) or "")
+
+
+# An `and` with no name on one side. bibtexparser, like BibTeX, splits names only at an
+# `and` with a space on both sides, so `Smith, John and` stays one name (given names "John
+# and": "Smith JA"), and `Smith, John and and Doe, Jane` gives "and Doe, Jane".
+_AND_BEFORE = re.compile(r"^(?:and(?:\s+|$))+", re.IGNORECASE)
+_AND_AFTER = re.compile(r"(?:(?:^|\s+)and)+$", re.IGNORECASE)
+_NO_NAME = re.compile(r"[\s{}~]*")  # what is left of a name that was never written
+
+
+def _without_empty_names(written: list[str]) -> tuple[list[str], int]:
+    """The names, each without a stray `and` at either end, and how many were empty."""
+    names, empty = [], 0
+    for name in written:
+        stripped = name.strip()
+        bare = _AND_AFTER.sub("", _AND_BEFORE.sub("", stripped))
+        nothing = bool(_NO_NAME.fullmatch(bare))  # `{}`, or only the `and`
+        if bare != stripped or nothing:
+            empty += 1
+        if not nothing:
+            names.append(bare)
+    return names, empty
 
 
 def _unbraced(value: str) -> str | None:

@@ -50,6 +50,14 @@ _DOI_SEPARATORS = ("-", "/", "_")
 _DOI_RESUMES = ("-", "/", "_", ".")
 _DOI_GOING_ON = re.compile(r"[-/_.]?[A-Za-z0-9][\w.()/;:<>-]*")
 _FIRST_WORD = re.compile(r"\S*")
+# What closes a DOI set off in running text: `[doi:10.1000/x]`, `<https://doi.org/10.1000/x>`
+# (RFC 3986, appendix C, delimits a URI in text with `<>`), `{…}`, and quotes around it. A
+# closing bracket goes only when the DOI has more of it than of its opener, so a SICI DOI's
+# pairs stay (`…35:4<483::AID-JBM7>3.0.CO;2-B`); a quote always goes. Only here, where the
+# DOI is cut out of prose: a claim map's `doi:` is read as the README says (model/doi.py).
+_CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{", "）": "（", "】": "【", "》": "《"}
+_QUOTES = "\"'”’»"
+_PUNCTUATION = ".,;。．，；"
 # What may follow a DOI on the next line of its reference without being more of it.
 _FOLLOWS_A_DOI = re.compile(
     r"\[|(?:PMID|PMCID|Epub|eCollection|Available|Accessed|Retrieved|doi)\b|https?://", re.I
@@ -234,6 +242,7 @@ def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | N
         printed = _whole_doi(cited, match, line_ends, notes)
         if printed is None:
             continue
+        printed = _unwrapped(printed)
         try:
             doi = bare_doi(printed)
         except DoiError as error:
@@ -279,6 +288,19 @@ def _whole_doi(
         f"{follows.group() if follows else ''!r}: the DOI may run on; left out"
     )
     return None
+
+
+def _unwrapped(printed: str) -> str:
+    """`printed` without the brackets, quotes and punctuation that close it in the text."""
+    text = printed
+    while text:
+        last = text[-1]
+        opener = _CLOSERS.get(last)
+        unbalanced = opener is not None and text.count(last) > text.count(opener)
+        if not (unbalanced or last in _QUOTES or last in _PUNCTUATION):
+            break
+        text = text[:-1]
+    return text
 
 
 def _source(body: str, notes: list[str]) -> _Source | None:

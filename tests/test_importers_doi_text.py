@@ -1,0 +1,130 @@
+"""DOIs as exporters and articles print them, imported as the DOI itself: BibTeX's escaped
+characters in every form exporters write, a pasted DOI set off by brackets or quotes; and
+BibTeX author lists with an empty name. What cannot be read plainly gets a note."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from claimcheck.inputs.claimmap import parse_claim_map
+from claimcheck.inputs.importers import ImportedReference, import_references
+from claimcheck.inputs.importers.text import parse_reference
+from tests.test_importers import _write
+
+
+def _bibtex(tmp_path: Path, fields: str) -> tuple[ImportedReference, tuple[str, ...]]:
+    text = f"@article{{k1, title={{T}}, journal={{J}}, year={{2012}}, {fields}}}\n"
+    result = import_references(_write(tmp_path, "refs.bib", text))
+    (reference,) = result.references
+    return reference, result.notes
+
+
+# --- BibTeX: escaped characters in a verbatim DOI -------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "written",
+    [r"10.5555/a\_b", r"10.5555/a{\_}b", r"10.5555/a$\_$b"],
+    ids=["backslash", "braced-as-mendeley-writes-it", "math"],
+)
+def test_an_escaped_underscore_in_a_doi_is_the_underscore(tmp_path: Path, written: str) -> None:
+    # Mendeley's export writes `doi = {10.5555/a{\_}b}`: read as `a{_}b`, it was looked up as
+    # written and reported doi-not-found.
+    reference, notes = _bibtex(tmp_path, f"doi={{{written}}}")
+    assert reference.doi == "10.5555/a_b"
+    assert notes == ()
+
+
+@pytest.mark.parametrize("char", ["%", "&", "#", "$"])
+def test_every_escaped_character_is_read_in_each_form(tmp_path: Path, char: str) -> None:
+    reference, _notes = _bibtex(tmp_path, f"doi={{10.5555/x{{\\{char}}}y}}")
+    assert reference.doi == f"10.5555/x{char}y"
+
+
+def test_latex_left_in_a_doi_is_kept_with_a_note(tmp_path: Path) -> None:
+    reference, notes = _bibtex(tmp_path, r"doi={10.5555/a{\textunderscore}b}")
+    assert reference.doi == r"10.5555/a{\textunderscore}b"
+    assert notes == (
+        r"line 1: the DOI '10.5555/a{\\textunderscore}b' of 'k1' keeps a brace or backslash,"
+        " likely LaTeX markup; kept as written: check it",
+    )
+
+
+def test_a_sici_doi_from_bibtex_is_kept_whole_without_a_note(tmp_path: Path) -> None:
+    sici = "10.1002/(SICI)1097-4636(199706)35:4<483::AID-JBM7>3.0.CO;2-B"
+    reference, notes = _bibtex(tmp_path, f"doi={{{sici}}}")
+    assert (reference.doi, notes) == (sici, ())
+
+
+# --- BibTeX: empty names --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("author", "names"),
+    [
+        ("Smith, John and", ("Smith J",)),  # was "Smith JA": the "and" read as an initial
+        ("Smith, John and and Doe, Jane", ("Smith J", "Doe J")),  # was "and Doe J"
+        ("and Smith, John", ("Smith J",)),
+        ("Smith, John and {} and Doe, Jane", ("Smith J", "Doe J")),  # was dropped silently
+    ],
+)
+def test_an_empty_name_is_left_out_with_a_note(
+    tmp_path: Path, author: str, names: tuple[str, ...]
+) -> None:
+    reference, notes = _bibtex(tmp_path, f"author={{{author}}}")
+    assert reference.authors == names
+    assert notes == (
+        "line 1: the authors of 'k1' hold 1 empty name (an 'and' with no name on one side);"
+        " left out",
+    )
+
+
+@pytest.mark.parametrize(
+    ("author", "names"),
+    [
+        ("Smith, Anders and Anderson, K", ("Smith A", "Anderson K")),
+        ("{Barnes and Noble, Inc.} and Doe, Jane", ("Barnes and Noble, Inc.", "Doe J")),
+    ],
+)
+def test_a_name_holding_and_is_kept(tmp_path: Path, author: str, names: tuple[str, ...]) -> None:
+    reference, notes = _bibtex(tmp_path, f"author={{{author}}}")
+    assert (reference.authors, notes) == (names, ())
+
+
+# --- pasted text: what closes a DOI in running text -----------------------------------------
+
+_SICI = "10.1002/(SICI)1097-4636(199706)35:4<483::AID-JBM7>3.0.CO;2-B"
+
+
+@pytest.mark.parametrize(
+    ("printed", "doi"),
+    [
+        ("[doi:10.5555/t2]", "10.5555/t2"),
+        ("[doi:10.5555/t2].", "10.5555/t2"),
+        ("<https://doi.org/10.1000/t5>", "10.1000/t5"),
+        ("{doi:10.1000/b1}", "10.1000/b1"),
+        ('doi:10.1000/t8"', "10.1000/t8"),
+        ("“doi:10.1000/q1”.", "10.1000/q1"),
+        ("'doi:10.1000/q2'", "10.1000/q2"),
+        ("(doi:10.1000/p1)", "10.1000/p1"),
+        (f"doi: {_SICI}.", _SICI),
+        (f"<doi:{_SICI}>", _SICI),
+        (f"[https://doi.org/{_SICI}]", _SICI),
+        ("doi:10.1000/a[1]b", "10.1000/a[1]b"),
+    ],
+)
+def test_a_pasted_doi_loses_what_closes_it_in_the_text(printed: str, doi: str) -> None:
+    reference, notes = parse_reference(f"Smith J. A title. J Test. 2009;1:2. {printed}", "R1", 1)
+    assert reference.doi == doi
+    assert not [note for note in notes if "DOI" in note or "doi" in note]
+
+
+@pytest.mark.parametrize("doi", ["10.1000/x]", "10.1000/x>", '10.1000/x"', "10.1000/x}"])
+def test_a_claim_maps_doi_keeps_a_bracket_or_quote(doi: str) -> None:
+    # The README names what `doi:` loses in a claim map: `.`, `,`, `;`, a leading `(` and an
+    # unbalanced `)`. Anything else stays and is looked up as written.
+    text = f"claimcheck: 1\nreferences:\n  R1: {{doi: '{doi}'}}\nclaims: []\n"
+    (reference,) = parse_claim_map(text, "map.yaml").references
+    assert reference.doi == doi
