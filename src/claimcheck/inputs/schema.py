@@ -185,9 +185,14 @@ class CiteIn(Strict):
 
 
 _CLAIM_CODES = sorted(code.value for code in CLAIM_FINDINGS)
-_CLAIM_FINDING = {"description": "A finding about the claim itself."}
-_NO_REF = {"description": "Left out: the finding is about the claim, not a reference."}
-_REF = {"description": "Required: the finding is about this reference."}
+_CLAIM_FINDING: JsonSchemaValue = {
+    "description": "A finding about the claim itself.",
+    "enum": _CLAIM_CODES,
+}
+_NO_REF: JsonSchemaValue = {
+    "description": "Left out: the finding is about the claim, not a reference."
+}
+_REF: JsonSchemaValue = {"description": "Required: the finding is about this reference."}
 
 
 class AcknowledgeIn(Strict):
@@ -199,7 +204,7 @@ class AcknowledgeIn(Strict):
         # a claim's own finding with a `ref`, a reference's finding without one.
         json_schema_extra={
             "if": {
-                "properties": {"finding": {**_CLAIM_FINDING, "enum": _CLAIM_CODES}},
+                "properties": {"finding": _CLAIM_FINDING},
                 "required": ["finding"],
             },
             "then": {"properties": {"ref": {**_NO_REF, **_NULL}}},
