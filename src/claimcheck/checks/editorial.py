@@ -33,6 +33,7 @@ from claimcheck.checks.update_links import (
     Side,
     kind_of,
     links_of,
+    settled_by_retraction_watch,
     type_rank,
 )
 from claimcheck.model.events import (
@@ -165,16 +166,19 @@ def events_of(
         events.append(fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place"))
     unreadable = []
     records = sorted(by_record.items())
-    if len(records) > MAX_LINKED + int("" in by_record):
-        more = len(records) - MAX_LINKED
+    # Only the records a decision needs count against the cap (update_links.MAX_LINKED).
+    needed = [doi for doi, group in records if doi and not settled_by_retraction_watch(group)]
+    if len(needed) > MAX_LINKED:
+        more = len(needed) - MAX_LINKED
         unreadable.append(
             (
                 "",
-                f"it names {len(records)} linked records; claimcheck reads at "
+                f"it names {len(needed)} linked records; claimcheck reads at "
                 f"most {MAX_LINKED}, so {more} were not read",
             )
         )
-        records = records[: MAX_LINKED + int("" in by_record)]
+        left_out = set(needed[MAX_LINKED:])
+        records = [(doi, group) for doi, group in records if doi not in left_out]
     for doi, group in records:
         if not doi:
             events.extend(_without_doi(group))

@@ -92,25 +92,30 @@ def _events_evidence(events: Sequence[UpdateEvent], key: str) -> dict[str, objec
     return evidence
 
 
+def _unreadable_finding(reference: Reference, status: EditorialStatus) -> Finding:
+    """`unverified`: the linked records the decision needed and could not read."""
+    records = "; ".join(f"{doi} ({why})" if doi else why for doi, why in status.unreadable)
+    named = "; ".join(f"{doi} ({why})" for doi, why in status.unreadable if doi)
+    # An entry without a DOI is the cap on linked records read: a clause of its own.
+    said = [f"could not read {named}, which its updates name"] if named else []
+    said += [why for doi, why in status.unreadable if not doi]
+    return reference_finding(
+        FindingCode.UNVERIFIED,
+        reference,
+        f"{reference.id}: {'; '.join(said)}; without those records, whether it is a notice or"
+        " the updated work cannot be decided",
+        {
+            "doi": reference.doi,
+            "cause": records,
+            "records": [{"doi": d, "cause": why} for d, why in status.unreadable],
+        },
+    )
+
+
 def status_findings(reference: Reference, status: EditorialStatus) -> list[Finding]:
     """Role-independent findings: unverified (a record the decision needs was not read),
     expression-of-concern, corrected, reinstated and update-role-unclear, one each."""
-    found = []
-    if status.unreadable:
-        records = "; ".join(f"{doi} ({why})" if doi else why for doi, why in status.unreadable)
-        found.append(
-            reference_finding(
-                FindingCode.UNVERIFIED,
-                reference,
-                f"{reference.id}: could not read {records}, which its updates name; without "
-                "it, whether it is a notice or the updated work cannot be decided",
-                {
-                    "doi": reference.doi,
-                    "cause": records,
-                    "records": [{"doi": d, "cause": why} for d, why in status.unreadable],
-                },
-            )
-        )
+    found = [_unreadable_finding(reference, status)] if status.unreadable else []
     groups = (
         (FindingCode.EXPRESSION_OF_CONCERN, status.concerns, "carries an expression of concern"),
         (FindingCode.CORRECTED, status.corrections, None),

@@ -142,13 +142,26 @@ def links_of(work: Work) -> list[Link]:
 
 
 # The most linked records read per work. Real records link a handful (The Lancet paper: 5);
-# one hostile record listing 100,000 must not make an audit fetch 100,000 works.
+# one hostile record listing 100,000 must not make an audit fetch 100,000 works. Records
+# whose direction Retraction Watch settles (`settled_by_retraction_watch`) are read only to
+# name them, so the cap never makes them unverified: one Retraction Watch notice can retract
+# hundreds of papers at once (a publisher's mass retraction of a paper mill's output).
 MAX_LINKED = 50
 
 
 def linked_dois(work: Work) -> list[str]:
     """The other records a work's updates name, read to decide directions and to name them:
-    the first MAX_LINKED in DOI order."""
+    the first MAX_LINKED, those a decision needs first, each part in DOI order."""
     if not work.update_to and not work.updated_by:
         return []  # most works: nothing linked, asked once per answer
-    return sorted({link.entry.doi for link in links_of(work)} - {work.doi, ""})[:MAX_LINKED]
+    by_record: dict[str, list[Link]] = {}
+    for link in links_of(work):
+        by_record.setdefault(link.entry.doi, []).append(link)
+    dois = by_record.keys() - {work.doi, ""}
+    return sorted(dois, key=lambda d: (settled_by_retraction_watch(by_record[d]), d))[:MAX_LINKED]
+
+
+def settled_by_retraction_watch(links: list[Link]) -> bool:
+    """Whether Retraction Watch entries sit on one side only of these links to one record:
+    that side settles their direction (roles.py), so the record need not be read."""
+    return len({link.side for link in links if link.entry.source in RETRACTION_WATCH_SOURCES}) == 1
