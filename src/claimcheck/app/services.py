@@ -18,6 +18,7 @@ if TYPE_CHECKING:
     from claimcheck.sources.crossref.search import BibliographicSearch
     from claimcheck.sources.datacite.client import DataCiteClient
     from claimcheck.sources.interface import EventSource
+    from claimcheck.sources.retraction_watch import RetractionWatchIndex
 
 
 def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
@@ -145,25 +146,46 @@ def open_event_sources(settings: Settings) -> list[EventSource]:
         raise UsageError(f"--retraction-watch: {exc}") from None
     if index.built:
         notice(f"indexed {index.rows} Retraction Watch records from {path}", quiet=settings.quiet)
-    for warning in _retraction_watch_warnings(index.rows, index.skipped_rows, index.skipped_lines):
-        notice(f"warning: --retraction-watch {path}: {warning}", quiet=settings.quiet)
+    # Shown even with --quiet: each says that a retraction in the file may not be seen, and
+    # the gate may pass for want of it.
+    for warning in _retraction_watch_warnings(index):
+        notice(f"warning: --retraction-watch {path}: {warning}")
     return [RetractionWatchSource(index)]
 
 
-def _retraction_watch_warnings(rows: int, skipped: int, lines: Sequence[int]) -> list[str]:
+def _retraction_watch_warnings(index: RetractionWatchIndex) -> list[str]:
     """What the index could not read, said on every run that uses it: a retraction in a row
-    that was skipped is not seen, so a work it retracts may come out clean."""
+    that was skipped is not seen, so a work it retracts may come out clean; a DOI that was
+    dropped is not matched; an undated retraction cannot be put before or after a citation
+    or a reinstatement."""
     said = []
-    if skipped:
-        where = ", ".join(str(line) for line in lines) + (", …" if skipped > len(lines) else "")
+    if index.skipped_rows:
         said.append(
-            f"{skipped} row(s) could not be read (a wrong number of fields, a broken quote, a "
-            f"RetractionNature that is blank or unknown, or a repeated Record ID; line {where}):"
-            " a retraction they record is not seen"
+            f"{index.skipped_rows} row(s) could not be read, one line each (a wrong number of"
+            " fields, a RetractionNature that is blank or unknown, or a repeated Record ID;"
+            f" line {_lines(index.skipped_rows, index.skipped_lines)}): a retraction they"
+            " record is not seen"
         )
-    if not rows:
+    if index.lost_dois.count:
+        said.append(
+            f"{index.lost_dois.count} row(s) hold a DOI cell with a piece that is not a DOI"
+            f" (line {_lines(index.lost_dois.count, index.lost_dois.lines)}): that piece is"
+            " dropped, so a paper or notice it names is not matched"
+        )
+    if index.lost_dates.count:
+        said.append(
+            f"{index.lost_dates.count} row(s) hold a RetractionDate or OriginalPaperDate that"
+            f" cannot be read (line {_lines(index.lost_dates.count, index.lost_dates.lines)}):"
+            " those records are undated, so whether a citation or a reinstatement came after"
+            " them is unknown"
+        )
+    if not index.rows:
         said.append("it holds no record, so it adds nothing to the audit")
     return said
+
+
+def _lines(count: int, lines: Sequence[int]) -> str:
+    return ", ".join(str(line) for line in lines) + (", …" if count > len(lines) else "")
 
 
 def open_cache(settings: Settings, warn: Callable[[str], None] | None = None) -> Cache:

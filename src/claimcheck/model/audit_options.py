@@ -20,6 +20,11 @@ class SourceUsed:
     file: str | None = None
     sha256: str | None = None
     rows: int | None = None
+    # A data file's rows not indexed, and rows indexed with a DOI or a date dropped: what a
+    # reader of the report needs to know the file's verdicts may miss.
+    skipped_rows: int | None = None
+    unread_doi_rows: int | None = None
+    unread_date_rows: int | None = None
 
     def describe(self) -> str:
         """`retraction-watch-csv: rw.csv (65012 records, sha256 aa0409b657e9…)`, or

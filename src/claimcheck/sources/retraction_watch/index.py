@@ -6,8 +6,6 @@ build never leaves half an index."""
 from __future__ import annotations
 
 import contextlib
-import csv
-import dataclasses
 import hashlib
 import io
 import json
@@ -16,38 +14,24 @@ import sqlite3
 import tempfile
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any, Self
 
-if TYPE_CHECKING:
-    from _csv import Reader
-
+from claimcheck.sources.retraction_watch.load import Meta, Tally, load
 from claimcheck.sources.retraction_watch.rows import (
     LATIN_1_FALLBACK,
     HashingReader,
     RetractionWatchError,
     RetractionWatchRecord,
     doi_or_none,
-    parse_row,
-    read_header,
 )
 
 # Bump whenever the tables or the parsing rules change: an index with another version is
 # rebuilt, so a user never gets answers from an older reading of the same CSV.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 _CHUNK = 500  # DOIs per SQL IN list, under the 999 parameters that older SQLite allows
-
-
-_BATCH = 5_000  # rows per executemany, so memory stays flat whatever the file's size
-
-
-_PROGRESS_EVERY = 10_000
-
-
-_KEPT_SKIPPED_LINES = 20
 
 
 _STALE_TEMP_SECONDS = 3_600  # a build takes seconds; an older temp file is an interrupted one
@@ -79,13 +63,6 @@ _SELECT = (
 )
 
 
-@dataclass(frozen=True, slots=True)
-class _Meta:
-    rows: int
-    skipped_rows: int
-    skipped_lines: tuple[int, ...]
-
-
 class RetractionWatchIndex:
     """Lookups in one Retraction Watch CSV, through its SQLite index in `index_dir`."""
 
@@ -93,19 +70,23 @@ class RetractionWatchIndex:
         self, csv_path: Path, index_dir: Path, on_progress: Callable[[int], None] | None = None
     ) -> None:
         self.csv_path = Path(csv_path)
+        self._index_dir = Path(index_dir)
+        self._on_progress = on_progress
         self.sha256 = _file_sha256(self.csv_path)
         opened = _open_index(_index_path(index_dir, self.sha256), self.sha256)
         self.built = opened is None
         if opened is None:
-            self.sha256 = _build(self.csv_path, Path(index_dir), on_progress)
-            opened = _open_index(_index_path(index_dir, self.sha256), self.sha256)
+            self.sha256, opened = _build(self.csv_path, self._index_dir, on_progress)
         self.index_path = _index_path(index_dir, self.sha256)
-        if opened is None:
-            raise RetractionWatchError(f"{self.index_path}: the index just built is unreadable")
+        self._take(opened)
+
+    def _take(self, opened: tuple[sqlite3.Connection, Meta]) -> None:
         self._connection, meta = opened
         self.rows = meta.rows
-        self.skipped_rows = meta.skipped_rows
-        self.skipped_lines = meta.skipped_lines  # the first few, for a warning
+        self.skipped_rows = meta.skipped.count
+        self.skipped_lines = meta.skipped.lines  # the first few, for a warning
+        self.lost_dois: Tally = meta.lost_dois
+        self.lost_dates: Tally = meta.lost_dates
 
     @classmethod
     def open(
@@ -126,25 +107,44 @@ class RetractionWatchIndex:
         self, table: str, dois: Iterable[str]
     ) -> dict[str, tuple[RetractionWatchRecord, ...]]:
         asked = list(dict.fromkeys(doi for raw in dois if (doi := doi_or_none(raw))))
+        try:
+            found = self._select(table, asked)
+        except sqlite3.ProgrammingError:
+            raise  # used after close(): the caller's mistake, not a damaged index
+        except sqlite3.DatabaseError:
+            # Damage that opening did not see (it reads the records table, not the DOI
+            # indexes): build the index again from the CSV, once, and ask again.
+            self._rebuild()
+            try:
+                found = self._select(table, asked)
+            except sqlite3.DatabaseError as exc:
+                raise RetractionWatchError(
+                    f"{self.index_path}: the index is unreadable ({exc}); delete it to rebuild"
+                ) from exc
+        return {
+            doi: tuple(sorted(records, key=lambda r: (r.date or "", r.record_id)))
+            for doi, records in found.items()
+        }
+
+    def _select(self, table: str, asked: list[str]) -> dict[str, list[RetractionWatchRecord]]:
         found: dict[str, list[RetractionWatchRecord]] = {}
         for start in range(0, len(asked), _CHUNK):
             chunk = asked[start : start + _CHUNK]
             # `table` is one of two literals above, never caller text.
             sql = _SELECT.format(table=table, marks=",".join("?" * len(chunk)))
-            try:
-                rows = self._connection.execute(sql, chunk).fetchall()
-            except sqlite3.ProgrammingError:
-                raise  # used after close(): the caller's mistake, not a damaged index
-            except sqlite3.DatabaseError as exc:
-                raise RetractionWatchError(
-                    f"{self.index_path}: the index is unreadable ({exc}); delete it to rebuild"
-                ) from exc
-            for doi, *stored in rows:
+            for doi, *stored in self._connection.execute(sql, chunk).fetchall():
                 found.setdefault(doi, []).append(_from_stored(stored))
-        return {
-            doi: tuple(sorted(records, key=lambda r: (r.date or "", r.record_id)))
-            for doi, records in found.items()
-        }
+        return found
+
+    def _rebuild(self) -> None:
+        """Replace the damaged index by a new one built from the CSV."""
+        self._connection.close()
+        with contextlib.suppress(OSError):
+            self.index_path.unlink()  # else a concurrent run could open the damaged one
+        self.sha256, opened = _build(self.csv_path, self._index_dir, self._on_progress)
+        self.index_path = _index_path(self._index_dir, self.sha256)
+        self.built = True
+        self._take(opened)
 
     def close(self) -> None:
         self._connection.close()
@@ -170,8 +170,9 @@ def _file_sha256(path: Path) -> str:
         raise RetractionWatchError(f"{path}: cannot be read: {exc.strerror or exc}") from exc
 
 
-def _open_index(path: Path, sha256: str) -> tuple[sqlite3.Connection, _Meta] | None:
-    """The index at `path` and its meta, or None when it is absent, outdated or damaged."""
+def _open_index(path: Path, sha256: str) -> tuple[sqlite3.Connection, Meta] | None:
+    """The index at `path` and its meta, or None when it is absent, outdated or damaged, or
+    removed meanwhile by another run that built an index of another copy of the CSV."""
     try:
         connection = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
@@ -188,19 +189,23 @@ def _open_index(path: Path, sha256: str) -> tuple[sqlite3.Connection, _Meta] | N
             and pages * page_size == path.stat().st_size
             and connection.execute("SELECT count(*) FROM records").fetchone()[0] == meta["rows"]
         ):
-            lines = tuple(meta["skipped_lines"])
-            return connection, _Meta(int(meta["rows"]), int(meta["skipped_rows"]), lines)
-    except (sqlite3.Error, ValueError, KeyError, TypeError):
-        pass  # not an index of ours: rebuilt over
+            return connection, Meta.from_meta(meta)
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, IndexError):
+        pass  # not an index of ours, or gone: rebuilt over
     connection.close()
     return None
 
 
-def _build(csv_path: Path, index_dir: Path, on_progress: Callable[[int], None] | None) -> str:
-    """Index the CSV into a temporary file renamed into place; return the bytes' sha256.
+def _build(
+    csv_path: Path, index_dir: Path, on_progress: Callable[[int], None] | None
+) -> tuple[str, tuple[sqlite3.Connection, Meta]]:
+    """Index the CSV into a temporary file renamed into place; return the bytes' sha256,
+    and the index opened.
 
     Concurrent builders each write their own temporary file and the rename is atomic, so a
-    reader sees no index or a whole one, never half of one; the last rename wins.
+    reader sees no index or a whole one, never half of one; the last rename wins. The index
+    is opened before the rename: another run building another copy's index may remove this
+    one as stale the moment it is in place, and an open index outlives its file's removal.
     """
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
@@ -211,13 +216,20 @@ def _build(csv_path: Path, index_dir: Path, on_progress: Callable[[int], None] |
     temp = Path(name)
     try:
         sha256 = _fill(temp, csv_path, on_progress)
-        os.replace(temp, _index_path(index_dir, sha256))
-        _remove_stale(index_dir, _index_path(index_dir, sha256))
+        opened = _open_index(temp, sha256)
+        if opened is None:
+            raise RetractionWatchError(f"{temp}: the index just built is unreadable")
+        try:
+            os.replace(temp, _index_path(index_dir, sha256))
+            _remove_stale(index_dir, _index_path(index_dir, sha256))
+        except BaseException:
+            opened[0].close()
+            raise
     except (OSError, sqlite3.Error) as exc:
         raise RetractionWatchError(f"{index_dir}: cannot write the index: {exc}") from exc
     finally:
         temp.unlink(missing_ok=True)
-    return sha256
+    return sha256, opened
 
 
 def _remove_stale(index_dir: Path, keep: Path) -> None:
@@ -225,7 +237,8 @@ def _remove_stale(index_dir: Path, keep: Path) -> None:
 
     Users update the CSV as often as daily, and each content has its own 50 MB index: only
     the newest is kept (another CSV in use is indexed again when next opened). A process
-    using a removed index keeps reading it until it closes it.
+    using a removed index keeps reading it until it closes it; one about to open it finds it
+    gone and builds it again. Each removal tolerates a file another run removed first.
     """
     cutoff = time.time() - _STALE_TEMP_SECONDS
     for path in index_dir.glob(".retraction-watch-*.tmp"):
@@ -254,7 +267,7 @@ def _fill(temp: Path, csv_path: Path, on_progress: Callable[[int], None] | None)
                 hashing = HashingReader(raw)
                 buffered = io.BufferedReader(hashing)
                 with io.TextIOWrapper(buffered, "utf-8-sig", LATIN_1_FALLBACK, newline="") as text:
-                    meta = _load(connection, csv.reader(text), csv_path, on_progress)
+                    meta = load(connection, text, csv_path, on_progress)
         except OSError as exc:
             raise RetractionWatchError(
                 f"{csv_path}: cannot be read: {exc.strerror or exc}"
@@ -263,7 +276,7 @@ def _fill(temp: Path, csv_path: Path, on_progress: Callable[[int], None] | None)
             connection.execute(statement)
         sha256 = hashing.digest.hexdigest()
         values = {"schema_version": SCHEMA_VERSION, "sha256": sha256}
-        values |= dataclasses.asdict(meta)
+        values |= meta.as_meta()
         connection.executemany(
             "INSERT INTO meta VALUES (?, ?)", [(k, json.dumps(v)) for k, v in values.items()]
         )
@@ -273,57 +286,6 @@ def _fill(temp: Path, csv_path: Path, on_progress: Callable[[int], None] | None)
     with temp.open("rb") as stream:
         os.fsync(stream.fileno())  # whole on disk before the rename makes it visible
     return sha256
-
-
-def _load(
-    connection: sqlite3.Connection,
-    reader: Reader,
-    csv_path: Path,
-    on_progress: Callable[[int], None] | None,
-) -> _Meta:
-    columns, named, width = read_header(reader, csv_path)
-    seen: set[str] = set()
-    batch: list[RetractionWatchRecord] = []
-    skipped: list[int] = []
-    line = reader.line_num + 1  # where the next row starts, for a skipped row's message
-    while True:
-        try:
-            fields: list[str] | None = next(reader)
-        except StopIteration:
-            break
-        except csv.Error:  # e.g. a field over the csv module's size limit: the reader goes
-            fields = None  # on at the next line, so only this row is lost
-        row = parse_row(fields, columns, named, width) if fields else None
-        if fields == []:
-            pass  # a blank line is no row
-        elif row is None or row.record_id in seen:
-            skipped.append(line)  # malformed, unreadable, or a repeated Record ID
-        else:
-            seen.add(row.record_id)
-            batch.append(row)
-            if len(batch) == _BATCH:
-                _insert(connection, batch)
-            if on_progress is not None and len(seen) % _PROGRESS_EVERY == 0:
-                on_progress(len(seen))
-        line = reader.line_num + 1
-    _insert(connection, batch)
-    if on_progress is not None:
-        on_progress(len(seen))
-    return _Meta(len(seen), len(skipped), tuple(skipped[:_KEPT_SKIPPED_LINES]))
-
-
-def _insert(connection: sqlite3.Connection, batch: list[RetractionWatchRecord]) -> None:
-    stored = map(_to_stored, batch)
-    connection.executemany("INSERT INTO records VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", stored)
-    for table in ("original_dois", "notice_dois"):  # literals, never caller text
-        pairs = [(doi, r.record_id) for r in batch for doi in getattr(r, table)]
-        connection.executemany(f"INSERT INTO {table} VALUES (?, ?)", pairs)
-    batch.clear()
-
-
-def _to_stored(r: RetractionWatchRecord) -> tuple[Any, ...]:
-    head = (r.record_id, r.nature, r.date, r.original_date, r.title, r.journal)
-    return (*head, *map("\n".join, (r.original_dois, r.notice_dois, r.reasons)))
 
 
 def _from_stored(stored: list[Any]) -> RetractionWatchRecord:

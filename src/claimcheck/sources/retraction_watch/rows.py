@@ -11,8 +11,11 @@ after a UTF-8 byte-order mark:
 - `RetractionNature`: "Retraction", "Correction", "Expression of concern" or
   "Reinstatement"; read lower-cased with spaces as `_` ("expression_of_concern").
 - `OriginalPaperDOI` (the paper) and `RetractionDOI` (the notice): DOIs separated by `;`,
-  or "unavailable", or nothing. A value that is not a DOI is dropped.
-- `RetractionDate`, `OriginalPaperDate`: `M/D/YYYY 0:00` ("6/5/2020 0:00").
+  or "unavailable", or nothing. A value that is not a DOI is dropped, and the row counted.
+- `RetractionDate`, `OriginalPaperDate`: `M/D/YYYY 0:00` ("6/5/2020 0:00"). A copy opened
+  and saved by a spreadsheet or a database export writes the same dates otherwise
+  (`2/6/2010 12:00:00 AM`, `2010-02-06 00:00:00`, `2010-02-06T00:00:00`): those are read
+  too, and a date that cannot be read is counted.
 - `Reason`: a `;`-separated list, each item led by `+` ("+Error in Data;+Paper Mill;").
 - Encoding: Crossref's notes on the file say it "appears to have UTF-8 errors, but can be
   opened in latin-1 mode with some bumps in Russian author names".
@@ -26,10 +29,11 @@ import functools
 import hashlib
 import io
 import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import DoiError
@@ -60,13 +64,19 @@ COLUMNS = (
 )
 
 
-_NO_DOI = frozenset({"", "unavailable"})
+# No DOI: "unavailable" (the CSV's word), or a label left alone once `_BETWEEN_DOIS` split
+# `DOI 10.5555/x` before the DOI.
+_NO_DOI = frozenset({"", "unavailable", "doi", "doi:"})
 
 
-_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?")
+# The time of day, which no check reads: `0:00`, `12:00:00 AM` (a spreadsheet's US locale).
+_TIME = r"\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?"
+_US_DATE = re.compile(rf"(\d{{1,2}})/(\d{{1,2}})/(\d{{4}})(?:\s+{_TIME}(?:\s*[AP]M)?)?", re.I)
 
 
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+# `2010-02-06`, and with a time as a database export or pandas writes it: `2010-02-06
+# 00:00:00`, `2010-02-06T00:00:00`, perhaps with a zone (`Z`, `+00:00`).
+_ISO_DATE = re.compile(rf"(\d{{4}})-(\d{{2}})-(\d{{2}})(?:[T ]{_TIME}(?:Z|[+-]\d{{2}}:?\d{{2}})?)?")
 
 
 class RetractionWatchError(Exception):
@@ -152,9 +162,15 @@ def read_header(reader: Reader, csv_path: Path) -> tuple[list[int], int, int]:
 _KNOWN_NATURE = re.compile(r"retraction|correction|concern|reinstatement", re.IGNORECASE)
 
 
-def parse_row(
-    fields: list[str], columns: list[int], named: int, width: int
-) -> RetractionWatchRecord | None:
+class Parsed(NamedTuple):
+    """A row's record, and whether a DOI or a date it holds could not be read (dropped)."""
+
+    record: RetractionWatchRecord
+    lost_doi: bool
+    lost_date: bool
+
+
+def parse_row(fields: list[str], columns: list[int], named: int, width: int) -> Parsed | None:
     """The row's record, or None for a row with the wrong number of fields, no Record ID, or
     a RetractionNature that names none of the database's kinds (`_KNOWN_NATURE`)."""
     if not named <= len(fields) <= width or any(fields[named:]):
@@ -164,17 +180,21 @@ def parse_row(
     )
     if not record_id or not _KNOWN_NATURE.search(nature):
         return None
-    return RetractionWatchRecord(
+    (original_dois, lost_original), (notice_dois, lost_notice) = _dois(original), _dois(notice)
+    day, original_day = _iso_date(when), _iso_date(original_when)
+    record = RetractionWatchRecord(
         record_id=record_id,
         nature="_".join(nature.lower().split()),
-        original_dois=_dois(original),
-        notice_dois=_dois(notice),
-        date=_iso_date(when),
-        original_date=_iso_date(original_when),
+        original_dois=original_dois,
+        notice_dois=notice_dois,
+        date=day,
+        original_date=original_day,
         title=title,
         journal=journal,
         reasons=_reasons(reason),
     )
+    lost_date = bool((when and day is None) or (original_when and original_day is None))
+    return Parsed(record, lost_original or lost_notice, lost_date)
 
 
 def _reasons(text: str) -> tuple[str, ...]:
@@ -197,20 +217,37 @@ _SICI_TAIL = re.compile(r"[0-9]+-[0-9A-Z#]", re.IGNORECASE)
 _PLAIN_DOI = re.compile(r"10\.[0-9]{4,9}(?:\.[0-9]+)*/[!-~]*[!-(*+\-/-:<-~]")  # not `),.;` last
 
 
-def _dois(text: str) -> tuple[str, ...]:
-    """The distinct DOIs in a `;`-separated cell; "unavailable" and non-DOIs are dropped."""
+# Between two DOIs some rows have `, ` or a space instead of `;`: a split there, only before
+# a piece that starts like a DOI, so `DOI: 10.5555/x` and SICI DOIs stay whole.
+_BETWEEN_DOIS = re.compile(r"[,\s]+(?=10\.)")
+
+
+def _dois(text: str) -> tuple[tuple[str, ...], bool]:
+    """The distinct DOIs in a `;`-separated cell, and whether a piece that is neither a DOI
+    nor "unavailable" was dropped (its paper or notice is then not seen)."""
     if ";" not in text and _PLAIN_DOI.fullmatch(text):  # most cells hold one plain DOI
-        return (text.lower(),)
+        return (text.lower(),), False
     pieces: list[str] = []
-    for raw in text.split(";"):
-        piece = raw.strip()
-        if piece.lower() in _NO_DOI:
-            continue
-        if pieces and _SICI_TAIL.fullmatch(piece):
-            pieces[-1] += ";" + piece
-        else:
-            pieces.append(piece)
-    return tuple(dict.fromkeys(doi for piece in pieces if (doi := doi_or_none(piece))))
+    for raw in _without_format_characters(text).split(";"):
+        for part in _BETWEEN_DOIS.split(raw):
+            piece = part.strip()
+            if piece.lower() in _NO_DOI:
+                continue
+            if pieces and _SICI_TAIL.fullmatch(piece):
+                pieces[-1] += ";" + piece
+            else:
+                pieces.append(piece)
+    dois = [doi_or_none(piece) for piece in pieces]
+    return tuple(dict.fromkeys(doi for doi in dois if doi)), None in dois
+
+
+def _without_format_characters(text: str) -> str:
+    """`text` without Unicode format characters (category Cf: a zero-width space, a
+    byte-order mark, a soft hyphen), which copying a DOI from a web page or a PDF brings
+    along, invisible, and which no DOI holds."""
+    if text.isascii():
+        return text
+    return "".join(c for c in text if unicodedata.category(c) != "Cf")
 
 
 def doi_or_none(text: str) -> str | None:
@@ -224,7 +261,8 @@ def doi_or_none(text: str) -> str | None:
 
 @functools.lru_cache(maxsize=4096)  # a few thousand distinct dates over 65,000 rows
 def _iso_date(text: str) -> str | None:
-    """`M/D/YYYY 0:00`, `M/D/YYYY` or `YYYY-MM-DD` as ISO; None if blank or no real date."""
+    """A date in one of the forms `_US_DATE` and `_ISO_DATE` read, as ISO; None if blank or
+    no real date."""
     if us := _US_DATE.fullmatch(text):
         month, day, year = (int(part) for part in us.groups())
     elif iso := _ISO_DATE.fullmatch(text):

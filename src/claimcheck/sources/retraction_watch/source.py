@@ -13,9 +13,14 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from claimcheck.model.audit_options import SourceUsed
+from claimcheck.model.errors import UsageError
 from claimcheck.model.events import SourceEntries, UpdateEntry
 from claimcheck.sources.retraction_watch.index import RetractionWatchIndex
-from claimcheck.sources.retraction_watch.rows import SOURCE, RetractionWatchRecord
+from claimcheck.sources.retraction_watch.rows import (
+    SOURCE,
+    RetractionWatchError,
+    RetractionWatchRecord,
+)
 
 
 class RetractionWatchSource:
@@ -25,13 +30,26 @@ class RetractionWatchSource:
         self.index = index
 
     def used(self) -> SourceUsed:
+        index = self.index
         return SourceUsed(
-            SOURCE, file=str(self.index.csv_path), sha256=self.index.sha256, rows=self.index.rows
+            SOURCE,
+            file=str(index.csv_path),
+            sha256=index.sha256,
+            rows=index.rows,
+            skipped_rows=index.skipped_rows,
+            unread_doi_rows=index.lost_dois.count,
+            unread_date_rows=index.lost_dates.count,
         )
 
     def entries(self, dois: Collection[str]) -> dict[str, SourceEntries]:
-        as_paper = self.index.by_original(dois)
-        as_notice = self.index.by_notice(dois)
+        try:
+            as_paper = self.index.by_original(dois)
+            as_notice = self.index.by_notice(dois)
+        except RetractionWatchError as exc:
+            # The index was damaged and could not be built again from the CSV: nothing this
+            # run reports could be trusted to include the CSV's retractions, so it stops, as
+            # when the CSV cannot be indexed at the start (exit 2, the file named).
+            raise UsageError(f"--retraction-watch: {exc}") from None
         found = {}
         for doi in sorted(as_paper.keys() | as_notice.keys()):
             updated_by = tuple(
