@@ -178,7 +178,14 @@ NoMatch = Annotated[
 
 Quiet = Annotated[
     bool,
-    typer.Option("--quiet", "-q", help="No progress or notices on stderr (env CLAIMCHECK_QUIET)."),
+    typer.Option(
+        "--quiet",
+        "-q",
+        help=(
+            "No progress or notices on stderr; a warning that input data was lost (unreadable "
+            "rows of the Retraction Watch CSV) is still shown (env CLAIMCHECK_QUIET)."
+        ),
+    ),
 ]
 
 
