@@ -163,3 +163,33 @@ def test_the_retracted_work_cited_without_a_doi_fails_the_gate(tmp_path: Path, y
     assert "cites-retraction-notice" not in codes
     suggested = next(f for f in document["findings"] if f["code"] == "doi-suggested")
     assert ORIGINAL_DOI in suggested["message"]
+
+
+RUSSIAN = "Саркомы у детей (обзор)"  # made up: a Russian title beside the English one
+
+
+def test_a_notice_that_names_the_work_in_its_translated_title_is_vetoed() -> None:
+    # Crossref's `title` holds translated titles too: the marker may sit on the English one
+    # only, and a publisher's own links (no Retraction Watch entry) are all there is.
+    translated_notice = replace(
+        notice("publisher", title=f"[Отозвано] {RUSSIAN}"),
+        other_titles=(f"[Retracted] {TITLE}",),
+    )
+    translated_original = replace(original("publisher", title=RUSSIAN), other_titles=(TITLE,))
+    assert notices_among([translated_notice, translated_original]) == {NOTICE_DOI}
+    candidates = [Candidate(translated_notice, 95.0), Candidate(translated_original, 90.0)]
+    outcome = validate(structured(2018), candidates)
+    assert outcome.best is not None
+    assert outcome.best.doi == ORIGINAL_DOI
+
+
+def test_a_notice_titled_so_only_in_translation_is_vetoed() -> None:
+    # "Retraction: <title>" on the translated title alone still makes the record a notice.
+    translated = replace(
+        notice("publisher", title=RUSSIAN),
+        other_titles=(f"Retraction: {TITLE}",), update_to=(),
+    )  # fmt: skip
+    outcome = validate(structured(2018), [Candidate(translated, 95.0)])
+    vetoed = next(c for c in outcome.candidates if c.doi == NOTICE_DOI)
+    assert vetoed.rejected == "the record is a notice, and the reference cites no notice's title"
+    assert outcome.best is None

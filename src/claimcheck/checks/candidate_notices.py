@@ -10,8 +10,8 @@ without another lookup, each a row of the role table (README, "How updates are r
 
 - a Retraction Watch entry in the candidate's `update-to` naming another DOI: Retraction
   Watch records each retraction in Crossref's convention, on the notice's record (row 2);
-- the candidate links to another candidate (either side's entry) and its title is a marker
-  followed by that candidate's own title (row 3, `names_the_other`).
+- the candidate links to another candidate (either side's entry) and one of its titles is a
+  marker followed by one of that candidate's own titles (row 3, `names_any`).
 
 A publisher's own `update-to` alone says nothing: Elsevier deposits one on retracted
 articles too (row 6).
@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from claimcheck.checks.titles import names_the_other
+from claimcheck.checks.titles import names_any
 from claimcheck.checks.update_links import RETRACTION_WATCH, kind_of
 from claimcheck.model.events import EventKind, UpdateEntry
 from claimcheck.model.record import Work
@@ -55,8 +55,10 @@ def _editorial(entries: tuple[UpdateEntry, ...], own_doi: str) -> list[UpdateEnt
 
 
 def _names(notice: Work, other: Work) -> bool:
-    """Row 3 holds only when exactly one title names the other: "RETRACTED: X" in place and a
-    notice "Retracted: X" each name the other, and then the titles settle nothing."""
-    return names_the_other(notice.title, other.title, other.subtitle) and not names_the_other(
-        other.title, notice.title, notice.subtitle
+    """Row 3 holds only when exactly one record's titles name the other's: "RETRACTED: X" in
+    place and a notice "Retracted: X" each name the other, and then the titles settle
+    nothing. Every title and subtitle counts, as in the role table (a notice's translated
+    title may be the one that names the original's translated title)."""
+    return names_any(notice.titles, other.titles, other.subtitles) and not names_any(
+        other.titles, notice.titles, notice.subtitles
     )

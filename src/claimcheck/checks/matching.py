@@ -257,7 +257,7 @@ def _notice_mismatch(reference: Reference, work: Work, notices: frozenset[str]) 
     cited = reference.title or ""
     printed = reference.cited_as or ""
     cites_notice = is_notice(cited) if cited else prints_a_notice(printed)
-    record_notice = is_notice(work.title)
+    record_notice = any(is_notice(title) for title in work.titles)  # translated ones too
     if record_notice and not cites_notice:
         return "the record is a notice, and the reference cites no notice's title"
     if cites_notice and not record_notice and work.doi not in notices:
