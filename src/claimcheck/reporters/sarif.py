@@ -178,7 +178,7 @@ RULES: dict[FindingCode, Rule] = {
         "or a wrong citation would go unnoticed.",
         "Add the DOI if the work has one (search by title at https://search.crossref.org). "
         "For works without a DOI (books, reports, web pages), acknowledge the finding with a "
-        "reason.",
+        "reason (a failed search is also `unverified`, which cannot be acknowledged).",
         ("doi",),
     ),
     FindingCode.DOI_SUGGESTED: Rule(
@@ -208,9 +208,12 @@ RULES: dict[FindingCode, Rule] = {
     FindingCode.UNVERIFIED: Rule(
         "The registry lookup failed, so nothing is known about the reference.",
         "The lookup failed (network error, rate limiting after retries, a server error or a "
-        "malformed response). The reference is never shown as clean.",
+        "malformed response), or, for a reference without a DOI, its search did (also offline "
+        "with no cached answer, or missing from a replayed snapshot). The reference is never "
+        "shown as clean.",
         "Rerun the audit later. If it keeps failing, check network access to the Crossref "
-        "API. The gate fails closed (exit code 3) unless `--allow-incomplete` is given.",
+        "API. For a reference without a DOI, add its DOI, or run with `--no-match` to skip "
+        "the search. The gate fails closed (exit code 3) unless `--allow-incomplete` is given.",
         ("registry", "incomplete"),
     ),
     FindingCode.UNCITED_CLAIM: Rule(
