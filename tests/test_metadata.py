@@ -21,6 +21,8 @@ from claimcheck.checks.metadata import (
     _doi_mismatch,
     _field_evidence,
     _finding,
+    _identity_unchecked,
+    _unconfirmed,
     compare,
     journals_agree,
     metadata_findings,
@@ -641,6 +643,8 @@ def plain_metadata_findings(reference: Reference, work: Work) -> list[Finding]:
     comparison = compare(reference, work)
     if comparison.title_agrees is False and comparison.authors_agree is False:
         return [_doi_mismatch(reference, work, comparison)]
+    if _identity_unchecked(reference, work):
+        return [_unconfirmed(reference, work)]
     if not comparison.mismatches:
         return []
     message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
@@ -669,3 +673,36 @@ def test_a_reference_citing_no_field_is_not_compared_and_gets_what_comparing_fin
     if not _cites_a_field(reference):
         assert compare(reference, work) == MetadataComparison((), None, None, None)
     assert metadata_findings(reference, work) == plain_metadata_findings(reference, work)
+
+
+# --- a record with nothing to compare ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "cited",
+    [
+        {"title": "A study of things"},
+        {"cited_as": "Smith J. A study of things. Cancer Letters. 2001;7:98-103."},
+        {"authors": ("Smith J",), "year": 2001},
+    ],
+)
+def test_a_record_with_no_title_and_no_authors_leaves_the_doi_unconfirmed(
+    cited: dict[str, Any],
+) -> None:
+    # A DOI mistyped into a sparse record (no title, no author) must not pass as the work
+    # the reference names: nothing that identifies a work could be compared.
+    bare = Work(doi="10.1/x", year=2001, container_titles=("Cancer Letters",))
+    (finding,) = metadata_findings(ref(**cited), bare)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert finding.severity is Severity.WARNING
+    assert "is not confirmed" in finding.message
+    assert finding.evidence["compared"] is False
+
+
+def test_a_record_with_a_title_or_an_author_is_compared_as_before() -> None:
+    titled = Work(doi="10.1/x", title="A study of things")
+    assert metadata_findings(ref(title="A study of things"), titled) == []
+    authored = Work(doi="10.1/x", authors=(Author("Smith", "J"),))
+    assert metadata_findings(ref(title="A study of things", authors=("Smith J",)), authored) == []
+    # A reference citing only its journal and year names no work to confirm.
+    assert metadata_findings(ref(journal="Cancer Letters", year=2001), Work(doi="10.1/x")) == []

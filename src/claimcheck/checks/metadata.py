@@ -364,8 +364,33 @@ def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
     # _registry_title_forms): a reference citing any of them cites this work.
     if comparison.title_agrees is False and comparison.authors_agree is False:
         return [_doi_mismatch(reference, work, comparison)]
+    if _identity_unchecked(reference, work):
+        return [_unconfirmed(reference, work)]
     if not comparison.mismatches:
         return []
     message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
     evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
     return [_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
+
+
+def _identity_unchecked(reference: Reference, work: Work) -> bool:
+    """Whether the reference cites what identifies a work (a title, a printed form, authors)
+    and the record holds neither a title nor an author to compare it with: a DOI mistyped
+    into a sparse record (a component, a bare deposit) would otherwise pass as verified."""
+    cites_identity = bool(reference.title or reference.cited_as or _cited_names(reference))
+    has_title = any(strip_markup(title).strip() for title in work.titles)
+    return cites_identity and not has_title and not any(map(_author_keys, work.authors))
+
+
+def _unconfirmed(reference: Reference, work: Work) -> Finding:
+    message = (
+        f"{reference.id}: the registry's record of {work.doi} has no title and no authors, so "
+        "the cited title and authors could not be compared: that this DOI is the cited work "
+        "is not confirmed"
+    )
+    cited = reference.title or reference.cited_as or ""
+    fields = [{"field": "title", "cited": cited, "registry": None}] if cited else []
+    names = _cited_names(reference)
+    fields += [{"field": "first_author", "cited": names[0], "registry": None}] if names else []
+    evidence = {"fields": fields, "compared": False}
+    return _finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)
