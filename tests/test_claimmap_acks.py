@@ -106,3 +106,37 @@ def test_audit_refuses_a_wrongly_scoped_acknowledgement_with_exit_2(
     result = run("audit", path, "--offline", "-q")
     assert result.exit_code == 2, result.stderr
     assert f"{path}{where}" in result.stderr
+
+
+_TWO_REFS = """\
+claimcheck: 1
+references:
+  GOOD: {doi: 10.5555/good}
+  WAK: {doi: 10.5555/retracted}
+claims:
+  - id: C1
+    text: A claim.
+    cites: [GOOD]
+    acknowledge:
+      - {finding: FINDING, ref: WAK, reason: reviewed}
+"""
+
+
+def test_an_acknowledgement_of_a_reference_its_claim_does_not_cite_is_refused() -> None:
+    # WAK is cited by no claim, so C1's acknowledgement would have hidden its retraction from
+    # the gate for everyone; of a reference another claim cites, it would match nothing.
+    for body in (_TWO_REFS, _TWO_REFS + "  - {id: C2, text: Another., cites: [WAK]}\n"):
+        with pytest.raises(ClaimMapError) as raised:
+            parse_claim_map(body.replace("FINDING", "retracted"), "map.yaml")
+        assert [str(error) for error in raised.value.errors] == [
+            "map.yaml:10:35: claims[0].acknowledge[0].ref: claim C1 acknowledges 'retracted' on"
+            " WAK, which it does not cite; an acknowledgement speaks for its own claim: put it"
+            " on a claim that cites WAK"
+        ]
+
+
+def test_unused_reference_is_acknowledged_from_any_claim() -> None:
+    # No claim cites an unused reference, so no acknowledgement of it could come from one.
+    claim_map = parse_claim_map(_TWO_REFS.replace("FINDING", "unused-reference"), "map.yaml")
+    (ack,) = claim_map.claims[0].acknowledge
+    assert (ack.finding, ack.ref) == (FindingCode.UNUSED_REFERENCE, "WAK")

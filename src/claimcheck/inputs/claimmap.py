@@ -158,7 +158,8 @@ def _check_claims(tree: LocatedTree) -> list[Problem]:
     claims, references = top.get("claims"), top.get("references")
     if not isinstance(claims, list):
         return []
-    problems = _check_claim_ids(tree, claims) + _check_acknowledgements(tree, claims)
+    known = set(references) if isinstance(references, dict) else set()
+    problems = _check_claim_ids(tree, claims) + _check_acknowledgements(tree, claims, known)
     if not isinstance(references, dict):
         return problems
     suggestions_left = _MAX_ID_SUGGESTIONS  # each costs a comparison with every id
@@ -184,7 +185,7 @@ _CLAIM_CODES = sorted(code.value for code in CLAIM_FINDINGS)
 _FINDING_CODES = frozenset(code.value for code in FindingCode)
 
 
-def _check_acknowledgements(tree: LocatedTree, claims: list[Any]) -> list[Problem]:
+def _check_acknowledgements(tree: LocatedTree, claims: list[Any], known: set[str]) -> list[Problem]:
     problems = []
     for index, claim in enumerate(claims):
         acks = claim.get("acknowledge") if isinstance(claim, dict) else None
@@ -192,7 +193,8 @@ def _check_acknowledgements(tree: LocatedTree, claims: list[Any]) -> list[Proble
             if not isinstance(ack, dict):
                 continue
             path: DataPath = ("claims", index, "acknowledge", position)
-            found = _ack_problem(ack, _claim_name(claim, index))
+            name = _claim_name(claim, index)
+            found = _ack_problem(ack, name) or _uncited_ack(ack, name, _cited_ids(claim), known)
             if found is not None:
                 where, message = found
                 at = (*path, where) if where else path
@@ -231,6 +233,32 @@ def _ack_problem(ack: dict[str, Any], claim: str) -> tuple[str, str] | None:
             "acknowledged without one)"
         )
     return None
+
+
+def _cited_ids(claim: dict[str, Any]) -> set[str]:
+    cites = claim.get("cites")
+    entries = cites if isinstance(cites, list) else []
+    refs = [entry.get("ref") if isinstance(entry, dict) else entry for entry in entries]
+    return {ref for ref in refs if isinstance(ref, str)}
+
+
+def _uncited_ack(
+    ack: dict[str, Any], claim: str, cited: set[str], known: set[str]
+) -> tuple[str, str] | None:
+    """An acknowledgement of a reference its claim does not cite. It speaks for its own claim
+    (README, "Gate policy"), so it would match nothing, except on a reference no claim cites:
+    there it would hide that reference's finding (a retraction) from the gate for everyone.
+    Only `unused-reference`, about a reference no claim cites, is acknowledged from any claim.
+    An unknown reference is named by its own check, with the closest id."""
+    ref, code = ack.get("ref"), ack.get("finding")
+    if not isinstance(ref, str) or ref in cited or ref not in known:
+        return None
+    if code == FindingCode.UNUSED_REFERENCE.value:
+        return None
+    return "ref", (
+        f"claim {claim} acknowledges {code!r} on {ref}, which it does not cite; an "
+        f"acknowledgement speaks for its own claim: put it on a claim that cites {ref}"
+    )
 
 
 def _check_claim_ids(tree: LocatedTree, claims: list[Any]) -> list[Problem]:
