@@ -218,7 +218,8 @@ class AcknowledgeIn(Strict):
     ref: _Id | None = Field(
         None,
         description="The reference the finding is about: required, except for the findings "
-        f"about the claim itself ({' and '.join(_CLAIM_CODES)}), where it is left out.",
+        f"about the claim itself ({' and '.join(_CLAIM_CODES)}), where it is left out. A "
+        "reference this claim cites (unused-reference: any reference).",
     )
     reason: _Text = Field(description="Why the finding is acceptable.")
     until: _Date | None = Field(
