@@ -123,11 +123,15 @@ def test_unreachable_crossref_fails_closed_by_default(tmp_path: Path) -> None:
     assert result.exit_code == 3
     doc = json.loads(result.stdout)
     assert {r["status"] for r in doc["references"]} == {"unverified"}
-    assert "incomplete (exit 3)" in result.stderr
+    assert (
+        "incomplete (exit 3): 2 reference(s) unverified, since a lookup or search failed; no"
+        " other finding matches --fail-on error." in " ".join(result.stderr.split())
+    )
     allowed = run(
         "audit", path, "--crossref-url", UNREACHABLE, "--retries", "0", "--allow-incomplete"
     )
     assert allowed.exit_code == 0
+    assert "2 unverified reference(s) allowed by --allow-incomplete" in allowed.stderr
     assert "allowed by --allow-incomplete" in allowed.stderr
 
 
