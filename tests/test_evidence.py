@@ -241,6 +241,27 @@ def test_a_failed_lookup_leaves_the_index_at_once(tmp_path: Path) -> None:
         ReplayFetcher(tmp_path).fetch(_works(1)[0], subject="a DOI")
 
 
+def test_a_second_source_records_into_the_same_index(tmp_path: Path) -> None:
+    # DataCite's answers go beside Crossref's: two recorders each rewriting index.json from
+    # its own entries would drop the other's, and a replay would not find them.
+    crossref = RecordingFetcher(_Answers(), tmp_path, "http://127.0.0.1:1", clock=_ManualClock())
+    datacite = crossref.alongside(_Answers(), "http://user:secret@127.0.0.1:2/")
+    datacite.fetch("/dois/10.5555%2Fd", subject="a DOI")
+    crossref.fetch(_works(1)[0], subject="a DOI")
+    crossref.close()
+    datacite.close()
+    entries = {
+        e["request"]: e for e in json.loads((tmp_path / "index.json").read_text())["responses"]
+    }
+    assert sorted(entries) == ["/dois/10.5555%2Fd", _works(1)[0]]
+    assert entries["/dois/10.5555%2Fd"]["url"] == "http://***@127.0.0.1:2/dois/10.5555%2Fd"
+    assert entries["/dois/10.5555%2Fd"]["file"] == "dois/10.5555_d.json"
+    assert entries[_works(1)[0]]["url"].startswith("http://127.0.0.1:1/works/")
+    replay = ReplayFetcher(tmp_path)
+    answer = replay.fetch("/dois/10.5555%2Fd", subject="a DOI")
+    assert json.loads(answer.body) == {"request": "/dois/10.5555%2Fd"}
+
+
 # --- ReplayFetcher: which recorded answer answers ---------------------------------------
 
 B_DOI = "10.5555/b"

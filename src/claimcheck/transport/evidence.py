@@ -1,4 +1,5 @@
-"""Evidence snapshots: save every Crossref response an audit used, and answer from them later.
+"""Evidence snapshots: save every Crossref and DataCite response an audit used, and answer
+from them later.
 
 A snapshot is a directory with `index.json` and one file per response body, byte for byte:
 
@@ -162,6 +163,53 @@ INDEX_EVERY_SECONDS = 0.5
 INDEX_COST_FACTOR = 10
 
 
+class _Index:
+    """A snapshot's index while it is recorded into: its entries, and when it was written.
+    Shared by the recorders of every source a run records (Crossref's, DataCite's), so the
+    one index.json names the answers of both and no recorder overwrites another's."""
+
+    def __init__(self, directory: Path, clock: Callable[[], float]) -> None:
+        self.directory = directory
+        self.clock = clock
+        self.lock = threading.Lock()
+        self.entries: dict[str, dict[str, Any]] = {}
+        self.unwritten = False  # entries saved since the index was last written
+        self.next_write = 0.0  # the clock's time from which a save rewrites the index
+        if (directory / INDEX_NAME).exists():
+            self.entries = load_index(directory)
+        else:
+            # The folder exists from the start, even if the run answers everything from the
+            # cache or looks nothing up: a later --replay finds an index, not nothing.
+            write_atomic(directory / INDEX_NAME, render_index([]))
+        self._redact_kept_urls()
+
+    def _redact_kept_urls(self) -> None:
+        """Entries kept from a run before URLs were redacted lose their password too, at once:
+        this run may save nothing that would rewrite the index."""
+        redacted = False
+        for entry in self.entries.values():
+            url = entry.get("url")
+            if isinstance(url, str) and redact_url(url) != url:
+                entry["url"], redacted = redact_url(url), True
+        if redacted:
+            write_atomic(self.directory / INDEX_NAME, render_index(self.entries.values()))
+
+    def flush(self) -> None:
+        """Write the index now if any entry is not in it yet."""
+        with self.lock:
+            if self.unwritten:
+                self.write()
+
+    def write(self) -> None:
+        """Rewrite the index; the lock is held."""
+        started = self.clock()
+        write_atomic(self.directory / INDEX_NAME, render_index(self.entries.values()))
+        finished = self.clock()
+        self.unwritten = False
+        pause = max(INDEX_EVERY_SECONDS, INDEX_COST_FACTOR * (finished - started))
+        self.next_write = finished + pause
+
+
 class RecordingFetcher:
     """Wraps a Fetcher and saves each response it returns into a snapshot directory.
 
@@ -171,6 +219,9 @@ class RecordingFetcher:
     cut short by a kill replays what its index holds. A body rewritten after its entry was
     indexed no longer matches that entry's sha256, and replays as a failed lookup, never as
     a wrong answer. Failed lookups raise before anything is saved.
+
+    `alongside` records another source's answers (DataCite's) into the same snapshot: its
+    requests (`/dois/…`) never share a path with Crossref's, so one index holds both.
     """
 
     def __init__(
@@ -179,34 +230,18 @@ class RecordingFetcher:
         directory: str | Path,
         base_url: str,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        index: _Index | None = None,
     ) -> None:
         self.inner = inner
         self.directory = Path(directory)
         # The index names the server, never its credentials: a snapshot gets shared.
         self.base_url = redact_url(base_url.rstrip("/"))
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._entries: dict[str, dict[str, Any]] = {}
-        self._unwritten = False  # entries saved since the index was last written
-        self._next_write = 0.0  # the clock's time from which a save rewrites the index
-        if (self.directory / INDEX_NAME).exists():
-            self._entries = load_index(self.directory)
-        else:
-            # The folder exists from the start, even if the run answers everything from the
-            # cache or looks nothing up: a later --replay finds an index, not nothing.
-            write_atomic(self.directory / INDEX_NAME, render_index([]))
-        self._redact_kept_urls()
+        self._index = index or _Index(self.directory, clock)
 
-    def _redact_kept_urls(self) -> None:
-        """Entries kept from a run before URLs were redacted lose their password too, at once:
-        this run may save nothing that would rewrite the index."""
-        redacted = False
-        for entry in self._entries.values():
-            url = entry.get("url")
-            if isinstance(url, str) and redact_url(url) != url:
-                entry["url"], redacted = redact_url(url), True
-        if redacted:
-            write_atomic(self.directory / INDEX_NAME, render_index(self._entries.values()))
+    def alongside(self, inner: Fetcher, base_url: str) -> RecordingFetcher:
+        """A recorder of `inner`'s answers (another server's) into this snapshot's index."""
+        return RecordingFetcher(inner, self.directory, base_url, index=self._index)
 
     def close(self) -> None:
         try:
@@ -236,9 +271,7 @@ class RecordingFetcher:
 
     def flush(self) -> None:
         """Write the index now if any entry is not in it yet."""
-        with self._lock:
-            if self._unwritten:
-                self._write_index()
+        self._index.flush()
 
     def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
         try:
@@ -261,16 +294,17 @@ class RecordingFetcher:
             "fetched_at": now_iso(),
             "origin": "recorded",
         }
-        with self._lock:
-            replaced = self._entries.get(request)
-            self._entries[request] = entry
-            self._unwritten = True
+        index = self._index
+        with index.lock:
+            replaced = index.entries.get(request)
+            index.entries[request] = entry
+            index.unwritten = True
             # At once when it replaces a kept answer, which must not outlive a kill; else
             # when due, as answers are (failures can be many once Crossref is down).
             if (replaced is not None and "failed" not in replaced) or (
-                self._clock() >= self._next_write
+                index.clock() >= index.next_write
             ):
-                self._write_index()
+                index.write()
 
     def save(self, response: RawResponse) -> None:
         """Keep one response: from the network, or an answer the cache gave this run."""
@@ -285,24 +319,16 @@ class RecordingFetcher:
             "fetched_at": response.fetched_at,
             "origin": "recorded",
         }
-        with self._lock:
+        index = self._index
+        with index.lock:
             # Not flushed to the disk one by one (half a millisecond each, most of a
             # 10,000-answer recording): a body a power cut spoils no longer matches its
             # sha256, and replays as a failed lookup. The index is flushed.
             write_atomic(self.directory / name, response.body, durable=False)
-            self._entries[response.request] = entry
-            self._unwritten = True
-            if self._clock() >= self._next_write:
-                self._write_index()
-
-    def _write_index(self) -> None:
-        """Rewrite the index; the lock is held."""
-        started = self._clock()
-        write_atomic(self.directory / INDEX_NAME, render_index(self._entries.values()))
-        finished = self._clock()
-        self._unwritten = False
-        pause = max(INDEX_EVERY_SECONDS, INDEX_COST_FACTOR * (finished - started))
-        self._next_write = finished + pause
+            index.entries[response.request] = entry
+            index.unwritten = True
+            if index.clock() >= index.next_write:
+                index.write()
 
 
 def render_index(entries: Any) -> bytes:
