@@ -148,7 +148,10 @@ def searches() -> dict[str, bytes]:
 
 def every_code_server() -> ReplayServer:
     """Not started: use it as a context manager."""
-    replay = ReplayServer(RECONSTRUCTED, RECORDED, agencies={"10.5061/dryad.example": "datacite"})
+    # mEDRA, not DataCite: the audit here asks no DataCite, and a DataCite DOI whose record
+    # was not read is `unverified`; another agency's DOI is never read, so it stays the
+    # info `non-crossref-doi` this map needs.
+    replay = ReplayServer(RECONSTRUCTED, RECORDED, agencies={"10.5061/dryad.example": "medra"})
     replay.add_work(
         work_envelope(
             "10.5555/retracted",

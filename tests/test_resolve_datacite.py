@@ -1,6 +1,7 @@
 """`claimcheck resolve` on a DOI Crossref names as DataCite's, over real HTTP to both replay
 servers: it asks DataCite online, as `audit` does, and its verdict is the one `audit` gives
-the same DOI; offline and replayed, neither asks DataCite."""
+the same DOI; replayed, both read DataCite's recorded answer; offline, neither can ask
+DataCite, and both say the DOI could not be checked."""
 
 from __future__ import annotations
 
@@ -117,20 +118,35 @@ def test_a_doi_datacite_does_not_show_could_not_be_checked_as_in_an_audit(
     assert code == audit_code == 3
 
 
-@pytest.mark.parametrize("mode", ["offline", "replay"])
-def test_offline_and_replayed_resolve_does_not_ask_datacite(
-    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path, mode: str
+def test_offline_resolve_is_unverified_as_an_audit_is(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
 ) -> None:
-    cache, snapshot = tmp_path / "cache", tmp_path / "evidence"
+    # DataCite's answers are not cached: offline its record cannot be read, and a verdict
+    # that needs it cannot stand (exit 3), as in an audit of the same DOI.
+    cache = tmp_path / "cache"
     urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
-    resolve(MARKED, *urls, "--record", snapshot, cache=cache)  # warms the cache too
+    resolve(MARKED, *urls, cache=cache)  # warms Crossref's answers
     asked = len(datacite.requests)
-    later = ("--offline",) if mode == "offline" else ("--replay", snapshot)
-    code, doc = resolve(MARKED, *urls, *later, cache=cache)
-    audit_code, verdict = audit_verdict(tmp_path, MARKED, *urls, *later, cache=cache)
+    code, doc = resolve(MARKED, *urls, "--offline", cache=cache)
+    audit_code, verdict = audit_verdict(tmp_path, MARKED, *urls, "--offline", cache=cache)
     assert len(datacite.requests) == asked
     assert doc["verdict"] is verdict is None
-    assert doc["verdict_text"] == (
-        "registered with DataCite, not Crossref; DataCite is asked only online"
+    assert doc["verdict_text"].startswith(
+        "could not check: registered with DataCite, but its record could not be read: "
+        "DataCite is asked only online, and this run is --offline"
     )
-    assert code == audit_code == 0
+    assert code == audit_code == 3
+
+
+def test_replayed_resolve_reads_datacites_recorded_answer_as_an_audit_does(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
+) -> None:
+    snapshot = tmp_path / "evidence"
+    urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+    resolve(MARKED, *urls, "--record", snapshot)
+    asked = len(datacite.requests)
+    code, doc = resolve(MARKED, "--replay", snapshot)
+    audit_code, verdict = audit_verdict(tmp_path, MARKED, "--replay", snapshot)
+    assert len(datacite.requests) == asked
+    assert doc["verdict"] == verdict == "retracted"
+    assert (code, audit_code) == (0, 1)  # resolve: found; the audit: its gate fails

@@ -378,20 +378,23 @@ def test_a_doi_datacite_does_not_show_is_unverified_not_missing(
     assert code == 3
 
 
-def test_offline_datacite_is_not_asked(crossref: ReplayServer, tmp_path: Path) -> None:
-    # Warm the cache online, then audit offline: DataCite answers are neither cached nor
-    # asked offline, so the DOI is reported registered elsewhere, its metadata not compared.
+def test_offline_datacite_is_not_asked_and_its_doi_is_unverified(
+    crossref: ReplayServer, tmp_path: Path
+) -> None:
+    # Warm the cache online, then audit offline: DataCite's answers are not cached, and
+    # offline it is not asked, so the DOI could not be checked: never passed as checked.
     cache = tmp_path / "cache"
     body = one_reference(ZENODO, "title: A wrong title entirely")
     with DataCiteReplayServer(DATACITE) as datacite:
         args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
         audit(tmp_path, body, *args, "--cache-dir", cache)
         asked = len(datacite.requests)
-        _code, doc, _ = audit(tmp_path, body, *args, "--cache-dir", cache, "--offline")
+        code, doc, _ = audit(tmp_path, body, *args, "--cache-dir", cache, "--offline")
         assert len(datacite.requests) == asked
-    (registered,) = findings(doc, "non-crossref-doi")
-    assert "not compared" in registered["message"]
+    (unverified,) = findings(doc, "unverified")
+    assert "DataCite is asked only online" in unverified["message"]
     assert findings(doc, "metadata-mismatch") == []
+    assert code == 3
 
 
 def test_datacite_keeps_to_the_runs_retries(crossref: ReplayServer, tmp_path: Path) -> None:

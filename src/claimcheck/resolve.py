@@ -1,8 +1,8 @@
 """`claimcheck resolve DOI`: one registry record, its editorial status and its update events.
 
 Its verdict is the one an audit gives the same DOI (checks/pipeline.py): a DOI Crossref names
-as DataCite's is read at DataCite when a DataCite client is given (online), and judged from
-DataCite's record as an audit judges it (checks/datacite.py)."""
+as DataCite's is read at DataCite (online, or from an evidence snapshot), and judged from
+DataCite's record as an audit judges it (checks/datacite.py); not read, it is unverified."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from claimcheck.checks.datacite import datacite_status
+from claimcheck.checks.datacite import datacite_status, is_datacites, not_read
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.update_links import linked_dois
 from claimcheck.model.record import Lookup, LookupStatus, Work
@@ -38,8 +38,9 @@ def resolve_doi(
     lookup = client.lookup(doi)
     extra = joined_entries(events, {doi}).get(doi)
     at_datacite = None
-    if datacite is not None and _is_datacites(lookup):
-        at_datacite = datacite.lookup(doi)
+    if is_datacites(lookup):
+        # As in an audit, fail closed: with no DataCite client its record was not read.
+        at_datacite = datacite.lookup(doi) if datacite is not None else not_read(doi)
         # DataCite's record stands as its work, as in an audit: its fields are shown.
         lookup = replace(lookup, work=at_datacite.work)
         if at_datacite.work is not None:
@@ -55,10 +56,6 @@ def resolve_doi(
         return Resolution(lookup, datacite=at_datacite)
     related = _related(client, work)
     return Resolution(lookup, editorial_status(work, related), related, at_datacite)
-
-
-def _is_datacites(lookup: Lookup) -> bool:
-    return lookup.status is LookupStatus.OTHER_AGENCY and lookup.agency == "datacite"
 
 
 def _listed_only(doi: str, extra: SourceEntries) -> Work:

@@ -181,8 +181,8 @@ def _audit(
         # the client is not closed under them.
         client.cancel()
         raise
-    # The Crossref fetcher's deadline, so that DataCite's lookups end by the same moment.
-    datacite, datacite_used = open_datacite(settings, getattr(client.fetcher, "run_deadline", None))
+    # Crossref's fetcher: DataCite's lookups end by its deadline, and record beside it.
+    datacite, datacite_used = open_datacite(settings, client.fetcher)
     used = (*source.used, *([datacite_used] if datacite_used else []), *(e.used() for e in events))
     source = replace(source, used=tuple(used))
     _pool_notice(settings)
@@ -208,8 +208,7 @@ def _audit(
     finally:
         for event_source in events:
             event_source.close()
-        if datacite is not None:
-            datacite.close()
+        datacite.close()
     _refuse_wrong_server(client)
     return result
 
@@ -291,8 +290,9 @@ def run_resolve_command(
         raise UsageError(f"{raw_doi!r} is not a DOI: it {exc}") from exc
     events = open_event_sources(settings)
     client, _source = open_client(settings)
-    # As in an audit: DataCite is asked about a DataCite DOI online, by the same deadline.
-    datacite, _used = open_datacite(settings, getattr(client.fetcher, "run_deadline", None))
+    # As in an audit: DataCite is asked about a DataCite DOI (read from the snapshot when
+    # replaying, recorded with --record, `unverified` offline), by the same deadline.
+    datacite, _used = open_datacite(settings, client.fetcher)
     _pool_notice(settings)
     try:
         with client:
@@ -300,8 +300,7 @@ def run_resolve_command(
     finally:
         for event_source in events:
             event_source.close()
-        if datacite is not None:
-            datacite.close()
+        datacite.close()
     _refuse_wrong_server(client)
     if output_format == "json":
         _write(render_json(resolution))

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
     from claimcheck.sources.datacite.client import DataCiteClient
     from claimcheck.sources.interface import EventSource
     from claimcheck.sources.retraction_watch import RetractionWatchIndex
+    from claimcheck.transport.fetch import Fetcher
 
 
 def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
@@ -26,7 +27,7 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     from claimcheck.sources.crossref.answers import singles_in_list
     from claimcheck.sources.crossref.client import CrossrefClient
     from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
-    from claimcheck.transport.fetch import Fetcher, HttpFetcher
+    from claimcheck.transport.fetch import HttpFetcher
 
     if settings.replay:
         if not settings.replay.is_dir():
@@ -73,26 +74,49 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     return client, Source(shown, settings.mode, (SourceUsed("crossref", url=shown),))
 
 
+# Why a DataCite DOI is `unverified` offline: its answers are kept in no cache.
+OFFLINE_DATACITE = (
+    "DataCite is asked only online, and this run is --offline (DataCite's answers are not cached)"
+)
+
+
 def open_datacite(
-    settings: Settings, deadline_at: float | None = None
-) -> tuple[DataCiteClient | None, SourceUsed | None]:
-    """DataCite, asked about the DOIs Crossref names as DataCite's: online only. Offline and
-    replayed runs read no DataCite answers (they are neither cached nor recorded), so those
-    DOIs stay `non-crossref-doi`, their metadata not compared. Its lookups keep to --retries
-    and end by `deadline_at` (the run's --deadline, on `time.monotonic()`), as Crossref's do."""
-    if settings.offline or settings.replay:
-        return None, None
-    from claimcheck.sources.datacite.client import DEFAULT_DATACITE_URL, DataCiteClient
+    settings: Settings, crossref: Fetcher
+) -> tuple[DataCiteClient, SourceUsed | None]:
+    """DataCite, asked about the DOIs Crossref names as DataCite's. Online it is asked, and
+    --record saves its answers in the snapshot beside Crossref's (`crossref` is the Crossref
+    client's fetcher: its recorder, when recording); --replay answers from the snapshot.
+    Offline it cannot be asked, so each lookup fails saying so, and its reference is
+    `unverified`, never judged without DataCite's record. Online lookups keep to --retries
+    and end by the Crossref fetcher's deadline (--deadline), as Crossref's do."""
+    from claimcheck.sources.datacite.client import (
+        DEFAULT_DATACITE_URL,
+        LOCAL,
+        DataCiteClient,
+        NotAsked,
+    )
+    from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
+    from claimcheck.transport.limiter import Limiter
 
     url = settings.datacite_url or DEFAULT_DATACITE_URL
+    shown = redact_url(url).rstrip("/")
+    if settings.replay:
+        # A snapshot recorded before DataCite's answers were saved answers none: "not in the
+        # evidence snapshot", so the reference is `unverified`, as it must be.
+        replayed = DataCiteClient(shown, ReplayFetcher(settings.replay), limiter=Limiter(LOCAL))
+        return replayed, SourceUsed("datacite", file=str(settings.replay))
+    if settings.offline:
+        return DataCiteClient(shown, NotAsked(OFFLINE_DATACITE), limiter=Limiter(LOCAL)), None
+    recorder = crossref if isinstance(crossref, RecordingFetcher) else None
     client = DataCiteClient(
         url,
         mailto=settings.mailto,
         timeout=settings.timeout,
         retries=settings.retries,
-        deadline_at=deadline_at,
+        deadline_at=getattr(crossref, "run_deadline", None),
+        wrap=(lambda fetcher: recorder.alongside(fetcher, url)) if recorder else None,
     )
-    return client, SourceUsed("datacite", url=redact_url(url).rstrip("/"))
+    return client, SourceUsed("datacite", url=shown)
 
 
 def open_search(settings: Settings, client: CrossrefClient) -> BibliographicSearch | None:

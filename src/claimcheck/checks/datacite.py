@@ -14,6 +14,8 @@ What DataCite advises for retracted content is shown, never turned into a verdic
 A DOI DataCite's public API does not show is `unverified`: it is registered (Crossref named
 its agency), and DataCite hides DOIs in the "registered" state, the state it advises for
 retracted content (https://support.datacite.org/docs/doi-states).
+A DOI whose DataCite record was not read at all (offline, a snapshot without DataCite's
+answer, no DataCite client) is `unverified` too: its title and metadata were not checked.
 """
 
 from __future__ import annotations
@@ -31,10 +33,24 @@ from claimcheck.model.events import EditorialStatus, SourceEntries
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, LookupStatus
 
+# Why a DataCite DOI's record was not read when no DataCite client was given (the library's
+# callers): `unverified`, as offline and replayed runs that could not read it are.
+NOT_ASKED = "DataCite was not asked (no DataCite client was given)"
+
 NO_RETRACTION_FIELD = (
     "DataCite has no retraction field, so its retraction status was not checked beyond a "
     "marker in its title"
 )
+
+
+def not_read(doi: str, why: str = NOT_ASKED) -> DataCiteLookup:
+    """The lookup of a DataCite DOI whose record was not read: a failure, never an answer."""
+    return DataCiteLookup(doi, LookupStatus.FAILED, error=why)
+
+
+def is_datacites(lookup: Lookup) -> bool:
+    """Whether Crossref names `lookup`'s DOI as DataCite's: DataCite's record then judges it."""
+    return lookup.status is LookupStatus.OTHER_AGENCY and lookup.agency == "datacite"
 
 
 def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Finding]:

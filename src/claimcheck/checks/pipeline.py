@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from claimcheck.checks.agreement import annotate, disagreements
 from claimcheck.checks.claims import acknowledge, judge_claim, unused_reference_findings
-from claimcheck.checks.datacite import datacite_findings, datacite_status
+from claimcheck.checks.datacite import datacite_findings, datacite_status, is_datacites, not_read
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.lookups import lookup_findings
 from claimcheck.checks.matched import Match, matched_findings
@@ -201,7 +201,9 @@ def _reference_findings(
     found = lookup_findings(reference, lookup)
     at_datacite = sources.datacite.get(reference.doi) if reference.doi else None
     extra = sources.entries.get(reference.doi) if reference.doi else None
-    if lookup is not None and lookup.status is LookupStatus.OTHER_AGENCY and at_datacite:
+    if lookup is not None and is_datacites(lookup):
+        # Fail closed: DataCite's record judges a DataCite DOI; not read, it is `unverified`.
+        at_datacite = at_datacite or not_read(lookup.doi)
         found = datacite_findings(reference, at_datacite)
         lookup = replace(lookup, work=at_datacite.work)
         status = datacite_status(at_datacite, extra, related)

@@ -16,8 +16,8 @@ class Resolution:
     lookup: Lookup
     editorial: EditorialStatus | None = None
     related: dict[str, Lookup] = field(default_factory=dict)
-    # DataCite's answer, for a DOI Crossref names as DataCite's, when DataCite was asked
-    # (online only); None when it was not.
+    # DataCite's answer, for a DOI Crossref names as DataCite's (a failed one when DataCite
+    # could not be asked); None for any other DOI.
     datacite: DataCiteLookup | None = None
 
     @property
@@ -25,6 +25,12 @@ class Resolution:
         """Why DataCite's record of a DataCite DOI could not be read; an audit calls such a
         reference `unverified` (checks/datacite.py), so resolve's verdict cannot stand."""
         answer = self.datacite
+        datacites = self.lookup.status is LookupStatus.OTHER_AGENCY and (
+            self.lookup.agency == "datacite"
+        )
+        if answer is None and datacites:
+            # Fail closed: a DataCite DOI whose record nobody asked for is not checked.
+            return "registered with DataCite, but its record could not be read: not asked"
         if answer is None or answer.status is LookupStatus.FOUND:
             return None
         why = answer.note if answer.status is LookupStatus.NOT_FOUND else answer.error

@@ -90,8 +90,7 @@ def _no_status_text(resolution: Resolution) -> str:
     if problem is not None:
         return f"{_WORDS[Verdict.UNVERIFIED]}: {problem}"
     if lookup.status is LookupStatus.OTHER_AGENCY and lookup.agency == "datacite":
-        if resolution.datacite is None:
-            return "registered with DataCite, not Crossref; DataCite is asked only online"
+        # DataCite's record was read (datacite_problem above covers one that was not).
         return (
             "registered with DataCite, not Crossref: its record's title marks nothing, and "
             "DataCite has no retraction field, so no editorial status"

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -54,6 +54,9 @@ UNIDENTIFIED = PoolLimits(
     concurrency=1,
 )
 
+# Answers read from an evidence snapshot, or none at all (offline), go to no server: no pace.
+LOCAL = PoolLimits(rate=1e6, list_rate=1e6, concurrency=1)
+
 # Never "does not exist": a DOI whose agency Crossref names as DataCite is registered, so a
 # 404 for it here means its metadata is hidden.
 NOT_FOUND_NOTE = (
@@ -75,6 +78,7 @@ class DataCiteClient:
     at, and its retries are its own. `mailto` is the contact the fetcher sends in its
     User-Agent: it puts requests in DataCite's "identified" tier. Without it the client keeps
     to the unidentified tier, whatever the fetcher sends. A `limiter` replaces the tier's.
+    `wrap` is applied to the fetcher built on first use: --record saves its answers.
     """
 
     def __init__(
@@ -87,6 +91,7 @@ class DataCiteClient:
         timeout: float = 20.0,
         retries: int = 4,
         deadline_at: float | None = None,
+        wrap: Callable[[Fetcher], Fetcher] | None = None,
     ) -> None:
         """`deadline_at`: when the run's lookups must end (--deadline), as a point on
         `time.monotonic()`; the fetcher built on first use keeps to what is left of it."""
@@ -99,6 +104,7 @@ class DataCiteClient:
         self._fetcher = fetcher
         # How to build one when first needed.
         self._own_fetcher = (mailto, timeout, pool, retries, deadline_at)
+        self._wrap = wrap
         self._lookups: dict[str, DataCiteLookup] = {}
         self._lock = threading.Lock()
 
@@ -112,7 +118,7 @@ class DataCiteClient:
                 # Built when the first DataCite DOI comes up, late in the run: it gets what
                 # is left of the run's deadline, so DataCite's lookups end with Crossref's.
                 left = None if deadline_at is None else max(0.0, deadline_at - time.monotonic())
-                self._fetcher = HttpFetcher(
+                fetcher: Fetcher = HttpFetcher(
                     self.base_url,
                     mailto=mailto,
                     timeout=timeout,
@@ -121,6 +127,7 @@ class DataCiteClient:
                     max_rps=pool.rate,
                     concurrency=pool.concurrency,
                 )
+                self._fetcher = self._wrap(fetcher) if self._wrap else fetcher
             return self._fetcher
 
     def close(self) -> None:
@@ -187,6 +194,21 @@ class DataCiteClient:
             why = f"{self.base_url} answered 404, but not with DataCite's error document"
             return _failed(doi, why)
         return DataCiteLookup(doi, LookupStatus.NOT_FOUND, note=NOT_FOUND_NOTE)
+
+
+class NotAsked:
+    """The fetcher of a run that may not ask DataCite (--offline): every lookup fails, saying
+    why, so that a DataCite DOI is `unverified`, never passed without its record read."""
+
+    def __init__(self, why: str) -> None:
+        self.why = why
+
+    def close(self) -> None:
+        return None
+
+    def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
+        del request, kind
+        raise LookupFailed(subject, self.why)
 
 
 def _key(doi: str) -> str:

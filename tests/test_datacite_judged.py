@@ -1,0 +1,44 @@
+"""What the judging says of a DataCite DOI when DataCite's record was not read. Pure: the
+pipeline and the resolve model."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from claimcheck.checks.pipeline import judge
+from claimcheck.inputs.claimmap import load_claim_map
+from claimcheck.model.datacite import DataCiteLookup
+from claimcheck.model.errors import ExitCode
+from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.model.resolution import Resolution
+from claimcheck.model.results import AuditResult
+from tests.factories import FIXED_OPTIONS, write_map
+
+DOI = "10.5061/dryad.judged"  # made up
+AT_DATACITE = Lookup(DOI, LookupStatus.OTHER_AGENCY, agency="datacite")
+
+
+def _judged(tmp_path: Path, fields: str, datacite: dict[str, DataCiteLookup]) -> AuditResult:
+    body = (
+        f"claimcheck: 1\nreferences:\n  R1: {{doi: '{DOI}'{fields}}}\n"
+        "claims:\n  - {id: C1, text: a claim, cites: [R1]}\n"
+    )
+    claim_map = load_claim_map(write_map(tmp_path, body))
+    return judge(claim_map, {DOI: AT_DATACITE}, {}, FIXED_OPTIONS, datacite=datacite)
+
+
+def test_a_datacite_doi_judged_without_datacites_answer_is_unverified(tmp_path: Path) -> None:
+    # A caller that gives no DataCite client (the library's run_audit, judge): the record
+    # was not read, so the gate must not pass the reference as checked.
+    result = _judged(tmp_path, ", title: Mouse data", {})
+    (finding,) = result.maps[0].findings
+    assert finding.code.value == "unverified"
+    assert "its record could not be read: DataCite was not asked" in finding.message
+    assert result.exit_code == ExitCode.INCOMPLETE
+
+
+def test_resolve_without_datacites_answer_cannot_stand() -> None:
+    resolution = Resolution(AT_DATACITE)
+    assert resolution.datacite_problem is not None
+    assert "could not be read" in resolution.datacite_problem
+    assert resolution.exit_code == ExitCode.INCOMPLETE
