@@ -31,7 +31,7 @@ from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.events import EditorialStatus, SourceEntries
 from claimcheck.model.findings import Finding, FindingCode, Severity
-from claimcheck.model.record import Lookup, LookupStatus
+from claimcheck.model.record import Lookup, LookupStatus, Work
 
 # Why a DataCite DOI's record was not read when no DataCite client was given (the library's
 # callers): `unverified`, as offline and replayed runs that could not read it are.
@@ -53,6 +53,22 @@ def is_datacites(lookup: Lookup) -> bool:
     return lookup.status is LookupStatus.OTHER_AGENCY and lookup.agency == "datacite"
 
 
+def compared_fields(reference: Reference, work: Work) -> list[str]:
+    """The cited fields DataCite's record also holds, which metadata_findings compares; a
+    field either side lacks is not compared (checks/metadata.py)."""
+    both = {
+        "title": bool(reference.title or reference.cited_as) and any(work.titles),
+        "authors": bool(reference.authors) and bool(work.authors),
+        "year": reference.year is not None and work.year is not None,
+        "journal": bool(reference.journal)
+        and bool(work.container_titles or work.short_container_titles),
+        "volume": bool(reference.volume and work.volume),
+        "issue": bool(reference.issue and work.issue),
+        "pages": bool(reference.pages) and bool(work.page or work.article_number),
+    }
+    return [name for name, present in both.items() if present]
+
+
 def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Finding]:
     """`non-crossref-doi` saying what was and was not checked, and the metadata findings;
     or `unverified` when DataCite's record could not be read."""
@@ -70,8 +86,14 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
             )
         ]
     said = [f"{reference.id}: {doi} is registered with DataCite, not Crossref"]
-    said.append("its metadata was compared with DataCite's record")
-    evidence: dict[str, object] = {"doi": doi, "agency": "datacite", "compared": True}
+    # "Compared" only of the fields both sides hold: a record lacking every cited field
+    # checked nothing, and must not read as if it had.
+    compared = compared_fields(reference, record.work)
+    if compared:
+        said.append(f"its cited {', '.join(compared)} compared with DataCite's record")
+    else:
+        said.append("DataCite's record holds none of the fields it cites, so nothing was compared")
+    evidence: dict[str, object] = {"doi": doi, "agency": "datacite", "compared": compared}
     severity = Severity.INFO
     if record.withdrawn:
         when = ", ".join(
