@@ -139,9 +139,10 @@ RULES: dict[FindingCode, Rule] = {
     ),
     FindingCode.NON_CROSSREF_DOI: Rule(
         "The DOI is registered with another agency; its retraction status is not known.",
-        "The DOI exists but is registered with DataCite, mEDRA or another agency. Online, a "
-        "DataCite record's metadata is compared and a retraction marker in its title is "
-        "reported; other agencies' records are not read. No agency but Crossref gives "
+        "The DOI exists but is registered with DataCite, mEDRA or another agency. A "
+        "DataCite record (read online or from a --replay snapshot) has its metadata compared "
+        "and a retraction marker in its title reported; one not read makes the reference "
+        "unverified instead. Other agencies' records are not read. No agency but Crossref gives "
         "retraction notices, so the work's status was not checked beyond that.",
         "Nothing to fix. Check the reference and its status by hand at the agency named in "
         "the message.",
