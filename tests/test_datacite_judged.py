@@ -63,8 +63,12 @@ def test_only_fields_both_sides_hold_are_said_to_be_compared(tmp_path: Path) -> 
 
 def test_a_record_holding_no_cited_field_says_nothing_was_compared(tmp_path: Path) -> None:
     cited = ", title: Mouse data, authors: [Smith A], year: 2019"
-    (registered,) = _judged(tmp_path, cited, {DOI: _found()}).maps[0].findings
-    assert registered.code.value == "non-crossref-doi"
+    findings = _judged(tmp_path, cited, {DOI: _found()}).maps[0].findings
+    by_code = {finding.code.value: finding for finding in findings}
+    assert sorted(by_code) == ["metadata-mismatch", "non-crossref-doi"]
+    # No title and no author to compare: that the DOI is the cited work is not confirmed.
+    assert by_code["metadata-mismatch"].evidence["compared"] is False
+    registered = by_code["non-crossref-doi"]
     assert "holds none of the fields it cites, so nothing was compared" in registered.message
     assert "compared with DataCite's record" not in registered.message
     assert registered.evidence["compared"] == []
