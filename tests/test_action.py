@@ -170,6 +170,7 @@ args = sys.argv[1:]
 with open(os.environ["FAKE_LOG"], "w", encoding="utf-8") as log:
     json.dump(args, log)
 contents = {{"sarif": '{{"runs": []}}', "markdown": "### claimcheck report\\n", "html": "<p>"}}
+contents["github"] = "{annotation}\\n"
 for i, arg in enumerate(args):
     if arg == "-o" and os.environ["FAKE_WRITES"] == "1":
         fmt, path = args[i + 1].split("=", 1)
@@ -223,18 +224,32 @@ def run_script(script: str, env: dict[str, str], cwd: Path) -> subprocess.Comple
     )
 
 
-def run_audit(tmp_path: Path, exit_code: int, *, writes: bool = True, **inputs: str) -> Run:
-    """The audit step's script as the runner would run it, claimcheck faked (exiting with
-    `exit_code`, writing its -o files if `writes`); inputs by their action.yml names with
-    `-` as `_` (defaults from action.yml, as GitHub fills them in)."""
+def venv_bin(tmp_path: Path, claimcheck: str) -> Path:
+    """The venv's bin folder the install step leaves: `claimcheck` (this script) and
+    `python`."""
     bin_dir = tmp_path / "venv" / "bin"
     bin_dir.mkdir(parents=True)
-    fake = bin_dir / "claimcheck"
-    fake.write_text(
-        FAKE_CLAIMCHECK.format(python=sys.executable, annotation=ANNOTATION), encoding="utf-8"
-    )
-    fake.chmod(0o755)
+    (bin_dir / "claimcheck").write_text(claimcheck, encoding="utf-8")
+    (bin_dir / "claimcheck").chmod(0o755)
     (bin_dir / "python").symlink_to(sys.executable)
+    return bin_dir
+
+
+def run_audit(
+    tmp_path: Path,
+    exit_code: int,
+    *,
+    writes: bool = True,
+    claimcheck: str | None = None,
+    env_more: dict[str, str] | None = None,
+    **inputs: str,
+) -> Run:
+    """The audit step's script as the runner would run it, claimcheck faked (exiting with
+    `exit_code`, writing its -o files if `writes`) unless `claimcheck` is another script
+    for it; inputs by their action.yml names with `-` as `_` (defaults from action.yml, as
+    GitHub fills them in)."""
+    fake = FAKE_CLAIMCHECK.format(python=sys.executable, annotation=ANNOTATION)
+    bin_dir = venv_bin(tmp_path, claimcheck or fake)
     workspace = tmp_path / "workspace"  # a test may have laid files in it already
     workspace.mkdir(exist_ok=True)
     runner_temp = tmp_path / "runner-temp"
@@ -251,6 +266,7 @@ def run_audit(tmp_path: Path, exit_code: int, *, writes: bool = True, **inputs: 
         "FAKE_EXIT": str(exit_code),
         "FAKE_LOG": str(log),
         "FAKE_WRITES": "1" if writes else "0",
+        **(env_more or {}),
     }
     given = {name.replace("_", "-"): value for name, value in inputs.items()}
     assert set(given) <= set(ACTION["inputs"]), set(given) - set(ACTION["inputs"])
@@ -374,7 +390,9 @@ def test_the_inputs_reach_claimcheck_as_arguments(tmp_path: Path) -> None:
     assert run.argv is not None
     assert run.argv[:3] == ["audit", "--format", "github"]
     assert run.argv[-3:] == ["--", "claims/", "more/maps.yaml"]
-    assert option(run.argv, "-o") == ["sarif=claimcheck.sarif", "html=out/report.html"]
+    github, *reports = option(run.argv, "-o")
+    assert github.startswith("github=")  # the annotations' own file, in RUNNER_TEMP
+    assert reports == ["sarif=claimcheck.sarif", "html=out/report.html"]
     assert option(run.argv, "--mailto") == ["editors@example.org"]
     assert option(run.argv, "--fail-on") == ["retracted,doi-mismatch"]
     assert option(run.argv, "--replay") == ["claims/evidence"]
@@ -389,7 +407,9 @@ def test_the_inputs_reach_claimcheck_as_arguments(tmp_path: Path) -> None:
 @needs_bash
 def test_empty_inputs_add_no_option(tmp_path: Path) -> None:
     run = run_audit(tmp_path, 0, fail_on="", markdown_summary="false")
-    assert run.argv == ["audit", "--format", "github", "--", "claims/"]
+    assert run.argv is not None
+    kept = [a for a in run.argv if not a.startswith("github=")]
+    assert kept == ["audit", "--format", "github", "-o", "--", "claims/"]
 
 
 @needs_bash
