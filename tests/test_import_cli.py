@@ -54,3 +54,62 @@ def test_a_map_over_the_loaders_limit_is_refused(
     result = run("import", _source(tmp_path), "-o", target, "-q")
     assert_usage_error(result, "over the 1000 a claim map may have; import the bibliography")
     assert not target.exists()
+
+
+def _occupied(path: Path) -> bytes:
+    """An existing file the run must leave as it was."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b'{"keep": "me"}\n')
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("force", [True, False])
+@pytest.mark.parametrize(
+    ("options", "env", "inside"),
+    [
+        (["--match", "--replay", "{ev}"], {}, "ev/index.json"),
+        (["--replay", "{ev}"], {}, "ev/index.json"),  # named, so not to be written into
+        (["--match", "--offline", "--cache-dir", "{cache}"], {}, "cache/crossref.sqlite3"),
+        (["--match", "--offline"], {"CLAIMCHECK_CACHE_DIR": "{cache}"}, "cache/x.sqlite3"),
+        # No cache named: the default one, where XDG_CACHE_HOME puts it.
+        (["--match", "--offline"], {"CLAIMCHECK_CACHE_DIR": ""}, "xdg/claimcheck/c.sqlite3"),
+        (["--match", "--offline"], {"CLAIMCHECK_RECORD": "{ev}"}, "ev/index.json"),
+    ],
+)
+def test_o_inside_a_folder_the_run_uses_is_refused_even_with_force(
+    tmp_path: Path, options: list[str], env: dict[str, str], inside: str, force: bool
+) -> None:
+    # --force replaces an old claim map; it must not replace a snapshot's index.json or the
+    # cache database with YAML. Refused before anything is looked up, as `audit` refuses.
+    folders = {"ev": str(tmp_path / "ev"), "cache": str(tmp_path / "cache")}
+    target = tmp_path / inside
+    before = _occupied(target)
+    env = {"XDG_CACHE_HOME": str(tmp_path / "xdg"), **env}
+    argv = [o.format(**folders) for o in options] + (["--force"] if force else [])
+    result = run(
+        "import", _source(tmp_path), "-o", target, *argv, "-q",
+        env={k: v.format(**folders) for k, v in env.items()},
+    )  # fmt: skip
+    assert_usage_error(result, f"{target} is inside", "put the claim map elsewhere")
+    assert "--force" not in result.stderr  # not a hint that would overwrite it
+    assert target.read_bytes() == before
+
+
+def test_o_over_the_source_is_refused_with_force_and_a_replay(tmp_path: Path) -> None:
+    source = _source(tmp_path)
+    (tmp_path / "ev").mkdir()
+    result = run("import", source, "--replay", tmp_path / "ev", "-o", source, "--force")
+    assert_usage_error(result, "that is the file being imported")
+    assert source.read_text(encoding="utf-8") == LIST
+
+
+def test_o_beside_the_folders_the_run_uses_is_written(tmp_path: Path) -> None:
+    # A sibling whose name starts like the cache folder's is not inside it.
+    (tmp_path / "ev").mkdir()
+    target = tmp_path / "ev-map.yaml"
+    result = run(
+        "import", _source(tmp_path), "--replay", tmp_path / "ev", "-o", target, "-q",
+        env={"CLAIMCHECK_CACHE_DIR": str(tmp_path / "ev-map")},
+    )  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").startswith("#")

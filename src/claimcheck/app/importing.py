@@ -28,7 +28,7 @@ def run_import_command(
     force: bool = False,
 ) -> int:
     if output is not None:
-        _refuse_output(source, output, force=force)
+        _refuse_output(source, output, settings, force=force, match=match)
     result = import_references(source, format=input_format)
     for note in result.notes:
         notice(f"{source}: {note}", quiet=settings.quiet)
@@ -66,10 +66,12 @@ def run_import_command(
     return int(ExitCode.OK)
 
 
-def _refuse_output(source: Path, output: Path, *, force: bool) -> None:
-    """Never over the input, and never over an existing file without --force; `-o -` is
-    not stdout, which is where the map goes without -o, and is refused rather than written
-    to a file named "-"."""
+def _refuse_output(
+    source: Path, output: Path, settings: Settings, *, force: bool, match: bool
+) -> None:
+    """Never over the input or into a folder the run uses, and never over an existing file
+    without --force; `-o -` is not stdout, which is where the map goes without -o, and is
+    refused rather than written to a file named "-"."""
     if str(output) == "-":
         raise UsageError("-o -: to write the claim map to stdout, leave out -o")
     from claimcheck.transport.files import blocking_parent
@@ -80,10 +82,25 @@ def _refuse_output(source: Path, output: Path, *, force: bool) -> None:
         raise UsageError(f"-o {output}: cannot write it: {blocked} is not a folder")
     if output.exists() and os.path.samefile(output, source):
         raise UsageError(f"-o {output}: that is the file being imported; choose another path")
+    # Before --force is looked at: it overwrites an old claim map, never what the run reads
+    # or writes (a snapshot's index.json, the cache database).
+    _refuse_inputs(source, output, settings, match=match)
     if output.exists() and not force:
         raise UsageError(f"-o {output}: the file exists; use --force to overwrite it")
     if output.exists() and not output.is_file():
         raise UsageError(f"-o {output}: not a regular file")
+
+
+def _refuse_inputs(source: Path, output: Path, settings: Settings, *, match: bool) -> None:
+    """Exit 2, as `audit` does, when `output` is the source or inside a folder the run
+    reads or writes: --replay, --record, the cache (the default one too when matching)."""
+    from claimcheck.app.outputs import Output, refuse_inputs
+    from claimcheck.cache.store import default_cache_dir
+
+    folders = [p for p in (settings.replay, settings.record, settings.cache_dir) if p]
+    if match and settings.cache_dir is None:
+        folders.append(default_cache_dir())
+    refuse_inputs([Output("yaml", output, str(output))], [source], folders, "the claim map")
 
 
 def _references(result: ImportResult) -> tuple[Reference, ...]:

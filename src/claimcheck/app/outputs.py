@@ -76,9 +76,13 @@ def _check_output(spec: str, formats: Sequence[str]) -> tuple[Output | None, str
 
 
 def refuse_inputs(
-    outputs: Sequence[Output], files: Sequence[Path], folders: Sequence[Path]
+    outputs: Sequence[Output],
+    files: Sequence[Path],
+    folders: Sequence[Path],
+    what: str = "the report",
 ) -> None:
-    """Exit 2 if an output would overwrite an input file or land in an input folder."""
+    """Exit 2 if an output (`what`) would overwrite an input file or land in an input
+    folder."""
     for output in outputs:
         conflict = input_conflict(output, files, folders)
         if conflict is None:
@@ -87,11 +91,11 @@ def refuse_inputs(
         if kind == "file":
             raise UsageError(
                 f"--output {output.spec!r}: {output.path} is an input of this run "
-                f"({where}); writing the report there would destroy it"
+                f"({where}); writing {what} there would destroy it"
             )
         raise UsageError(
             f"--output {output.spec!r}: {output.path} is inside {where}, which this "
-            "run reads or writes; put the report elsewhere"
+            f"run reads or writes; put {what} elsewhere"
         )
 
 
