@@ -79,7 +79,8 @@ def import_(
         typer.Option(
             "--match",
             help="Search Crossref for references that print no DOI: confident matches are "
-            "filled in with a comment, weak ones left as comments to confirm.",
+            "filled in with a comment, weak ones left as comments to confirm. A failed "
+            "search is warned of and exits 3; the map is still written.",
         ),
     ] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing -o file.")] = False,

@@ -5,7 +5,7 @@ claim map from a bibliography")."""
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from claimcheck.app.services import open_client, open_search
@@ -34,9 +34,14 @@ def run_import_command(
         notice(f"{source}: {note}", quiet=settings.quiet)
     comments: dict[str, str] = {}
     dois: dict[str, str] = {}
+    failed: list[str] = []
+    searched = 0
     if match:
-        comments, dois = _matched(result, settings)
-    text = render_claim_map(result, source_name=source.name, match_comments=comments, dois=dois)
+        comments, dois, failed, searched = _matched(result, settings)
+    warnings = [_failed_searches(failed, searched)] if failed else []
+    text = render_claim_map(
+        result, source_name=source.name, match_comments=comments, dois=dois, warnings=warnings
+    )
     data = text.encode("utf-8")
     if len(data) > MAX_FILE_BYTES:
         # The loader refuses such a map: writing one would only defer the error to `audit`.
@@ -44,11 +49,16 @@ def run_import_command(
             f"{source}: the claim map would be {len(data)} bytes, over the {MAX_FILE_BYTES} "
             "a claim map may have; import the bibliography in parts"
         )
+    # Like audit's failed lookups: the map is written, and the run is incomplete (exit 3).
+    # Said on stderr even under -q, as the code alone would not say why.
+    code = ExitCode.INCOMPLETE if failed else ExitCode.OK
+    for warning in warnings:
+        notice(f"warning: {warning}")
     if output is None:
         from claimcheck.app.runner import write_stdout
 
         write_stdout(text, "the claim map")
-        return int(ExitCode.OK)
+        return int(code)
     from claimcheck.transport.files import write_atomic
 
     try:
@@ -60,10 +70,20 @@ def run_import_command(
     notice(
         f"wrote {output}: {len(result.references)} references, {printed} with a printed DOI"
         + (f", {len(dois)} matched by metadata" if match else "")
+        + (f", {len(failed)} not matched: the search failed" if failed else "")
         + f"; add the claims, then run: claimcheck audit {output}",
         quiet=settings.quiet,
     )
-    return int(ExitCode.OK)
+    return int(code)
+
+
+def _failed_searches(failed: Sequence[str], searched: int) -> str:
+    """The warning for searches that failed, naming how many and the first reason."""
+    return (
+        f"{len(failed)} of {searched} searches by metadata failed ({failed[0]}), so "
+        f"{'that reference was' if len(failed) == 1 else 'those references were'} not "
+        "matched; run the import with --match again when the search can be reached"
+    )
 
 
 def _refuse_output(
@@ -129,10 +149,12 @@ def _references(result: ImportResult) -> tuple[Reference, ...]:
     return tuple(references)
 
 
-def _matched(result: ImportResult, settings: Settings) -> tuple[dict[str, str], dict[str, str]]:
+def _matched(
+    result: ImportResult, settings: Settings
+) -> tuple[dict[str, str], dict[str, str], list[str], int]:
     """Search Crossref for every reference without a printed DOI: confident matches are
     filled in (with a comment saying so), weak and ambiguous ones are left as comments for a
-    person to confirm."""
+    person to confirm. Also why each failed search failed, and how many searches there were."""
     from claimcheck.audit import search_matches
 
     claim_map = ClaimMap(str(result.path), 1, _references(result), ())
@@ -140,7 +162,9 @@ def _matched(result: ImportResult, settings: Settings) -> tuple[dict[str, str], 
     with client:
         search = open_search(settings, client)
         matches = search_matches([claim_map], search)
-    return _comments({ref_id: m for (_path, ref_id), m in matches.items()})
+    comments, dois = _comments({ref_id: m for (_path, ref_id), m in matches.items()})
+    failed = [m.error for m in matches.values() if m.error is not None]
+    return comments, dois, failed, len(matches)
 
 
 def _comments(matches: Mapping[str, object]) -> tuple[dict[str, str], dict[str, str]]:

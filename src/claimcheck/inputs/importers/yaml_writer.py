@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from claimcheck.inputs.importers.model import ID_PATTERN, ImportedReference, ImportResult
 from claimcheck.model.doi import is_doi
@@ -62,17 +62,19 @@ def render_claim_map(
     source_name: str,
     match_comments: Mapping[str, str] | None = None,
     dois: Mapping[str, str] | None = None,
+    warnings: Sequence[str] = (),
 ) -> str:
     """The claim-map skeleton for `result`, naming `source_name` (a file name) as its source.
 
     `match_comments` maps a reference id to a comment written above that reference;
     `dois` maps a reference id to a DOI found for it, written with a comment saying so
-    (a printed DOI is kept, and a different one found is only mentioned). ValueError for
+    (a printed DOI is kept, and a different one found is only mentioned); `warnings` are
+    lines for the header, where a person reads first (failed searches). ValueError for
     an id that is not in `result` or a value in `dois` that is not a DOI: a caller's bug.
     """
     comments, found = dict(match_comments or {}), dict(dois or {})
     _check(result, comments, found)
-    out = [_header(result, source_name), "claimcheck: 1\n\n", _ARTICLE, "\n"]
+    out = [_header(result, source_name, warnings), "claimcheck: 1\n\n", _ARTICLE, "\n"]
     out.append("references:\n" if result.references else "references: {}\n")
     for reference in result.references:
         out += _reference(
@@ -95,7 +97,7 @@ def _check(result: ImportResult, comments: dict[str, str], found: dict[str, str]
         raise ValueError(f"the DOI given for {not_dois[0]!r} is not a DOI: {found[not_dois[0]]!r}")
 
 
-def _header(result: ImportResult, source_name: str) -> str:
+def _header(result: ImportResult, source_name: str, warnings: Sequence[str]) -> str:
     count = len(result.references)
     noun = "reference" if count == 1 else "references"
     lines = [
@@ -103,7 +105,9 @@ def _header(result: ImportResult, source_name: str) -> str:
         f"# ({result.format}, {count} {noun}).",
         "#",
     ]
-    text = "\n".join(lines) + "\n" + _NEXT_STEPS
+    text = "\n".join(lines) + "\n"
+    text += "".join(f"# WARNING: {_comment(warning)}\n#\n" for warning in warnings)
+    text += _NEXT_STEPS
     if result.notes:
         text += "#\n# Notes from the import:\n"
         text += "".join(f"# - {_comment(note)}\n" for note in result.notes)
