@@ -100,3 +100,13 @@ def test_no_format_input_lets_the_map_forge_a_command(tmp_path: Path, fmt: str) 
     assert_nothing_forged(run)
     annotations = [line for line in live_commands(run) if line.startswith("::warning ")]
     assert bool(annotations) == (fmt == "github"), run.log
+
+
+@needs_bash
+def test_options_that_only_look_like_format_pass(tmp_path: Path) -> None:
+    # --fail-on and --fresh start with "--f"; -q and -o are short flags without an f.
+    extra = "--fail-on=warning --fresh -q -o html=claimcheck.html --offline"
+    run = run_audit(tmp_path, 0, extra_args=extra)
+    assert run.code == 0, run.log
+    assert run.argv is not None
+    assert run.argv[-8:] == [*extra.split(), "--", "claims/"]
