@@ -59,6 +59,18 @@ def run_import_command(
 
         write_stdout(text, "the claim map")
         return int(code)
+    matched = (f", {len(dois)} matched by metadata" if match else "") + (
+        f", {len(failed)} not matched: the search failed" if failed else ""
+    )
+    _write_file(output, data, result, matched, settings)
+    return int(code)
+
+
+def _write_file(
+    output: Path, data: bytes, result: ImportResult, matched: str, settings: Settings
+) -> None:
+    """The map at `output`, atomically, and a line saying what it holds (`matched`: what
+    the search found, or "")."""
     from claimcheck.transport.files import write_atomic
 
     try:
@@ -69,12 +81,10 @@ def run_import_command(
     printed = sum(1 for r in result.references if r.doi)
     notice(
         f"wrote {output}: {len(result.references)} references, {printed} with a printed DOI"
-        + (f", {len(dois)} matched by metadata" if match else "")
-        + (f", {len(failed)} not matched: the search failed" if failed else "")
+        + matched
         + f"; add the claims, then run: claimcheck audit {output}",
         quiet=settings.quiet,
     )
-    return int(code)
 
 
 def _failed_searches(failed: Sequence[str], searched: int) -> str:
