@@ -281,7 +281,9 @@ def test_file_from_a_newer_schema_is_moved_aside(tmp_path: Path) -> None:
 # The layouts of older versions: 1 had no source, 2 no raw column, 3 its columns in another
 # order and a work's body as an envelope, 4 today's columns but a work without its other
 # titles (Crossref's `title` is "Work titles, including translated titles"), 5 without its
-# other subtitles, and with a 404 kept with an empty body and no probe answer beside it.
+# other subtitles, and with a 404 kept with an empty body and no probe answer beside it, 6
+# without its publication dates (which timing reads to tell an issue date on an in-place
+# entry from a retraction's date).
 OLDER_LAYOUTS = {
     1: "kind TEXT NOT NULL, doi TEXT NOT NULL, status INTEGER NOT NULL, body BLOB NOT NULL,"
     " fetched_at REAL NOT NULL, PRIMARY KEY (kind, doi)",
@@ -291,6 +293,7 @@ OLDER_LAYOUTS = {
     " fetched_at REAL NOT NULL, body BLOB NOT NULL, raw BLOB, PRIMARY KEY (source, kind, doi)",
 }
 OLDER_LAYOUTS[5] = OLDER_LAYOUTS[4]
+OLDER_LAYOUTS[6] = OLDER_LAYOUTS[4]
 # What each older version kept as a found work's body.
 OLDER_BODIES = {
     1: b'{"status":"ok","message-type":"work","message":{"DOI":"10.1/x"}}',
@@ -299,6 +302,8 @@ OLDER_BODIES = {
     4: b'[0,0,0,0,0,0,"10.1/x","Title","","","","","","","",""]',
     # Version 5's: seven numbers, no count of other subtitles.
     5: b'[0,0,0,0,0,0,0,"10.1/x","Title","","","","","","","",""]',
+    # Version 6's: eight numbers, no count of publication dates.
+    6: b'[0,0,0,0,0,0,0,0,"10.1/x","Title","","","","","","","",""]',
 }
 
 
@@ -309,7 +314,8 @@ def test_an_older_cache_is_emptied_and_rebuilt_without_a_warning(
     # Version 1 rows carry no source: nobody can tell which server gave them. Version 3
     # bodies are envelopes, which the reader of stored works would not read. Version 4 works
     # lack the other titles that the metadata check compares, version 5 works the other
-    # subtitles (and a version 5 not-found has no body as sent to record).
+    # subtitles (and a version 5 not-found has no body as sent to record), version 6 works
+    # their publication dates.
     with sqlite3.connect(tmp_path / CACHE_FILE) as raw:
         raw.execute(f"CREATE TABLE responses ({OLDER_LAYOUTS[version]})")
         if version == 1:

@@ -202,6 +202,7 @@ WORK = Work(
     other_subtitles=("Translated subtitle",),
     authors=(Author("Family", "G."), Author(name="A Consortium")),
     year=2009,
+    published=("2009-06", "2009-05-14"),
     container_titles=("Journal",),
     short_container_titles=("J",),
     volume="17",
@@ -216,7 +217,8 @@ WORK = Work(
     updated_by=(UpdateEntry("10.1/c", "correction"),),
 )
 VALID = json.loads(encode_work(WORK) or b"")
-COUNTS = 8  # year and seven counts come first; every later value is a str
+COUNTS = 9  # year and eight counts come first; every later value is a str
+OTHER_TITLES, OTHER_SUBTITLES, PUBLISHED = 6, 7, 8  # where those counts sit
 
 
 def body(row: object) -> bytes:
@@ -279,11 +281,11 @@ def test_every_title_is_stored_and_a_row_of_the_layout_before_them_is_a_miss() -
     # Crossref's `title` is "Work titles, including translated titles": the checks compare
     # all of them, so the cache keeps all of them.
     at = VALID.index("Translated title")  # after the short container titles
-    assert VALID[COUNTS - 2] == 2
+    assert VALID[OTHER_TITLES] == 2
     assert VALID[at : at + 2] == ["Translated title", "Título original"]
-    # Cache schema version 4 stored no other titles (nor other subtitles): six numbers, then
-    # the texts.
-    older = [*VALID[: COUNTS - 2], *VALID[COUNTS:at], *VALID[at + 3 :]]
+    # Cache schema version 4 stored no other titles (nor other subtitles, nor publication
+    # dates): six numbers, then the texts.
+    older = [*VALID[:OTHER_TITLES], *VALID[COUNTS:at], *VALID[at + 5 :]]
     assert decode_work(body(older)) is None
 
 
@@ -291,10 +293,22 @@ def test_every_subtitle_is_stored_and_a_row_of_the_layout_before_them_is_a_miss(
     # Crossref's `subtitle` holds "Work subtitles, including original language and
     # translated": the checks pair each with each title, so the cache keeps all of them.
     at = VALID.index("Translated subtitle")  # after the other titles
-    assert VALID[COUNTS - 1] == 1
+    assert VALID[OTHER_SUBTITLES] == 1
     assert round_trip(WORK).other_subtitles == ("Translated subtitle",)
-    # Cache schema version 5 stored no other subtitles: seven numbers, then the texts.
-    older = [*VALID[: COUNTS - 1], *VALID[COUNTS:at], *VALID[at + 1 :]]
+    # Cache schema version 5 stored no other subtitles (nor publication dates): seven
+    # numbers, then the texts.
+    older = [*VALID[:OTHER_SUBTITLES], *VALID[COUNTS:at], *VALID[at + 3 :]]
+    assert decode_work(body(older)) is None
+
+
+def test_publication_dates_are_stored_and_a_row_of_the_layout_before_them_is_a_miss() -> None:
+    # Timing reads them to tell an in-place entry dated by the record's own issue (Elsevier's
+    # 10.1016/j.crad.2024.02.007) from a dated retraction, so the cache keeps them.
+    at = VALID.index("2009-06")  # after the other subtitles
+    assert VALID[PUBLISHED] == 2
+    assert round_trip(WORK).published == ("2009-06", "2009-05-14")
+    # Cache schema version 6 stored no publication dates: eight numbers, then the texts.
+    older = [*VALID[:PUBLISHED], *VALID[COUNTS:at], *VALID[at + 2 :]]
     assert decode_work(body(older)) is None
 
 

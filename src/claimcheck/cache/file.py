@@ -12,8 +12,8 @@ from contextlib import contextmanager
 # compact envelope, 4 the Work without its other titles, 5 without its other subtitles, and
 # an empty body for a `/works/{doi}` 404 and no probe answer (6: the Work with both, in
 # sources/crossref/stored.py; the 404 as sent, and the probe that showed the server to be
-# Crossref, for --record).
-SCHEMA_VERSION = 6
+# Crossref, for --record), and 6 the Work without its publication dates (7).
+SCHEMA_VERSION = 7
 
 # Primary result codes (https://sqlite.org/rescode.html) that mean the file is fine but we
 # may not use it now: moving it aside would lose a good cache or fail for the same reason.
@@ -38,8 +38,10 @@ _SCHEMA = (
 # translated titles"), and version 5 works the translated subtitles, which the metadata check
 # now compares (a version 5 row, one count short, would read as a miss each anyway), and a
 # version 5 "not found" cannot be recorded as evidence that replays the same (no 404 body as
-# sent, no probe).
-_OLDER_SCHEMAS = frozenset({1, 2, 3, 4, 5})
+# sent, no probe). Version 6 works lack their publication dates, which timing now reads to
+# tell an in-place entry dated by its issue (Elsevier's 10.1016/j.crad.2024.02.007) from a
+# dated retraction: a version 6 row, one count short, would read as a miss each anyway.
+_OLDER_SCHEMAS = frozenset({1, 2, 3, 4, 5, 6})
 
 
 class Unusable(Exception):

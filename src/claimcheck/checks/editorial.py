@@ -24,7 +24,7 @@ from functools import cache
 from typing import NamedTuple
 
 from claimcheck.checks.roles import decide, retraction_watch_direction
-from claimcheck.checks.timing import date_range, event_dates
+from claimcheck.checks.timing import date_range, event_dates, publication_dated
 from claimcheck.checks.titles import TitleReading, TitleSignal, read_titles
 from claimcheck.checks.update_links import (
     KIND_RANK,
@@ -163,7 +163,8 @@ def events_of(
     for link in in_place:
         by_kind.setdefault(link.kind, []).append(link)
     for group in by_kind.values():
-        events.append(fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place"))
+        event = fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place")
+        events.append(publication_dated(event, work.published))
     unreadable = []
     records = sorted(by_record.items())
     # Only the records a decision needs count against the cap (update_links.MAX_LINKED).

@@ -66,6 +66,10 @@ class UpdateEvent:
     # stamps the article's own status): shown, not applied, when no other entry of theirs is
     unapplied_types: tuple[tuple[str, str], ...] = ()
     other_end: str = ""  # found | not-found | other-agency: what a lookup of `doi` gave
+    # Dates of an in-place event that are the record's own publication dates: Elsevier dates
+    # its in-place withdrawal by the issue (10.1016/j.crad.2024.02.007: July 2024, deposited
+    # in 2026), so they say nothing of when it was retracted and timing leaves them out.
+    publication_dates: tuple[str, ...] = ()
 
 
 class Verdict(StrEnum):

@@ -37,6 +37,9 @@ class Work:
     other_subtitles: tuple[str, ...] = ()
     authors: tuple[Author, ...] = ()
     year: int | None = None
+    # `issued`, `published`, `published-print`, `published-online` as ISO dates ("2024-07"),
+    # each once: an in-place entry dated one of them is not dated by its retraction.
+    published: tuple[str, ...] = ()
     container_titles: tuple[str, ...] = ()
     short_container_titles: tuple[str, ...] = ()
     volume: str | None = None

@@ -87,6 +87,7 @@ def _parse_work(message: Mapping[str, Any]) -> Work:
         other_subtitles=tuple(other_subtitles),
         authors=tuple(_authors(message.get("author"))),
         year=_year(message),
+        published=_published(message),
         container_titles=_texts(message.get("container-title")),
         short_container_titles=_texts(message.get("short-container-title")),
         volume=_text(message.get("volume")) or None,
@@ -183,6 +184,15 @@ def _year(message: Mapping[str, Any]) -> int | None:
         if parts:
             return parts[0]
     return None
+
+
+def _published(message: Mapping[str, Any]) -> tuple[str, ...]:
+    """The record's own publication dates, each once. Elsevier stamps them on its in-place
+    entries (10.1016/j.crad.2024.02.007's withdrawal is dated its July 2024 issue, though
+    deposited in 2026), so timing must tell such a date from a retraction's."""
+    keys = ("issued", "published", "published-print", "published-online")
+    dates = [_iso_date(message.get(key)) for key in keys]
+    return tuple(dict.fromkeys(d for d in dates if d))
 
 
 def _iso_date(value: object) -> str | None:

@@ -13,10 +13,11 @@ author and per update entry took a third off `json.loads` here. So the counts co
 then every string:
 
     [year, #authors, #container_titles, #short_container_titles, #update_to, #updated_by,
-     #other_titles, #other_subtitles,
+     #other_titles, #other_subtitles, #published,
      doi, title, subtitle, volume, issue, page, article_number, type, publisher,
      family, given, name, (for each author)
      container_title, ..., short_container_title, ..., other_title, ..., other_subtitle, ...,
+     published, ..., (the record's publication dates)
      doi, type, label, date, source, record_id, (for each update_to entry, then updated_by)]
 
 `parse_work` never gives an empty volume, issue, page, article number, update date or record
@@ -41,12 +42,12 @@ from claimcheck.model.record import Author, Work
 
 WORK_FIELDS = (
     "year", "authors", "container_titles", "short_container_titles", "update_to", "updated_by",
-    "other_titles", "other_subtitles",
+    "other_titles", "other_subtitles", "published",
     "doi", "title", "subtitle", "volume", "issue", "page", "article_number", "type", "publisher",
 )  # fmt: skip
 AUTHOR_FIELDS = ("family", "given", "name")
 UPDATE_FIELDS = ("doi", "type", "label", "date", "source", "record_id")
-_COUNTS = 8  # year and the seven counts
+_COUNTS = 9  # year and the eight counts
 _SCALARS = 9  # doi .. publisher
 _INTS = [int] * _COUNTS
 _DECODER = json.JSONDecoder()
@@ -64,6 +65,7 @@ def encode_work(work: Work) -> bytes | None:
         len(work.updated_by),
         len(work.other_titles),
         len(work.other_subtitles),
+        len(work.published),
         work.doi,
         work.title,
         work.subtitle,
@@ -78,6 +80,7 @@ def encode_work(work: Work) -> bytes | None:
         *work.short_container_titles,
         *work.other_titles,
         *work.other_subtitles,
+        *work.published,
         *[text for u in updates for text in _update_texts(u)],
     ]
     try:
@@ -113,12 +116,12 @@ def _work(row: list[Any]) -> Work | None:
     # `type(...) is int`, checked in C by map: a bool or a float is not a count.
     if list(map(type, row[:_COUNTS])) != _INTS:
         return None
-    year, n_authors, n_containers, n_shorts, n_update_to, n_updated_by = row[: _COUNTS - 2]
-    n_others, n_subs = row[_COUNTS - 2 : _COUNTS]
+    year, n_authors, n_containers, n_shorts, n_update_to, n_updated_by = row[: _COUNTS - 3]
+    n_others, n_subs, n_published = row[_COUNTS - 3 : _COUNTS]
     if min(row[1:_COUNTS]) < 0 or not 0 <= year < 10000:  # parse_work keeps plausible years
         return None
     texts = row[_COUNTS:]
-    n_lists = n_containers + n_shorts + n_others + n_subs
+    n_lists = n_containers + n_shorts + n_others + n_subs + n_published
     if len(texts) != _SCALARS + 3 * n_authors + n_lists + 6 * (n_update_to + n_updated_by):
         return None
     joined = "".join(texts)  # TypeError unless every value is a str: one check for all
@@ -137,6 +140,8 @@ def _work(row: list[Any]) -> Work | None:
     end += n_others
     subtitles = tuple(texts[end : end + n_subs])
     end += n_subs
+    published = tuple(texts[end : end + n_published])
+    end += n_published
     return Work(
         doi,
         title,
@@ -145,6 +150,7 @@ def _work(row: list[Any]) -> Work | None:
         subtitles,
         tuple(map(Author, names, names, names)),  # three at a time: family, given, name
         year or None,
+        published,
         containers,
         shorts,
         volume or None,
