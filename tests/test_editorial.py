@@ -95,20 +95,55 @@ def test_row_in_place_ieee_notice_of_retraction_is_the_retracted_paper() -> None
     assert status.notice_of == ()
 
 
-def test_row_in_place_every_type_folds_into_one_event_per_kind() -> None:
-    # A faulty deposit: 25 self-references of every type. One event per kind, versions and
-    # editions dropped, and the most severe type of each kind applies.
+def test_row_in_place_contradictory_kinds_with_nothing_behind_them_are_unclear() -> None:
+    # A faulty deposit: 25 self-references of every type (retraction, withdrawal, removal,
+    # partial_retraction, expression_of_concern, correction, erratum, ... new_edition), all
+    # the publisher's, all dated the record's own online day, on an ordinary title with no
+    # Retraction Watch entry. One event per kind, versions and editions dropped, the most
+    # severe type of each kind applies. This test used to lock in `retracted` (+ concern +
+    # correction): a work is not retracted, under concern and corrected by one deposit on
+    # one day, and nothing backs the retraction, so reporting it as retracted was a guess
+    # that harms its authors. It is now `unclear` (README row 1, `in-place-contradictory`).
     status = status_of(real("10.33552/ojdoh.2018.01.000503"))
     assert {(e.kind, e.type) for e in status.events} == {
         (EventKind.RETRACTION, "retraction"),
         (EventKind.EXPRESSION_OF_CONCERN, "expression_of_concern"),
         (EventKind.CORRECTION, "correction"),
     }
-    assert all(e.direction is UpdateDirection.IN_PLACE for e in status.events)
-    assert len(status.retractions) == len(status.concerns) == len(status.corrections) == 1
+    assert all(e.direction is UpdateDirection.UNCLEAR for e in status.events)
+    assert {e.basis for e in status.events} == {"in-place-contradictory"}
+    assert status.retractions == status.concerns == status.corrections == ()
+    assert len(status.unclear) == 3
     # Read from the work itself: no other record was needed, so none is missing.
     assert status.unreadable == ()
+    assert status.verdict is Verdict.UNCLEAR
+    (finding,) = findings_for(status)
+    assert (finding.code, finding.severity) == (FindingCode.UPDATE_ROLE_UNCLEAR, "warning")
+    assert finding.evidence["basis"] == "in-place-contradictory"
+    assert finding.evidence["kinds"] == ["correction", "expression of concern", "retraction"]
+    assert "retraction" in finding.message
+    assert "not reported as retracted" in finding.message
+
+
+def test_row_in_place_contradictory_kinds_backed_by_retraction_watch_stay_retracted() -> None:
+    # The same deposit with one Retraction Watch entry on its own DOI beside the publisher's:
+    # Retraction Watch records the retraction, so it stands (and so do the others).
+    record = json.loads(recorded("10.33552/ojdoh.2018.01.000503").read_bytes())
+    message = record["message"]
+    message["updated-by"].append(
+        {**message["updated-by"][-1], "source": "retraction-watch", "record-id": "1"}
+    )
+    status = status_of(made_up(json.dumps(record).encode()))
     assert status.verdict is Verdict.RETRACTED
+    assert {e.direction for e in status.events} == {UpdateDirection.IN_PLACE}
+
+
+def test_row_in_place_contradictory_kinds_backed_by_a_title_marker_stay_retracted() -> None:
+    record = json.loads(recorded("10.33552/ojdoh.2018.01.000503").read_bytes())
+    record["message"]["title"] = ["RETRACTED: " + record["message"]["title"][0]]
+    status = status_of(made_up(json.dumps(record).encode()))
+    assert status.verdict is Verdict.RETRACTED
+    assert len(status.retractions) == len(status.concerns) == 1
 
 
 @pytest.mark.parametrize(

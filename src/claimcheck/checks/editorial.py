@@ -23,6 +23,7 @@ from dataclasses import replace
 from functools import cache
 from typing import NamedTuple
 
+from claimcheck.checks.in_place import CONTRADICTORY, contradictory
 from claimcheck.checks.roles import decide, retraction_watch_direction
 from claimcheck.checks.timing import date_range, event_dates, publication_dated
 from claimcheck.checks.titles import TitleReading, TitleSignal, read_titles
@@ -158,13 +159,7 @@ def events_of(
     for link in links:
         if link.entry.doi != work.doi:  # not in place (equal links name the same record)
             by_record.setdefault(link.entry.doi, []).append(link)
-    events = []
-    by_kind: dict[EventKind, list[Link]] = {}
-    for link in in_place:
-        by_kind.setdefault(link.kind, []).append(link)
-    for group in by_kind.values():
-        event = fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place")
-        events.append(publication_dated(event, work.published))
+    events = _in_place_events(work, in_place)
     unreadable = []
     records = sorted(by_record.items())
     # Only the records a decision needs count against the cap (update_links.MAX_LINKED).
@@ -192,6 +187,23 @@ def events_of(
         events.append(fold_event(group, decided.direction, doi, basis=decided.basis, other=other))
     events.sort(key=lambda e: (e.date or "", e.direction.value, e.doi, e.kind.value))
     return events, unreadable
+
+
+def _in_place_events(work: Work, in_place: list[Link]) -> list[UpdateEvent]:
+    """One event per kind of the entries naming the work's own DOI (role table row 1); all
+    of editorial kinds `unclear` when they contradict one another (checks/in_place.py)."""
+    by_kind: dict[EventKind, list[Link]] = {}
+    for link in in_place:
+        by_kind.setdefault(link.kind, []).append(link)
+    unclear = bool(in_place) and contradictory(by_kind, in_place, read_titles(work.titles))
+    events = []
+    for kind, group in by_kind.items():
+        if unclear and kind is not EventKind.OTHER:
+            event = fold_event(group, UpdateDirection.UNCLEAR, work.doi, basis=CONTRADICTORY)
+        else:
+            event = fold_event(group, UpdateDirection.IN_PLACE, work.doi, basis="in-place")
+        events.append(publication_dated(event, work.published))
+    return events
 
 
 def _without_doi(links: list[Link]) -> list[UpdateEvent]:

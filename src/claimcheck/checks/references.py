@@ -12,9 +12,15 @@ from typing import Any, NamedTuple
 
 from claimcheck.checks.editorial import notice_kind
 from claimcheck.checks.lookups import reference_finding
-from claimcheck.checks.timing import Timing, retraction_timing
+from claimcheck.checks.timing import Timing, event_dates, retraction_timing
 from claimcheck.model.claimmap import Reference, Role
-from claimcheck.model.events import EditorialStatus, EventKind, UpdateDirection, UpdateEvent
+from claimcheck.model.events import (
+    CONTRADICTORY,
+    EditorialStatus,
+    EventKind,
+    UpdateDirection,
+    UpdateEvent,
+)
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, LookupStatus
 
@@ -134,8 +140,12 @@ def status_findings(reference: Reference, status: EditorialStatus) -> list[Findi
                 _events_evidence(events, "notices"),
             )
         )
-    if status.unclear:
-        found.append(_unclear(reference, status.unclear))
+    contradictory = [e for e in status.unclear if e.basis == CONTRADICTORY]
+    if contradictory:
+        found.append(_contradictory(reference, contradictory))
+    linked = [e for e in status.unclear if e.basis != CONTRADICTORY]
+    if linked:
+        found.append(_unclear(reference, linked))
     if status.titles_disagree:
         found.append(_titles_disagree(reference, status))
     return found
@@ -175,6 +185,21 @@ def _unclear(reference: Reference, events: Sequence[UpdateEvent]) -> Finding:
         f"{reference.id} is linked by {kinds} to {_describe_all(events)}, but which record "
         f"is the notice is unclear ({why}): {reference.id} may be the updated work",
         {"links": [event_evidence(e) for e in events]},
+    )
+
+
+def _contradictory(reference: Reference, events: Sequence[UpdateEvent]) -> Finding:
+    """In-place entries naming a retraction beside a concern or a correction, with nothing
+    behind them (checks/in_place.py: 10.33552/ojdoh.2018.01.000503 names every type at once)."""
+    kinds = sorted({_label(e.kind.value) for e in events})
+    dates = ", ".join(sorted({d for e in events for d in event_dates(e)})) or "undated"
+    return reference_finding(
+        FindingCode.UPDATE_ROLE_UNCLEAR,
+        reference,
+        f"{reference.id}'s record lists updates of itself that contradict one another "
+        f"({', '.join(kinds)}; dated {dates}), with no title marker or Retraction Watch entry "
+        "behind them: whether it was retracted is unclear, and it is not reported as retracted",
+        {"links": [event_evidence(e) for e in events], "basis": CONTRADICTORY, "kinds": kinds},
     )
 
 

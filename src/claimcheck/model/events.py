@@ -37,6 +37,11 @@ class UpdateDirection(StrEnum):
     RELATED = "related"  # both records are notices, or both retracted works: no update
 
 
+# The `basis` of in-place entries that contradict one another with nothing behind them
+# (checks/in_place.py; README, role table row 1): their direction is `unclear`.
+CONTRADICTORY = "in-place-contradictory"
+
+
 class EventKind(StrEnum):
     """What an update does to the work it updates (README, "How updates are read")."""
 

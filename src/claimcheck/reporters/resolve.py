@@ -5,7 +5,13 @@ from __future__ import annotations
 import io
 from typing import TYPE_CHECKING, Any
 
-from claimcheck.model.events import NOTICE_VERDICTS, UpdateDirection, UpdateEvent, Verdict
+from claimcheck.model.events import (
+    CONTRADICTORY,
+    NOTICE_VERDICTS,
+    UpdateDirection,
+    UpdateEvent,
+    Verdict,
+)
 from claimcheck.model.record import LookupStatus
 from claimcheck.model.resolution import Resolution
 from claimcheck.reporters.json_entries import update_entry
@@ -37,7 +43,8 @@ _NOTICE_KINDS = {verdict: kind for kind, verdict in NOTICE_VERDICTS.items()}
 
 
 def _event_text(event: UpdateEvent) -> str:
-    where = "in place" if event.direction is UpdateDirection.IN_PLACE else event.doi
+    own = event.direction is UpdateDirection.IN_PLACE or event.basis == CONTRADICTORY
+    where = "in place" if own else event.doi
     title = f' "{event.title[:80]}"' if event.title else ""
     return f"{where} ({event.date or 'undated'}, {' + '.join(event.sources)}){title}"
 
@@ -73,6 +80,8 @@ def verdict_text(resolution: Resolution) -> str:
         Verdict.REINSTATED: status.reinstatements,
         Verdict.UNCLEAR: status.unclear,
     }.get(status.verdict, ())
+    if status.verdict is Verdict.UNCLEAR and any(e.basis == CONTRADICTORY for e in chosen):
+        return _contradictory_text(chosen)
     if chosen:
         return f"{words}: " + "; ".join(_event_text(e) for e in chosen)
     if status.verdict is Verdict.UNCLEAR and status.titles_disagree:
@@ -81,6 +90,15 @@ def verdict_text(resolution: Resolution) -> str:
     if status.verdict is Verdict.UNVERIFIED:
         return f"{words}: " + "; ".join(f"{d} ({why})" for d, why in status.unreadable)
     return words
+
+
+def _contradictory_text(events: tuple[UpdateEvent, ...]) -> str:
+    """The in-place entries of 10.33552/ojdoh.2018.01.000503's kind (checks/in_place.py)."""
+    kinds = ", ".join(sorted({e.kind.value.replace("_", " ") for e in events}))
+    return (
+        f"unclear: its own updates contradict one another ({kinds}) with no title marker or "
+        "Retraction Watch entry behind them: " + "; ".join(_event_text(e) for e in events)
+    )
 
 
 def _no_status_text(resolution: Resolution) -> str:
