@@ -19,7 +19,7 @@ import claimcheck.model.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.printed_title import printed_title_score, title_score
-from claimcheck.checks.titles import PAIRED, without_retraction_marker
+from claimcheck.checks.titles import PAIRED, without_retraction_marker, without_update_marker
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.record import Author, Work
@@ -128,13 +128,23 @@ def _registry_title(work: Work) -> str:
     return f"{title}: {subtitle}" if title and subtitle else title
 
 
+def _updated_in_place(work: Work) -> bool:
+    """Whether an update entry of the work names its own DOI (README, role table row 1)."""
+    return any(entry.doi == work.doi for entry in (*work.update_to, *work.updated_by))
+
+
 def _registry_title_forms(work: Work) -> list[str]:
     """Every form of the record's titles a reference may cite; the best one is compared.
     Crossref's `title` holds "Work titles, including translated titles" (its schema): an
     article may cite a Russian work by its English title, which is then no different work."""
     # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
+    # One updated in place may be retitled as its notice too (IEEE's in-place
+    # 10.1109/icetce.2011.5774727, "Notice of Retraction: World-class city under
+    # globalization"): its marker names that update, not a notice, so it goes too. Never for
+    # other records: a notice "Retraction: X" (update-to naming X) is not the work X.
+    bare = without_update_marker if _updated_in_place(work) else without_retraction_marker
     published = [
-        dict.fromkeys((strip_markup(title), without_retraction_marker(title)))
+        dict.fromkeys((strip_markup(title), without_retraction_marker(title), bare(title)))
         for title in work.titles
     ]
     forms = [fold(name) for names in published for name in names]

@@ -212,6 +212,15 @@ def without_retraction_marker(title: str) -> str:
     return _plain(title)[end:].strip()
 
 
+def without_update_marker(title: str) -> str:
+    """The title without any leading marker, a notice's too: "Notice of Retraction: X" -> "X".
+    Only for a record updated in place, whose marker names that update, not a notice."""
+    signal, _kind, end = _marker_match(title)
+    if signal is TitleSignal.NONE:
+        return title
+    return _plain(title)[end:].strip()
+
+
 def is_notice(title: str) -> bool:
     """Whether the title names a notice ("Retraction Note: …", "Correction to: …")."""
     return _marker_match(title)[0] is TitleSignal.NOTICE
