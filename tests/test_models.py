@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import fields, replace
 
+import pytest
+
+from claimcheck.model.events import retracted_as
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
 
@@ -41,3 +44,20 @@ def test_scoped_is_replace_of_severity_and_claim_and_keeps_every_other_field() -
     # A field that scoped() forgot would come back as its default, which differs (above).
     for severity, claim in [(Severity.INFO, "C2"), (Severity.WARNING, None)]:
         assert finding.scoped(severity, claim) == replace(finding, severity=severity, claim=claim)
+
+
+@pytest.mark.parametrize(
+    ("types", "said"),
+    [
+        (["withdrawal"], "withdrawn"),
+        (["removal"], "removed"),
+        (["partial_retraction", "partial_retraction"], "partially retracted"),
+        (["retraction"], "retracted"),
+        # Two retractions worded differently: the word every type shares, "retracted".
+        (["partial_retraction", "retraction"], "retracted"),
+        (["withdrawal", "removal"], "retracted"),
+        (["retraction_and_replacement"], "retracted"),  # a variant of the kind
+    ],
+)
+def test_a_retraction_is_worded_by_its_types(types: list[str], said: str) -> None:
+    assert retracted_as(types) == said

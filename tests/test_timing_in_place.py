@@ -57,6 +57,9 @@ def test_an_in_place_retraction_dated_by_its_own_issue_is_undated_for_timing(
     )
     assert finding.code is FindingCode.RETRACTED
     assert "uncertain" in finding.message
+    # Worded by its type (README): withdrawn, removed, partially retracted.
+    said = {"withdrawal": "withdrawn", "removal": "removed"}.get(event.type, "partially retracted")
+    assert finding.message.startswith(f"R1 was {said}: ")
     assert finding.evidence["timing"] == "uncertain"
 
 

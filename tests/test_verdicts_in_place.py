@@ -45,3 +45,26 @@ def test_a_deposit_naming_every_type_of_itself_is_unclear_not_retracted(
     assert isinstance(updates, list)
     assert {u["basis"] for u in updates} == {"in-place-contradictory"}
     assert {u["direction"] for u in updates} == {"unclear"}
+
+
+@pytest.mark.parametrize(
+    ("doi", "said"),
+    [
+        # Elsevier's "Withdrawal notice to '…'" and "REMOVED: …", each retracted in place, and
+        # a partial retraction in place (README: partial_retraction is "shown as partial").
+        ("10.1016/j.crad.2024.02.007", "withdrawn: in place (2024-07-01, publisher)"),
+        ("10.1016/j.asr.2025.03.045", "removed: in place (2025-06-01, publisher)"),
+        ("10.29328/journal.jcmhs.1001023", "partially retracted: in place (2022-12-01, publisher)"),
+        # A Cochrane review updated-by its withdrawal (a notice of another record).
+        (
+            "10.1002/14651858.cd009522",
+            "withdrawn: 10.1002/14651858.cd009522.pub2 (2021-11-02, publisher)",
+        ),
+        # IEEE's in-place retraction keeps its word.
+        ("10.1109/icetce.2011.5774727", "retracted: in place (2011-05-27, retraction-watch)"),
+    ],
+)
+def test_a_retraction_is_worded_by_its_type(server: ReplayServer, doi: str, said: str) -> None:
+    doc = resolve(server, doi)
+    assert doc["verdict"] == "retracted"  # the verdict stays one word for every type
+    assert doc["verdict_text"] == said

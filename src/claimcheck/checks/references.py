@@ -20,6 +20,7 @@ from claimcheck.model.events import (
     EventKind,
     UpdateDirection,
     UpdateEvent,
+    retracted_as,
 )
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.record import Lookup, LookupStatus
@@ -348,8 +349,7 @@ def _retracted(
 ) -> Finding | None:
     if status.retractions:
         events = status.retractions
-        partial = all("partial" in e.type for e in events)
-        what = "partially retracted" if partial else "retracted"
+        what = retracted_as(e.type for e in events)
         message = f"{reference.id} was {what}: {_describe_all(events)}"
         evidence = _events_evidence(events, "notices")
         evidence["basis"] = "registry"

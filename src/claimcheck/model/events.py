@@ -3,6 +3,7 @@ mean for one work (its retractions, concerns, corrections, and the notices it is
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -40,6 +41,23 @@ class UpdateDirection(StrEnum):
 # The `basis` of in-place entries that contradict one another with nothing behind them
 # (checks/in_place.py; README, role table row 1): their direction is `unclear`.
 CONTRADICTORY = "in-place-contradictory"
+
+
+# How a retraction of each type is worded (README: withdrawal and removal are retractions,
+# partial_retraction "shown as partial"); any other type of the kind reads "retracted".
+_RETRACTED_AS = {
+    "withdrawal": "withdrawn",
+    "removal": "removed",
+    "partial_retraction": "partially retracted",
+}
+
+
+def retracted_as(types: Iterable[str]) -> str:
+    """ "withdrawn", "removed", "partially retracted" when every type says so; else
+    "retracted": Elsevier withdraws in place (10.1016/j.crad.2024.02.007), and a withdrawn
+    paper reported as "retracted" is misnamed."""
+    words = {_RETRACTED_AS.get(kind, "retracted") for kind in types}
+    return words.pop() if len(words) == 1 else "retracted"
 
 
 class EventKind(StrEnum):

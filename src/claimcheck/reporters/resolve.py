@@ -11,6 +11,7 @@ from claimcheck.model.events import (
     UpdateDirection,
     UpdateEvent,
     Verdict,
+    retracted_as,
 )
 from claimcheck.model.record import LookupStatus
 from claimcheck.model.resolution import Resolution
@@ -61,7 +62,8 @@ def verdict_text(resolution: Resolution) -> str:
     title = "the title of DataCite's record" if status.titled_by == "datacite" else "its title"
     if status.verdict is Verdict.RETRACTED:
         if status.retractions:
-            return f"{words}: " + "; ".join(_event_text(e) for e in status.retractions)
+            what = retracted_as(e.type for e in status.retractions)
+            return f"{what}: " + "; ".join(_event_text(e) for e in status.retractions)
         if status.marked_title:
             return (
                 f"{words}: marked so by another of its titles, "
