@@ -68,3 +68,15 @@ def test_a_retraction_is_worded_by_its_type(server: ReplayServer, doi: str, said
     doc = resolve(server, doi)
     assert doc["verdict"] == "retracted"  # the verdict stays one word for every type
     assert doc["verdict_text"] == said
+
+
+def test_each_source_is_credited_with_its_own_type(server: ReplayServer) -> None:
+    # 10.1016/j.apsusc.2007.01.131 is updated-by one notice that the publisher types an
+    # erratum and Retraction Watch a retraction: the retraction is Retraction Watch's alone,
+    # as the audit's finding says ("publisher: erratum, retraction-watch: retraction").
+    doc = resolve(server, "10.1016/j.apsusc.2007.01.131")
+    assert doc["verdict"] == "retracted"
+    assert doc["verdict_text"] == (
+        "retracted: 10.1016/j.apsusc.2017.07.145 (2017-07-24, publisher: erratum, "
+        "retraction-watch: retraction)"
+    )

@@ -47,7 +47,16 @@ def _event_text(event: UpdateEvent) -> str:
     own = event.direction is UpdateDirection.IN_PLACE or event.basis == CONTRADICTORY
     where = "in place" if own else event.doi
     title = f' "{event.title[:80]}"' if event.title else ""
-    return f"{where} ({event.date or 'undated'}, {' + '.join(event.sources)}){title}"
+    # Where the sources type it differently, each with its type, as the audit's findings
+    # say it: 10.1016/j.apsusc.2007.01.131's notice is the publisher's erratum and Retraction
+    # Watch's retraction, so "publisher + retraction-watch" would credit the publisher with a
+    # retraction it never typed.
+    credit = " + ".join(event.sources)
+    if event.source_types:
+        credit = ", ".join(
+            f"{source}: {kind.replace('_', ' ')}" for source, kind in event.source_types
+        )
+    return f"{where} ({event.date or 'undated'}, {credit}){title}"
 
 
 def verdict_text(resolution: Resolution) -> str:
