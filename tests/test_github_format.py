@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+import pytest
+
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.findings import Finding, FindingCode, Severity
 from claimcheck.model.location import Location
@@ -16,6 +18,7 @@ from claimcheck.reporters import chunker, registry, renderer
 from claimcheck.reporters.gate import gate_sentence
 from claimcheck.reporters.github import command, escape_data, escape_property, render
 from tests.factories import judge_works
+from tests.test_cli import SEED_EVIDENCE, SEED_MAP, run
 
 HOSTILE = "line one\nline two\r::error::forged, 100% a:b \x1b[31m\u202eevil"
 # What GitHub's runner does: one command per line, `::name props::message`, then unescaped.
@@ -171,3 +174,42 @@ def test_registered_with_a_failure_document_on_stdout() -> None:
     assert entry.module == "claimcheck.reporters.github"
     assert (entry.extension, entry.machine) == (None, True)
     assert "github" in registry.MACHINE_FORMATS
+
+
+def kinds(result: AuditResult, policy: GatePolicy) -> list[tuple[str, str]]:
+    """(command, title) of each annotation under `policy`, the summary left out."""
+    lines = render(replace(result, policy=policy)).splitlines()
+    return [(name, props["title"]) for name, props, _m in map(parse, lines) if "title" in props]
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        # An error that the gate lets pass is a warning: GitHub counts `::error` as a failure.
+        (
+            GatePolicy(codes=frozenset({FindingCode.RETRACTED})),
+            ["warning", "warning", "notice"],
+        ),
+        (GatePolicy(threshold=Severity.WARNING), ["error", "error", "notice"]),
+        (GatePolicy(threshold=Severity.INFO), ["error", "error", "error"]),
+        (
+            GatePolicy(codes=frozenset({FindingCode.UNUSED_REFERENCE})),
+            ["warning", "warning", "error"],
+        ),
+    ],
+)
+def test_annotation_kinds_follow_the_gate(policy: GatePolicy, expected: list[str]) -> None:
+    found = {title.split()[1]: name for name, title in kinds(small_result(), policy)}
+    order = ["doi-invalid:", "uncited-claim:", "unused-reference:"]  # error, warning, info
+    assert [found[code] for code in order] == expected
+
+
+def test_a_passing_gate_prints_no_error() -> None:
+    result = run(
+        "audit", SEED_MAP, "--replay", SEED_EVIDENCE, "-f", "github",
+        "--fail-on", "retracted", "--allow-incomplete",
+    )  # fmt: skip
+    assert result.exit_code == 0
+    names = [parse(line)[0] for line in result.stdout.splitlines()]
+    assert "error" not in names
+    assert {"warning", "notice"} <= set(names)

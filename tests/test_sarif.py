@@ -107,7 +107,9 @@ def test_one_result_per_finding(every_code_result: AuditResult) -> None:
     assert {f.code for f in findings} == set(FindingCode)  # the fixture covers every code
     for entry, finding in zip(run["results"], findings, strict=True):
         assert entry["ruleId"] == finding.code.value
-        assert entry["level"] == LEVELS[finding.severity.value]
+        # The level follows the gate, not the severity (test_sarif_levels.py): the severity
+        # is kept in the properties.
+        assert entry["properties"]["severity"] == finding.severity.value
         assert entry["properties"]["reference"] == finding.reference
         assert entry["properties"]["claim"] == finding.claim
 

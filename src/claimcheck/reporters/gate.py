@@ -1,10 +1,38 @@
-"""The gate's verdict in one sentence, for stderr and the Markdown report. Pure."""
+"""The gate's verdict in one sentence, for stderr and the Markdown report, and where each
+finding stands with the gate, for the formats whose levels a CI system acts on. Pure."""
 
 from __future__ import annotations
 
 from claimcheck.model.errors import ExitCode
-from claimcheck.model.findings import FindingCode
-from claimcheck.model.results import AuditResult
+from claimcheck.model.findings import Finding, FindingCode, Severity
+from claimcheck.model.results import AuditResult, GatePolicy
+
+# Where a finding stands with the gate, most pressing first.
+FAILS_GATE = 0  # it fails the gate (exit 1)
+BLOCKS = 1  # an `unverified` that makes the run incomplete (exit 3)
+REPORTED = 2  # reported only: the run passes or fails without it
+
+
+def standing(finding: Finding, policy: GatePolicy) -> int:
+    """FAILS_GATE, BLOCKS or REPORTED, as the exit code judges the finding
+    (checks/pipeline.py gate_exit_code)."""
+    if policy.fails(finding):
+        return FAILS_GATE
+    if finding.code is FindingCode.UNVERIFIED and not policy.allow_incomplete:
+        return BLOCKS
+    return REPORTED
+
+
+def gate_level(finding: Finding, policy: GatePolicy) -> Severity:
+    """The level a CI annotation (a SARIF result, a workflow command) gives `finding`: ERROR
+    exactly when it fails the run, whatever its severity; otherwise WARNING for a warning or
+    an error the gate lets pass, INFO for an info. Code scanning fails a pull request's check
+    on an `error` alert, and GitHub counts `::error` annotations as failures, so an error
+    level that the exit code does not back would fail a gate that passed, or, the other way
+    round, a finding named in `--fail-on` would show as a mere note."""
+    if standing(finding, policy) != REPORTED:
+        return Severity.ERROR
+    return Severity.INFO if finding.severity is Severity.INFO else Severity.WARNING
 
 
 def gate_sentence(result: AuditResult) -> str:

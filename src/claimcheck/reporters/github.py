@@ -4,8 +4,11 @@ same lines.
 
 Printed on stdout inside a workflow step, each line becomes an annotation on the pull request:
 `::error file=claims/x.yaml,line=12,col=5,title=claimcheck retracted%3A R4::R4 was retracted…`.
-Errors are `::error`, warnings `::warning` and infos `::notice`. GitHub shows only the first
-few annotations of each kind per step (the rest stay in the log): findings come most severe
+The kind follows the gate, not the severity (reporters/gate.py gate_level): `::error` exactly
+for what fails the run (a finding the gate fails on, or a failed lookup when incomplete runs
+are not allowed), `::warning` for any other error or warning, `::notice` for an info. A
+finding's severity is still in the summary's counts. GitHub shows only the first few
+annotations of each kind per step (the rest stay in the log): findings come most severe
 first, so the errors are the ones shown.
 
 The runner reads a command from any line that starts with `::`, so data must never start a
@@ -21,9 +24,9 @@ from collections.abc import Iterator, Mapping
 
 from claimcheck.model.errors import ExitCode
 from claimcheck.model.findings import Finding, Severity
-from claimcheck.model.results import AuditResult
+from claimcheck.model.results import AuditResult, GatePolicy
 from claimcheck.model.sanitize import visible
-from claimcheck.reporters.gate import gate_sentence
+from claimcheck.reporters.gate import gate_level, gate_sentence
 from claimcheck.reporters.words import Labels, cited_labels, cited_suffix, counted
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -56,9 +59,10 @@ def command(name: str, message: str, properties: Mapping[str, str | int] | None 
     return f"::{name}{' ' + pairs if pairs else ''}::{escape_data(message)}"
 
 
-def annotation(finding: Finding, labels: Labels) -> str:
+def annotation(finding: Finding, labels: Labels, policy: GatePolicy) -> str:
     """The finding as an annotation at its place in the claim map (the map itself when it
-    has no line), titled with its code and what it is about."""
+    has no line), titled with its code and what it is about; an error only if it fails the
+    run."""
     properties: dict[str, str | int] = {}
     if finding.file:
         properties["file"] = finding.file
@@ -68,7 +72,7 @@ def annotation(finding: Finding, labels: Labels) -> str:
     subject = finding.reference or finding.claim
     properties["title"] = f"claimcheck {finding.code.value}" + (f": {subject}" if subject else "")
     message = finding.message + cited_suffix(finding, labels)
-    return command(COMMAND[finding.severity], message, properties)
+    return command(COMMAND[gate_level(finding, policy)], message, properties)
 
 
 def summary(result: AuditResult, findings: tuple[Finding, ...]) -> str:
@@ -86,7 +90,7 @@ def chunks(result: AuditResult) -> Iterator[str]:
     findings = result.findings  # a property that sorts every finding: read it once
     labels = cited_labels(result)
     for finding in findings:
-        yield annotation(finding, labels) + "\n"
+        yield annotation(finding, labels, result.policy) + "\n"
     yield summary(result, findings) + "\n"
 
 

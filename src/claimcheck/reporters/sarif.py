@@ -1,9 +1,11 @@
 """`--format sarif`: SARIF 2.1.0 for code-scanning dashboards. Pure.
 
-One run, one rule per finding code (in enum order), one result per finding. Each result has a
-partial fingerprint built from what identifies the finding (code, file, reference, claim and
-the notice or original DOI), never its line or message, so an alert survives edits elsewhere
-in the claim map.
+One run, one rule per finding code (in enum order), one result per finding. A result's level
+follows the gate, not the severity (gate.py gate_level): `error` exactly for what fails the
+run, since code scanning fails a pull request's check on an error alert; the severity stays
+in `properties.severity`. Each result has a partial fingerprint built from what identifies
+the finding (code, file, reference, claim and the notice or original DOI), never its line or
+message, so an alert survives edits elsewhere in the claim map.
 """
 
 from __future__ import annotations
@@ -16,8 +18,9 @@ from typing import Any, NamedTuple
 
 from claimcheck import __version__
 from claimcheck.model.findings import Finding, FindingCode, Severity
-from claimcheck.model.results import AuditResult
+from claimcheck.model.results import AuditResult, GatePolicy
 from claimcheck.model.sanitize import visible
+from claimcheck.reporters.gate import gate_level
 from claimcheck.reporters.json_entries import plain_evidence, source_entry
 from claimcheck.reporters.json_report import dumps
 from claimcheck.reporters.sarif_locations import artifact_location, physical_location, posix_path
@@ -277,7 +280,7 @@ def run(result: AuditResult) -> dict[str, Any]:
             {"location": artifact_location(path), "roles": ["analysisTarget"]}
             for path in result.files
         ],
-        "results": [result_entry(f, labels) for f in result.findings],
+        "results": [result_entry(f, labels, result.policy) for f in result.findings],
         "columnKind": "unicodeCodePoints",
         "properties": {
             "gatePolicy": result.policy.describe(),
@@ -328,14 +331,14 @@ def invocation(result: AuditResult) -> dict[str, Any]:
     return entry
 
 
-def result_entry(finding: Finding, labels: Labels) -> dict[str, Any]:
+def result_entry(finding: Finding, labels: Labels, policy: GatePolicy) -> dict[str, Any]:
     # The message names the reference as the article printed it; the fingerprint does not
     # read the message, so an edit to the printed reference moves no alert.
     text = message_text(finding.message + cited_suffix(finding, labels))
     entry: dict[str, Any] = {
         "ruleId": finding.code.value,
         "ruleIndex": RULE_INDEX[finding.code],
-        "level": LEVEL[finding.severity],
+        "level": LEVEL[gate_level(finding, policy)],
         "message": {"text": text},
     }
     if finding.file:
