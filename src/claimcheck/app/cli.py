@@ -270,7 +270,7 @@ def cache_info(cache_dir: CacheDir = None) -> None:
         from claimcheck.app.commands import cache_info_text
 
         summary = cache_info_text(settings_of({"cache_dir": cache_dir}))
-        write_stdout(summary + "\n", "the cache summary")
+        write_stdout(summary + "\n", "the cache summary", for_people=True)
         return ExitCode.OK
 
     execute(run, debug=False)
@@ -284,7 +284,7 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
         from claimcheck.app.commands import cache_clear_text
 
         summary = cache_clear_text(settings_of({"cache_dir": cache_dir}))
-        write_stdout(summary + "\n", "the result")
+        write_stdout(summary + "\n", "the result", for_people=True)
         return ExitCode.OK
 
     execute(run, debug=False)

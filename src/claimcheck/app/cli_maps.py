@@ -37,7 +37,11 @@ def schema() -> None:
 
         from claimcheck.inputs.schema import claim_map_json_schema
 
-        write_stdout(json.dumps(claim_map_json_schema(), indent=2) + "\n", "the JSON Schema")
+        write_stdout(
+            json.dumps(claim_map_json_schema(), indent=2) + "\n",
+            "the JSON Schema",
+            for_people=False,
+        )
         return ExitCode.OK
 
     execute(run, debug=False)

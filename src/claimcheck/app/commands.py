@@ -222,7 +222,8 @@ def _report(
 ) -> int:
     """Write the reports (each `-o` file, then stdout) and the notices; the exit code."""
     unwritten = _write_outputs(result, files, settings)
-    _write(_finished(lambda: render_audit(result, output_format, stdout)))
+    for_people = output_format == "table"
+    _write(_finished(lambda: render_audit(result, output_format, stdout)), for_people)
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
             _notice(settings, f"unverified: {finding.message}")
@@ -303,10 +304,10 @@ def run_resolve_command(
         datacite.close()
     _refuse_wrong_server(client)
     if output_format == "json":
-        _write(render_json(resolution))
+        _write(render_json(resolution), for_people=False)
     else:
         width, color = stdout
-        _write(render_table(resolution, width=width, color=color))
+        _write(render_table(resolution, width=width, color=color), for_people=True)
     for problem in (resolution.lookup.error, resolution.datacite_problem):
         if problem:
             _notice(settings, f"{doi}: {problem}")
@@ -386,9 +387,10 @@ def _read_and_close(spool: IO[str]) -> Iterator[str]:
             yield block
 
 
-def _write(pieces: str | Iterable[str]) -> None:
+def _write(pieces: str | Iterable[str], for_people: bool) -> None:
     """The report on stdout: a closed pipe or a full disk ends the run with exit 74 and one
-    line on stderr (`write_stdout`); the audit ran, its report could not be written."""
+    line on stderr (`write_stdout`); the audit ran, its report could not be written. Every
+    format but the table is a document, written in UTF-8 whatever stdout's encoding."""
     from claimcheck.app.runner import write_stdout
 
-    write_stdout(pieces, "the report")
+    write_stdout(pieces, "the report", for_people=for_people)

@@ -57,7 +57,7 @@ def run_import_command(
     if output is None:
         from claimcheck.app.runner import write_stdout
 
-        write_stdout(text, "the claim map")
+        write_stdout(text, "the claim map", for_people=False)
         return int(code)
     matched = (f", {len(dois)} matched by metadata" if match else "") + (
         f", {len(failed)} not matched: the search failed" if failed else ""

@@ -9,7 +9,7 @@ import os
 import sys
 import threading
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TextIO
 
 import typer
 
@@ -68,9 +68,10 @@ def print_failure(
     from claimcheck.reporters.failure import render_failure
 
     try:
-        sys.stdout.write(render_failure(machine_format, code, message, problems))
-        sys.stdout.flush()
-    except OSError:
+        # A document of a machine format: UTF-8 whatever stdout's encoding (`write_pieces`).
+        if sys.stdout is not None:
+            write_pieces(sys.stdout, render_failure(machine_format, code, message, problems))
+    except (OSError, UnicodeError):
         pass  # stdout is closed or full: the stderr line already said what failed
 
 
@@ -96,22 +97,49 @@ def requested_format(argv: list[str]) -> str | None:
     return None
 
 
-def write_stdout(pieces: str | Iterable[str], what: str = "the output") -> None:
+def write_stdout(
+    pieces: str | Iterable[str], what: str = "the output", *, for_people: bool
+) -> None:
     """Write a command's output on stdout. A closed or full stdout ends the run with exit 74
     and one line on stderr, never a traceback or "internal error": `claimcheck schema | head
-    -0` and `> /dev/full` are the pipe's or the disk's doing, not a bug."""
+    -0` and `> /dev/full` are the pipe's or the disk's doing, not a bug. A document (every
+    format but the table and plain summaries, `for_people`) is written in UTF-8, see
+    `write_pieces`."""
     stream = sys.stdout
     try:
         if stream is None:  # started with fd 1 closed (`>&-`): Python has no stdout at all
             raise OSError(errno.EBADF, "stdout is closed")
-        stream.writelines((pieces,) if isinstance(pieces, str) else pieces)
-        stream.flush()
+        write_pieces(stream, pieces, for_people=for_people)
     except OSError as exc:
         # Later writes (and Python's own flush at exit) must not fail again on the same fd.
         with contextlib.suppress(OSError, AttributeError, ValueError):
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, stream.fileno() if stream is not None else 1)
         raise OutputFailed(f"cannot write {what} to stdout: {exc.strerror or exc}") from None
+
+
+def write_pieces(stream: TextIO, pieces: str | Iterable[str], *, for_people: bool = False) -> None:
+    """Write `pieces` on `stream` and flush it.
+
+    stdout's encoding is the locale's (a Windows code page such as cp1252 on a pipe, or
+    `PYTHONIOENCODING`), but a document is read by a program, not a terminal: JSON and SARIF
+    are UTF-8 (RFC 8259 §8.1), the JUnit document declares `encoding="UTF-8"` and the HTML
+    page `charset=utf-8`, and a registry title holds characters that most code pages lack.
+    So a document goes to the binary stream beneath, encoded as UTF-8. Text for people (the
+    table) keeps the terminal's encoding, with a character it cannot show written as a
+    backslash escape (`\\u2502`) rather than failing the run."""
+    chunks = (pieces,) if isinstance(pieces, str) else pieces
+    binary = getattr(stream, "buffer", None)
+    if for_people or binary is None:
+        encoding = getattr(stream, "encoding", None) or "utf-8"
+        for chunk in chunks:
+            stream.write(chunk.encode(encoding, "backslashreplace").decode(encoding))
+        stream.flush()
+        return
+    stream.flush()  # whatever was written as text goes first
+    for chunk in chunks:
+        binary.write(chunk.encode("utf-8"))
+    binary.flush()
 
 
 def say(line: str) -> None:
