@@ -71,6 +71,7 @@ def small_result(path: str = "claims/small.yaml") -> AuditResult:
 def test_a_small_result_gives_exactly_these_lines() -> None:
     result = small_result()
     assert render(result).splitlines() == [
+        "::error::claimcheck: 1 error, 1 warning, 1 info; " + gate_sentence(result),
         "::error file=claims/small.yaml,line=6,col=3,title=claimcheck doi-invalid%3A R2::"
         "R2: '10.1/a b' is not a DOI: it contains white space"
         ' — cited as: "Doe J. A report. 2020."',
@@ -78,25 +79,33 @@ def test_a_small_result_gives_exactly_these_lines() -> None:
         "C2 cites no reference",
         "::notice file=claims/small.yaml,line=8,col=3,title=claimcheck unused-reference%3A R3::"
         "R3 is cited by no claim",
-        "::error::claimcheck: 1 error, 1 warning, 1 info; " + gate_sentence(result),
     ]
     assert render(result).endswith("\n")
 
 
-def test_a_passing_gate_ends_with_a_notice() -> None:
+def test_a_passing_gate_begins_with_a_notice() -> None:
     result = small_result()
     passing = replace(result, policy=GatePolicy(codes=frozenset({FindingCode.RETRACTED})))
     passing = replace(passing, exit_code=0)
-    last = render(passing).splitlines()[-1]
-    assert last.startswith("::notice::claimcheck: 1 error, 1 warning, 1 info; gate passed")
+    first = render(passing).splitlines()[0]
+    assert first.startswith("::notice::claimcheck: 1 error, 1 warning, 1 info; gate passed")
 
 
 def test_severities_map_to_error_warning_and_notice(every_code_result: AuditResult) -> None:
-    lines = render(every_code_result).splitlines()
-    findings = every_code_result.findings
-    assert len(lines) == len(findings) + 1
+    # Under the default gate (`--fail-on error`, incomplete runs not allowed), what fails the
+    # run is exactly what is an error, so each kind is the finding's severity. The errors
+    # that fail the gate come first, then the failed lookups, then the rest, each group in
+    # the report's order.
+    summary, *lines = render(every_code_result).splitlines()
+    unverified = [f for f in every_code_result.findings if f.code is FindingCode.UNVERIFIED]
+    others = [f for f in every_code_result.findings if f.code is not FindingCode.UNVERIFIED]
+    errors = [f for f in others if f.severity is Severity.ERROR]
+    findings = [*errors, *unverified, *(f for f in others if f.severity is not Severity.ERROR)]
+    assert errors
+    assert unverified
+    assert len(lines) == len(findings)
     expected = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
-    for line, finding in zip(lines, findings, strict=False):
+    for line, finding in zip(lines, findings, strict=True):
         name, props, message = parse(line)
         assert name == expected[finding.severity]
         assert props["title"].startswith(f"claimcheck {finding.code.value}")
@@ -107,14 +116,14 @@ def test_severities_map_to_error_warning_and_notice(every_code_result: AuditResu
             str(finding.location.column),
         )
     assert {parse(line)[0] for line in lines} == {"error", "warning", "notice"}
-    assert parse(lines[-1])[0] == "error"  # the gate failed
+    assert parse(summary)[0] == "error"  # the gate failed
 
 
 def test_a_finding_without_a_location_names_the_map_only() -> None:
     result = small_result()
     finding = result.maps[0].findings[0]
     moved = replace(result.maps[0], findings=(replace(finding, location=None),))
-    name, props, _message = parse(render(replace(result, maps=(moved,))).splitlines()[0])
+    name, props, _message = parse(render(replace(result, maps=(moved,))).splitlines()[1])
     assert props == {"file": "claims/small.yaml", "title": "claimcheck doi-invalid: R2"}
     assert name == "error"
 
@@ -132,16 +141,16 @@ def test_hostile_text_stays_inside_its_own_annotation() -> None:
     moved = replace(result.maps[0], findings=(finding,))
     out = render(replace(result, maps=(moved,)))
     lines = out.splitlines()
-    assert len(lines) == 2  # the finding and the summary: no line of the data's own
+    assert len(lines) == 2  # the summary and the finding: no line of the data's own
     assert all(line.startswith(("::error ", "::error::")) for line in lines)
     for raw in ("\x1b", "\u202e", "\r"):
         assert raw not in out
-    name, props, message = parse(lines[0])
+    name, props, message = parse(lines[1])
     assert name == "error"
     assert props["file"] == "claims/a,b:c 100%.yaml"
     assert props["title"] == visible(f"claimcheck retracted: R,1:{HOSTILE}", keep="\r\n")
     assert message == visible(HOSTILE, keep="\r\n")
-    assert "line one%0Aline two%0D::error::forged, 100%25 a:b \\u001b[31m\\u202eevil" in lines[0]
+    assert "line one%0Aline two%0D::error::forged, 100%25 a:b \\u001b[31m\\u202eevil" in lines[1]
 
 
 def test_escaping_follows_the_toolkit() -> None:
@@ -157,8 +166,8 @@ def test_a_claim_map_without_a_path_gives_no_file() -> None:
     finding = Finding(FindingCode.UNCITED_CLAIM, Severity.WARNING, "C9 cites no reference")
     result = small_result()
     moved = replace(result.maps[0], findings=(replace(finding, claim="C9"),))
-    first = render(replace(result, maps=(moved,))).splitlines()[0]
-    assert first == "::warning title=claimcheck uncited-claim%3A C9::C9 cites no reference"
+    annotation = render(replace(result, maps=(moved,))).splitlines()[1]
+    assert annotation == "::warning title=claimcheck uncited-claim%3A C9::C9 cites no reference"
 
 
 def test_rendering_is_deterministic_and_streamed(every_code_result: AuditResult) -> None:
@@ -213,3 +222,34 @@ def test_a_passing_gate_prints_no_error() -> None:
     names = [parse(line)[0] for line in result.stdout.splitlines()]
     assert "error" not in names
     assert {"warning", "notice"} <= set(names)
+
+
+def test_what_fails_the_gate_comes_first_whatever_its_severity() -> None:
+    policy = GatePolicy(codes=frozenset({FindingCode.UNUSED_REFERENCE}))
+    found = kinds(small_result(), policy)
+    assert [title.split()[1] for _name, title in found] == [
+        "unused-reference:",  # an info, but the gate fails on it
+        "doi-invalid:",
+        "uncited-claim:",
+    ]
+    assert [name for name, _title in found] == ["error", "warning", "warning"]
+
+
+def test_the_verdict_and_what_fails_the_gate_are_among_the_first_ten_errors() -> None:
+    # GitHub shows only the first 10 error annotations of a step (actions/toolkit,
+    # docs/problem-matchers.md): the bundled example has 12 failed lookups besides the 3
+    # unsupported claims that fail its gate.
+    result = run("audit", SEED_MAP, "--replay", SEED_EVIDENCE, "-f", "github")
+    assert result.exit_code == 1
+    errors = [parse(line) for line in result.stdout.splitlines() if line.startswith("::error")]
+    assert len(errors) > 10
+    shown = errors[:10]
+    assert shown[0][2].startswith("claimcheck: 15 errors, 22 warnings, 5 info; gate failed")
+    titles = [props["title"].split()[1] for _name, props, _m in shown[1:]]
+    assert titles[:3] == ["unsupported-claim:"] * 3
+    assert set(titles[3:]) == {"unverified:"}
+    assert [props["title"] for _n, props, _m in errors[1:] if "unsupported" in props["title"]] == [
+        "claimcheck unsupported-claim: C1",
+        "claimcheck unsupported-claim: C6",
+        "claimcheck unsupported-claim: C28",
+    ]  # in the claim map's order

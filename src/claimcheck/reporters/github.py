@@ -1,15 +1,20 @@
-"""`--format github`: GitHub Actions workflow commands, one annotation per finding at its place
-in the claim map, and a summary line with the gate's verdict. Pure: the same result renders the
-same lines.
+"""`--format github`: GitHub Actions workflow commands, a summary line with the gate's verdict,
+then one annotation per finding at its place in the claim map. Pure: the same result renders
+the same lines.
 
 Printed on stdout inside a workflow step, each line becomes an annotation on the pull request:
 `::error file=claims/x.yaml,line=12,col=5,title=claimcheck retracted%3A R4::R4 was retracted…`.
 The kind follows the gate, not the severity (reporters/gate.py gate_level): `::error` exactly
 for what fails the run (a finding the gate fails on, or a failed lookup when incomplete runs
 are not allowed), `::warning` for any other error or warning, `::notice` for an info. A
-finding's severity is still in the summary's counts. GitHub shows only the first few
-annotations of each kind per step (the rest stay in the log): findings come most severe
-first, so the errors are the ones shown.
+finding's severity is still in the summary's counts.
+
+GitHub shows only the first 10 error, 10 warning and 10 notice annotations of a step, and 50
+of a job (actions/toolkit, docs/problem-matchers.md, "Limitations"); the rest stay in the log
+only. So the order is what decides what a reviewer sees: the summary with the gate's verdict
+comes first, then the findings that fail the gate, then the failed lookups that make the run
+incomplete, then the rest; each group in the report's own order (most severe first, then as
+the claim map lists them), so the same result prints the same lines.
 
 The runner reads a command from any line that starts with `::`, so data must never start a
 line or end a property. Every text is first made visible (`sanitize`: controls, bidi and
@@ -26,7 +31,7 @@ from claimcheck.model.errors import ExitCode
 from claimcheck.model.findings import Finding, Severity
 from claimcheck.model.results import AuditResult, GatePolicy
 from claimcheck.model.sanitize import visible
-from claimcheck.reporters.gate import gate_level, gate_sentence
+from claimcheck.reporters.gate import gate_level, gate_sentence, standing
 from claimcheck.reporters.words import Labels, cited_labels, cited_suffix, counted
 
 COMMAND = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "notice"}
@@ -76,7 +81,7 @@ def annotation(finding: Finding, labels: Labels, policy: GatePolicy) -> str:
 
 
 def summary(result: AuditResult, findings: tuple[Finding, ...]) -> str:
-    """The last line: the counts and the gate's verdict; an error when the run fails the job
+    """The first line: the counts and the gate's verdict; an error when the run fails the job
     (the gate failed, or a lookup did and incomplete runs are not allowed)."""
     counts = ", ".join(
         counted(sum(1 for f in findings if f.severity is s), s.value) for s in COMMAND
@@ -85,13 +90,20 @@ def summary(result: AuditResult, findings: tuple[Finding, ...]) -> str:
     return command(name, f"claimcheck: {counts}; {gate_sentence(result)}")
 
 
+def by_standing(findings: tuple[Finding, ...], policy: GatePolicy) -> list[Finding]:
+    """What fails the gate, then what makes the run incomplete, then the rest: GitHub shows
+    only the first 10 annotations of each kind, so those that decide the run must come
+    first. The sort is stable: each group keeps the report's order."""
+    return sorted(findings, key=lambda finding: standing(finding, policy))
+
+
 def chunks(result: AuditResult) -> Iterator[str]:
-    """The commands, one line each, made as they are written."""
+    """The commands, one line each, made as they are written: the verdict first."""
     findings = result.findings  # a property that sorts every finding: read it once
     labels = cited_labels(result)
-    for finding in findings:
-        yield annotation(finding, labels, result.policy) + "\n"
     yield summary(result, findings) + "\n"
+    for finding in by_standing(findings, result.policy):
+        yield annotation(finding, labels, result.policy) + "\n"
 
 
 def render(result: AuditResult) -> str:
