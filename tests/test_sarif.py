@@ -23,7 +23,8 @@ from claimcheck.model.results import AuditResult
 from claimcheck.model.sanitize import visible
 from claimcheck.reporters import renderer, sarif_locations
 from claimcheck.reporters.failure import render_failure
-from claimcheck.reporters.sarif import fingerprint, message_text, render
+from claimcheck.reporters.sarif import message_text, render
+from claimcheck.reporters.sarif_fingerprints import fingerprint
 from claimcheck.reporters.sarif_locations import artifact_location
 from tests.factories import judge_works, write_map
 from tests.test_cli import run

@@ -4,14 +4,12 @@ One run, one rule per finding code (in enum order), one result per finding. A re
 follows the gate, not the severity (gate.py gate_level): `error` exactly for what fails the
 run, since code scanning fails a pull request's check on an error alert; the severity stays
 in `properties.severity`. Each result has a partial fingerprint built from what identifies
-the finding (code, file, reference, claim and the notice or original DOI), never its line or
-message, so an alert survives edits elsewhere in the claim map.
+the finding, never its line or message, so an alert survives edits elsewhere in the claim
+map (sarif_fingerprints.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
 import re
 from datetime import UTC, datetime
 from typing import Any, NamedTuple
@@ -23,11 +21,11 @@ from claimcheck.model.sanitize import visible
 from claimcheck.reporters.gate import gate_level
 from claimcheck.reporters.json_entries import plain_evidence, source_entry
 from claimcheck.reporters.json_report import dumps
-from claimcheck.reporters.sarif_locations import artifact_location, physical_location, posix_path
+from claimcheck.reporters.sarif_fingerprints import FINGERPRINT, fingerprint
+from claimcheck.reporters.sarif_locations import artifact_location, physical_location
 from claimcheck.reporters.words import Labels, cited_labels, cited_suffix
 
 SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
-FINGERPRINT = "claimcheck/v1"
 LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.INFO: "note"}
 EXIT_DESCRIPTION = {
     0: "the gate passes",
@@ -370,27 +368,6 @@ def message_text(message: str) -> str:
     is not a placeholder that a viewer fails to fill."""
     escaped = _LINK_CHARACTER.sub(r"\\\1", visible(message, keep="\n"))
     return escaped.replace("{", "{{").replace("}", "}}")
-
-
-def fingerprint(finding: Finding) -> str:
-    """sha256 of what identifies the finding: not its line, column or message."""
-    evidence = finding.evidence
-    key_doi = evidence.get("notice_doi") or evidence.get("original_doi") or ""
-    identity = [
-        finding.code.value,
-        posix_path(finding.file),
-        finding.reference or "",
-        finding.claim or "",
-        str(key_doi).lower(),
-        str(evidence.get("finding") or ""),  # the original code of an acknowledged finding
-    ]
-    return digest(identity)
-
-
-def digest(identity: list[str]) -> str:
-    """A partial fingerprint: the sha256 of the parts that identify a result."""
-    data = json.dumps(identity, ensure_ascii=True, separators=(",", ":"))
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
 
 
 def timestamp(moment: datetime) -> str:

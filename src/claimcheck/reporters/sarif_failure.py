@@ -17,14 +17,13 @@ from typing import Any
 from claimcheck.model.location import Location
 from claimcheck.reporters.sarif import (
     EXIT_DESCRIPTION,
-    FINGERPRINT,
     SCHEMA_URI,
     Rule,
     descriptor,
-    digest,
     driver,
     message_text,
 )
+from claimcheck.reporters.sarif_fingerprints import FINGERPRINT, digest
 from claimcheck.reporters.sarif_locations import artifact_location, physical_location, posix_path
 
 INVALID_MAP = "claim-map-invalid"
