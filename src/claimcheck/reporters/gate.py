@@ -27,9 +27,9 @@ def gate_level(finding: Finding, policy: GatePolicy) -> Severity:
     """The level a CI annotation (a SARIF result, a workflow command) gives `finding`: ERROR
     exactly when it fails the run, whatever its severity; otherwise WARNING for a warning or
     an error the gate lets pass, INFO for an info. Code scanning fails a pull request's check
-    on an `error` alert, and GitHub counts `::error` annotations as failures, so an error
-    level that the exit code does not back would fail a gate that passed, or, the other way
-    round, a finding named in `--fail-on` would show as a mere note."""
+    on an `error` alert (by default), and an `::error` annotation reads as a failure, so an
+    error level that the exit code does not back would fail a gate that passed; and a
+    finding named in `--fail-on` must not show as a mere note."""
     if standing(finding, policy) != REPORTED:
         return Severity.ERROR
     return Severity.INFO if finding.severity is Severity.INFO else Severity.WARNING
