@@ -44,9 +44,9 @@ def test_an_invalid_map_with_o_github_and_table_names_the_located_errors(tmp_pat
     result = run("audit", path, "--offline", "-q", "-o", f"github={github}", "-o", f"table={table}")
     assert_usage_error(result, f"{path}:3:24:")
     lines = github.read_text().splitlines()
-    assert lines[0].startswith(f"::error file={path},line=3,col=24,title=claimcheck::")
-    assert "cited_ass" in lines[0]
-    assert lines[-1].startswith("::error::claimcheck: exit 2: 1 error in the claim map")
+    assert lines[0].startswith("::error::claimcheck: exit 2: 1 error in the claim map")
+    assert lines[1].startswith(f"::error file={path},line=3,col=24,title=claimcheck::")
+    assert "cited_ass" in lines[1]
     text = table.read_text()
     assert f"{path}:3:24:" in text
     assert "claimcheck: exit 2: 1 error in the claim map" in text
@@ -56,8 +56,9 @@ def test_an_invalid_map_with_f_github_prints_annotations_on_stdout(tmp_path: Pat
     path = write_map(tmp_path, BAD_MAP)
     result = run("audit", path, "--offline", "-q", "-f", "github")
     assert_usage_error(result, f"{path}:3:24:")
-    assert result.stdout.startswith(f"::error file={path},line=3,col=24,title=claimcheck::")
-    assert result.stdout.splitlines()[-1].startswith("::error::claimcheck: exit 2: ")
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("::error::claimcheck: exit 2: ")  # the verdict first
+    assert lines[1].startswith(f"::error file={path},line=3,col=24,title=claimcheck::")
 
 
 def test_a_missing_replay_folder_with_o_github_says_so(tmp_path: Path) -> None:

@@ -52,9 +52,9 @@ def check_document(output_format: str, text: str, code: int) -> None:
         assert error is not None
         assert error.get("type") == f"exit-{code}"
     elif output_format == "github":
-        last = text.splitlines()[-1]
-        assert last.startswith(f"::error::claimcheck: exit {code}: ")
-        assert all(line.startswith("::error ") for line in text.splitlines()[:-1])
+        first = text.splitlines()[0]
+        assert first.startswith(f"::error::claimcheck: exit {code}: ")
+        assert all(line.startswith("::error ") for line in text.splitlines()[1:])
     elif output_format == "html":
         assert text.startswith("<!DOCTYPE html>")
         assert f"<title>claimcheck: exit {code}</title>" in text

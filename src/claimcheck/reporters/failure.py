@@ -66,11 +66,13 @@ def _html(code: int, message: str, problems: list[dict[str, Any]], at: datetime)
 
 
 def _github(code: int, message: str, problems: list[dict[str, Any]], _at: datetime) -> str:
-    # What the report would be: annotations, each located problem at its place in the claim
-    # map, then the summary line as an error, so the step shows why nothing was checked.
+    # As the report orders it (reporters/github.py): the verdict first, so that it is among
+    # the 10 error annotations GitHub shows for a step however many problems follow, then
+    # each located problem at its place in the claim map.
     from claimcheck.reporters.github import command
 
-    lines = [
+    lines = [command("error", f"claimcheck: exit {code}: {message}")]
+    lines += [
         command(
             "error",
             p["message"],
@@ -78,7 +80,6 @@ def _github(code: int, message: str, problems: list[dict[str, Any]], _at: dateti
         )
         for p in problems
     ]
-    lines.append(command("error", f"claimcheck: exit {code}: {message}"))
     return "\n".join(lines) + "\n"
 
 
