@@ -148,3 +148,21 @@ def work_list(*items: dict[str, object]) -> bytes:
 def search_item(body: bytes, score: float) -> dict[str, object]:
     """The message of a work envelope as a search lists it, with Crossref's `score`."""
     return dict(json.loads(body)["message"], score=score)
+
+
+def write_datacite_record(directory: Path, doi: str, title: str) -> Path:
+    """A made-up DataCite `/dois/{doi}` document in `directory` (created): a Dryad dataset by
+    Alice Smith, 2019, titled `title`, as DataCite's REST API gives one; its folder."""
+    attributes = {
+        "doi": doi,
+        "titles": [{"title": title}],
+        "creators": [{"name": "Smith, Alice", "givenName": "Alice", "familyName": "Smith"}],
+        "publicationYear": 2019,
+        "publisher": "Dryad",
+        "types": {"resourceTypeGeneral": "Dataset"},
+        "state": "findable",
+    }
+    directory.mkdir(parents=True, exist_ok=True)
+    document = {"data": {"id": doi, "type": "dois", "attributes": attributes}}
+    (directory / "marked.json").write_text(json.dumps(document), encoding="utf-8")
+    return directory

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
 from claimcheck.model.claimmap import Reference
@@ -53,19 +54,30 @@ def test_the_command_line_suggests_the_match_only_weakly(tmp_path: Path) -> None
         WORK.doi, title=TITLE, authors=("Smith", "Jones"), year=2019, volume="12",
         page="100-110",
     )  # fmt: skip
+    reference = (
+        f'title: "{TITLE}", authors: [Jones B, Smith A], journal: Journal of Things, '
+        "year: 2019, volume: '12', pages: 100-10"
+    )
+    document = audit_one_search(tmp_path, reference, body)
+    suggested = [f for f in document["findings"] if f["code"] == "doi-suggested"]
+    assert [f["severity"] for f in suggested] == ["warning"]
+    assert "disagreed: first_author" in suggested[0]["message"]
+    assert [c["status"] for c in document["claims"]] == ["weakened"]
+
+
+def audit_one_search(tmp_path: Path, reference: str, body: bytes) -> dict[str, Any]:
+    """The JSON report of a map whose one reference R1 (`reference`, YAML flow fields), cited
+    by one claim, is searched for, over real HTTP, and found: `body` is the one work Crossref
+    answers with, and its own record."""
     path = write_map(
         tmp_path,
         "claimcheck: 1\nreferences:\n"
-        f'  R1: {{title: "{TITLE}", authors: [Jones B, Smith A], journal: Journal of Things, '
-        "year: 2019, volume: '12', pages: 100-10}\n"
+        f"  R1: {{{reference}}}\n"
         "claims:\n  - {id: C1, text: a claim, cites: [R1]}\n",
     )
     with ReplayServer(tmp_path) as server:  # no recorded answers: only those added here
         server.add_work(body)
         server.add_search(work_list(search_item(body, 95.0)))
         result = run("audit", path, "-f", "json", "--crossref-url", server.url, env=POLITE)
-    document = json.loads(result.stdout)
-    suggested = [f for f in document["findings"] if f["code"] == "doi-suggested"]
-    assert [f["severity"] for f in suggested] == ["warning"]
-    assert "disagreed: first_author" in suggested[0]["message"]
-    assert [c["status"] for c in document["claims"]] == ["weakened"]
+    document: dict[str, Any] = json.loads(result.stdout)
+    return document

@@ -6,7 +6,6 @@ the command line over real HTTP to the replay server."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import replace
 from pathlib import Path
 
@@ -15,17 +14,12 @@ import pytest
 from claimcheck.checks.matching import Candidate, MatchOutcome, MatchStatus, validate
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.record import Author, Work
-from claimcheck.testing import ReplayServer
 from tests.factories import (
-    POLITE,
     STUDY_TITLE,
-    search_item,
     study_work,
     work_envelope,
-    work_list,
-    write_map,
 )
-from tests.test_cli import run
+from tests.test_matching_authors import audit_one_search
 
 T = STUDY_TITLE
 WORK = study_work("10.1000/w.8")  # Smith A, Jones B (2019), Journal of Things 12:100-110
@@ -123,17 +117,8 @@ def test_the_command_line_suggests_the_printed_match_only_weakly(tmp_path: Path)
     body = work_envelope(
         WORK.doi, title=T, authors=("Smith", "Jones"), year=2019, volume="12", page="100-110"
     )
-    path = write_map(
-        tmp_path,
-        "claimcheck: 1\nreferences:\n"
-        f'  R1: {{cited_as: "Jones B, Smith A. {T}. Journal of Things. 2019;12:100-10."}}\n'
-        "claims:\n  - {id: C1, text: a claim, cites: [R1]}\n",
-    )
-    with ReplayServer(tmp_path) as server:  # no recorded answers: only those added here
-        server.add_work(body)
-        server.add_search(work_list(search_item(body, 95.0)))
-        result = run("audit", path, "-f", "json", "--crossref-url", server.url, env=POLITE)
-    document = json.loads(result.stdout)
+    reference = f'cited_as: "Jones B, Smith A. {T}. Journal of Things. 2019;12:100-10."'
+    document = audit_one_search(tmp_path, reference, body)
     suggested = [f for f in document["findings"] if f["code"] == "doi-suggested"]
     assert [f["severity"] for f in suggested] == ["warning"]
     assert "disagreed: first_author" in suggested[0]["message"]

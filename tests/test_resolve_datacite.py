@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from claimcheck.testing import DataCiteReplayServer, ReplayServer
-from tests.factories import POLITE, write_map
+from tests.factories import POLITE, write_datacite_record, write_map
 from tests.test_cli import run
 
 MARKED = "10.5061/dryad.claimcheck-resolve-marked"  # made up, served by loopback DataCite only
@@ -25,19 +25,7 @@ TITLE = "RETRACTED: Data from: Mesenchymal stem cells promote tumour growth in m
 
 @pytest.fixture
 def datacite(tmp_path: Path) -> Iterator[DataCiteReplayServer]:
-    attributes = {
-        "doi": MARKED,
-        "titles": [{"title": TITLE}],
-        "creators": [{"name": "Smith, Alice", "givenName": "Alice", "familyName": "Smith"}],
-        "publicationYear": 2019,
-        "publisher": "Dryad",
-        "types": {"resourceTypeGeneral": "Dataset"},
-        "state": "findable",
-    }
-    records = tmp_path / "datacite"
-    records.mkdir()
-    document = {"data": {"id": MARKED, "type": "dois", "attributes": attributes}}
-    (records / "marked.json").write_text(json.dumps(document), encoding="utf-8")
+    records = write_datacite_record(tmp_path / "datacite", MARKED, TITLE)
     with DataCiteReplayServer(records, RECORDED) as server:
         yield server
 

@@ -16,7 +16,14 @@ import pytest
 
 from claimcheck.testing import DataCiteReplayServer, Fault, ReplayServer
 from tests.conftest import DATA, RECONSTRUCTED, RECORDED
-from tests.factories import POLITE, search_item, work_envelope, work_list, write_map
+from tests.factories import (
+    POLITE,
+    search_item,
+    work_envelope,
+    work_list,
+    write_datacite_record,
+    write_map,
+)
 from tests.test_cli import run
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -438,19 +445,7 @@ def test_a_datacite_record_titled_retracted_fails_the_claim_that_rests_on_it(
     # and the JSON verdict says so.
     doi = "10.5061/dryad.claimcheck-marked"  # made up, served by the loopback DataCite only
     title = "Data from: Mesenchymal stem cells promote tumour growth in mice"
-    attributes = {
-        "doi": doi,
-        "titles": [{"title": f"RETRACTED: {title}"}],
-        "creators": [{"name": "Smith, Alice", "givenName": "Alice", "familyName": "Smith"}],
-        "publicationYear": 2019,
-        "publisher": "Dryad",
-        "types": {"resourceTypeGeneral": "Dataset"},
-        "state": "findable",
-    }
-    records = tmp_path / "datacite"
-    records.mkdir()
-    document = {"data": {"id": doi, "type": "dois", "attributes": attributes}}
-    (records / "marked.json").write_text(json.dumps(document), encoding="utf-8")
+    records = write_datacite_record(tmp_path / "datacite", doi, f"RETRACTED: {title}")
     body = one_reference(doi, f"title: '{title}'", "authors: [Smith A]", "year: 2019")
     with (
         ReplayServer(agencies={doi: "datacite"}) as crossref,
