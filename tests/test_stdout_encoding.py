@@ -71,7 +71,11 @@ def test_the_table_shows_what_stdout_cannot_encode_as_escapes() -> None:
     assert result.returncode == 1, result.stderr.decode(errors="replace")
     text = result.stdout.decode("cp1252")  # the terminal's own encoding
     assert APOSTROPHE in text
-    assert "\\u2502" in text  # a box-drawing line cp1252 lacks
+    assert "\\u" in text  # the claims' Chinese text, which cp1252 lacks, as escapes
+    # The frame, which cp1252 lacks too, is drawn in ASCII, not as a line of escapes.
+    assert "\\u25" not in text  # U+2500-U+257F, the box-drawing block
+    assert "+-----+" in text
+    assert "| R20 |" in text
     assert "internal error" not in result.stderr.decode("utf-8", errors="replace")
 
 

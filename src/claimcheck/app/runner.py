@@ -132,14 +132,38 @@ def write_pieces(stream: TextIO, pieces: str | Iterable[str], *, for_people: boo
     binary = getattr(stream, "buffer", None)
     if for_people or binary is None:
         encoding = getattr(stream, "encoding", None) or "utf-8"
+        frame = _ascii_frame(encoding)
         for chunk in chunks:
-            stream.write(chunk.encode(encoding, "backslashreplace").decode(encoding))
+            text = chunk.translate(frame) if frame else chunk
+            stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
         stream.flush()
         return
     stream.flush()  # whatever was written as text goes first
     for chunk in chunks:
         binary.write(chunk.encode("utf-8"))
     binary.flush()
+
+
+def _ascii_frame(encoding: str) -> dict[int, str]:
+    """For an encoding that cannot show the table's frame (cp1252, a Windows pipe or file):
+    each box-drawing character (U+2500-U+257F) as `-`, `|` or `+`, so the table stays a
+    table instead of a line of `\\u2503` escapes; empty when the encoding has them."""
+    try:
+        "\u2501\u2503\u2547".encode(encoding)
+        return {}
+    except (UnicodeEncodeError, LookupError):
+        pass
+    import unicodedata  # only for a stdout that lacks the frame: rare, and kept off start-up
+
+    frame: dict[int, str] = {}
+    for point in range(0x2500, 0x2580):
+        # "HEAVY HORIZONTAL" is a line; "DOWN AND HORIZONTAL", "VERTICAL AND RIGHT" and
+        # "DOWN LIGHT AND UP HORIZONTAL HEAVY" are junctions.
+        words = set(unicodedata.name(chr(point), "").split())
+        across = "HORIZONTAL" in words and not words & {"VERTICAL", "UP", "DOWN"}
+        down = "VERTICAL" in words and not words & {"HORIZONTAL", "LEFT", "RIGHT"}
+        frame[point] = "-" if across else "|" if down else "+"
+    return frame
 
 
 def say(line: str) -> None:
