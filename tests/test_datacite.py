@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from claimcheck.checks.metadata import metadata_findings
+from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.checks.pipeline import judge
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.model.claimmap import Reference

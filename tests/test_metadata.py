@@ -11,20 +11,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from claimcheck.checks.lookups import reference_finding
 from claimcheck.checks.metadata import (
     CITED_AS_AGREE,
     TITLE_AGREE,
     FieldMismatch,
     MetadataComparison,
+    compare,
+    journals_agree,
+)
+from claimcheck.checks.metadata_findings import (
     _cites_a_field,
     _describe,
     _doi_mismatch,
     _field_evidence,
-    _finding,
     _identity_unchecked,
     _unconfirmed,
-    compare,
-    journals_agree,
     metadata_findings,
 )
 from claimcheck.checks.pages import parse_pages
@@ -649,7 +651,7 @@ def plain_metadata_findings(reference: Reference, work: Work) -> list[Finding]:
         return []
     message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
     evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
-    return [_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
+    return [reference_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
 
 
 # Records whose every field can disagree with what a sparse reference cites, or agree.

@@ -4,7 +4,8 @@ from tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
-from claimcheck.checks.metadata import _registry_title_forms, compare, metadata_findings
+from claimcheck.checks.metadata import _registry_title_forms, compare
+from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.location import Location
 from tests.test_editorial import real

@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
-from claimcheck.checks.metadata import CITED_AS_AGREE, compare, metadata_findings
+from claimcheck.checks.metadata import CITED_AS_AGREE, compare
+from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.checks.printed_title import printed_title_score
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.record import Author, Work

@@ -21,7 +21,8 @@ import pytest
 
 from claimcheck.checks.datacite import datacite_status
 from claimcheck.checks.editorial import editorial_status
-from claimcheck.checks.metadata import compare, metadata_findings
+from claimcheck.checks.metadata import compare
+from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.checks.references import role_findings, status_findings
 from claimcheck.checks.titles import TitleReading, TitleSignal, read_titles
 from claimcheck.model.claimmap import Reference, Role

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.lookups import reference_finding
-from claimcheck.checks.metadata import metadata_findings
+from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.checks.titles import TitleSignal, read_titles
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.datacite import DataCiteLookup

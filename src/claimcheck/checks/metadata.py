@@ -1,4 +1,5 @@
-"""Cited metadata against the registry record: `metadata-mismatch` and `doi-mismatch`. Pure.
+"""Cited metadata against the registry record, field by field (`compare`); the findings made
+from it, `metadata-mismatch` and `doi-mismatch`, are in metadata_findings.py. Pure.
 
 Each field is compared only when both sides have a value, and every disagreement is shown
 cited beside registry (README, "Findings and verdicts"). Fields are always listed in the
@@ -11,7 +12,7 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from rapidfuzz import fuzz
 
@@ -21,7 +22,6 @@ from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.printed_title import printed_title_score, title_score
 from claimcheck.checks.titles import PAIRED, without_retraction_marker, without_update_marker
 from claimcheck.model.claimmap import Reference
-from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.record import Author, Work
 from claimcheck.model.text import strip_markup
 
@@ -35,7 +35,6 @@ __all__ = [
     "MetadataComparison",
     "compare",
     "journals_agree",
-    "metadata_findings",
     "parse_pages",
 ]
 
@@ -54,7 +53,7 @@ CITED_AS_AGREE = 0.90
 YEAR_TOLERANCE = 1
 
 FIELD_ORDER = ("title", "first_author", "year", "journal", "volume", "issue", "page", "pages")
-_LABELS = {"first_author": "first author", "page": "first page"}
+FIELD_LABELS = {"first_author": "first author", "page": "first page"}
 
 # --- folding, memoised ----------------------------------------------------------------------
 
@@ -123,7 +122,7 @@ class MetadataComparison:
 # --- title ---------------------------------------------------------------------------------
 
 
-def _registry_title(work: Work) -> str:
+def registry_title(work: Work) -> str:
     title, subtitle = strip_markup(work.title), strip_markup(work.subtitle)
     return f"{title}: {subtitle}" if title and subtitle else title
 
@@ -177,18 +176,18 @@ def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, f
 # --- authors -------------------------------------------------------------------------------
 
 
-def _author_keys(author: Author) -> frozenset[str]:
+def author_keys(author: Author) -> frozenset[str]:
     if author.family:
         return family_keys(author.family)
     compact = fold(author.name).replace(" ", "")
     return frozenset({compact}) if compact else frozenset()
 
 
-def _author_label(author: Author) -> str:
+def author_label(author: Author) -> str:
     return author.family or author.name or author.given
 
 
-def _cited_names(reference: Reference) -> list[str]:
+def cited_names(reference: Reference) -> list[str]:
     return [name for name in reference.authors if name.strip() and not is_et_al(name)]
 
 
@@ -198,10 +197,10 @@ def _first_author(
     # The registry loader lists the author with sequence "first" first.
     if not names or not work.authors:
         return None
-    cited, registry = cited_keys[0], _author_keys(work.authors[0])
+    cited, registry = cited_keys[0], author_keys(work.authors[0])
     if not cited or not registry or cited & registry:
         return None
-    return FieldMismatch("first_author", names[0], _author_label(work.authors[0]))
+    return FieldMismatch("first_author", names[0], author_label(work.authors[0]))
 
 
 def _authors_agree(cited_keys: Sequence[frozenset[str]], work: Work) -> bool | None:
@@ -212,7 +211,7 @@ def _authors_agree(cited_keys: Sequence[frozenset[str]], work: Work) -> bool | N
         return None
     any_registry = False
     for author in work.authors:
-        registry = _author_keys(author)
+        registry = author_keys(author)
         if registry:
             any_registry = True
             if any(c & registry for c in cited):
@@ -283,13 +282,13 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
     """Compare every cited field that the registry record also has: a field the reference
     does not cite is not read from the record at all."""
     similarity, threshold, cited_title = _title_similarity(reference, work)
-    names = _cited_names(reference)
+    names = cited_names(reference)
     cited_keys = [cited_family_keys(name) for name in names]
     title_agrees = None if similarity is None else similarity >= threshold
     found: list[FieldMismatch | None] = []
     if similarity is not None and not title_agrees:
         found.append(
-            FieldMismatch("title", cited_title, _registry_title(work), round(similarity, 3))
+            FieldMismatch("title", cited_title, registry_title(work), round(similarity, 3))
         )
     found += [
         _first_author(names, cited_keys, work),
@@ -306,101 +305,3 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         title_agrees=title_agrees,
         authors_agree=_authors_agree(cited_keys, work),
     )
-
-
-def _field_evidence(mismatch: FieldMismatch) -> dict[str, Any]:
-    entry: dict[str, Any] = {
-        "field": mismatch.field,
-        "cited": mismatch.cited,
-        "registry": mismatch.registry,
-    }
-    if mismatch.score is not None:
-        entry["score"] = round(mismatch.score, 3)
-    return entry
-
-
-def _describe(mismatch: FieldMismatch) -> str:
-    label = _LABELS.get(mismatch.field, mismatch.field)
-    if mismatch.field == "title":
-        text = f'{label} cited "{mismatch.cited}", registry "{mismatch.registry}"'
-    else:
-        text = f"{label} cited {mismatch.cited}, registry {mismatch.registry}"
-    return text if mismatch.score is None else f"{text} (similarity {mismatch.score})"
-
-
-def _doi_mismatch(reference: Reference, work: Work, comparison: MetadataComparison) -> Finding:
-    by = ""
-    if work.authors:
-        by = f" by {_author_label(work.authors[0])}" + (" et al." if len(work.authors) > 1 else "")
-    year = f" ({work.year})" if work.year is not None else ""
-    message = (
-        f"{reference.id}: DOI {(reference.doi or work.doi).lower()} resolves to a different "
-        f'work: "{_registry_title(work)}"{by}{year}'
-    )
-    evidence = {
-        "title_similarity": comparison.title_similarity,
-        "cited_title": reference.title or reference.cited_as or "",
-        "registry_title": _registry_title(work),
-        "fields": [_field_evidence(m) for m in comparison.mismatches],
-    }
-    return _finding(FindingCode.DOI_MISMATCH, reference, message, evidence)
-
-
-def _finding(code: FindingCode, reference: Reference, message: str, evidence: Any) -> Finding:
-    return Finding(
-        code=code,
-        severity=code.default_severity,
-        message=message,
-        reference=reference.id,
-        claim=None,
-        evidence=evidence,
-        location=reference.location,
-    )
-
-
-def _cites_a_field(r: Reference) -> bool:
-    """Whether `compare` has a cited field to read: most references give their DOI alone."""
-    text = r.title or r.cited_as or r.journal or r.volume or r.issue or r.pages
-    return bool(text or r.authors) or r.year is not None
-
-
-def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
-    """One `doi-mismatch` when title and authors both disagree, else one `metadata-mismatch`
-    listing every field that disagrees, else nothing."""
-    if not _cites_a_field(reference):
-        return []  # what comparing would find: no field cited, none disagrees (test_metadata)
-    comparison = compare(reference, work)
-    # title_agrees is the best of every registry title (translated ones too, see
-    # _registry_title_forms): a reference citing any of them cites this work.
-    if comparison.title_agrees is False and comparison.authors_agree is False:
-        return [_doi_mismatch(reference, work, comparison)]
-    if _identity_unchecked(reference, work):
-        return [_unconfirmed(reference, work)]
-    if not comparison.mismatches:
-        return []
-    message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
-    evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
-    return [_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
-
-
-def _identity_unchecked(reference: Reference, work: Work) -> bool:
-    """Whether the reference cites what identifies a work (a title, a printed form, authors)
-    and the record holds neither a title nor an author to compare it with: a DOI mistyped
-    into a sparse record (a component, a bare deposit) would otherwise pass as verified."""
-    cites_identity = bool(reference.title or reference.cited_as or _cited_names(reference))
-    has_title = any(strip_markup(title).strip() for title in work.titles)
-    return cites_identity and not has_title and not any(map(_author_keys, work.authors))
-
-
-def _unconfirmed(reference: Reference, work: Work) -> Finding:
-    message = (
-        f"{reference.id}: the registry's record of {work.doi} has no title and no authors, so "
-        "the cited title and authors could not be compared: that this DOI is the cited work "
-        "is not confirmed"
-    )
-    cited = reference.title or reference.cited_as or ""
-    fields = [{"field": "title", "cited": cited, "registry": None}] if cited else []
-    names = _cited_names(reference)
-    fields += [{"field": "first_author", "cited": names[0], "registry": None}] if names else []
-    evidence = {"fields": fields, "compared": False}
-    return _finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)

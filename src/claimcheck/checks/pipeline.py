@@ -16,7 +16,7 @@ from claimcheck.checks.editorial import editorial_status, with_entries
 from claimcheck.checks.lookups import lookup_findings
 from claimcheck.checks.matched import Match, matched_findings
 from claimcheck.checks.matching import MatchStatus
-from claimcheck.checks.metadata import metadata_findings
+from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.checks.references import claims_role_findings, status_findings
 from claimcheck.model.claimmap import Citation, Claim, ClaimMap, Reference, Role
 from claimcheck.model.datacite import DataCiteLookup
