@@ -321,3 +321,40 @@ def test_a_claim_citing_a_reference_twice_is_judged_by_its_stricter_role(
     result = audit(server, write_map(tmp_path, twice))
     ret = [f for f in result.findings if f.code is FindingCode.RETRACTED and f.reference == "RET"]
     assert [(f.claim, f.severity) for f in ret] == [("C1", Severity.ERROR)]
+
+
+@pytest.mark.parametrize(
+    ("other_role", "severity", "status"),
+    [
+        ("contrasts", Severity.INFO, ClaimStatus.SUPPORTED),
+        ("background", Severity.INFO, ClaimStatus.SUPPORTED),
+        ("supports", Severity.ERROR, ClaimStatus.UNSUPPORTED),
+    ],
+)
+def test_a_reference_a_claim_discusses_is_judged_by_its_evidence_role_only(
+    server: ReplayServer, tmp_path: Path, other_role: str, severity: Severity, status: ClaimStatus
+) -> None:
+    """A claim about a retracted paper that also names it under a role that is not
+    evidence stays supported by it: the other role must not make its one sound evidence
+    citation a failed one. Under `supports` the retraction still fails the claim."""
+    twice = MAP.split("claims:")[0] + (
+        "claims:\n  - id: C1\n    text: x\n"
+        f"    cites: [{{ref: RET, role: discusses}}, {{ref: RET, role: {other_role}}}]\n"
+    )
+    result = audit(server, write_map(tmp_path, twice))
+    ret = [f for f in result.findings if f.code is FindingCode.RETRACTED and f.reference == "RET"]
+    assert [(f.claim, f.severity) for f in ret] == [("C1", severity)]
+    assert [c.status for c in result.claims] == [status]
+
+
+def test_a_reference_cited_twice_is_named_once_in_the_claims_reason(
+    server: ReplayServer, tmp_path: Path
+) -> None:
+    twice = MAP.split("claims:")[0] + (
+        "claims:\n  - id: C1\n    text: x\n"
+        "    cites: [{ref: RET, role: supports}, {ref: RET, role: discusses}]\n"
+    )
+    result = audit(server, write_map(tmp_path, twice))
+    (claim,) = result.claims
+    assert claim.status is ClaimStatus.UNSUPPORTED
+    assert claim.reason == "every evidence citation fails: RET (retracted)"

@@ -431,3 +431,24 @@ def test_a_stale_status_is_not_used_offline_whichever_way_it_was_first_read(
             LookupStatus.FOUND
         )
         assert offline.lookup(THINGS).status is LookupStatus.FAILED
+
+
+def test_offline_a_cached_answer_past_the_status_ttl_is_named_as_too_old_not_missing(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    with ReplayServer(RECONSTRUCTED) as server:
+        cache_things(server, tmp_path, clock)
+        url = server.url
+    clock.now += timedelta(hours=50).total_seconds()
+    cache = Cache(tmp_path, clock=clock)
+    with CrossrefClient(
+        HttpFetcher(url, retries=0), base_url=url, cache=cache, clock=clock, offline=True
+    ) as offline:
+        stale = offline.lookup(THINGS)
+        never = offline.lookup("10.5555/never.cached")
+    assert stale.status is LookupStatus.FAILED
+    assert stale.error is not None
+    assert f"the cached answer from {url} is 50 h old, past the 24 h" in stale.error
+    assert "not in the cache" not in stale.error
+    assert never.error == f"not in the cache for {url}"

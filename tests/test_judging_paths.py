@@ -112,12 +112,16 @@ def plain_citation_state(findings: Sequence[Finding]) -> CitationState:
 
 
 def plain_judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult, object]:
-    """The definition: every citation reads every finding, and every reason is worded."""
+    """The definition: every cited reference (once, however often a claim cites it) reads
+    every finding, and every reason is worded."""
     if not claim.cites:
         reason = f"{claim.id} cites no reference"
         finding = _claim_finding(claim, FindingCode.UNCITED_CLAIM, reason)
         return ClaimResult(claim, ClaimStatus.UNCITED, "cites no reference"), finding
-    evidence = [c for c in claim.cites if c.role.is_evidence]
+    evidence = []
+    for cite in claim.cites:
+        if cite.role.is_evidence and all(c.ref != cite.ref for c in evidence):
+            evidence.append(cite)
     states: dict[CitationState, list[str]] = {s: [] for s in CitationState}
     for cite in evidence:
         found = plain_applicable(findings, cite.ref, claim.id)

@@ -83,7 +83,9 @@ def judge_claim(claim: Claim, findings: Sequence[Finding]) -> tuple[ClaimResult,
             ClaimResult(claim, ClaimStatus.UNCITED, "cites no reference"),
             _claim_finding(claim, FindingCode.UNCITED_CLAIM, f"{claim.id} cites no reference"),
         )
-    evidence = [c for c in claim.cites if c.role.is_evidence]
+    # Each reference once: one cited twice is weighed by one set of findings (its stricter
+    # evidence role's, pipeline._one_role_per_claim), so a second weighing only repeats it.
+    evidence = list({c.ref: c for c in claim.cites if c.role.is_evidence}.values())
     # `applicable` keeps only findings of the reference it is asked about: grouped by
     # reference once, each citation reads its own few, not every finding on the claim.
     by_ref: dict[str | None, list[Finding]] = {}

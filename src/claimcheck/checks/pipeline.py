@@ -293,12 +293,24 @@ def _one_role_per_claim(
     citations: Sequence[tuple[Claim, Citation]],
 ) -> list[tuple[str | None, Role | None]]:
     """Each citing claim once. A claim citing a reference twice is judged by its stricter
-    role: any role but `discusses` keeps a retraction an error for that claim."""
+    evidence role: any role but `discusses` keeps a retraction an error for that claim. Roles
+    that are not evidence count only when the claim cites the reference under no evidence
+    role: a claim that `discusses` a retracted paper and also names it `contrasts` or
+    `background` is about that paper, and its one sound citation must not turn into a
+    failed one (claims.judge_claim weighs every citation of a reference by one finding)."""
     roles: dict[str, Role] = {}
     for claim, citation in citations:
-        if claim.id not in roles or roles[claim.id] is Role.DISCUSSES:
+        held = roles.get(claim.id)
+        if held is None or _stricter(citation.role, held):
             roles[claim.id] = citation.role
     return list(roles.items())
+
+
+def _stricter(role: Role, held: Role) -> bool:
+    """Whether `role` should replace `held` as the role a claim's citation is judged by."""
+    if role.is_evidence != held.is_evidence:
+        return role.is_evidence
+    return held is Role.DISCUSSES and role is not Role.DISCUSSES
 
 
 class _Bearing:

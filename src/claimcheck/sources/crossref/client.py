@@ -164,15 +164,49 @@ class CrossrefClient:
         self._remember_cached(todo, status_matters, on_done)
         todo = [d for d in todo if self._memory.needed(d, status_matters)]
         if self.offline:
-            missing = f"not in the cache for {self.base_url}"
-            if self.cache is not None and self.cache.problem is not None:
-                missing = f"offline, and the cache cannot be used: {self.cache.problem}"
-            for doi in todo:
-                self._remember(Lookup(doi, LookupStatus.FAILED, error=missing), on_done)
+            for doi, why in self._not_cached(todo).items():
+                self._remember(Lookup(doi, LookupStatus.FAILED, error=why), on_done)
         else:
             self._from_network(todo, on_done, follow)
         self._memory.overrule(self._missing.settle())
         return self._memory.answers(wanted)
+
+    def _not_cached(self, dois: list[str]) -> dict[str, str]:
+        """Offline, why each DOI the cache did not answer could not be checked. A DOI whose
+        cached answer is only too old to trust for update status is named as such: "not in
+        the cache" would send the user looking for a cache they have (a cache warmed on a
+        connected machine serves an offline gate for the status TTL, 24 hours by default)."""
+        if self.cache is not None and self.cache.problem is not None:
+            return dict.fromkeys(
+                dois, f"offline, and the cache cannot be used: {self.cache.problem}"
+            )
+        missing = f"not in the cache for {self.base_url}"
+        if self.cache is None or not dois:
+            return dict.fromkeys(dois, missing)
+        stored = self.cache.get_many(self.cache_source, WORK, dois)
+        now = self.cache.clock()
+        ttl_hours = self.cache.status_ttl.total_seconds() / 3600
+        why = {}
+        for doi in dois:
+            entry = stored.get(doi)
+            if entry is None:
+                why[doi] = missing
+            elif entry.fresh_for_status(now, self.cache.status_ttl):
+                # Only --record skips a fresh answer: it keeps claimcheck's form, not the
+                # answer as sent (CachedAnswers._chunk).
+                why[doi] = (
+                    f"offline, and the cached answer from {self.base_url} cannot be recorded:"
+                    " the cache keeps claimcheck's own form of it, not the answer as sent"
+                )
+            else:
+                since = "the DOI" if entry.status == 404 else "a retraction"
+                why[doi] = (
+                    f"offline, and the cached answer from {self.base_url} is"
+                    f" {_hours(entry.age(now))} old, past the {ttl_hours:g} h within which a"
+                    " cached answer is trusted for update status (CLAIMCHECK_STATUS_TTL_HOURS);"
+                    f" {since} may have been registered since"
+                )
+        return why
 
     def _remember(self, lookup: Lookup, on_done: OnDone, *, fresh_status: bool = True) -> None:
         # fresh_status=False: a cached answer past the status TTL (`lookup_all` reads again).
@@ -347,3 +381,7 @@ class CrossrefClient:
         if self._cached is None or not dois:
             return []
         return self._cached.read(dois, status_matters)
+
+
+def _hours(seconds: float) -> str:
+    return f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
