@@ -223,10 +223,14 @@ SEED_REPLAYED = ("audit", str(SEED_MAP), "--replay", str(SEED_EVIDENCE), "-f", "
         ("import", "{bib}"),
         ("cache", "info", "--cache-dir", "/nonexistent-cache-dir"),
         ("audit", "--help"),
+        ("--help",),
+        ("--version",),
+        SEED_REPLAYED,
+        ("resolve", "10.1158/0008-5472.can-10-2451", "--replay", str(SEED_EVIDENCE)),
     ],
-    ids=["schema", "import", "cache-info", "help"],
+    ids=["schema", "import", "cache-info", "help", "top-help", "version", "audit", "resolve"],
 )
-@pytest.mark.parametrize("stdout", ["full", "closed"])
+@pytest.mark.parametrize("stdout", ["full", "closed", "reader-gone"])
 def test_every_command_exits_74_when_stdout_cannot_take_its_output(
     args: tuple[str, ...], stdout: str, tmp_path: Path
 ) -> None:
@@ -237,6 +241,13 @@ def test_every_command_exits_74_when_stdout_cannot_take_its_output(
     if stdout == "full":
         with open("/dev/full", "w") as full:
             result = claimcheck(*args, stdout=full, stderr=subprocess.PIPE)
+    elif stdout == "reader-gone":  # `| head -0`: the pipe's reader has closed it already
+        read, write = os.pipe()
+        os.close(read)
+        try:
+            result = claimcheck(*args, stdout=write, stderr=subprocess.PIPE)
+        finally:
+            os.close(write)
     else:
         result = claimcheck(
             *args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, preexec_fn=_close(1)

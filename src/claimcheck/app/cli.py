@@ -12,7 +12,7 @@ import sys
 from collections.abc import Mapping
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
 import typer
 
@@ -298,7 +298,16 @@ app.command(short_help="Write a starter claim map to fill in.")(cli_maps.init)
 
 
 def _stdout() -> tuple[int, bool]:
-    return terminal_style(sys.stdout.isatty(), os.environ)
+    # sys.stdout is None when the process started with fd 1 closed (`>&-`): the command
+    # writes nothing there, and ends with 74 when it tries (runner.write_stdout).
+    tty = sys.stdout is not None and sys.stdout.isatty()
+    return terminal_style(tty, os.environ)
+
+
+def _stdout_failed(why: str) -> NoReturn:
+    say(f"claimcheck: cannot write to stdout: {why}")
+    flush_quietly()
+    os._exit(int(ExitCode.OUTPUT_FAILED))
 
 
 def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:
@@ -347,9 +356,17 @@ def main() -> None:
     except OSError as exc:
         # Only click's own output gets here (`--help`, a usage message): every command's
         # errors end in `execute`. A closed or full stdout is not a bug.
-        say(f"claimcheck: cannot write to stdout: {exc.strerror or exc}")
-        flush_quietly()
-        os._exit(int(ExitCode.OUTPUT_FAILED))
+        _stdout_failed(exc.strerror or str(exc))
+    except SystemExit:
+        # typer's own answer to a reader that closed the pipe (`claimcheck --help | head -0`)
+        # is to wrap stdout in click's PacifyFlushWrapper and exit 1, silently (typer/core.py,
+        # `except OSError` with EPIPE). README, "Exit codes": 74 when stdout cannot take the
+        # output, saying so.
+        from typer._click.utils import PacifyFlushWrapper
+
+        if isinstance(sys.stdout, PacifyFlushWrapper):
+            _stdout_failed("Broken pipe")
+        raise
     finally:
         if interrupted.is_set():
             flush_quietly()

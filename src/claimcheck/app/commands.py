@@ -18,7 +18,7 @@ from typing import IO, TYPE_CHECKING, Any
 
 from claimcheck.app.head_start import ProgressRelay, head_start, import_judging
 from claimcheck.app.services import open_client, open_datacite, open_event_sources, open_search
-from claimcheck.app.settings import Settings
+from claimcheck.app.settings import Settings, notice
 from claimcheck.model.errors import ClaimMapError, ExitCode, UsageError
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Lookup
@@ -34,8 +34,6 @@ if TYPE_CHECKING:
 def _notice(settings: Settings, message: str) -> None:
     # Through the one stderr writer, which escapes what registry text may carry and
     # redacts the credentials in URLs (a password, a secret query value).
-    from claimcheck.app.settings import notice
-
     notice(message, quiet=settings.quiet)
 
 
@@ -231,8 +229,7 @@ def _report(
 
     _notice(settings, gate_sentence(result))
     if unwritten:
-        _notice(
-            settings,
+        notice(  # even with --quiet, as each unwritten file is (_write_outputs)
             f"exit {int(ExitCode.OUTPUT_FAILED)}: {unwritten} report file(s) could not be "
             "written; the audit itself completed (its report is on stdout)",
         )
@@ -252,7 +249,9 @@ def _write_outputs(result: AuditResult, files: Sequence[Output], settings: Setti
             write_output(output.path, (piece.encode() for piece in pieces))
         except OSError as exc:
             failed += 1
-            _notice(settings, f"--output {output.spec}: cannot write it: {exc.strerror or exc}")
+            # Shown even with --quiet: a lost report is lost data, and exit 74 alone does not
+            # say which file (README, "-q": warnings that data was lost are still shown).
+            notice(f"--output {output.spec}: cannot write it: {exc.strerror or exc}")
     return failed
 
 

@@ -77,9 +77,12 @@ def exit_without_teardown(code: object) -> NoReturn:
         # that had already failed keeps its own code.
         from claimcheck.model.errors import ExitCode
 
-        if status == 0:
-            status = int(ExitCode.OUTPUT_FAILED)
-        _say(f"claimcheck: cannot write to stdout: {exc}\n")
+        if status == int(ExitCode.OUTPUT_FAILED):
+            pass  # the command has said already that stdout could not take its output
+        else:
+            if status == 0:
+                status = int(ExitCode.OUTPUT_FAILED)
+            _say(f"claimcheck: cannot write to stdout: {exc}\n")
     _say("")
     os._exit(status)
 

@@ -100,7 +100,8 @@ def write_failure_documents(
                 output.path, render_failure(output.format, code, message, problems).encode()
             )
         except OSError as err:
-            notice(f"--output {output.spec}: cannot write it: {err.strerror or err}", quiet=quiet)
+            # Shown even with --quiet, as a report that cannot be written is (commands.py).
+            notice(f"--output {output.spec}: cannot write it: {err.strerror or err}")
 
 
 def after_option_error(argv: Sequence[str], exc: Exception) -> None:
