@@ -175,3 +175,42 @@ def test_evidence_may_hold_any_keys(
     document = copy.deepcopy(every_code_document)
     document["findings"][0]["evidence"]["anything"] = {"nested": [1, None, "x"]}
     validator.validate(document)
+
+
+def readme_json_example() -> Document:
+    """The JSON example in the README's "JSON output" section."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## JSON output") :]
+    start = section.index("```json\n") + len("```json\n")
+    example: Document = json.loads(section[start : section.index("```\n", start)])
+    return example
+
+
+def test_the_readmes_json_example_is_a_valid_document(
+    validator: jsonschema.Draft202012Validator,
+) -> None:
+    errors = [
+        f"{list(e.absolute_path)}: {e.message}"
+        for e in validator.iter_errors(readme_json_example())
+    ]
+    assert errors == []
+
+
+def test_the_readmes_json_example_is_the_replayed_seed_audit(seed_document: Document) -> None:
+    """Every value the example shows in full is what the replayed seed audit gives: the
+    summary, R20's verdict, updates and place, C19, and R20's finding with its evidence."""
+    example = readme_json_example()
+    # The test ran the audit with absolute paths; the README's command names them relative.
+    seed_document = json.loads(json.dumps(seed_document).replace(f"{ROOT}/", ""))
+    assert example["summary"] == seed_document["summary"]
+    assert example["source"] == seed_document["source"]
+    (shown_ref,) = example["references"]
+    real_ref = next(r for r in seed_document["references"] if r["id"] == shown_ref["id"])
+    for key in ("status", "verdict", "updates", "cache", "location", "file"):
+        assert shown_ref[key] == real_ref[key], key
+    (shown_claim,) = example["claims"]
+    real_claim = next(c for c in seed_document["claims"] if c["id"] == shown_claim["id"])
+    for key in ("status", "cites", "reason", "location"):
+        assert shown_claim[key] == real_claim[key], key
+    (shown_finding,) = example["findings"]
+    assert shown_finding in seed_document["findings"]
