@@ -209,6 +209,29 @@ class _Index:
         pause = max(INDEX_EVERY_SECONDS, INDEX_COST_FACTOR * (finished - started))
         self.next_write = finished + pause
 
+    def save(self, base_url: str, response: RawResponse) -> None:
+        """Keep one response of the server at `base_url` (redacted)."""
+        name = body_filename(response.request, response.status, response.content_type)
+        entry = {
+            "request": response.request,
+            "url": base_url + response.request,
+            "status": response.status,
+            "content_type": response.content_type,
+            "file": name,
+            "sha256": hashlib.sha256(response.body).hexdigest(),
+            "fetched_at": response.fetched_at,
+            "origin": "recorded",
+        }
+        with self.lock:
+            # Not flushed to the disk one by one (half a millisecond each, most of a
+            # 10,000-answer recording): a body a power cut spoils no longer matches its
+            # sha256, and replays as a failed lookup. The index is flushed.
+            write_atomic(self.directory / name, response.body, durable=False)
+            self.entries[response.request] = entry
+            self.unwritten = True
+            if self.clock() >= self.next_write:
+                self.write()
+
 
 class RecordingFetcher:
     """Wraps a Fetcher and saves each response it returns into a snapshot directory.
@@ -222,6 +245,7 @@ class RecordingFetcher:
 
     `alongside` records another source's answers (DataCite's) into the same snapshot: its
     requests (`/dois/…`) never share a path with Crossref's, so one index holds both.
+    `saver` saves that source's answers that no fetcher gave (its cache's) the same way.
     """
 
     def __init__(
@@ -308,27 +332,14 @@ class RecordingFetcher:
 
     def save(self, response: RawResponse) -> None:
         """Keep one response: from the network, or an answer the cache gave this run."""
-        name = body_filename(response.request, response.status, response.content_type)
-        entry = {
-            "request": response.request,
-            "url": self.base_url + response.request,
-            "status": response.status,
-            "content_type": response.content_type,
-            "file": name,
-            "sha256": hashlib.sha256(response.body).hexdigest(),
-            "fetched_at": response.fetched_at,
-            "origin": "recorded",
-        }
-        index = self._index
-        with index.lock:
-            # Not flushed to the disk one by one (half a millisecond each, most of a
-            # 10,000-answer recording): a body a power cut spoils no longer matches its
-            # sha256, and replays as a failed lookup. The index is flushed.
-            write_atomic(self.directory / name, response.body, durable=False)
-            index.entries[response.request] = entry
-            index.unwritten = True
-            if index.clock() >= index.next_write:
-                index.write()
+        self._index.save(self.base_url, response)
+
+    def saver(self, base_url: str) -> Callable[[RawResponse], None]:
+        """How answers of `base_url` (another server's: DataCite's) that no fetcher gave,
+        the cache's, are saved into this snapshot, as `alongside`'s recorder saves that
+        server's answers from the network."""
+        shown = redact_url(base_url.rstrip("/"))
+        return lambda response: self._index.save(shown, response)
 
 
 def render_index(entries: Any) -> bytes:
