@@ -195,7 +195,7 @@ def test_cache_info_and_clear(replay_server: ReplayServer, tmp_path: Path) -> No
     run("resolve", ARTICLE, "--crossref-url", replay_server.url, env=env)
     info = run("cache", "info", env=env)
     assert info.exit_code == 0
-    assert "answers: 1 (1 works, 0 agency answers)" in info.stdout
+    assert "answers: 1 (1 Crossref works, 0 agency answers, 0 DataCite records)" in info.stdout
     cleared = run("cache", "clear", env=env)
     assert "removed 1 cached answers" in cleared.stdout
     assert "answers: 0" in run("cache", "info", env=env).stdout

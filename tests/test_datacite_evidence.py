@@ -1,9 +1,10 @@
 """DataCite's answers in runs that cannot ask DataCite, over real HTTP to both replay servers.
 
 --record saves DataCite's answers beside Crossref's, and --replay answers from them, so a
-replay judges a DataCite DOI as the recorded run did. --offline cannot ask DataCite (its
-answers are not cached), and a snapshot without DataCite's answer cannot give it: either way
-the reference is `unverified` (exit 3), never passed as if DataCite's record had been read.
+replay judges a DataCite DOI as the recorded run did. --offline reads DataCite's answers
+from the cache of the DataCite URL it is given (tests/test_datacite_offline.py); a cache
+without the answer, like a snapshot without it, cannot give it: either way the reference is
+`unverified` (exit 3), never passed as if DataCite's record had been read.
 """
 
 from __future__ import annotations
@@ -161,20 +162,25 @@ def test_a_snapshot_without_datacites_answer_leaves_the_reference_unverified(
     assert audit(path, "--replay", snapshot, "--allow-incomplete")[0] == 0
 
 
-def test_offline_a_datacite_doi_is_unverified_saying_datacite_is_asked_only_online(
+def test_offline_a_datacite_doi_whose_answer_is_not_cached_for_its_url_is_unverified(
     crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
 ) -> None:
     path, cache = _map(tmp_path, MARKED, OTHER), tmp_path / "cache"
+    # Crossref's answers and DataCite's are cached, but DataCite's came from another URL.
+    with DataCiteReplayServer(tmp_path / "datacite") as elsewhere:  # the same records
+        warm = ("--crossref-url", crossref.url, "--datacite-url", elsewhere.url)
+        online_code, online = audit(path, *warm, cache=cache)
+        assert len(elsewhere.requests) == 2
     urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
-    online_code, online = audit(path, *urls, cache=cache)  # warms Crossref's answers
-    asked = len(datacite.requests)
     code, doc = audit(path, *urls, "--offline", cache=cache)
-    assert len(datacite.requests) == asked
+    assert datacite.requests == []
     assert verdicts(online)["R1"][0] == "retracted"
     assert online_code == 1
     assert verdicts(doc) == {"R1": (None, ["unverified"]), "R2": (None, ["unverified"])}
     for message in messages(doc, "unverified"):
-        assert "its record could not be read: DataCite is asked only online" in message
-        assert "--offline" in message
+        assert message.endswith(
+            "its record could not be read: offline, and DataCite's answer for this DOI is not "
+            f"in the cache for {datacite.url}"
+        )
     assert code == 3
     assert audit(path, *urls, "--offline", "--allow-incomplete", cache=cache)[0] == 0

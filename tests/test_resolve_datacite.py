@@ -1,7 +1,7 @@
 """`claimcheck resolve` on a DOI Crossref names as DataCite's, over real HTTP to both replay
 servers: it asks DataCite online, as `audit` does, and its verdict is the one `audit` gives
-the same DOI; replayed, both read DataCite's recorded answer; offline, neither can ask
-DataCite, and both say the DOI could not be checked."""
+the same DOI; replayed, both read DataCite's recorded answer; offline, both read DataCite's
+cached answer, and without one both say the DOI could not be checked."""
 
 from __future__ import annotations
 
@@ -106,22 +106,38 @@ def test_a_doi_datacite_does_not_show_could_not_be_checked_as_in_an_audit(
     assert code == audit_code == 3
 
 
-def test_offline_resolve_is_unverified_as_an_audit_is(
+def test_offline_resolve_reads_datacites_cached_answer_as_an_audit_does(
     crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
 ) -> None:
-    # DataCite's answers are not cached: offline its record cannot be read, and a verdict
-    # that needs it cannot stand (exit 3), as in an audit of the same DOI.
     cache = tmp_path / "cache"
     urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
-    resolve(MARKED, *urls, cache=cache)  # warms Crossref's answers
+    online_code, online = resolve(MARKED, *urls, cache=cache)  # caches Crossref's and DataCite's
     asked = len(datacite.requests)
     code, doc = resolve(MARKED, *urls, "--offline", cache=cache)
     audit_code, verdict = audit_verdict(tmp_path, MARKED, *urls, "--offline", cache=cache)
-    assert len(datacite.requests) == asked
+    assert len(datacite.requests) == asked == 1
+    assert doc == online
+    assert doc["verdict"] == verdict == "retracted"
+    assert (code, online_code, audit_code) == (0, 0, 1)  # resolve: found; the audit: its gate
+
+
+def test_offline_resolve_without_datacites_answer_cached_is_unverified_as_an_audit_is(
+    crossref: ReplayServer, datacite: DataCiteReplayServer, tmp_path: Path
+) -> None:
+    # Crossref's answer is cached; DataCite could not be asked (nothing listens there), and a
+    # failure is never cached: offline, its record cannot be read, and a verdict that needs
+    # it cannot stand (exit 3), as in an audit of the same DOI.
+    cache = tmp_path / "cache"
+    down = ("--crossref-url", crossref.url, "--datacite-url", "http://127.0.0.1:9")
+    assert resolve(MARKED, *down, "--retries", "0", cache=cache)[0] == 3
+    urls = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
+    code, doc = resolve(MARKED, *urls, "--offline", cache=cache)
+    audit_code, verdict = audit_verdict(tmp_path, MARKED, *urls, "--offline", cache=cache)
+    assert datacite.requests == []
     assert doc["verdict"] is verdict is None
-    assert doc["verdict_text"].startswith(
+    assert doc["verdict_text"] == (
         "could not check: registered with DataCite, but its record could not be read: "
-        "DataCite is asked only online, and this run is --offline"
+        f"offline, and DataCite's answer for this DOI is not in the cache for {datacite.url}"
     )
     assert code == audit_code == 3
 

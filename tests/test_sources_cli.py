@@ -385,23 +385,23 @@ def test_a_doi_datacite_does_not_show_is_unverified_not_missing(
     assert code == 3
 
 
-def test_offline_datacite_is_not_asked_and_its_doi_is_unverified(
+def test_offline_datacite_is_not_asked_and_its_cached_answer_judges_as_online(
     crossref: ReplayServer, tmp_path: Path
 ) -> None:
-    # Warm the cache online, then audit offline: DataCite's answers are not cached, and
-    # offline it is not asked, so the DOI could not be checked: never passed as checked.
+    # Warm the cache online, then audit offline: DataCite is not asked, and its cached answer
+    # judges the DOI as the online run did (its wrong title is found offline too).
     cache = tmp_path / "cache"
     body = one_reference(ZENODO, "title: A wrong title entirely")
     with DataCiteReplayServer(DATACITE) as datacite:
         args = ("--crossref-url", crossref.url, "--datacite-url", datacite.url)
-        audit(tmp_path, body, *args, "--cache-dir", cache)
+        online_code, online, _ = audit(tmp_path, body, *args, "--cache-dir", cache)
         asked = len(datacite.requests)
         code, doc, _ = audit(tmp_path, body, *args, "--cache-dir", cache, "--offline")
-        assert len(datacite.requests) == asked
-    (unverified,) = findings(doc, "unverified")
-    assert "DataCite is asked only online" in unverified["message"]
-    assert findings(doc, "metadata-mismatch") == []
-    assert code == 3
+        assert len(datacite.requests) == asked == 1
+    assert findings(doc, "unverified") == []
+    assert findings(doc, "metadata-mismatch")
+    assert [f["code"] for f in doc["findings"]] == [f["code"] for f in online["findings"]]
+    assert code == online_code
 
 
 def test_datacite_keeps_to_the_runs_retries(crossref: ReplayServer, tmp_path: Path) -> None:

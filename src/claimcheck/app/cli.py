@@ -255,7 +255,7 @@ def resolve(
 
 
 cache_app = typer.Typer(
-    help="Inspect or empty the cache of Crossref answers.",
+    help="Inspect or empty the cache of Crossref's and DataCite's answers.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )

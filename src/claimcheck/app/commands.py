@@ -179,9 +179,10 @@ def _audit(
         # the client is not closed under them.
         client.cancel()
         raise
-    # Crossref's fetcher: DataCite's lookups end by its deadline, and record beside it.
-    datacite, datacite_used = open_datacite(settings, client.fetcher)
-    used = (*source.used, *([datacite_used] if datacite_used else []), *(e.used() for e in events))
+    # Crossref's fetcher: DataCite's lookups end by its deadline, and record beside it;
+    # Crossref's cache: DataCite's answers are kept in it too.
+    datacite, datacite_used = open_datacite(settings, client.fetcher, client.cache)
+    used = (*source.used, datacite_used, *(e.used() for e in events))
     source = replace(source, used=tuple(used))
     _pool_notice(settings)
     checked_at = datetime.now(UTC).replace(microsecond=0)
@@ -291,8 +292,8 @@ def run_resolve_command(
     events = open_event_sources(settings)
     client, _source = open_client(settings)
     # As in an audit: DataCite is asked about a DataCite DOI (read from the snapshot when
-    # replaying, recorded with --record, `unverified` offline), by the same deadline.
-    datacite, _used = open_datacite(settings, client.fetcher)
+    # replaying, recorded with --record, from the cache offline), by the same deadline.
+    datacite, _used = open_datacite(settings, client.fetcher, client.cache)
     _pool_notice(settings)
     try:
         with client:
@@ -342,7 +343,8 @@ def cache_info_text(settings: Settings) -> str:
         info = cache.info()
     lines = [
         f"cache: {info.path}",
-        f"answers: {info.entries} ({info.works} works, {info.agencies} agency answers)",
+        f"answers: {info.entries} ({info.works} Crossref works, {info.agencies} agency "
+        f"answers, {info.datacite} DataCite records)",
         f"size: {info.size_bytes / 1024:.1f} KiB",
     ]
     if info.oldest is not None and info.newest is not None:
@@ -350,7 +352,7 @@ def cache_info_text(settings: Settings) -> str:
         newest = datetime.fromtimestamp(info.newest, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
         lines.append(f"fetched: {oldest} to {newest}")
     lines.append(
-        f"kept: update status {settings.status_ttl_hours:g} h, "
+        f"kept: update status and DataCite records {settings.status_ttl_hours:g} h, "
         f"metadata {settings.metadata_ttl_days:g} days"
     )
     return "\n".join(lines)

@@ -121,9 +121,10 @@ CacheDir = Annotated[
         "--cache-dir",
         parser=path_value,
         metavar="DIR",
-        help="Where the SQLite cache of Crossref answers lives (env CLAIMCHECK_CACHE_DIR). "
-        "A cached update status is used for CLAIMCHECK_STATUS_TTL_HOURS (default 24), the "
-        "rest of a record for CLAIMCHECK_METADATA_TTL_DAYS (default 30). "
+        help="Where the SQLite cache of Crossref's and DataCite's answers lives (env "
+        "CLAIMCHECK_CACHE_DIR). A cached update status, and DataCite's answer, is used for "
+        "CLAIMCHECK_STATUS_TTL_HOURS (default 24), the rest of a Crossref record for "
+        "CLAIMCHECK_METADATA_TTL_DAYS (default 30). "
         "[default: the user cache directory]",
         show_default=False,
     ),

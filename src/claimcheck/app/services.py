@@ -74,27 +74,18 @@ def open_client(settings: Settings) -> tuple[CrossrefClient, Source]:
     return client, Source(shown, settings.mode, (SourceUsed("crossref", url=shown),))
 
 
-# Why a DataCite DOI is `unverified` offline: its answers are kept in no cache.
-OFFLINE_DATACITE = (
-    "DataCite is asked only online, and this run is --offline (DataCite's answers are not cached)"
-)
-
-
 def open_datacite(
-    settings: Settings, crossref: Fetcher
-) -> tuple[DataCiteClient, SourceUsed | None]:
+    settings: Settings, crossref: Fetcher, cache: Cache | None = None
+) -> tuple[DataCiteClient, SourceUsed]:
     """DataCite, asked about the DOIs Crossref names as DataCite's. Online it is asked, and
     --record saves its answers in the snapshot beside Crossref's (`crossref` is the Crossref
     client's fetcher: its recorder, when recording); --replay answers from the snapshot.
-    Offline it cannot be asked, so each lookup fails saying so, and its reference is
-    `unverified`, never judged without DataCite's record. Online lookups keep to --retries
-    and end by the Crossref fetcher's deadline (--deadline), as Crossref's do."""
-    from claimcheck.sources.datacite.client import (
-        DEFAULT_DATACITE_URL,
-        LOCAL,
-        DataCiteClient,
-        NotAsked,
-    )
+    `cache` is the Crossref client's (None when replaying): DataCite's answers are kept in
+    it under DataCite's URL, read unless --fresh, and offline they alone answer, so a DOI
+    without one there is `unverified`, never judged without DataCite's record. Online
+    lookups keep to --retries and end by the Crossref fetcher's deadline (--deadline), as
+    Crossref's do."""
+    from claimcheck.sources.datacite.client import DEFAULT_DATACITE_URL, LOCAL, DataCiteClient
     from claimcheck.transport.evidence import RecordingFetcher, ReplayFetcher
     from claimcheck.transport.limiter import Limiter
 
@@ -102,19 +93,24 @@ def open_datacite(
     shown = redact_url(url).rstrip("/")
     if settings.replay:
         # A snapshot recorded before DataCite's answers were saved answers none: "not in the
-        # evidence snapshot", so the reference is `unverified`, as it must be.
+        # evidence snapshot", so the reference is `unverified`, as it must be. No cache: only
+        # the snapshot counts.
         replayed = DataCiteClient(shown, ReplayFetcher(settings.replay), limiter=Limiter(LOCAL))
         return replayed, SourceUsed("datacite", file=str(settings.replay))
-    if settings.offline:
-        return DataCiteClient(shown, NotAsked(OFFLINE_DATACITE), limiter=Limiter(LOCAL)), None
     recorder = crossref if isinstance(crossref, RecordingFetcher) else None
     client = DataCiteClient(
         url,
         mailto=settings.mailto,
+        limiter=Limiter(LOCAL) if settings.offline else None,
         timeout=settings.timeout,
         retries=settings.retries,
         deadline_at=getattr(crossref, "run_deadline", None),
         wrap=(lambda fetcher: recorder.alongside(fetcher, url)) if recorder else None,
+        cache=cache,
+        read_cache=not settings.fresh,
+        offline=settings.offline,
+        # The answers the cache gives are saved too, so a replay judges as this run did.
+        recorder=recorder.saver(url) if recorder else None,
     )
     return client, SourceUsed("datacite", url=shown)
 

@@ -31,7 +31,7 @@ def fresh(fetched_at: float, now: float, ttl: timedelta) -> bool:
 
 @dataclass(frozen=True, slots=True)  # slots: one made per row read, so no dict for each
 class CacheEntry:
-    kind: str  # "work" or "agency"
+    kind: str  # "work", "agency", "search" or "probe" (KINDS in store.py)
     doi: str  # lower-cased
     status: int  # 200 or 404
     body: bytes  # what the checks read: for a found work, the stored form (crossref/stored.py)
@@ -61,3 +61,4 @@ class CacheInfo:
     size_bytes: int  # the database file plus its write-ahead log
     oldest: float | None  # fetched_at of the oldest entry
     newest: float | None
+    datacite: int = 0  # DataCite's `/dois/{doi}` answers (not among `works`, Crossref's)

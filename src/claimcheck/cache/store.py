@@ -1,4 +1,5 @@
-"""A SQLite cache of Crossref answers, shared by every audit (and process) on the machine.
+"""A SQLite cache of registry answers (Crossref's and DataCite's), shared by every audit (and
+process) on the machine.
 
 Rows are keyed by (source, kind, lower-cased DOI): the raw body of a `/works/{doi}` ("work")
 or `/works/{doi}/agency` ("agency") answer, its status and when it was fetched. The source
@@ -7,6 +8,9 @@ server never stands in for another's: a mistyped `--crossref-url` that answered 
 make a later run against the real registry say "not found". Metadata barely
 changes, so an entry serves it for `metadata_ttl`; a retraction notice can appear any day, so
 the client should take update status from it only while `fresh_for_status` (`status_ttl`).
+DataCite's `/dois/{doi}` answers are "work" rows of a "datacite" source
+(sources/datacite/cached.py), served only while fresh for status: all of DataCite's answer
+is status, as a DOI can be hidden from its public API any day.
 
 The cache must never break an audit: a corrupt file is moved aside and replaced, and an
 unusable directory, a stuck lock or a failing disk turn the cache off for the run, with one
@@ -57,6 +61,9 @@ KINDS = frozenset({"work", "agency", "search", "probe"})
 # replayed from a cache would outlive the outage that caused it.
 CACHEABLE_STATUSES = frozenset({200, 404})
 
+# The sources of DataCite's answers (`source_key("datacite", …)`), as an SQL LIKE pattern.
+DATACITE_SOURCES = "datacite %"
+
 # Writers hold the lock for milliseconds, so waiting 10 s means a stuck process, not load.
 BUSY_TIMEOUT_SECONDS = 10.0
 # Keys per `IN (...)` query: well under SQLite's host-parameter limit (999 before 3.32).
@@ -93,7 +100,7 @@ def _file_identity(path: Path) -> tuple[int, int] | None:
 
 
 class Cache:
-    """Crossref answers on disk. Safe to share between threads and between processes."""
+    """Registry answers on disk. Safe to share between threads and between processes."""
 
     def __init__(
         self,
@@ -207,28 +214,41 @@ class Cache:
             )
 
     def info(self) -> CacheInfo:
+        # DataCite's records are "work" rows too, counted apart from Crossref's works.
         rows = self._select(
-            "SELECT count(*), coalesce(sum(kind = 'work'), 0), coalesce(sum(kind = 'agency'), 0),"
-            " min(fetched_at), max(fetched_at) FROM responses",
-            [],
+            "SELECT count(*), coalesce(sum(kind = 'work' AND NOT source LIKE ?), 0),"
+            " coalesce(sum(kind = 'agency'), 0), min(fetched_at), max(fetched_at),"
+            " coalesce(sum(kind = 'work' AND source LIKE ?), 0) FROM responses",
+            [DATACITE_SOURCES, DATACITE_SOURCES],
         )
-        entries, works, agencies, oldest, newest = rows[0] if rows else (0, 0, 0, None, None)
+        entries, works, agencies, oldest, newest, datacite = (
+            rows[0] if rows else (0, 0, 0, None, None, 0)
+        )
         size = 0
         for suffix in ("", "-wal"):
             with suppress(OSError):  # no file yet, or no log: nothing to count
                 size += Path(f"{self.path}{suffix}").stat().st_size
-        return CacheInfo(self.path, entries, works, agencies, size, oldest, newest)
+        return CacheInfo(self.path, entries, works, agencies, size, oldest, newest, datacite)
 
     def clear(self) -> int:
         """Remove every entry; returns how many."""
         return self._write("DELETE FROM responses", [()], create=False)
 
     def purge_expired(self) -> int:
-        """Remove entries past the metadata TTL (or dated in the future); returns how many."""
+        """Remove entries past the metadata TTL (or dated in the future), and DataCite's past
+        the status TTL, after which they never serve; returns how many."""
         now = self.clock()
         return self._write(
-            "DELETE FROM responses WHERE fetched_at < ? OR fetched_at > ?",
-            [(now - self.metadata_ttl.total_seconds(), now + CLOCK_SKEW_SECONDS)],
+            "DELETE FROM responses WHERE fetched_at < ? OR fetched_at > ?"
+            " OR (source LIKE ? AND fetched_at < ?)",
+            [
+                (
+                    now - self.metadata_ttl.total_seconds(),
+                    now + CLOCK_SKEW_SECONDS,
+                    DATACITE_SOURCES,
+                    now - self.status_ttl.total_seconds(),
+                )
+            ],
             create=False,
         )
 

@@ -14,8 +14,11 @@ What DataCite advises for retracted content is shown, never turned into a verdic
 A DOI DataCite's public API does not show is `unverified`: it is registered (Crossref named
 its agency), and DataCite hides DOIs in the "registered" state, the state it advises for
 retracted content (https://support.datacite.org/docs/doi-states).
-A DOI whose DataCite record was not read at all (offline, a snapshot without DataCite's
-answer, no DataCite client) is `unverified` too: its title and metadata were not checked.
+A DOI whose DataCite record was not read at all (offline without DataCite's answer in the
+cache, a snapshot without it, no DataCite client) is `unverified` too: its title and
+metadata were not checked. An answer the cache gave is said so in the finding's evidence
+(`cache`: how old, and which DataCite URL gave it), as the reference's `cache` says of
+Crossref's answer.
 """
 
 from __future__ import annotations
@@ -82,7 +85,7 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
                 reference,
                 f"{reference.id}: {doi} is registered with DataCite, but its record could not "
                 f"be read: {why}",
-                {"doi": doi, "agency": "datacite", "cause": why},
+                _with_cache({"doi": doi, "agency": "datacite", "cause": why}, lookup),
             )
         ]
     said = [f"{reference.id}: {doi} is registered with DataCite, not Crossref"]
@@ -93,7 +96,7 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
         said.append(f"its cited {', '.join(compared)} compared with DataCite's record")
     else:
         said.append("DataCite's record holds none of the fields it cites, so nothing was compared")
-    evidence: dict[str, object] = {"doi": doi, "agency": "datacite", "compared": compared}
+    evidence = _with_cache({"doi": doi, "agency": "datacite", "compared": compared}, lookup)
     severity = Severity.INFO
     if record.withdrawn:
         when = ", ".join(
@@ -122,6 +125,16 @@ def datacite_findings(reference: Reference, lookup: DataCiteLookup) -> list[Find
         )
     ]
     return found + metadata_findings(reference, record.work)
+
+
+def _with_cache(evidence: dict[str, object], lookup: DataCiteLookup) -> dict[str, object]:
+    """`evidence`, with `cache` when the cache gave DataCite's answer: its age in whole
+    seconds (never below 0: a clock a little behind the one that stored it) and the DataCite
+    URL that gave it. Absent for an answer read live or from a snapshot."""
+    if lookup.cache_age is not None:
+        age = max(0, round(lookup.cache_age))
+        evidence["cache"] = {"age_seconds": age, "source": lookup.cache_source}
+    return evidence
 
 
 def datacite_status(

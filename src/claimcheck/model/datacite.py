@@ -41,6 +41,8 @@ class DataCiteLookup:
     record: DataCiteRecord | None = None
     error: str | None = None  # why a FAILED lookup could not check the DOI
     note: str | None = None  # what a NOT_FOUND lookup does and does not show
+    cache_age: float | None = None  # seconds since the cached answer was fetched; None if live
+    cache_source: str | None = None  # the base URL whose cached answer this is
 
     @property
     def work(self) -> Work | None:

@@ -2,15 +2,11 @@
 
 Route: `GET /dois/{doi}`, the DOI percent-encoded as one path segment (REST API guide:
 https://support.datacite.org/docs/api; reference:
-https://support.datacite.org/reference/introduction). A DOI unknown to DataCite answers 404
-with the JSON:API error document `{"errors":[{"status":"404","title":"The resource you are
-looking for doesn't exist."}]}` (datacite/lupo, `app/controllers/application_controller.rb`).
+https://support.datacite.org/reference/introduction). What an answer means, a 404 above all,
+is read in answers.py, for the network's answers and the cache's alike.
 
-A 404 is read as "not found" only when it is that error document: a mistyped base URL whose
-server answers 404 to everything must never make DOIs "not found". And even DataCite's own
-404 does not prove that a DOI does not exist: a DOI moved to the "registered" state, which is
-what DataCite advises for retracted content, is hidden from the public API
-(https://support.datacite.org/docs/doi-states). Such a lookup says so in its `note`.
+With a cache, a definite answer is stored and later served for the status TTL (cached.py);
+offline, the cache alone answers, and a DOI it cannot answer is a FAILED lookup saying why.
 
 Rate limits (https://support.datacite.org/docs/rate-limit), per IP address over a 5-minute
 window: 3000 requests with DataCite credentials, 1000 "identified" (an email address in the
@@ -21,20 +17,22 @@ numbers, evenly spaced, and nothing a server sends can raise it.
 
 from __future__ import annotations
 
-import json
 import threading
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import TYPE_CHECKING
 
 from claimcheck.model.datacite import DataCiteLookup
-from claimcheck.model.doi import doi_path_segment
 from claimcheck.model.errors import LookupFailed
-from claimcheck.model.record import LookupStatus
-from claimcheck.sources.datacite.records import MalformedRecord, parse_datacite
+from claimcheck.sources.datacite.answers import doi_key, dois_path, failed, read_answer
+from claimcheck.sources.datacite.cached import CachedRecords
 from claimcheck.transport.fetch import Fetcher, HttpFetcher, RawResponse
 from claimcheck.transport.limiter import SINGLE, Limiter, PoolLimits, WaitTooLong
+from claimcheck.transport.urls import redact_url
+
+if TYPE_CHECKING:
+    from claimcheck.cache.store import Cache
 
 DEFAULT_DATACITE_URL = "https://api.datacite.org"
 
@@ -54,20 +52,9 @@ UNIDENTIFIED = PoolLimits(
     concurrency=1,
 )
 
-# Answers read from an evidence snapshot, or none at all (offline), go to no server: no pace.
+# Answers read from an evidence snapshot, or only from the cache (offline), go to no server:
+# no pace.
 LOCAL = PoolLimits(rate=1e6, list_rate=1e6, concurrency=1)
-
-# Never "does not exist": a DOI whose agency Crossref names as DataCite is registered, so a
-# 404 for it here means its metadata is hidden.
-NOT_FOUND_NOTE = (
-    "DataCite's public API has no record of this DOI, which does not show that it does not "
-    "exist: DOIs in the 'registered' state, which DataCite advises for retracted content, "
-    "are hidden from the public API"
-)
-
-
-def dois_path(doi: str) -> str:
-    return f"/dois/{doi_path_segment(doi)}"
 
 
 class DataCiteClient:
@@ -79,6 +66,11 @@ class DataCiteClient:
     User-Agent: it puts requests in DataCite's "identified" tier. Without it the client keeps
     to the unidentified tier, whatever the fetcher sends. A `limiter` replaces the tier's.
     `wrap` is applied to the fetcher built on first use: --record saves its answers.
+
+    With a `cache`, each definite answer is stored, and read back (unless `read_cache` is
+    false: --fresh) while it is within the cache's status TTL. `recorder` saves the answers
+    the cache gives (--record), as `wrap`'s fetcher saves the network's. `offline`: only the
+    cache answers, and the fetcher is never used.
     """
 
     def __init__(
@@ -92,10 +84,23 @@ class DataCiteClient:
         retries: int = 4,
         deadline_at: float | None = None,
         wrap: Callable[[Fetcher], Fetcher] | None = None,
+        cache: Cache | None = None,
+        read_cache: bool = True,
+        offline: bool = False,
+        recorder: Callable[[RawResponse], None] | None = None,
     ) -> None:
         """`deadline_at`: when the run's lookups must end (--deadline), as a point on
         `time.monotonic()`; the fetcher built on first use keeps to what is left of it."""
         self.base_url = base_url.rstrip("/")
+        self.cache = cache
+        self.offline = offline
+        # The cache and messages name the server without its credentials, as Crossref's do.
+        self._shown = redact_url(self.base_url)
+        self._cached = (
+            CachedRecords(cache, self._shown, read=read_cache, recorder=recorder)
+            if cache is not None
+            else None
+        )
         pool = IDENTIFIED if mailto else UNIDENTIFIED
         self.limiter = limiter or Limiter(pool)
         served = getattr(fetcher, "base_url", None)
@@ -133,6 +138,8 @@ class DataCiteClient:
     def close(self) -> None:
         if self._fetcher is not None:
             self._fetcher.close()
+        if self.cache is not None:
+            self.cache.close()  # reopened if used again: sharing Crossref's is safe
 
     def __enter__(self) -> DataCiteClient:
         return self
@@ -141,13 +148,21 @@ class DataCiteClient:
         self.close()
 
     def lookup(self, doi: str) -> DataCiteLookup:
-        return self.lookup_all([doi])[_key(doi)]
+        return self.lookup_all([doi])[doi_key(doi)]
 
     def lookup_all(self, dois: Iterable[str]) -> dict[str, DataCiteLookup]:
         """Look each DOI up once, whatever case it was written in; results in input order,
         keyed by the lower-cased DOI."""
-        wanted = list(dict.fromkeys(_key(d) for d in dois))
+        wanted = list(dict.fromkeys(doi_key(d) for d in dois))
         todo = [d for d in wanted if d not in self._lookups]
+        if self._cached is not None:
+            for lookup in self._cached.read(todo):
+                self._remember(lookup)
+            todo = [d for d in todo if d not in self._lookups]
+        if self.offline:
+            for doi in todo:
+                self._remember(failed(doi, self._why_missing(doi)))
+            todo = []
         workers = min(self.limiter.concurrency, len(todo))
         if workers <= 1:
             for doi in todo:
@@ -171,62 +186,20 @@ class DataCiteClient:
         with self._lock:
             self._lookups[lookup.doi] = lookup
 
+    def _why_missing(self, doi: str) -> str:
+        if self._cached is None:
+            return "offline, and no cache was given to answer from"
+        return self._cached.why_missing(doi)
+
     def _lookup(self, doi: str) -> DataCiteLookup:
         try:
             with self.limiter.slot(SINGLE):
                 response = self.fetcher.fetch(dois_path(doi), subject=doi)
         except WaitTooLong as exc:
-            return _failed(doi, f"not attempted: {exc}")
+            return failed(doi, f"not attempted: {exc}")
         except LookupFailed as exc:
-            return _failed(doi, exc.cause)
-        if response.status == 404:
-            return self._not_found(doi, response)
-        if response.status != 200:
-            return _failed(doi, f"DataCite answered HTTP {response.status}")
-        try:
-            record = parse_datacite(response.body, doi, document=response.document)
-        except MalformedRecord as exc:
-            return _failed(doi, str(exc))
-        return DataCiteLookup(doi, LookupStatus.FOUND, record=record)
-
-    def _not_found(self, doi: str, response: RawResponse) -> DataCiteLookup:
-        if not _is_datacite_404(response.body):
-            why = f"{self.base_url} answered 404, but not with DataCite's error document"
-            return _failed(doi, why)
-        return DataCiteLookup(doi, LookupStatus.NOT_FOUND, note=NOT_FOUND_NOTE)
-
-
-class NotAsked:
-    """The fetcher of a run that may not ask DataCite (--offline): every lookup fails, saying
-    why, so that a DataCite DOI is `unverified`, never passed without its record read."""
-
-    def __init__(self, why: str) -> None:
-        self.why = why
-
-    def close(self) -> None:
-        return None
-
-    def fetch(self, request: str, *, subject: str, kind: str = SINGLE) -> RawResponse:
-        del request, kind
-        raise LookupFailed(subject, self.why)
-
-
-def _key(doi: str) -> str:
-    return doi.strip().lower()
-
-
-def _failed(doi: str, why: str) -> DataCiteLookup:
-    return DataCiteLookup(doi, LookupStatus.FAILED, error=why)
-
-
-def _is_datacite_404(body: bytes) -> bool:
-    """Whether a 404's body is a JSON:API error document with status "404", as DataCite's is
-    (its title is not compared, so a rewording never turns every answer into a failure)."""
-    try:
-        document: Any = json.loads(body)
-    except (ValueError, RecursionError):  # not JSON, not UTF-8, or unreadably deep
-        return False
-    errors = document.get("errors") if isinstance(document, dict) else None
-    if not isinstance(errors, list):
-        return False
-    return any(isinstance(error, dict) and str(error.get("status")) == "404" for error in errors)
+            return failed(doi, exc.cause)
+        lookup = read_answer(doi, response, self._shown)
+        if self._cached is not None:
+            self._cached.store(lookup, response)
+        return lookup
