@@ -19,6 +19,11 @@ def source_key(registry: str, base_url: str) -> str:
     return f"{registry} {parts.scheme.lower()}://{parts.netloc.lower()}{path}"
 
 
+def age_text(seconds: float) -> str:
+    """A cached answer's age as a message gives it: "50 h", or "20 min" under an hour."""
+    return f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
+
+
 # Several processes (or machines sharing a home directory) may disagree on the time a little;
 # an entry stamped far in the future (a wrong clock) must not stay fresh for ever.
 CLOCK_SKEW_SECONDS = 60.0

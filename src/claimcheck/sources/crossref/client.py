@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
-from claimcheck.cache.entries import source_key
+from claimcheck.cache.entries import age_text, source_key
 from claimcheck.model.errors import LookupFailed
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref import batching
@@ -202,7 +202,7 @@ class CrossrefClient:
                 since = "the DOI" if entry.status == 404 else "a retraction"
                 why[doi] = (
                     f"offline, and the cached answer from {self.base_url} is"
-                    f" {_hours(entry.age(now))} old, past the {ttl_hours:g} h within which a"
+                    f" {age_text(entry.age(now))} old, past the {ttl_hours:g} h within which a"
                     " cached answer is trusted for update status (CLAIMCHECK_STATUS_TTL_HOURS);"
                     f" {since} may have been registered since"
                 )
@@ -381,7 +381,3 @@ class CrossrefClient:
         if self._cached is None or not dois:
             return []
         return self._cached.read(dois, status_matters)
-
-
-def _hours(seconds: float) -> str:
-    return f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"

@@ -24,7 +24,7 @@ from dataclasses import replace
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING
 
-from claimcheck.cache.entries import source_key
+from claimcheck.cache.entries import age_text, source_key
 from claimcheck.model.datacite import DataCiteLookup
 from claimcheck.model.record import LookupStatus
 from claimcheck.sources.datacite.answers import dois_path, read_answer
@@ -97,7 +97,7 @@ class CachedRecords:
             ttl_hours = self.cache.status_ttl.total_seconds() / 3600
             return (
                 f"offline, and DataCite's answer for this DOI in the cache for {self.base_url} "
-                f"is {_hours(age)} old, older than the status TTL ({ttl_hours:g} h, "
+                f"is {age_text(age)} old, older than the status TTL ({ttl_hours:g} h, "
                 "CLAIMCHECK_STATUS_TTL_HOURS) within which it is trusted: the DOI may have been "
                 "hidden from DataCite's public API since, as DataCite advises for retracted "
                 "content"
@@ -105,7 +105,3 @@ class CachedRecords:
         return (
             f"offline, and DataCite's answer for this DOI is not in the cache for {self.base_url}"
         )
-
-
-def _hours(seconds: float) -> str:
-    return f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
