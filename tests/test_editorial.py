@@ -56,6 +56,18 @@ def real(doi: str) -> Lookup:
     return work_of(recorded(doi))
 
 
+def listed(doi: str) -> Work:
+    """A real work recorded only as an item of a list answer (a search, a journal's or a
+    funder's works): the first such item in tests/data/crossref/recorded/."""
+    for path in sorted(RECORDED.glob("*.json")):
+        message = json.loads(path.read_bytes()).get("message")
+        items = message.get("items") if isinstance(message, dict) else None
+        for item in items if isinstance(items, list) else ():
+            if isinstance(item, dict) and str(item.get("DOI", "")).lower() == doi.lower():
+                return parse_work(item)
+    raise LookupError(f"{doi} is an item of no recorded list")
+
+
 def made_up(body: bytes) -> Lookup:
     work = parse_work(decode_envelope(body, "work"))
     return Lookup(work.doi, LookupStatus.FOUND, work=work)

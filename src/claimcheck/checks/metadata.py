@@ -90,6 +90,7 @@ fold = _memoised(folding.fold, len)
 is_et_al = _memoised(folding.is_et_al, lambda _answer: 0)
 family_keys = _memoised(folding.family_keys, _keys_size)
 cited_family_keys = _memoised(folding.cited_family_keys, _keys_size)
+surname_first = _memoised(folding.surname_first, lambda read: sum(map(len, read or ())))
 
 
 @lru_cache(maxsize=_MEMO_ENTRIES)
@@ -191,30 +192,55 @@ def cited_names(reference: Reference) -> list[str]:
     return [name for name in reference.authors if name.strip() and not is_et_al(name)]
 
 
-def _first_author(
-    names: Sequence[str], cited_keys: Sequence[frozenset[str]], work: Work
-) -> FieldMismatch | None:
+@dataclass(frozen=True)
+class CitedName:
+    """A cited author name, with the family keys it may be compared by."""
+
+    text: str
+    keys: frozenset[str]  # `cited_family_keys`
+    # The name read surname first ("Zhang Yong"), when it may be: see `names_author`.
+    surname_first: tuple[str, str] | None
+
+    @classmethod
+    def of(cls, text: str) -> CitedName:
+        return cls(text, cited_family_keys(text), surname_first(text))
+
+    def names_author(self, author: Author, registry_keys: frozenset[str]) -> bool:
+        """Whether this cited name is the registry's `author` (whose keys are given). Read
+        surname first ("Zhang Yong", GB/T 7714), the family must agree and so must the given
+        name: a Western "John Smith" is then never taken for a registry family "John" with
+        another given name, which would hide a genuinely different first author."""
+        if self.keys & registry_keys:
+            return True
+        if self.surname_first is None or not author.given:
+            return False
+        family, given = self.surname_first
+        agrees = family_keys(family) & registry_keys
+        return bool(agrees) and folding.given_names_agree(given, author.given)
+
+
+def _first_author(cited: Sequence[CitedName], work: Work) -> FieldMismatch | None:
     # The registry loader lists the author with sequence "first" first.
-    if not names or not work.authors:
+    if not cited or not work.authors:
         return None
-    cited, registry = cited_keys[0], author_keys(work.authors[0])
-    if not cited or not registry or cited & registry:
+    registry = author_keys(work.authors[0])
+    if not cited[0].keys or not registry or cited[0].names_author(work.authors[0], registry):
         return None
-    return FieldMismatch("first_author", names[0], author_label(work.authors[0]))
+    return FieldMismatch("first_author", cited[0].text, author_label(work.authors[0]))
 
 
-def _authors_agree(cited_keys: Sequence[frozenset[str]], work: Work) -> bool | None:
+def _authors_agree(cited: Sequence[CitedName], work: Work) -> bool | None:
     """Whether any cited author is a registry author; None when either side names none.
     The registry's authors are read only as far as the first match."""
-    cited = [keys for keys in cited_keys if keys]
-    if not cited:
+    named = [name for name in cited if name.keys]
+    if not named:
         return None
     any_registry = False
     for author in work.authors:
         registry = author_keys(author)
         if registry:
             any_registry = True
-            if any(c & registry for c in cited):
+            if any(name.names_author(author, registry) for name in named):
                 return True
     return False if any_registry else None
 
@@ -282,8 +308,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
     """Compare every cited field that the registry record also has: a field the reference
     does not cite is not read from the record at all."""
     similarity, threshold, cited_title = _title_similarity(reference, work)
-    names = cited_names(reference)
-    cited_keys = [cited_family_keys(name) for name in names]
+    cited = [CitedName.of(name) for name in cited_names(reference)]
     title_agrees = None if similarity is None else similarity >= threshold
     found: list[FieldMismatch | None] = []
     if similarity is not None and not title_agrees:
@@ -291,7 +316,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
             FieldMismatch("title", cited_title, registry_title(work), round(similarity, 3))
         )
     found += [
-        _first_author(names, cited_keys, work),
+        _first_author(cited, work),
         _year(reference, work),
         _journal(reference, work),
         _number("volume", reference.volume, work.volume),
@@ -303,5 +328,5 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         mismatches=tuple(sorted(mismatches, key=lambda m: FIELD_ORDER.index(m.field))),
         title_similarity=None if similarity is None else round(similarity, 3),
         title_agrees=title_agrees,
-        authors_agree=_authors_agree(cited_keys, work),
+        authors_agree=_authors_agree(cited, work),
     )

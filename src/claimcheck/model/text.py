@@ -16,9 +16,11 @@ __all__ = [
     "family_key",
     "family_keys",
     "fold",
+    "given_names_agree",
     "is_et_al",
     "parse_cited_name",
     "strip_markup",
+    "surname_first",
     "unify_punctuation",
 ]
 
@@ -250,6 +252,11 @@ def _is_initials(token: str) -> bool:
     return 1 <= len(core) <= 4 and core.isalpha() and core.isupper()
 
 
+def _without_et_al(name: str) -> str:
+    s = " ".join(name.split())
+    return _SUFFIX.sub("", _ET_AL.sub("", s).strip(" ,;")).strip(" ,;")
+
+
 def parse_cited_name(name: str) -> tuple[str, str]:
     """(family, given) for a name as a reference list prints it.
 
@@ -257,11 +264,10 @@ def parse_cited_name(name: str) -> tuple[str, str]:
     - "Pandey A.C.", "Luyten F. P.", "de la Fuente R": trailing initials are the given part.
     - "James A. Ankrum": an initial before the last word marks a given-first name.
     - "De la Fuente", "James Ankrum": no initials, so the whole string is the family;
-      `cited_family_keys` also tries the last word.
+      `cited_family_keys` also tries the last word, and `surname_first` the first.
     A trailing "et al." is dropped; an "et al." alone gives ("", "").
     """
-    s = " ".join(name.split())
-    s = _SUFFIX.sub("", _ET_AL.sub("", s).strip(" ,;")).strip(" ,;")
+    s = _without_et_al(name)
     if not s or is_et_al(s):
         return "", ""
     if "," in s:
@@ -290,3 +296,37 @@ def cited_family_keys(name: str) -> frozenset[str]:
     if not given and "," not in name and len(words) > 1:
         keys |= family_keys(words[-1])
     return frozenset(keys)
+
+
+def surname_first(name: str) -> tuple[str, str] | None:
+    """(family, given) for `name` read surname first, given name in full, as GB/T 7714 prints
+    every personal name and as Chinese, Korean and Japanese references often do: "Zhang
+    Yong", "ZHANG Jun", "HU Jiayu", "Dong Xin-zhuang" (the style's capital surname is
+    optional). Two or three words, no comma, no initials after the first word, and a first
+    word of two letters or more; None otherwise.
+
+    The same words read given name first ("James Ankrum", "BO Maolin" as initials B. O.) are
+    as likely, so `parse_cited_name` keeps that reading. This one is a second reading, to be
+    accepted only when the given name agrees as well (`given_names_agree`): "John Smith" read
+    as family "John" must not hide a different registry first author named John."""
+    s = _without_et_al(name)
+    words = s.split()
+    if "," in s or not 2 <= len(words) <= 3 or any(map(_is_initials, words[1:])):
+        return None
+    if len(family_key(words[0])) < 2 or is_et_al(s):
+        return None
+    return words[0], " ".join(words[1:])
+
+
+def given_names_agree(cited: str, registry: str) -> bool:
+    """Whether a given name printed in full ("Yong", "Xin-zhuang", "Min Jun") is the
+    registry's: the same letters however split ("Xinzhuang", "Xin-Zhuang"), or the registry
+    gives only initials ("Y.", "X.-Z.", "XZ") and the cited parts begin with them."""
+    cited_parts, registry_compact = _key_tokens(cited), family_key(registry)
+    if not cited_parts or not registry_compact:
+        return False
+    if "".join(cited_parts) == registry_compact:
+        return True
+    if not all(map(_is_initials, registry.split())):
+        return False
+    return "".join(part[0] for part in cited_parts).startswith(registry_compact)
