@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import TypeVar
 
@@ -19,6 +19,7 @@ from rapidfuzz import fuzz
 import claimcheck.model.text as folding
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.pages import parse_pages, same_page
+from claimcheck.checks.printed_source import printed_without_title
 from claimcheck.checks.printed_title import printed_title_score, title_score
 from claimcheck.checks.titles import PAIRED, without_retraction_marker, without_update_marker
 from claimcheck.model.claimmap import Reference
@@ -304,9 +305,31 @@ def _year(reference: Reference, work: Work) -> FieldMismatch | None:
     return FieldMismatch("year", str(reference.year), str(work.year))
 
 
+def _printed_fields(reference: Reference, work: Work) -> Reference:
+    """The reference with the fields its printed form prints in place of those it does not
+    cite, when that printed form prints no title ("J. Houghton et al., Science 306, 1568
+    (2004).", checks/printed_source.py): it cites no title to disagree with, and its first
+    author, year, volume and first page are compared instead. Otherwise the reference."""
+    if reference.title or not reference.cited_as:
+        return reference
+    journals = (*work.container_titles, *work.short_container_titles)
+    printed = printed_without_title(reference.cited_as, journals)
+    if printed is None:
+        return reference
+    return replace(
+        reference,
+        cited_as=None,
+        authors=reference.authors or (printed.first_author,),
+        year=printed.year if reference.year is None else reference.year,
+        volume=reference.volume or printed.volume,
+        pages=reference.pages or printed.pages,
+    )
+
+
 def compare(reference: Reference, work: Work) -> MetadataComparison:
     """Compare every cited field that the registry record also has: a field the reference
     does not cite is not read from the record at all."""
+    reference = _printed_fields(reference, work)
     similarity, threshold, cited_title = _title_similarity(reference, work)
     cited = [CitedName.of(name) for name in cited_names(reference)]
     title_agrees = None if similarity is None else similarity >= threshold

@@ -138,7 +138,8 @@ def printed_agreement(reference: Reference, work: Work) -> tuple[Agreement, Part
     (volume_hits, issue_hits, page_hits), year_hit, left = _match_numbers(text, work)
     parts: Parts = []
     title = compare(Reference(reference.id, reference.location, cited_as=text), work)
-    parts.append((1.0, title.title_similarity or 0.0))
+    if title.title_similarity is not None:  # None: the text prints no title (printed_source)
+        parts.append((1.0, title.title_similarity))
     authors = _author_in(text, work)
     if authors is not None:
         parts.append((1.0, 1.0 if authors else 0.0))
