@@ -145,3 +145,27 @@ def test_a_surname_first_reference_led_by_another_author_stays_weak() -> None:
     assert outcome.status is MatchStatus.WEAK
     assert outcome.best is not None
     assert outcome.best.agreement.fields(False) == ("first_author",)
+
+
+# --- group authors -----------------------------------------------------------------------
+
+# A PLOS ONE correction notice whose one author is the group "The PLOS ONE Staff" (`name`).
+PLOS_STAFF = "10.1371/journal.pone.0122945"
+
+
+@pytest.mark.parametrize(
+    "name", ["The PLOS ONE Staff", "PLOS ONE Staff", "The PLoS ONE staff", "PLOS ONE Staff et al."]
+)
+def test_a_group_author_cited_as_the_registry_names_it_agrees(name: str) -> None:
+    work = listed(PLOS_STAFF)
+    assert work.authors[0].name == "The PLOS ONE Staff"
+    comparison = compare(ref(authors=(name,)), work)
+    assert comparison.mismatches == ()
+    assert comparison.authors_agree is True
+
+
+@pytest.mark.parametrize("name", ["The PLOS Medicine Staff", "PLOS ONE Editors", "Staff"])
+def test_another_group_author_is_still_reported(name: str) -> None:
+    assert first_author_of(name, listed(PLOS_STAFF)) == (
+        FieldMismatch("first_author", name, "The PLOS ONE Staff"),
+    )

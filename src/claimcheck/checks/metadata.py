@@ -92,6 +92,7 @@ is_et_al = _memoised(folding.is_et_al, lambda _answer: 0)
 family_keys = _memoised(folding.family_keys, _keys_size)
 cited_family_keys = _memoised(folding.cited_family_keys, _keys_size)
 surname_first = _memoised(folding.surname_first, lambda read: sum(map(len, read or ())))
+name_words = _memoised(folding.name_words, lambda words: sum(map(len, words)))
 
 
 @lru_cache(maxsize=_MEMO_ENTRIES)
@@ -201,17 +202,22 @@ class CitedName:
     keys: frozenset[str]  # `cited_family_keys`
     # The name read surname first ("Zhang Yong"), when it may be: see `names_author`.
     surname_first: tuple[str, str] | None
+    words: tuple[str, ...]  # the whole name's words, for a group author (`name_words`)
 
     @classmethod
     def of(cls, text: str) -> CitedName:
-        return cls(text, cited_family_keys(text), surname_first(text))
+        return cls(text, cited_family_keys(text), surname_first(text), name_words(text))
 
     def names_author(self, author: Author, registry_keys: frozenset[str]) -> bool:
-        """Whether this cited name is the registry's `author` (whose keys are given). Read
-        surname first ("Zhang Yong", GB/T 7714), the family must agree and so must the given
-        name: a Western "John Smith" is then never taken for a registry family "John" with
-        another given name, which would hide a genuinely different first author."""
+        """Whether this cited name is the registry's `author` (whose keys are given). A
+        group ("The PLOS ONE Staff") agrees when it is cited in the same words, with or
+        without "The". Read surname first ("Zhang Yong", GB/T 7714), the family must agree
+        and so must the given name: a Western "John Smith" is then never taken for a
+        registry family "John" with another given name, which would hide a genuinely
+        different first author."""
         if self.keys & registry_keys:
+            return True
+        if self.words and self.words == name_words(author.family or author.name):
             return True
         if self.surname_first is None or not author.given:
             return False

@@ -18,6 +18,7 @@ __all__ = [
     "fold",
     "given_names_agree",
     "is_et_al",
+    "name_words",
     "parse_cited_name",
     "strip_markup",
     "surname_first",
@@ -330,3 +331,12 @@ def given_names_agree(cited: str, registry: str) -> bool:
     if not all(map(_is_initials, registry.split())):
         return False
     return "".join(part[0] for part in cited_parts).startswith(registry_compact)
+
+
+def name_words(name: str) -> tuple[str, ...]:
+    """The folded words of a whole name, without a leading "The" and a trailing "et al.": a
+    group author ("The PLOS ONE Staff", Crossref's `name` of an organisation) is the cited
+    name when the two are the same words. `parse_cited_name` would read "PLOS ONE" as
+    initials, which a group's capitals are not."""
+    words = tuple(_key_tokens(_without_et_al(name)))
+    return words[1:] if len(words) > 1 and words[0] == "the" else words
