@@ -13,7 +13,7 @@ from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Author, Work
-from claimcheck.model.text import given_names_agree, surname_first
+from claimcheck.model.text import family_keys, given_names_agree, surname_first
 from tests.test_editorial import listed
 from tests.test_metadata import ref
 
@@ -169,3 +169,43 @@ def test_another_group_author_is_still_reported(name: str) -> None:
     assert first_author_of(name, listed(PLOS_STAFF)) == (
         FieldMismatch("first_author", name, "The PLOS ONE Staff"),
     )
+
+
+# --- German and Scandinavian letters spelled out -------------------------------------------
+
+# Jäckel, Mortega, Sturm, ... (PLOS ONE 2021).
+CITIZEN_SCIENCE = "10.1371/journal.pone.0253763"
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Jaeckel", "Jäckel"),
+        ("Jackel", "Jäckel"),
+        ("Mueller", "Müller"),
+        ("Schroeder", "Schröder"),
+        ("Oevreboe", "Øvrebø"),
+        ("Aaberg", "Åberg"),
+        ("Jaeckel", "Ja\u0308ckel"),  # decomposed: "a" and a combining diaeresis
+        ("van der Mueller", "van der Müller"),
+        ("Mueller", "van der Müller"),
+    ],
+)
+def test_a_letter_spelled_out_agrees(cited: str, registry: str) -> None:
+    assert family_keys(cited) & family_keys(registry)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [("Jaekel", "Jäckel"), ("Mueller", "Muller"), ("Schroder", "Schroeder"), ("Muler", "Müller")],
+)
+def test_other_spellings_still_disagree(cited: str, registry: str) -> None:
+    assert not family_keys(cited) & family_keys(registry)
+
+
+def test_a_spelled_out_first_author_is_the_records() -> None:
+    work = listed(CITIZEN_SCIENCE)
+    assert work.authors[0].family == "Jäckel"
+    assert first_author_of("Jaeckel D", work) == ()
+    wrong = FieldMismatch("first_author", "Jaekel D", "Jäckel")
+    assert first_author_of("Jaekel D", work) == (wrong,)

@@ -232,17 +232,32 @@ def family_key(name: str) -> str:
     return "".join(_key_tokens(name))
 
 
+# German and Scandinavian names spelled without their letters, as DIN 5007-2 and passports
+# (ICAO Doc 9303) write them: "Jäckel" is printed "Jaeckel", "Øvrebø" "Oevreboe", "Åberg"
+# "Aaberg". `fold` drops the marks instead ("jackel"), so both spellings are keys.
+_TRANSLITERATED = str.maketrans(
+    {
+        "ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+        "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa",
+    }
+)  # fmt: skip
+
+
 def family_keys(name: str) -> frozenset[str]:
-    """Every key `name` may be compared by: the compact full form and the form without its
-    leading particles ("de la Fuente" -> {"delafuente", "fuente"}). Two family names agree
-    when their key sets intersect. Empty for a name with no letters or digits."""
+    """Every key `name` may be compared by: the compact full form, the form without its
+    leading particles ("de la Fuente" -> {"delafuente", "fuente"}), and both again with
+    "ä", "ö", "ü", "ø", "å" spelled out ("Jäckel" -> {"jackel", "jaeckel"}). Two family
+    names agree when their key sets intersect. Empty for a name with no letters or digits."""
     tokens = _key_tokens(name)
     if not tokens:
         return frozenset()
     start = 0
     while start < len(tokens) - 1 and tokens[start] in PARTICLES:
         start += 1
-    return frozenset({"".join(tokens), "".join(tokens[start:])})
+    keys = frozenset({"".join(tokens), "".join(tokens[start:])})
+    composed = unicodedata.normalize("NFC", name)  # "a" + combining diaeresis is "ä"
+    spelled = composed.translate(_TRANSLITERATED)
+    return keys if spelled == composed else keys | family_keys(spelled)
 
 
 def _is_initials(token: str) -> bool:
