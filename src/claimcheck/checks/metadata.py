@@ -271,10 +271,12 @@ def _journal(reference: Reference, work: Work) -> FieldMismatch | None:
 # --- numbers and pages ---------------------------------------------------------------------
 
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
+# "Vol. 23", "No. 29", "Issue 3": the label of a volume or an issue is no part of its number.
+_NUMBER_LABEL = re.compile(r"^\s*(?:volume|vol|number|num|issue|iss|no|nr)\.?\s*(?=\d)", re.I)
 
 
 def _number_key(value: str) -> str:
-    return _LEADING_ZEROS.sub("", fold(value))
+    return _LEADING_ZEROS.sub("", fold(_NUMBER_LABEL.sub("", value)))
 
 
 def _number(field: str, cited: str | None, registry: str | None) -> FieldMismatch | None:

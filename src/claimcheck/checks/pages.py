@@ -10,6 +10,19 @@ from claimcheck.model.text import fold, unify_punctuation
 
 _PAGE_PREFIX = re.compile(r"^(?:pp?\.\s*|pp?\s+(?=[0-9]))", re.I)
 _PAGE = re.compile(r"^([^\W\d_]*)([0-9]+)$")
+# The label of an article number, as publishers print it in place of pages ("Article
+# e33438", "Art. 234", "Article No. 234", "Paper No. 15", "No. 234"): the number is the page.
+_ARTICLE_LABEL = re.compile(
+    r"^(?:(?:article|art\.?|paper)\s*(?:(?:no|nr|number)\.?\s*)?|(?:no|nr)\.\s*)(?=[a-z]{0,2}\d)",
+    re.I,
+)
+# A publisher item identifier, which PubMed prints where there are no pages ("pii:
+# S0140-6736(17)30001-X", "pii: jcm8050678", "pii: e33438"): the page only when it is one in
+# form, a letter at most and up to 8 digits ("e33438", "20161281"); otherwise no page.
+_PII = re.compile(r"^pii\s*:?\s*", re.I)
+_PII_PAGE = re.compile(r"^[^\W\d_]?[0-9]{1,8}$")
+# The page count IOP and others print after an article number: "055409 (14pp)", "1 [9 pages]".
+_PAGE_COUNT = re.compile(r"(?<=\S)\s*[(\[]\s*\d+\s*(?:pp|pages?)\.?\s*[)\]]\s*$", re.I)
 
 
 def _expand_end(first: str, end: str) -> str:
@@ -25,8 +38,14 @@ def _expand_end(first: str, end: str) -> str:
 
 def parse_pages(value: str) -> tuple[str, str | None] | None:
     """(first page, expanded end page or None): "98-103" -> ("98", "103"), "1568-71" ->
-    ("1568", "1571"), "98–103" -> ("98", "103"), "e33438" -> ("e33438", None)."""
-    text = _PAGE_PREFIX.sub("", unify_punctuation(value).strip()).split(",")[0]
+    ("1568", "1571"), "98–103" -> ("98", "103"), "e33438" -> ("e33438", None); an article
+    number's label and a page count are no part of it ("Article e33438", "055409 (14pp)")."""
+    text = _PAGE_COUNT.sub("", unify_punctuation(value).strip())
+    text = _ARTICLE_LABEL.sub("", _PAGE_PREFIX.sub("", text))
+    if _PII.match(text):
+        text = _PII.sub("", text)
+        return (text, None) if _PII_PAGE.match(text) else None
+    text = text.split(",")[0]
     first, _, end = (part.replace(" ", "") for part in text.partition("-"))
     if not first:
         return None

@@ -1,0 +1,91 @@
+"""Pages, volumes and issues in the forms references print them: an article number's label
+("Article e49013", "Paper No. 15"), IOP's page count ("055409 (14pp)"), PubMed's "pii:",
+and "Vol." / "No." labels. Each beside the same form with a wrong number, still reported.
+Records are real, from tests/data/crossref/recorded/."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.checks.metadata import FieldMismatch, compare
+from claimcheck.checks.pages import parse_pages
+from tests.test_editorial import listed
+from tests.test_metadata import ref
+
+# PLoS ONE 7(11): e49013 (2012), the e-locator as the record's `page`.
+PLOS = "10.1371/journal.pone.0049013"
+# European Journal of Physics 37(5): 055409 (2016); IOP prints it "055409 (14pp)".
+IOP = "10.1088/0143-0807/37/5/055409"
+
+
+@pytest.mark.parametrize(
+    ("printed", "parsed"),
+    [
+        ("Article e33438", ("e33438", None)),
+        ("Art. 234", ("234", None)),
+        ("Art 234", ("234", None)),
+        ("Article No. 234", ("234", None)),
+        ("article no. 234", ("234", None)),
+        ("Art. no. 234", ("234", None)),
+        ("Paper No. 15", ("15", None)),
+        ("No. 234", ("234", None)),
+        ("055409 (14pp)", ("055409", None)),
+        ("055409 (14 pp.)", ("055409", None)),
+        ("1 [9 pages]", ("1", None)),
+        ("pii: e33438", ("e33438", None)),
+        ("pii: 20161281", ("20161281", None)),
+        ("pp. 12-15 (4 pp)", ("12", "15")),
+        # A publisher item identifier that is no page: nothing to compare.
+        ("pii: S0140-6736(17)30001-X", None),
+        ("pii: jcm8050678", None),
+        ("PII S014067361730001", None),
+    ],
+)
+def test_labels_and_page_counts_are_no_part_of_the_page(
+    printed: str, parsed: tuple[str, str | None] | None
+) -> None:
+    assert parse_pages(printed) == parsed
+
+
+@pytest.mark.parametrize(
+    ("doi", "cited"),
+    [
+        (PLOS, "Article e49013"),
+        (PLOS, "Art. no. e49013"),
+        (PLOS, "pii: e49013"),
+        (IOP, "055409 (14pp)"),
+        (IOP, "Article 055409"),
+        (IOP, "Paper No. 055409"),
+    ],
+)
+def test_a_labelled_page_agrees(doi: str, cited: str) -> None:
+    assert compare(ref(pages=cited), listed(doi)).mismatches == ()
+
+
+@pytest.mark.parametrize(
+    ("doi", "cited", "mismatch"),
+    [
+        (PLOS, "Article e49031", FieldMismatch("page", "e49031", "e49013")),
+        (PLOS, "pii: e49031", FieldMismatch("page", "e49031", "e49013")),
+        (IOP, "055490 (14pp)", FieldMismatch("page", "055490", "055409")),
+        (IOP, "Paper No. 55408", FieldMismatch("page", "55408", "055409")),
+    ],
+)
+def test_a_wrong_labelled_page_is_still_reported(
+    doi: str, cited: str, mismatch: FieldMismatch
+) -> None:
+    assert compare(ref(pages=cited), listed(doi)).mismatches == (mismatch,)
+
+
+@pytest.mark.parametrize(
+    ("volume", "issue"), [("Vol. 37", "No. 5"), ("vol 37", "no. 5"), ("Volume 37", "Issue 5")]
+)
+def test_volume_and_issue_labels_are_no_part_of_the_number(volume: str, issue: str) -> None:
+    assert compare(ref(volume=volume, issue=issue), listed(IOP)).mismatches == ()
+
+
+def test_a_wrong_labelled_volume_or_issue_is_still_reported() -> None:
+    assert compare(ref(volume="Vol. 36", issue="No. 4"), listed(IOP)).mismatches == (
+        FieldMismatch("volume", "Vol. 36", "37"),
+        FieldMismatch("issue", "No. 4", "5"),
+    )
