@@ -4,8 +4,9 @@ from tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
-from claimcheck.checks.metadata import _registry_title_forms, compare
+from claimcheck.checks.metadata import compare
 from claimcheck.checks.metadata_findings import metadata_findings
+from claimcheck.checks.title_agreement import registry_title_forms
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.location import Location
 from tests.test_editorial import real
@@ -39,4 +40,4 @@ def test_a_notice_of_another_record_keeps_its_marker() -> None:
     # (the DOI-less matching in checks/matching.py compares candidates with these forms).
     work = real("10.1016/s0140-6736(20)31324-6").work
     assert work is not None
-    assert all(form.startswith("retraction") for form in _registry_title_forms(work))
+    assert all(form.startswith("retraction") for form in registry_title_forms(work))

@@ -1,5 +1,6 @@
 """Cited metadata against the registry record, field by field (`compare`); the findings made
-from it, `metadata-mismatch` and `doi-mismatch`, are in metadata_findings.py. Pure.
+from it, `metadata-mismatch` and `doi-mismatch`, are in metadata_findings.py, how titles
+agree in title_agreement.py, and the memoised folding in folded.py. Pure.
 
 Each field is compared only when both sides have a value, and every disagreement is shown
 cited beside registry (README, "Findings and verdicts"). Fields are always listed in the
@@ -9,22 +10,34 @@ order of `FIELD_ORDER`, and scores are rounded to 3 decimals, so output is stabl
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import TypeVar
 
 from rapidfuzz import fuzz
 
 import claimcheck.model.text as folding
+from claimcheck.checks.folded import (
+    MEMO_CHARS,
+    MEMO_ENTRIES,
+    cited_family_keys,
+    family_keys,
+    fold,
+    is_et_al,
+    name_words,
+    surname_first,
+)
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
 from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.printed_source import printed_without_title
-from claimcheck.checks.printed_title import printed_title_score, title_score
-from claimcheck.checks.titles import PAIRED, without_retraction_marker, without_update_marker
+from claimcheck.checks.title_agreement import (
+    CITED_AS_AGREE,
+    TITLE_AGREE,
+    registry_title,
+    title_similarity,
+)
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.record import Author, Work
-from claimcheck.model.text import strip_markup
 
 __all__ = [
     "CITED_AS_AGREE",
@@ -37,71 +50,24 @@ __all__ = [
     "compare",
     "journals_agree",
     "parse_pages",
+    "registry_title",
 ]
 
-# A structured title agrees at >= 0.85 of max(ratio, token_sort_ratio) on folded text. Case,
-# accents, markup, punctuation and Greek letters are already folded away, so what remains is
-# real wording: a dropped or changed word in a 10-word title still scores ~0.9, while a
-# different paper on the same topic ("Mesenchymal stem cells ..." vs "Mesenchymal stromal
-# cells ...") scores well under 0.8. token_set_ratio is not used: it scores a one-word prefix
-# of the title as a perfect match.
-TITLE_AGREE = 0.85
-# With only `cited_as` (the whole printed reference), the registry title must appear inside
-# it almost verbatim, as the printed title (checks/printed_title.py): >= 0.90 leaves room for
-# a typo or a dropped word but not for a different title sharing a few words.
-CITED_AS_AGREE = 0.90
 # The spec allows a cited year to be one off (online vs print year).
 YEAR_TOLERANCE = 1
 
 FIELD_ORDER = ("title", "first_author", "year", "journal", "volume", "issue", "page", "pages")
 FIELD_LABELS = {"first_author": "first author", "page": "first page"}
 
-# --- folding, memoised ----------------------------------------------------------------------
 
-_T = TypeVar("_T")
-# Journal names and family names recur across the references of one article ("PLoS One"
-# forty times, one first author in a dozen), and every comparison would fold them again.
-# Folding is pure, so short texts and their results are kept. Only a text and a result of at
-# most _MEMO_CHARS characters each is kept, in at most _MEMO_ENTRIES entries per function, so
-# the memory stays under ~4 MB per function whatever a registry sends.
-_MEMO_ENTRIES = 2048
-_MEMO_CHARS = 256
-
-
-def _memoised(function: Callable[[str], _T], size: Callable[[_T], int]) -> Callable[[str], _T]:
-    """`function`, with the results of short texts kept; `size` measures a result."""
-
-    @lru_cache(maxsize=_MEMO_ENTRIES)
-    def short(value: str) -> _T | None:
-        result = function(value)
-        return result if size(result) <= _MEMO_CHARS else None  # None: too long to keep
-
-    def call(value: str) -> _T:
-        kept = short(value) if len(value) <= _MEMO_CHARS else None
-        return function(value) if kept is None else kept
-
-    return call
-
-
-def _keys_size(keys: frozenset[str]) -> int:
-    return sum(map(len, keys))
-
-
-fold = _memoised(folding.fold, len)
-is_et_al = _memoised(folding.is_et_al, lambda _answer: 0)
-family_keys = _memoised(folding.family_keys, _keys_size)
-cited_family_keys = _memoised(folding.cited_family_keys, _keys_size)
-surname_first = _memoised(folding.surname_first, lambda read: sum(map(len, read or ())))
-name_words = _memoised(folding.name_words, lambda words: sum(map(len, words)))
-
-
-@lru_cache(maxsize=_MEMO_ENTRIES)
+# Journal names recur as family names do (checks/folded.py): short pairs are kept.
+@lru_cache(maxsize=MEMO_ENTRIES)
 def _journals_agree_short(cited: str, registry: str) -> bool:
     return journals_agree(cited, registry)
 
 
 def _journals_agree(cited: str, registry: str) -> bool:
-    if len(cited) <= _MEMO_CHARS and len(registry) <= _MEMO_CHARS:
+    if len(cited) <= MEMO_CHARS and len(registry) <= MEMO_CHARS:
         return _journals_agree_short(cited, registry)
     return journals_agree(cited, registry)
 
@@ -120,60 +86,6 @@ class MetadataComparison:
     title_similarity: float | None  # None when not comparable
     title_agrees: bool | None  # None = not comparable
     authors_agree: bool | None  # None = no cited or no registry authors
-
-
-# --- title ---------------------------------------------------------------------------------
-
-
-def registry_title(work: Work) -> str:
-    title, subtitle = strip_markup(work.title), strip_markup(work.subtitle)
-    return f"{title}: {subtitle}" if title and subtitle else title
-
-
-def _updated_in_place(work: Work) -> bool:
-    """Whether an update entry of the work names its own DOI (README, role table row 1)."""
-    return any(entry.doi == work.doi for entry in (*work.update_to, *work.updated_by))
-
-
-def _registry_title_forms(work: Work) -> list[str]:
-    """Every form of the record's titles a reference may cite; the best one is compared.
-    Crossref's `title` holds "Work titles, including translated titles" (its schema): an
-    article may cite a Russian work by its English title, which is then no different work."""
-    # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
-    # One updated in place may be retitled as its notice too (IEEE's in-place
-    # 10.1109/icetce.2011.5774727, "Notice of Retraction: World-class city under
-    # globalization"): its marker names that update, not a notice, so it goes too. Never for
-    # other records: a notice "Retraction: X" (update-to naming X) is not the work X.
-    bare = without_update_marker if _updated_in_place(work) else without_retraction_marker
-    published = [
-        dict.fromkeys((strip_markup(title), without_retraction_marker(title), bare(title)))
-        for title in work.titles
-    ]
-    forms = [fold(name) for names in published for name in names]
-    # Each title with each subtitle: `subtitle` holds "Work subtitles, including original
-    # language and translated" (rest-api-doc's api_format.md), in no stated pairing with the
-    # titles, so an English title is cited with its English subtitle whatever their places.
-    # A pair in two languages agrees with no citation; the first PAIRED of each are paired.
-    subtitles = [strip_markup(sub) for sub in work.subtitles[:PAIRED]]
-    for names in published[:PAIRED] if subtitles else ():
-        forms.extend(fold(f"{name} {sub}") for name in names for sub in subtitles)
-    return [form for form in dict.fromkeys(forms) if form]
-
-
-def _title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:
-    """(similarity or None, the threshold it is judged by, the cited text compared)."""
-    # The registry's title is read only when the reference cites a title or a printed form.
-    title = fold(strip_markup(reference.title or ""))
-    cited_as = "" if title else fold(strip_markup(reference.cited_as or ""))
-    forms = _registry_title_forms(work) if title or cited_as else []
-    if forms and title:
-        return max(title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
-    if forms and cited_as:
-        printed = strip_markup(reference.cited_as or "")
-        journals = (*work.container_titles, *work.short_container_titles)
-        best = max(printed_title_score(printed, f, journals) for f in forms)
-        return best, CITED_AS_AGREE, reference.cited_as or ""
-    return None, TITLE_AGREE, ""
 
 
 # --- authors -------------------------------------------------------------------------------
@@ -338,7 +250,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
     """Compare every cited field that the registry record also has: a field the reference
     does not cite is not read from the record at all."""
     reference = _printed_fields(reference, work)
-    similarity, threshold, cited_title = _title_similarity(reference, work)
+    similarity, threshold, cited_title = title_similarity(reference, work)
     cited = [CitedName.of(name) for name in cited_names(reference)]
     title_agrees = None if similarity is None else similarity >= threshold
     found: list[FieldMismatch | None] = []

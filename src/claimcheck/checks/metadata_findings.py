@@ -15,8 +15,8 @@ from claimcheck.checks.metadata import (
     author_label,
     cited_names,
     compare,
-    registry_title,
 )
+from claimcheck.checks.title_agreement import registry_title
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import Finding, FindingCode
 from claimcheck.model.record import Work
@@ -74,7 +74,7 @@ def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
         return []  # what comparing would find: no field cited, none disagrees (test_metadata)
     comparison = compare(reference, work)
     # title_agrees is the best of every registry title (translated ones too, see
-    # _registry_title_forms): a reference citing any of them cites this work.
+    # title_agreement.registry_title_forms): a reference citing any of them cites this work.
     if comparison.title_agrees is False and comparison.authors_agree is False:
         return [_doi_mismatch(reference, work, comparison)]
     if _identity_unchecked(reference, work):

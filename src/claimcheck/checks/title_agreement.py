@@ -1,0 +1,83 @@
+"""How a cited title, or a printed reference holding one, agrees with the titles of a
+registry record: every form of the record's titles a reference may cite, and the best
+agreement among them. Pure."""
+
+from __future__ import annotations
+
+from claimcheck.checks.folded import fold
+from claimcheck.checks.printed_title import printed_title_score, title_score
+from claimcheck.checks.titles import PAIRED, without_retraction_marker, without_update_marker
+from claimcheck.model.claimmap import Reference
+from claimcheck.model.record import Work
+from claimcheck.model.text import strip_markup
+
+__all__ = [
+    "CITED_AS_AGREE",
+    "TITLE_AGREE",
+    "registry_title",
+    "registry_title_forms",
+    "title_similarity",
+]
+
+# A structured title agrees at >= 0.85 of max(ratio, token_sort_ratio) on folded text. Case,
+# accents, markup, punctuation and Greek letters are already folded away, so what remains is
+# real wording: a dropped or changed word in a 10-word title still scores ~0.9, while a
+# different paper on the same topic ("Mesenchymal stem cells ..." vs "Mesenchymal stromal
+# cells ...") scores well under 0.8. token_set_ratio is not used: it scores a one-word prefix
+# of the title as a perfect match.
+TITLE_AGREE = 0.85
+# With only `cited_as` (the whole printed reference), the registry title must appear inside
+# it almost verbatim, as the printed title (checks/printed_title.py): >= 0.90 leaves room for
+# a typo or a dropped word but not for a different title sharing a few words.
+CITED_AS_AGREE = 0.90
+
+
+def registry_title(work: Work) -> str:
+    title, subtitle = strip_markup(work.title), strip_markup(work.subtitle)
+    return f"{title}: {subtitle}" if title and subtitle else title
+
+
+def _updated_in_place(work: Work) -> bool:
+    """Whether an update entry of the work names its own DOI (README, role table row 1)."""
+    return any(entry.doi == work.doi for entry in (*work.update_to, *work.updated_by))
+
+
+def registry_title_forms(work: Work) -> list[str]:
+    """Every form of the record's titles a reference may cite; the best one is compared.
+    Crossref's `title` holds "Work titles, including translated titles" (its schema): an
+    article may cite a Russian work by its English title, which is then no different work."""
+    # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
+    # One updated in place may be retitled as its notice too (IEEE's in-place
+    # 10.1109/icetce.2011.5774727, "Notice of Retraction: World-class city under
+    # globalization"): its marker names that update, not a notice, so it goes too. Never for
+    # other records: a notice "Retraction: X" (update-to naming X) is not the work X.
+    bare = without_update_marker if _updated_in_place(work) else without_retraction_marker
+    published = [
+        dict.fromkeys((strip_markup(title), without_retraction_marker(title), bare(title)))
+        for title in work.titles
+    ]
+    forms = [fold(name) for names in published for name in names]
+    # Each title with each subtitle: `subtitle` holds "Work subtitles, including original
+    # language and translated" (rest-api-doc's api_format.md), in no stated pairing with the
+    # titles, so an English title is cited with its English subtitle whatever their places.
+    # A pair in two languages agrees with no citation; the first PAIRED of each are paired.
+    subtitles = [strip_markup(sub) for sub in work.subtitles[:PAIRED]]
+    for names in published[:PAIRED] if subtitles else ():
+        forms.extend(fold(f"{name} {sub}") for name in names for sub in subtitles)
+    return [form for form in dict.fromkeys(forms) if form]
+
+
+def title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:
+    """(similarity or None, the threshold it is judged by, the cited text compared)."""
+    # The registry's title is read only when the reference cites a title or a printed form.
+    title = fold(strip_markup(reference.title or ""))
+    cited_as = "" if title else fold(strip_markup(reference.cited_as or ""))
+    forms = registry_title_forms(work) if title or cited_as else []
+    if forms and title:
+        return max(title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
+    if forms and cited_as:
+        printed = strip_markup(reference.cited_as or "")
+        journals = (*work.container_titles, *work.short_container_titles)
+        best = max(printed_title_score(printed, f, journals) for f in forms)
+        return best, CITED_AS_AGREE, reference.cited_as or ""
+    return None, TITLE_AGREE, ""
