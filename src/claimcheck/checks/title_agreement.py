@@ -13,7 +13,9 @@ from claimcheck.model.text import strip_markup
 
 __all__ = [
     "CITED_AS_AGREE",
+    "MIN_MAIN_TITLE_WORDS",
     "TITLE_AGREE",
+    "main_titles",
     "registry_title",
     "registry_title_forms",
     "title_similarity",
@@ -30,6 +32,9 @@ TITLE_AGREE = 0.85
 # it almost verbatim, as the printed title (checks/printed_title.py): >= 0.90 leaves room for
 # a typo or a dropped word but not for a different title sharing a few words.
 CITED_AS_AGREE = 0.90
+# A main title cited without the subtitle after its colon agrees from this many words
+# (`main_titles`).
+MIN_MAIN_TITLE_WORDS = 4
 
 
 def registry_title(work: Work) -> str:
@@ -42,20 +47,26 @@ def _updated_in_place(work: Work) -> bool:
     return any(entry.doi == work.doi for entry in (*work.update_to, *work.updated_by))
 
 
-def registry_title_forms(work: Work) -> list[str]:
-    """Every form of the record's titles a reference may cite; the best one is compared.
-    Crossref's `title` holds "Work titles, including translated titles" (its schema): an
-    article may cite a Russian work by its English title, which is then no different work."""
+def _published_titles(work: Work) -> list[dict[str, None]]:
+    """Each of the record's titles as it may have been published: as it stands, and without
+    a retraction marker."""
     # A retracted work is retitled "RETRACTED: …"; the article cited it by its own title.
     # One updated in place may be retitled as its notice too (IEEE's in-place
     # 10.1109/icetce.2011.5774727, "Notice of Retraction: World-class city under
     # globalization"): its marker names that update, not a notice, so it goes too. Never for
     # other records: a notice "Retraction: X" (update-to naming X) is not the work X.
     bare = without_update_marker if _updated_in_place(work) else without_retraction_marker
-    published = [
+    return [
         dict.fromkeys((strip_markup(title), without_retraction_marker(title), bare(title)))
         for title in work.titles
     ]
+
+
+def registry_title_forms(work: Work) -> list[str]:
+    """Every form of the record's titles a reference may cite; the best one is compared.
+    Crossref's `title` holds "Work titles, including translated titles" (its schema): an
+    article may cite a Russian work by its English title, which is then no different work."""
+    published = _published_titles(work)
     forms = [fold(name) for names in published for name in names]
     # Each title with each subtitle: `subtitle` holds "Work subtitles, including original
     # language and translated" (rest-api-doc's api_format.md), in no stated pairing with the
@@ -67,6 +78,29 @@ def registry_title_forms(work: Work) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form]
 
 
+def main_titles(work: Work) -> frozenset[str]:
+    """The record's titles up to their first colon, folded, where what follows is a subtitle
+    the record runs on in its title ("The Ca2+ Influence on Calmodulin Unfolding Pathway: A
+    Steered Molecular Dynamics Simulation Study"). Citing the main title alone is common
+    practice (a subtitle held in `subtitle` is already left out by `registry_title_forms`).
+    Only a main title of MIN_MAIN_TITLE_WORDS words or more is one: "Stem cells: …" or
+    "COVID-19: …" names too many works to tell this one."""
+    mains = (name.split(":", 1)[0] for names in _published_titles(work) for name in names)
+    folded = (fold(main) for main in mains)
+    return frozenset(main for main in folded if len(main.split()) >= MIN_MAIN_TITLE_WORDS)
+
+
+def _cited_title_score(title: str, forms: list[str], work: Work) -> float:
+    """The best score of a folded cited title against the record's forms; 1.0 when it is a
+    main title of the record exactly (`main_titles`). Exactly, not fuzzily: a different
+    title that begins so ("Mesenchymal stem cells in cancer therapy") scores 0.89 against a
+    short main title ("Mesenchymal stem cells in cancer")."""
+    best = max(title_score(title, form) for form in forms)
+    if best < 1.0 and any(":" in name for name in work.titles) and title in main_titles(work):
+        return 1.0
+    return best
+
+
 def title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:
     """(similarity or None, the threshold it is judged by, the cited text compared)."""
     # The registry's title is read only when the reference cites a title or a printed form.
@@ -74,7 +108,7 @@ def title_similarity(reference: Reference, work: Work) -> tuple[float | None, fl
     cited_as = "" if title else fold(strip_markup(reference.cited_as or ""))
     forms = registry_title_forms(work) if title or cited_as else []
     if forms and title:
-        return max(title_score(title, f) for f in forms), TITLE_AGREE, reference.title or ""
+        return _cited_title_score(title, forms, work), TITLE_AGREE, reference.title or ""
     if forms and cited_as:
         printed = strip_markup(reference.cited_as or "")
         journals = (*work.container_titles, *work.short_container_titles)
