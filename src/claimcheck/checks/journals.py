@@ -26,10 +26,25 @@ _STOPWORDS = frozenset((
 # "Proc Natl Acad Sci U S A" vs "Proceedings of the National Academy of Sciences".
 _QUALIFIER_TAILS = (("united", "states", "america"), ("u", "s", "a"), ("usa",))
 _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(Warsz)", "[Internet]"
+# The NLM Catalog qualifies a title shared by several journals with its place (or edition)
+# in brackets ("Lancet (London, England)", "Science (New York, N.Y.)", "BMJ (Clinical
+# research ed.)"), which `_PARENTHETICAL` removes.
+# Reference managers abbreviate the qualifier word by word (ISO 4) and drop the brackets:
+# "Lancet Lond Engl", "Science N Y N Y". Only these common qualifiers are removed unbracketed,
+# as whole words at the end: an arbitrary last word may name another journal ("Lancet Oncol").
+_PLACE_QUALIFIERS = (
+    ("london", "england"), ("lond", "engl"), ("oxford", "england"), ("oxf", "engl"),
+    ("new", "york", "n", "y"), ("n", "y", "n", "y"), ("san", "diego", "calif"),
+    ("basel", "switzerland"), ("basel", "switz"), ("basel",), ("baltimore",),
+    ("clinical", "research", "ed"), ("clin", "res", "ed"),
+)  # fmt: skip
 
 
 def _journal_tokens(name: str) -> list[str]:
     tokens = fold(_PARENTHETICAL.sub(" ", name)).split()
+    for tail in _PLACE_QUALIFIERS:
+        if len(tokens) > len(tail) and tuple(tokens[-len(tail) :]) == tail:
+            return tokens[: -len(tail)]
     return tokens or fold(name).split()
 
 

@@ -1,0 +1,56 @@
+"""Journal names with the NLM Catalog's place qualifier printed without its brackets, as
+reference managers abbreviate it ("Lancet Lond Engl" for "Lancet (London, England)"). The
+Lancet record is real, from tests/data/crossref/recorded/."""
+
+from __future__ import annotations
+
+import pytest
+
+from claimcheck.checks.metadata import FieldMismatch, compare, journals_agree
+from tests.test_editorial import real
+from tests.test_metadata import ref
+
+# Mehra et al. 2020, retracted; the record's journal is "The Lancet".
+LANCET = "10.1016/s0140-6736(20)31180-6"
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Lancet Lond Engl", "The Lancet"),
+        ("Lancet London England", "The Lancet"),
+        ("Science N Y N Y", "Science"),
+        ("Science New York N.Y.", "Science"),
+        ("BMJ Clin Res Ed", "BMJ"),
+        ("Methods San Diego Calif", "Methods"),
+        ("Molecules Basel Switz", "Molecules"),
+        ("Cancers Basel", "Cancers"),
+        ("Medicine Baltimore", "Medicine"),
+        ("Bioinforma Oxf Engl", "Bioinformatics"),
+    ],
+)
+def test_an_unbracketed_place_qualifier_is_no_part_of_the_name(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Lancet Oncol", "The Lancet"),  # a last word that is no place: another journal
+        ("Lancet Lond Engl", "The Lancet Oncology"),
+        ("Lond Engl", "The Lancet"),  # the qualifier alone names no journal
+        ("Science N Y N Y", "Science Advances"),
+        # NLM's abbreviation, sharing too little with the full title to be told by a rule.
+        ("Proc Biol Sci", "Proceedings of the Royal Society B: Biological Sciences"),
+    ],
+)
+def test_other_journals_still_disagree(cited: str, registry: str) -> None:
+    assert not journals_agree(cited, registry)
+
+
+def test_the_lancet_cited_with_its_place_agrees_with_its_record() -> None:
+    work = real(LANCET).work
+    assert work is not None
+    assert compare(ref(journal="Lancet Lond Engl"), work).mismatches == ()
+    (mismatch,) = compare(ref(journal="Lancet Oncol"), work).mismatches
+    assert mismatch == FieldMismatch("journal", "Lancet Oncol", "The Lancet", mismatch.score)
