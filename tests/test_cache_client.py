@@ -416,17 +416,24 @@ def test_a_work_named_from_the_cache_is_read_again_when_its_status_matters(
         assert asked_for(server, THINGS, 0) == 2
 
 
-def test_a_stale_status_is_not_used_offline_whichever_way_it_was_first_read(
-    tmp_path: Path,
-) -> None:
+def offline_after(tmp_path: Path, hours: float) -> tuple[CrossrefClient, str]:
+    """An offline client over the cache `cache_things` filled, `hours` later; and the URL
+    of the server (gone by then) that filled it."""
     clock = Clock()
     with ReplayServer(RECONSTRUCTED) as server:
         cache_things(server, tmp_path, clock)
         url = server.url
-    clock.now += timedelta(hours=25).total_seconds()
-    fetcher = HttpFetcher(url, retries=0)
+    clock.now += timedelta(hours=hours).total_seconds()
     cache = Cache(tmp_path, clock=clock)
-    with CrossrefClient(fetcher, base_url=url, cache=cache, clock=clock, offline=True) as offline:
+    fetcher = HttpFetcher(url, retries=0)
+    return CrossrefClient(fetcher, base_url=url, cache=cache, clock=clock, offline=True), url
+
+
+def test_a_stale_status_is_not_used_offline_whichever_way_it_was_first_read(
+    tmp_path: Path,
+) -> None:
+    offline, _url = offline_after(tmp_path, 25)
+    with offline:
         assert offline.lookup_all([THINGS], status_matters=False)[THINGS].status is (
             LookupStatus.FOUND
         )
@@ -436,15 +443,8 @@ def test_a_stale_status_is_not_used_offline_whichever_way_it_was_first_read(
 def test_offline_a_cached_answer_past_the_status_ttl_is_named_as_too_old_not_missing(
     tmp_path: Path,
 ) -> None:
-    clock = Clock()
-    with ReplayServer(RECONSTRUCTED) as server:
-        cache_things(server, tmp_path, clock)
-        url = server.url
-    clock.now += timedelta(hours=50).total_seconds()
-    cache = Cache(tmp_path, clock=clock)
-    with CrossrefClient(
-        HttpFetcher(url, retries=0), base_url=url, cache=cache, clock=clock, offline=True
-    ) as offline:
+    offline, url = offline_after(tmp_path, 50)
+    with offline:
         stale = offline.lookup(THINGS)
         never = offline.lookup("10.5555/never.cached")
     assert stale.status is LookupStatus.FAILED
