@@ -4,6 +4,8 @@ usage error (exit 2) rather than an internal one."""
 
 from __future__ import annotations
 
+import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -113,3 +115,26 @@ def test_o_beside_the_folders_the_run_uses_is_written(tmp_path: Path) -> None:
     )  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert target.read_text(encoding="utf-8").startswith("#")
+
+
+@pytest.mark.parametrize("force", [True, False])
+def test_o_a_fifo_is_refused_and_left_a_fifo(tmp_path: Path, force: bool) -> None:
+    # As for `init`: a claim map is never written over a device, FIFO or socket, which a
+    # rename would replace with a regular file; --force is no remedy, so not suggested.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    result = run("import", _source(tmp_path), "-o", fifo, *(["--force"] if force else []))
+    assert_usage_error(result, f"-o {fifo}: a FIFO, not a regular file")
+    assert "--force" not in result.stderr
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_o_a_symlink_replaces_its_target_and_keeps_the_link(tmp_path: Path) -> None:
+    target = tmp_path / "old" / "map.yaml"
+    _occupied(target)
+    link = tmp_path / "map.yaml"
+    link.symlink_to(target)
+    result = run("import", _source(tmp_path), "-o", link, "--force", "-q")
+    assert result.exit_code == 0, result.stderr
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8").startswith("# Claim map started by")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from datetime import date
 from pathlib import Path
 
@@ -9,6 +11,7 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from claimcheck.app.outputs import special_kind, write_claim_map
 from claimcheck.app.starter import STARTER_MAP, write_starter
 from claimcheck.inputs.claimmap import load_claim_map, parse_claim_map
 from claimcheck.inputs.schema import claim_map_json_schema
@@ -80,3 +83,40 @@ def test_write_starter_overwrites_with_force(tmp_path: Path) -> None:
 def test_write_starter_refuses_a_directory(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="is a directory"):
         write_starter(tmp_path, force=True)
+
+
+@pytest.mark.parametrize("force", [True, False])
+def test_write_starter_never_replaces_a_fifo(tmp_path: Path, force: bool) -> None:
+    # A rename over a device node, FIFO or socket puts a regular file in its place (as root,
+    # `init /dev/null --force` replaced the system's /dev/null); a FIFO stands in for them.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(UsageError, match=f"{fifo} is a FIFO, not a regular file"):
+        write_starter(fifo, force=force)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+
+
+def test_write_starter_through_a_symlink_keeps_the_link(tmp_path: Path) -> None:
+    # As `-o` does for a report: the link stays, and the file it points to is replaced.
+    target = tmp_path / "real.yaml"
+    target.write_text("mine\n", encoding="utf-8")
+    link = tmp_path / "article.yaml"
+    link.symlink_to(target)
+    write_starter(link, force=True)
+    assert link.is_symlink()
+    assert target.read_text(encoding="utf-8") == STARTER_MAP
+
+
+def test_write_claim_map_refuses_a_fifo_swapped_in_after_the_check(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    with pytest.raises(OSError, match="a FIFO, not a regular file"):
+        write_claim_map(fifo, b"claimcheck: 1\n")
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]  # no temporary left
+
+
+def test_a_character_device_is_named_as_one() -> None:
+    # Only stat'ed: nothing here can write to /dev/null, let alone replace it.
+    assert special_kind(Path("/dev/null")) == "a character device"
+    assert special_kind(Path(os.devnull).parent) is None  # a directory

@@ -71,10 +71,10 @@ def _write_file(
 ) -> None:
     """The map at `output`, atomically, and a line saying what it holds (`matched`: what
     the search found, or "")."""
-    from claimcheck.transport.files import write_atomic
+    from claimcheck.app.outputs import write_claim_map
 
     try:
-        write_atomic(output, data)
+        write_claim_map(output, data)
     except OSError as exc:
         # A read-only place, a file used as a folder: the path's fault, as `init` says.
         raise UsageError(f"-o {output}: cannot write it: {exc.strerror or exc}") from None
@@ -104,6 +104,7 @@ def _refuse_output(
     refused rather than written to a file named "-"."""
     if str(output) == "-":
         raise UsageError("-o -: to write the claim map to stdout, leave out -o")
+    from claimcheck.app.outputs import special_kind
     from claimcheck.transport.files import blocking_parent
 
     # `-o refs.bib/map.yaml`: said before the import, in words (the OS says "File exists").
@@ -115,10 +116,13 @@ def _refuse_output(
     # Before --force is looked at: it overwrites an old claim map, never what the run reads
     # or writes (a snapshot's index.json, the cache database).
     _refuse_inputs(source, output, settings, match=match)
+    if output.is_dir():
+        raise UsageError(f"-o {output}: a directory, not a file")
+    kind = special_kind(output)
+    if kind is not None:  # never replaced, so --force is no remedy
+        raise UsageError(f"-o {output}: {kind}, not a regular file; give the path of a file")
     if output.exists() and not force:
         raise UsageError(f"-o {output}: the file exists; use --force to overwrite it")
-    if output.exists() and not output.is_file():
-        raise UsageError(f"-o {output}: not a regular file")
 
 
 def _refuse_inputs(source: Path, output: Path, settings: Settings, *, match: bool) -> None:

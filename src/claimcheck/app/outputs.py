@@ -8,10 +8,14 @@ that nothing is lost.
   existing file's permissions; a new file gets the permissions the umask allows.
 - A character device, FIFO or socket (`/dev/null`, `/dev/stdout`, a named pipe) is written
   directly: a rename would replace the device node with a regular file.
+
+A claim map (`init`, `import -o`) is replaced the same way, but a device, FIFO or socket is
+refused (`write_claim_map`): a map is a file to edit, so one written through a pipe is lost.
 """
 
 from __future__ import annotations
 
+import errno
 import os
 import stat
 from collections.abc import Iterable, Sequence
@@ -126,11 +130,34 @@ def _same_file(a: Path, b: Path) -> bool:
 
 
 def _is_special(path: Path) -> bool:
+    return special_kind(path) is not None
+
+
+def special_kind(path: Path) -> str | None:
+    """What `path` leads to ("a FIFO", "a character device") when that is neither a regular
+    file nor a directory; None for those and for nothing there."""
+    from claimcheck.inputs.discovery import kind_of
+
     try:
         mode = os.stat(path).st_mode  # follows symlinks: /dev/stdout -> /proc/self/fd/1
     except OSError:
-        return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+        return None
+    return None if stat.S_ISREG(mode) or stat.S_ISDIR(mode) else kind_of(mode)
+
+
+def write_claim_map(path: Path, data: bytes) -> None:
+    """Write a claim map atomically to the regular file `path` names, keeping a symlink (its
+    target is replaced, as for a report). A device, FIFO or socket is refused, never
+    replaced: a rename over `/dev/null` would put a regular file in its place. Callers say
+    so before any work (`special_kind`); this check catches one swapped in since. Raises
+    OSError."""
+    from claimcheck.transport.files import write_atomic
+
+    real = Path(os.path.realpath(path))
+    kind = special_kind(real)
+    if kind is not None:
+        raise OSError(errno.EINVAL, f"it is {kind}, not a regular file; it is never replaced")
+    write_atomic(real, data)
 
 
 def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from claimcheck.app.outputs import special_kind, write_claim_map
 from claimcheck.model.errors import UsageError
-from claimcheck.transport.files import write_atomic
 
 __all__ = ["STARTER_MAP", "write_starter"]
 
@@ -74,12 +74,16 @@ claims:                    # required: the article's statements, in order
 
 
 def write_starter(path: Path, *, force: bool = False) -> None:
-    """Write STARTER_MAP to `path` atomically; refuse to replace a file unless `force`."""
+    """Write STARTER_MAP to `path` atomically; refuse to replace a file unless `force`, and
+    a device, FIFO or socket even with it. A symlink is kept and its target replaced."""
     if path.is_dir():
         raise UsageError(f"{path} is a directory; give the path of the claim map to create")
+    kind = special_kind(path)
+    if kind is not None:  # before --force is looked at: it never replaces one
+        raise UsageError(f"{path} is {kind}, not a regular file; give the path of a file")
     if (path.exists() or path.is_symlink()) and not force:
         raise UsageError(f"{path} already exists; use --force to overwrite it")
     try:
-        write_atomic(path, STARTER_MAP.encode("utf-8"))
+        write_claim_map(path, STARTER_MAP.encode("utf-8"))
     except OSError as error:
         raise UsageError(f"cannot write {path}: {error.strerror or error}") from None
