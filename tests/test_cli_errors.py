@@ -12,6 +12,7 @@ import pytest
 import typer
 
 from claimcheck.app.runner import execute
+from claimcheck.app.settings import _mailto
 from claimcheck.reporters.failure import render_failure
 from claimcheck.reporters.registry import NAMES
 from tests.factories import write_map
@@ -170,3 +171,37 @@ def test_fail_on_mixing_a_severity_and_codes_says_so(tmp_path: Path) -> None:
     result = run("audit", path, "--offline", "--fail-on", "error,retracted")
     assert_usage_error(result, "'error' is a severity")
     assert "neither" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("mailto", "problem"),
+    [
+        ("jürgen@uni.de", "the part before @ must be ASCII"),
+        ("a@b\nX: 1", "control or invisible character"),  # would end the header
+        ("a b@c.org", "must not hold a space"),
+        ("a@\u200bb.org", "invisible character"),
+    ],
+)
+def test_a_mailto_a_header_cannot_carry_is_a_usage_error(
+    tmp_path: Path, mailto: str, problem: str
+) -> None:
+    # It goes in the User-Agent: non-ASCII was an internal error (exit 70), a line break a
+    # network error retried five times (exit 3). Refused in every command that looks up.
+    path = write_map(tmp_path, MAP)
+    source = tmp_path / "refs.txt"
+    source.write_text("1. Smith J. A title. Nature. 2010;1:1-2.\n")
+    for argv in (
+        ["audit", path, "--offline", "-q"],
+        ["resolve", "10.1038/nbt.2816", "--offline"],
+        ["import", source, "--match", "--offline", "-q"],
+    ):
+        assert_usage_error(run(*argv, "--mailto", mailto), "--mailto", problem)
+        result = run(*argv, env={"CLAIMCHECK_MAILTO": mailto})
+        assert_usage_error(result, "CLAIMCHECK_MAILTO", problem)
+
+
+def test_a_mailto_is_sent_in_ascii() -> None:
+    assert _mailto(" j@uni-münchen.de\n") == "j@xn--uni-mnchen-eeb.de"  # the domain in IDNA
+    assert _mailto("ed@example.org") == "ed@example.org"
+    with pytest.raises(ValueError, match="not a valid internationalized name"):
+        _mailto("j@ü" + "x" * 70 + ".de")  # a label past 63 characters

@@ -106,6 +106,26 @@ def _token(text: str) -> str:
     return token
 
 
+def _mailto(text: str) -> str:
+    # Sent in the User-Agent (Crossref's etiquette: `mailto:address`), a header value: a
+    # line break would end the header (refused by httpx, and retried as a network error) and
+    # a non-ASCII character cannot be sent (an internal error). Surrounding whitespace, a
+    # secret's trailing newline, is stripped; a domain is sent in its ASCII (IDNA) form; a
+    # local part has no ASCII form, so is refused.
+    address = text.strip()
+    if any(c.isspace() or not c.isprintable() for c in address):
+        raise ValueError("must not hold a space, control or invisible character")
+    local, at, domain = address.rpartition("@") if "@" in address else (address, "", "")
+    if not local.isascii():
+        raise ValueError("the part before @ must be ASCII to be sent in a header")
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise ValueError("the domain is not a valid internationalized name") from None
+    return f"{local}{at}{domain}"
+
+
 _ON, _OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -128,7 +148,7 @@ def debug_wanted(env: Mapping[str, str]) -> bool:
 _PARSERS: dict[str, Callable[[str], Any]] = {
     "crossref_url": str,
     "datacite_url": str,
-    "mailto": str,
+    "mailto": _mailto,
     "crossref_token": _token,
     "timeout": _between(0.1, 3600),
     "deadline": _between(1, 7 * 24 * 3600),
