@@ -12,7 +12,7 @@ import pytest
 import typer
 
 from claimcheck.app.runner import execute
-from claimcheck.app.settings import _mailto
+from claimcheck.app.settings import _mailto, load_settings
 from claimcheck.reporters.failure import render_failure
 from claimcheck.reporters.registry import NAMES
 from tests.factories import write_map
@@ -205,3 +205,33 @@ def test_a_mailto_is_sent_in_ascii() -> None:
     assert _mailto("ed@example.org") == "ed@example.org"
     with pytest.raises(ValueError, match="not a valid internationalized name"):
         _mailto("j@ü" + "x" * 70 + ".de")  # a label past 63 characters
+
+
+@pytest.mark.parametrize("option", ["--crossref-url", "--datacite-url"])
+@pytest.mark.parametrize(
+    ("url", "problem"),
+    [
+        ("http://h/\x01x", "control or invisible character"),  # was InvalidURL, exit 70
+        ("http://h /", "a space"),
+        ("http://", "names no host"),  # was UnsupportedProtocol, a failed lookup: exit 3
+        ("http:///x", "names no host"),
+        ("http://u:secret@/x", "names no host"),
+    ],
+)
+def test_a_url_the_client_would_refuse_is_a_usage_error(
+    tmp_path: Path, option: str, url: str, problem: str
+) -> None:
+    path = write_map(tmp_path, MAP)
+    result = run("audit", path, "--offline", "-q", option, url)
+    assert_usage_error(result, option, problem)
+    assert "secret" not in result.stderr
+    env_name = "CLAIMCHECK_" + option[2:].replace("-", "_").upper()
+    assert_usage_error(run("audit", path, "--offline", "-q", env={env_name: url}), env_name)
+
+
+def test_a_url_from_a_secret_is_stripped_of_its_newline() -> None:
+    env = {"CLAIMCHECK_CROSSREF_URL": "http://127.0.0.1:9/\n", "CLAIMCHECK_MAILTO": "a@b.org\n"}
+    settings = load_settings({"datacite_url": " http://127.0.0.1:8\r\n"}, env=env)
+    assert settings.crossref_url == "http://127.0.0.1:9/"
+    assert settings.datacite_url == "http://127.0.0.1:8"
+    assert settings.mailto == "a@b.org"

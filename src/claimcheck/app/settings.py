@@ -126,6 +126,28 @@ def _mailto(text: str) -> str:
     return f"{local}{at}{domain}"
 
 
+def _url(text: str) -> str:
+    # Surrounding whitespace is stripped: a URL kept as a CI secret often ends in a newline.
+    # What the HTTP client would refuse later, as an internal error or as a lookup failing
+    # over and over (a control character, no host), is refused here.
+    url = text.strip()
+    if any(c.isspace() or not c.isprintable() for c in url):
+        raise ValueError("it holds a space, control or invisible character")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (read for its check: a port that is not a number up to 65535)
+    except ValueError as exc:
+        # `http://[::1` or `http://h:99999`: refused here, not as an internal error later.
+        raise ValueError(f"not a valid URL: {exc}") from None
+    if not url.startswith(("http://", "https://")):
+        raise ValueError("the URL must start with http:// or https://")
+    if not parts.hostname:
+        raise ValueError("the URL names no host")
+    if parts.query or "#" in url:
+        raise ValueError("the URL must not have a query or fragment")
+    return url
+
+
 _ON, _OFF = ("1", "true", "yes", "on"), ("0", "false", "no", "off")
 
 
@@ -146,8 +168,8 @@ def debug_wanted(env: Mapping[str, str]) -> bool:
 
 
 _PARSERS: dict[str, Callable[[str], Any]] = {
-    "crossref_url": str,
-    "datacite_url": str,
+    "crossref_url": _url,
+    "datacite_url": _url,
     "mailto": _mailto,
     "crossref_token": _token,
     "timeout": _between(0.1, 3600),
@@ -195,24 +217,7 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
         raise UsageError("--offline reads only the cache, and --fresh skips reading it")
     if settings.replay and settings.record:
         raise UsageError("--replay and --record cannot be used together")
-    _check_url("crossref", settings.crossref_url)
-    if settings.datacite_url is not None:
-        _check_url("datacite", settings.datacite_url)
     return settings
-
-
-def _check_url(name: str, url: str) -> None:
-    shown_url = redact_url(url)  # these errors reach stderr and stdout JSON
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018  (read for its check: a port that is not a number up to 65535)
-    except ValueError as exc:
-        # `http://[::1` or `http://h:99999`: refused here, not as an internal error later.
-        raise UsageError(f"{name} URL is not a valid URL ({exc}): {shown_url!r}") from None
-    if parts.query or "#" in url:
-        raise UsageError(f"{name} URL must not have a query or fragment: {shown_url!r}")
-    if not url.startswith(("http://", "https://")):
-        raise UsageError(f"{name} URL must start with http:// or https://: {shown_url!r}")
 
 
 def parse_fail_on(text: str, *, allow_incomplete: bool = False) -> GatePolicy:
@@ -247,7 +252,10 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
     try:
         return parse(text)
     except ValueError as exc:
+        # A password in a URL is redacted; these errors reach stderr and stdout JSON.
         shown = "(not shown)" if parse is _token else repr(value)
+        if parse is _url:
+            shown = repr(redact_url(text))
         raise UsageError(f"{where}: invalid value {shown} ({exc})") from None
 
 
