@@ -452,3 +452,30 @@ def test_offline_a_cached_answer_past_the_status_ttl_is_named_as_too_old_not_mis
     assert f"the cached answer from {url} is 50 h old, past the 24 h" in stale.error
     assert "not in the cache" not in stale.error
     assert never.error == f"not in the cache for {url}"
+
+
+def test_a_directory_no_cache_file_can_be_made_in_is_named_not_read_as_empty(
+    tmp_path: Path,
+) -> None:
+    # No cache file is there to open, so nothing failed: the directory itself is tried, as
+    # /proc takes no file even from root (whom every permission check passes).
+    env = {"CLAIMCHECK_CACHE_DIR": "/proc"}
+    why = "cache directory /proc cannot hold a cache file"
+    for command in ("info", "clear"):
+        result = run("cache", command, env=env)
+        assert (result.exit_code, result.stdout) == (2, ""), result.stderr
+        assert f"{why}: " in result.stderr
+        assert "choose another with --cache-dir" in result.stderr
+    audit = run("audit", write_map(tmp_path, SMALL), "-f", "json", "--offline", env=env)
+    messages = [f["message"] for f in json.loads(audit.stdout)["findings"]]
+    assert len(messages) == 2
+    assert all(f"offline, and the cache cannot be used: {why}" in m for m in messages)
+
+
+def test_an_absent_cache_is_empty_and_not_created(tmp_path: Path) -> None:
+    # A folder that exists, or one that can be made: an honest empty cache, left unmade.
+    for where in (tmp_path, tmp_path / "new" / "deeper"):
+        result = run("cache", "info", env={"CLAIMCHECK_CACHE_DIR": str(where)})
+        assert result.exit_code == 0, result.stderr
+        assert "answers: 0 (0 works, 0 agency answers)" in result.stdout
+    assert list(tmp_path.iterdir()) == []  # no cache file, folder or probe left behind

@@ -221,7 +221,7 @@ SEED_REPLAYED = ("audit", str(SEED_MAP), "--replay", str(SEED_EVIDENCE), "-f", "
     [
         ("schema",),
         ("import", "{bib}"),
-        ("cache", "info", "--cache-dir", "/nonexistent-cache-dir"),
+        ("cache", "info", "--cache-dir", "{tmp}/no-cache-yet"),  # a place one can go
         ("audit", "--help"),
         ("--help",),
         ("--version",),
@@ -237,7 +237,7 @@ def test_every_command_exits_74_when_stdout_cannot_take_its_output(
     # `claimcheck schema | head -0`, `> /dev/full`, `>&-`: the output's fault, not a bug.
     bib = tmp_path / "refs.bib"
     bib.write_text("@article{a, title = {A title}, year = 2001}\n", encoding="utf-8")
-    args = tuple(arg.format(bib=bib) for arg in args)
+    args = tuple(arg.format(bib=bib, tmp=tmp_path) for arg in args)
     if stdout == "full":
         with open("/dev/full", "w") as full:
             result = claimcheck(*args, stdout=full, stderr=subprocess.PIPE)

@@ -3,10 +3,13 @@ transaction, and what an SQLite error says about the file (bad, or only unusable
 
 from __future__ import annotations
 
+import os
 import sqlite3
+import tempfile
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 # Kept in PRAGMA user_version. 1 had no source, 2 no raw column, 3 kept a work's body as a
 # compact envelope, 4 the Work without its other titles, 5 without its other subtitles, and
@@ -117,4 +120,27 @@ def unusable_reason(exc: sqlite3.Error) -> str | None:
         return f"stayed locked ({exc})"
     if code in ENVIRONMENT_CODES:
         return f"cannot be opened for writing ({exc})"
+    return None
+
+
+def directory_problem(directory: Path) -> str | None:
+    """Why `directory` cannot hold a cache file, or None when it can: it is a folder where a
+    file can be made, or can be created in one. Asked only when there is no cache file yet,
+    so that an absent cache reads as empty without being created, while a place no cache can
+    ever be in (a file, /proc, a read-only folder) is named. Writability is tried, not read
+    from the mode bits: root passes every access() check, yet nothing can be made in /proc."""
+    place = directory
+    while not os.path.lexists(place) and place.parent != place:
+        place = place.parent  # the nearest existing folder: the one `mkdir -p` would write in
+    if not place.is_dir():
+        shown = "is not a directory" if place == directory else f"is under {place}, a file"
+        return f"{shown}, so no cache file can be made in it"
+    try:
+        # An unnamed file where the system can make one (O_TMPFILE), else a named one removed
+        # at once: either way nothing is left behind.
+        with tempfile.TemporaryFile(dir=place):
+            pass
+    except OSError as exc:
+        where = "" if place == directory else f" (nothing can be made in {place})"
+        return f"cannot hold a cache file{where}: {exc.strerror or exc}"
     return None

@@ -35,6 +35,7 @@ from claimcheck.cache.entries import CLOCK_SKEW_SECONDS, CacheEntry, CacheInfo, 
 from claimcheck.cache.file import (
     Unusable,
     configure,
+    directory_problem,
     ensure_schema,
     transaction,
     unusable_reason,
@@ -291,13 +292,17 @@ class Cache:
         return self._conn
 
     def _readable(self) -> bool:
-        """Whether there is a cache file to read. An absent one is simply empty; one that
-        cannot even be looked at (a file where a folder should be, no permission) turns the
-        cache off with its reason, so an offline run does not read "not in the cache" for
-        every DOI with nothing saying why."""
+        """Whether there is a cache file to read. An absent one is simply empty, unless its
+        directory could never hold one (/proc, a read-only folder); that, and one that cannot
+        even be looked at (a file where a folder should be, no permission), turn the cache off
+        with the reason, so an offline run does not read "not in the cache" for every DOI
+        with nothing saying why, nor `cache info` "0 answers"."""
         try:
             self.path.stat()
         except FileNotFoundError:
+            problem = directory_problem(self.directory)
+            if problem is not None:
+                self._disable(f"cache directory {self.directory} {problem}")
             return False
         except OSError as exc:
             self._disable(f"cache file {self.path} cannot be read ({exc.strerror or exc})")
