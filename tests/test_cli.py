@@ -13,7 +13,7 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from claimcheck.app.cli import app, terminal_style
+from claimcheck.app.cli import MAX_WIDTH, app, terminal_style
 from claimcheck.app.runner import execute
 from claimcheck.inputs.claimmap import load_claim_map
 from claimcheck.testing import Fault, ReplayServer
@@ -375,6 +375,17 @@ def test_colour_only_on_a_terminal_without_no_color() -> None:
     assert terminal_style(True, {"NO_COLOR": "1"})[1] is False
     assert terminal_style(True, {"TERM": "dumb"})[1] is False
     assert terminal_style(False, {})[1] is False
+
+
+def test_the_table_width_is_capped() -> None:
+    # COLUMNS=3000000 took 18 s and 1.1 GB (rich pads each line to the width); a 5,000-digit
+    # one is past what int() reads.
+    assert terminal_style(False, {"COLUMNS": "80"})[0] == 80
+    assert terminal_style(False, {"COLUMNS": "3000000"})[0] == MAX_WIDTH
+    assert terminal_style(False, {"COLUMNS": "9" * 5000})[0] == MAX_WIDTH
+    assert terminal_style(False, {"COLUMNS": "0"})[0] == 120
+    result = run("audit", SEED_MAP, "--replay", SEED_EVIDENCE, "-q", env={"COLUMNS": "1500"})
+    assert max(map(len, result.stdout.splitlines())) == MAX_WIDTH
 
 
 def test_record_forgets_an_old_answer_when_the_lookup_now_fails(tmp_path: Path) -> None:
