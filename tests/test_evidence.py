@@ -22,7 +22,7 @@ from claimcheck.transport.evidence import (
 )
 from claimcheck.transport.fetch import RawResponse
 from tests.conftest import RECONSTRUCTED, RECORDED, ColdSeedRun
-from tests.factories import work_list
+from tests.factories import work_list, write_map
 
 SEED_EVIDENCE = Path(__file__).resolve().parent.parent / "claims" / "stem-cell-safety.evidence"
 
@@ -77,6 +77,27 @@ def test_unreadable_index_is_a_usage_error(tmp_path: Path, content: str) -> None
     (tmp_path / "index.json").write_text(content)
     with pytest.raises(UsageError, match=r"index\.json"):
         load_index(tmp_path)
+
+
+@pytest.mark.parametrize(
+    "responses", ["[" * 5000 + "]" * 5000, "[" + "9" * 5000 + "]"], ids=["deep", "long-number"]
+)
+def test_an_index_nested_too_deep_or_with_a_huge_number_is_a_usage_error(
+    tmp_path: Path, responses: str
+) -> None:
+    # RecursionError and int()'s digit limit are not JSONDecodeErrors: they were exit 70.
+    text = '{"format": "claimcheck.evidence/1", "responses": ' + responses + "}"
+    (tmp_path / "index.json").write_text(text)
+    with pytest.raises(UsageError, match=r"index\.json: cannot read the evidence index"):
+        load_index(tmp_path)
+    from tests.test_cli import run
+    from tests.test_cli_errors import assert_usage_error
+
+    (tmp_path / "map").mkdir()
+    claim_map = write_map(tmp_path / "map", "claimcheck: 1\nreferences: {}\nclaims: []\n")
+    for options in (["--replay", tmp_path], ["--record", tmp_path, "--offline"]):
+        result = run("audit", claim_map, *options)
+        assert_usage_error(result, "cannot read the evidence index")
 
 
 def test_body_file_names() -> None:

@@ -276,3 +276,17 @@ def test_a_damaged_index_that_cannot_be_built_again_is_a_clear_error(
         else:
             with pytest.raises(RetractionWatchError, match=rf"^{path}:2: no row"):
                 index.by_original([PAPER])
+
+
+def test_an_index_whose_meta_is_nested_thousands_deep_is_built_again(tmp_path: Path) -> None:
+    # The index is a file in the cache folder, anyone's to change: json.loads of a meta
+    # value nested 5,000 deep raises RecursionError, which was an internal error.
+    path = write(tmp_path, csv_text([FULL_ROW]))
+    with RetractionWatchIndex(path, tmp_path / "index") as first:
+        index_path = first.index_path
+    with sqlite3.connect(index_path) as connection:
+        connection.execute("UPDATE meta SET value = ? WHERE key = 'rows'", ("[" * 5000,))
+    connection.close()
+    with RetractionWatchIndex(path, tmp_path / "index") as second:
+        assert second.built
+        assert only(second, PAPER).record_id == "51234"

@@ -68,6 +68,11 @@ def load_index(directory: Path) -> dict[str, dict[str, Any]]:
         ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UsageError(f"{index_path}: cannot read the evidence index: {exc}") from exc
+    except (ValueError, RecursionError) as exc:
+        # Arrays nested thousands deep, a number of thousands of digits: as unreadable as any
+        # other malformed index, not a bug.
+        why = f"nested too deep or a number too long ({type(exc).__name__})"
+        raise UsageError(f"{index_path}: cannot read the evidence index: {why}") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise UsageError(f"{index_path}: not a claimcheck evidence index (format {FORMAT})")
     entries = document.get("responses")

@@ -190,8 +190,8 @@ def _open_index(path: Path, sha256: str) -> tuple[sqlite3.Connection, Meta] | No
             and connection.execute("SELECT count(*) FROM records").fetchone()[0] == meta["rows"]
         ):
             return connection, Meta.from_meta(meta)
-    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, IndexError):
-        pass  # not an index of ours, or gone: rebuilt over
+    except (sqlite3.Error, OSError, ValueError, KeyError, TypeError, IndexError, RecursionError):
+        pass  # not an index of ours (a meta value nested thousands deep too), or gone: rebuilt
     connection.close()
     return None
 
