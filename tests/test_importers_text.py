@@ -52,6 +52,40 @@ def test_text_numbers_that_break_the_run_continue_a_reference(tmp_path: Path) ->
     assert result.references[0].line == 3
 
 
+@pytest.mark.parametrize("marker", ["{n}.", "[{n}]", "{n}"])
+def test_a_list_past_999_references_goes_on_numbering(tmp_path: Path, marker: str) -> None:
+    # Everything after 999 was read into R999, and the import said nothing.
+    lines = [
+        f"{marker.format(n=n)} Smith J. Title {n}. Nature. 2010;3:1-10." for n in range(1, 1502)
+    ]
+    result = import_references(_write(tmp_path, "refs.txt", "\n".join(lines)))
+    assert [r.id for r in result.references] == [f"R{n}" for n in range(1, 1502)]
+    assert result.references[998].cited_as == "Smith J. Title 999. Nature. 2010;3:1-10."
+    assert result.references[1000].line == 1001
+    assert result.notes[0] == "read the numbered references 1–1501"
+
+
+def test_a_year_starting_a_wrapped_line_starts_no_reference(tmp_path: Path) -> None:
+    # Why a marker has three digits: years start wrapped lines, and 2009 then 2010 would
+    # otherwise be a run of two, as long as the list's own.
+    text = "1. Smith J. Title. Nature.\n2009 Jun;3:1-10.\n2. Doe A. Other. Cell.\n2010. 4:5.\n"
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [(r.id, r.cited_as) for r in result.references] == [
+        ("R1", "Smith J. Title. Nature. 2009 Jun;3:1-10."),
+        ("R2", "Doe A. Other. Cell. 2010. 4:5."),
+    ]
+    assert not any("check them" in note for note in result.notes)
+
+
+def test_references_read_into_the_one_before_them_are_named(tmp_path: Path) -> None:
+    # Reference 6 is missing: 7 to 10 cannot be told from more of reference 5, so they are
+    # read into it, and a note names their lines.
+    lines = [f"{n}. Smith J. Title {n}. Nature. 2010;3:1-10." for n in range(1, 11) if n != 6]
+    result = import_references(_write(tmp_path, "refs.txt", "\n".join(lines)))
+    assert [r.id for r in result.references] == ["R1", "R2", "R3", "R4", "R5"]
+    assert "lines 6, 7, 8, 9 start with a number that breaks the numbering" in result.notes[1]
+
+
 def test_text_without_numbers_reads_one_reference_per_line(tmp_path: Path) -> None:
     text = "\n- Smith J. First. J Biol. 2001;1:1.\n\n• Doe A. Second. Cell. 2002;2:2.\n"
     result = import_references(_write(tmp_path, "refs.txt", text))

@@ -37,6 +37,14 @@ _GAP = r"[ \t\u00a0\u3000]"
 _MARKER = re.compile(
     rf"{_GAP}*(?:\[(\d{{1,3}})\]{_GAP}*|(\d{{1,3}})[.)]{_GAP}+|(\d{{1,3}}){_GAP}+)(?=\S)"
 )
+# Four digits and more read like a year ("2014 Jun;…", "2010." on a wrapped line), which is
+# why a marker has at most three; such a line starts a reference only where it continues the
+# numbering (reference 1000 after 999), so a long list is not cut there.
+_LONG_MARKER = re.compile(
+    rf"{_GAP}*(?:\[(\d{{4,6}})\]{_GAP}*|(\d{{4,6}})[.)]{_GAP}+|(\d{{4,6}}){_GAP}+)(?=\S)"
+)
+# A line starting as an item of a list does ("12.", "12)", "[12]"), not a wrapped "32 252-60".
+_ITEM = re.compile(rf"{_GAP}*(?:\[(\d{{1,6}})\]|(\d{{1,6}})[.)]{_GAP})")
 _BULLET = re.compile(rf"{_GAP}*(?:[-*•·▪]|\[\d{{1,3}}\]|\d{{1,3}}[.)]){_GAP}+(?=\S)")
 
 # The printed DOI forms read: `doi:`, `DOI:`, `DOI `, and resolver URLs (doi.org, dx.doi.org).
@@ -143,17 +151,20 @@ def read_text(text: str, path: Path) -> ImportResult:
 
 def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
     """The longest run of consecutively numbered lines (the later on a tie), as blocks."""
-    starts = []
-    for index, line in enumerate(lines):
-        match = _MARKER.match(line)
-        if match:
-            number = int(next(g for g in match.groups() if g is not None))
-            starts.append((index, number, line[match.end() :]))
+    starts: list[tuple[int, int, str]] = []
     length: dict[int, int] = {}  # position in `starts` -> length of the run ending there
     previous: dict[int, int] = {}
     latest: dict[int, int] = {}  # number -> the latest position with that number
-    for position, (_, number, _) in enumerate(starts):
+    for index, line in enumerate(lines):
+        match = _MARKER.match(line) or _LONG_MARKER.match(line)
+        if match is None:
+            continue
+        number = int(next(g for g in match.groups() if g is not None))
         before = latest.get(number - 1)
+        if before is None and number >= 1000:
+            continue  # a year, or a number that does not continue the list
+        position = len(starts)
+        starts.append((index, number, line[match.end() :]))
         length[position] = 1 if before is None else length[before] + 1
         if before is not None:
             previous[position] = before
@@ -167,7 +178,7 @@ def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
 
 
 def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Block], list[str]]:
-    blocks, used = [], set()
+    blocks, used, merged = [], set(), []
     for k, (index, number, rest) in enumerate(run):
         stop = run[k + 1][0] if k + 1 < len(run) else len(lines)
         parts, breaks = [rest.strip()], list[int]()
@@ -178,16 +189,30 @@ def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Bl
             breaks.append(breaks[-1] + 1 + len(parts[-1]) if breaks else len(parts[0]))
             parts.append(lines[follow].strip())
             used.add(follow)
+            if _later_item(lines[follow], number):
+                merged.append(follow + 1)
         blocks.append(_Block(number, index + 1, " ".join(parts), tuple(breaks)))
     ignored = [i + 1 for i, line in enumerate(lines) if line.strip() and i not in used]
     notes = [f"read the numbered references {run[0][1]}–{run[-1][1]}"]
     if ignored:
         notes[0] += f"; the {len(ignored)} other non-empty lines are not in the list: ignored"
-    numbered = [n for n in ignored if _MARKER.match(lines[n - 1])]
+    # Read into the reference before them, past a gap in the numbering: said, never silent.
+    numbered = sorted(merged + [n for n in ignored if _MARKER.match(lines[n - 1])])
     if numbered:
         listed = ", ".join(map(str, numbered[:5])) + (", …" if len(numbered) > 5 else "")
         notes.append(f"lines {listed} start with a number that breaks the numbering; check them")
     return blocks, notes
+
+
+def _later_item(line: str, number: int) -> bool:
+    """Whether `line`, read as part of reference `number`, starts as a later item of a list
+    would ("7. Smith J…" in reference 5 when 6 is missing). A year does not count: "2010."
+    on a wrapped line is more of the reference."""
+    match = _ITEM.match(line)
+    if match is None:
+        return False
+    item = int(next(g for g in match.groups() if g is not None))
+    return item > number and not 1900 <= item <= 2099
 
 
 def _line_by_line(lines: list[str]) -> tuple[list[_Block], list[str]]:
