@@ -5,13 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
 from claimcheck.model.errors import ExitCode
+from tests.test_failures import ctrl_c_heard_by_children
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "claims" / "stem-cell-safety.yaml"
@@ -109,3 +112,40 @@ def test_every_command_runs_with_the_collector_tuned_for_many_records() -> None:
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "(200000, 30, 30)"
+
+
+# The child reaches the entry point, says so, and only then can hear Ctrl-C: before that, in
+# the interpreter's own start, Python's default handling (a traceback, or -2) is not ours.
+_READY_THEN_MAIN = (
+    "import os, sys\n"
+    "from claimcheck.app.entry import main\n"
+    "sys.argv = ['claimcheck', *sys.argv[1:]]\n"
+    "os.write(2, b'ready\\n')\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize("delay", [0.0, 0.005, 0.02, 0.05, 0.1])
+def test_ctrl_c_while_the_cli_is_imported_exits_130_without_a_traceback(delay: float) -> None:
+    # The first ~100 ms import the CLI, before `execute` handles Ctrl-C: a traceback and -2
+    # before. A run against a closed port, retrying 20 times, cannot end first.
+    args = ["audit", SEED, "--crossref-url", "http://127.0.0.1:9", "--retries", "20"]
+    with ctrl_c_heard_by_children():
+        process = subprocess.Popen(
+            [sys.executable, "-c", _READY_THEN_MAIN, *map(str, args), "-f", "json"],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stderr is not None
+        assert process.stderr.readline() == "ready\n"
+        time.sleep(delay)  # spreads the signal over the imports; nothing is timed
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert process.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "claimcheck: interrupted; no report or file was written"
+    # As on every failure with -f json (README, "Exit codes"): a document on stdout.
+    document = json.loads(out)
+    assert document["schema"] == "claimcheck.error/1"
+    assert (document["error"]["message"], document["summary"]["exit_code"]) == ("interrupted", 130)
