@@ -168,3 +168,13 @@ def test_version_answers_alike_without_importing_the_cli_framework() -> None:
     )
     assert module.returncode == 0
     assert module.stdout == through_cli.stdout  # --version is eager: it answers first
+
+
+def test_option_help_says_what_the_command_does() -> None:
+    # --record saves DataCite's answers too (README); import reads no Retraction Watch CSV.
+    for command in ("audit", "resolve"):
+        record = one_line(help_text((command,), 200)).split("--record")[1].split("--")[0]
+        assert "Crossref's and DataCite's" in record
+    quiet = one_line(help_text(("import",), 200)).split("--quiet")[1].split("--")[0]
+    assert "Retraction Watch" not in quiet
+    assert "a search by metadata failed is still shown" in quiet

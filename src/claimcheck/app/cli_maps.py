@@ -10,9 +10,9 @@ from claimcheck.app.options import (
     CacheDir,
     CrossrefUrl,
     Debug,
+    ImportQuiet,
     Mailto,
     Offline,
-    Quiet,
     Replay,
     Retries,
     Timeout,
@@ -95,7 +95,7 @@ def import_(
     replay: Replay = None,
     cache_dir: CacheDir = None,
     offline: Offline = False,
-    quiet: Quiet = False,
+    quiet: ImportQuiet = False,
     debug: Debug = False,
 ) -> None:
     """Start a claim map from a bibliography: every reference with its fields, cited_as

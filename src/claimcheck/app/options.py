@@ -109,8 +109,8 @@ Record = Annotated[
         "--record",
         parser=path_value,
         metavar="DIR",
-        help="Save every Crossref response the run used into this folder, byte for byte, "
-        "with index.json (URL and time of each) (env CLAIMCHECK_RECORD).",
+        help="Save every response the run used (Crossref's and DataCite's) into this folder, "
+        "byte for byte, with index.json (URL and time of each) (env CLAIMCHECK_RECORD).",
     ),
 ]
 # The two cache lifetimes are set only through the environment: they are named here, with the
@@ -185,6 +185,18 @@ Quiet = Annotated[
         help=(
             "No progress or notices on stderr; a warning that input data was lost (unreadable "
             "rows of the Retraction Watch CSV) is still shown (env CLAIMCHECK_QUIET)."
+        ),
+    ),
+]
+# `import` reads no Retraction Watch CSV: what -q leaves is its own warning.
+ImportQuiet = Annotated[
+    bool,
+    typer.Option(
+        "--quiet",
+        "-q",
+        help=(
+            "No notices on stderr (what was read, what was written); a warning that a search "
+            "by metadata failed is still shown (env CLAIMCHECK_QUIET)."
         ),
     ),
 ]
