@@ -215,8 +215,6 @@ def load_settings(cli: Mapping[str, Any], env: Mapping[str, str] | None = None) 
         raise UsageError("--replay cannot be combined with --offline or --record")
     if settings.offline and settings.fresh:
         raise UsageError("--offline reads only the cache, and --fresh skips reading it")
-    if settings.replay and settings.record:
-        raise UsageError("--replay and --record cannot be used together")
     return settings
 
 
