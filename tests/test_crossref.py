@@ -168,8 +168,10 @@ def test_duplicates_are_looked_up_once(replay_server: ReplayServer) -> None:
     assert request.query["rows"] == ["2"]
 
 
-def test_429_retry_after_is_honoured_then_succeeds(replay_server: ReplayServer) -> None:
-    replay_server.add_fault(Fault.http(429, retry_after="7", times=1))
+@pytest.mark.parametrize("status", [429, 500, 502, 503, 504])
+def test_retry_after_is_honoured_then_succeeds(replay_server: ReplayServer, status: int) -> None:
+    # Every retried status, not only 429 and 503: a 500 with Retry-After was retried at once.
+    replay_server.add_fault(Fault.http(status, retry_after="7", times=1))
     sleeps = Sleeps()
     lookup = client_for(replay_server, sleeps, clock=sleeps.clock).lookup(NOTICE)
     assert lookup.status is LookupStatus.FOUND

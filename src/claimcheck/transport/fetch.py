@@ -275,8 +275,13 @@ class HttpFetcher:
         content_type = headers.get("content-type", "")
         if status in RETRY_STATUSES:
             wait = retry_after_seconds(headers.get("retry-after"), time.time())
+            # Only a 429 or 503 says the pace is too fast; any of these statuses may carry a
+            # Retry-After, and `fetch` skips its backoff for one, so the limiter must hold
+            # the retry until then (a 500 with one was retried at once).
             if status in (429, 503):
                 self.limiter.throttled(kind, wait)
+            elif wait is not None:
+                self.limiter.hold(wait)
             if wait is not None and wait > MAX_WAIT:
                 return _Outcome(
                     None,

@@ -218,7 +218,13 @@ class Limiter:
             pace = self._paces[kind]
             pace.current = max(MIN_RATE, pace.current / 2)
             pace.respace()
-            if retry_after is not None:
-                self._not_before = max(self._not_before, self._clock() + retry_after)
+        if retry_after is not None:
+            self.hold(retry_after)
+
+    def hold(self, retry_after: float) -> None:
+        """A Retry-After on any retried answer (a 500, 502 or 504 may carry one too): no
+        request leaves until then."""
+        with self._lock:
+            self._not_before = max(self._not_before, self._clock() + retry_after)
             # (A Retry-After past MAX_WAIT is kept as asked: every later request then fails
             # fast with WaitTooLong instead of hammering a server that asked for a pause.)
