@@ -14,9 +14,10 @@ import pytest
 from claimcheck.model.errors import LookupFailed
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.testing.hostile import HostileServer
-from claimcheck.transport.fetch import HttpFetcher
+from claimcheck.transport.bounded import MAX_BODY_BYTES
+from claimcheck.transport.fetch import HttpFetcher, _too_dense
 from claimcheck.transport.limiter import MAX_WAIT
-from tests.conftest import RECONSTRUCTED
+from tests.conftest import DATA, RECONSTRUCTED, RECORDED
 from tests.factories import work_envelope, write_map
 from tests.test_cli import run
 
@@ -42,9 +43,9 @@ def audit_json(path: Path, url: str, *args: str) -> tuple[int, dict[str, object]
     ("behaviour", "cause"),
     [
         ("dribble", "the whole response did not arrive in time"),
-        ("gzip-bomb", "body larger than 64 MiB"),
-        ("endless-chunked", "body larger than 64 MiB"),
-        ("huge-body", "body larger than 64 MiB"),
+        ("gzip-bomb", "body larger than 16 MiB"),
+        ("endless-chunked", "body larger than 16 MiB"),
+        ("huge-body", "body larger than 16 MiB"),
         ("stall", "timed out"),
     ],
 )
@@ -132,6 +133,9 @@ def test_a_unicode_digit_retry_after_is_no_retry_after(replay_server: ReplayServ
     assert fetcher.fetch(f"/works/{ARTICLE.replace('/', '%2F')}", subject=ARTICLE).status == 200
 
 
+JSON_BOMB = (
+    b'{"status":"ok","message-type":"work","message":{"DOI":"X","x":[' + b"{}," * 400_000 + b"{}]}}"
+)
 HOSTILE_RECORDS = {
     "nesting": b'{"status":"ok","message-type":"work","message":{"DOI":"X","x":'
     + b"[" * 5000
@@ -147,6 +151,8 @@ HOSTILE_RECORDS = {
     ).encode(),
     "lone-surrogate": b'{"status":"ok","message-type":"work","message":{"DOI":"X",'
     b'"title":["bad \\ud800 title"]}}',
+    # 1.2 MB of `{},`: 400,000 dicts (the reviewer's 64 MiB of them took 1.8 GB).
+    "container-bomb": JSON_BOMB,
 }
 
 
@@ -233,3 +239,33 @@ def test_a_record_naming_100000_linked_records_reads_50_and_says_so(tmp_path: Pa
         "R0: it names 100000 linked records; claimcheck reads at most 50, so 99950 were not"
         " read; without those records, whether it is a notice"
     )
+
+
+def test_a_body_of_implausibly_many_json_containers_is_refused_unparsed(
+    replay_server: ReplayServer,
+) -> None:
+    replay_server.add_fault(Fault.json(JSON_BOMB))
+    fetcher = HttpFetcher(replay_server.url, retries=3, sleep=lambda _s: None)
+    with pytest.raises(LookupFailed, match="a JSON body too dense to read") as failed:
+        fetcher.fetch(f"/works/{ARTICLE.replace('/', '%2F')}", subject=ARTICLE)
+    assert "attempts" not in str(failed.value)  # as dense the next time: not retried
+    assert len(replay_server.requests) == 1
+
+
+STORED_ANSWERS = sorted(
+    path
+    for folder in (RECORDED, DATA / "datacite", Path(__file__).parents[1] / "claims")
+    for path in folder.rglob("*.json")
+    if not path.name.endswith(("meta.json", "provenance.json"))
+)
+
+
+@pytest.mark.parametrize("path", STORED_ANSWERS, ids=lambda p: p.name[:60])
+def test_no_real_answer_is_too_dense(path: Path) -> None:
+    # As stored and as compact as Crossref sends it: the density guard's margin is measured
+    # on these (fetch.BYTES_PER_CONTAINER).
+    stored = path.read_bytes()
+    compact = json.dumps(json.loads(stored), separators=(",", ":")).encode()
+    assert _too_dense(stored) is None
+    assert _too_dense(compact) is None
+    assert len(stored) <= MAX_BODY_BYTES

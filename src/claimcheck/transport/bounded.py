@@ -17,9 +17,14 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 
 MIB = 1024 * 1024
-# The largest body claimcheck reads: a list of 50 full Crossref records is a few megabytes, a
-# single record with thousands of references about one; 64 MiB leaves a wide margin.
-MAX_BODY_BYTES = 64 * MIB
+# The largest body claimcheck reads. Lists ask for whole records (no `select=`), at most 50
+# DOIs a list (batching.MAX_BATCH). The largest real answer stored (tests/data/crossref/
+# recorded/) is 447 KB, a list of 20 full records: 50 at that size are about 1.1 MB, and a
+# single record with thousands of authors or references about one. 16 MiB leaves a margin
+# of 14 times over such a list; a list past it is asked for again one DOI at a time. It was
+# 64 MiB, and parsed JSON takes 10 to 30 times its size in memory (a 64 MiB body of small
+# strings or objects took 1 to 2 GB), several answers at once.
+MAX_BODY_BYTES = 16 * MIB
 INFLATE_STEP = 1 * MIB  # bytes inflated per step, at most
 
 

@@ -291,6 +291,8 @@ class HttpFetcher:
                 )
             return _Outcome(None, f"HTTP {status}", wait)
         self.limiter.observe(kind, headers)
+        if status == 200 and (dense := _too_dense(body)) is not None:
+            return _Outcome(None, f"HTTP 200 with {dense}", final=True)  # as dense next time
         document, problem = _parse_json(body, content_type) if status == 200 else (None, None)
         if problem is not None:
             # A proxy's HTML error page or a cut-off body served as 200: transient, retry.
@@ -307,6 +309,28 @@ class _Outcome:
     problem: str
     retry_after: float | None = None
     final: bool = False
+
+
+# A JSON object or array costs Python about 60 to 100 bytes however few it takes on the wire:
+# `{},{},…` inflating to the body cap was 20 million dicts, 1.8 GB for one answer. Real
+# answers hold far fewer: every one stored (tests/data/crossref/recorded, tests/data/datacite
+# and the seed's evidence, compact as Crossref sends them) has at least 29 bytes per `{` or
+# `[` (the densest, a seed record, 31.6; recorded Crossref answers of 4 KB or more, 46).
+# A body denser than one per 8 bytes, four times the densest, is refused unread. The count
+# counts brackets inside strings too, which only makes a real answer look denser than it is.
+BYTES_PER_CONTAINER = 8
+DENSE_FLOOR = 10_000  # containers: below this a body is too small to cost much whatever it is
+
+
+def _too_dense(body: bytes) -> str | None:
+    """Why `body` is refused unparsed (too many JSON containers for its size), or None."""
+    containers = body.count(b"{") + body.count(b"[")
+    if containers <= max(DENSE_FLOOR, len(body) // BYTES_PER_CONTAINER):
+        return None
+    return (
+        f"a JSON body too dense to read ({containers} objects and arrays in {len(body)} bytes;"
+        f" more than one per {BYTES_PER_CONTAINER} bytes)"
+    )
 
 
 def _parse_json(body: bytes, content_type: str) -> tuple[Any, str | None]:
