@@ -9,12 +9,15 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
+import httpcore2
+import httpx2
 import pytest
 
 from claimcheck.model.errors import LookupFailed
 from claimcheck.testing import Fault, ReplayServer
 from claimcheck.testing.hostile import HostileServer
 from claimcheck.transport.bounded import MAX_BODY_BYTES
+from claimcheck.transport.deadline import DeadlineBackend, DeadlineTransport
 from claimcheck.transport.fetch import HttpFetcher, _too_dense
 from claimcheck.transport.limiter import MAX_WAIT
 from tests.conftest import DATA, RECONSTRUCTED, RECORDED
@@ -66,6 +69,34 @@ def test_a_hostile_server_leaves_the_reference_unverified(
     if behaviour in ("gzip-bomb", "endless-chunked", "huge-body"):
         # The client hung up soon after its cap, long before the server's 1 GiB.
         assert sent < 1024**3
+
+
+@pytest.mark.parametrize("behaviour", ["header-drip", "info-flood"])
+def test_headers_that_never_end_are_bounded_by_the_timeout(tmp_path: Path, behaviour: str) -> None:
+    # Each read gets a byte before its own timeout, so only the whole-response bound ends it
+    # (it never did: the run outlived --timeout and --deadline). The test must finish.
+    with HostileServer(behaviour, interval=0.1) as server:
+        code, document, stderr = audit_json(
+            one_reference_map(tmp_path, ARTICLE), server.url, "--timeout", "0.5"
+        )
+    assert code == 3
+    (reference,) = document["references"]  # type: ignore[misc]
+    assert reference["status"] == "unverified"
+    (finding,) = [f for f in document["findings"] if f["code"] == "unverified"]  # type: ignore[attr-defined]
+    assert "the whole response did not arrive in time" in finding["evidence"]["cause"]
+    assert "Traceback" not in stderr
+
+
+def test_the_deadline_transport_still_fits_httpx2() -> None:
+    # DeadlineTransport swaps HTTPTransport's own pool (`_pool`) for one with its backend:
+    # if httpx2 changes how it keeps the pool, this fails here, not as a hang in a run.
+    transport = DeadlineTransport(verify=False, limits=httpx2.Limits())
+    assert isinstance(transport._pool, httpcore2.ConnectionPool)
+    assert isinstance(transport._pool._network_backend, DeadlineBackend)
+    fetcher = HttpFetcher("http://127.0.0.1:9")
+    assert isinstance(fetcher._http()._transport, DeadlineTransport)
+    fetcher.close()
+    transport.close()
 
 
 def test_a_run_deadline_leaves_what_is_left_unverified(tmp_path: Path) -> None:

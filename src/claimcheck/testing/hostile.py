@@ -7,7 +7,11 @@ Behaviours (each answers every path the same way):
   the wire: the same deflate block repeated, so building it costs nothing;
 - `endless-chunked`: a chunked 200 body that never ends;
 - `huge-body`: a plain body of `size` bytes with a Content-Length to match;
-- `stall`: headers, then silence until the client gives up.
+- `stall`: headers, then silence until the client gives up;
+- `header-drip`: a status line, then one header byte every `interval` seconds, never ending
+  the headers;
+- `info-flood`: `103 Early Hints` informational responses, one every `interval` seconds,
+  never the final response.
 The server writes until the client closes the connection, and counts what it sent.
 """
 
@@ -24,7 +28,9 @@ from typing import Self
 
 from claimcheck.testing.http_handler import PromptShutdown
 
-BEHAVIOURS = frozenset({"dribble", "gzip-bomb", "endless-chunked", "huge-body", "stall"})
+BEHAVIOURS = frozenset(
+    {"dribble", "gzip-bomb", "endless-chunked", "huge-body", "stall", "header-drip", "info-flood"}
+)
 GIB = 1024**3
 _BLOCK_INPUT = 1024 * 1024  # bytes of zeros behind one repeated deflate block
 
@@ -145,6 +151,15 @@ class HostileServer:
         self._head(connection, "Content-Length: 100")
         while not self._stopping.wait(0.2):
             time.sleep(0)
+
+    def _header_drip(self, connection: socket.socket) -> None:
+        self._send(connection, b"HTTP/1.1 200 OK\r\n")
+        while not self._stopping.wait(self.interval):
+            self._send(connection, b"X")
+
+    def _info_flood(self, connection: socket.socket) -> None:
+        while not self._stopping.wait(self.interval):
+            self._send(connection, b"HTTP/1.1 103 Early Hints\r\nLink: </x>\r\n\r\n")
 
     def _chunk(self, connection: socket.socket, data: bytes) -> None:
         self._send(connection, f"{len(data):x}\r\n".encode("ascii") + data + b"\r\n")

@@ -28,6 +28,9 @@ MAX_BODY_BYTES = 16 * MIB
 INFLATE_STEP = 1 * MIB  # bytes inflated per step, at most
 
 
+LATE = "the whole response did not arrive in time"
+
+
 class BodyProblem(Exception):
     """The body broke a bound or cannot be decoded; the message says which, for a person."""
 
@@ -98,7 +101,7 @@ def read_body(
 
     for raw in chunks:
         if clock() > deadline:
-            raise BodyProblem("the whole response did not arrive in time", retry=True)
+            raise BodyProblem(LATE, retry=True)
         keep(decoder.feed(raw))
     keep(decoder.finish())
     return b"".join(parts)

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from claimcheck import __version__
 from claimcheck.model.errors import LookupFailed
-from claimcheck.transport.bounded import BodyProblem, read_body
+from claimcheck.transport.bounded import LATE, BodyProblem, read_body
 from claimcheck.transport.limiter import MAX_WAIT, POLITE, PUBLIC, SINGLE, Limiter, WaitTooLong
 
 if TYPE_CHECKING:
@@ -149,15 +149,20 @@ class HttpFetcher:
             if self._client is None:
                 import httpx2
 
+                from claimcheck.transport.deadline import DeadlineTransport
+
                 self._client = httpx2.Client(
                     timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-                    limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
                     # Every request goes to base_url, and a redirect is an answer, never
                     # followed; so a plain http:// base (a local mirror or replay) never does
                     # TLS, and loading the CA certificates (about 90 ms) is skipped. https://
-                    # verifies.
+                    # verifies. The transport bounds each attempt's socket operations by its
+                    # deadline (deadline.py).
+                    transport=DeadlineTransport(
+                        verify=not _plain_http(self.base_url),
+                        limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
+                    ),
                     follow_redirects=False,
-                    verify=not _plain_http(self.base_url),
                 )
             return self._client
 
@@ -225,6 +230,8 @@ class HttpFetcher:
         """One request, bounded in time and size."""
         import httpx2
 
+        from claimcheck.transport.deadline import attempt_deadline
+
         if self._past_run_deadline():
             return _Outcome(None, "not attempted: the run's --deadline passed", final=True)
         try:
@@ -242,9 +249,18 @@ class HttpFetcher:
                 # httpcore2's trace says when the request is written, after any connection
                 # was made: the limiter keeps the pace from then (Limiter.sent).
                 trace = functools.partial(self._traced, kind)
-                with self._http().stream(
-                    "GET", url, headers=self._headers, timeout=timeout, extensions={"trace": trace}
-                ) as reply:
+                # Each read's own timeout restarts with every byte; the attempt's deadline
+                # also ends reads within the headers (a drip, endless 1xx responses).
+                with (
+                    attempt_deadline(budget),
+                    self._http().stream(
+                        "GET",
+                        url,
+                        headers=self._headers,
+                        timeout=timeout,
+                        extensions={"trace": trace},
+                    ) as reply,
+                ):
                     headers = {k.lower(): v for k, v in reply.headers.items()}
                     body = read_body(
                         reply.iter_raw(),  # whatever each read brings: the deadline is
@@ -258,8 +274,8 @@ class HttpFetcher:
             return _Outcome(None, f"not attempted: {exc}", final=True)
         except BodyProblem as exc:
             return _Outcome(None, str(exc), final=not exc.retry)
-        except httpx2.TimeoutException:
-            return _Outcome(None, "timed out")
+        except httpx2.TimeoutException as exc:
+            return _Outcome(None, LATE if str(exc) == LATE else "timed out")
         except httpx2.TransportError as exc:
             return _Outcome(None, _transport_problem(exc))
         return self._judge(request, kind, status, headers, body)
