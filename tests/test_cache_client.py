@@ -477,5 +477,7 @@ def test_an_absent_cache_is_empty_and_not_created(tmp_path: Path) -> None:
     for where in (tmp_path, tmp_path / "new" / "deeper"):
         result = run("cache", "info", env={"CLAIMCHECK_CACHE_DIR": str(where)})
         assert result.exit_code == 0, result.stderr
-        assert "answers: 0 (0 Crossref works, 0 agency answers, 0 DataCite records)" in result.stdout
+        assert (
+            "answers: 0 (0 Crossref works, 0 agency answers, 0 DataCite records)" in result.stdout
+        )
     assert list(tmp_path.iterdir()) == []  # no cache file, folder or probe left behind
