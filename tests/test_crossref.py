@@ -247,6 +247,43 @@ def test_wrong_shape_is_a_failed_lookup(
     assert problem in (lookup.error or "")
 
 
+TITLE_FIELDS = ("title", "original-title", "subtitle", "container-title", "short-container-title")
+
+
+@pytest.mark.parametrize("field", TITLE_FIELDS)
+@pytest.mark.parametrize(
+    "value", [{"0": "RETRACTED: A study"}, ["A study", {"0": "RETRACTED: A study"}], True]
+)
+def test_a_title_field_of_the_wrong_shape_is_a_failed_lookup_not_no_title(
+    replay_server: ReplayServer, field: str, value: object
+) -> None:
+    """A title is where a retraction may be marked: one that cannot be read must not leave
+    the work clean, as reading it as "no title" did."""
+    message = {"DOI": NOTICE, "title": ["A study"], field: value}
+    replay_server.add_fault(
+        Fault.json(
+            json.dumps({"status": "ok", "message-type": "work", "message": message}).encode()
+        )
+    )
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert f"`{field}` is not a list of texts" in (lookup.error or "")
+
+
+@pytest.mark.parametrize("field", TITLE_FIELDS)
+def test_a_title_field_as_a_string_or_with_a_number_is_still_read(
+    replay_server: ReplayServer, field: str
+) -> None:
+    message = {"DOI": NOTICE, "title": ["A study"], field: ["RETRACTED: A study", 1984]}
+    replay_server.add_fault(
+        Fault.json(
+            json.dumps({"status": "ok", "message-type": "work", "message": message}).encode()
+        )
+    )
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FOUND
+
+
 def test_a_record_for_another_doi_is_not_taken_as_the_answer(replay_server: ReplayServer) -> None:
     body = b'{"status":"ok","message-type":"work","message":{"DOI":"10.1038/nbt.2816"}}'
     replay_server.add_fault(Fault.json(body, match=NOTICE))

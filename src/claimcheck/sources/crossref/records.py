@@ -78,7 +78,7 @@ def _parse_work(message: Mapping[str, Any]) -> Work:
     # `subtitle`: "Work subtitles, including original language and translated" (rest-api-doc's
     # api_format.md): each kept once, like the titles, since a reference may cite a translated
     # title with its translated subtitle.
-    subtitle, *other_subtitles = tuple(dict.fromkeys(_texts(message.get("subtitle")))) or ("",)
+    subtitle, *other_subtitles = tuple(dict.fromkeys(_title_texts(message, "subtitle"))) or ("",)
     return Work(
         doi=doi,
         title=title,
@@ -88,8 +88,8 @@ def _parse_work(message: Mapping[str, Any]) -> Work:
         authors=tuple(_authors(message.get("author"))),
         year=_year(message),
         published=_published(message),
-        container_titles=_texts(message.get("container-title")),
-        short_container_titles=_texts(message.get("short-container-title")),
+        container_titles=_title_texts(message, "container-title"),
+        short_container_titles=_title_texts(message, "short-container-title"),
         volume=_text(message.get("volume")) or None,
         issue=_text(message.get("issue")) or None,
         page=_text(message.get("page")) or None,
@@ -132,11 +132,28 @@ def _texts(value: object) -> tuple[str, ...]:
     return tuple([t for t in texts if t])
 
 
+def _title_texts(message: Mapping[str, Any], key: str) -> tuple[str, ...]:
+    """The texts of a title field (`title`, `subtitle`, `container-title`, …): a list of
+    strings in Crossref's schema. Any other shape makes the record unreadable, never "no
+    title": a title is where a retraction is marked ("RETRACTED: …"), so one that could not
+    be read must leave the reference unverified, not clean."""
+    value = message.get(key)
+    if value is None or isinstance(value, str):
+        return _texts(value)
+    if isinstance(value, list) and all(_is_text(item) for item in value):
+        return _texts(value)
+    raise MalformedRecord(f"work record's `{key}` is not a list of texts")
+
+
+def _is_text(value: object) -> bool:
+    return isinstance(value, str | int | float) and not isinstance(value, bool)
+
+
 def _titles(message: Mapping[str, Any]) -> tuple[str, ...]:
     """Every title of the work, each once: `title` ("Work titles, including translated
     titles", Crossref's schema), then `original-title`. A reference may cite any of them, so
     all are kept; the first is the one reports show."""
-    titles = (*_texts(message.get("title")), *_texts(message.get("original-title")))
+    titles = (*_title_texts(message, "title"), *_title_texts(message, "original-title"))
     return tuple(dict.fromkeys(titles))
 
 
