@@ -99,6 +99,27 @@ def test_the_deadline_transport_still_fits_httpx2() -> None:
     transport.close()
 
 
+@pytest.mark.parametrize("variable", ["HTTP_PROXY", "http_proxy", "ALL_PROXY"])
+def test_a_proxy_the_environment_names_is_used(
+    replay_server: ReplayServer, monkeypatch: pytest.MonkeyPatch, variable: str
+) -> None:
+    """httpx2 honours HTTP(S)_PROXY only for a client given no transport of its own: behind a
+    proxy the fetcher must still send through it (the replay server stands in for the
+    proxy, and sees the request for the unresolvable host in absolute form)."""
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, replay_server.url)
+    fetcher = HttpFetcher("http://registry.invalid", retries=0)
+    try:
+        fetcher.fetch("/works/10.1234/abc", subject="10.1234/abc")
+    except LookupFailed:
+        pass  # the stand-in proxy answers as it can; what matters is that it was asked
+    finally:
+        fetcher.close()
+    (request,) = replay_server.requests
+    assert request.raw_line.startswith("GET http://registry.invalid/works/10.1234/abc")
+
+
 def test_a_run_deadline_leaves_what_is_left_unverified(tmp_path: Path) -> None:
     with HostileServer("stall") as server:
         code, document, _err = audit_json(

@@ -151,17 +151,21 @@ class HttpFetcher:
 
                 from claimcheck.transport.deadline import DeadlineTransport
 
+                # Every request goes to base_url, and a redirect is an answer, never followed;
+                # so a plain http:// base (a local mirror or replay) never does TLS, and
+                # loading the CA certificates (about 90 ms) is skipped. https:// verifies.
+                verify = not _plain_http(self.base_url)
+                limits = httpx2.Limits(max_connections=8, max_keepalive_connections=8)
+                # The transport bounds each attempt's socket operations by its deadline
+                # (deadline.py). httpx2 reads HTTP(S)_PROXY only when given no transport, so
+                # behind a proxy the client is httpx2's own: the proxy is used, and each
+                # attempt is bounded by --timeout per read and by read_body's deadline.
+                transport = None if _proxied() else DeadlineTransport(verify=verify, limits=limits)
                 self._client = httpx2.Client(
                     timeout=httpx2.Timeout(self.timeout, connect=min(self.timeout, 10.0)),
-                    # Every request goes to base_url, and a redirect is an answer, never
-                    # followed; so a plain http:// base (a local mirror or replay) never does
-                    # TLS, and loading the CA certificates (about 90 ms) is skipped. https://
-                    # verifies. The transport bounds each attempt's socket operations by its
-                    # deadline (deadline.py).
-                    transport=DeadlineTransport(
-                        verify=not _plain_http(self.base_url),
-                        limits=httpx2.Limits(max_connections=8, max_keepalive_connections=8),
-                    ),
+                    transport=transport,
+                    verify=verify,
+                    limits=limits,
                     follow_redirects=False,
                 )
             return self._client
@@ -380,6 +384,14 @@ def _transport_problem(exc: Exception) -> str:
     if isinstance(exc, httpx2.ReadError):
         return "connection reset"
     return f"network error ({type(exc).__name__})"
+
+
+def _proxied() -> bool:
+    """Whether the environment names a proxy (HTTP_PROXY, HTTPS_PROXY, ALL_PROXY, any case),
+    which httpx2 honours by default (trust_env)."""
+    import urllib.request
+
+    return any(name != "no" for name in urllib.request.getproxies_environment())
 
 
 def _plain_http(url: str) -> bool:
