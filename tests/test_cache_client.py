@@ -481,3 +481,21 @@ def test_an_absent_cache_is_empty_and_not_created(tmp_path: Path) -> None:
             "answers: 0 (0 Crossref works, 0 agency answers, 0 DataCite records)" in result.stdout
         )
     assert list(tmp_path.iterdir()) == []  # no cache file, folder or probe left behind
+
+
+def test_offline_a_fresh_cached_answer_that_cannot_serve_is_not_called_unrecordable(
+    tmp_path: Path,
+) -> None:
+    # A 404 row without the agency answer that would say what the 404 means: in the cache,
+    # fresh, and still no answer; nothing is being recorded.
+    url, doi = "http://127.0.0.1:9", "10.1234/abc"
+    clock = Clock()
+    cache = Cache(tmp_path, clock=clock)
+    cache.put(source_key("crossref", url), "work", doi, 404, b"Resource not found.")
+    fetcher = HttpFetcher(url, retries=0)
+    with CrossrefClient(fetcher, base_url=url, cache=cache, clock=clock, offline=True) as offline:
+        lookup = offline.lookup(doi)
+    assert lookup.status is LookupStatus.FAILED
+    assert (
+        lookup.error == f"offline, and the cached answer from {url} cannot be read or is incomplete"
+    )

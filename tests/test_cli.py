@@ -388,6 +388,17 @@ def test_the_table_width_is_capped() -> None:
     assert max(map(len, result.stdout.splitlines())) == MAX_WIDTH
 
 
+def test_a_columns_or_lines_of_thousands_of_digits_is_no_internal_error() -> None:
+    # Rich reads COLUMNS and LINES itself unless given both a width and a height.
+    huge = {"COLUMNS": "9" * 5000, "LINES": "9" * 5000}
+    audited = run("audit", SEED_MAP, "--replay", SEED_EVIDENCE, "-q", env=huge)
+    assert audited.exit_code == 1, audited.output  # the seed's gate, not 70
+    assert max(map(len, audited.stdout.splitlines())) == MAX_WIDTH
+    resolved = run("resolve", "10.1158/0008-5472.can-10-2451", "--replay", SEED_EVIDENCE, env=huge)
+    assert resolved.exit_code == 0, resolved.output
+    assert "retraction notice of 10.1158/0008-5472.can-04-4194" in resolved.stdout
+
+
 def test_record_forgets_an_old_answer_when_the_lookup_now_fails(tmp_path: Path) -> None:
     evidence = tmp_path / "evidence"
     path = write_map(tmp_path, SMALL)

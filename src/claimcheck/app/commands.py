@@ -7,6 +7,7 @@ the one-sentence gate summary go to stderr.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -70,7 +71,11 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("looking up DOIs"), BarColumn(), MofNCompleteColumn())
-    bar = Progress(*columns, console=Console(stderr=True), transient=True)
+    # Rich would read COLUMNS and LINES itself, and int() refuses a value of thousands of
+    # digits; shutil ignores one it cannot read. The width is capped as the table's is.
+    size = shutil.get_terminal_size()
+    console = Console(stderr=True, width=min(size.columns, 1000), height=size.lines)
+    bar = Progress(*columns, console=console, transient=True)
     task = bar.add_task("lookups", total=total)
     started_at = time.monotonic()
     shown = False

@@ -253,7 +253,10 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
         # A password in a URL is redacted; these errors reach stderr and stdout JSON.
         shown = "(not shown)" if parse is _token else repr(value)
         if parse is _url:
-            shown = repr(redact_url(text))
+            # redact_url cannot find the credentials in a URL it cannot parse (a space in the
+            # password): such a value is not echoed at all.
+            printable = text.isprintable() and not any(c.isspace() for c in text.strip())
+            shown = repr(redact_url(text)) if printable else "(not shown)"
         raise UsageError(f"{where}: invalid value {shown} ({exc})") from None
 
 

@@ -63,12 +63,18 @@ def safe(text: str) -> str:
     return visible(text, keep="\n")
 
 
+RENDER_HEIGHT = 25  # lines; unused by a table, see string_console
+
+
 def string_console(buffer: io.StringIO, width: int, color: bool) -> Console:
     """A console that renders into `buffer`, with colour only when asked, and never reads
     markup or emoji codes out of the data it prints."""
     return Console(
         file=buffer,
+        # Both width and height given: Rich then never reads COLUMNS or LINES itself, where a
+        # value of thousands of digits raises (int() refuses it). A table ignores the height.
         width=width,
+        height=RENDER_HEIGHT,
         force_terminal=color,
         no_color=not color,
         color_system="standard" if color else None,

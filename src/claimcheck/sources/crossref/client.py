@@ -192,11 +192,15 @@ class CrossrefClient:
             if entry is None:
                 why[doi] = missing
             elif entry.fresh_for_status(now, self.cache.status_ttl):
-                # Only --record skips a fresh answer: it keeps claimcheck's form, not the
-                # answer as sent (CachedAnswers._chunk).
+                # A fresh answer left unused: --record needs the answer as sent, which the
+                # cache does not keep for a found work; or the row cannot be read (a 404
+                # without its agency answer, a body that no longer parses).
                 why[doi] = (
                     f"offline, and the cached answer from {self.base_url} cannot be recorded:"
                     " the cache keeps claimcheck's own form of it, not the answer as sent"
+                    if self.recorder is not None
+                    else f"offline, and the cached answer from {self.base_url} cannot be read"
+                    " or is incomplete"
                 )
             else:
                 since = "the DOI" if entry.status == 404 else "a retraction"
