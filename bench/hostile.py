@@ -2,7 +2,8 @@
 
 Run from the project root:  python bench/hostile.py
 For each behaviour of `claimcheck.testing.hostile.HostileServer` (a 10 GiB gzip bomb, an
-endless chunked body, a 1 GiB body, a body dribbling one byte every 0.2 s, a stalled read),
+endless chunked body, a 1 GiB body, a body dribbling one byte every 0.2 s, a stalled read,
+headers dribbling one byte every 0.2 s, `103 Early Hints` responses without end),
 one audit of a one-reference claim map runs as its own process under `/usr/bin/time -v`,
 which reports that process's own peak RSS (not the benchmark's). Then Ctrl-C is sent to an
 audit stuck on the dribbling server, and the time to exit is measured.
@@ -28,6 +29,8 @@ CASES = [
     ("huge-body", GIB),
     ("dribble", GIB),
     ("stall", 100),
+    ("header-drip", GIB),
+    ("info-flood", GIB),
 ]
 MAP = "claimcheck: 1\nreferences: {R1: {doi: 10.5555/bench}}\nclaims: []\n"
 
