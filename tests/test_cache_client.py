@@ -499,3 +499,17 @@ def test_offline_a_fresh_cached_answer_that_cannot_serve_is_not_called_unrecorda
     assert (
         lookup.error == f"offline, and the cached answer from {url} cannot be read or is incomplete"
     )
+
+
+def test_offline_a_cached_answer_past_the_metadata_ttl_is_named_by_its_age(
+    tmp_path: Path,
+) -> None:
+    # A cache copied 45 days ago still holds the row: "not in the cache" would be untrue.
+    offline, url = offline_after(tmp_path, 45 * 24)
+    with offline:
+        stale = offline.lookup(THINGS)
+    assert stale.status is LookupStatus.FAILED
+    assert stale.error == (
+        f"offline, and the cached answer from {url} is 45 days old, past the 30 days within"
+        " which a cached answer is trusted at all (CLAIMCHECK_METADATA_TTL_DAYS)"
+    )

@@ -20,7 +20,10 @@ def source_key(registry: str, base_url: str) -> str:
 
 
 def age_text(seconds: float) -> str:
-    """A cached answer's age as a message gives it: "50 h", or "20 min" under an hour."""
+    """A cached answer's age as a message gives it: "20 min" under an hour, "50 h" under a
+    week, else "45 days"."""
+    if seconds >= 7 * 86400:
+        return f"{seconds / 86400:.0f} days"
     return f"{seconds / 3600:.0f} h" if seconds >= 3600 else f"{seconds / 60:.0f} min"
 
 

@@ -146,10 +146,17 @@ class Cache:
         return self.get_many(source, kind, [doi]).get(doi.lower())
 
     def get_many(
-        self, source: str, kind: str, dois: Iterable[str], *, raw: bool = False
+        self,
+        source: str,
+        kind: str,
+        dois: Iterable[str],
+        *,
+        raw: bool = False,
+        expired: bool = False,
     ) -> dict[str, CacheEntry]:
         """Present, unexpired entries of `source` by lower-cased DOI; one query per CHUNK keys.
-        With `raw`, each entry also carries the answer as the server sent it."""
+        With `raw`, each entry also carries the answer as the server sent it. With `expired`,
+        entries past the metadata TTL too (only to say why an answer cannot serve)."""
         _check_kind(kind)
         keys = list(dict.fromkeys(k for k in map(_key, dois) if k is not None))
         now = self.clock()
@@ -165,7 +172,7 @@ class Cache:
                 doi, status, body, fetched_at = row[:4]
                 sent = bytes(row[4]) if raw and row[4] is not None else None
                 entry = CacheEntry(kind, doi, status, bytes(body), fetched_at, sent)
-                if entry.fresh_for_metadata(now, self.metadata_ttl):
+                if expired or entry.fresh_for_metadata(now, self.metadata_ttl):
                     found[doi] = entry
         return found
 

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from typing import TYPE_CHECKING, Any
 
-from claimcheck.cache.entries import age_text, source_key
+from claimcheck.cache.entries import source_key
 from claimcheck.model.errors import LookupFailed
 from claimcheck.model.record import Lookup, LookupStatus
 from claimcheck.sources.crossref import batching
@@ -30,6 +30,7 @@ from claimcheck.sources.crossref.follow_ups import FollowUps
 from claimcheck.sources.crossref.identity import PROBE, ServerIdentity
 from claimcheck.sources.crossref.memory import AnswerMemory
 from claimcheck.sources.crossref.not_found import MissingDois
+from claimcheck.sources.crossref.offline import why_not_served
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
 from claimcheck.sources.crossref.stored import encode_work
 from claimcheck.transport.fetch import Fetcher, RawResponse
@@ -172,45 +173,17 @@ class CrossrefClient:
         return self._memory.answers(wanted)
 
     def _not_cached(self, dois: list[str]) -> dict[str, str]:
-        """Offline, why each DOI the cache did not answer could not be checked. A DOI whose
-        cached answer is only too old to trust for update status is named as such: "not in
-        the cache" would send the user looking for a cache they have (a cache warmed on a
-        connected machine serves an offline gate for the status TTL, 24 hours by default)."""
-        if self.cache is not None and self.cache.problem is not None:
-            return dict.fromkeys(
-                dois, f"offline, and the cache cannot be used: {self.cache.problem}"
-            )
-        missing = f"not in the cache for {self.base_url}"
+        """Offline, why each DOI the cache did not answer could not be checked (offline.py)."""
         if self.cache is None or not dois:
-            return dict.fromkeys(dois, missing)
-        stored = self.cache.get_many(self.cache_source, WORK, dois)
-        now = self.cache.clock()
-        ttl_hours = self.cache.status_ttl.total_seconds() / 3600
-        why = {}
-        for doi in dois:
-            entry = stored.get(doi)
-            if entry is None:
-                why[doi] = missing
-            elif entry.fresh_for_status(now, self.cache.status_ttl):
-                # A fresh answer left unused: --record needs the answer as sent, which the
-                # cache does not keep for a found work; or the row cannot be read (a 404
-                # without its agency answer, a body that no longer parses).
-                why[doi] = (
-                    f"offline, and the cached answer from {self.base_url} cannot be recorded:"
-                    " the cache keeps claimcheck's own form of it, not the answer as sent"
-                    if self.recorder is not None
-                    else f"offline, and the cached answer from {self.base_url} cannot be read"
-                    " or is incomplete"
-                )
-            else:
-                since = "the DOI" if entry.status == 404 else "a retraction"
-                why[doi] = (
-                    f"offline, and the cached answer from {self.base_url} is"
-                    f" {age_text(entry.age(now))} old, past the {ttl_hours:g} h within which a"
-                    " cached answer is trusted for update status (CLAIMCHECK_STATUS_TTL_HOURS);"
-                    f" {since} may have been registered since"
-                )
-        return why
+            return dict.fromkeys(dois, f"not in the cache for {self.base_url}")
+        stored = {}
+        if self.cache.problem is None:
+            stored = self.cache.get_many(self.cache_source, WORK, dois, expired=True)
+        recording = self.recorder is not None
+        return {
+            doi: why_not_served(stored.get(doi), self.cache, self.base_url, recording)
+            for doi in dois
+        }
 
     def _remember(self, lookup: Lookup, on_done: OnDone, *, fresh_status: bool = True) -> None:
         # fresh_status=False: a cached answer past the status TTL (`lookup_all` reads again).
