@@ -284,6 +284,39 @@ def test_a_title_field_as_a_string_or_with_a_number_is_still_read(
     assert lookup.status is LookupStatus.FOUND
 
 
+RETRACTION = '{"DOI": "10.5555/notice", "type": "retraction", "label": "Retraction"}'
+
+
+@pytest.mark.parametrize("key", ["updated-by", "update-to"])
+def test_an_update_key_named_twice_is_a_failed_lookup_not_no_updates(
+    replay_server: ReplayServer, key: str
+) -> None:
+    """Python keeps the last of two equal keys: `"updated-by": [retraction], "updated-by": []`
+    would read as a work never retracted."""
+    message = f'{{"DOI": "{NOTICE}", "title": ["A"], "{key}": [{RETRACTION}], "{key}": []}}'
+    body = '{"status": "ok", "message-type": "work", "message": ' + message + "}"
+    replay_server.add_fault(Fault.json(body.encode()))
+    lookup = client_for(replay_server).lookup(NOTICE)
+    assert lookup.status is LookupStatus.FAILED
+    assert f"names `{key}` twice in one record" in (lookup.error or "")
+
+
+def test_a_list_naming_an_update_key_twice_in_one_item_is_not_read() -> None:
+    from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope
+
+    once = f'{{"DOI": "10.5555/a", "updated-by": [{RETRACTION}]}}'
+    twice = f'{{"DOI": "10.5555/b", "updated-by": [{RETRACTION}], "updated-by": []}}'
+
+    def listing(*items: str) -> bytes:
+        message = '{"items": [' + ", ".join(items) + "]}"
+        envelope = '{"status": "ok", "message-type": "work-list", "message": ' + message + "}"
+        return envelope.encode()
+
+    assert len(decode_envelope(listing(once, once), "work-list")["items"]) == 2
+    with pytest.raises(MalformedRecord, match="names `updated-by` twice"):
+        decode_envelope(listing(once, twice), "work-list")
+
+
 def test_a_record_for_another_doi_is_not_taken_as_the_answer(replay_server: ReplayServer) -> None:
     body = b'{"status":"ok","message-type":"work","message":{"DOI":"10.1038/nbt.2816"}}'
     replay_server.add_fault(Fault.json(body, match=NOTICE))

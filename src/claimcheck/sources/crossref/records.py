@@ -39,7 +39,37 @@ def decode_envelope(body: bytes, expected_type: str, document: Any = None) -> Ma
     message = document.get("message")
     if not isinstance(message, dict):
         raise MalformedRecord("response has no `message` object")
+    _refuse_repeated_update_keys(body, message, expected_type)
     return message
+
+
+# The keys that list a work's editorial updates. A JSON object that names one twice is read
+# with the last one winning (RFC 8259 §4 leaves it to the parser; Python keeps the last), so
+# `"updated-by": [<retraction>], "updated-by": []` would read as never updated: a hostile or
+# broken answer could make a retracted work clean.
+UPDATE_KEYS = (b'"updated-by"', b'"update-to"')
+
+
+def _refuse_repeated_update_keys(
+    body: bytes, message: Mapping[str, Any], expected_type: str
+) -> None:
+    """MalformedRecord if the body names an update key more often than the records it
+    parsed into hold it. In JSON text a quote inside a string is escaped, so `"updated-by"`
+    with both quotes bare is a key (or a whole string value, which no record has)."""
+    if expected_type == "work":
+        records: list[Any] = [message]
+    elif expected_type == "work-list" and isinstance(message.get("items"), list):
+        records = message["items"]
+    else:
+        return
+    for key in UPDATE_KEYS:
+        written = body.count(key)
+        if not written:
+            continue
+        name = key.decode().strip('"')
+        held = sum(1 for record in records if isinstance(record, dict) and name in record)
+        if written > held:
+            raise MalformedRecord(f"response names `{name}` twice in one record")
 
 
 def _parse(body: bytes) -> Any:
