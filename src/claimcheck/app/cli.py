@@ -267,7 +267,7 @@ def cache_info(cache_dir: CacheDir = None) -> None:
     """Where the cache is, how many answers it holds, and how old they are."""
 
     def run() -> int:
-        from claimcheck.app.commands import cache_info_text
+        from claimcheck.app.cache_commands import cache_info_text
 
         summary = cache_info_text(settings_of({"cache_dir": cache_dir}))
         write_stdout(summary + "\n", "the cache summary", for_people=True)
@@ -281,7 +281,7 @@ def cache_clear(cache_dir: CacheDir = None) -> None:
     """Remove every cached answer."""
 
     def run() -> int:
-        from claimcheck.app.commands import cache_clear_text
+        from claimcheck.app.cache_commands import cache_clear_text
 
         summary = cache_clear_text(settings_of({"cache_dir": cache_dir}))
         write_stdout(summary + "\n", "the result", for_people=True)

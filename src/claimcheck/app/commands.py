@@ -26,7 +26,6 @@ from claimcheck.model.record import Lookup
 
 if TYPE_CHECKING:
     from claimcheck.app.outputs import Output
-    from claimcheck.cache.store import Cache
     from claimcheck.model.claimmap import ClaimMap
     from claimcheck.model.results import AuditResult
     from claimcheck.sources.crossref.client import CrossrefClient
@@ -317,50 +316,6 @@ def run_resolve_command(
         if problem:
             _notice(settings, f"{doi}: {problem}")
     return int(resolution.exit_code)
-
-
-@contextmanager
-def _managed_cache(settings: Settings) -> Iterator[Cache]:
-    """The cache that `cache info` and `cache clear` act on. They exist to show or empty it,
-    so a cache that cannot be used is a usage error naming why, never "0 answers"; a warning
-    that did not stop it (a damaged file moved aside) is still shown."""
-    from claimcheck.app.services import open_cache
-
-    warnings: list[str] = []
-    with open_cache(settings, warn=warnings.append) as cache:
-        yield cache
-    if cache.problem is not None:
-        raise UsageError(
-            f"{cache.problem}; choose another with --cache-dir or CLAIMCHECK_CACHE_DIR"
-        )
-    for warning in warnings:
-        _notice(settings, f"warning: {warning}")
-
-
-def cache_clear_text(settings: Settings) -> str:
-    with _managed_cache(settings) as cache:
-        removed = cache.clear()
-    return f"removed {removed} cached answers from {cache.path}"
-
-
-def cache_info_text(settings: Settings) -> str:
-    with _managed_cache(settings) as cache:
-        info = cache.info()
-    lines = [
-        f"cache: {info.path}",
-        f"answers: {info.entries} ({info.works} Crossref works, {info.agencies} agency "
-        f"answers, {info.datacite} DataCite records)",
-        f"size: {info.size_bytes / 1024:.1f} KiB",
-    ]
-    if info.oldest is not None and info.newest is not None:
-        oldest = datetime.fromtimestamp(info.oldest, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        newest = datetime.fromtimestamp(info.newest, UTC).strftime("%Y-%m-%d %H:%M:%SZ")
-        lines.append(f"fetched: {oldest} to {newest}")
-    lines.append(
-        f"kept: update status and DataCite records {settings.status_ttl_hours:g} h, "
-        f"metadata {settings.metadata_ttl_days:g} days"
-    )
-    return "\n".join(lines)
 
 
 def _finished(render: Callable[[], Iterable[str]]) -> Iterable[str]:

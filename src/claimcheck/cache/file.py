@@ -144,3 +144,13 @@ def directory_problem(directory: Path) -> str | None:
         where = "" if place == directory else f" (nothing can be made in {place})"
         return f"cannot hold a cache file{where}: {exc.strerror or exc}"
     return None
+
+
+def file_identity(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of the file at `path`, or None if there is none: whether the file a
+    connection failed on is still the one there (another process may have replaced it)."""
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_dev, st.st_ino)

@@ -37,6 +37,7 @@ from claimcheck.cache.file import (
     configure,
     directory_problem,
     ensure_schema,
+    file_identity,
     transaction,
     unusable_reason,
 )
@@ -90,14 +91,6 @@ def _key(doi: str) -> str | None:
     except UnicodeEncodeError:
         return None
     return key
-
-
-def _file_identity(path: Path) -> tuple[int, int] | None:
-    try:
-        st = path.stat()
-    except OSError:
-        return None
-    return (st.st_dev, st.st_ino)
 
 
 class Cache:
@@ -336,7 +329,7 @@ class Cache:
     def _try_open(self) -> tuple[sqlite3.Connection | None, str | None]:
         """(connection, None); or (None, why the cache must stay off); or (None, None) once
         a bad file has been moved aside and a new one may be tried."""
-        identity = _file_identity(self.path)
+        identity = file_identity(self.path)
         conn: sqlite3.Connection | None = None
         try:
             # isolation_level=None: no implicit transactions; writes use explicit short ones.
@@ -373,7 +366,7 @@ class Cache:
 
     def _move_aside(self, why: str, identity: tuple[int, int] | None) -> None:
         """Rename the bad file (and its -wal/-shm) out of the way. Raises OSError."""
-        if identity is not None and _file_identity(self.path) != identity:
+        if identity is not None and file_identity(self.path) != identity:
             # Another process already replaced the bad file: open the new one instead of
             # moving a healthy cache aside.
             return
