@@ -11,7 +11,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from claimcheck.checks.lookups import reference_finding
 from claimcheck.checks.metadata import (
     CITED_AS_AGREE,
     TITLE_AGREE,
@@ -22,11 +21,7 @@ from claimcheck.checks.metadata import (
 )
 from claimcheck.checks.metadata_findings import (
     _cites_a_field,
-    _describe,
-    _doi_mismatch,
-    _field_evidence,
-    _identity_unchecked,
-    _unconfirmed,
+    compared_findings,
     metadata_findings,
 )
 from claimcheck.checks.pages import parse_pages
@@ -642,16 +637,7 @@ def _sparse_references(draw: st.DrawFn) -> Reference:
 
 def plain_metadata_findings(reference: Reference, work: Work) -> list[Finding]:
     """The definition: every reference compared field by field."""
-    comparison = compare(reference, work)
-    if comparison.title_agrees is False and comparison.authors_agree is False:
-        return [_doi_mismatch(reference, work, comparison)]
-    if _identity_unchecked(reference, work):
-        return [_unconfirmed(reference, work)]
-    if not comparison.mismatches:
-        return []
-    message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
-    evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
-    return [reference_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
+    return compared_findings(reference, work)
 
 
 # Records whose every field can disagree with what a sparse reference cites, or agree.

@@ -72,6 +72,11 @@ def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
     listing every field that disagrees, else nothing."""
     if not _cites_a_field(reference):
         return []  # what comparing would find: no field cited, none disagrees (test_metadata)
+    return compared_findings(reference, work)
+
+
+def compared_findings(reference: Reference, work: Work) -> list[Finding]:
+    """`metadata_findings` by its definition: every field compared, with no shortcut."""
     comparison = compare(reference, work)
     # title_agrees is the best of every registry title (translated ones too, see
     # title_agreement.registry_title_forms): a reference citing any of them cites this work.
