@@ -113,7 +113,7 @@ def _mailto(text: str) -> str:
     # secret's trailing newline, is stripped; a domain is sent in its ASCII (IDNA) form; a
     # local part has no ASCII form, so is refused.
     address = text.strip()
-    if any(c.isspace() or not c.isprintable() for c in address):
+    if _blank_or_hidden(address):
         raise ValueError("must not hold a space, control or invisible character")
     local, at, domain = address.rpartition("@") if "@" in address else (address, "", "")
     if not local.isascii():
@@ -126,12 +126,18 @@ def _mailto(text: str) -> str:
     return f"{local}{at}{domain}"
 
 
+def _blank_or_hidden(text: str) -> bool:
+    """Whether `text` holds white space, a control or an invisible character: what a header
+    value, or a URL the HTTP client takes, cannot carry."""
+    return any(c.isspace() or not c.isprintable() for c in text)
+
+
 def _url(text: str) -> str:
     # Surrounding whitespace is stripped: a URL kept as a CI secret often ends in a newline.
     # What the HTTP client would refuse later, as an internal error or as a lookup failing
     # over and over (a control character, no host), is refused here.
     url = text.strip()
-    if any(c.isspace() or not c.isprintable() for c in url):
+    if _blank_or_hidden(url):
         raise ValueError("it holds a space, control or invisible character")
     try:
         parts = urlsplit(url)
@@ -255,8 +261,7 @@ def _parse(where: str, value: Any, parse: Callable[[str], Any]) -> Any:
         if parse is _url:
             # redact_url cannot find the credentials in a URL it cannot parse (a space in the
             # password): such a value is not echoed at all.
-            printable = text.isprintable() and not any(c.isspace() for c in text.strip())
-            shown = repr(redact_url(text)) if printable else "(not shown)"
+            shown = "(not shown)" if _blank_or_hidden(text.strip()) else repr(redact_url(text))
         raise UsageError(f"{where}: invalid value {shown} ({exc})") from None
 
 
