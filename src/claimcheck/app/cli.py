@@ -40,6 +40,7 @@ from claimcheck.app.options import (
     settings_of,
 )
 from claimcheck.app.runner import (
+    MAX_WIDTH,
     execute,
     flush_quietly,
     interrupted,
@@ -308,11 +309,6 @@ def _stdout_failed(why: str) -> NoReturn:
     say(f"claimcheck: cannot write to stdout: {why}")
     flush_quietly()
     os._exit(int(ExitCode.OUTPUT_FAILED))
-
-
-# The widest table drawn. Rich pads every line of a table to its full width, so a COLUMNS of
-# 3,000,000 took 18 s and 1.1 GB, and 100,000,000 minutes; no screen shows 1,000 columns.
-MAX_WIDTH = 1000
 
 
 def terminal_style(tty: bool, env: Mapping[str, str]) -> tuple[int, bool]:

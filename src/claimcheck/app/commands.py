@@ -70,10 +70,12 @@ def _progress(settings: Settings, total: int) -> Iterator[Callable[[Lookup], Non
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     columns = (TextColumn("looking up DOIs"), BarColumn(), MofNCompleteColumn())
+    from claimcheck.app.runner import MAX_WIDTH
+
     # Rich would read COLUMNS and LINES itself, and int() refuses a value of thousands of
     # digits; shutil ignores one it cannot read. The width is capped as the table's is.
     size = shutil.get_terminal_size()
-    console = Console(stderr=True, width=min(size.columns, 1000), height=size.lines)
+    console = Console(stderr=True, width=min(size.columns, MAX_WIDTH), height=size.lines)
     bar = Progress(*columns, console=console, transient=True)
     task = bar.add_task("lookups", total=total)
     started_at = time.monotonic()
