@@ -106,11 +106,9 @@ def exit_without_teardown(code: object) -> NoReturn:
         # that had already failed keeps its own code.
         from claimcheck.model.errors import ExitCode
 
-        if status == int(ExitCode.OUTPUT_FAILED):
-            pass  # the command has said already that stdout could not take its output
-        else:
-            if status == 0:
-                status = int(ExitCode.OUTPUT_FAILED)
+        # Exit 74 means the command has said already that stdout could not take its output.
+        if status != int(ExitCode.OUTPUT_FAILED):
+            status = status or int(ExitCode.OUTPUT_FAILED)
             _say(f"claimcheck: cannot write to stdout: {exc}\n")
     _say("")
     os._exit(status)
