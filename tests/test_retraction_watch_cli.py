@@ -131,11 +131,16 @@ def test_a_notice_retracting_more_than_50_papers_is_a_notice_not_unverified(
 ) -> None:
     # One RetractionDOI on 60 rows, as a publisher's mass retraction is listed: Retraction
     # Watch settles each link's direction, so no paper needs reading and the cap on linked
-    # records read made the cited notice `unverified` (exit 3) for nothing.
-    rows = [rw_row(str(i), f"10.5555/mass.{i}", NOTICE) for i in range(60)]
+    # records read made the cited notice `unverified` (exit 3) for nothing. The papers are
+    # registered, as a real mass retraction's are: `resolve` reads the first 50 of them in one
+    # list, where 50 unknown DOIs would each cost a lookup and an agency request (20 s).
+    papers = [f"10.5555/mass.{i}" for i in range(60)]
+    rows = [rw_row(str(i), paper, NOTICE) for i, paper in enumerate(papers)]
     path = write_csv(tmp_path / "rw.csv", rows)
     with ReplayServer() as server:
         server.add_work(work_envelope(NOTICE, title="Retraction notice"))
+        for paper in papers:
+            server.add_work(work_envelope(paper, title=f"Paper {paper}"))
         args = ("--crossref-url", server.url, "--retraction-watch", path)
         code, doc, _ = audit(tmp_path, one_reference(NOTICE), *args)
         assert findings(doc, "unverified") == []
