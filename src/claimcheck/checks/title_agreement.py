@@ -4,6 +4,8 @@ agreement among them. Pure."""
 
 from __future__ import annotations
 
+import re
+
 from claimcheck.checks.folded import fold
 from claimcheck.checks.printed_title import printed_title_score, title_score
 from claimcheck.checks.titles import PAIRED, without_retraction_marker, without_update_marker
@@ -21,12 +23,12 @@ __all__ = [
     "title_similarity",
 ]
 
-# A structured title agrees at >= 0.85 of max(ratio, token_sort_ratio) on folded text. Case,
+# A structured title agrees at >= 0.85 of `ratio` (printed_title.title_score) on folded text. Case,
 # accents, markup, punctuation and Greek letters are already folded away, so what remains is
 # real wording: a dropped or changed word in a 10-word title still scores ~0.9, while a
 # different paper on the same topic ("Mesenchymal stem cells ..." vs "Mesenchymal stromal
 # cells ...") scores well under 0.8. token_set_ratio is not used: it scores a one-word prefix
-# of the title as a perfect match.
+# of the title as a perfect match; nor token_sort_ratio: word order is part of a title.
 TITLE_AGREE = 0.85
 # With only `cited_as` (the whole printed reference), the registry title must appear inside
 # it almost verbatim, as the printed title (checks/printed_title.py): >= 0.90 leaves room for
@@ -78,14 +80,25 @@ def registry_title_forms(work: Work) -> list[str]:
     return [form for form in dict.fromkeys(forms) if form]
 
 
+# Where a title runs on into a subtitle: a colon, a question ending the main title, a dash
+# set off by spaces, or an em dash ("… knee osteoarthritis – a systematic review").
+_SUBTITLE_START = re.compile(r":|\?\s|\s[-\u2013\u2014]\s|\u2014")
+
+
 def main_titles(work: Work) -> frozenset[str]:
-    """The record's titles up to their first colon, folded, where what follows is a subtitle
-    the record runs on in its title ("The Ca2+ Influence on Calmodulin Unfolding Pathway: A
-    Steered Molecular Dynamics Simulation Study"). Citing the main title alone is common
-    practice (a subtitle held in `subtitle` is already left out by `registry_title_forms`).
-    Only a main title of MIN_MAIN_TITLE_WORDS words or more is one: "Stem cells: …" or
-    "COVID-19: …" names too many works to tell this one."""
-    mains = (name.split(":", 1)[0] for names in _published_titles(work) for name in names)
+    """The record's titles up to where a subtitle begins (`_SUBTITLE_START`), folded, where
+    the record runs the subtitle on in its title ("The Ca2+ Influence on Calmodulin Unfolding
+    Pathway: A Steered Molecular Dynamics Simulation Study", "Do mesenchymal stem cells cause
+    cancer? A systematic review"). Citing the main title alone is common practice (a
+    subtitle held in `subtitle` is already left out by `registry_title_forms`). Only a main
+    title of MIN_MAIN_TITLE_WORDS words or more is one: "Stem cells: …" or "COVID-19: …"
+    names too many works to tell this one."""
+    mains = (
+        _SUBTITLE_START.split(name, maxsplit=1)[0]
+        for names in _published_titles(work)
+        for name in names
+        if _SUBTITLE_START.search(name)
+    )
     folded = (fold(main) for main in mains)
     return frozenset(main for main in folded if len(main.split()) >= MIN_MAIN_TITLE_WORDS)
 
@@ -96,8 +109,19 @@ def _cited_title_score(title: str, forms: list[str], work: Work) -> float:
     title that begins so ("Mesenchymal stem cells in cancer therapy") scores 0.89 against a
     short main title ("Mesenchymal stem cells in cancer")."""
     best = max(title_score(title, form) for form in forms)
-    if best < 1.0 and any(":" in name for name in work.titles) and title in main_titles(work):
-        return 1.0
+    return 1.0 if best < 1.0 and title in main_titles(work) else best
+
+
+def _printed_title_score(printed: str, forms: list[str], work: Work) -> float:
+    """The best score of the title printed in a whole printed reference against the record's
+    forms; 1.0 when the printed title is a main title of the record exactly, as for a cited
+    title (`_cited_title_score`)."""
+    journals = (*work.container_titles, *work.short_container_titles)
+    best = max(printed_title_score(printed, form, journals) for form in forms)
+    if best < 1.0:
+        mains = main_titles(work)
+        if any(printed_title_score(printed, main, journals) == 1.0 for main in mains):
+            return 1.0
     return best
 
 
@@ -111,7 +135,5 @@ def title_similarity(reference: Reference, work: Work) -> tuple[float | None, fl
         return _cited_title_score(title, forms, work), TITLE_AGREE, reference.title or ""
     if forms and cited_as:
         printed = strip_markup(reference.cited_as or "")
-        journals = (*work.container_titles, *work.short_container_titles)
-        best = max(printed_title_score(printed, f, journals) for f in forms)
-        return best, CITED_AS_AGREE, reference.cited_as or ""
+        return _printed_title_score(printed, forms, work), CITED_AS_AGREE, reference.cited_as or ""
     return None, TITLE_AGREE, ""
