@@ -103,7 +103,13 @@ def test_the_hook_pattern_and_directory_discovery_agree(tmp_path: Path) -> None:
     assert found == expected
     assert {"nested/deep/c.yaml", "dir.yaml/e.yaml", ".yaml"} <= found
     assert not {"F.YAML", "g.yaml.bak", "new\nline/m.yaml"} & found
-    assert skipped == []
+    # Neither takes a path with a line break; the walk says so instead of losing it unseen.
+    assert skipped == [
+        (
+            tmp_path / "claims" / "new\nline/m.yaml",
+            "a line break in its path: not read (name the file itself)",
+        )
+    ]
 
 
 # --- a directory ---------------------------------------------------------------------------
@@ -335,3 +341,21 @@ def test_the_key_is_found_past_the_first_megabyte_and_not_past_the_limit() -> No
     late = b"# padding\n" * 300_000 + b"claimcheck: 1\n"  # 3 MB in
     assert looks_like_claim_map(io.BytesIO(late), MAX_FILE_BYTES)
     assert not looks_like_claim_map(io.BytesIO(late), 1024 * 1024)
+
+
+def test_a_map_whose_path_holds_a_line_break_is_named_not_lost(tmp_path: Path) -> None:
+    # The hook's pattern cannot take such a path, so neither does the walk; it was left out
+    # without a word, and a directory of only it was "no *.yaml claim maps".
+    real = tmp_path / "real.yaml"
+    real.write_text(
+        "claimcheck: 1\nreferences: {R1: {cited_as: A ref}}\nclaims:\n"
+        "  - {id: C1, text: t, cites: [{ref: R1, role: background}]}\n"
+    )
+    odd = tmp_path / "a\nb.yaml"
+    odd.write_text(real.read_text())
+    result = run("audit", tmp_path, "-f", "json", "--offline")
+    assert audited(result.stdout) == [str(real)]
+    shown = str(odd).replace("\n", "\\u000a")  # escaped on stderr, as every name is
+    assert notices(result.stderr) == [
+        f"claimcheck: skipped {shown}: a line break in its path: not read (name the file itself)"
+    ]

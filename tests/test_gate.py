@@ -195,3 +195,17 @@ def test_bad_output_specs_are_refused_before_any_lookup(spec: str) -> None:
     result = run("audit", SEED_MAP, "--crossref-url", UNREACHABLE, "-o", spec)
     assert result.exit_code == 2
     assert "--output" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("fail_on", "advised"), [("retracted", True), ("retracted,unverified", False)]
+)
+def test_the_incomplete_sentence_advises_allow_incomplete_only_where_it_is_allowed(
+    fail_on: str, advised: bool
+) -> None:
+    # With `unverified` named, --allow-incomplete is refused (exit 2): advising it misled.
+    result = run("audit", SEED_MAP, "--replay", SEED_EVIDENCE, "--fail-on", fail_on)
+    assert result.exit_code == 3
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("claimcheck: incomplete (exit 3)")
+    assert ("Use --allow-incomplete to pass anyway." in last) is advised

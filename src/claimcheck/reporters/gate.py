@@ -49,10 +49,15 @@ def gate_sentence(result: AuditResult) -> str:
         codes = ", ".join(sorted({f.code.value for f in failing}))
         return f"gate failed (exit 1): {len(failing)} finding(s) match {rule} ({codes})."
     if result.exit_code == ExitCode.INCOMPLETE:
+        # `unverified` named in --fail-on refuses --allow-incomplete: never advise it then.
+        advice = (
+            ""
+            if FindingCode.UNVERIFIED in policy.codes
+            else " Use --allow-incomplete to pass anyway."
+        )
         return (
             f"incomplete (exit 3): {len(unverified)} reference(s) unverified, since a lookup or "
-            f"search failed; no other finding matches {rule}. Use --allow-incomplete to pass "
-            "anyway."
+            f"search failed; no other finding matches {rule}.{advice}"
         )
     allowed = (
         f"; {len(unverified)} unverified reference(s) allowed by --allow-incomplete"
