@@ -1,5 +1,7 @@
-"""Journal names with the NLM Catalog's place qualifier printed without its brackets, as
-reference managers abbreviate it ("Lancet Lond Engl" for "Lancet (London, England)"). The
+"""Journal names as NLM abbreviates them beside the registry's: the NLM Catalog's place
+qualifier printed without its brackets, as reference managers abbreviate it ("Lancet Lond
+Engl" for "Lancet (London, England)"), and abbreviations whose words are stopwords
+elsewhere ("Ann N Y Acad Sci"). Each beside distinct journals that must still disagree. The
 Lancet record is real, from tests/data/crossref/recorded/."""
 
 from __future__ import annotations
@@ -54,3 +56,37 @@ def test_the_lancet_cited_with_its_place_agrees_with_its_record() -> None:
     assert compare(ref(journal="Lancet Lond Engl"), work).mismatches == ()
     (mismatch,) = compare(ref(journal="Lancet Oncol"), work).mismatches
     assert mismatch == FieldMismatch("journal", "Lancet Oncol", "The Lancet", mismatch.score)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        # "y" is Spanish "and", but here the Y of "N Y".
+        ("Ann N Y Acad Sci", "Annals of the New York Academy of Sciences"),
+        ("N Y State J Med", "New York State Journal of Medicine"),
+        # ... and still "and" in a Spanish title.
+        ("Rev Psiquiatr Salud Ment", "Revista de Psiquiatría y Salud Mental"),
+        ("Revista de Psiquiatria y Salud Mental", "Revista de Psiquiatría y Salud Mental"),
+    ],
+)
+def test_a_one_letter_stopword_may_be_an_initial(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Cell", "Cell Reports"),
+        ("Phys Rev A", "Physical Review E"),
+        ("Physical Review A", "Physical Review E"),
+        ("Science", "Science Advances"),
+        ("Lancet", "The Lancet Oncology"),
+        ("Lancet", "Lancet Oncology"),
+        ("Ann N Y Acad Sci", "Annals of Surgery"),
+        ("N Y State J Med", "New England Journal of Medicine"),
+    ],
+)
+def test_distinct_journals_disagree(cited: str, registry: str) -> None:
+    assert not journals_agree(cited, registry)
+    assert not journals_agree(registry, cited)

@@ -7,6 +7,7 @@ place or medium in brackets ("[Internet]"); registry names are usually spelled o
 from __future__ import annotations
 
 import re
+from itertools import product
 
 from rapidfuzz import fuzz
 
@@ -48,12 +49,25 @@ def _journal_tokens(name: str) -> list[str]:
     return tokens or fold(name).split()
 
 
-def _significant(tokens: list[str]) -> list[str]:
-    kept = [t for t in tokens if t not in _STOPWORDS] or tokens
+def _significant(tokens: list[str], letters: bool = False) -> list[str]:
+    """`tokens` without stopwords, or with only the longer ones dropped when `letters`: a
+    one-letter stopword may be a word's initial ("y", Spanish "and", is the Y of "Ann N Y
+    Acad Sci")."""
+    kept = [t for t in tokens if t not in _STOPWORDS or (letters and len(t) == 1)] or tokens
     for tail in _QUALIFIER_TAILS:
         if len(kept) > len(tail) and tuple(kept[-len(tail) :]) == tail:
             return kept[: -len(tail)]
     return kept
+
+
+def _readings(tokens: list[str]) -> list[list[str]]:
+    """The significant words of a name, read once without any stopword and, where that
+    differs, once keeping the one-letter ones: "Ann N Y Acad Sci" abbreviates "Annals of
+    the New York Academy of Sciences" only with its "y", "Revista de Psiquiatría y Salud
+    Mental" is "Rev Psiquiatr Salud Ment" only without."""
+    kept = _significant(tokens)
+    letters = _significant(tokens, letters=True)
+    return [kept] if letters == kept else [kept, letters]
 
 
 def _abbreviates_word(short: str, full: str) -> bool:
@@ -83,11 +97,11 @@ def journals_agree(cited: str, registry: str) -> bool:
     a, b = _journal_tokens(cited), _journal_tokens(registry)
     if not a or not b:
         return False
-    sig_a, sig_b = _significant(a), _significant(b)
-    if a == b or sig_a == sig_b:
+    if a == b:
         return True
-    if _abbreviates(sig_a, sig_b) or _abbreviates(sig_b, sig_a):
-        return True
+    for sig_a, sig_b in product(_readings(a), _readings(b)):
+        if sig_a == sig_b or _abbreviates(sig_a, sig_b) or _abbreviates(sig_b, sig_a):
+            return True
     if _is_acronym(a, b) or _is_acronym(b, a):
         return True
     # A one-letter or numeric difference is a different journal however close the rest is:
