@@ -77,6 +77,24 @@ def test_a_one_letter_stopword_may_be_an_initial(cited: str, registry: str) -> N
 @pytest.mark.parametrize(
     ("cited", "registry"),
     [
+        # The article "a" is no part of the name ...
+        ("CA Cancer J Clin", "CA: A Cancer Journal for Clinicians"),
+        ("CA Cancer J Clin", "CA A Cancer J Clin"),
+        # ... but a last "a" is a section's letter, and one within may be too.
+        ("Phys Rev A", "Physical Review A"),
+        ("J Chromatogr A", "Journal of Chromatography A"),
+        ("J Phys A Math Theor", "Journal of Physics A: Mathematical and Theoretical"),
+        ("Proc R Soc A", "Proceedings of the Royal Society A"),
+    ],
+)
+def test_the_article_a_is_no_part_of_the_name(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
         ("Cell", "Cell Reports"),
         ("Phys Rev A", "Physical Review E"),
         ("Physical Review A", "Physical Review E"),
@@ -85,6 +103,12 @@ def test_a_one_letter_stopword_may_be_an_initial(cited: str, registry: str) -> N
         ("Lancet", "Lancet Oncology"),
         ("Ann N Y Acad Sci", "Annals of Surgery"),
         ("N Y State J Med", "New England Journal of Medicine"),
+        ("Phys Rev E", "Physical Review A"),
+        ("Phys Rev", "Physical Review A"),
+        ("J Chromatogr B", "Journal of Chromatography A"),
+        ("J Phys A Math Theor", "Journal of Physics B: Atomic, Molecular and Optical Physics"),
+        ("Proc R Soc B", "Proceedings of the Royal Society A"),
+        ("CA Cancer J Clin", "Cancer"),
     ],
 )
 def test_distinct_journals_disagree(cited: str, registry: str) -> None:

@@ -52,8 +52,14 @@ def _journal_tokens(name: str) -> list[str]:
 def _significant(tokens: list[str], letters: bool = False) -> list[str]:
     """`tokens` without stopwords, or with only the longer ones dropped when `letters`: a
     one-letter stopword may be a word's initial ("y", Spanish "and", is the Y of "Ann N Y
-    Acad Sci")."""
-    kept = [t for t in tokens if t not in _STOPWORDS or (letters and len(t) == 1)] or tokens
+    Acad Sci"). "a", the article of "CA: A Cancer Journal for Clinicians", is a stopword
+    except as the last word, where it is a section's letter ("Physical Review A")."""
+    last = len(tokens) - 1
+    kept = [
+        t
+        for i, t in enumerate(tokens)
+        if (letters and len(t) == 1) or not (t in _STOPWORDS or (t == "a" and i < last))
+    ] or tokens
     for tail in _QUALIFIER_TAILS:
         if len(kept) > len(tail) and tuple(kept[-len(tail) :]) == tail:
             return kept[: -len(tail)]
