@@ -14,6 +14,8 @@ from tests.test_metadata import ref
 
 # Mehra et al. 2020, retracted; the record's journal is "The Lancet".
 LANCET = "10.1016/s0140-6736(20)31180-6"
+# The record's container-title for J Natl Cancer Inst (OUP).
+JNCI = "JNCI: Journal of the National Cancer Institute"
 
 
 @pytest.mark.parametrize(
@@ -95,6 +97,21 @@ def test_the_article_a_is_no_part_of_the_name(cited: str, registry: str) -> None
 @pytest.mark.parametrize(
     ("cited", "registry"),
     [
+        ("J Natl Cancer Inst", JNCI),
+        ("Journal of the National Cancer Institute", JNCI),
+        ("JNCI", JNCI),
+        ("J Am Med Assoc", "JAMA: The Journal of the American Medical Association"),
+        ("Can Med Assoc J", "CMAJ: Canadian Medical Association Journal"),
+    ],
+)
+def test_an_acronym_before_a_colon_names_the_journal_either_way(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
         ("Cell", "Cell Reports"),
         ("Phys Rev A", "Physical Review E"),
         ("Physical Review A", "Physical Review E"),
@@ -109,6 +126,16 @@ def test_the_article_a_is_no_part_of_the_name(cited: str, registry: str) -> None
         ("J Phys A Math Theor", "Journal of Physics B: Atomic, Molecular and Optical Physics"),
         ("Proc R Soc B", "Proceedings of the Royal Society A"),
         ("CA Cancer J Clin", "Cancer"),
+        # A colon after no acronym of the rest: the part before it is another journal.
+        ("Circulation", "Circulation: Heart Failure"),
+        ("JACC", "JACC: Heart Failure"),
+        ("J Allergy Clin Immunol", "The Journal of Allergy and Clinical Immunology: In Practice"),
+        (
+            "Alzheimers Dement",
+            "Alzheimer's & Dementia: Translational Research & Clinical Interventions",
+        ),
+        ("J Natl Cancer Inst", "JNCI Cancer Spectrum"),
+        ("JNCI Monographs", JNCI),
     ],
 )
 def test_distinct_journals_disagree(cited: str, registry: str) -> None:

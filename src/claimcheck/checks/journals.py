@@ -97,10 +97,28 @@ def _is_acronym(short: list[str], full: list[str]) -> bool:
     return short[0] in initials
 
 
+def _names(name: str) -> list[list[str]]:
+    """The words of `name`, and for "JNCI: Journal of the National Cancer Institute", an
+    acronym before a colon and the name it stands for after it, those of each side: either
+    names the journal alone. Any other colon is kept, as it may begin another journal's
+    part of the name ("Circulation: Heart Failure", "JACC: Heart Failure")."""
+    tokens = _journal_tokens(name)
+    before, colon, after = name.partition(":")
+    if colon:
+        acronym, full = _journal_tokens(before), _journal_tokens(after)
+        if _is_acronym(acronym, full):
+            return [tokens, acronym, full]
+    return [tokens]
+
+
 def journals_agree(cited: str, registry: str) -> bool:
     """True when `cited` and `registry` name the same journal: equal when folded, one an
-    abbreviation or acronym of the other, or a fuzz.ratio of at least JOURNAL_AGREE."""
-    a, b = _journal_tokens(cited), _journal_tokens(registry)
+    abbreviation or acronym of the other, or a fuzz.ratio of at least JOURNAL_AGREE; each
+    read whole and, when it is "ACRONYM: Full name", as either part (`_names`)."""
+    return any(_agree(a, b) for a, b in product(_names(cited), _names(registry)))
+
+
+def _agree(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return False
     if a == b:
