@@ -112,6 +112,21 @@ def test_an_acronym_before_a_colon_names_the_journal_either_way(cited: str, regi
 @pytest.mark.parametrize(
     ("cited", "registry"),
     [
+        ("Angew Chem Int Ed Engl", "Angewandte Chemie International Edition"),
+        ("Angew Chem Int Ed Engl", "Angew. Chem. Int. Ed."),
+        ("Angew Chem Int Ed", "Angewandte Chemie International Edition"),
+        # The journal's title until 1998.
+        ("Angew Chem Int Ed Engl", "Angewandte Chemie International Edition in English"),
+    ],
+)
+def test_the_english_editions_engl_is_no_part_of_the_name(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
         ("Cell", "Cell Reports"),
         ("Phys Rev A", "Physical Review E"),
         ("Physical Review A", "Physical Review E"),
@@ -136,6 +151,9 @@ def test_an_acronym_before_a_colon_names_the_journal_either_way(cited: str, regi
         ),
         ("J Natl Cancer Inst", "JNCI Cancer Spectrum"),
         ("JNCI Monographs", JNCI),
+        # The German edition; a last "Engl" after no "Ed" is kept.
+        ("Angew Chem Int Ed Engl", "Angewandte Chemie"),
+        ("Angew Chem Engl", "Angewandte Chemie"),
     ],
 )
 def test_distinct_journals_disagree(cited: str, registry: str) -> None:

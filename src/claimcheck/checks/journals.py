@@ -26,6 +26,13 @@ _STOPWORDS = frozenset((
 # A trailing place qualifier that abbreviated titles keep and full ones often drop:
 # "Proc Natl Acad Sci U S A" vs "Proceedings of the National Academy of Sciences".
 _QUALIFIER_TAILS = (("united", "states", "america"), ("u", "s", "a"), ("usa",))
+# PubMed's abbreviation of a journal's English edition ends "Ed Engl": "Angew Chem Int Ed
+# Engl" for "Angewandte Chemie International Edition", which the registry names, and
+# abbreviates ("Angew. Chem. Int. Ed."), without the language. The name is also read without
+# that "Engl", only after "Ed": another last "Engl" is England ("Lancet Lond Engl") or a word
+# of the name. With it, it still abbreviates "... International Edition in English", the
+# journal's title until 1998.
+_ENGLISH_EDITION = ("ed", "engl")
 _PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")  # "(Warsz)", "[Internet]"
 # The NLM Catalog qualifies a title shared by several journals with its place (or edition)
 # in brackets ("Lancet (London, England)", "Science (New York, N.Y.)", "BMJ (Clinical
@@ -98,17 +105,21 @@ def _is_acronym(short: list[str], full: list[str]) -> bool:
 
 
 def _names(name: str) -> list[list[str]]:
-    """The words of `name`, and for "JNCI: Journal of the National Cancer Institute", an
-    acronym before a colon and the name it stands for after it, those of each side: either
-    names the journal alone. Any other colon is kept, as it may begin another journal's
+    """The words of `name`, also without the "Engl" of an English edition ("... Int Ed
+    Engl", `_ENGLISH_EDITION`), and for "JNCI: Journal of the National Cancer Institute",
+    an acronym before a colon and the name it stands for after it, those of each side:
+    either names the journal alone. Any other colon is kept, as it may begin another journal's
     part of the name ("Circulation: Heart Failure", "JACC: Heart Failure")."""
     tokens = _journal_tokens(name)
+    names = [tokens]
+    if len(tokens) > 2 and tuple(tokens[-2:]) == _ENGLISH_EDITION:
+        names.append(tokens[:-1])
     before, colon, after = name.partition(":")
     if colon:
         acronym, full = _journal_tokens(before), _journal_tokens(after)
         if _is_acronym(acronym, full):
-            return [tokens, acronym, full]
-    return [tokens]
+            names += [acronym, full]
+    return names
 
 
 def journals_agree(cited: str, registry: str) -> bool:
