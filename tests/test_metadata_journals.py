@@ -127,6 +127,26 @@ def test_the_english_editions_engl_is_no_part_of_the_name(cited: str, registry: 
 @pytest.mark.parametrize(
     ("cited", "registry"),
     [
+        ("Cancer Res", "Cancer Research"),
+        ("Cancer Rep", "Cancer Reports"),
+        ("Cancer Rev", "Cancer Reviews"),
+        ("Clin Orthop Relat Res", "Clinical Orthopaedics and Related Research"),
+        ("Ann Rheum Dis", "Annals of the Rheumatic Diseases"),
+        ("Proc Natl Acad Sci U S A", "Proceedings of the National Academy of Sciences"),
+        ("Mon Not R Astron Soc", "Monthly Notices of the Royal Astronomical Society"),
+        ("Dtsch Arztebl Int", "Deutsches Ärzteblatt International"),
+        ("Jpn J Clin Oncol", "Japanese Journal of Clinical Oncology"),
+        ("MMWR Morb Mortal Wkly Rep", "MMWR. Morbidity and Mortality Weekly Report"),
+    ],
+)
+def test_iso_4_abbreviations_agree(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
         ("Cell", "Cell Reports"),
         ("Phys Rev A", "Physical Review E"),
         ("Physical Review A", "Physical Review E"),
@@ -151,6 +171,10 @@ def test_the_english_editions_engl_is_no_part_of_the_name(cited: str, registry: 
         ),
         ("J Natl Cancer Inst", "JNCI Cancer Spectrum"),
         ("JNCI Monographs", JNCI),
+        # ISO 4 abbreviates Research "Res", Reports "Rep" and Reviews "Rev".
+        ("Cancer Res", "Cancer Reports"),
+        ("Cancer Res", "Cancer Reviews"),
+        ("Nucleic Acids Res", "Nucleic Acids Reports"),
         # The German edition; a last "Engl" after no "Ed" is kept.
         ("Angew Chem Int Ed Engl", "Angewandte Chemie"),
         ("Angew Chem Engl", "Angewandte Chemie"),

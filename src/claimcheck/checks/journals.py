@@ -84,9 +84,16 @@ def _readings(tokens: list[str]) -> list[list[str]]:
 
 
 def _abbreviates_word(short: str, full: str) -> bool:
-    """`short` is `full` abbreviated: same first letter, its letters in order in `full`."""
+    """`short` is `full` abbreviated: same first letter, its letters in order in `full`.
+    Not `full`'s beginning and its plural's last "s": ISO 4 drops that "s" with the rest of
+    the word ("Rep" for "Reports"), so "Res" is "Research", not "Reports" or "Reviews"."""
     if not short or not full or short[0] != full[0]:
         return False
+    if full.startswith(short):
+        return True
+    stem = short[:-1]
+    if short[-1] == "s" and full.startswith(stem) and full.find("s", len(stem)) == len(full) - 1:
+        return False  # the beginning and the plural's "s", which ISO 4 would have dropped
     rest = iter(full[1:])
     return all(letter in rest for letter in short[1:])
 
