@@ -1,7 +1,8 @@
 """Pages, volumes and issues in the forms references print them: an article number's label
 ("Article e49013", "Paper No. 15"), IOP's page count ("055409 (14pp)"), PubMed's "pii:",
-and "Vol." / "No." labels. Each beside the same form with a wrong number, still reported.
-Records are real, from tests/data/crossref/recorded/."""
+"Vol." / "No." labels, and a supplement's issue ("Suppl 2", "Supplement_2", "S2"). Each
+beside the same form with a wrong number, still reported. Records are real, from
+tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 
 from claimcheck.checks.metadata import FieldMismatch, compare
 from claimcheck.checks.pages import parse_pages
+from claimcheck.model.record import Work
 from tests.test_editorial import listed
 from tests.test_metadata import ref
 
@@ -88,4 +90,30 @@ def test_a_wrong_labelled_volume_or_issue_is_still_reported() -> None:
     assert compare(ref(volume="Vol. 36", issue="No. 4"), listed(IOP)).mismatches == (
         FieldMismatch("volume", "Vol. 36", "37"),
         FieldMismatch("issue", "No. 4", "5"),
+    )
+
+
+@pytest.mark.parametrize(
+    "registry", ["Supplement_2", "Supplement 2", "S2", "Suppl 2", "suppl_2", "Suppl. 2", "S02"]
+)
+@pytest.mark.parametrize("cited", ["Suppl 2", "Suppl. 2", "Suppl2", "Supp 2", "Supplement 2"])
+def test_a_supplement_is_one_issue_however_written(cited: str, registry: str) -> None:
+    assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == ()
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Suppl 2", "Supplement_3"),
+        ("Suppl 2", "S3"),
+        # A supplement is not the volume's regular issue of its number.
+        ("2", "Supplement_2"),
+        ("Suppl 2", "2"),
+        ("S2", "2"),
+        ("1 Suppl 2", "Supplement_2"),
+    ],
+)
+def test_another_supplement_or_a_regular_issue_disagrees(cited: str, registry: str) -> None:
+    assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == (
+        FieldMismatch("issue", cited, registry),
     )

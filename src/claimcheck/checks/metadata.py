@@ -187,8 +187,16 @@ _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 _NUMBER_LABEL = re.compile(r"^\s*(?:volume|vol|number|num|issue|iss|no|nr)\.?\s*(?=\d)", re.I)
 
 
+# A supplement's issue as NLM prints it ("Suppl 2") and as registries hold it ("Supplement_2"
+# at OUP, "Supplement 2", "S2", "Suppl. 2", "Suppl2", "Supp 2"): "s2" each, after `fold`.
+# A plain "2" stays another issue: a supplement is numbered apart from the volume's regular
+# issues (NLM prints "41(2)" for one and "41(Suppl 2)" for the other), so issue 2 cited for
+# supplement 2, or the reverse, names another part of the volume.
+_SUPPLEMENT = re.compile(r"\b(?:supplement|suppl|supp|s)\s*(?=[0-9]|$)")
+
+
 def _number_key(value: str) -> str:
-    return _LEADING_ZEROS.sub("", fold(_NUMBER_LABEL.sub("", value)))
+    return _LEADING_ZEROS.sub("", _SUPPLEMENT.sub("s", fold(_NUMBER_LABEL.sub("", value))))
 
 
 def _number(field: str, cited: str | None, registry: str | None) -> FieldMismatch | None:
