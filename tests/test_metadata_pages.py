@@ -1,8 +1,8 @@
 """Pages, volumes and issues in the forms references print them: an article number's label
 ("Article e49013", "Paper No. 15"), IOP's page count ("055409 (14pp)"), PubMed's "pii:",
-"Vol." / "No." labels, and a supplement's issue ("Suppl 2", "Supplement_2", "S2"). Each
-beside the same form with a wrong number, still reported. Records are real, from
-tests/data/crossref/recorded/."""
+a trailing period ("e49013."), "Vol." / "No." labels, and a supplement's issue ("Suppl 2",
+"Supplement_2", "S2"). Each beside the same form with a wrong number, still reported.
+Records are real, from tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
@@ -50,11 +50,31 @@ def test_labels_and_page_counts_are_no_part_of_the_page(
 
 
 @pytest.mark.parametrize(
+    ("printed", "parsed"),
+    [
+        ("e1002345.", ("e1002345", None)),
+        ("12.", ("12", None)),
+        ("1-8.", ("1", "8")),
+        ("pp. 1-8.", ("1", "8")),
+        ("1234–1238;", ("1234", "1238")),
+        ("12.-18.", ("12", "18")),
+        ("pii: e33438.", ("e33438", None)),
+    ],
+)
+def test_trailing_punctuation_is_no_part_of_the_page(
+    printed: str, parsed: tuple[str, str | None]
+) -> None:
+    assert parse_pages(printed) == parsed
+
+
+@pytest.mark.parametrize(
     ("doi", "cited"),
     [
         (PLOS, "Article e49013"),
         (PLOS, "Art. no. e49013"),
         (PLOS, "pii: e49013"),
+        (PLOS, "e49013."),
+        (PLOS, "49013."),
         (IOP, "055409 (14pp)"),
         (IOP, "Article 055409"),
         (IOP, "Paper No. 055409"),
@@ -69,6 +89,7 @@ def test_a_labelled_page_agrees(doi: str, cited: str) -> None:
     [
         (PLOS, "Article e49031", FieldMismatch("page", "e49031", "e49013")),
         (PLOS, "pii: e49031", FieldMismatch("page", "e49031", "e49013")),
+        (PLOS, "e49031.", FieldMismatch("page", "e49031", "e49013")),
         (IOP, "055490 (14pp)", FieldMismatch("page", "055490", "055409")),
         (IOP, "Paper No. 55408", FieldMismatch("page", "55408", "055409")),
     ],

@@ -24,6 +24,10 @@ _PII_PAGE = re.compile(r"^[^\W\d_]?[0-9]{1,8}$")
 # The page count IOP and others print after an article number: "055409 (14pp)", "1 [9 pages]".
 _PAGE_COUNT = re.compile(r"(?<=\S)\s*[(\[]\s*\d+\s*(?:pp|pages?)\.?\s*[)\]]\s*$", re.I)
 
+# The punctuation a printed reference ends its pages with ("e1002345.", "1-8.", "12-18;"),
+# no part of the page: with it, "e1002345." was no e-locator to compare by its number.
+_TRAILING = " .;:"
+
 
 def _expand_end(first: str, end: str) -> str:
     """ "1568"-"71" -> "1571", "e12"-"15" -> "e15": an abbreviated end page in full."""
@@ -39,14 +43,15 @@ def _expand_end(first: str, end: str) -> str:
 def parse_pages(value: str) -> tuple[str, str | None] | None:
     """(first page, expanded end page or None): "98-103" -> ("98", "103"), "1568-71" ->
     ("1568", "1571"), "98–103" -> ("98", "103"), "e33438" -> ("e33438", None); an article
-    number's label and a page count are no part of it ("Article e33438", "055409 (14pp)")."""
+    number's label, a page count and trailing punctuation are no part of it ("Article
+    e33438", "055409 (14pp)", "e33438.")."""
     text = _PAGE_COUNT.sub("", unify_punctuation(value).strip())
-    text = _ARTICLE_LABEL.sub("", _PAGE_PREFIX.sub("", text))
+    text = _ARTICLE_LABEL.sub("", _PAGE_PREFIX.sub("", text)).rstrip(_TRAILING)
     if _PII.match(text):
         text = _PII.sub("", text)
         return (text, None) if _PII_PAGE.match(text) else None
     text = text.split(",")[0]
-    first, _, end = (part.replace(" ", "") for part in text.partition("-"))
+    first, _, end = (part.replace(" ", "").rstrip(_TRAILING) for part in text.partition("-"))
     if not first:
         return None
     return first, (_expand_end(first, end) if end else None)
