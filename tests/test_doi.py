@@ -91,6 +91,35 @@ def test_a_resolver_url_loses_its_query_and_fragment(raw: str, doi: str) -> None
     assert normalize_doi(raw) == doi
 
 
+_SICI_HASH = "10.1002/(SICI)1521-3773(19980904)37:16<2174::AID-ANIE2174>3.0.CO;2-#"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        f"https://doi.org/{_SICI_HASH}",
+        f"https://doi.org/{_SICI_HASH[:-1]}%23",
+        f"http://dx.doi.org/{_SICI_HASH}.",
+        f"https://onlinelibrary.wiley.com/doi/abs/{_SICI_HASH}",
+    ],
+)
+def test_a_sici_check_character_hash_ending_a_url_is_the_dois(raw: str) -> None:
+    # It was read as an empty fragment: the DOI came out cut short, ending `;2-`.
+    assert normalize_doi(raw) == _SICI_HASH.lower()
+
+
+@pytest.mark.parametrize(
+    ("raw", "doi"),
+    [
+        (f"https://doi.org/{_SICI_HASH}section", f"{_SICI_HASH[:-1]}"),  # a real fragment
+        (f"https://doi.org/{_SICI_HASH[:-1]}?x=1#", f"{_SICI_HASH[:-1]}"),  # after a query
+        ("https://doi.org/10.1000/xyz-#", "10.1000/xyz-"),  # not a SICI DOI's end
+    ],
+)
+def test_only_a_sici_dois_final_hash_is_kept(raw: str, doi: str) -> None:
+    assert normalize_doi(raw) == doi.lower()
+
+
 @pytest.mark.parametrize(
     ("raw", "doi"),
     [

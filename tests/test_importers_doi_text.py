@@ -4,6 +4,7 @@ BibTeX author lists with an empty name. What cannot be read plainly gets a note.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -128,3 +129,47 @@ def test_a_claim_maps_doi_keeps_a_bracket_or_quote(doi: str) -> None:
     text = f"claimcheck: 1\nreferences:\n  R1: {{doi: '{doi}'}}\nclaims: []\n"
     (reference,) = parse_claim_map(text, "map.yaml").references
     assert reference.doi == doi
+
+
+# --- a DOI cut short: a SICI check character `#`, a URL fragment ----------------------------
+
+_SICI_HASH = "10.1002/(SICI)1521-3773(19980904)37:16<2174::AID-ANIE2174>3.0.CO;2-#"
+_CUT = "'https://doi.org/10.1000/abc-#x' gives the DOI '10.1000/abc-', ending with '-'"
+
+
+def _each_format(tmp_path: Path, value: str) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """The DOI and notes each format reads from `value` given as its DOI field or link."""
+    sources = {
+        "refs.txt": f"1. Smith J. A title. J Test. 2009;1:2. {value}\n",
+        "url.bib": f"@article{{k1, title={{T}}, url={{{value}}}}}\n",
+        "doi.bib": f"@article{{k1, title={{T}}, doi={{{value}}}}}\n",
+        "do.ris": f"TY  - JOUR\nTI  - T\nDO  - {value}\nER  - \n",
+        "ur.ris": f"TY  - JOUR\nTI  - T\nUR  - {value}\nER  - \n",
+        "refs.json": json.dumps([{"id": "k1", "title": "T", "DOI": value}]),
+    }
+    found = {}
+    for name, text in sources.items():
+        result = import_references(_write(tmp_path, name, text))
+        found[name] = (result.references[0].doi, result.notes)
+    return found
+
+
+def test_a_sici_doi_ending_in_hash_is_read_whole_in_every_format(tmp_path: Path) -> None:
+    for name, (doi, notes) in _each_format(tmp_path, f"https://doi.org/{_SICI_HASH}").items():
+        assert doi == _SICI_HASH, name
+        assert not [note for note in notes if "DOI" in note or "doi" in note], name
+
+
+def test_a_doi_cut_short_by_a_fragment_is_left_out_in_every_format(tmp_path: Path) -> None:
+    for name, (doi, notes) in _each_format(tmp_path, "https://doi.org/10.1000/abc-#x").items():
+        assert doi is None, name
+        assert any(_CUT in note and "it may be cut short; left out" in note for note in notes)
+
+
+@pytest.mark.parametrize("value", ["10.1000/abc_", "doi:10.1000/abc/"])
+def test_a_doi_field_ending_as_no_doi_does_is_left_out(tmp_path: Path, value: str) -> None:
+    reference, notes = _bibtex(tmp_path, f"doi={{{value}}}")
+    assert reference.doi is None
+    assert notes == (
+        f"line 1: doi of 'k1': {value!r} ends with {value[-1]!r}: it may be cut short; left out",
+    )

@@ -80,3 +80,13 @@ def test_a_do_line_continued_on_the_next_line_is_not_cut_short(tmp_path: Path) -
     result = _ris(tmp_path, "DO  - 10.1172/JCI-", "40123")
     assert result.references[0].doi is None
     assert any("'10.1172/JCI- 40123' is not a DOI" in note for note in result.notes)
+
+
+def test_ur_links_are_split_at_a_semicolon_before_another_link_only(tmp_path: Path) -> None:
+    sici = "10.1002/(SICI)1521-3773(19980904)37:16<2174::AID-ANIE2174>3.0.CO;2-#"
+    for line in (
+        "UR  - https://example.org/paper; https://doi.org/10.1000/x",
+        "UR  - https://example.org/paper;https://doi.org/10.1000/x",
+    ):
+        assert _ris(tmp_path, line).references[0].doi == "10.1000/x"
+    assert _ris(tmp_path, f"UR  - https://doi.org/{sici}").references[0].doi == sici

@@ -29,6 +29,9 @@ _DOI_PATH = re.compile(r"/doi/(?:[a-z]+/){0,2}(10\..*)", re.IGNORECASE)
 # Query parameters that carry a DOI: PLOS `article?id=10.1371/…`, and `?doi=10.x`.
 _DOI_PARAMETERS = frozenset({"id", "doi"})
 _DOI_START = re.compile(r"10\.")
+# The end of a SICI DOI: its control segment (`3.0.CO`), version `;2-`, and a check character,
+# which may be `#` (`…<2174::AID-ANIE2174>3.0.CO;2-#`). Such a `#` ending a URL is the DOI's.
+_SICI_BEFORE_CHECK = re.compile(r"\.[A-Z]{2};2-$", re.IGNORECASE)
 # Copy-paste punctuation after a DOI, ASCII and the full-width forms of Chinese and Japanese
 # text ("10.1000/xyz。"). A DOI ending in one of these is not worth the false refusals.
 _TRAILING_PUNCTUATION = ".,;。．，；"
@@ -109,16 +112,22 @@ def _nfkc_before_doi(text: str) -> str:
 
 
 def _doi_in_url(url: str) -> str:
-    """The DOI in a resolver or publisher URL; a `?` starts the query and `#` the fragment."""
+    """The DOI in a resolver or publisher URL; a `?` starts the query and `#` the fragment,
+    except the `#` that ends a SICI DOI as its check character (`…3.0.CO;2-#`)."""
     try:
         parts = urlsplit(url if _SCHEME.match(url) else f"https://{url}")
     except ValueError as exc:  # e.g. an unclosed `[` in the host
         raise DoiError("is a URL that cannot be read") from exc
+    in_path = None
     if (parts.hostname or "") in _RESOLVERS:
-        return unquote(parts.path.removeprefix("/"))
-    in_path = _DOI_PATH.search(unquote(parts.path))
-    if in_path:
-        return in_path.group(1)
+        in_path = unquote(parts.path.removeprefix("/"))
+    elif found := _DOI_PATH.search(unquote(parts.path)):
+        in_path = found.group(1)
+    if in_path is not None:
+        # `#` then nothing, or only the punctuation after a link (`…2-#.`), is no fragment.
+        ends = "#" in url and not parts.fragment.strip(_TRAILING_PUNCTUATION)
+        checked = ends and not parts.query and _SICI_BEFORE_CHECK.search(in_path)
+        return in_path + "#" if checked else in_path
     for parameter in parts.query.split("&"):
         name, _, value = parameter.partition("=")
         # unquote, not unquote_plus: `+` is a legal DOI character (10.5555/a+b).

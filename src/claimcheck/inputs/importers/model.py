@@ -25,6 +25,7 @@ __all__ = [
     "ImportedReference",
     "bare_doi",
     "comma_name",
+    "cut_short",
     "doi_or_note",
     "mend_surrogates",
     "one_doi",
@@ -44,6 +45,8 @@ _MAX_INITIALS = 4
 # Half of a UTF-16 pair with no other half: what text cut in the middle of an emoji leaves.
 # JSON's "\ud83d" escape decodes to one; no UTF-8 file can hold it, nor YAML read it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What no whole DOI ends with: a DOI read so was cut short (at a line's end, or a URL's `#`).
+_CUT_SHORT = ("-", "/", "_")
 _TEXT_FIELDS = ("doi", "cited_as", "title", "journal", "volume", "issue", "pages")
 
 
@@ -189,16 +192,34 @@ def bare_doi(raw: str) -> str:
     return printed if printed.lower() == canonical else canonical
 
 
+def cut_short(printed: str, doi: str) -> str | None:
+    """Why the DOI `doi`, read from `printed`, may be cut short (a note ending "left out"),
+    or None. No DOI ends in `-`, `/` or `_`: one that does lost its end in the source, or
+    in reading (`https://doi.org/10.1000/x-#y` is `10.1000/x-` and a fragment)."""
+    if not doi.endswith(_CUT_SHORT):
+        return None
+    if printed.endswith(doi[-1]):
+        return f"{printed!r} ends with {doi[-1]!r}: it may be cut short; left out"
+    return (
+        f"{printed!r} gives the DOI {doi!r}, ending with {doi[-1]!r}: it may be cut short; left out"
+    )
+
+
 def doi_or_note(raw: str | None, where: str, notes: list[str]) -> str | None:
-    """`bare_doi(raw)`, or None with a note when `raw` is not a DOI."""
+    """`bare_doi(raw)`, or None with a note when `raw` is not a DOI or may be cut short."""
     text = squash(raw)
     if text is None:
         return None
     try:
-        return bare_doi(text)
+        doi = bare_doi(text)
     except DoiError as error:
         notes.append(f"{where}: {text!r} is not a DOI (it {error}); left out")
         return None
+    short = cut_short(text, doi)
+    if short is not None:
+        notes.append(f"{where}: {short}")
+        return None
+    return doi
 
 
 def one_doi(dois: Iterable[str], more: Callable[[str], None]) -> str | None:

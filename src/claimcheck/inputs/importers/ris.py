@@ -33,6 +33,9 @@ _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?$")
 _EXPECTED = "expected RIS records: a `TY  - JOUR` line, tagged lines, and an `ER  - ` line"
 # A DOI given as a link (`UR  - https://doi.org/10.1038/…`), read when no DO line gives one.
 _DOI_LINK = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/\S+", re.IGNORECASE)
+# UR lists links with `;`. rispy splits at every `;`, which cuts a SICI DOI's `…CO;2-#` in
+# two, so UR is read from the lines, split only at a `;` before a space or another link.
+_LINK_SEPARATOR = re.compile(r";\s*(?=\s|https?://|(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE)
 _RANGE = re.compile(r"(\w+)\s*[-–—]+\s*(\w+)")
 _AUTHOR_TAGS = ("AU", "A1")
 
@@ -143,7 +146,7 @@ def _reference(
     return ImportedReference(
         id=ref_id,
         cited_as=None,
-        doi=_doi(record, lines, notes),
+        doi=_doi(lines, notes),
         title=_first(record, "title", "primary_title"),
         authors=_authors(lines, notes),
         year=year,
@@ -155,15 +158,16 @@ def _reference(
     )
 
 
-def _doi(record: dict[str, Any], lines: _Record, notes: list[str]) -> str | None:
+def _doi(lines: _Record, notes: list[str]) -> str | None:
     """The DOI of the DO lines, or else of a doi.org link in UR. More than one different
     DOI is left out with a note, as in a pasted reference list: never pick one."""
     where = f"line {lines.line}"
     given = lines.values("DO")
     dois = [doi for _, value in given if (doi := doi_or_note(value, f"{where}: DO", notes))]
     if not dois:
-        for url in record.get("urls") or []:
-            link = _DOI_LINK.fullmatch(url.strip()) if isinstance(url, str) else None
+        urls = (url for _, value in lines.values("UR") for url in _LINK_SEPARATOR.split(value))
+        for url in urls:
+            link = _DOI_LINK.fullmatch(url.strip())
             doi = doi_or_note(link.group(), f"{where}: UR", notes) if link else None
             dois += [doi] if doi is not None else []
     tags = "DO lines" if given else "UR links"

@@ -25,6 +25,7 @@ from claimcheck.inputs.importers.model import (
     ImportFailed,
     ImportResult,
     bare_doi,
+    cut_short,
     one_doi,
     squash,
 )
@@ -272,6 +273,10 @@ def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | N
             doi = bare_doi(printed)
         except DoiError as error:
             notes.append(f"{printed!r} is not a DOI (it {error}); left out")
+            continue
+        short = cut_short(printed, doi)
+        if short is not None:
+            notes.append(short)
             continue
         found.append(doi)
     bare = next((m for m in _BARE_DOI.finditer(cited) if m.start() not in labelled), None)
