@@ -15,7 +15,8 @@ from claimcheck.inputs.importers import (
     import_references,
     render_claim_map,
 )
-from tests.test_importers import _write
+from claimcheck.model.errors import ExitCode
+from tests.test_importers import _failure, _write
 
 
 def _read(tmp_path: Path, text: str) -> ImportResult:
@@ -410,3 +411,51 @@ def test_a_doi_org_link_without_a_doi_gives_a_note(tmp_path: Path) -> None:
     assert reference.doi is None
     assert len(notes) == 1
     assert notes[0].startswith("line 1: url of 'u': 'https://doi.org/about' is not a DOI")
+
+
+# --- a missing comma between fields ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fields"),
+    [
+        (
+            "@article{k,\n  title = {Gene therapy}\n  year = {2009},\n  journal = {Nature},\n}\n",
+            "3:3",
+            "'title' and 'year'",
+        ),
+        ('@article{k, title = "A = B" year = 2009}\n', "1:29", "'title' and 'year'"),
+        ("@article{k, year = 2009\n journal = {J}}\n", "2:2", "'year' and 'journal'"),
+        ("@article(k, title = {A} # {B} journal = {J})\n", "1:31", "'title' and 'journal'"),
+        (
+            "@article{a, title={x}}\n\n@article{b, title={T},\n  journal={J} year={2009}}\n",
+            "4:15",
+            "'journal' and 'year'",
+        ),
+    ],
+)
+def test_a_missing_comma_between_fields_is_refused_at_its_place(
+    tmp_path: Path, text: str, where: str, fields: str
+) -> None:
+    # bibtexparser reads `title = {Gene therapy}` `year = {2009}` as one title, "Gene
+    # therapy year = 2009", and the year was lost without a word.
+    error = _failure(tmp_path, "refs.bib", text)
+    assert error.exit_code == ExitCode.USAGE
+    assert str(error).startswith(f"{tmp_path / 'refs.bib'}:{where}: no comma between the fields")
+    assert fields in str(error)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        "title = {a = b}, note = {x, y = z}",
+        'title = "a = b", note = "{x\\" = }" # " = z"',
+        "title = {A} # { = B}, year = 2009",
+        "title = {T}, year = 2009,\n",
+        "title = {T},\n  year = 2009\n",
+        "title = {T}, abstract = {Let $x = \\{1\\}$ then y = 2}",
+    ],
+)
+def test_an_equals_sign_inside_a_value_is_no_missing_comma(tmp_path: Path, fields: str) -> None:
+    reference, _notes = _only(tmp_path, f"@article{{k, {fields}}}\n")
+    assert reference.title in ("a = b", "A = B", "T")

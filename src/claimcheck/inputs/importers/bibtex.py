@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from claimcheck.inputs.importers.bibtex_commas import missing_comma
 from claimcheck.inputs.importers.bibtex_crossref import Linked, inherit
 from claimcheck.inputs.importers.bibtex_latex import OVER_BUDGET, Decoder
 from claimcheck.inputs.importers.model import (
@@ -133,12 +134,34 @@ def _refuse_failures(library: Library, text: str, shown: str) -> None:
             reason = getattr(block.error, "abort_reason", None) or str(block.error)
             message = f"cannot read this entry: {squash(reason)}"
         problems.append((line, column, message))
+    for entry in library.entries:
+        problems += _missing_commas(entry, source)
     if problems:
         line, column, message = min(problems)
         more = len(problems) - 1
         if more:
             message += f" (and {more} more {'entry' if more == 1 else 'entries'} like it)"
         raise ImportFailed(shown, message, line, column)
+
+
+def _missing_commas(entry: Entry, source: list[str]) -> list[tuple[int, int, str]]:
+    """The entry, if a field in it follows a value with no comma between: bibtexparser reads
+    that as one value ("Gene therapy year = 2009"), losing the field."""
+    raw = entry.raw or ""
+    found = missing_comma(raw)
+    if found is None:
+        return []
+    line, column = _where(entry.start_line, raw, source)
+    before = raw[: found.offset]
+    if "\n" in before:
+        column = found.offset - before.rfind("\n")
+    else:
+        column += found.offset
+    message = (
+        f"no comma between the fields {found.previous!r} and {found.name!r} of {entry.key!r}:"
+        " the value would run into the next field; expected ',' after each field's value"
+    )
+    return [(line + before.count("\n"), column, message)]
 
 
 def _where(start_line: int | None, raw: str | None, source: list[str]) -> tuple[int, int]:
