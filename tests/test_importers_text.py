@@ -33,6 +33,46 @@ def test_text_numbered_list_inside_an_article(tmp_path: Path) -> None:
     assert "the 3 other non-empty lines are not in the list" in result.notes[0]
 
 
+@pytest.mark.parametrize("marker", ["{n}.", "[{n}]", "{n})"])
+@pytest.mark.parametrize("gap", ["\n", "\n\n"], ids=["next-line", "after-a-blank"])
+def test_a_number_alone_on_its_line_starts_the_reference_below(
+    tmp_path: Path, marker: str, gap: str
+) -> None:
+    # "1." alone on its line was a reference of its own ("1."), and every id was shifted.
+    text = "".join(
+        f"{marker.format(n=n)}{gap}Ref{n} A, Doe B. Title {n}. Nature. 2009;17(5):939-4{n}.\n"
+        for n in (1, 2, 3)
+    )
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [(r.id, r.title, r.pages) for r in result.references] == [
+        (f"R{n}", f"Title {n}", f"939-4{n}") for n in (1, 2, 3)
+    ]
+    assert result.references[1].cited_as == "Ref2 A, Doe B. Title 2. Nature. 2009;17(5):939-42."
+    assert result.notes[0] == "read the numbered references 1–3"
+
+
+def test_a_number_alone_with_the_reference_wrapped_below(tmp_path: Path) -> None:
+    text = "[1]\nSmith J. A title.\nNature. 2009;17(5):939-46.\n[2]\nRoe B. Another. Cell.\n"
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    one, two = result.references
+    assert one.cited_as == "Smith J. A title. Nature. 2009;17(5):939-46."
+    assert (one.id, one.journal, two.id, two.cited_as) == (
+        "R1",
+        "Nature",
+        "R2",
+        "Roe B. Another. Cell.",
+    )
+
+
+def test_a_page_ending_a_wrapped_last_reference_starts_nothing(tmp_path: Path) -> None:
+    # "46." alone on the last line goes on from 45, but no reference follows it.
+    lines = [f"{n}. Ref{n} A. Title {n}. J. 2001;{n}:1." for n in range(1, 45)]
+    text = "\n".join([*lines, "45. Ref45 A. Title 45. J. 2001;45:939-", "46."])
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert len(result.references) == 45
+    assert result.references[-1].cited_as == "Ref45 A. Title 45. J. 2001;45:939- 46."
+
+
 @pytest.mark.parametrize("marker", ["{n}.", "[{n}]", "{n})", "{n}"])
 def test_text_numbering_styles(tmp_path: Path, marker: str) -> None:
     lines = [f"{marker.format(n=n)} Ref{n} A. Title {n}. J. 2001;{n}:1." for n in (1, 2)]

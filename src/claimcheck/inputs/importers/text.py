@@ -1,8 +1,9 @@
 """A reference list as text: pasted from an article, or the whole article around it.
 
-Segmenting: lines that start with a number ("1.", "[1]", "1)", "1 ") start references,
-and the list is the longest run of them numbered one after another, so numbers elsewhere
-(a numbered list in the body, a wrapped line starting "32 252-260") start none. A
+Segmenting: lines that start with a number ("1.", "[1]", "1)", "1 ") start references, as
+does a number alone on its line ("1." or "[1]", the reference on the lines below), and the
+list is the longest run of them numbered one after another, so numbers elsewhere (a
+numbered list in the body, a wrapped line starting "32 252-260") start none. A
 reference runs on over wrapped lines up to a blank line or the next number. With no such
 run of two or more, each non-empty line is one reference.
 
@@ -44,8 +45,10 @@ _MARKER = re.compile(
 _LONG_MARKER = re.compile(
     rf"{_GAP}*(?:\[(\d{{4,6}})\]{_GAP}*|(\d{{4,6}})[.)]{_GAP}+|(\d{{4,6}}){_GAP}+)(?=\S)"
 )
+# A number alone on its line ("1." or "[1]"), its reference on the lines after it.
+_ALONE = re.compile(rf"{_GAP}*(?:\[(\d{{1,6}})\]|(\d{{1,6}})[.)]){_GAP}*$")
 # A line starting as an item of a list does ("12.", "12)", "[12]"), not a wrapped "32 252-60".
-_ITEM = re.compile(rf"{_GAP}*(?:\[(\d{{1,6}})\]|(\d{{1,6}})[.)]{_GAP})")
+_ITEM = re.compile(rf"{_GAP}*(?:\[(\d{{1,6}})\]|(\d{{1,6}})[.)](?:{_GAP}|$))")
 _BULLET = re.compile(rf"{_GAP}*(?:[-*•·▪]|\[\d{{1,3}}\]|\d{{1,3}}[.)]){_GAP}+(?=\S)")
 
 # The printed DOI forms read: `doi:`, `DOI:`, `DOI `, and resolver URLs (doi.org, dx.doi.org).
@@ -157,7 +160,7 @@ def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
     previous: dict[int, int] = {}
     latest: dict[int, int] = {}  # number -> the latest position with that number
     for index, line in enumerate(lines):
-        match = _MARKER.match(line) or _LONG_MARKER.match(line)
+        match = _MARKER.match(line) or _LONG_MARKER.match(line) or _alone(lines, index)
         if match is None:
             continue
         number = int(next(g for g in match.groups() if g is not None))
@@ -178,16 +181,32 @@ def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
     return _blocks(lines, [starts[p] for p in reversed(run)])
 
 
+def _alone(lines: list[str], index: int) -> re.Match[str] | None:
+    """The number alone on line `index`, when a reference follows it: the next non-empty
+    line is text, not another number (a wrapped "46." ending the list starts nothing)."""
+    match = _ALONE.match(lines[index])
+    if match is None:
+        return None
+    following = next((line for line in lines[index + 1 :] if line.strip()), None)
+    if following is None or _ALONE.match(following) or _MARKER.match(following):
+        return None
+    return match
+
+
 def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Block], list[str]]:
     blocks, used, merged = [], set(), []
     for k, (index, number, rest) in enumerate(run):
         stop = run[k + 1][0] if k + 1 < len(run) else len(lines)
-        parts, breaks = [rest.strip()], list[int]()
+        # A number alone on its line: the reference is on the lines after it.
+        parts, breaks = [rest.strip()] if rest.strip() else [], list[int]()
         used.add(index)
         for follow in range(index + 1, stop):
             if not lines[follow].strip():
-                break  # a blank line ends a reference
-            breaks.append(breaks[-1] + 1 + len(parts[-1]) if breaks else len(parts[0]))
+                if parts:
+                    break  # a blank line ends a reference
+                continue
+            if parts:
+                breaks.append(breaks[-1] + 1 + len(parts[-1]) if breaks else len(parts[0]))
             parts.append(lines[follow].strip())
             used.add(follow)
             if _later_item(lines[follow], number):
@@ -198,7 +217,8 @@ def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Bl
     if ignored:
         notes[0] += f"; the {len(ignored)} other non-empty lines are not in the list: ignored"
     # Read into the reference before them, past a gap in the numbering: said, never silent.
-    numbered = sorted(merged + [n for n in ignored if _MARKER.match(lines[n - 1])])
+    starts = [n for n in ignored if _MARKER.match(lines[n - 1]) or _ALONE.match(lines[n - 1])]
+    numbered = sorted(merged + starts)
     if numbered:
         listed = ", ".join(map(str, numbered[:5])) + (", …" if len(numbered) > 5 else "")
         notes.append(f"lines {listed} start with a number that breaks the numbering; check them")
