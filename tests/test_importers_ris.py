@@ -25,6 +25,12 @@ def _ris(tmp_path: Path, *lines: str) -> ImportResult:
         ("939-946", "946", "939-946", False),  # was "939-946-946"
         ("939-946", None, "939-946", False),
         ("939-46", "946", "939-46", False),  # the end abbreviated, as Vancouver writes it
+        ("939-946", "46", "939-946", False),  # EP abbreviated: was left out as disagreeing
+        ("939-46", "46", "939-46", False),
+        ("99-105", "5", "99-105", False),
+        ("939-946", "939-46", "939-946", False),
+        ("939-946", "45", None, True),
+        ("939-946", "7", None, True),
         ("939-946", "939–946", "939-946", False),  # the same range, another dash
         ("939", "939-946", "939-946", False),
         ("e1234", "e1234", "e1234", False),

@@ -214,14 +214,25 @@ def _pages(start: str | None, end: str | None, line: int, notes: list[str]) -> s
 
 
 def _same_end(span: str, end: str) -> bool:
-    """Whether `end` is where the range `span` ends, written whole or abbreviated, or the
-    same range with another dash."""
+    """Whether `end` is where the range `span` ends, written whole or abbreviated (in the
+    range, in EP or both: `939-946` with `46`), or the same range with another dash."""
     match = _RANGE.fullmatch(span)
     if match is None:
         return False
     first, last = match.groups()
-    whole = first[: len(first) - len(last)] + last if len(last) < len(first) else last
+    whole = _expanded(first, last)
     other = _RANGE.fullmatch(end)
     if other is not None:
-        return other.group(1) == first and other.group(2) in (last, whole)
-    return end in (last, whole)
+        return other.group(1) == first and _expanded(first, other.group(2)) == whole
+    return _expanded(first, end) == whole
+
+
+def _expanded(first: str, end: str) -> str:
+    """The end page `end`, abbreviated against the start `first`, written whole: `46` after
+    `939` is `946`, `5` after `99` is `105`; as given when it is not shorter, or not digits."""
+    if not (first.isdigit() and end.isdigit()) or len(end) >= len(first):
+        return end
+    whole = int(first[: len(first) - len(end)] + end)
+    if whole < int(first):
+        whole += 10 ** len(end)
+    return str(whole)
