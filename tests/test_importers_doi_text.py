@@ -173,3 +173,47 @@ def test_a_doi_field_ending_as_no_doi_does_is_left_out(tmp_path: Path, value: st
     assert notes == (
         f"line 1: doi of 'k1': {value!r} ends with {value[-1]!r}: it may be cut short; left out",
     )
+
+
+# --- a list of DOIs in one field, with no space ---------------------------------------------
+
+
+@pytest.mark.parametrize("separator", [";", ",", "; "])
+def test_a_doi_list_is_left_out_in_every_format(tmp_path: Path, separator: str) -> None:
+    # BibTeX left such a list out; text, RIS DO and CSL-JSON DOI wrote it as one DOI.
+    value = f"10.1000/aaa{separator}10.1000/bbb"
+    sources = {
+        "refs.txt": f"1. Smith J. T. J. 2009;1:2-3. doi:{value}\n",
+        "refs.bib": f"@article{{k1, title={{T}}, doi={{{value}}}}}\n",
+        "refs.ris": f"TY  - JOUR\nTI  - T\nDO  - {value}\nER  - \n",
+        "refs.json": json.dumps([{"id": "k1", "title": "T", "DOI": value}]),
+    }
+    for name, text in sources.items():
+        if name == "refs.txt" and " " in separator:
+            continue  # in running text, the DOI ends at the space
+        result = import_references(_write(tmp_path, name, text))
+        assert result.references[0].doi is None, name
+        assert any(
+            "more than one DOI" in note and "10.1000/aaa, 10.1000/bbb" in note
+            for note in result.notes
+        ), name
+
+
+def test_a_sici_dois_semicolon_is_no_list(tmp_path: Path) -> None:
+    sici = "10.1002/(SICI)1097-4636(199706)35:4<483::AID-JBM7>3.0.CO;2-B"
+    ris = import_references(_write(tmp_path, "r.ris", f"TY  - JOUR\nDO  - {sici}\nER  - \n"))
+    csl = import_references(_write(tmp_path, "r.json", json.dumps([{"DOI": sici}])))
+    text, _notes = parse_reference(f"Smith J. T. J. 2009;1:2. doi:{sici}", "R1", 1)
+    assert (ris.references[0].doi, csl.references[0].doi, text.doi) == (sici, sici, sici)
+
+
+def test_one_rule_reads_a_doi_list() -> None:
+    # BibTeX, RIS, CSL-JSON and the pasted list share it: one function, not copies.
+    from claimcheck.inputs.importers import bibtex, csljson, ris, text
+    from claimcheck.inputs.importers.model import doi_parts
+
+    assert doi_parts("10.1000/a;10.1000/b") == ["10.1000/a", "10.1000/b"]
+    assert doi_parts("10.1000/a;b") == ["10.1000/a;b"]
+    assert not hasattr(bibtex, "_DOI_SEPARATOR")
+    assert text.doi_parts is doi_parts
+    assert ris.listed_dois is csljson.listed_dois is bibtex.listed_dois

@@ -22,6 +22,7 @@ from claimcheck.inputs.importers.model import (
     ImportFailed,
     ImportResult,
     doi_or_note,
+    listed_dois,
     one_doi,
     plain_year,
     squash,
@@ -47,11 +48,6 @@ _TRUNCATED = re.compile(r"others|et(?:\.\s*|\s+)al\.?", re.IGNORECASE)
 # after these is kept, with a note (`_Fields.doi`).
 _ESCAPED = re.compile(r"\{\\([_%&#$])\}|\$\\([_%&#$])\$|\\([_%&#$])")
 _LATEX_LEFT = re.compile(r"[{}\\]")
-# A `doi` field listing DOIs (`10.1038/nm.1234,10.1038/nm.5678`): parts split at commas,
-# semicolons or spaces, each of the shape of a DOI. A SICI DOI's own `;` leaves a part that
-# is not (`…3.0.CO;2-E`), so such a DOI stays whole.
-_DOI_SEPARATOR = re.compile(r"[\s,;]+")
-_DOI_SHAPE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 # The resolver links the README lists among the DOI forms read: doi.org and dx.doi.org.
 _DOI_URL = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.IGNORECASE)
 
@@ -260,8 +256,8 @@ class _Fields:
         return doi
 
     def _doi(self) -> str | None:
-        """The `doi`, or else a doi.org link in `url`. A comma may be part of a DOI, so a
-        `doi` is read as a list only when each part is itself a DOI; more than one is left
+        """The `doi`, or else a doi.org link in `url`. A `doi` listing DOIs (`doi_parts`)
+        gives each; more than one is left
         out with a note, as the pasted-list importer does: which is the reference's is not
         for the importer to guess."""
         written = self.verbatim("doi")
@@ -271,12 +267,8 @@ class _Fields:
                 return None
             return doi_or_note(url, f"line {self.line}: url of {self.key!r}", self.notes)
         where = f"line {self.line}: doi of {self.key!r}"
-        parts = [part for part in _DOI_SEPARATOR.split(written) if part]
-        if len(parts) < 2 or not all(_DOI_SHAPE.fullmatch(part) for part in parts):
-            return doi_or_note(written, where, self.notes)
-        dois = (doi for part in parts if (doi := doi_or_note(part, where, self.notes)))
         return one_doi(
-            dois,
+            listed_dois(written, where, self.notes),
             lambda listed: self.note(
                 f"doi of {self.key!r} gives more than one DOI ({listed}); left out"
             ),

@@ -19,7 +19,8 @@ from claimcheck.inputs.importers.model import (
     ImportedReference,
     ImportFailed,
     ImportResult,
-    doi_or_note,
+    listed_dois,
+    one_doi,
     plain_year,
     squash,
     vancouver_name,
@@ -137,7 +138,7 @@ def _reference(item: dict[str, Any], ref_id: str, line: int, notes: list[str]) -
     return ImportedReference(
         id=ref_id,
         cited_as=None,
-        doi=doi_or_note(_text(item.get("DOI", item.get("doi"))), f"line {line}: DOI", notes),
+        doi=_doi(item, line, notes),
         title=_text(item.get("title")),
         authors=_authors(item.get("author")),
         year=_year(item.get("issued"), line, notes),
@@ -146,6 +147,15 @@ def _reference(item: dict[str, Any], ref_id: str, line: int, notes: list[str]) -
         issue=_text(item.get("issue")),
         pages=_text(item.get("page")),
         line=line,
+    )
+
+
+def _doi(item: dict[str, Any], line: int, notes: list[str]) -> str | None:
+    """The item's DOI; one listing several DOIs (`10.1000/a;10.1000/b`) is left out."""
+    where = f"line {line}: DOI"
+    return one_doi(
+        listed_dois(_text(item.get("DOI", item.get("doi"))), where, notes),
+        lambda listed: notes.append(f"{where} gives more than one DOI ({listed}); left out"),
     )
 
 

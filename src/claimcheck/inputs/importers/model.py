@@ -27,6 +27,8 @@ __all__ = [
     "comma_name",
     "cut_short",
     "doi_or_note",
+    "doi_parts",
+    "listed_dois",
     "mend_surrogates",
     "one_doi",
     "plain_year",
@@ -45,6 +47,11 @@ _MAX_INITIALS = 4
 # Half of a UTF-16 pair with no other half: what text cut in the middle of an emoji leaves.
 # JSON's "\ud83d" escape decodes to one; no UTF-8 file can hold it, nor YAML read it.
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# A DOI field listing DOIs (`10.1038/nm.1234,10.1038/nm.5678`): parts split at commas,
+# semicolons or spaces, each of the shape of a DOI. A SICI DOI's own `;` leaves a part that
+# is not (`…3.0.CO;2-E`), so such a DOI stays whole.
+_DOI_SEPARATOR = re.compile(r"[\s,;]+")
+_DOI_SHAPE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 # What no whole DOI ends with: a DOI read so was cut short (at a line's end, or a URL's `#`).
 _CUT_SHORT = ("-", "/", "_")
 _TEXT_FIELDS = ("doi", "cited_as", "title", "journal", "volume", "issue", "pages")
@@ -220,6 +227,24 @@ def doi_or_note(raw: str | None, where: str, notes: list[str]) -> str | None:
         notes.append(f"{where}: {short}")
         return None
     return doi
+
+
+def doi_parts(written: str) -> list[str]:
+    """The DOIs `written` lists (`10.1000/a;10.1000/b`, `10.1000/a, 10.1000/b`), or
+    `[written]` when it is one. A comma or semicolon may be part of a DOI, so `written` is
+    read as a list only when each part is itself of a DOI's shape."""
+    parts = [part for part in _DOI_SEPARATOR.split(written) if part]
+    if len(parts) < 2 or not all(_DOI_SHAPE.fullmatch(part) for part in parts):
+        return [written]
+    return parts
+
+
+def listed_dois(written: str | None, where: str, notes: list[str]) -> list[str]:
+    """The DOIs a DOI field gives (`doi_or_note` of each of its `doi_parts`): one, or
+    several where it lists them, for `one_doi` to refuse."""
+    if written is None:
+        return []
+    return [doi for part in doi_parts(written) if (doi := doi_or_note(part, where, notes))]
 
 
 def one_doi(dois: Iterable[str], more: Callable[[str], None]) -> str | None:

@@ -21,6 +21,7 @@ from claimcheck.inputs.importers.model import (
     ImportResult,
     comma_name,
     doi_or_note,
+    listed_dois,
     one_doi,
     plain_year,
     squash,
@@ -159,18 +160,19 @@ def _reference(
 
 
 def _doi(lines: _Record, notes: list[str]) -> str | None:
-    """The DOI of the DO lines, or else of a doi.org link in UR. More than one different
-    DOI is left out with a note, as in a pasted reference list: never pick one."""
+    """The DOI of the DO lines (a line may list several), or else of a doi.org link in UR.
+    More than one different DOI is left out with a note, as in a pasted reference list:
+    never pick one."""
     where = f"line {lines.line}"
     given = lines.values("DO")
-    dois = [doi for _, value in given if (doi := doi_or_note(value, f"{where}: DO", notes))]
+    dois = [doi for _, value in given for doi in listed_dois(value, f"{where}: DO", notes)]
     if not dois:
         urls = (url for _, value in lines.values("UR") for url in _LINK_SEPARATOR.split(value))
         for url in urls:
             link = _DOI_LINK.fullmatch(url.strip())
             doi = doi_or_note(link.group(), f"{where}: UR", notes) if link else None
             dois += [doi] if doi is not None else []
-    tags = "DO lines" if given else "UR links"
+    tags = ("DO lines" if len(given) > 1 else "DO") if given else "UR links"
     return one_doi(
         dois,
         lambda listed: notes.append(

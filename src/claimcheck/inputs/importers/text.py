@@ -27,6 +27,7 @@ from claimcheck.inputs.importers.model import (
     ImportResult,
     bare_doi,
     cut_short,
+    doi_parts,
     one_doi,
     squash,
 )
@@ -289,16 +290,9 @@ def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | N
         if printed is None:
             continue
         printed = _unwrapped(printed)
-        try:
-            doi = bare_doi(printed)
-        except DoiError as error:
-            notes.append(f"{printed!r} is not a DOI (it {error}); left out")
-            continue
-        short = cut_short(printed, doi)
-        if short is not None:
-            notes.append(short)
-            continue
-        found.append(doi)
+        # A DOI list with no space (`doi:10.1000/a;10.1000/b`) gives each of its DOIs.
+        listed = doi_parts(printed[match.start(1) - match.start() :])
+        found += _read_dois(printed if len(listed) < 2 else listed, notes)
     bare = next((m for m in _BARE_DOI.finditer(cited) if m.start() not in labelled), None)
     if bare is not None:
         notes.append(f"{bare.group()!r} looks like a DOI but has no label; not filled in")
@@ -307,6 +301,23 @@ def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | N
     body = cited[: tail.start() if tail else cut].rstrip(" ,;")
     more = "more than one DOI is printed ({}); left out"
     return one_doi(found, lambda listed: notes.append(more.format(listed))), body
+
+
+def _read_dois(printed: str | list[str], notes: list[str]) -> list[str]:
+    """The DOI printed (or each of a list), and notes for what is no DOI or cut short."""
+    found = []
+    for text in [printed] if isinstance(printed, str) else printed:
+        try:
+            doi = bare_doi(text)
+        except DoiError as error:
+            notes.append(f"{text!r} is not a DOI (it {error}); left out")
+            continue
+        short = cut_short(text, doi)
+        if short is not None:
+            notes.append(short)
+            continue
+        found.append(doi)
+    return found
 
 
 def _whole_doi(
