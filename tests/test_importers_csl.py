@@ -125,3 +125,26 @@ def test_issued_gives_a_year_only_where_plain(
     result = import_references(_write(tmp_path, "refs.json", text))
     assert result.references[0].year == year
     assert any("has no plain year; left out" in note for note in result.notes) == noted
+
+
+# --- the DOI under `DOI` or `doi` -----------------------------------------------------------
+
+
+@pytest.mark.parametrize("empty", ['""', "null", '" "'])
+def test_an_empty_doi_key_gives_way_to_the_other(tmp_path: Path, empty: str) -> None:
+    # `item.get("DOI", item.get("doi"))` took the empty `DOI` and dropped the DOI.
+    text = f'[{{"id": "a", "title": "T", "DOI": {empty}, "doi": "10.1000/lower"}}]'
+    result = import_references(_write(tmp_path, "refs.json", text))
+    assert (result.references[0].doi, result.notes) == ("10.1000/lower", ())
+
+
+def test_the_same_doi_under_both_keys_is_one_and_two_are_left_out(tmp_path: Path) -> None:
+    same = '[{"title": "T", "DOI": "10.1000/X", "doi": "https://doi.org/10.1000/x"}]'
+    result = import_references(_write(tmp_path, "same.json", same))
+    assert (result.references[0].doi, result.notes) == ("10.1000/X", ())
+    two = '[{"title": "T", "DOI": "10.1000/a", "doi": "10.1000/b"}]'
+    result = import_references(_write(tmp_path, "two.json", two))
+    assert result.references[0].doi is None
+    assert result.notes == (
+        "line 1: DOI and doi give more than one DOI (10.1000/a, 10.1000/b); left out",
+    )

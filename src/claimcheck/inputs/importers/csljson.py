@@ -151,11 +151,17 @@ def _reference(item: dict[str, Any], ref_id: str, line: int, notes: list[str]) -
 
 
 def _doi(item: dict[str, Any], line: int, notes: list[str]) -> str | None:
-    """The item's DOI; one listing several DOIs (`10.1000/a;10.1000/b`) is left out."""
-    where = f"line {line}: DOI"
+    """The item's `DOI`, or the `doi` some exporters write (an empty or null one is none);
+    one listing several DOIs (`10.1000/a;10.1000/b`), or the two keys different DOIs, is
+    left out."""
+    given = {key: text for key in ("DOI", "doi") if (text := _text(item.get(key)))}
+    where = f"line {line}: {' and '.join(given) or 'DOI'}"
+    dois = [doi for text in given.values() for doi in listed_dois(text, where, notes)]
     return one_doi(
-        listed_dois(_text(item.get("DOI", item.get("doi"))), where, notes),
-        lambda listed: notes.append(f"{where} gives more than one DOI ({listed}); left out"),
+        dois,
+        lambda listed: notes.append(
+            f"{where} give{'s' if len(given) < 2 else ''} more than one DOI ({listed}); left out"
+        ),
     )
 
 
