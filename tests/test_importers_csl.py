@@ -148,3 +148,26 @@ def test_the_same_doi_under_both_keys_is_one_and_two_are_left_out(tmp_path: Path
     assert result.notes == (
         "line 1: DOI and doi give more than one DOI (10.1000/a, 10.1000/b); left out",
     )
+
+
+@pytest.mark.parametrize(
+    ("url", "doi"),
+    [
+        ("https://doi.org/10.1000/viaurl", "10.1000/viaurl"),
+        ("http://dx.doi.org/10.1000/ViaUrl", "10.1000/ViaUrl"),
+        ("https://example.org/10.1000/notalink", None),
+    ],
+)
+def test_a_doi_org_url_gives_the_doi_where_no_doi_key_does(
+    tmp_path: Path, url: str, doi: str | None
+) -> None:
+    # BibTeX's url and RIS's UR gave the DOI of such a link; CSL-JSON's URL did not.
+    text = json.dumps([{"id": "b", "title": "U", "URL": url}])
+    result = import_references(_write(tmp_path, "refs.json", text))
+    assert (result.references[0].doi, result.notes) == (doi, ())
+
+
+def test_a_doi_key_wins_over_the_url(tmp_path: Path) -> None:
+    text = json.dumps([{"title": "U", "DOI": "10.1000/a", "URL": "https://doi.org/10.1000/b"}])
+    result = import_references(_write(tmp_path, "refs.json", text))
+    assert (result.references[0].doi, result.notes) == ("10.1000/a", ())

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck.inputs.importers.model import (
+    DOI_LINK,
     IdMaker,
     ImportedReference,
     ImportFailed,
@@ -151,10 +152,13 @@ def _reference(item: dict[str, Any], ref_id: str, line: int, notes: list[str]) -
 
 
 def _doi(item: dict[str, Any], line: int, notes: list[str]) -> str | None:
-    """The item's `DOI`, or the `doi` some exporters write (an empty or null one is none);
-    one listing several DOIs (`10.1000/a;10.1000/b`), or the two keys different DOIs, is
-    left out."""
+    """The item's `DOI`, or the `doi` some exporters write (an empty or null one is none),
+    or else a doi.org link in `URL`; one listing several DOIs (`10.1000/a;10.1000/b`), or
+    the two keys different DOIs, is left out."""
     given = {key: text for key in ("DOI", "doi") if (text := _text(item.get(key)))}
+    url = _text(item.get("URL"))
+    if not given and url and DOI_LINK.fullmatch(url):
+        given = {"URL": url}  # a doi.org link, as BibTeX's url and RIS's UR give one
     where = f"line {line}: {' and '.join(given) or 'DOI'}"
     dois = [doi for text in given.values() for doi in listed_dois(text, where, notes)]
     return one_doi(

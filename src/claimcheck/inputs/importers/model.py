@@ -18,6 +18,7 @@ from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import DoiError, LocatedError, UsageError
 
 __all__ = [
+    "DOI_LINK",
     "ID_PATTERN",
     "IdMaker",
     "ImportFailed",
@@ -36,6 +37,8 @@ __all__ = [
     "vancouver_name",
 ]
 
+# A DOI given as a resolver link (RIS `UR`, CSL-JSON `URL`), read where no DOI field gives one.
+DOI_LINK = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/\S+", re.IGNORECASE)
 # The claim map's id rule (inputs/claimmap.py `_ID`).
 ID_PATTERN = re.compile(r"[A-Za-z0-9._-]+")
 _NOT_ID = re.compile(r"[^A-Za-z0-9._-]+")

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck.inputs.importers.model import (
+    DOI_LINK,
     IdMaker,
     ImportedReference,
     ImportFailed,
@@ -32,8 +33,6 @@ __all__ = ["read_ris"]
 # rispy's own tag rule (RisParser.parse_line): two characters, two spaces, a hyphen.
 _TAG = re.compile(r"([A-Z][A-Z0-9])  -(?: (.*))?$")
 _EXPECTED = "expected RIS records: a `TY  - JOUR` line, tagged lines, and an `ER  - ` line"
-# A DOI given as a link (`UR  - https://doi.org/10.1038/…`), read when no DO line gives one.
-_DOI_LINK = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/\S+", re.IGNORECASE)
 # UR lists links with `;`. rispy splits at every `;`, which cuts a SICI DOI's `…CO;2-#` in
 # two, so UR is read from the lines, split only at a `;` before a space or another link.
 _LINK_SEPARATOR = re.compile(r";\s*(?=\s|https?://|(?:dx\.|www\.)?doi\.org/)", re.IGNORECASE)
@@ -169,7 +168,7 @@ def _doi(lines: _Record, notes: list[str]) -> str | None:
     if not dois:
         urls = (url for _, value in lines.values("UR") for url in _LINK_SEPARATOR.split(value))
         for url in urls:
-            link = _DOI_LINK.fullmatch(url.strip())
+            link = DOI_LINK.fullmatch(url.strip())
             doi = doi_or_note(link.group(), f"{where}: UR", notes) if link else None
             dois += [doi] if doi is not None else []
     tags = ("DO lines" if len(given) > 1 else "DO") if given else "UR links"
