@@ -366,3 +366,22 @@ def test_a_doi_broken_over_two_lines_is_joined_or_left_out(tmp_path: Path) -> No
     assert "R3 (line 5): 'doi: 10.1126/science' ends at a line's end" in notes
     assert "R5 (line 9): 'doi:10.1172/JCI-' ends with '-': it may be cut short" in notes
     assert "R4" not in notes
+
+
+def test_a_doi_link_broken_after_the_resolver_is_joined(tmp_path: Path) -> None:
+    # "https://doi.org/" at a line's end, the DOI on the next: no DOI was read.
+    text = (
+        "1. Smith J. A title. Cell. 2020;1:2-3. https://doi.org/\n10.1038/nbt.2816\n"
+        "2. Smith J. A title. Cell. 2020;1:2-3. http://dx.doi.org/\n   10.1172/JCI-\n   40123\n"
+        "3. Smith J. A title. Cell. 2020;1:2-3. https://doi.org/ 10.1038/nbt.2816\n"
+    )
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert [r.doi for r in result.references] == ["10.1038/nbt.2816", "10.1172/JCI-40123", None]
+    assert result.references[0].cited_as == (
+        "Smith J. A title. Cell. 2020;1:2-3. https://doi.org/ 10.1038/nbt.2816"
+    )
+    assert result.references[0].pages == "2-3"
+    assert (
+        "R1 (line 1): a DOI link is broken over two lines after 'doi.org/'; read joined: check it"
+        in result.notes
+    )

@@ -56,6 +56,7 @@ _BULLET = re.compile(rf"{_GAP}*(?:[-*•·▪]|\[\d{{1,3}}\]|\d{{1,3}}[.)]){_GAP
 _DOI_FORM = re.compile(
     r"(?:\bdoi\s*[:：]\s*|\bdoi\s+|\b(?:https?://)?(?:dx\.|www\.)?doi\.org/)(10\.\S+)", re.I
 )
+_RESOLVER = "doi.org/"
 _BARE_DOI = re.compile(r"(?<![\w/.])10\.\d{4,9}/\S+")
 # A DOI broken at a line's end: what no whole DOI ends with (a period may: the reference's),
 # what the rest of it may start with on the next line, and that rest.
@@ -280,6 +281,7 @@ def parse_reference(
 def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | None, str]:
     """The printed DOI, if exactly one, and the text before any DOI or link (the citation)."""
     found: list[str] = []
+    cited, breaks = _resolver_joined(cited, breaks, notes)
     cut = len(cited)
     labelled = set()  # where each labelled DOI itself starts
     line_ends = frozenset(breaks)
@@ -301,6 +303,23 @@ def _doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str | N
     body = cited[: tail.start() if tail else cut].rstrip(" ,;")
     more = "more than one DOI is printed ({}); left out"
     return one_doi(found, lambda listed: notes.append(more.format(listed))), body
+
+
+def _resolver_joined(
+    cited: str, breaks: tuple[int, ...], notes: list[str]
+) -> tuple[str, tuple[int, ...]]:
+    """`cited` with a DOI link broken right after `doi.org/` joined to the DOI on the next
+    line ("https://doi.org/" then "10.1038/nbt.2816"), and the breaks left; said in a note."""
+    for end in sorted(breaks, reverse=True):
+        if cited[end - len(_RESOLVER) : end].lower() == _RESOLVER and cited.startswith(
+            "10.", end + 1
+        ):
+            cited = cited[:end] + cited[end + 1 :]
+            breaks = tuple(b - 1 if b > end else b for b in breaks if b != end)
+            notes.append(
+                "a DOI link is broken over two lines after 'doi.org/'; read joined: check it"
+            )
+    return cited, breaks
 
 
 def _read_dois(printed: str | list[str], notes: list[str]) -> list[str]:
