@@ -209,11 +209,11 @@ def test_a_sici_dois_semicolon_is_no_list(tmp_path: Path) -> None:
 
 def test_one_rule_reads_a_doi_list() -> None:
     # BibTeX, RIS, CSL-JSON and the pasted list share it: one function, not copies.
-    from claimcheck.inputs.importers import bibtex, csljson, ris, text
+    from claimcheck.inputs.importers import bibtex, csljson, ris, text_dois
     from claimcheck.inputs.importers.model import doi_parts
 
     assert doi_parts("10.1000/a;10.1000/b") == ["10.1000/a", "10.1000/b"]
     assert doi_parts("10.1000/a;b") == ["10.1000/a;b"]
     assert not hasattr(bibtex, "_DOI_SEPARATOR")
-    assert text.doi_parts is doi_parts
+    assert text_dois.doi_parts is doi_parts
     assert ris.listed_dois is csljson.listed_dois is bibtex.listed_dois
