@@ -217,3 +217,32 @@ def test_one_rule_reads_a_doi_list() -> None:
     assert not hasattr(bibtex, "_DOI_SEPARATOR")
     assert text_dois.doi_parts is doi_parts
     assert ris.listed_dois is csljson.listed_dois is bibtex.listed_dois
+
+
+# --- a DOI ending in an ellipsis ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "printed",
+    [
+        "https://doi.org/10.1016/j.cell.2020…",
+        "doi:10.1016/j.cell.2020…",
+        "doi:10.1016/j.cell.2020...",
+        "(https://doi.org/10.1016/j.cell.2020…).",
+        "doi: 10.1016/j.cell.2020... PMID: 123.",
+    ],
+)
+def test_a_pasted_doi_ending_in_an_ellipsis_is_left_out(printed: str) -> None:
+    # The `…` was kept as part of the DOI, and `...` dropped as punctuation: a DOI cut
+    # short in print was written as if whole.
+    reference, notes = parse_reference(f"Smith J. A title. Cell. 2020;1:2-3. {printed}", "R1", 1)
+    assert reference.doi is None
+    assert any("ends with an ellipsis: it may be cut short; left out" in note for note in notes)
+
+
+def test_a_doi_field_ending_in_an_ellipsis_is_left_out(tmp_path: Path) -> None:
+    reference, notes = _bibtex(tmp_path, "doi={10.1016/j.cell.2020…}")
+    assert reference.doi is None
+    assert notes == (
+        "line 1: doi of 'k1': '10.1016/j.cell.2020…' ends with '…': it may be cut short; left out",
+    )

@@ -55,8 +55,9 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # is not (`…3.0.CO;2-E`), so such a DOI stays whole.
 _DOI_SEPARATOR = re.compile(r"[\s,;]+")
 _DOI_SHAPE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
-# What no whole DOI ends with: a DOI read so was cut short (at a line's end, or a URL's `#`).
-_CUT_SHORT = ("-", "/", "_")
+# What no whole DOI ends with: a DOI read so was cut short (at a line's end, by a URL's `#`,
+# or in print, as an ellipsis shows).
+_CUT_SHORT = ("-", "/", "_", "…")
 _TEXT_FIELDS = ("doi", "cited_as", "title", "journal", "volume", "issue", "pages")
 
 
@@ -204,8 +205,9 @@ def bare_doi(raw: str) -> str:
 
 def cut_short(printed: str, doi: str) -> str | None:
     """Why the DOI `doi`, read from `printed`, may be cut short (a note ending "left out"),
-    or None. No DOI ends in `-`, `/` or `_`: one that does lost its end in the source, or
-    in reading (`https://doi.org/10.1000/x-#y` is `10.1000/x-` and a fragment)."""
+    or None. No DOI ends in `-`, `/`, `_` or an ellipsis `…`: one that does lost its end in
+    the source, or in reading (`https://doi.org/10.1000/x-#y` is `10.1000/x-` and a
+    fragment)."""
     if not doi.endswith(_CUT_SHORT):
         return None
     if printed.endswith(doi[-1]):

@@ -32,6 +32,8 @@ _FIRST_WORD = re.compile(r"\S*")
 _CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{", "）": "（", "】": "【", "》": "《"}
 _QUOTES = "\"'”’»"
 _PUNCTUATION = ".,;。．，；"
+# An ellipsis ending a DOI, before what closes it in the text: the source cut the DOI short.
+_ELLIPSIS = re.compile(r"(?:…|\.\.\.)[^\w…]*$")
 # What may follow a DOI on the next line of its reference without being more of it.
 _FOLLOWS_A_DOI = re.compile(
     r"\[|(?:PMID|PMCID|Epub|eCollection|Available|Accessed|Retrieved|doi)\b|https?://", re.I
@@ -52,6 +54,9 @@ def read_doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str
         labelled.add(match.start(1))
         printed = _whole_doi(cited, match, line_ends, notes)
         if printed is None:
+            continue
+        if _ELLIPSIS.search(printed):  # "…/j.cell.2020…": what the source cut short
+            notes.append(f"{printed!r} ends with an ellipsis: it may be cut short; left out")
             continue
         printed = _unwrapped(printed)
         # A DOI list with no space (`doi:10.1000/a;10.1000/b`) gives each of its DOIs.
