@@ -173,7 +173,9 @@ def test_one_request_past_the_concurrency_limit_is_refused_at_once() -> None:
 
 
 def test_the_public_pool_allows_one_request_in_flight() -> None:
-    with ReplayServer(RECONSTRUCTED, enforce_limits=True, latency=0.4) as server:
+    # The first request is held 2 s: the second must arrive while it is in flight, and on a
+    # machine loaded twentyfold, making a second client once took longer than 0.4 s.
+    with ReplayServer(RECONSTRUCTED, enforce_limits=True, latency=2.0) as server:
         codes: list[int] = []
 
         def fetch() -> None:
