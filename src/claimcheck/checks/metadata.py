@@ -86,6 +86,9 @@ class MetadataComparison:
     title_similarity: float | None  # None when not comparable
     title_agrees: bool | None  # None = not comparable
     authors_agree: bool | None  # None = no cited or no registry authors
+    # The cited journal, volume, first page (or article number) and year were all compared
+    # with the record's, and all agree (`_locator_agrees`).
+    locator_agrees: bool = False
 
 
 # --- authors -------------------------------------------------------------------------------
@@ -233,6 +236,29 @@ def _year(reference: Reference, work: Work) -> FieldMismatch | None:
     return FieldMismatch("year", str(reference.year), str(work.year))
 
 
+def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[FieldMismatch]) -> bool:
+    """Whether the reference cites where the work is printed (journal, volume, first page or
+    article number, year) and the record agrees on every one of them. A field that either
+    side lacks leaves the locator unconfirmed, as does any of them disagreeing."""
+    if {"journal", "volume", "page", "year"} & {m.field for m in mismatches}:
+        return False
+    journals = (*work.container_titles, *work.short_container_titles)
+    registry_pages = work.page or work.article_number
+    cited_pages = parse_pages(reference.pages) if reference.pages else None
+    shown_pages = parse_pages(registry_pages) if registry_pages else None
+    return (
+        bool(reference.journal)
+        and any(_journals_agree(reference.journal or "", name) for name in journals)
+        and bool(reference.volume and work.volume and _number_key(reference.volume))
+        and _number_key(reference.volume or "") == _number_key(work.volume or "")
+        and cited_pages is not None
+        and shown_pages is not None
+        and same_page(cited_pages[0], shown_pages[0])
+        and reference.year is not None
+        and work.year is not None
+    )
+
+
 def _printed_fields(reference: Reference, work: Work) -> Reference:
     """The reference with the fields its printed form prints in place of those it does not
     cite, when that printed form prints no title ("J. Houghton et al., Science 306, 1568
@@ -280,4 +306,5 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         title_similarity=None if similarity is None else round(similarity, 3),
         title_agrees=title_agrees,
         authors_agree=_authors_agree(cited, work),
+        locator_agrees=_locator_agrees(reference, work, mismatches),
     )

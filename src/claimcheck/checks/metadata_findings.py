@@ -1,6 +1,7 @@
 """The findings the metadata comparison (metadata.py) gives one reference: one
-`doi-mismatch` when title and authors both disagree, one `metadata-mismatch` listing every
-field that disagrees, or saying that nothing identifying could be compared. Pure."""
+`doi-mismatch` when title and authors both disagree and the cited journal, volume, first
+page and year do not all agree, one `metadata-mismatch` listing every field that disagrees,
+or saying that nothing identifying could be compared. Pure."""
 
 from __future__ import annotations
 
@@ -68,8 +69,9 @@ def _cites_a_field(r: Reference) -> bool:
 
 
 def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
-    """One `doi-mismatch` when title and authors both disagree, else one `metadata-mismatch`
-    listing every field that disagrees, else nothing."""
+    """One `doi-mismatch` when title and authors both disagree (unless the cited locator
+    agrees, `compared_findings`), else one `metadata-mismatch` listing every field that
+    disagrees, else nothing."""
     if not _cites_a_field(reference):
         return []  # what comparing would find: no field cited, none disagrees (test_metadata)
     return compared_findings(reference, work)
@@ -80,15 +82,30 @@ def compared_findings(reference: Reference, work: Work) -> list[Finding]:
     comparison = compare(reference, work)
     # title_agrees is the best of every registry title (translated ones too, see
     # title_agreement.registry_title_forms): a reference citing any of them cites this work.
-    if comparison.title_agrees is False and comparison.authors_agree is False:
+    identity_disagrees = comparison.title_agrees is False and comparison.authors_agree is False
+    # A journal, volume, first page and year that all agree are where the DOI's work is
+    # printed: another work does not sit there. A Russian-only record cited as NLM asks (its
+    # title translated in brackets, its authors romanised) disagrees on title and names, and
+    # so does a record whose single author's name is cited in another form; neither is a
+    # DOI for a different work.
+    if identity_disagrees and not comparison.locator_agrees:
         return [_doi_mismatch(reference, work, comparison)]
     if _identity_unchecked(reference, work):
         return [_unconfirmed(reference, work)]
     if not comparison.mismatches:
         return []
     message = f"{reference.id}: " + "; ".join(map(_describe, comparison.mismatches))
-    evidence = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
+    evidence: dict[str, Any] = {"fields": [_field_evidence(m) for m in comparison.mismatches]}
+    if identity_disagrees:
+        message += f" ({LOCATOR_AGREES})"
+        evidence["locator_agrees"] = True
     return [reference_finding(FindingCode.METADATA_MISMATCH, reference, message, evidence)]
+
+
+LOCATOR_AGREES = (
+    "journal, volume, pages and year agree, so the title and names may differ by translation "
+    "or romanisation rather than name another work"
+)
 
 
 def _identity_unchecked(reference: Reference, work: Work) -> bool:

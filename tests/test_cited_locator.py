@@ -1,0 +1,151 @@
+"""Where a work is printed (journal, volume, first page, year) as evidence that a DOI is the
+cited work's: a reference whose title and authors both disagree with the record is a
+`doi-mismatch`, unless every one of those agrees. Then the disagreement is one of form, as
+when a Russian-only record is cited as NLM asks (title translated in brackets, names
+romanised), and stays a `metadata-mismatch`. Records are made up in Crossref's schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from claimcheck.checks.journals import journals_agree
+from claimcheck.checks.metadata import compare
+from claimcheck.checks.metadata_findings import metadata_findings
+from claimcheck.model.findings import FindingCode, Severity
+from claimcheck.model.record import Work
+from claimcheck.sources.crossref.records import parse_work
+from tests.factories import work_envelope
+from tests.test_metadata import ref
+
+
+def record(doi: str, **fields: Any) -> Work:
+    return parse_work(json.loads(work_envelope(doi, **fields))["message"])
+
+
+# A Russian journal's record holding only the Russian title, names and journal.
+RUSSIAN = record(
+    "10.18087/cardio.2015.3.2011",
+    title="Влияние статинов на функцию эндотелия у больных ишемической болезнью сердца",
+    authors=("Иванов", "Петров"),
+    year=2015,
+    journal="Кардиология",
+    volume="55",
+    issue="3",
+    page="12-18",
+)
+# The same article as MEDLINE and a Vancouver reference list cite it.
+NLM = ref(
+    doi="10.18087/cardio.2015.3.2011",
+    title="[Effect of statins on endothelial function in patients with coronary heart disease]",
+    authors=("Ivanov IP", "Petrov S"),
+    year=2015,
+    journal="Kardiologiia",
+    volume="55",
+    issue="3",
+    pages="12-8",
+)
+
+
+def test_a_translated_citation_whose_locator_agrees_is_a_metadata_mismatch() -> None:
+    comparison = compare(NLM, RUSSIAN)
+    assert (comparison.title_agrees, comparison.authors_agree) == (False, False)
+    assert comparison.locator_agrees is True
+    [finding] = metadata_findings(NLM, RUSSIAN)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert finding.severity is Severity.WARNING
+    assert [entry["field"] for entry in finding.evidence["fields"]] == ["title", "first_author"]
+    assert finding.evidence["locator_agrees"] is True
+    assert finding.message.startswith('R1: title cited "[Effect of statins')
+    assert finding.message.endswith(
+        "first author cited Ivanov IP, registry Иванов (journal, volume, pages and year "
+        "agree, so the title and names may differ by translation or romanisation rather "
+        "than name another work)"
+    )
+
+
+def test_an_article_number_stands_for_the_first_page() -> None:
+    work = replace(RUSSIAN, page=None, article_number="e0123456")
+    reference = replace(NLM, pages="e0123456")
+    [finding] = metadata_findings(reference, work)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"volume": "56"},  # another volume: another article at that page
+        {"pages": "19-25"},
+        {"year": 2018},  # beyond the year's tolerance
+        {"journal": "Urologiia"},
+        {"volume": None},  # a locator not cited in full confirms nothing
+        {"pages": None},
+        {"journal": None},
+        {"year": None},
+    ],
+)
+def test_a_locator_that_disagrees_or_is_not_cited_leaves_a_doi_mismatch(
+    change: dict[str, Any],
+) -> None:
+    reference = replace(NLM, **change)
+    assert compare(reference, RUSSIAN).locator_agrees is False
+    [finding] = metadata_findings(reference, RUSSIAN)
+    assert finding.code is FindingCode.DOI_MISMATCH
+    assert finding.severity is Severity.ERROR
+
+
+def test_a_record_without_the_locator_leaves_a_doi_mismatch() -> None:
+    work = replace(RUSSIAN, volume=None)
+    [finding] = metadata_findings(NLM, work)
+    assert finding.code is FindingCode.DOI_MISMATCH
+
+
+def test_another_work_in_the_same_issue_is_still_a_doi_mismatch() -> None:
+    """The cited article is in the same journal, volume and year, on another page."""
+    other = record(
+        "10.1016/j.jacc.2019.01.001",
+        title="Sodium-glucose cotransporter 2 inhibitors in heart failure",
+        authors=("Nakamura", "Lee"),
+        year=2019,
+        volume="73",
+        page="201-210",
+        journal="Journal of the American College of Cardiology",
+    )
+    reference = ref(
+        title="Statin withdrawal after acute coronary syndromes",
+        authors=("Ramirez A", "Kowalski P"),
+        year=2019,
+        journal="J Am Coll Cardiol",
+        volume="73",
+        pages="1-9",
+    )
+    [finding] = metadata_findings(reference, other)
+    assert finding.code is FindingCode.DOI_MISMATCH
+    # The same citation at the page the record holds agrees on every locator field.
+    [finding] = metadata_findings(replace(reference, pages="201-10"), other)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Kardiologiia", "Кардиология"),  # NLM's romanisation (Library of Congress)
+        ("Kardiologiya", "Кардиология"),  # BGN/PCGN's
+        ("Ter Arkh", "Терапевтический архив"),
+        ("Terapevticheskii arkhiv", "ТЕРАПЕВТИЧЕСКИЙ АРХИВ"),
+        ("Vopr Pitan", "Вопросы питания"),
+    ],
+)
+def test_a_romanised_journal_agrees_with_its_cyrillic_name(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [("Urologiia", "Кардиология"), ("Khirurgiia (Mosk)", "Кардиология")],
+)
+def test_another_romanised_journal_disagrees(cited: str, registry: str) -> None:
+    assert not journals_agree(cited, registry)
