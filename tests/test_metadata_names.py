@@ -5,6 +5,8 @@ reported. Records are real, from tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from claimcheck.checks.matching import Candidate, MatchStatus, validate
@@ -13,7 +15,14 @@ from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.model.claimmap import Reference
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Author, Work
-from claimcheck.model.text import family_keys, given_names_agree, surname_first
+from claimcheck.model.text import (
+    family_keys,
+    given_names_agree,
+    registry_family_keys,
+    surname_first,
+)
+from claimcheck.sources.crossref.records import parse_work
+from tests.factories import work_envelope
 from tests.test_editorial import listed
 from tests.test_metadata import ref
 
@@ -209,3 +218,86 @@ def test_a_spelled_out_first_author_is_the_records() -> None:
     assert first_author_of("Jaeckel D", work) == ()
     wrong = FieldMismatch("first_author", "Jaekel D", "Jäckel")
     assert first_author_of("Jaekel D", work) == (wrong,)
+
+
+# --- suffixes and double surnames in the registry's family name ----------------------------
+
+
+def single_author_record(family: str, given: str = "Raymond J.") -> Work:
+    """A made-up record (Crossref's schema) whose one author has `family`, its title running
+    on after an en dash, as a citation may leave out."""
+    message = json.loads(
+        work_envelope(
+            "10.1016/j.joca.2018.04.012",
+            title="Mesenchymal stem cells in knee osteoarthritis – a systematic review",
+            authors=(family,),
+            year=2018,
+            journal="Osteoarthritis and Cartilage",
+            volume="26",
+            page="1001-1012",
+        )
+    )["message"]
+    message["author"][0]["given"] = given
+    return parse_work(message)
+
+
+@pytest.mark.parametrize(
+    ("family", "cited"),
+    [
+        ("Gibbons Jr.", "Gibbons RJ"),
+        ("Gibbons Jr.", "Gibbons RJ Jr"),
+        ("Gibbons Jr.", "Gibbons Jr RJ"),
+        ("Gibbons, Jr", "Gibbons, R. J."),
+        ("Wright III", "Wright JT"),
+        ("García-Castro", "García J"),
+        ("García-Castro", "Garcia J"),
+        ("García Castro", "García J"),
+        ("García Castro", "García-Castro J"),
+        ("García de la Torre", "García J"),
+        ("de Souza Lima", "Souza J"),
+        ("Müller-Lüdenscheidt", "Mueller J"),
+    ],
+)
+def test_a_registry_suffix_or_second_surname_is_cited_without_it(family: str, cited: str) -> None:
+    work = single_author_record(family)
+    comparison = compare(ref(authors=(cited,)), work)
+    assert comparison.mismatches == ()
+    assert comparison.authors_agree is True
+
+
+@pytest.mark.parametrize(
+    ("family", "cited"),
+    [
+        ("García-Castro", "Castro J"),  # the second surname alone: see registry_family_keys
+        ("García Castro", "Castro J"),
+        ("Lloyd-Jones", "Jones D"),
+        ("García", "García-Castro J"),  # a cited second surname the record does not hold
+        ("García-Castro", "Garza J"),
+        ("O'Brien", "O J"),  # an apostrophe's word is no surname
+        ("Gibbons Jr.", "Jr RJ"),
+    ],
+)
+def test_another_surname_still_disagrees(family: str, cited: str) -> None:
+    work = single_author_record(family)
+    assert first_author_of(cited, work) == (FieldMismatch("first_author", cited, family),)
+
+
+def test_keys_of_a_registry_family_name() -> None:
+    assert family_keys("Gibbons Jr.") == {"gibbons"}
+    assert registry_family_keys("García-Castro") == {"garciacastro", "garcia"}
+    assert registry_family_keys("de la Fuente") == family_keys("de la Fuente")
+    assert registry_family_keys("O'Brien") == {"obrien"}
+
+
+@pytest.mark.parametrize(
+    ("family", "cited"), [("Gibbons Jr.", "Gibbons RJ"), ("García-Castro", "García J")]
+)
+def test_a_shortened_title_by_a_shortened_name_is_no_different_work(
+    family: str, cited: str
+) -> None:
+    # Neither agreeing, title and authors made the record a different work (an error), though
+    # only the subtitle and the name's suffix or second surname were left out.
+    reference = ref(title="Mesenchymal stem cells in knee osteoarthritis", authors=(cited,))
+    [finding] = metadata_findings(reference, single_author_record(family))
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert [entry["field"] for entry in finding.evidence["fields"]] == ["title"]

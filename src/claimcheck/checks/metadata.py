@@ -25,6 +25,7 @@ from claimcheck.checks.folded import (
     fold,
     is_et_al,
     name_words,
+    registry_family_keys,
     surname_first,
 )
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
@@ -96,7 +97,7 @@ class MetadataComparison:
 
 def author_keys(author: Author) -> frozenset[str]:
     if author.family:
-        return family_keys(author.family)
+        return registry_family_keys(author.family)
     compact = fold(author.name).replace(" ", "")
     return frozenset({compact}) if compact else frozenset()
 

@@ -20,6 +20,7 @@ __all__ = [
     "is_et_al",
     "name_words",
     "parse_cited_name",
+    "registry_family_keys",
     "strip_markup",
     "surname_first",
     "unify_punctuation",
@@ -214,6 +215,10 @@ PARTICLES = frozenset((
 
 _ET_AL = re.compile(r"(?:^|[\s,;])(?:et\.?\s*al\.?|and others|等)\s*$", re.I)
 _SUFFIX = re.compile(r"[\s,]+(?:Jr|Sr)\.?$")  # "Smith J Jr.": a suffix, not a name
+# The same suffixes, and the numbered ones, as the last word of a family name: registries
+# keep them there ("Gibbons Jr.", "King, Jr", "Wright III"), where a citation prints them
+# after the initials ("Gibbons RJ Jr") or leaves them out.
+_FAMILY_SUFFIXES = frozenset(("jr", "sr", "ii", "iii", "iv"))
 
 
 def is_et_al(name: str) -> bool:
@@ -246,9 +251,13 @@ _TRANSLITERATED = str.maketrans(
 def family_keys(name: str) -> frozenset[str]:
     """Every key `name` may be compared by: the compact full form, the form without its
     leading particles ("de la Fuente" -> {"delafuente", "fuente"}), and both again with
-    "ä", "ö", "ü", "ø", "å" spelled out ("Jäckel" -> {"jackel", "jaeckel"}). Two family
-    names agree when their key sets intersect. Empty for a name with no letters or digits."""
+    "ä", "ö", "ü", "ø", "å" spelled out ("Jäckel" -> {"jackel", "jaeckel"}). A trailing
+    "Jr", "Sr", "II", "III" or "IV" is no part of any ("Gibbons Jr." -> {"gibbons"}). Two
+    family names agree when their key sets intersect. Empty for a name with no letters or
+    digits."""
     tokens = _key_tokens(name)
+    if len(tokens) > 1 and tokens[-1] in _FAMILY_SUFFIXES:
+        tokens = tokens[:-1]
     if not tokens:
         return frozenset()
     start = 0
@@ -258,6 +267,39 @@ def family_keys(name: str) -> frozenset[str]:
     composed = unicodedata.normalize("NFC", name)  # "a" + combining diaeresis is "ä"
     spelled = composed.translate(_TRANSLITERATED)
     return keys if spelled == composed else keys | family_keys(spelled)
+
+
+_COMPOUND_PARTS = re.compile(r"[\s-]+")
+
+
+def registry_family_keys(name: str) -> frozenset[str]:
+    """`family_keys` of a registry's family name, and those of its first surname when it has
+    two or more, hyphenated or not ("García-Castro", "García Castro", "García de la Torre"
+    -> also {"garcia"}), after any leading particles ("de Souza Lima" -> also {"souza"}).
+
+    Only the first surname, never any: a Spanish double surname is the father's then the
+    mother's, and Spanish citation practice often drops the maternal (second) one, so
+    "García J" cites García-Castro. "Castro J" does not: reading the last word as the
+    surname is the English misreading of the name, and the last part of a compound is
+    often a common surname of its own ("Jones" of "Lloyd-Jones"), which would let another
+    first author pass. Portuguese names put the father's surname last, so a Brazilian
+    "Santos A" for "Silva Santos" still disagrees: a first-author warning, not an error
+    while the locator agrees (metadata_findings). Only the registry's name is read so: a
+    cited "García-Castro" is not a registry "García"."""
+    keys = family_keys(name)
+    parts = [
+        part
+        for part in _COMPOUND_PARTS.split(unify_punctuation(name))
+        if family_key(part) and family_key(part) not in _FAMILY_SUFFIXES
+    ]
+    start = 0
+    while start < len(parts) - 1 and family_key(parts[start]) in PARTICLES:
+        start += 1
+    parts = parts[start:]
+    # Two letters at least: "O Brien", "D Souza" are a particle or an apostrophe's word.
+    if len(parts) < 2 or len(family_key(parts[0])) < 2:
+        return keys
+    return keys | family_keys(parts[0])
 
 
 def _is_initials(token: str) -> bool:
