@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from claimcheck.checks.candidate_notices import notices_among
-from claimcheck.checks.metadata import YEAR_TOLERANCE, compare
+from claimcheck.checks.metadata import YEAR_TOLERANCE, compare, nearest_year
 from claimcheck.checks.pages import parse_pages
 from claimcheck.checks.printed_refs import Parts, printed_agreement
 from claimcheck.checks.titles import is_notice, marks_an_update, prints_a_notice, prints_an_update
@@ -147,10 +147,12 @@ def bibliographic_query(reference: Reference) -> str | None:
 # --- structured validation -------------------------------------------------------------------
 
 
-def _year(cited: int | None, registry: int | None, parts: Parts) -> bool | None:
-    """Exact 1, one year off 0.5 (SBMV), else 0; a year the registry lacks weighs 0.5."""
+def _year(cited: int | None, work: Work, parts: Parts) -> bool | None:
+    """Exact 1, one year off 0.5 (SBMV), else 0; a year the registry lacks weighs 0.5. The
+    record's year nearest the cited one counts: an online-first year or the issue's."""
     if cited is None:
         return None
+    registry = nearest_year(cited, work)
     if registry is None:
         parts.append((0.5, 0.0))
         return None
@@ -204,7 +206,7 @@ def _structured(reference: Reference, work: Work) -> tuple[Agreement, Parts]:
         title=comparison.title_agrees if title_cited else None,
         authors=comparison.authors_agree if authors_cited else None,
         first_author=False if "first_author" in wrong else None,
-        year=_year(reference.year, work.year, parts),
+        year=_year(reference.year, work, parts),
         journal=_flag(bool(fold(reference.journal or "")), bool(registry_journals),
                       "journal" in wrong, parts),
         volume=_flag(bool(fold(reference.volume or "")), bool(fold(work.volume or "")),

@@ -50,11 +50,14 @@ __all__ = [
     "MetadataComparison",
     "compare",
     "journals_agree",
+    "nearest_year",
     "parse_pages",
     "registry_title",
+    "registry_years",
 ]
 
-# The spec allows a cited year to be one off (online vs print year).
+# The spec allows a cited year to be one off (online vs print year), from any of the years
+# the record is dated (`registry_years`).
 YEAR_TOLERANCE = 1
 
 FIELD_ORDER = ("title", "first_author", "year", "journal", "volume", "issue", "page", "pages")
@@ -229,12 +232,29 @@ def _pages(reference: Reference, work: Work) -> FieldMismatch | None:
 # --- the comparison and its findings -------------------------------------------------------
 
 
+def registry_years(work: Work) -> tuple[int, ...]:
+    """Every year the record is dated, in order: `issued` (`Work.year`), then those of its
+    other publication dates. An article online in 2019 and in a 2021 issue is cited 2021 by
+    Vancouver and APA, which cite the issue, and 2019 by others."""
+    years = [] if work.year is None else [work.year]
+    years += [int(day[:4]) for day in work.published if day[:4].isdigit()]
+    return tuple(sorted(set(years)))
+
+
+def nearest_year(cited: int, work: Work) -> int | None:
+    """The record's year nearest the cited one (`registry_years`), None when it has none."""
+    return min(registry_years(work), key=lambda year: abs(year - cited), default=None)
+
+
 def _year(reference: Reference, work: Work) -> FieldMismatch | None:
-    if reference.year is None or work.year is None:
+    if reference.year is None:
         return None
-    if abs(reference.year - work.year) <= YEAR_TOLERANCE:
+    nearest = nearest_year(reference.year, work)
+    if nearest is None or abs(reference.year - nearest) <= YEAR_TOLERANCE:
         return None
-    return FieldMismatch("year", str(reference.year), str(work.year))
+    # "registry 2019 or 2021": every year the record is dated, any of which may be cited.
+    registry = " or ".join(map(str, registry_years(work)))
+    return FieldMismatch("year", str(reference.year), registry)
 
 
 def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[FieldMismatch]) -> bool:
@@ -256,7 +276,7 @@ def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[Field
         and shown_pages is not None
         and same_page(cited_pages[0], shown_pages[0])
         and reference.year is not None
-        and work.year is not None
+        and nearest_year(reference.year, work) is not None
     )
 
 

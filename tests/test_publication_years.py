@@ -1,0 +1,106 @@
+"""A cited year against every year the record is dated. An article online first in November
+2019 and printed in a March 2021 issue is cited 2021 by Vancouver and APA (the issue's
+year) and 2019 by others; Crossref's `issued` holds only the earlier. Records are made up
+in Crossref's schema."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from claimcheck.checks.matching import validate
+from claimcheck.checks.metadata import FieldMismatch, compare, registry_years
+from claimcheck.checks.metadata_findings import metadata_findings
+from claimcheck.model.findings import FindingCode
+from claimcheck.model.record import Candidate, Work
+from claimcheck.sources.crossref.records import parse_work
+from tests.factories import work_envelope
+from tests.test_metadata import ref
+
+TITLE = "Effects of intermittent fasting on hepatic insulin sensitivity in adult mice"
+
+
+def record(**dates: Any) -> Work:
+    message = json.loads(
+        work_envelope(
+            "10.1007/s00125-019-05012-3",
+            title=TITLE,
+            authors=("Smith", "Okafor"),
+            year=2019,
+            journal="Diabetologia",
+            volume="64",
+            issue="3",
+            page="512-524",
+        )
+    )["message"]
+    message.update(dates)
+    return parse_work(message)
+
+
+# Online first in November 2019, in the March 2021 issue: Crossref's `issued` is the earlier.
+BACKLOG = record(
+    issued={"date-parts": [[2019, 11, 5]]},
+    **{
+        "published-online": {"date-parts": [[2019, 11, 5]]},
+        "published-print": {"date-parts": [[2021, 3]]},
+    },
+)
+CITED = ref(title=TITLE, authors=("Smith J", "Okafor N"), journal="Diabetologia", volume="64")
+
+
+def test_the_record_is_dated_by_its_issue_and_online_years() -> None:
+    assert BACKLOG.year == 2019
+    assert registry_years(BACKLOG) == (2019, 2021)
+
+
+@pytest.mark.parametrize("year", [2018, 2019, 2020, 2021, 2022])
+def test_a_year_within_one_of_any_publication_date_agrees(year: int) -> None:
+    reference = replace(CITED, year=year)
+    assert compare(reference, BACKLOG).mismatches == ()
+    assert metadata_findings(reference, BACKLOG) == []
+
+
+@pytest.mark.parametrize("year", [2017, 2023])
+def test_a_year_far_from_every_date_disagrees_and_names_them_all(year: int) -> None:
+    reference = replace(CITED, year=year)
+    wrong = FieldMismatch("year", str(year), "2019 or 2021")
+    assert compare(reference, BACKLOG).mismatches == (wrong,)
+    [finding] = metadata_findings(reference, BACKLOG)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert finding.message == f"R1: year cited {year}, registry 2019 or 2021"
+
+
+def test_a_record_dated_one_year_shows_that_year() -> None:
+    work = record(**{"published-print": {"date-parts": [[2019, 12]]}})
+    assert registry_years(work) == (2019,)
+    [finding] = metadata_findings(replace(CITED, year=2021), work)
+    assert finding.message == "R1: year cited 2021, registry 2019"
+
+
+def test_the_issue_year_confirms_the_locator() -> None:
+    # Title and authors cited in another form; the journal, volume, first page and the
+    # issue's year place it where the DOI's work is printed.
+    reference = ref(
+        title="Intermittent fasting and the liver",
+        authors=("Smyth J",),
+        journal="Diabetologia",
+        volume="64",
+        pages="512-24",
+        year=2021,
+    )
+    comparison = compare(reference, replace(BACKLOG, published=("2019-11-05", "2023-03")))
+    assert comparison.locator_agrees is False  # 2021 is two years from 2019 and from 2023
+    assert compare(reference, BACKLOG).locator_agrees is True
+    [finding] = metadata_findings(reference, BACKLOG)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+
+
+def test_a_search_match_cited_by_the_issue_year_agrees_on_the_year() -> None:
+    reference = replace(CITED, year=2021, pages="512-24")
+    outcome = validate(reference, [Candidate(BACKLOG, 120.0)])
+    assert outcome.best is not None
+    assert outcome.best.agreement.year is True
+    assert "year" not in outcome.best.agreement.fields(False)
