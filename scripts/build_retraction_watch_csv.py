@@ -10,7 +10,7 @@ record-id found in tests/data/crossref/recorded, in the CSV's real header; colum
 entries do not carry are left blank. Then a few SYNTHETIC rows (made-up 10.5555 DOIs) cover
 what the recorded data does not: a reinstatement, an "unavailable" notice DOI, a
 `;`-separated list of papers, a paper known only to the CSV. The output is deterministic,
-and tests/test_retraction_watch.py checks that the committed files equal what this makes.
+and tests/test_retraction_watch_derived.py checks that the committed files equal what this makes.
 """
 
 from __future__ import annotations
