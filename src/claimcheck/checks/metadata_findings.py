@@ -73,7 +73,9 @@ def metadata_findings(reference: Reference, work: Work) -> list[Finding]:
     agrees, `compared_findings`), else one `metadata-mismatch` listing every field that
     disagrees, else nothing."""
     if not _cites_a_field(reference):
-        return []  # what comparing would find: no field cited, none disagrees (test_metadata)
+        # What comparing would find: no field cited, none disagrees
+        # (test_metadata_nothing_to_compare).
+        return []
     return compared_findings(reference, work)
 
 
