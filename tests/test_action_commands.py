@@ -3,8 +3,9 @@
 A claim map in a fork's pull request is text anyone can write. Whatever the workflow's inputs
 (format, extra-args), no line of it may reach the step log as a workflow command: only the
 annotations claimcheck escapes (`format: github`) are printed outside the ::stop-commands::
-markers. The step's script is run in bash as the runner runs it (tests/test_action.py's
-`run_audit`), offline against a closed loopback port, so the map's own text is what is printed.
+markers. The step's script is run in bash as the runner runs it
+(tests/test_action_audit_step.py's `run_audit`), offline against a closed loopback port,
+so the map's own text is what is printed.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from pathlib import Path
 import pytest
 
 from tests.factories import fresh_cache_dir
-from tests.test_action import Run, needs_bash, run_audit
+from tests.test_action import Run, needs_bash
+from tests.test_action_audit_step import run_audit
 
 # A title and a claim whose text breaks the line and starts a workflow command of its own.
 HOSTILE_MAP = """claimcheck: 1
