@@ -61,10 +61,6 @@ def made_up(body: bytes) -> Lookup:
     return Lookup(work.doi, LookupStatus.FOUND, work=work)
 
 
-def not_found(*dois: str) -> dict[str, Lookup]:
-    return {d: Lookup(d, LookupStatus.NOT_FOUND) for d in dois}
-
-
 def status_of(lookup: Lookup, related: Mapping[str, Lookup] | None = None) -> object:
     """The editorial status, with every linked record the test does not give as a 404."""
     assert lookup.work is not None
