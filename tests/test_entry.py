@@ -114,14 +114,20 @@ def test_every_command_runs_with_the_collector_tuned_for_many_records() -> None:
     assert done.stdout.strip() == "(200000, 30, 30)"
 
 
-# The child reaches the entry point, says so, and only then can hear Ctrl-C: before that, in
-# the interpreter's own start, Python's default handling (a traceback, or -2) is not ours.
+# The child reaches the entry point's own handling, says so, and only then can hear Ctrl-C:
+# before that, in the interpreter's own start, Python's default handling (a traceback, or -2)
+# is not ours. "ready" is said from inside main's first step (tune_gc): said before main was
+# called, a signal on a loaded machine could land in this script's own last lines.
 _READY_THEN_MAIN = (
     "import os, sys\n"
-    "from claimcheck.app.entry import main\n"
+    "from claimcheck.app import entry\n"
     "sys.argv = ['claimcheck', *sys.argv[1:]]\n"
-    "os.write(2, b'ready\\n')\n"
-    "main()\n"
+    "tune_gc = entry.tune_gc\n"
+    "def ready():\n"
+    "    os.write(2, b'ready\\n')\n"
+    "    tune_gc()\n"
+    "entry.tune_gc = ready\n"
+    "entry.main()\n"
 )
 
 
