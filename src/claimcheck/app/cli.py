@@ -17,7 +17,7 @@ from typing import Annotated, NoReturn
 import typer
 
 from claimcheck import __version__
-from claimcheck.app import cli_maps
+from claimcheck.app import cli_maps, interrupts
 from claimcheck.app.options import (
     CacheDir,
     Concurrency,
@@ -43,9 +43,9 @@ from claimcheck.app.runner import (
     MAX_WIDTH,
     execute,
     flush_quietly,
-    interrupted,
     machine_format_of,
     print_failure,
+    print_interrupted,
     requested_format,
     say,
     write_stdout,
@@ -353,9 +353,7 @@ def main() -> None:
         _tell_outputs(exc)
         code = exc.exit_code
     except Abort:
-        say("claimcheck: interrupted; no report or file was written")
-        interrupted.set()
-        code = 130
+        code = print_interrupted(KeyboardInterrupt())
     except OSError as exc:
         # Only click's own output gets here (`--help`, a usage message): every command's
         # errors end in `execute`. A closed or full stdout is not a bug.
@@ -371,9 +369,9 @@ def main() -> None:
             _stdout_failed("Broken pipe")
         raise
     finally:
-        if interrupted.is_set():
+        if interrupts.exit_code():
             flush_quietly()
-            os._exit(130)
+            os._exit(interrupts.exit_code())
     sys.exit(code if isinstance(code, int) else 0)
 
 

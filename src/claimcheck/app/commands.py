@@ -225,10 +225,18 @@ def _report(
     stdout: tuple[int, bool],
     files: Sequence[Output],
 ) -> int:
-    """Write the reports (each `-o` file, then stdout) and the notices; the exit code."""
-    unwritten = _write_outputs(result, files, settings)
-    for_people = output_format == "table"
-    _write(_finished(lambda: render_audit(result, output_format, stdout)), for_people)
+    """Write the reports (each `-o` file, then stdout) and the notices; the exit code.
+
+    Stdout's report is made whole first (`_finished`), then written with the files as one
+    step: an interrupt that comes once the first file is begun waits until the last byte is
+    on stdout (`report_writing`), so the run never ends with a report cut off and a failure
+    document after it, nor with a file replaced that stderr says was not."""
+    from claimcheck.app.interrupts import report_writing
+
+    pieces = _finished(lambda: render_audit(result, output_format, stdout))
+    with report_writing() as report:
+        report.missing = unwritten = _write_outputs(result, files, settings)
+        _write(pieces, for_people=output_format == "table")
     for finding in result.findings:
         if finding.code is FindingCode.UNVERIFIED:
             _notice(settings, f"unverified: {finding.message}")

@@ -31,36 +31,35 @@ def main() -> None:
         cli_main()
     except SystemExit as exc:
         exit_without_teardown(exc.code)
-    except KeyboardInterrupt:
-        interrupted()
+    except KeyboardInterrupt as exc:
+        interrupted(exc)
     exit_without_teardown(0)
 
 
-def interrupted() -> NoReturn:
+def interrupted(exc: KeyboardInterrupt) -> NoReturn:
     """Ctrl-C before `execute` handles it (while the CLI is imported, the first ~100 ms) or
     after: the line, the failure document of `-f FORMAT` and the exit code (130) that
     `execute` gives, never a traceback. A second Ctrl-C is ignored: the process is ending."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    runner = sys.modules.get("claimcheck.app.runner")
-    if runner is None or not runner.interrupted.is_set():  # else said already
-        _say("claimcheck: interrupted; no report or file was written\n")
-        try:
-            from claimcheck.app.runner import machine_format_of, print_failure, requested_format
+    from claimcheck.app import interrupts
 
-            machine = machine_format_of(requested_format(sys.argv[1:]) or "")
-            if machine:
-                print_failure(machine, 130, "interrupted", [])
-        except Exception:  # the document is a courtesy; the exit code is not
-            pass
+    code = interrupts.exit_code()
+    if not code:  # else said already
+        try:
+            from claimcheck.app.runner import print_interrupted
+
+            code = print_interrupted(exc)
+        except Exception:  # the document is a courtesy; the line and the exit code are not
+            code, _message, _document = interrupts.stop(exc)
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:
                 stream.flush()
         except (OSError, ValueError):
             pass
-    os._exit(130)
+    os._exit(code)
 
 
 # Allocations between two young-generation collections (CPython's default: 700), and how

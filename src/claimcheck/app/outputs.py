@@ -166,15 +166,16 @@ def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:
     from claimcheck.transport.files import write_atomic
 
     if _is_special(path):
+        from claimcheck.transport.files import write_chunks
+
         # Non-blocking open: a FIFO with no reader fails at once (ENXIO) instead of hanging.
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
         try:
             os.set_blocking(fd, True)
-        except OSError:
+            # Many small pieces become few writes, and a write a held interrupt cuts short
+            # is finished (write_chunks).
+            write_chunks(fd, (data,) if isinstance(data, bytes) else data)
+        finally:
             os.close(fd)
-            raise
-        # Buffered, so many small pieces become few writes; it closes the descriptor.
-        with os.fdopen(fd, "wb") as device:
-            device.writelines((data,) if isinstance(data, bytes) else data)
         return
     write_atomic(Path(os.path.realpath(path)), data)

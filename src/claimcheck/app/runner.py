@@ -7,12 +7,12 @@ import contextlib
 import errno
 import os
 import sys
-import threading
 from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 import typer
 
+from claimcheck.app import interrupts
 from claimcheck.model.errors import ClaimcheckError, ClaimMapError, ExitCode, OutputFailed
 
 # The widest table or progress bar drawn. Rich pads every line of a table to its full width,
@@ -36,6 +36,7 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
 
     problems: list[dict[str, Any]] = []
     message = ""
+    interrupts.reset()
     try:
         code = run()
     except ClaimcheckError as exc:
@@ -46,11 +47,10 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
             say(visible(str(error)))
         prefix = "" if isinstance(exc, ClaimMapError) else "error: "
         say(f"claimcheck: {prefix}{visible(message)}")
-    except KeyboardInterrupt:
-        message = "interrupted"
-        say("claimcheck: interrupted; no report or file was written")
-        interrupted.set()
-        code = 130
+    except KeyboardInterrupt as exc:  # Ctrl-C
+        code, message, document = interrupts.stop(exc)
+        if not document:  # the report is on stdout, whole or cut short
+            machine_format = None
     except Exception as exc:
         from claimcheck.app.settings import debug_wanted
         from claimcheck.reporters.failure import failure_of
@@ -85,8 +85,14 @@ def machine_format_of(name: str) -> str | None:
     return name if name in MACHINE_FORMATS else None
 
 
-# Set by Ctrl-C: the entry point then exits at once (cli.main).
-interrupted = threading.Event()
+def print_interrupted(exc: BaseException) -> int:
+    """An interrupt that `execute` did not see (the CLI loading, or click reading the command
+    line): its line, the failure document of `-f FORMAT` on stdout, and its exit code."""
+    code, message, document = interrupts.stop(exc)
+    machine = machine_format_of(requested_format(sys.argv[1:]) or "")
+    if machine and document:
+        print_failure(machine, code, message, [])
+    return code
 
 
 def requested_format(argv: list[str]) -> str | None:
@@ -143,9 +149,28 @@ def write_pieces(stream: TextIO, pieces: str | Iterable[str], *, for_people: boo
         stream.flush()
         return
     stream.flush()  # whatever was written as text goes first
-    for chunk in chunks:
-        binary.write(chunk.encode("utf-8"))
-    binary.flush()
+    encoded = (chunk.encode("utf-8") for chunk in chunks)
+    fd = _descriptor(binary)
+    if fd is None:  # not a file: a test's or an embedding program's stream
+        for piece in encoded:
+            binary.write(piece)
+        binary.flush()
+        return
+    from claimcheck.transport.files import write_chunks
+
+    write_chunks(fd, encoded)  # not through `binary`: see write_chunks
+
+
+def _descriptor(binary: Any) -> int | None:
+    """The descriptor beneath `binary`; None on Windows, where a console's own raw stream
+    turns the UTF-8 into characters, or if it is not a file."""
+    if os.name != "posix":
+        return None
+    try:
+        fd = binary.fileno()
+    except (OSError, ValueError, AttributeError):  # io.UnsupportedOperation: not a file
+        return None
+    return fd if isinstance(fd, int) else None
 
 
 def _ascii_frame(encoding: str) -> dict[int, str]:

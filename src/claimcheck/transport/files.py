@@ -46,6 +46,42 @@ def write_atomic(path: Path, data: bytes | Iterable[bytes], *, durable: bool = T
         raise
 
 
+# What `write_chunks` gathers into one write: a report in 64 KiB pieces is one write each,
+# and many small pieces are few writes.
+_WRITE_SIZE = 1 << 16
+
+
+def write_chunks(fd: int, chunks: Iterable[bytes]) -> None:
+    """Write every byte of `chunks` to the descriptor `fd` (a pipe, a terminal, a device),
+    however many writes that takes. Raises OSError.
+
+    Not through a Python buffered writer: a write to a full pipe that a signal cuts short
+    returns what it wrote, and when the handler returns (an interrupt held while the report
+    is written, interrupts.report_writing), CPython's BufferedWriter (3.11) went on without
+    the rest of that piece: the reader got the report with about 80 bytes missing after the
+    first 64 KiB. os.write retries a write the signal came before (PEP 475) and says how much
+    a cut-short one wrote, so the rest is written here."""
+    pending: list[bytes] = []
+    size = 0
+    for chunk in chunks:
+        pending.append(chunk)
+        size += len(chunk)
+        if size >= _WRITE_SIZE:
+            _write_all(fd, b"".join(pending))
+            pending, size = [], 0
+    if size:
+        _write_all(fd, b"".join(pending))
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        written = os.write(fd, view)
+        if written <= 0:  # never for a blocking descriptor; not a loop without end
+            raise OSError(errno.EIO, "nothing could be written")
+        view = view[written:]
+
+
 def make_parents(path: Path) -> None:
     """Create the folders `path` goes in. Where one of them exists as something else (a file),
     raise NotADirectoryError naming it: mkdir's own error, "File exists", reads as if the file

@@ -1,0 +1,128 @@
+"""Ctrl-C (SIGINT): how a run ends when it comes, whenever it comes.
+
+It raises KeyboardInterrupt in the main thread and ends the run with one line on stderr and
+exit 130. Before the report is begun, nothing is written but the failure document of
+`-f FORMAT`. Once it is begun, an interrupt waits until it is whole (`report_writing`):
+stdout then holds one document, never a report run into a failure document. Kept light: the
+entry point imports it before the CLI.
+"""
+
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from types import FrameType
+from typing import Any
+
+Handler = Any  # what signal.signal returns: a callable, SIG_DFL, SIG_IGN or None
+
+SIGINT_EXIT = 128 + signal.SIGINT  # 130
+
+
+class _Run:
+    """How far the report is written (what an interrupt may still do depends on it), and
+    the interrupt said, if any."""
+
+    def __init__(self) -> None:
+        self.clear()
+
+    def clear(self) -> None:
+        self.begun = False  # the first -o file, or stdout, has started
+        self.whole = False  # every -o file and stdout are written
+        self.held = False  # an interrupt came while it was written, and waited
+        self.missing = 0  # -o files that could not be written (each named on stderr)
+        self.exit_code = 0  # set once an interrupt is said: the process ends with it
+
+
+_run = _Run()
+
+
+def reset() -> None:
+    """A new command: no report begun, no interrupt said (for runs in one process)."""
+    _run.clear()
+
+
+def exit_code() -> int:
+    """128 + the signal of the interrupt said (`stop`), or 0 if none was."""
+    return _run.exit_code
+
+
+def stop(exc: BaseException) -> tuple[int, str, bool]:
+    """An interrupt ends the run: its exit code, the message of its failure document, and
+    whether that document may go on stdout (only if no report was begun there). Its one line
+    goes to stderr, once, however many interrupts and paths report it."""
+    del exc  # Ctrl-C, the one interrupt heard
+    code, what = SIGINT_EXIT, "interrupted"
+    first = not _run.exit_code
+    if first:
+        _run.exit_code = code
+        _say(f"claimcheck: {what}{_outcome()}\n")
+    return code, what, first and not _run.begun
+
+
+def _outcome() -> str:
+    report = _run
+    if not report.begun:
+        return "; no report or file was written"
+    if not report.whole:
+        return (
+            ", the second interrupt while the report was being written: it was cut short"
+            " (stdout may hold part of it; each -o file is its old content or the whole report)"
+        )
+    when = "while the report was being written; it was finished first"
+    if report.missing:
+        complete = f"the report is complete, but {report.missing} -o file(s) could not be written"
+    else:
+        complete = "the report and every -o file are complete"
+    return f" {when if report.held else 'after the report was written'}: {complete}"
+
+
+@contextmanager
+def report_writing() -> Iterator[_Run]:
+    """Around writing the report (each -o file, then stdout): an interrupt is held, not
+    raised, and ends the run once the report is whole, so stdout is never a report cut off
+    and run into a failure document, nor a file replaced while stderr says none was. A second
+    interrupt ends it at once, cut short: the only way out of a stdout nobody reads.
+
+    Signals are only ever handled in the main thread; run elsewhere, nothing is held."""
+    report = _run
+    if threading.current_thread() is not threading.main_thread():
+        report.begun = True
+        yield report
+        report.whole = True
+        return
+    heard: list[int] = []
+    closing = False
+
+    def hold(signum: int, _frame: FrameType | None) -> None:
+        heard.append(signum)
+        if len(heard) > 1 and not closing:
+            raise KeyboardInterrupt
+
+    previous: dict[signal.Signals, Handler] = {}
+    try:
+        for signum in (signal.SIGINT,):
+            if signal.getsignal(signum) not in (signal.SIG_IGN, None):  # None: not Python's
+                previous[signum] = signal.signal(signum, hold)
+        report.begun = True  # an interrupt before this line ends the run as before
+        yield report
+        report.whole = True
+    finally:
+        closing = True  # signal.signal first runs `hold` for a signal already caught
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)
+    if heard:
+        report.held = True
+        raise KeyboardInterrupt
+
+
+def _say(line: str) -> None:
+    """`line` on stderr, and stderr flushed, unless stderr is closed or full."""
+    try:
+        sys.stderr.write(line)
+        sys.stderr.flush()
+    except (OSError, ValueError, AttributeError):  # AttributeError: fd 2 closed at start
+        pass

@@ -1,0 +1,125 @@
+"""Ctrl-C (SIGINT) ends a run before the report is begun with the failure document and no
+file changed; once it is begun, only when it is whole, so stdout holds one document. Each run
+is a real process, as a shell or CI would start it."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from tests.test_cli import SEED_EVIDENCE, SEED_MAP
+from tests.test_failures import ctrl_c_heard_by_children
+
+EXE = str(Path(sys.executable).with_name("claimcheck"))
+OLD = "the old report\n"
+SAID = {signal.SIGINT: "interrupted"}
+
+
+def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
+    """Until `condition` holds, while `process` runs (a guard against a hung test after 60 s,
+    not a timing check)."""
+    give_up = time.monotonic() + 60
+    while not condition():
+        if process.poll() is not None or time.monotonic() > give_up:
+            process.kill()
+            pytest.fail(f"the run never got that far: {process.communicate()}")
+        time.sleep(0.02)
+
+
+def read_all(fd: int) -> bytes:
+    chunks = []
+    while chunk := os.read(fd, 1 << 16):
+        chunks.append(chunk)
+    os.close(fd)
+    return b"".join(chunks)
+
+
+def held_in_write(tmp_path: Path, output_format: str) -> tuple[subprocess.Popen[bytes], int]:
+    """An audit whose report (over 64 KiB in SARIF and HTML) is stuck in a pipe nobody reads
+    yet, its `-o json=` file already replaced: the report is being written. Returns the
+    process and the pipe's end to read."""
+    report = tmp_path / "old.json"
+    report.write_text(OLD)
+    read, write = os.pipe()
+    args = ["audit", str(SEED_MAP), "--replay", str(SEED_EVIDENCE), "-f", output_format]
+    args += ["--cache-dir", str(tmp_path / "cache"), "-o", f"json={report}"]
+    args += ["-o", f"{output_format}={tmp_path / 'copy'}"]  # what stdout must get, byte for byte
+    try:
+        process = subprocess.Popen([EXE, *args], stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    wait_for(lambda: report.read_text() != OLD, process)
+    return process, read
+
+
+def stdout_is_the_report(output_format: str, out: bytes, err: bytes) -> None:
+    text = out.decode()
+    if output_format == "sarif":
+        try:
+            (run,) = json.loads(text)["runs"]
+        except ValueError as exc:
+            raise AssertionError(f"{exc}; stderr: {err.decode()}") from None
+        assert run["invocations"][0]["executionSuccessful"] is True
+        assert run["results"]
+    else:
+        assert text.count("<!DOCTYPE html>") == 1
+        assert "<title>claimcheck: exit" not in text  # the failure page's title
+        assert text.rstrip().endswith("</html>")
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT], ids=["SIGINT"])
+@pytest.mark.parametrize("output_format", ["sarif", "html"])
+def test_an_interrupt_while_the_report_is_written_waits_until_it_is_whole(
+    tmp_path: Path, sig: signal.Signals, output_format: str
+) -> None:
+    # Before: the first 64 KiB of the report, then a whole failure document (invalid SARIF,
+    # two HTML pages), and stderr saying no file was written while old.json was replaced.
+    with ctrl_c_heard_by_children():
+        process, read = held_in_write(tmp_path, output_format)
+        process.send_signal(sig)
+        out = read_all(read)  # the reader comes back: the write goes on
+        _none, err = process.communicate(timeout=120)
+    assert process.returncode == 128 + sig, err
+    stdout_is_the_report(output_format, out, err)
+    # Not a byte lost: a write to the full pipe that the signal cut short is finished.
+    assert out == (tmp_path / "copy").read_bytes()
+    assert json.loads((tmp_path / "old.json").read_text())["schema"] == "claimcheck.audit/1"
+    assert err.decode().strip().splitlines()[-1] == (
+        f"claimcheck: {SAID[sig]} while the report was being written; it was finished first: "
+        "the report and every -o file are complete"
+    )
+    assert "Traceback" not in err.decode()
+
+
+def _interrupted_while_writing() -> None:
+    from claimcheck.app import interrupts
+
+    with interrupts.report_writing():
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+        os.kill(os.getpid(), signal.SIGTERM)  # ignored, as the parent asked
+        os.kill(os.getpid(), signal.SIGINT)  # held until the block ends
+        time.sleep(0)  # a call: the handler runs by here, and only records the signal
+
+
+def test_the_report_window_restores_the_handlers_and_keeps_an_ignored_signal_ignored() -> None:
+    from claimcheck.app import interrupts
+
+    before = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    previous_term = signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    interrupts.reset()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            _interrupted_while_writing()
+        assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
+    finally:
+        signal.signal(signal.SIGTERM, previous_term)
+        interrupts.reset()
+    assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
