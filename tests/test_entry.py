@@ -155,3 +155,81 @@ def test_ctrl_c_while_the_cli_is_imported_exits_130_without_a_traceback(delay: f
     document = json.loads(out)
     assert document["schema"] == "claimcheck.error/1"
     assert (document["error"]["message"], document["summary"]["exit_code"]) == ("interrupted", 130)
+
+
+def _catches_sigterm(pid: int) -> bool:
+    """The process `pid` has a handler for SIGTERM (Linux: SigCgt in /proc/PID/status)."""
+    status = Path(f"/proc/{pid}/status").read_text()
+    (mask,) = (line.split()[1] for line in status.splitlines() if line.startswith("SigCgt:"))
+    return bool(int(mask, 16) >> (signal.SIGTERM - 1) & 1)
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="reads /proc/PID/status")
+@pytest.mark.parametrize("delay", [0.0, 0.005, 0.02, 0.05, 0.1])
+def test_sigterm_while_the_cli_is_imported_exits_143_without_a_traceback(delay: float) -> None:
+    # As Ctrl-C above, from the moment the entry point hears SIGTERM (its first step): before,
+    # the process died of the signal, silently. A run against a closed port, retrying 20
+    # times, cannot end first.
+    args = ["audit", SEED, "--crossref-url", "http://127.0.0.1:9", "--retries", "20"]
+    process = subprocess.Popen(
+        [sys.executable, "-c", _READY_THEN_MAIN, *map(str, args), "-f", "json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    assert process.stderr.readline() == "ready\n"
+    give_up = time.monotonic() + 60  # a guard against a hung test, not a timing check
+    while not _catches_sigterm(process.pid):
+        if process.poll() is not None or time.monotonic() > give_up:
+            process.kill()
+            pytest.fail(f"SIGTERM was never handled: {process.communicate()}")
+        time.sleep(0.001)
+    time.sleep(delay)  # spreads the signal over the imports; nothing is timed
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)
+    assert "Traceback" not in err
+    assert process.returncode == 143, err
+    last = "claimcheck: terminated (SIGTERM); no report or file was written"
+    assert err.strip().splitlines()[-1] == last
+    document = json.loads(out)
+    assert document["schema"] == "claimcheck.error/1"
+    assert (document["error"]["message"], document["summary"]["exit_code"]) == (
+        "terminated (SIGTERM)",
+        143,
+    )
+
+
+# The signal comes while typer reads the command line: typer turns any KeyboardInterrupt
+# there into a silent exit 130.
+_SIGNALLED_WHILE_PARSING = (
+    "import os, signal, sys, time\n"
+    "import typer.core\n"
+    "SIG = int(sys.argv[1])\n"
+    "def make_context(*args, **kwargs):\n"
+    "    os.kill(os.getpid(), SIG)\n"
+    "    time.sleep(60)\n"
+    "typer.core.TyperGroup.make_context = make_context\n"
+    "sys.argv = ['claimcheck', 'audit', 'x.yaml', '-f', 'json']\n"
+    "from claimcheck.app.entry import main\n"
+    "main()\n"
+)
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
+def test_an_interrupt_while_the_command_line_is_read_says_so(sig: signal.Signals) -> None:
+    # Before: exit 130, nothing on stderr or stdout, for SIGTERM too.
+    with ctrl_c_heard_by_children():
+        done = subprocess.run(
+            [sys.executable, "-c", _SIGNALLED_WHILE_PARSING, str(int(sig))],
+            check=False,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    what = "interrupted" if sig == signal.SIGINT else "terminated (SIGTERM)"
+    assert done.returncode == 128 + sig, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == (
+        f"claimcheck: {what}; no report or file was written"
+    )
+    assert json.loads(done.stdout)["error"]["message"] == what

@@ -1,6 +1,6 @@
-"""Ctrl-C (SIGINT) ends a run before the report is begun with the failure document and no
-file changed; once it is begun, only when it is whole, so stdout holds one document. Each run
-is a real process, as a shell or CI would start it."""
+"""Ctrl-C (SIGINT) and SIGTERM end a run the same way: before the report is begun, with the
+failure document and no file changed; once it is begun, only when it is whole, so stdout
+holds one document. Each run is a real process, as a shell, `timeout` or CI would start it."""
 
 from __future__ import annotations
 
@@ -15,12 +15,14 @@ from pathlib import Path
 
 import pytest
 
+from claimcheck.testing import Fault, ReplayServer
+from tests.factories import work_envelope, write_map
 from tests.test_cli import SEED_EVIDENCE, SEED_MAP
-from tests.test_failures import ctrl_c_heard_by_children
+from tests.test_failures import check_document, ctrl_c_heard_by_children
 
 EXE = str(Path(sys.executable).with_name("claimcheck"))
 OLD = "the old report\n"
-SAID = {signal.SIGINT: "interrupted"}
+SAID = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated (SIGTERM)"}
 
 
 def wait_for(condition: Callable[[], bool], process: subprocess.Popen[bytes]) -> None:
@@ -75,13 +77,14 @@ def stdout_is_the_report(output_format: str, out: bytes, err: bytes) -> None:
         assert text.rstrip().endswith("</html>")
 
 
-@pytest.mark.parametrize("sig", [signal.SIGINT], ids=["SIGINT"])
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM], ids=["SIGINT", "SIGTERM"])
 @pytest.mark.parametrize("output_format", ["sarif", "html"])
 def test_an_interrupt_while_the_report_is_written_waits_until_it_is_whole(
     tmp_path: Path, sig: signal.Signals, output_format: str
 ) -> None:
     # Before: the first 64 KiB of the report, then a whole failure document (invalid SARIF,
     # two HTML pages), and stderr saying no file was written while old.json was replaced.
+    # SIGTERM killed the process silently.
     with ctrl_c_heard_by_children():
         process, read = held_in_write(tmp_path, output_format)
         process.send_signal(sig)
@@ -97,6 +100,59 @@ def test_an_interrupt_while_the_report_is_written_waits_until_it_is_whole(
         "the report and every -o file are complete"
     )
     assert "Traceback" not in err.decode()
+
+
+def test_a_second_interrupt_while_the_report_is_written_cuts_it_short(tmp_path: Path) -> None:
+    # A cancelled CI job: SIGINT, then SIGTERM. The second is the way out of a stdout whose
+    # reader never reads: the run ends, saying the report was cut short, and no failure
+    # document follows what stdout got of it.
+    with ctrl_c_heard_by_children():
+        process, read = held_in_write(tmp_path, "html")
+        process.send_signal(signal.SIGINT)
+        process.send_signal(signal.SIGTERM)
+        out = read_all(read).decode()
+        _none, err = process.communicate(timeout=120)
+    assert process.returncode == 143, err
+    # Cut short where the run was: in the second -o file, or on stdout.
+    assert out.count("<!DOCTYPE html>") <= 1
+    assert "<title>claimcheck: exit" not in out
+    copy = tmp_path / "copy"
+    assert not copy.exists() or copy.read_text().rstrip().endswith("</html>")
+    assert not list(tmp_path.glob(".copy.*"))  # no temporary file left behind
+    last = err.decode().strip().splitlines()[-1]
+    assert last.startswith("claimcheck: terminated (SIGTERM), the second interrupt while the ")
+    assert "it was cut short" in last
+
+
+@pytest.mark.parametrize("output_format", ["json", "sarif", "html"])
+def test_sigterm_mid_lookup_exits_143_with_the_failure_document(
+    tmp_path: Path, output_format: str
+) -> None:
+    # `timeout`, a cancelled CI job, `docker stop`. Before: killed by the signal, nothing on
+    # stdout or stderr.
+    path = write_map(tmp_path, "claimcheck: 1\nreferences: {A: {doi: 10.5555/a}}\nclaims: []\n")
+    report = tmp_path / "report.json"
+    report.write_text(OLD)
+    with ReplayServer() as server:
+        server.add_work(work_envelope("10.5555/a"))
+        server.add_fault(Fault.slow(3600.0))
+        args = ["audit", str(path), "-f", output_format, "--crossref-url", server.url]
+        args += ["--timeout", "3600", "--mailto", "t@example.org", "-o", f"json={report}"]
+        args += ["--cache-dir", str(tmp_path / "cache")]
+        process = subprocess.Popen(
+            [EXE, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=False
+        )
+        wait_for(lambda: bool(server.requests), process)  # a lookup is in flight
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=60)
+    assert process.returncode == 143, err
+    check_document(output_format, out.decode(), 143)
+    if output_format == "json":
+        assert json.loads(out)["error"]["message"] == "terminated (SIGTERM)"
+    assert err.decode().strip().splitlines()[-1] == (
+        "claimcheck: terminated (SIGTERM); no report or file was written"
+    )
+    assert report.read_text() == OLD
 
 
 def _interrupted_while_writing() -> None:

@@ -63,7 +63,7 @@ HELP = (
     "and claims left without sound evidence.\n\n"
     "Exit codes: 0 gate passed, 1 gate failed, 2 usage error or invalid claim map, "
     "3 incomplete (a lookup failed), 70 internal error, 74 a report could not be written, "
-    "130 interrupted."
+    "130 interrupted (Ctrl-C), 143 terminated (SIGTERM)."
 )
 
 # `\b` keeps click from rewrapping the paragraph: a narrow terminal would otherwise split the
@@ -335,14 +335,18 @@ def main() -> None:
       stdout when the command line asked for one (`-f json|sarif|junit|markdown`), and, in
       `audit`, each `-o` file gets its failure document where that is safe
       (failure_outputs.after_option_error).
-    - After Ctrl-C, exit at once with 130: worker threads may be stuck in a read from a
-      server that never answers, and the interpreter would otherwise wait for them. Nothing
-      is left half-written: files are only ever renamed into place.
+    - After Ctrl-C or SIGTERM, exit at once with 130 or 143: worker threads may be stuck in
+      a read from a server that never answers, and the interpreter would otherwise wait for
+      them. Nothing is left half-written: files are only ever renamed into place.
     """
     from typer.exceptions import Abort, TyperException
 
     try:
         code = app(standalone_mode=False)
+        if code == interrupts.SIGINT_EXIT and not interrupts.exit_code():
+            # typer's own answer to an interrupt outside `execute` (while it reads the
+            # command line): exit 130, saying nothing.
+            code = print_interrupted(interrupts.last_raised())
     except TyperException as exc:  # a usage error: bad value, unknown option, missing file
         show = getattr(exc, "show", None)
         if callable(show):
@@ -353,7 +357,7 @@ def main() -> None:
         _tell_outputs(exc)
         code = exc.exit_code
     except Abort:
-        code = print_interrupted(KeyboardInterrupt())
+        code = print_interrupted(interrupts.last_raised())
     except OSError as exc:
         # Only click's own output gets here (`--help`, a usage message): every command's
         # errors end in `execute`. A closed or full stdout is not a bug.

@@ -25,24 +25,29 @@ def main() -> None:
         except (OSError, AttributeError):
             pass  # a closed or full stdout: the full CLI reports it its documented way
     try:
+        from claimcheck.app.interrupts import hear_sigterm
+
+        hear_sigterm()  # first: a SIGTERM while the CLI loads ends the run as Ctrl-C does
         tune_gc()
         from claimcheck.app.cli import main as cli_main
 
         cli_main()
     except SystemExit as exc:
         exit_without_teardown(exc.code)
-    except KeyboardInterrupt as exc:
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated)
         interrupted(exc)
     exit_without_teardown(0)
 
 
 def interrupted(exc: KeyboardInterrupt) -> NoReturn:
-    """Ctrl-C before `execute` handles it (while the CLI is imported, the first ~100 ms) or
-    after: the line, the failure document of `-f FORMAT` and the exit code (130) that
-    `execute` gives, never a traceback. A second Ctrl-C is ignored: the process is ending."""
+    """Ctrl-C or SIGTERM before `execute` handles it (while the CLI is imported, the first
+    ~100 ms) or after: the line, the failure document of `-f FORMAT` and the exit code (130,
+    or 143 for SIGTERM) that `execute` gives, never a traceback. A second interrupt is
+    ignored: the process is ending."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     from claimcheck.app import interrupts
 
     code = interrupts.exit_code()

@@ -1,10 +1,12 @@
-"""Ctrl-C (SIGINT): how a run ends when it comes, whenever it comes.
+"""Ctrl-C (SIGINT) and SIGTERM: how a run ends when either comes, whenever it comes.
 
-It raises KeyboardInterrupt in the main thread and ends the run with one line on stderr and
-exit 130. Before the report is begun, nothing is written but the failure document of
-`-f FORMAT`. Once it is begun, an interrupt waits until it is whole (`report_writing`):
-stdout then holds one document, never a report run into a failure document. Kept light: the
-entry point imports it before the CLI.
+Both raise in the main thread (SIGTERM as `Terminated`, a KeyboardInterrupt, so that every
+`except KeyboardInterrupt` and cleanup path treats them alike) and end the run with one line
+on stderr and 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM (`timeout`, a
+cancelled CI job, `docker stop`). Before the report is begun, nothing is written but the
+failure document of `-f FORMAT`. Once it is begun, an interrupt waits until it is whole
+(`report_writing`): stdout then holds one document, never a report run into a failure
+document. Kept light: the entry point imports it before the CLI.
 """
 
 from __future__ import annotations
@@ -20,6 +22,22 @@ from typing import Any
 Handler = Any  # what signal.signal returns: a callable, SIG_DFL, SIG_IGN or None
 
 SIGINT_EXIT = 128 + signal.SIGINT  # 130
+SIGTERM_EXIT = 128 + signal.SIGTERM  # 143
+
+
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised where Ctrl-C raises KeyboardInterrupt."""
+
+
+def _raise_terminated(signum: int, _frame: FrameType | None) -> None:
+    raise _interrupt(signum)
+
+
+def hear_sigterm() -> None:
+    """From now on, SIGTERM raises `Terminated` in the main thread instead of killing the
+    process silently. Not where it is ignored (the parent asked for that) or already handled."""
+    if signal.getsignal(signal.SIGTERM) == signal.SIG_DFL:
+        signal.signal(signal.SIGTERM, _raise_terminated)
 
 
 class _Run:
@@ -35,6 +53,7 @@ class _Run:
         self.held = False  # an interrupt came while it was written, and waited
         self.missing = 0  # -o files that could not be written (each named on stderr)
         self.exit_code = 0  # set once an interrupt is said: the process ends with it
+        self.terminated = False  # a SIGTERM was raised (`last_raised`)
 
 
 _run = _Run()
@@ -50,12 +69,18 @@ def exit_code() -> int:
     return _run.exit_code
 
 
+def last_raised() -> KeyboardInterrupt:
+    """The interrupt raised last, for a path that lost it (typer turns one into exit 130)."""
+    return Terminated() if _run.terminated else KeyboardInterrupt()
+
+
 def stop(exc: BaseException) -> tuple[int, str, bool]:
     """An interrupt ends the run: its exit code, the message of its failure document, and
     whether that document may go on stdout (only if no report was begun there). Its one line
     goes to stderr, once, however many interrupts and paths report it."""
-    del exc  # Ctrl-C, the one interrupt heard
-    code, what = SIGINT_EXIT, "interrupted"
+    term = isinstance(exc, Terminated)
+    code = SIGTERM_EXIT if term else SIGINT_EXIT
+    what = "terminated (SIGTERM)" if term else "interrupted"
     first = not _run.exit_code
     if first:
         _run.exit_code = code
@@ -100,11 +125,11 @@ def report_writing() -> Iterator[_Run]:
     def hold(signum: int, _frame: FrameType | None) -> None:
         heard.append(signum)
         if len(heard) > 1 and not closing:
-            raise KeyboardInterrupt
+            raise _interrupt(signum)
 
     previous: dict[signal.Signals, Handler] = {}
     try:
-        for signum in (signal.SIGINT,):
+        for signum in (signal.SIGINT, signal.SIGTERM):
             if signal.getsignal(signum) not in (signal.SIG_IGN, None):  # None: not Python's
                 previous[signum] = signal.signal(signum, hold)
         report.begun = True  # an interrupt before this line ends the run as before
@@ -116,7 +141,14 @@ def report_writing() -> Iterator[_Run]:
             signal.signal(signum, handler)
     if heard:
         report.held = True
-        raise KeyboardInterrupt
+        raise _interrupt(heard[0])
+
+
+def _interrupt(signum: int) -> KeyboardInterrupt:
+    if signum == signal.SIGTERM:
+        _run.terminated = True
+        return Terminated()
+    return KeyboardInterrupt()
 
 
 def _say(line: str) -> None:

@@ -47,7 +47,7 @@ def execute(run: Callable[[], int], debug: bool, machine_format: str | None = No
             say(visible(str(error)))
         prefix = "" if isinstance(exc, ClaimMapError) else "error: "
         say(f"claimcheck: {prefix}{visible(message)}")
-    except KeyboardInterrupt as exc:  # Ctrl-C
+    except KeyboardInterrupt as exc:  # Ctrl-C, or SIGTERM (interrupts.Terminated)
         code, message, document = interrupts.stop(exc)
         if not document:  # the report is on stdout, whole or cut short
             machine_format = None
