@@ -179,3 +179,43 @@ def test_the_report_window_restores_the_handlers_and_keeps_an_ignored_signal_ign
         signal.signal(signal.SIGTERM, previous_term)
         interrupts.reset()
     assert (signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)) == before
+
+
+# A run whose SIGTERM exception is dropped: CPython drops one raised where it cannot propagate
+# (a CI run printed "Exception ignored in: <function _get_module_lock.<locals>.cb>", and the
+# run went on waiting on a lookup). The loop drops every exception as that callback did.
+_EXCEPTIONS_DROPPED = (
+    "import os, sys, time\n"
+    "sys.argv = ['claimcheck', 'audit', 'x.yaml', '-f', 'json']\n"
+    "from claimcheck.app.interrupts import hear_sigterm\n"
+    "hear_sigterm()\n"
+    "os.write(2, b'ready\\n')\n"
+    "while True:\n"
+    "    try:\n"
+    "        time.sleep(0.01)\n"
+    "    except BaseException:\n"
+    "        pass\n"
+)
+
+
+def test_a_sigterm_whose_exception_is_dropped_still_ends_the_run_with_143() -> None:
+    # Whatever this process does with SIGTERM, the child starts with its default.
+    previous = signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _EXCEPTIONS_DROPPED],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+    assert process.stderr is not None
+    assert process.stderr.readline() == "ready\n"
+    process.send_signal(signal.SIGTERM)
+    out, err = process.communicate(timeout=60)  # before: never ended
+    assert process.returncode == 143, err
+    assert err.strip().splitlines()[-1] == (
+        "claimcheck: terminated (SIGTERM); no report or file was written"
+    )
+    check_document("json", out, 143)
