@@ -149,3 +149,27 @@ def test_a_romanised_journal_agrees_with_its_cyrillic_name(cited: str, registry:
 )
 def test_another_romanised_journal_disagrees(cited: str, registry: str) -> None:
     assert not journals_agree(cited, registry)
+
+
+def test_page_1_confirms_no_article_where_every_article_starts_at_1() -> None:
+    # BMC and other online-only journals: each record gives "1-9", "1-12", … in one volume,
+    # so journal, volume, year and page 1 agreeing tell nothing of which article it is.
+    other = record(
+        "10.1186/s12889-019-7001-1",
+        title="Physical activity among adolescents in rural schools",
+        authors=("Okafor", "Mensah"),
+        year=2019,
+        volume="19",
+        page="1-9",
+        journal="BMC Public Health",
+    )
+    reference = ref(
+        title="Sugar-sweetened beverage taxes and dental caries in children",
+        authors=("Lindqvist A", "Berg K"),
+        year=2019,
+        journal="BMC Public Health",
+        volume="19",
+        pages="1-12",
+    )
+    [finding] = metadata_findings(reference, other)
+    assert finding.code is FindingCode.DOI_MISMATCH

@@ -249,13 +249,7 @@ def single_author_record(family: str, given: str = "Raymond J.") -> Work:
         ("Gibbons Jr.", "Gibbons Jr RJ"),
         ("Gibbons, Jr", "Gibbons, R. J."),
         ("Wright III", "Wright JT"),
-        ("García-Castro", "García J"),
-        ("García-Castro", "Garcia J"),
-        ("García Castro", "García J"),
         ("García Castro", "García-Castro J"),
-        ("García de la Torre", "García J"),
-        ("de Souza Lima", "Souza J"),
-        ("Müller-Lüdenscheidt", "Mueller J"),
     ],
 )
 def test_a_registry_suffix_or_second_surname_is_cited_without_it(family: str, cited: str) -> None:
@@ -271,6 +265,12 @@ def test_a_registry_suffix_or_second_surname_is_cited_without_it(family: str, ci
         ("García-Castro", "Castro J"),  # the second surname alone: see registry_family_keys
         ("García Castro", "Castro J"),
         ("Lloyd-Jones", "Jones D"),
+        # A compound name's first part alone: Spanish practice, but also another author's
+        # ("Lloyd D" for Lloyd-Jones, "James R" for a whole name deposited as the family).
+        ("García-Castro", "García J"),
+        ("García de la Torre", "García J"),
+        ("Lloyd-Jones", "Lloyd D"),
+        ("James Wilson", "James R"),
         ("García", "García-Castro J"),  # a cited second surname the record does not hold
         ("García-Castro", "Garza J"),
         ("O'Brien", "O J"),  # an apostrophe's word is no surname
@@ -284,13 +284,13 @@ def test_another_surname_still_disagrees(family: str, cited: str) -> None:
 
 def test_keys_of_a_registry_family_name() -> None:
     assert family_keys("Gibbons Jr.") == {"gibbons"}
-    assert registry_family_keys("García-Castro") == {"garciacastro", "garcia"}
+    assert registry_family_keys("García-Castro") == {"garciacastro"}
     assert registry_family_keys("de la Fuente") == family_keys("de la Fuente")
     assert registry_family_keys("O'Brien") == {"obrien"}
 
 
 @pytest.mark.parametrize(
-    ("family", "cited"), [("Gibbons Jr.", "Gibbons RJ"), ("García-Castro", "García J")]
+    ("family", "cited"), [("Gibbons Jr.", "Gibbons RJ"), ("Gibbons Jr.", "Gibbons RJ Jr")]
 )
 def test_a_shortened_title_by_a_shortened_name_is_no_different_work(
     family: str, cited: str

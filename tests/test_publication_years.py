@@ -104,3 +104,18 @@ def test_a_search_match_cited_by_the_issue_year_agrees_on_the_year() -> None:
     assert outcome.best is not None
     assert outcome.best.agreement.year is True
     assert "year" not in outcome.best.agreement.fields(False)
+
+
+def test_a_date_decades_from_issued_is_a_digitisation_no_citation_gives() -> None:
+    # Issued 1939, put online in 2017: a reference citing 2016 or 2017 cites another work
+    # (or a wrong year), and agreed through the online date.
+    old = record(
+        issued={"date-parts": [[1939]]},
+        **{
+            "published-print": {"date-parts": [[1939]]},
+            "published-online": {"date-parts": [[2017, 3, 1]]},
+        },
+    )
+    assert registry_years(old) == (1939,)
+    (mismatch,) = compare(replace(CITED, year=2016), old).mismatches
+    assert mismatch == FieldMismatch("year", "2016", "1939")

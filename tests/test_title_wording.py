@@ -1,6 +1,6 @@
 """What in a title's wording tells two works apart, and what only shortens one: word order and
-a year named are the work's own; a subtitle after a dash or question, cited or dropped, is
-not. Structured titles and printed references alike."""
+a year named are the work's own; a subtitle after a dash or question is not, when the main
+title is cited alone as `title` (inside a printed reference nothing marks where it ends)."""
 
 from __future__ import annotations
 
@@ -107,35 +107,34 @@ MAIN = "Mesenchymal stem cells in knee osteoarthritis"
 )
 def test_a_main_title_cited_without_its_dash_subtitle_agrees(registry: str) -> None:
     assert compare(ref(title=MAIN), work(registry)).title_agrees is True
-    printed = f"Smith J. {MAIN}. J Orthop Res. 2010;12:1-9."
-    assert compare(ref(cited_as=printed), work(registry)).title_agrees is True
 
 
 def test_a_main_title_ending_in_a_question_cited_alone_agrees() -> None:
     registry = work("Do mesenchymal stem cells cause cancer? A systematic review")
     assert compare(ref(title="Do mesenchymal stem cells cause cancer?"), registry).title_agrees
-    printed = "Smith J. Do mesenchymal stem cells cause cancer? Stem Cells. 2010;3:4-9."
-    assert compare(ref(cited_as=printed), registry).title_agrees is True
-
-
-def test_a_printed_main_title_agrees_as_a_cited_one_does() -> None:
-    # The same short title agreed as `title` and disagreed (0.53) inside `cited_as`.
-    registry = work("Stem cell therapy in heart failure: a randomized placebo-controlled trial")
-    printed = "Smith J. Stem cell therapy in heart failure. Eur Heart J. 2010;31:1-9."
-    assert compare(ref(title="Stem cell therapy in heart failure"), registry).title_agrees
-    assert compare(ref(cited_as=printed), registry).title_agrees is True
 
 
 @pytest.mark.parametrize(
-    "printed",
+    ("registry", "printed"),
     [
-        "Smith J. Stem cell therapy in heart. Eur Heart J. 2010;31:1-9.",  # short of the main
-        "Smith J. Stem cell therapy in heart failure patients. Eur Heart J. 2010;31:1-9.",
+        (
+            "Is atrial fibrillation screening worthwhile? Evidence from the LOOP trial",
+            "Smith A. Is atrial fibrillation screening worthwhile? A cost-effectiveness "
+            "analysis. Eur Heart J. 2019;40:100-5.",
+        ),
+        (
+            "Stem cell therapy in heart failure: a randomized placebo-controlled trial",
+            "Smith J. Stem cell therapy in heart failure: a cost-effectiveness analysis. Eur "
+            "Heart J. 2010;31:1-9.",
+        ),
     ],
 )
-def test_a_printed_title_that_is_not_the_main_title_exactly_still_disagrees(printed: str) -> None:
-    registry = work("Stem cell therapy in heart failure: a randomized placebo-controlled trial")
-    assert compare(ref(cited_as=printed), registry).title_agrees is False
+def test_a_printed_title_with_another_subtitle_is_not_read_as_the_main_title(
+    registry: str, printed: str
+) -> None:
+    # Inside a printed reference nothing marks where a title ends: the main title alone
+    # matched the start of a title running on into another subtitle, and agreed.
+    assert compare(ref(cited_as=printed), work(registry)).title_agrees is False
 
 
 def test_a_hyphenated_word_is_no_subtitle() -> None:

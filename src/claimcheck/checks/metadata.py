@@ -232,12 +232,19 @@ def _pages(reference: Reference, work: Work) -> FieldMismatch | None:
 # --- the comparison and its findings -------------------------------------------------------
 
 
+# How far apart an article's own dates may lie (online first, then in an issue). A date
+# decades from `issued` is a digitisation (issued 1939, published-online 2017), which no
+# citation of the work gives: it must not let a wrong year agree.
+PUBLICATION_SPREAD = 3
+
+
 def registry_years(work: Work) -> tuple[int, ...]:
     """Every year the record is dated, in order: `issued` (`Work.year`), then those of its
     other publication dates. An article online in 2019 and in a 2021 issue is cited 2021 by
     Vancouver and APA, which cite the issue, and 2019 by others."""
     years = [] if work.year is None else [work.year]
-    years += [int(day[:4]) for day in work.published if day[:4].isdigit()]
+    dated = (int(day[:4]) for day in work.published if day[:4].isdigit())
+    years += [y for y in dated if work.year is None or abs(y - work.year) <= PUBLICATION_SPREAD]
     return tuple(sorted(set(years)))
 
 
@@ -275,6 +282,9 @@ def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[Field
         and cited_pages is not None
         and shown_pages is not None
         and same_page(cited_pages[0], shown_pages[0])
+        # Page 1 tells no article of a volume from another where every article starts at 1
+        # (BMC and other online-only journals, as their records give "1-9").
+        and _number_key(shown_pages[0]) != "1"
         and reference.year is not None
         and nearest_year(reference.year, work) is not None
     )

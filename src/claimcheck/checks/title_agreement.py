@@ -114,15 +114,12 @@ def _cited_title_score(title: str, forms: list[str], work: Work) -> float:
 
 def _printed_title_score(printed: str, forms: list[str], work: Work) -> float:
     """The best score of the title printed in a whole printed reference against the record's
-    forms; 1.0 when the printed title is a main title of the record exactly, as for a cited
-    title (`_cited_title_score`)."""
+    forms. A main title (`main_titles`) is not one of them: inside a printed reference it
+    matches the start of a title running on into another subtitle ("Is atrial fibrillation
+    screening worthwhile? A cost-effectiveness analysis" for "…? Evidence from the LOOP
+    trial"), where nothing marks that the title went on."""
     journals = (*work.container_titles, *work.short_container_titles)
-    best = max(printed_title_score(printed, form, journals) for form in forms)
-    if best < 1.0:
-        mains = main_titles(work)
-        if any(printed_title_score(printed, main, journals) == 1.0 for main in mains):
-            return 1.0
-    return best
+    return max(printed_title_score(printed, form, journals) for form in forms)
 
 
 def title_similarity(reference: Reference, work: Work) -> tuple[float | None, float, str]:

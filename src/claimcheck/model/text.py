@@ -269,37 +269,16 @@ def family_keys(name: str) -> frozenset[str]:
     return keys if spelled == composed else keys | family_keys(spelled)
 
 
-_COMPOUND_PARTS = re.compile(r"[\s-]+")
-
-
 def registry_family_keys(name: str) -> frozenset[str]:
-    """`family_keys` of a registry's family name, and those of its first surname when it has
-    two or more, hyphenated or not ("García-Castro", "García Castro", "García de la Torre"
-    -> also {"garcia"}), after any leading particles ("de Souza Lima" -> also {"souza"}).
+    """`family_keys` of a registry's family name (its suffix, "Jr.", already left out).
 
-    Only the first surname, never any: a Spanish double surname is the father's then the
-    mother's, and Spanish citation practice often drops the maternal (second) one, so
-    "García J" cites García-Castro. "Castro J" does not: reading the last word as the
-    surname is the English misreading of the name, and the last part of a compound is
-    often a common surname of its own ("Jones" of "Lloyd-Jones"), which would let another
-    first author pass. Portuguese names put the father's surname last, so a Brazilian
-    "Santos A" for "Silva Santos" still disagrees: a first-author warning, not an error
-    while the locator agrees (metadata_findings). Only the registry's name is read so: a
-    cited "García-Castro" is not a registry "García"."""
-    keys = family_keys(name)
-    parts = [
-        part
-        for part in _COMPOUND_PARTS.split(unify_punctuation(name))
-        if family_key(part) and family_key(part) not in _FAMILY_SUFFIXES
-    ]
-    start = 0
-    while start < len(parts) - 1 and family_key(parts[start]) in PARTICLES:
-        start += 1
-    parts = parts[start:]
-    # Two letters at least: "O Brien", "D Souza" are a particle or an apostrophe's word.
-    if len(parts) < 2 or len(family_key(parts[0])) < 2:
-        return keys
-    return keys | family_keys(parts[0])
+    A compound family name is not also read by its first part, although Spanish practice
+    often cites a double surname by the first ("García J" for García-Castro): the same rule
+    let an English double-barrelled name pass for another author ("Lloyd D" for
+    Lloyd-Jones), and a whole name deposited as the family name ("James Wilson") for its
+    given name ("James R"), each turning a `doi-mismatch` into a warning. Such a citation
+    gets a first-author `metadata-mismatch` (a warning) instead."""
+    return family_keys(name)
 
 
 def _is_initials(token: str) -> bool:
