@@ -48,23 +48,9 @@ def interrupted(exc: KeyboardInterrupt) -> NoReturn:
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    from claimcheck.app import interrupts
+    from claimcheck.app.interrupts import end_run
 
-    code = interrupts.exit_code()
-    if not code:  # else said already
-        try:
-            from claimcheck.app.runner import print_interrupted
-
-            code = print_interrupted(exc)
-        except Exception:  # the document is a courtesy; the line and the exit code are not
-            code, _message, _document = interrupts.stop(exc)
-    for stream in (sys.stdout, sys.stderr):
-        try:
-            if stream is not None:
-                stream.flush()
-        except (OSError, ValueError):
-            pass
-    os._exit(code)
+    end_run(exc)
 
 
 # Allocations between two young-generation collections (CPython's default: 700), and how

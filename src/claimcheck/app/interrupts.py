@@ -17,7 +17,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, NoReturn
 
 Handler = Any  # what signal.signal returns: a callable, SIG_DFL, SIG_IGN or None
 
@@ -50,16 +50,23 @@ def _end_anyway() -> None:
     system), and the run then went on, here waiting on a lookup of up to --timeout. `timeout`
     and a CI runner send SIGTERM once: end the run from this thread, as the main thread would
     have. Not once the report is begun: the run is then finishing it, and ends whole."""
-    if _run.begun:
-        return
+    if not _run.begun:
+        end_run(Terminated())
+
+
+def end_run(exc: KeyboardInterrupt) -> NoReturn:
+    """End the process for the interrupt `exc`: its line and the failure document of `-f
+    FORMAT` unless an interrupt was said already, then its exit code, at once."""
     import os
 
-    try:
-        from claimcheck.app.runner import print_interrupted
+    code = exit_code()
+    if not code:  # else said already
+        try:
+            from claimcheck.app.runner import print_interrupted
 
-        code = print_interrupted(Terminated())
-    except Exception:  # the document is a courtesy; the line and the exit code are not
-        code, _message, _document = stop(Terminated())
+            code = print_interrupted(exc)
+        except Exception:  # the document is a courtesy; the line and the exit code are not
+            code, _message, _document = stop(exc)
     for stream in (sys.stdout, sys.stderr):
         try:
             if stream is not None:
