@@ -51,13 +51,15 @@ def title_score(cited: str, form: str) -> float:
     ("Cancer statistics, 2019" and "…, 2020", each a work with its own DOI) differ in that
     word alone, which `ratio` reads as a typo (0.91)."""
     score = fuzz.ratio(cited, form) / 100
-    return min(score, OTHER_YEAR_SCORE) if names_other_years(cited, form) else score
+    if score > OTHER_YEAR_SCORE and names_other_years(cited, form):  # else nothing to cap
+        return OTHER_YEAR_SCORE
+    return score
 
 
 def names_other_years(one: str, other: str) -> bool:
     """Whether both texts name years, and not the same ones."""
-    years = set(_YEAR.findall(one))
-    return bool(years) and years != set(_YEAR.findall(other)) and bool(_YEAR.search(other))
+    years, others = set(_YEAR.findall(one)), set(_YEAR.findall(other))
+    return bool(years) and bool(others) and years != others
 
 
 @lru_cache(maxsize=4)  # one printed reference at a time, against up to 20 candidates
@@ -125,8 +127,10 @@ def printed_title_score(printed: str, form: str, journals: Sequence[str] = ()) -
     if len(edges) <= 2:  # no punctuation at all: nothing tells where the title ends
         return window.score / 100
     score = window.score / 100
-    if names_other_years(_whole_words(text, window.dest_start, window.dest_end), form):
-        score = min(score, OTHER_YEAR_SCORE)  # as in title_score
+    if score > OTHER_YEAR_SCORE and names_other_years(
+        _whole_words(text, window.dest_start, window.dest_end), form
+    ):
+        score = OTHER_YEAR_SCORE  # as in title_score
     ends = (*edges, *_journal_starts(text, edges, journals))
     if _at_edge(window.dest_start, edges) and _at_edge(window.dest_end, ends):
         return score
