@@ -25,7 +25,6 @@ __all__ = [
     "is_et_al",
     "memoised",
     "name_words",
-    "registry_family_keys",
     "surname_first",
 ]
 
@@ -56,7 +55,6 @@ def _keys_size(keys: frozenset[str]) -> int:
 fold = memoised(folding.fold, len)
 is_et_al = memoised(folding.is_et_al, lambda _answer: 0)
 family_keys = memoised(folding.family_keys, _keys_size)
-registry_family_keys = memoised(folding.registry_family_keys, _keys_size)
 cited_family_keys = memoised(folding.cited_family_keys, _keys_size)
 surname_first = memoised(folding.surname_first, lambda read: sum(map(len, read or ())))
 name_words = memoised(folding.name_words, lambda words: sum(map(len, words)))

@@ -25,7 +25,6 @@ from claimcheck.checks.folded import (
     fold,
     is_et_al,
     name_words,
-    registry_family_keys,
     surname_first,
 )
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
@@ -100,7 +99,7 @@ class MetadataComparison:
 
 def author_keys(author: Author) -> frozenset[str]:
     if author.family:
-        return registry_family_keys(author.family)
+        return family_keys(author.family)
     compact = fold(author.name).replace(" ", "")
     return frozenset({compact}) if compact else frozenset()
 

@@ -27,12 +27,7 @@ from __future__ import annotations
 import re
 
 from claimcheck.model.record import Author, Work
-from claimcheck.model.text import (
-    cited_family_keys,
-    fold,
-    registry_family_keys,
-    unify_punctuation,
-)
+from claimcheck.model.text import cited_family_keys, family_keys, fold, unify_punctuation
 
 # "de la Fuente Garcia MC" is five words; a title printed first is usually more.
 MAX_NAME_WORDS = 5
@@ -68,7 +63,7 @@ def _grams(name: str) -> frozenset[str]:
 
 def _record_keys(author: Author) -> frozenset[str]:
     if author.family:
-        return registry_family_keys(author.family)
+        return family_keys(author.family)
     compact = fold(author.name).replace(" ", "")  # an organisation, run together
     return frozenset({compact}) if compact else frozenset()
 

@@ -17,8 +17,8 @@ from claimcheck.model.claimmap import Reference
 from claimcheck.model.matching import Agreement
 from claimcheck.model.record import Work
 from claimcheck.model.text import (
+    family_keys,
     fold,
-    registry_family_keys,
     unify_punctuation,
 )
 
@@ -80,7 +80,7 @@ def _author_in(text: str, work: Work) -> bool | None:
         return None
     grams, compact = _grams(text)
     for author in work.authors[:20]:
-        if author.family and registry_family_keys(author.family) & grams:
+        if author.family and family_keys(author.family) & grams:
             return True
         # An organisation ("Geological Survey of Canada"): its whole name, run together.
         name = fold(author.name).replace(" ", "")

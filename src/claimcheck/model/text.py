@@ -20,7 +20,6 @@ __all__ = [
     "is_et_al",
     "name_words",
     "parse_cited_name",
-    "registry_family_keys",
     "strip_markup",
     "surname_first",
     "unify_punctuation",
@@ -267,18 +266,6 @@ def family_keys(name: str) -> frozenset[str]:
     composed = unicodedata.normalize("NFC", name)  # "a" + combining diaeresis is "ä"
     spelled = composed.translate(_TRANSLITERATED)
     return keys if spelled == composed else keys | family_keys(spelled)
-
-
-def registry_family_keys(name: str) -> frozenset[str]:
-    """`family_keys` of a registry's family name (its suffix, "Jr.", already left out).
-
-    A compound family name is not also read by its first part, although Spanish practice
-    often cites a double surname by the first ("García J" for García-Castro): the same rule
-    let an English double-barrelled name pass for another author ("Lloyd D" for
-    Lloyd-Jones), and a whole name deposited as the family name ("James Wilson") for its
-    given name ("James R"), each turning a `doi-mismatch` into a warning. Such a citation
-    gets a first-author `metadata-mismatch` (a warning) instead."""
-    return family_keys(name)
 
 
 def _is_initials(token: str) -> bool:
