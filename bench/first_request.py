@@ -15,10 +15,13 @@ minute hits every command alike:
   as claimcheck's own client does for such a URL) and send one request to the server;
 - the libraries: the same after importing typer, PyYAML and sqlite3 too, which claimcheck
   needs before its first request (the command line, the scan of the map's DOIs, the cache);
+- the least work any audit must do before its first request, with none of claimcheck's
+  code (bench/least_work.py): read MAP's DOIs, look them up in an empty SQLite cache, send one
+  list query; once without the CLI framework and once with typer imported first;
 - `claimcheck audit MAP --mailto ...` with an empty cache of its own, MAP citing `--size`
   synthetic works (bench/run.py's map and data).
 
-For the three that send a request, the figure is the process's own CPU time (user + sys,
+For those that send a request, the figure is the process's own CPU time (user + sys,
 every thread, read from /proc in clock ticks, 10 ms each) at the moment the server saw its
 first request; the process is then killed. Medians and ranges over `--runs` runs.
 """
@@ -51,6 +54,15 @@ FLOORS = {
     "typer, PyYAML, sqlite3 and httpx2, one request": (
         f"import sys, typer, yaml, sqlite3, httpx2; {ONE_REQUEST}"
     ),
+}
+# The work no audit can skip before its first request, with none of claimcheck's code:
+# bench/least_work.py reads the map's DOIs, looks them up in an SQLite table and sends one list
+# query. Without the CLI framework, and with it imported first, as a command line built on it
+# must before it knows which map to read.
+LEAST_WORK_SCRIPT = Path(__file__).resolve().with_name("least_work.py")
+LEAST_WORK = {
+    "PyYAML, sqlite3 and httpx2 doing the least work, one list query": [],
+    "the same with typer imported first": ["--with-typer"],
 }
 POLL_SECONDS = 0.0005
 GIVE_UP_SECONDS = 30.0
@@ -110,7 +122,7 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]:
         *run.TEMPLATE_DIRS, rate_headers=run.RATE_HEADERS, enforce_limits=True, limits=run.LIMITS
     )
     found: dict[str, list[float]] = {"python -c pass": []}
-    found.update({name: [] for name in FLOORS})
+    found.update({name: [] for name in [*FLOORS, *LEAST_WORK]})
     audit_label = f"claimcheck audit, N = {args.size}, --mailto"
     found[audit_label] = []
     with server:
@@ -122,6 +134,12 @@ def measure(args: argparse.Namespace, tmp: Path) -> dict[str, list[float]]:
             commands = {
                 name: [sys.executable, "-c", code, server.url] for name, code in FLOORS.items()
             }
+            for name, extra in LEAST_WORK.items():
+                work_cache = tempfile.mkdtemp(prefix="least-work-", dir=tmp)
+                commands[name] = [
+                    sys.executable, str(LEAST_WORK_SCRIPT), server.url, str(claim_map),
+                    work_cache, *extra,
+                ]  # fmt: skip
             cache = Path(tempfile.mkdtemp(prefix="cache-", dir=tmp))
             commands[audit_label] = run.audit_argv(claim_map, server.url, "polite", cache)
             for name, argv in commands.items():
