@@ -240,9 +240,29 @@ def test_a_pasted_doi_ending_in_an_ellipsis_is_left_out(printed: str) -> None:
     assert any("ends with an ellipsis: it may be cut short; left out" in note for note in notes)
 
 
-def test_a_doi_field_ending_in_an_ellipsis_is_left_out(tmp_path: Path) -> None:
-    reference, notes = _bibtex(tmp_path, "doi={10.1016/j.cell.2020…}")
+@pytest.mark.parametrize(
+    "value", ["10.1016/j.cell.2020…", "10.1016/j.cell.2020...", "10.1016/j.cell.2020...)."]
+)
+def test_a_doi_field_ending_in_an_ellipsis_is_left_out(tmp_path: Path, value: str) -> None:
+    # Three dots were dropped as trailing punctuation: `10.1016/j.cell.2020` was written
+    # as the DOI, without a word.
+    reference, notes = _bibtex(tmp_path, f"doi={{{value}}}")
     assert reference.doi is None
     assert notes == (
-        "line 1: doi of 'k1': '10.1016/j.cell.2020…' ends with '…': it may be cut short; left out",
+        f"line 1: doi of 'k1': {value!r} ends with an ellipsis: it may be cut short; left out",
     )
+
+
+def test_a_doi_ending_in_three_dots_is_left_out_in_every_format(tmp_path: Path) -> None:
+    for name, (doi, notes) in _each_format(tmp_path, "10.1016/j.cell.2020...").items():
+        if name not in ("doi.bib", "do.ris", "refs.json"):
+            continue  # links hold no bare DOI; a pasted one needs its label (tested above)
+        assert doi is None, name
+        assert any("ends with an ellipsis: it may be cut short" in note for note in notes), name
+
+
+def test_a_doi_ending_in_one_period_keeps_its_doi(tmp_path: Path) -> None:
+    # A period closing the field is punctuation, not a cut.
+    reference, notes = _bibtex(tmp_path, "doi={10.1016/j.cell.2020.01.001.}")
+    assert reference.doi == "10.1016/j.cell.2020.01.001"
+    assert notes == ()

@@ -19,6 +19,7 @@ from claimcheck.model.errors import DoiError, LocatedError, UsageError
 
 __all__ = [
     "DOI_LINK",
+    "ENDS_IN_ELLIPSIS",
     "ID_PATTERN",
     "IdMaker",
     "ImportFailed",
@@ -58,6 +59,10 @@ _DOI_SHAPE = re.compile(r"10\.\d{4,9}(?:\.\d+)*/\S+")
 # What no whole DOI ends with: a DOI read so was cut short (at a line's end, by a URL's `#`,
 # or in print, as an ellipsis shows).
 _CUT_SHORT = ("-", "/", "_", "…")
+# An ellipsis, `…` or three dots, ending a DOI before what may close it (`…2020...).`): the
+# source cut the DOI short. Three dots must be read before the DOI is: `normalize_doi` drops
+# them as trailing punctuation, and the DOI would come out looking whole.
+ENDS_IN_ELLIPSIS = re.compile(r"(?:…|\.\.\.)[^\w…]*$")
 _TEXT_FIELDS = ("doi", "cited_as", "title", "journal", "volume", "issue", "pages")
 
 
@@ -208,6 +213,8 @@ def cut_short(printed: str, doi: str) -> str | None:
     or None. No DOI ends in `-`, `/`, `_` or an ellipsis `…`: one that does lost its end in
     the source, or in reading (`https://doi.org/10.1000/x-#y` is `10.1000/x-` and a
     fragment)."""
+    if ENDS_IN_ELLIPSIS.search(printed):
+        return f"{printed!r} ends with an ellipsis: it may be cut short; left out"
     if not doi.endswith(_CUT_SHORT):
         return None
     if printed.endswith(doi[-1]):

@@ -7,7 +7,13 @@ from __future__ import annotations
 
 import re
 
-from claimcheck.inputs.importers.model import bare_doi, cut_short, doi_parts, one_doi
+from claimcheck.inputs.importers.model import (
+    ENDS_IN_ELLIPSIS,
+    bare_doi,
+    cut_short,
+    doi_parts,
+    one_doi,
+)
 from claimcheck.model.errors import DoiError
 
 __all__ = ["read_doi"]
@@ -32,8 +38,6 @@ _FIRST_WORD = re.compile(r"\S*")
 _CLOSERS = {")": "(", "]": "[", ">": "<", "}": "{", "）": "（", "】": "【", "》": "《"}
 _QUOTES = "\"'”’»"
 _PUNCTUATION = ".,;。．，；"
-# An ellipsis ending a DOI, before what closes it in the text: the source cut the DOI short.
-_ELLIPSIS = re.compile(r"(?:…|\.\.\.)[^\w…]*$")
 # What may follow a DOI on the next line of its reference without being more of it.
 _FOLLOWS_A_DOI = re.compile(
     r"\[|(?:PMID|PMCID|Epub|eCollection|Available|Accessed|Retrieved|doi)\b|https?://", re.I
@@ -55,7 +59,7 @@ def read_doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str
         printed = _whole_doi(cited, match, line_ends, notes)
         if printed is None:
             continue
-        if _ELLIPSIS.search(printed):  # "…/j.cell.2020…": what the source cut short
+        if ENDS_IN_ELLIPSIS.search(printed):  # "…/j.cell.2020…": what the source cut short
             notes.append(f"{printed!r} ends with an ellipsis: it may be cut short; left out")
             continue
         printed = _unwrapped(printed)
