@@ -64,6 +64,37 @@ def test_a_number_alone_with_the_reference_wrapped_below(tmp_path: Path) -> None
     )
 
 
+@pytest.mark.parametrize("marker", ["1.", "[7]", "3)"])
+def test_one_reference_under_its_number_alone_is_one_reference(tmp_path: Path, marker: str) -> None:
+    # With no second number the list was read line by line: the number was a reference of
+    # its own ("1."), and the reference itself took the next id.
+    text = f"{marker}\nSmith J, Jones K. A title.\nNature. 2000;1:2-3. doi:10.1038/abc\n"
+    result = import_references(_write(tmp_path, "one.txt", text))
+    number = marker.strip("[].)")
+    assert [(r.id, r.title, r.doi, r.line) for r in result.references] == [
+        (f"R{number}", "A title", "10.1038/abc", 1)
+    ]
+    assert result.references[0].cited_as == (
+        "Smith J, Jones K. A title. Nature. 2000;1:2-3. doi:10.1038/abc"
+    )
+    assert result.notes[0] == f"read the numbered reference {number}"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A number alone lower down may end a wrapped line: nothing read as a list of one.
+        "Doe A. One. Science. 2001;2:3-\n4.\nSmith J. Two. Nature. 2000;1:2-3.\n",
+        # A number alone first, then lines after a blank: a list of one would leave them out.
+        "1.\nSmith J. Two. Nature. 2000;1:2-3.\n\nDoe A. One. Science. 2001;2:3-4.\n",
+    ],
+)
+def test_no_list_of_one_where_it_would_leave_a_line_out(tmp_path: Path, text: str) -> None:
+    result = import_references(_write(tmp_path, "refs.txt", text))
+    assert len(result.references) == 3
+    assert result.notes[0].startswith("no numbered list: each of the 3 non-empty lines")
+
+
 def test_a_page_ending_a_wrapped_last_reference_starts_nothing(tmp_path: Path) -> None:
     # "46." alone on the last line goes on from 45, but no reference follows it.
     lines = [f"{n}. Ref{n} A. Title {n}. J. 2001;{n}:1." for n in range(1, 45)]

@@ -5,7 +5,8 @@ does a number alone on its line ("1." or "[1]", the reference on the lines below
 list is the longest run of them numbered one after another, so numbers elsewhere (a
 numbered list in the body, a wrapped line starting "32 252-260") start none. A
 reference runs on over wrapped lines up to a blank line or the next number. With no such
-run of two or more, each non-empty line is one reference.
+run of two or more, each non-empty line is one reference, except one reference under its
+number alone on the first line.
 
 Fields: `cited_as` keeps the reference as printed (leading number removed; wrapped lines
 joined by one space). DOIs are read only where labelled or in a resolver URL. Year,
@@ -145,12 +146,26 @@ def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
         if before is not None:
             previous[position] = before
         latest[number] = position
-    if not length or max(length.values()) < 2:
+    if not length:
+        return [], []
+    if max(length.values()) < 2 and not _one_under_its_number(lines, starts):
         return [], []
     run = [max(length, key=lambda p: (length[p], p))]
     while run[-1] in previous:
         run.append(previous[run[-1]])
     return _blocks(lines, [starts[p] for p in reversed(run)])
+
+
+def _one_under_its_number(lines: list[str], starts: list[tuple[int, int, str]]) -> bool:
+    """Whether the text is one reference under its number alone on the first line ("1."
+    then the reference, wrapped or not): a list of one. Read line by line, the number would
+    be a reference of its own and shift the ids. Only so plain a case counts: a number
+    alone further down may end a wrapped line ("46."), and a list of one must leave no
+    other line out."""
+    if len(starts) != 1 or starts[0][2].strip():
+        return False
+    filled = [index for index, line in enumerate(lines) if line.strip()]
+    return filled[0] == starts[0][0] and filled == list(range(filled[0], filled[-1] + 1))
 
 
 def _alone(lines: list[str], index: int) -> re.Match[str] | None:
@@ -185,7 +200,12 @@ def _blocks(lines: list[str], run: list[tuple[int, int, str]]) -> tuple[list[_Bl
                 merged.append(follow + 1)
         blocks.append(_Block(number, index + 1, " ".join(parts), tuple(breaks)))
     ignored = [i + 1 for i, line in enumerate(lines) if line.strip() and i not in used]
-    notes = [f"read the numbered references {run[0][1]}–{run[-1][1]}"]
+    first, last = run[0][1], run[-1][1]
+    notes = [
+        f"read the numbered references {first}–{last}"
+        if len(run) > 1
+        else f"read the numbered reference {first}"
+    ]
     if ignored:
         notes[0] += f"; the {len(ignored)} other non-empty lines are not in the list: ignored"
     # Read into the reference before them, past a gap in the numbering: said, never silent.
