@@ -119,3 +119,42 @@ def test_a_date_decades_from_issued_is_a_digitisation_no_citation_gives() -> Non
     assert registry_years(old) == (1939,)
     (mismatch,) = compare(replace(CITED, year=2016), old).mismatches
     assert mismatch == FieldMismatch("year", "2016", "1939")
+
+
+# A printed reference (one string, no fields), validated as a search candidate: its printed
+# numbers are looked for in the record, and one the record cannot explain weighs against it.
+PRINTED = (
+    "Smith J, Okafor N. Effects of intermittent fasting on hepatic insulin sensitivity in "
+    "adult mice. Diabetologia. {years};64(3):512-24."
+)
+
+
+@pytest.mark.parametrize(
+    ("years", "after"), [("2021", ""), ("2019", ""), ("2021 Mar", " Epub 2019.")]
+)
+def test_a_printed_reference_may_print_any_publication_year(years: str, after: str) -> None:
+    # "2021" was compared with `issued` (2019) only: two years off, no year agreement, and
+    # the 2021 left over counted against the work itself.
+    reference = replace(ref(cited_as=PRINTED.format(years=years) + after), title=None)
+    outcome = validate(reference, [Candidate(BACKLOG, 120.0)])
+    assert outcome.best is not None
+    assert outcome.best.agreement.year is True
+    assert outcome.best.similarity == 1.0
+
+
+@pytest.mark.parametrize("years", ["2023", "2016"])
+def test_a_printed_year_far_from_every_date_still_weighs_against(years: str) -> None:
+    reference = replace(ref(cited_as=PRINTED.format(years=years)), title=None)
+    outcome = validate(reference, [Candidate(BACKLOG, 120.0)])
+    assert outcome.best is not None
+    assert outcome.best.agreement.year is False
+    assert outcome.best.similarity < 1.0
+
+
+def test_a_printed_year_one_off_a_later_date_is_half_a_year() -> None:
+    # 2022 is one year from the print date (2021): half agreement, as one off `issued` is.
+    reference = replace(ref(cited_as=PRINTED.format(years="2022")), title=None)
+    outcome = validate(reference, [Candidate(BACKLOG, 120.0)])
+    assert outcome.best is not None
+    assert outcome.best.agreement.year is True
+    assert 0.9 < outcome.best.similarity < 1.0

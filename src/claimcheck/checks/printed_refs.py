@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from functools import lru_cache
 
 from claimcheck.checks.journals import journals_agree
-from claimcheck.checks.metadata import compare
+from claimcheck.checks.metadata import compare, registry_years
 from claimcheck.checks.pages import parse_pages
 from claimcheck.checks.printed_authors import first_author_disagrees
 from claimcheck.model.claimmap import Reference
@@ -120,12 +120,17 @@ def _match_numbers(text: str, work: Work) -> tuple[list[list[bool]], float, list
     if year and (work.volume or "").strip() == year and pool.count(year) == 1:
         pool.append(year)  # a volume named after its year is printed once (SBMV)
     volume = _take(pool, _registry_numbers(work.volume))
-    year_hit = 1.0 if year and _take(pool, [year])[0] else 0.0
+    # Any year the record is dated counts, as for a structured reference: an article online
+    # in 2019 and in a 2021 issue is printed "2021" by Vancouver, and "2021 … Epub 2019" by
+    # PubMed, which prints both (both are taken). `issued` alone left the other year over,
+    # weighing against the work itself.
+    dated = [str(y) for y in registry_years(work)]
+    year_hit = 1.0 if any(_take(pool, dated)) else 0.0
     hits = [volume, _take(pool, _registry_numbers(work.issue)), _take(pool, _page_numbers(work))]
     # Numbers in names explain themselves, in any of the work's titles (translated ones too).
     for own in (work.title, *work.other_titles, *work.container_titles):
         _take(pool, _registry_numbers(own))
-    near = [str(work.year + d) for d in (-1, 1)] if work.year is not None and not year_hit else []
+    near = [str(int(y) + d) for y in dated for d in (-1, 1)] if not year_hit else []
     if any(_take(pool, [n])[0] for n in near):
         year_hit = 0.5
     return hits, year_hit, pool
