@@ -1,8 +1,9 @@
 """Pages, volumes and issues in the forms references print them: an article number's label
 ("Article e49013", "Paper No. 15"), IOP's page count ("055409 (14pp)"), PubMed's "pii:",
-a trailing period ("e49013."), "Vol." / "No." labels, and a supplement's issue ("Suppl 2",
-"Supplement_2", "S2"). Each beside the same form with a wrong number, still reported.
-Records are real, from tests/data/crossref/recorded/."""
+a trailing period ("e49013."), "Vol." / "No." labels, a supplement's issue ("Suppl 2",
+"Supplement_2", "S2") and APS's section letter ("051101(R)"). Each beside the same form
+with a wrong number, still reported. Records named by DOI are real, from
+tests/data/crossref/recorded/; the others hold only the fields compared."""
 
 from __future__ import annotations
 
@@ -138,3 +139,31 @@ def test_another_supplement_or_a_regular_issue_disagrees(cited: str, registry: s
     assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == (
         FieldMismatch("issue", cited, registry),
     )
+
+
+# --- Physical Review's section letter ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("printed", "parsed"),
+    [("051101(R)", "051101"), ("051101 (R)", "051101"), ("051101(R).", "051101"),
+     ("239901(E)", "239901"), ("Article 051101(R)", "051101")],
+)  # fmt: skip
+def test_aps_section_letter_is_no_part_of_the_article_number(printed: str, parsed: str) -> None:
+    assert parse_pages(printed) == (parsed, None)
+
+
+@pytest.mark.parametrize(
+    ("cited", "article_number", "mismatch"),
+    [
+        ("051101(R)", "051101", None),
+        ("239901(E)", "239901", None),
+        ("051101(R)", "051102", FieldMismatch("page", "051101", "051102")),
+        ("051102 (R)", "051101", FieldMismatch("page", "051102", "051101")),
+    ],
+)
+def test_a_rapid_communication_is_its_article_number(
+    cited: str, article_number: str, mismatch: FieldMismatch | None
+) -> None:
+    work = Work(doi="10.1/x", article_number=article_number)
+    assert compare(ref(pages=cited), work).mismatches == ((mismatch,) if mismatch else ())

@@ -24,6 +24,11 @@ _PII_PAGE = re.compile(r"^[^\W\d_]?[0-9]{1,8}$")
 # The page count IOP and others print after an article number: "055409 (14pp)", "1 [9 pages]".
 _PAGE_COUNT = re.compile(r"(?<=\S)\s*[(\[]\s*\d+\s*(?:pp|pages?)\.?\s*[)\]]\s*$", re.I)
 
+# The letter APS prints after a Physical Review article number to mark its section: "(R)" a
+# Rapid Communication ("Phys. Rev. A 66, 051101(R) (2002)"), "(E)" an Erratum. The record's
+# article number is the six digits alone ("051101"): the letter is no part of it.
+_APS_SECTION = re.compile(r"(?<=[0-9])\s*\(\s*[RE]\s*\)$", re.I)
+
 # The punctuation a printed reference ends its pages with ("e1002345.", "1-8.", "12-18;"),
 # no part of the page: with it, "e1002345." was no e-locator to compare by its number.
 _TRAILING = " .;:"
@@ -43,10 +48,11 @@ def _expand_end(first: str, end: str) -> str:
 def parse_pages(value: str) -> tuple[str, str | None] | None:
     """(first page, expanded end page or None): "98-103" -> ("98", "103"), "1568-71" ->
     ("1568", "1571"), "98–103" -> ("98", "103"), "e33438" -> ("e33438", None); an article
-    number's label, a page count and trailing punctuation are no part of it ("Article
-    e33438", "055409 (14pp)", "e33438.")."""
+    number's label, a page count, APS's section letter and trailing punctuation are no part
+    of it ("Article e33438", "055409 (14pp)", "051101(R)", "e33438.")."""
     text = _PAGE_COUNT.sub("", unify_punctuation(value).strip())
     text = _ARTICLE_LABEL.sub("", _PAGE_PREFIX.sub("", text)).rstrip(_TRAILING)
+    text = _APS_SECTION.sub("", text)
     if _PII.match(text):
         text = _PII.sub("", text)
         return (text, None) if _PII_PAGE.match(text) else None
