@@ -173,3 +173,39 @@ def test_page_1_confirms_no_article_where_every_article_starts_at_1() -> None:
     )
     [finding] = metadata_findings(reference, other)
     assert finding.code is FindingCode.DOI_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        # NLM's volume with supplement, imported as the volume: the volume is still 55.
+        ({"volume": "55 Suppl 2", "issue": None}, {"issue": "Supplement_2"}),
+        ({"issue": "3 Pt 1"}, {}),
+        ({"pages": "051101(R)"}, {"page": None, "article_number": "051101"}),
+    ],
+)
+def test_a_locator_printed_in_another_form_agrees(
+    cited: dict[str, Any], registry: dict[str, Any]
+) -> None:
+    reference, work = replace(NLM, **cited), replace(RUSSIAN, **registry)
+    comparison = compare(reference, work)
+    assert [m.field for m in comparison.mismatches] == ["title", "first_author"]
+    assert comparison.locator_agrees is True
+    [finding] = metadata_findings(reference, work)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ({"volume": "56 Suppl 2", "issue": None}, {"issue": "Supplement_2"}),
+        ({"pages": "051102(R)"}, {"page": None, "article_number": "051101"}),
+    ],
+)
+def test_another_locator_printed_in_those_forms_leaves_a_doi_mismatch(
+    cited: dict[str, Any], registry: dict[str, Any]
+) -> None:
+    reference, work = replace(NLM, **cited), replace(RUSSIAN, **registry)
+    assert compare(reference, work).locator_agrees is False
+    [finding] = metadata_findings(reference, work)
+    assert finding.code is FindingCode.DOI_MISMATCH

@@ -1,8 +1,9 @@
 """Pages, volumes and issues in the forms references print them: an article number's label
 ("Article e49013", "Paper No. 15"), IOP's page count ("055409 (14pp)"), PubMed's "pii:",
 a trailing period ("e49013."), "Vol." / "No." labels, a supplement's issue ("Suppl 2",
-"Supplement_2", "S2") and APS's section letter ("051101(R)"). Each beside the same form
-with a wrong number, still reported. Records named by DOI are real, from
+"Supplement_2", "S2"), also when cited in the volume ("41 Suppl 2"), an issue's part ("3 Pt
+1"), a special issue ("Spec No", "SI") and APS's section letter ("051101(R)"). Each beside
+the same form with a wrong number, still reported. Records named by DOI are real, from
 tests/data/crossref/recorded/; the others hold only the fields compared."""
 
 from __future__ import annotations
@@ -139,6 +140,111 @@ def test_another_supplement_or_a_regular_issue_disagrees(cited: str, registry: s
     assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == (
         FieldMismatch("issue", cited, registry),
     )
+
+
+# --- an issue in parts, a special issue ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        # NLM's "Issue with part" against a record holding the issue alone, or the reverse:
+        # the part is of that issue, which the record names.
+        ("3 Pt 1", "3"), ("3 Pt 2", "3"), ("3", "3 Pt 1"), ("3(Pt 1)", "03"),
+        ("3 Pt 1", "3pt1"), ("3 Pt 1", "3 Part 1"), ("3 Pt. 2", "3 Pt 2"), ("Pt A", "Part A"),
+    ],
+)  # fmt: skip
+def test_an_issue_cited_with_or_without_its_part_agrees(cited: str, registry: str) -> None:
+    assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == ()
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("3 Pt 1", "3 Pt 2"), ("3 Pt 1", "3pt2"), ("3 Part 2", "3 Pt 1"), ("Pt A", "Pt B"),
+        ("3 Pt 1", "4"), ("3", "4 Pt 1"), ("3 Pt 1", "4 Pt 1"), ("3 Pt 1", "Suppl 1"),
+    ],
+)  # fmt: skip
+def test_another_part_or_another_issue_disagrees(cited: str, registry: str) -> None:
+    assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == (
+        FieldMismatch("issue", cited, registry),
+    )
+
+
+def test_a_volume_in_parts_is_still_its_volume() -> None:
+    work = Work(doi="10.1/x", volume="98")
+    assert compare(ref(volume="98 Pt 1"), work).mismatches == ()
+    assert compare(ref(volume="99 Pt 1"), work).mismatches == (
+        FieldMismatch("volume", "99 Pt 1", "98"),
+    )
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Spec No", "SI"), ("Spec No", "Special Issue"), ("Spec Iss", "Special Issue"),
+        ("Spec No", "Spec. No."), ("Special Issue", "SI"), ("Spec No 1", "SI1"),
+        ("Spec Iss 2", "Special Issue 2"),
+    ],
+)  # fmt: skip
+def test_a_special_issue_is_one_issue_however_written(cited: str, registry: str) -> None:
+    assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == ()
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        # A special issue is no regular issue and no supplement: each is numbered apart.
+        ("Spec No", "3"), ("3", "SI"), ("Spec No", "S1"), ("Spec No", "Supplement"),
+        ("Spec No", "Suppl 1"), ("Spec No 1", "Spec No 2"), ("SI1", "1"),
+    ],
+)  # fmt: skip
+def test_a_special_issue_disagrees_with_another_issue(cited: str, registry: str) -> None:
+    assert compare(ref(issue=cited), Work(doi="10.1/x", issue=registry)).mismatches == (
+        FieldMismatch("issue", cited, registry),
+    )
+
+
+# --- a supplement cited in the volume ------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("volume", "issue", "registry_issue"),
+    [
+        # NLM's "Volume with supplement" (2009;41 Suppl 2:S1-S10), imported as the volume.
+        ("41 Suppl 2", None, "Supplement_2"), ("41 Suppl 2", None, "S2"),
+        ("41 Suppl 2", None, "Suppl 2"), ("41 Suppl. 2", "", "Supplement 2"),
+        ("41(Suppl 2)", None, "Supplement_2"), ("41, Suppl 2", None, "S2"),
+        ("41Suppl2", None, "suppl_2"), ("41 Suppl", None, "Supplement"),
+        ("41 Suppl 2", "Suppl 2", "Supplement_2"), ("41 Suppl 2", None, None),
+    ],
+)  # fmt: skip
+def test_a_supplement_cited_in_the_volume_is_the_records_issue(
+    volume: str, issue: str | None, registry_issue: str | None
+) -> None:
+    work = Work(doi="10.1/x", volume="41", issue=registry_issue)
+    assert compare(ref(volume=volume, issue=issue), work).mismatches == ()
+
+
+@pytest.mark.parametrize(
+    ("volume", "issue", "registry", "mismatch"),
+    [
+        # Supplement 2 is not the volume's regular issue 2 (above).
+        ("41 Suppl 2", None, ("41", "2"), FieldMismatch("issue", "Suppl 2", "2")),
+        ("41 Suppl 2", None, ("41", "Supplement_3"),
+         FieldMismatch("issue", "Suppl 2", "Supplement_3")),
+        ("41 Suppl 2", None, ("42", "Supplement_2"), FieldMismatch("volume", "41 Suppl 2", "42")),
+        # A supplement to issue 3 (NLM's "41(3 Suppl 2)") is not issue 3.
+        ("41 Suppl 2", "3", ("41", "3"), FieldMismatch("issue", "3 Suppl 2", "3")),
+        # The same read in a record holding the supplement in its volume.
+        ("41", "2", ("41 Suppl 2", None), FieldMismatch("issue", "2", "Suppl 2")),
+    ],
+)  # fmt: skip
+def test_a_supplement_in_the_volume_still_disagrees_with_another_issue_or_volume(
+    volume: str, issue: str | None, registry: tuple[str, str | None], mismatch: FieldMismatch
+) -> None:
+    work = Work(doi="10.1/x", volume=registry[0], issue=registry[1])
+    assert compare(ref(volume=volume, issue=issue), work).mismatches == (mismatch,)
 
 
 # --- Physical Review's section letter ------------------------------------------------------

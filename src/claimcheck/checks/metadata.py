@@ -1,6 +1,7 @@
 """Cited metadata against the registry record, field by field (`compare`); the findings made
 from it, `metadata-mismatch` and `doi-mismatch`, are in metadata_findings.py, how titles
-agree in title_agreement.py, and the memoised folding in folded.py. Pure.
+agree in title_agreement.py, how volumes and issues agree in numbers.py, and the memoised
+folding in folded.py. Pure.
 
 Each field is compared only when both sides have a value, and every disagreement is shown
 cited beside registry (README, "Findings and verdicts"). Fields are always listed in the
@@ -9,7 +10,6 @@ order of `FIELD_ORDER`, and scores are rounded to 3 decimals, so output is stabl
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -28,6 +28,7 @@ from claimcheck.checks.folded import (
     surname_first,
 )
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
+from claimcheck.checks.numbers import number_key, numbers_agree, volume_and_issue
 from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.printed_source import printed_without_title
 from claimcheck.checks.title_agreement import (
@@ -188,30 +189,29 @@ def _journal(reference: Reference, work: Work) -> FieldMismatch | None:
 
 # --- numbers and pages ---------------------------------------------------------------------
 
-_LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
-# "Vol. 23", "No. 29", "Issue 3": the label of a volume or an issue is no part of its number.
-_NUMBER_LABEL = re.compile(r"^\s*(?:volume|vol|number|num|issue|iss|no|nr)\.?\s*(?=\d)", re.I)
 
-
-# A supplement's issue as NLM prints it ("Suppl 2") and as registries hold it ("Supplement_2"
-# at OUP, "Supplement 2", "S2", "Suppl. 2", "Suppl2", "Supp 2"): "s2" each, after `fold`.
-# A plain "2" stays another issue: a supplement is numbered apart from the volume's regular
-# issues (NLM prints "41(2)" for one and "41(Suppl 2)" for the other), so issue 2 cited for
-# supplement 2, or the reverse, names another part of the volume.
-_SUPPLEMENT = re.compile(r"\b(?:supplement|suppl|supp|s)\s*(?=[0-9]|$)")
-
-
-def _number_key(value: str) -> str:
-    return _LEADING_ZEROS.sub("", _SUPPLEMENT.sub("s", fold(_NUMBER_LABEL.sub("", value))))
-
-
-def _number(field: str, cited: str | None, registry: str | None) -> FieldMismatch | None:
-    if not cited or not registry:
+def _number(
+    field: str, cited: str | None, registry: str | None, shown: tuple[str, str] | None = None
+) -> FieldMismatch | None:
+    """A volume or issue that disagrees (checks/numbers.py), shown as `shown` when given."""
+    if not cited or not registry or not number_key(cited) or not number_key(registry):
         return None
-    a, b = _number_key(cited), _number_key(registry)
-    if not a or not b or a == b:
+    if numbers_agree(cited, registry):
         return None
-    return FieldMismatch(field, cited.strip(), registry.strip())
+    cited_text, registry_text = shown or (cited, registry)
+    return FieldMismatch(field, cited_text.strip(), registry_text.strip())
+
+
+def _volume_and_issue(reference: Reference, work: Work) -> list[FieldMismatch | None]:
+    """The volume and the issue compared, a supplement cited in the volume ("41 Suppl 2")
+    as the issue (`volume_and_issue`); a volume that disagrees is shown as cited."""
+    cited_volume, cited_issue = volume_and_issue(reference.volume, reference.issue)
+    registry_volume, registry_issue = volume_and_issue(work.volume, work.issue)
+    shown = (reference.volume or "", work.volume or "")
+    return [
+        _number("volume", cited_volume, registry_volume, shown),
+        _number("issue", cited_issue, registry_issue),
+    ]
 
 
 def _pages(reference: Reference, work: Work) -> FieldMismatch | None:
@@ -273,17 +273,20 @@ def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[Field
     registry_pages = work.page or work.article_number
     cited_pages = parse_pages(reference.pages) if reference.pages else None
     shown_pages = parse_pages(registry_pages) if registry_pages else None
+    # The volume as `compare` reads it: "41 Suppl 2" is volume 41.
+    cited_volume = volume_and_issue(reference.volume, reference.issue)[0] or ""
+    registry_volume = volume_and_issue(work.volume, work.issue)[0] or ""
     return (
         bool(reference.journal)
         and any(_journals_agree(reference.journal or "", name) for name in journals)
-        and bool(reference.volume and work.volume and _number_key(reference.volume))
-        and _number_key(reference.volume or "") == _number_key(work.volume or "")
+        and bool(number_key(cited_volume) and number_key(registry_volume))
+        and numbers_agree(cited_volume, registry_volume)
         and cited_pages is not None
         and shown_pages is not None
         and same_page(cited_pages[0], shown_pages[0])
         # Page 1 tells no article of a volume from another where every article starts at 1
         # (BMC and other online-only journals, as their records give "1-9").
-        and _number_key(shown_pages[0]) != "1"
+        and number_key(shown_pages[0]) != "1"
         and reference.year is not None
         and nearest_year(reference.year, work) is not None
     )
@@ -326,8 +329,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         _first_author(cited, work),
         _year(reference, work),
         _journal(reference, work),
-        _number("volume", reference.volume, work.volume),
-        _number("issue", reference.issue, work.issue),
+        *_volume_and_issue(reference, work),
         _pages(reference, work),
     ]
     mismatches = tuple(m for m in found if m is not None)
