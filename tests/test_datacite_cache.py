@@ -30,10 +30,9 @@ from tests.test_datacite import (
     RECONSTRUCTED,
     RECORDED,
     ZENODO,
-    VirtualClock,
     body_of,
-    fetcher_for,
 )
+from tests.test_datacite_client import VirtualClock, fetcher_for
 
 HOUR = 3600.0
 CROSSREF = source_key("crossref", "http://127.0.0.1:9")
