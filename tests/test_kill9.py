@@ -2,13 +2,16 @@
 
 Each store claimcheck writes is checked after a SIGKILL at a random moment of a run:
 
-- the SQLite cache (`--cache-dir`): the file passes `PRAGMA integrity_check`, opens as a
-  Cache without a warning, holds no torn row, and a following complete run succeeds;
-- an evidence snapshot (`--record`): `index.json` loads, every entry names an existing file
-  whose sha256 matches (never a temporary file), and `--replay` on it runs cleanly;
-- a report file (`-o json=OUT`): OUT is the old content or a whole new report, never half;
+- the SQLite cache (`--cache-dir`), here: the file passes `PRAGMA integrity_check`, opens as
+  a Cache without a warning, holds no torn row, and a following complete run succeeds;
+- an evidence snapshot (`--record`), in test_kill9_record.py: `index.json` loads, every
+  entry names an existing file whose sha256 matches (never a temporary file), and `--replay`
+  on it runs cleanly;
+- a report file (`-o json=OUT`), in test_kill9_report.py: OUT is the old content or a whole
+  new report, never half;
 
-and two audits writing the same cache at once lose nothing.
+and, here too, two audits writing the same cache at once lose nothing. The trials, the
+servers and the claim map the three files share are here.
 
 Trials per store: CLAIMCHECK_KILL_TRIALS (default 5, so the everyday test run stays quick;
 the README's measured figures use 20). A kill comes after a delay drawn
@@ -20,7 +23,6 @@ Trials run CLAIMCHECK_KILL_WORKERS (default 2) at a time. Run with `-rP` to see 
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import random
@@ -40,11 +42,9 @@ from typing import Any
 import pytest
 
 from claimcheck.cache.store import CACHE_FILE, Cache
-from claimcheck.sources.crossref.answers import works_path
 from claimcheck.sources.crossref.records import MalformedRecord, decode_envelope, parse_work
 from claimcheck.sources.crossref.stored import decode_work
 from claimcheck.testing import Fault, ReplayServer
-from claimcheck.transport.evidence import body_filename, load_index
 from tests.factories import work_envelope
 
 N_DOIS = 200
@@ -325,157 +325,6 @@ def test_cache_survives_sigkill_at_random_points(
         return f"killed mid-run (1-{N_DOIS - 1} works stored)"
 
     outcomes = run_trials("cache", trial, baseline.seconds, earliest=first - baseline.started)
-    assert sum(outcomes.values()) == TRIALS
-
-
-# --- evidence snapshots (--record) ---------------------------------------------------------
-
-
-def check_snapshot(directory: Path) -> dict[str, dict[str, Any]] | None:
-    """Check a (possibly interrupted) snapshot; None if no index was written yet."""
-    if not (directory / "index.json").exists():
-        return None
-    index = load_index(directory)  # raises UsageError on a torn index
-    expected = {works_path(doi) for doi in DOIS}
-    for request, entry in index.items():
-        name = entry["file"]
-        assert isinstance(name, str), entry
-        assert not name.endswith(".tmp"), f"the index points at a temporary file: {entry}"
-        assert not Path(name).name.startswith("."), f"the index points at a hidden file: {entry}"
-        assert not Path(name).is_absolute(), entry
-        assert ".." not in Path(name).parts, entry
-        assert name == body_filename(request, entry["status"], entry["content_type"]), entry
-        body = (directory / name).read_bytes()  # raises if the file is missing
-        assert hashlib.sha256(body).hexdigest() == entry["sha256"], f"sha256 differs: {entry}"
-        if request.startswith("/works?"):
-            assert entry["status"] == 400, entry  # the refused list requests
-        else:
-            assert request in expected, f"unexpected request {request}"
-            assert entry["status"] == 200, entry
-            assert body == work_envelope(parse_work(decode_envelope(body, "work")).doi)
-    return index
-
-
-def recorded_dois(index: dict[str, dict[str, Any]]) -> set[str]:
-    by_path = {works_path(doi): doi for doi in DOIS}
-    return {by_path[r] for r, e in index.items() if r in by_path and e["status"] == 200}
-
-
-@pytest.mark.slow
-def test_record_survives_sigkill_at_random_points(
-    servers: tuple[ReplayServer, ReplayServer], claim_map: Path, tmp_path: Path
-) -> None:
-    singles, _batched = servers
-
-    def record(root: Path, logs: Path, **kill: float) -> Run:
-        args = ["audit", claim_map, "-f", "json", "--crossref-url", singles.url, "--fresh"]
-        args += ["--cache-dir", root / "cache", "--record", root / "evidence"]
-        return claimcheck(args, logs, **kill)
-
-    def replay(root: Path) -> Run:
-        return claimcheck(
-            ["audit", claim_map, "-f", "json", "--replay", root / "evidence"], root / "replay"
-        )
-
-    baseline_dir = tmp_path / "baseline"
-    baseline = record(baseline_dir, baseline_dir / "record")
-    complete_report(baseline)
-    full = check_snapshot(baseline_dir / "evidence")
-    assert full is not None
-    assert recorded_dois(full) == set(DOIS)
-    complete_report(replay(baseline_dir))
-
-    def trial(i: int, delay: float) -> str:
-        root = tmp_path / f"trial-{i}"
-        killed = record(root, root / "killed", kill_after=delay)
-        evidence = root / "evidence"
-        index = check_snapshot(evidence)
-        temporaries = len(list(evidence.rglob("*.tmp"))) if evidence.exists() else 0
-        replayed = replay(root)
-        err = replayed.err()
-        assert "Traceback" not in err, err
-        assert "internal error" not in err, err
-        if index is None:
-            assert replayed.returncode == 2, f"exit {replayed.returncode}\n{err}"
-            # No folder yet, or a folder without its index: a usage error either way.
-            assert "no evidence index here" in err or "is not a directory" in err, err
-            outcome = "killed before the first index write"
-        else:
-            have = recorded_dois(index)
-            report = json.loads(replayed.out())
-            ok = {r["doi"] for r in report["references"] if r["status"] == "ok"}
-            unverified = {r["doi"] for r in report["references"] if r["status"] == "unverified"}
-            assert ok == have, "replay must verify exactly the recorded works"
-            assert unverified == set(DOIS) - have
-            assert replayed.returncode == (0 if have == set(DOIS) else 3), err
-            complete = "all" if have == set(DOIS) else "some"
-            outcome = f"killed with {complete} works recorded"
-        shutil.rmtree(root)
-        if not killed.killed:
-            assert killed.returncode == 0, killed.err()
-            outcome = "finished before the kill"
-        return outcome + (" (temporary files left)" if temporaries else "")
-
-    outcomes = run_trials("record", trial, baseline.seconds)
-    assert sum(outcomes.values()) == TRIALS
-
-
-# --- report files (-o json=OUT) ------------------------------------------------------------
-
-OLD_REPORT = b'{"old": "a report from an earlier run, which must survive whole"}\n'
-
-
-def test_output_file_is_old_or_whole_after_sigkill(
-    servers: tuple[ReplayServer, ReplayServer], claim_map: Path, tmp_path: Path
-) -> None:
-    _singles, batched = servers
-    snapshot = tmp_path / "snapshot"
-    args = ["audit", claim_map, "--crossref-url", batched.url, "--record", snapshot]
-    recorded = claimcheck([*args, "--cache-dir", tmp_path / "cache"], tmp_path / "record")
-    assert recorded.returncode == 0, recorded.err()
-
-    def audit(root: Path, **kill: float) -> Run:
-        # Replayed: no network pacing, so the run is short and the report write a larger
-        # share of it.
-        out = root / "report.json"
-        args = ["audit", claim_map, "--replay", snapshot, "-q", "-o", f"json={out}"]
-        return claimcheck(args, root, **kill)
-
-    baseline = audit(tmp_path / "baseline")
-    assert baseline.returncode == 0, baseline.err()
-    whole = json.loads((tmp_path / "baseline" / "report.json").read_bytes())
-    del whole["checked_at"]
-    assert whole["summary"]["references"] == N_DOIS
-
-    def trial(i: int, delay: float) -> str:
-        root = tmp_path / f"trial-{i}"
-        root.mkdir()
-        out = root / "report.json"
-        out.write_bytes(OLD_REPORT)
-        killed = audit(root, kill_after=delay)
-        data = out.read_bytes()
-        temporaries = [p.name for p in root.iterdir() if p.name.endswith(".tmp")]
-        shutil.rmtree(root)
-        if data == OLD_REPORT:
-            outcome = "old content"
-        else:
-            try:
-                report = json.loads(data)
-            except ValueError:
-                raise AssertionError(
-                    f"{out} is neither the old content nor a whole report: "
-                    f"{len(data)} bytes, ending {data[-80:]!r}"
-                ) from None
-            del report["checked_at"]
-            assert report == whole, "the new report differs from a complete run's"
-            outcome = "new whole report"
-        if not killed.killed:
-            assert killed.returncode == 0, killed.err()
-            assert outcome == "new whole report"
-            return "finished before the kill"
-        return f"killed, {outcome}" + (" (temporary file left)" if temporaries else "")
-
-    outcomes = run_trials("output", trial, baseline.seconds)
     assert sum(outcomes.values()) == TRIALS
 
 
