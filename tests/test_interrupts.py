@@ -4,13 +4,16 @@ holds one document. Each run is a real process, as a shell, `timeout` or CI woul
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import signal
+import struct
 import subprocess
 import sys
+import termios
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 import pytest
@@ -60,6 +63,56 @@ def held_in_write(tmp_path: Path, output_format: str) -> tuple[subprocess.Popen[
         os.close(write)
     wait_for(lambda: report.read_text() != OLD, process)
     return process, read
+
+
+# Linux: a pipe can be made one page small, so that any output over that blocks in its write.
+SMALL_PIPES = pytest.mark.skipif(
+    not hasattr(fcntl, "F_SETPIPE_SZ"), reason="needs a pipe whose size can be set"
+)
+
+
+def unread(fd: int) -> int:
+    """Bytes in the pipe `fd` reads from that nobody has read yet."""
+    (count,) = struct.unpack("i", fcntl.ioctl(fd, termios.FIONREAD, b"\0" * 4))
+    return int(count)
+
+
+def held_on_stdout(args: Sequence[str], size: int) -> tuple[subprocess.Popen[bytes], int]:
+    """A run whose stdout is a pipe of one page nobody reads yet, once its output (`size`
+    bytes, more than the pipe holds) is begun: it is blocked in that write. Returns the
+    process and the pipe's end to read."""
+    read, write = os.pipe()
+    capacity = fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, 4096)
+    if size <= capacity:
+        os.close(read)
+        os.close(write)
+        pytest.skip(f"a pipe holds {capacity} bytes here, the whole output")
+    try:
+        process = subprocess.Popen([EXE, *args], stdout=write, stderr=subprocess.PIPE)
+    finally:
+        os.close(write)
+    wait_for(lambda: unread(read) > 0, process)  # the first bytes: the write is begun
+    return process, read
+
+
+@SMALL_PIPES
+def test_an_interrupt_while_an_audits_table_is_written_loses_no_byte(tmp_path: Path) -> None:
+    # The table went through Python's buffered writer: the reader got its first 8 KiB of
+    # 22 KiB, and stderr said the report was complete.
+    args = ["audit", str(SEED_MAP), "--replay", str(SEED_EVIDENCE), "-f", "table"]
+    args += ["--cache-dir", str(tmp_path / "cache"), "-q"]
+    done = subprocess.run([EXE, *args], capture_output=True, check=False)
+    with ctrl_c_heard_by_children():
+        process, read = held_on_stdout(args, len(done.stdout))
+        process.send_signal(signal.SIGINT)
+        out = read_all(read)
+        _none, err = process.communicate(timeout=120)
+    assert process.returncode == 130, err
+    assert out == done.stdout
+    assert err.decode().strip().splitlines()[-1] == (
+        "claimcheck: interrupted while the report was being written; it was finished first: "
+        "the report and every -o file are complete"
+    )
 
 
 def stdout_is_the_report(output_format: str, out: bytes, err: bytes) -> None:

@@ -7,7 +7,7 @@ import contextlib
 import errno
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, TextIO
 
 import typer
@@ -137,28 +137,42 @@ def write_pieces(stream: TextIO, pieces: str | Iterable[str], *, for_people: boo
     page `charset=utf-8`, and a registry title holds characters that most code pages lack.
     So a document goes to the binary stream beneath, encoded as UTF-8. Text for people (the
     table) keeps the terminal's encoding, with a character it cannot show written as a
-    backslash escape (`\\u2502`) rather than failing the run."""
+    backslash escape (`\\u2502`) rather than failing the run.
+
+    Either goes to the file descriptor itself (`write_chunks`), not through Python's buffered
+    writer: a table of 52 KB that an interrupt held while it was written (`writing`) reached
+    the reader as its first 8 KiB, the run saying it was complete."""
     chunks = (pieces,) if isinstance(pieces, str) else pieces
     binary = getattr(stream, "buffer", None)
-    if for_people or binary is None:
-        encoding = getattr(stream, "encoding", None) or "utf-8"
-        frame = _ascii_frame(encoding)
-        for chunk in chunks:
-            text = chunk.translate(frame) if frame else chunk
-            stream.write(text.encode(encoding, "backslashreplace").decode(encoding))
-        stream.flush()
-        return
-    stream.flush()  # whatever was written as text goes first
-    encoded = (chunk.encode("utf-8") for chunk in chunks)
-    fd = _descriptor(binary)
-    if fd is None:  # not a file: a test's or an embedding program's stream
-        for piece in encoded:
-            binary.write(piece)
-        binary.flush()
-        return
-    from claimcheck.transport.files import write_chunks
+    people = for_people or binary is None
+    encoding = (getattr(stream, "encoding", None) or "utf-8") if people else "utf-8"
+    if people and (frame := _ascii_frame(encoding)):
+        chunks = (chunk.translate(frame) for chunk in chunks)
+    fd = None if binary is None else _descriptor(binary)
+    if fd is not None:
+        from claimcheck.transport.files import write_chunks
 
-    write_chunks(fd, encoded)  # not through `binary`: see write_chunks
+        stream.flush()  # whatever was written as text goes first
+        write_chunks(fd, _encoded(chunks, encoding, "backslashreplace" if people else "strict"))
+    elif binary is None or for_people:  # no descriptor: a test's stream, or Windows
+        for chunk in chunks:
+            stream.write(chunk.encode(encoding, "backslashreplace").decode(encoding))
+        stream.flush()
+    else:
+        stream.flush()
+        for chunk in chunks:
+            binary.write(chunk.encode("utf-8"))
+        binary.flush()
+
+
+def _encoded(chunks: Iterable[str], encoding: str, errors: str) -> Iterator[bytes]:
+    """`chunks` in `encoding`, as one text: a byte order mark (UTF-16) only once."""
+    import codecs
+
+    encoder = codecs.getincrementalencoder(encoding)(errors)
+    for chunk in chunks:
+        yield encoder.encode(chunk)
+    yield encoder.encode("", final=True)
 
 
 def _descriptor(binary: Any) -> int | None:
