@@ -211,7 +211,7 @@ def test_sigterm_mid_lookup_exits_143_with_the_failure_document(
 def _interrupted_while_writing() -> None:
     from claimcheck.app import interrupts
 
-    with interrupts.report_writing():
+    with interrupts.writing():
         assert signal.getsignal(signal.SIGTERM) == signal.SIG_IGN
         os.kill(os.getpid(), signal.SIGTERM)  # ignored, as the parent asked
         os.kill(os.getpid(), signal.SIGINT)  # held until the block ends

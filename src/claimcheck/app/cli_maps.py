@@ -6,6 +6,7 @@ from typing import Annotated
 
 import typer
 
+from claimcheck.app.interrupts import Document
 from claimcheck.app.options import (
     CacheDir,
     CrossrefUrl,
@@ -19,7 +20,7 @@ from claimcheck.app.options import (
     path_value,
     settings_of,
 )
-from claimcheck.app.runner import execute, write_stdout
+from claimcheck.app.runner import execute, write_stdout_whole
 from claimcheck.model.errors import ExitCode
 
 
@@ -37,11 +38,8 @@ def schema() -> None:
 
         from claimcheck.inputs.schema import claim_map_json_schema
 
-        write_stdout(
-            json.dumps(claim_map_json_schema(), indent=2) + "\n",
-            "the JSON Schema",
-            for_people=False,
-        )
+        text = json.dumps(claim_map_json_schema(), indent=2) + "\n"
+        write_stdout_whole(text, Document("JSON Schema"), for_people=False)
         return ExitCode.OK
 
     execute(run, debug=False)

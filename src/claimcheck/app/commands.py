@@ -18,11 +18,15 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from claimcheck.app.head_start import ProgressRelay, head_start, import_judging
+from claimcheck.app.interrupts import REPORT, Document, writing
 from claimcheck.app.services import open_client, open_datacite, open_event_sources, open_search
 from claimcheck.app.settings import Settings, notice
 from claimcheck.model.errors import ClaimMapError, ExitCode, UsageError
 from claimcheck.model.findings import FindingCode
 from claimcheck.model.record import Lookup
+
+# What `resolve` writes on stdout, as an interrupt while it is written names it.
+RECORD = Document("record")
 
 if TYPE_CHECKING:
     from claimcheck.app.outputs import Output
@@ -229,12 +233,10 @@ def _report(
 
     Stdout's report is made whole first (`_finished`), then written with the files as one
     step: an interrupt that comes once the first file is begun waits until the last byte is
-    on stdout (`report_writing`), so the run never ends with a report cut off and a failure
+    on stdout (`writing`), so the run never ends with a report cut off and a failure
     document after it, nor with a file replaced that stderr says was not."""
-    from claimcheck.app.interrupts import report_writing
-
     pieces = _finished(lambda: render_audit(result, output_format, stdout))
-    with report_writing() as report:
+    with writing(REPORT) as report:
         report.missing = unwritten = _write_outputs(result, files, settings)
         _write(pieces, for_people=output_format == "table")
     for finding in result.findings:
@@ -294,6 +296,7 @@ def render_audit(
 def run_resolve_command(
     raw_doi: str, output_format: str, settings: Settings, stdout: tuple[int, bool]
 ) -> int:
+    from claimcheck.app.runner import write_stdout_whole
     from claimcheck.model.doi import normalize_doi
     from claimcheck.model.errors import DoiError
     from claimcheck.reporters.resolve import render_json, render_table
@@ -318,10 +321,12 @@ def run_resolve_command(
         datacite.close()
     _refuse_wrong_server(client)
     if output_format == "json":
-        _write(render_json(resolution), for_people=False)
+        text = render_json(resolution)
     else:
         width, color = stdout
-        _write(render_table(resolution, width=width, color=color), for_people=True)
+        text = render_table(resolution, width=width, color=color)
+    # Rendered first: a failure while rendering leaves stdout to the failure document.
+    write_stdout_whole(text, RECORD, for_people=output_format != "json")
     for problem in (resolution.lookup.error, resolution.datacite_problem):
         if problem:
             _notice(settings, f"{doi}: {problem}")

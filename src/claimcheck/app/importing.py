@@ -8,6 +8,7 @@ import os
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from claimcheck.app.interrupts import Document
 from claimcheck.app.services import open_client, open_search
 from claimcheck.app.settings import Settings, notice
 from claimcheck.inputs.discovery import MAX_FILE_BYTES
@@ -16,6 +17,10 @@ from claimcheck.model.claimmap import ClaimMap, Reference
 from claimcheck.model.doi import normalize_doi
 from claimcheck.model.errors import DoiError, ExitCode, UsageError
 from claimcheck.model.location import Location
+
+# What `import` writes on stdout, as an interrupt while it is written names it (for -o's
+# file: outputs.write_claim_map).
+CLAIM_MAP = Document("claim map")
 
 
 def run_import_command(
@@ -55,9 +60,9 @@ def run_import_command(
     for warning in warnings:
         notice(f"warning: {warning}")
     if output is None:
-        from claimcheck.app.runner import write_stdout
+        from claimcheck.app.runner import write_stdout_whole
 
-        write_stdout(text, "the claim map", for_people=False)
+        write_stdout_whole(text, CLAIM_MAP, for_people=False)
         return int(code)
     matched = (f", {len(dois)} matched by metadata" if match else "") + (
         f", {len(failed)} not matched: the search failed" if failed else ""

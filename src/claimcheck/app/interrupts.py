@@ -3,10 +3,11 @@
 Both raise in the main thread (SIGTERM as `Terminated`, a KeyboardInterrupt, so that every
 `except KeyboardInterrupt` and cleanup path treats them alike) and end the run with one line
 on stderr and 128 + the signal's number: 130 for SIGINT, 143 for SIGTERM (`timeout`, a
-cancelled CI job, `docker stop`). Before the report is begun, nothing is written but the
-failure document of `-f FORMAT`. Once it is begun, an interrupt waits until it is whole
-(`report_writing`): stdout then holds one document, never a report run into a failure
-document. Kept light: the entry point imports it before the CLI.
+cancelled CI job, `docker stop`). Before a command's output is begun, nothing is written but
+the failure document of `-f FORMAT`. Once it is begun (an audit's report, `resolve`'s record,
+the JSON Schema, the claim map `import` or `init` writes), an interrupt waits until it is
+whole (`writing`): stdout then holds one document, never one run into a failure document,
+and a file is the whole new one. Kept light: the entry point imports it before the CLI.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any, NoReturn
+from typing import Any, NamedTuple, NoReturn
 
 Handler = Any  # what signal.signal returns: a callable, SIG_DFL, SIG_IGN or None
 
@@ -49,7 +50,7 @@ def _end_anyway() -> None:
     _get_module_lock.<locals>.cb>", seen in a test run: a weakref callback of the import
     system), and the run then went on, here waiting on a lookup of up to --timeout. `timeout`
     and a CI runner send SIGTERM once: end the run from this thread, as the main thread would
-    have. Not once the report is begun: the run is then finishing it, and ends whole."""
+    have. Not once the output is begun: the run is then finishing it, and ends whole."""
     if not _run.begun:
         end_run(Terminated())
 
@@ -83,16 +84,30 @@ def hear_sigterm() -> None:
         signal.signal(signal.SIGTERM, _raise_terminated)
 
 
+# Not a dataclass: importing `dataclasses` would delay hearing SIGTERM by about 10 ms.
+class Document(NamedTuple):
+    """What a command writes, as its interrupt line names it (`_outcome`)."""
+
+    noun: str  # "report", "claim map": "the report was being written"
+    stdout: bool = True  # written to stdout
+    files: bool = False  # written to files, each replaced whole or left as it was
+
+
+# `audit`'s: stdout, and the same report in each -o file.
+REPORT = Document("report", files=True)
+
+
 class _Run:
-    """How far the report is written (what an interrupt may still do depends on it), and
-    the interrupt said, if any."""
+    """How far the command's output is written (what an interrupt may still do depends on
+    it), and the interrupt said, if any."""
 
     def __init__(self) -> None:
         self.clear()
 
     def clear(self) -> None:
-        self.begun = False  # the first -o file, or stdout, has started
-        self.whole = False  # every -o file and stdout are written
+        self.document = REPORT  # what is written, once it is begun
+        self.begun = False  # the first file, or stdout, has started
+        self.whole = False  # every file and stdout are written
         self.held = False  # an interrupt came while it was written, and waited
         self.missing = 0  # -o files that could not be written (each named on stderr)
         self.exit_code = 0  # set once an interrupt is said: the process ends with it
@@ -103,7 +118,7 @@ _run = _Run()
 
 
 def reset() -> None:
-    """A new command: no report begun, no interrupt said (for runs in one process)."""
+    """A new command: no output begun, no interrupt said (for runs in one process)."""
     _run.clear()
 
 
@@ -119,7 +134,7 @@ def last_raised() -> KeyboardInterrupt:
 
 def stop(exc: BaseException) -> tuple[int, str, bool]:
     """An interrupt ends the run: its exit code, the message of its failure document, and
-    whether that document may go on stdout (only if no report was begun there). Its one line
+    whether that document may go on stdout (only if no output was begun there). Its one line
     goes to stderr, once, however many interrupts and paths report it."""
     term = isinstance(exc, Terminated)
     code = SIGTERM_EXIT if term else SIGINT_EXIT
@@ -132,31 +147,45 @@ def stop(exc: BaseException) -> tuple[int, str, bool]:
 
 
 def _outcome() -> str:
-    report = _run
-    if not report.begun:
+    run = _run
+    name = f"the {run.document.noun}"
+    if not run.begun:
         return "; no report or file was written"
-    if not report.whole:
+    if not run.whole:
         return (
-            ", the second interrupt while the report was being written: it was cut short"
-            " (stdout may hold part of it; each -o file is its old content or the whole report)"
+            f", the second interrupt while {name} was being written: it was cut short"
+            f" ({_cut_short(run.document)})"
         )
-    when = "while the report was being written; it was finished first"
-    if report.missing:
-        complete = f"the report is complete, but {report.missing} -o file(s) could not be written"
+    when = f"while {name} was being written; it was finished first"
+    if run.missing:
+        complete = f"{name} is complete, but {run.missing} -o file(s) could not be written"
+    elif run.document.stdout and run.document.files:
+        complete = f"{name} and every -o file are complete"
     else:
-        complete = "the report and every -o file are complete"
-    return f" {when if report.held else 'after the report was written'}: {complete}"
+        complete = f"{name} is complete"
+    return f" {when if run.held else f'after {name} was written'}: {complete}"
+
+
+def _cut_short(document: Document) -> str:
+    """Where what was cut short is: on stdout, part of it; a file is never half-written."""
+    where = ["stdout may hold part of it"] if document.stdout else []
+    if document.files:
+        files = "each -o file" if document.stdout else "the file"
+        where.append(f"{files} is its old content or the whole {document.noun}")
+    return "; ".join(where)
 
 
 @contextmanager
-def report_writing() -> Iterator[_Run]:
-    """Around writing the report (each -o file, then stdout): an interrupt is held, not
-    raised, and ends the run once the report is whole, so stdout is never a report cut off
-    and run into a failure document, nor a file replaced while stderr says none was. A second
-    interrupt ends it at once, cut short: the only way out of a stdout nobody reads.
+def writing(document: Document = REPORT) -> Iterator[_Run]:
+    """Around writing a command's output (`document`: an audit's -o files, then stdout; a
+    claim map's file): an interrupt is held, not raised, and ends the run once the output is
+    whole, so stdout is never a document cut off and run into a failure document or left
+    half, nor a file replaced while stderr says none was. A second interrupt ends it at
+    once, cut short: the only way out of a stdout nobody reads.
 
     Signals are only ever handled in the main thread; run elsewhere, nothing is held."""
     report = _run
+    report.document = document
     if threading.current_thread() is not threading.main_thread():
         report.begun = True
         yield report

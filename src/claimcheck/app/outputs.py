@@ -22,8 +22,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from claimcheck.app.interrupts import Document, writing
 from claimcheck.model.errors import UsageError
 from claimcheck.reporters.registry import EXTENSIONS  # a bare `--output PATH`: by extension
+
+# A claim map `init` or `import -o` writes, as an interrupt while it is written names it.
+CLAIM_MAP_FILE = Document("claim map", stdout=False, files=True)
 
 
 @dataclass(frozen=True)
@@ -150,14 +154,18 @@ def write_claim_map(path: Path, data: bytes) -> None:
     target is replaced, as for a report). A device, FIFO or socket is refused, never
     replaced: a rename over `/dev/null` would put a regular file in its place. Callers say
     so before any work (`special_kind`); this check catches one swapped in since. Raises
-    OSError."""
+    OSError.
+
+    An interrupt once the file is begun waits until it is renamed into place (`writing`):
+    the run then ends saying the map is complete, never as if no file were written."""
     from claimcheck.transport.files import write_atomic
 
     real = Path(os.path.realpath(path))
     kind = special_kind(real)
     if kind is not None:
         raise OSError(errno.EINVAL, f"it is {kind}, not a regular file; it is never replaced")
-    write_atomic(real, data)
+    with writing(CLAIM_MAP_FILE):
+        write_atomic(real, data)
 
 
 def write_output(path: Path, data: bytes | Iterable[bytes]) -> None:

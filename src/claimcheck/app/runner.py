@@ -128,6 +128,16 @@ def write_stdout(
         raise OutputFailed(f"cannot write {what} to stdout: {exc.strerror or exc}") from None
 
 
+def write_stdout_whole(
+    pieces: str | Iterable[str], document: interrupts.Document, *, for_people: bool
+) -> None:
+    """`write_stdout` for a command's whole output (`document`): an interrupt that comes
+    while it is written waits until it is whole (`interrupts.writing`), so stdout is never
+    half of it, nor half of it and a failure document."""
+    with interrupts.writing(document):
+        write_stdout(pieces, f"the {document.noun}", for_people=for_people)
+
+
 def write_pieces(stream: TextIO, pieces: str | Iterable[str], *, for_people: bool = False) -> None:
     """Write `pieces` on `stream` and flush it.
 

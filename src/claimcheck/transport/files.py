@@ -57,7 +57,7 @@ def write_chunks(fd: int, chunks: Iterable[bytes]) -> None:
 
     Not through a Python buffered writer: a write to a full pipe that a signal cuts short
     returns what it wrote, and when the handler returns (an interrupt held while the report
-    is written, interrupts.report_writing), CPython's BufferedWriter (3.11) went on without
+    is written, interrupts.writing), CPython's BufferedWriter (3.11) went on without
     the rest of that piece: the reader got the report with about 80 bytes missing after the
     first 64 KiB. os.write retries a write the signal came before (PEP 475) and says how much
     a cut-short one wrote, so the rest is written here."""
