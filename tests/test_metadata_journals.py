@@ -1,14 +1,18 @@
 """Journal names as NLM abbreviates them beside the registry's: the NLM Catalog's place
 qualifier printed without its brackets, as reference managers abbreviate it ("Lancet Lond
 Engl" for "Lancet (London, England)"), and abbreviations whose words are stopwords
-elsewhere ("Ann N Y Acad Sci"). Each beside distinct journals that must still disagree. The
-Lancet record is real, from tests/data/crossref/recorded/."""
+elsewhere ("Ann N Y Acad Sci"), and a section's letter before a colon ("Proc R Soc B"). Each
+beside distinct journals that must still disagree. The Lancet record is real, from
+tests/data/crossref/recorded/."""
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 import pytest
 
 from claimcheck.checks.metadata import FieldMismatch, compare, journals_agree
+from claimcheck.model.record import Work
 from tests.test_editorial import real
 from tests.test_metadata import ref
 
@@ -183,3 +187,87 @@ def test_iso_4_abbreviations_agree(cited: str, registry: str) -> None:
 def test_distinct_journals_disagree(cited: str, registry: str) -> None:
     assert not journals_agree(cited, registry)
     assert not journals_agree(registry, cited)
+
+
+# --- a section's letter before a colon -----------------------------------------------------
+
+PROC_B = "Proceedings of the Royal Society B: Biological Sciences"
+PROC_A = "Proceedings of the Royal Society A: Mathematical, Physical and Engineering Sciences"
+PHIL_TRANS_B = "Philosophical Transactions of the Royal Society B: Biological Sciences"
+# Springer's; a section B.
+PNAS_INDIA_B = (
+    "Proceedings of the National Academy of Sciences, India Section B: Biological Sciences"
+)
+J_PHYS_A = "Journal of Physics A: Mathematical and Theoretical"
+J_PHYS_B = "Journal of Physics B: Atomic, Molecular and Optical Physics"
+J_CHROMATOGR_B = (
+    "Journal of Chromatography B: Analytical Technologies in the Biomedical and Life Sciences"
+)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Proc R Soc B", PROC_B),
+        ("Proc. R. Soc. B", PROC_B),
+        ("Proceedings of the Royal Society B", PROC_B),
+        ("Proc R Soc A", PROC_A),
+        ("Philos Trans R Soc B", PHIL_TRANS_B),
+        ("J Phys A", J_PHYS_A),
+        ("J Chromatogr B", J_CHROMATOGR_B),
+        # One journal, renamed in 2007 with its volumes numbered on.
+        ("Journal of Physics A: Mathematical and General", J_PHYS_A),
+    ],
+)
+def test_a_section_letter_before_a_colon_names_the_journal(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Proc R Soc A", PROC_B),
+        ("Proc R Soc B", PROC_A),
+        ("Proc R Soc B", PNAS_INDIA_B),
+        ("Philos Trans R Soc B", PROC_B),
+        ("Proc R Soc B", PHIL_TRANS_B),
+        ("Philos Trans R Soc A", PHIL_TRANS_B),
+        ("J Phys B", J_PHYS_A),
+        # A section's letter is no initial: Journal of Physics C is not Physical Chemistry.
+        ("J Phys Chem", "J. Phys. C: Solid State Phys."),
+        ("Journal of Physical Chemistry", "Journal of Physics C: Solid State Physics"),
+        ("Proc R Soc Biol", PROC_B),
+        (J_PHYS_A, J_PHYS_B),
+        ("J Chromatogr A", J_CHROMATOGR_B),
+        # A part read by its section's letter is no acronym's source.
+        ("JPA", J_PHYS_A),
+    ],
+)
+def test_other_journals_than_the_section_or_the_nlm_title_disagree(
+    cited: str, registry: str
+) -> None:
+    assert not journals_agree(cited, registry)
+    assert not journals_agree(registry, cited)
+
+
+# The Journal of Geophysical Research was one journal until 2013, when its sections became
+# journals ("Journal of Geophysical Research: Atmospheres"). By the names alone the pair is
+# shaped as "Circulation" and "Circulation: Heart Failure", another journal, so no rule on
+# names reads the parent for the section: only a record whose own short name abbreviates the
+# parent says it names the journal. (No JGR record is recorded here; the shapes are made up.)
+JGR_ATMOSPHERES = "Journal of Geophysical Research: Atmospheres"
+
+
+def test_j_geophys_res_agrees_only_where_the_record_abbreviates_it_so() -> None:
+    parent = Work(
+        doi="10.1/x",
+        container_titles=(JGR_ATMOSPHERES,),
+        short_container_titles=("J. Geophys. Res.",),
+    )
+    assert compare(ref(journal="J Geophys Res"), parent).mismatches == ()
+    section = replace(parent, short_container_titles=("JGR Atmospheres",))
+    (mismatch,) = compare(ref(journal="J Geophys Res"), section).mismatches
+    assert (mismatch.field, mismatch.registry) == ("journal", JGR_ATMOSPHERES)
+    assert not journals_agree("J Geophys Res", JGR_ATMOSPHERES)
+    assert journals_agree("J Geophys Res Atmos", JGR_ATMOSPHERES)

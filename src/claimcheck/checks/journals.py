@@ -152,21 +152,56 @@ def _names(name: str) -> list[list[str]]:
     return names
 
 
+def _other_names(name: str) -> list[list[str]]:
+    """Other names of the journal, compared word by word only (`_word_by_word`): for a name
+    "Main title X: Subject" whose main title ends in a section's letter, the main title. The
+    letter tells the journal from its siblings, as ISO 4 abbreviations keep it and drop the
+    subject ("Proc. R. Soc. B", "J. Phys. A", "J. Chromatogr. B"); a main title ending in no
+    letter ("Circulation", "JACC") is another journal (`_names`). It is no acronym's source:
+    "JPA" names no journal."""
+    others: list[list[str]] = []
+    before, colon, _ = name.partition(":")
+    main = _journal_tokens(before) if colon else []
+    if len(main) > 1 and len(main[-1]) == 1 and main[-1].isalpha():
+        others.append(main)
+    return others
+
+
 def journals_agree(cited: str, registry: str) -> bool:
     """True when `cited` and `registry` name the same journal: equal when folded, one an
     abbreviation or acronym of the other, or a fuzz.ratio of at least JOURNAL_AGREE; each
-    read whole and, when it is "ACRONYM: Full name", as either part (`_names`)."""
-    return any(_agree(a, b) for a, b in product(_names(cited), _names(registry)))
+    read whole and, when it is "ACRONYM: Full name", as either part (`_names`). Also when
+    one abbreviates the other's `_other_names` word by word."""
+    names_a, names_b = _names(cited), _names(registry)
+    if any(_agree(a, b) for a, b in product(names_a, names_b)):
+        return True
+    others_a, others_b = _other_names(cited), _other_names(registry)
+    pairs = (*product(others_a, names_b + others_b), *product(names_a, others_b))
+    return any(_word_by_word(a, b) and _same_letter(a, b) for a, b in pairs)
+
+
+def _same_letter(a: list[str], b: list[str]) -> bool:
+    """A section's letter that ends either name is the other's last word too: it is no
+    initial of a word ("J. Phys. C: Solid State Phys." is not "J Phys Chem")."""
+    letters = {t[-1] for t in (a, b) if len(t[-1]) == 1}
+    return not letters or a[-1] == b[-1]
+
+
+def _word_by_word(a: list[str], b: list[str]) -> bool:
+    """Equal, or one abbreviates the other, read without stopwords (`_readings`)."""
+    if not a or not b:
+        return False
+    return any(
+        sig_a == sig_b or _abbreviates(sig_a, sig_b) or _abbreviates(sig_b, sig_a)
+        for sig_a, sig_b in product(_readings(a), _readings(b))
+    )
 
 
 def _agree(a: list[str], b: list[str]) -> bool:
     if not a or not b:
         return False
-    if a == b:
+    if a == b or _word_by_word(a, b):
         return True
-    for sig_a, sig_b in product(_readings(a), _readings(b)):
-        if sig_a == sig_b or _abbreviates(sig_a, sig_b) or _abbreviates(sig_b, sig_a):
-            return True
     if _is_acronym(a, b) or _is_acronym(b, a):
         return True
     # A one-letter or numeric difference is a different journal however close the rest is:
