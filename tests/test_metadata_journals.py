@@ -1,9 +1,9 @@
 """Journal names as NLM abbreviates them beside the registry's: the NLM Catalog's place
 qualifier printed without its brackets, as reference managers abbreviate it ("Lancet Lond
 Engl" for "Lancet (London, England)"), and abbreviations whose words are stopwords
-elsewhere ("Ann N Y Acad Sci"), and a section's letter before a colon ("Proc R Soc B"). Each
-beside distinct journals that must still disagree. The Lancet record is real, from
-tests/data/crossref/recorded/."""
+elsewhere ("Ann N Y Acad Sci"), a section's letter before a colon ("Proc R Soc B"), and the
+NLM Catalog's own titles ("Proc Biol Sci"). Each beside distinct journals that must still
+disagree. The Lancet and Proceedings B records are real, from tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 from claimcheck.checks.metadata import FieldMismatch, compare, journals_agree
 from claimcheck.model.record import Work
-from tests.test_editorial import real
+from tests.test_editorial import listed, real
 from tests.test_metadata import ref
 
 # Mehra et al. 2020, retracted; the record's journal is "The Lancet".
@@ -48,8 +48,6 @@ def test_an_unbracketed_place_qualifier_is_no_part_of_the_name(cited: str, regis
         ("Lancet Lond Engl", "The Lancet Oncology"),
         ("Lond Engl", "The Lancet"),  # the qualifier alone names no journal
         ("Science N Y N Y", "Science Advances"),
-        # NLM's abbreviation, sharing too little with the full title to be told by a rule.
-        ("Proc Biol Sci", "Proceedings of the Royal Society B: Biological Sciences"),
     ],
 )
 def test_other_journals_still_disagree(cited: str, registry: str) -> None:
@@ -189,12 +187,15 @@ def test_distinct_journals_disagree(cited: str, registry: str) -> None:
     assert not journals_agree(registry, cited)
 
 
-# --- a section's letter before a colon -----------------------------------------------------
+# --- a section's letter before a colon, and the NLM Catalog's titles -----------------------
 
+# The real record (tests/data/crossref/recorded/): "Proceedings of the Royal Society B:
+# Biological Sciences", short name "Proc. R. Soc. B.".
+PROC_B_DOI = "10.1098/rspb.2016.1281"
 PROC_B = "Proceedings of the Royal Society B: Biological Sciences"
 PROC_A = "Proceedings of the Royal Society A: Mathematical, Physical and Engineering Sciences"
 PHIL_TRANS_B = "Philosophical Transactions of the Royal Society B: Biological Sciences"
-# Springer's; a section B.
+# Springer's; also "Proceedings" and "Biological Sciences", and a section B.
 PNAS_INDIA_B = (
     "Proceedings of the National Academy of Sciences, India Section B: Biological Sciences"
 )
@@ -227,6 +228,25 @@ def test_a_section_letter_before_a_colon_names_the_journal(cited: str, registry:
 @pytest.mark.parametrize(
     ("cited", "registry"),
     [
+        ("Proc Biol Sci", PROC_B),
+        ("Proc. Biol. Sci.", PROC_B),
+        ("Proceedings Biological Sciences", PROC_B),
+        ("Proc Math Phys Eng Sci", PROC_A),
+    ],
+)
+def test_the_nlm_catalogs_title_names_the_journal(cited: str, registry: str) -> None:
+    assert journals_agree(cited, registry)
+    assert journals_agree(registry, cited)
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Proc Biol Sci", PROC_A),
+        ("Proc Math Phys Eng Sci", PROC_B),
+        ("Proc Biol Sci", PNAS_INDIA_B),
+        ("Proc Biol Sci", PHIL_TRANS_B),
+        ("Biol Sci", PROC_B),
         ("Proc R Soc A", PROC_B),
         ("Proc R Soc B", PROC_A),
         ("Proc R Soc B", PNAS_INDIA_B),
@@ -240,8 +260,9 @@ def test_a_section_letter_before_a_colon_names_the_journal(cited: str, registry:
         ("Proc R Soc Biol", PROC_B),
         (J_PHYS_A, J_PHYS_B),
         ("J Chromatogr A", J_CHROMATOGR_B),
-        # A part read by its section's letter is no acronym's source.
+        # A part read by its section's letter, or an NLM title, is no acronym's source.
         ("JPA", J_PHYS_A),
+        ("PBS", PROC_B),
     ],
 )
 def test_other_journals_than_the_section_or_the_nlm_title_disagree(
@@ -249,6 +270,15 @@ def test_other_journals_than_the_section_or_the_nlm_title_disagree(
 ) -> None:
     assert not journals_agree(cited, registry)
     assert not journals_agree(registry, cited)
+
+
+def test_proc_b_abbreviated_by_nlm_or_iso_4_agrees_with_its_record() -> None:
+    work = listed(PROC_B_DOI)
+    assert work.container_titles == (PROC_B,)
+    for cited in ("Proc Biol Sci", "Proc R Soc B", "Proc. R. Soc. B"):
+        assert compare(ref(journal=cited), work).mismatches == ()
+    (mismatch,) = compare(ref(journal="Proc R Soc A"), work).mismatches
+    assert (mismatch.field, mismatch.registry) == ("journal", PROC_B)
 
 
 # The Journal of Geophysical Research was one journal until 2013, when its sections became

@@ -79,6 +79,24 @@ def _journal_tokens(name: str) -> list[str]:
     return tokens or fold(name).split()
 
 
+# Titles the NLM Catalog gives journals whose registry title shares too few words with them
+# for a rule to tell, keyed by that registry title. The Royal Society's Proceedings B and A
+# were titled "Proceedings: Biological Sciences" (ISSN 0962-8452) and "Proceedings:
+# Mathematical, Physical and Engineering Sciences" (ISSN 1364-5021) in the 1990s, as the NLM
+# Catalog still titles them, abbreviated "Proc Biol Sci" and "Proc Math Phys Eng Sci". No
+# rule reads them: "Proceedings" and a section's subject would also name "Proceedings of
+# the National Academy of Sciences, India Section B: Biological Sciences".
+_CATALOGUED_TITLES = {
+    "Proceedings of the Royal Society B: Biological Sciences": "Proceedings: Biological Sciences",
+    "Proceedings of the Royal Society A: Mathematical, Physical and Engineering Sciences":
+        "Proceedings: Mathematical, Physical and Engineering Sciences",
+}  # fmt: skip
+_CATALOGUED = {
+    tuple(_journal_tokens(registry)): _journal_tokens(title)
+    for registry, title in _CATALOGUED_TITLES.items()
+}
+
+
 def _significant(tokens: list[str], letters: bool = False) -> list[str]:
     """`tokens` without stopwords, or with only the longer ones dropped when `letters`: a
     one-letter stopword may be a word's initial ("y", Spanish "and", is the Y of "Ann N Y
@@ -153,13 +171,17 @@ def _names(name: str) -> list[list[str]]:
 
 
 def _other_names(name: str) -> list[list[str]]:
-    """Other names of the journal, compared word by word only (`_word_by_word`): for a name
-    "Main title X: Subject" whose main title ends in a section's letter, the main title. The
-    letter tells the journal from its siblings, as ISO 4 abbreviations keep it and drop the
-    subject ("Proc. R. Soc. B", "J. Phys. A", "J. Chromatogr. B"); a main title ending in no
-    letter ("Circulation", "JACC") is another journal (`_names`). It is no acronym's source:
-    "JPA" names no journal."""
+    """Other names of the journal, compared word by word only (`_word_by_word`): its NLM
+    Catalog title (`_CATALOGUED`), and for a name "Main title X: Subject" whose main title
+    ends in a section's letter, the main title. The letter tells the journal from its
+    siblings, as ISO 4 abbreviations keep it and drop the subject ("Proc. R. Soc. B",
+    "J. Phys. A", "J. Chromatogr. B"); a main title ending in no letter ("Circulation",
+    "JACC") is another journal (`_names`). Neither is an acronym's source: "PBS" names no
+    journal, nor "JPA"."""
     others: list[list[str]] = []
+    catalogued = _CATALOGUED.get(tuple(_journal_tokens(name)))
+    if catalogued:
+        others.append(catalogued)
     before, colon, _ = name.partition(":")
     main = _journal_tokens(before) if colon else []
     if len(main) > 1 and len(main[-1]) == 1 and main[-1].isalpha():
