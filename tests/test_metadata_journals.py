@@ -3,7 +3,8 @@ qualifier printed without its brackets, as reference managers abbreviate it ("La
 Engl" for "Lancet (London, England)"), and abbreviations whose words are stopwords
 elsewhere ("Ann N Y Acad Sci"), a section's letter before a colon ("Proc R Soc B"), and the
 NLM Catalog's own titles ("Proc Biol Sci"). Each beside distinct journals that must still
-disagree. The Lancet and Proceedings B records are real, from tests/data/crossref/recorded/."""
+disagree. The Lancet, Proceedings B and British Journal of Surgery records are real, from
+tests/data/crossref/recorded/."""
 
 from __future__ import annotations
 
@@ -204,6 +205,8 @@ J_PHYS_B = "Journal of Physics B: Atomic, Molecular and Optical Physics"
 J_CHROMATOGR_B = (
     "Journal of Chromatography B: Analytical Technologies in the Biomedical and Life Sciences"
 )
+# The real record of a British Journal of Surgery article (ISSN 0007-1323) names it so.
+BJS_DOI = "10.1046/j.1365-2168.2000.01374.x"
 
 
 @pytest.mark.parametrize(
@@ -232,6 +235,8 @@ def test_a_section_letter_before_a_colon_names_the_journal(cited: str, registry:
         ("Proc. Biol. Sci.", PROC_B),
         ("Proceedings Biological Sciences", PROC_B),
         ("Proc Math Phys Eng Sci", PROC_A),
+        ("Br J Surg", "Journal of British Surgery"),
+        ("British Journal of Surgery", "Journal of British Surgery"),
     ],
 )
 def test_the_nlm_catalogs_title_names_the_journal(cited: str, registry: str) -> None:
@@ -260,6 +265,9 @@ def test_the_nlm_catalogs_title_names_the_journal(cited: str, registry: str) -> 
         ("Proc R Soc Biol", PROC_B),
         (J_PHYS_A, J_PHYS_B),
         ("J Chromatogr A", J_CHROMATOGR_B),
+        ("Br J Surg", "Journal of Surgery"),
+        ("J Surg", "Journal of British Surgery"),
+        ("Br J Anaesth", "Journal of British Surgery"),
         # A part read by its section's letter, or an NLM title, is no acronym's source.
         ("JPA", J_PHYS_A),
         ("PBS", PROC_B),
@@ -279,6 +287,14 @@ def test_proc_b_abbreviated_by_nlm_or_iso_4_agrees_with_its_record() -> None:
         assert compare(ref(journal=cited), work).mismatches == ()
     (mismatch,) = compare(ref(journal="Proc R Soc A"), work).mismatches
     assert (mismatch.field, mismatch.registry) == ("journal", PROC_B)
+
+
+def test_br_j_surg_agrees_with_the_record_naming_it_journal_of_british_surgery() -> None:
+    work = listed(BJS_DOI)
+    assert work.container_titles == ("Journal of British Surgery",)
+    assert compare(ref(journal="Br J Surg"), work).mismatches == ()
+    (mismatch,) = compare(ref(journal="Br J Anaesth"), work).mismatches
+    assert mismatch.field == "journal"
 
 
 # The Journal of Geophysical Research was one journal until 2013, when its sections became

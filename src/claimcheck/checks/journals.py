@@ -85,11 +85,15 @@ def _journal_tokens(name: str) -> list[str]:
 # Mathematical, Physical and Engineering Sciences" (ISSN 1364-5021) in the 1990s, as the NLM
 # Catalog still titles them, abbreviated "Proc Biol Sci" and "Proc Math Phys Eng Sci". No
 # rule reads them: "Proceedings" and a section's subject would also name "Proceedings of
-# the National Academy of Sciences, India Section B: Biological Sciences".
+# the National Academy of Sciences, India Section B: Biological Sciences". OUP's records of
+# British Journal of Surgery articles (ISSN 0007-1323, NLM "Br J Surg") may name it "Journal
+# of British Surgery" (10.1046/j.1365-2168.2000.01374.x): reading words in any order instead
+# would make "J Chem Phys" agree with "J Phys Chem".
 _CATALOGUED_TITLES = {
     "Proceedings of the Royal Society B: Biological Sciences": "Proceedings: Biological Sciences",
     "Proceedings of the Royal Society A: Mathematical, Physical and Engineering Sciences":
         "Proceedings: Mathematical, Physical and Engineering Sciences",
+    "Journal of British Surgery": "British Journal of Surgery",
 }  # fmt: skip
 _CATALOGUED = {
     tuple(_journal_tokens(registry)): _journal_tokens(title)
