@@ -49,19 +49,60 @@ NLM = ref(
     pages="12-8",
 )
 
+# The same citation naming other authors: title and names both disagree with the record, so
+# only the locator can tell a citation in another language from a citation of another work.
+OTHERS = replace(NLM, authors=("Smirnov AA", "Kuznetsov B"))
+
+
+def test_names_romanised_as_nlm_does_agree_with_the_cyrillic_record() -> None:
+    # "Ivanov IP" disagreed with the record's "Иванов": the citation was judged by its
+    # locator alone, and gave a first-author warning.
+    comparison = compare(NLM, RUSSIAN)
+    assert (comparison.title_agrees, comparison.authors_agree) == (False, True)
+    [finding] = metadata_findings(NLM, RUSSIAN)
+    assert finding.code is FindingCode.METADATA_MISMATCH
+    assert [entry["field"] for entry in finding.evidence["fields"]] == ["title"]
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [
+        ("Yakovleva EV", "Яковлева"),  # the English form names take (BGN/PCGN)
+        ("Iakovleva EV", "Яковлева"),  # the Library of Congress's, as NLM romanises
+        ("Zaytsev A", "Зайцев"),
+        ("Zaitsev A", "Зайцев"),
+        ("Khomenko I", "Хоменко"),  # Ukrainian
+        ("Shcherbakov D", "Щербаков"),
+    ],
+)
+def test_a_romanised_first_author_agrees_with_the_cyrillic_name(cited: str, registry: str) -> None:
+    work = replace(RUSSIAN, authors=(replace(RUSSIAN.authors[0], family=registry),))
+    assert compare(replace(NLM, authors=(cited,)), work).authors_agree is True
+
+
+@pytest.mark.parametrize(
+    ("cited", "registry"),
+    [("Ivanova EV", "Иванов"), ("Petrov S", "Иванов"), ("Zaytseva A", "Зайцев")],
+)
+def test_another_romanised_name_still_disagrees(cited: str, registry: str) -> None:
+    work = replace(RUSSIAN, authors=(replace(RUSSIAN.authors[0], family=registry),))
+    comparison = compare(replace(NLM, authors=(cited,)), work)
+    assert comparison.authors_agree is False
+    assert "first_author" in [m.field for m in comparison.mismatches]
+
 
 def test_a_translated_citation_whose_locator_agrees_is_a_metadata_mismatch() -> None:
-    comparison = compare(NLM, RUSSIAN)
+    comparison = compare(OTHERS, RUSSIAN)
     assert (comparison.title_agrees, comparison.authors_agree) == (False, False)
     assert comparison.locator_agrees is True
-    [finding] = metadata_findings(NLM, RUSSIAN)
+    [finding] = metadata_findings(OTHERS, RUSSIAN)
     assert finding.code is FindingCode.METADATA_MISMATCH
     assert finding.severity is Severity.WARNING
     assert [entry["field"] for entry in finding.evidence["fields"]] == ["title", "first_author"]
     assert finding.evidence["locator_agrees"] is True
     assert finding.message.startswith('R1: title cited "[Effect of statins')
     assert finding.message.endswith(
-        "first author cited Ivanov IP, registry Иванов (journal, volume, pages and year "
+        "first author cited Smirnov AA, registry Иванов (journal, volume, pages and year "
         "agree, so the title and names may differ by translation or romanisation rather "
         "than name another work)"
     )
@@ -69,7 +110,7 @@ def test_a_translated_citation_whose_locator_agrees_is_a_metadata_mismatch() -> 
 
 def test_an_article_number_stands_for_the_first_page() -> None:
     work = replace(RUSSIAN, page=None, article_number="e0123456")
-    reference = replace(NLM, pages="e0123456")
+    reference = replace(OTHERS, pages="e0123456")
     [finding] = metadata_findings(reference, work)
     assert finding.code is FindingCode.METADATA_MISMATCH
 
@@ -90,7 +131,7 @@ def test_an_article_number_stands_for_the_first_page() -> None:
 def test_a_locator_that_disagrees_or_is_not_cited_leaves_a_doi_mismatch(
     change: dict[str, Any],
 ) -> None:
-    reference = replace(NLM, **change)
+    reference = replace(OTHERS, **change)
     assert compare(reference, RUSSIAN).locator_agrees is False
     [finding] = metadata_findings(reference, RUSSIAN)
     assert finding.code is FindingCode.DOI_MISMATCH
@@ -99,7 +140,7 @@ def test_a_locator_that_disagrees_or_is_not_cited_leaves_a_doi_mismatch(
 
 def test_a_record_without_the_locator_leaves_a_doi_mismatch() -> None:
     work = replace(RUSSIAN, volume=None)
-    [finding] = metadata_findings(NLM, work)
+    [finding] = metadata_findings(OTHERS, work)
     assert finding.code is FindingCode.DOI_MISMATCH
 
 
@@ -187,7 +228,7 @@ def test_page_1_confirms_no_article_where_every_article_starts_at_1() -> None:
 def test_a_locator_printed_in_another_form_agrees(
     cited: dict[str, Any], registry: dict[str, Any]
 ) -> None:
-    reference, work = replace(NLM, **cited), replace(RUSSIAN, **registry)
+    reference, work = replace(OTHERS, **cited), replace(RUSSIAN, **registry)
     comparison = compare(reference, work)
     assert [m.field for m in comparison.mismatches] == ["title", "first_author"]
     assert comparison.locator_agrees is True
@@ -205,7 +246,7 @@ def test_a_locator_printed_in_another_form_agrees(
 def test_another_locator_printed_in_those_forms_leaves_a_doi_mismatch(
     cited: dict[str, Any], registry: dict[str, Any]
 ) -> None:
-    reference, work = replace(NLM, **cited), replace(RUSSIAN, **registry)
+    reference, work = replace(OTHERS, **cited), replace(RUSSIAN, **registry)
     assert compare(reference, work).locator_agrees is False
     [finding] = metadata_findings(reference, work)
     assert finding.code is FindingCode.DOI_MISMATCH

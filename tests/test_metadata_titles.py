@@ -142,12 +142,14 @@ def test_a_work_cited_by_its_translated_title_is_no_different_work() -> None:
     reference = ref(title=ENGLISH, authors=("Ivanov II", "Petrov P"), year=2015)
     comparison = compare(reference, BILINGUAL)
     assert (comparison.title_agrees, comparison.title_similarity) == (True, 1.0)
-    # Names in another script do not agree: that stays a metadata finding, not doi-mismatch.
-    assert comparison.authors_agree is False
-    [finding] = metadata_findings(reference, BILINGUAL)
+    # The names romanised agree with the record's Cyrillic ones (model/romanise.py).
+    assert comparison.authors_agree is True
+    assert metadata_findings(reference, BILINGUAL) == []
+    assert metadata_findings(replace(reference, authors=("Иванов ИИ",)), BILINGUAL) == []
+    # Another first author is a metadata finding, not a doi-mismatch: the title agrees.
+    [finding] = metadata_findings(replace(reference, authors=("Sidorov SS",)), BILINGUAL)
     assert finding.code is FindingCode.METADATA_MISMATCH
     assert fields_of([finding]) == ["first_author"]
-    assert metadata_findings(replace(reference, authors=("Иванов ИИ",)), BILINGUAL) == []
 
 
 RETITLED = "RETRACTED: Liver regeneration"

@@ -11,6 +11,7 @@ from itertools import product
 
 from rapidfuzz import fuzz
 
+from claimcheck.model.romanise import romanised
 from claimcheck.model.text import fold
 
 # Journal names that are neither equal, abbreviations nor acronyms of each other may still
@@ -48,30 +49,10 @@ _PLACE_QUALIFIERS = (
 )  # fmt: skip
 
 
-# Cyrillic letters as the Library of Congress romanises them without its diacritics, as the
-# NLM Catalog titles Russian journals: "Кардиология" is "Kardiologiia", "Терапевтический
-# архив" "Terapevticheskii arkhiv". A registry may hold only the Cyrillic title, and a
-# reference cites the romanised one (Citing Medicine, chapter 1).
-# fmt: off
-_CYRILLIC = str.maketrans({
-    "а": "a", "б": "b", "в": "v", "г": "g", "д": "d", "е": "e", "ё": "e", "ж": "zh",
-    "з": "z", "и": "i", "й": "i", "к": "k", "л": "l", "м": "m", "н": "n", "о": "o",
-    "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
-    "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
-    "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "g",
-})
-# fmt: on
-
-
-def _romanised(name: str) -> str:
-    """`name` with its Cyrillic letters romanised (`_CYRILLIC`); any other text as it is."""
-    if name.isascii():
-        return name
-    return name.lower().translate(_CYRILLIC)
-
-
 def _journal_tokens(name: str) -> list[str]:
-    name = _romanised(name)
+    # A registry may hold only a Russian journal's Cyrillic title, and a reference cite it
+    # romanised as the NLM Catalog does (model/romanise.py).
+    name = romanised(name)
     tokens = fold(_PARENTHETICAL.sub(" ", name)).split()
     for tail in _PLACE_QUALIFIERS:
         if len(tokens) > len(tail) and tuple(tokens[-len(tail) :]) == tail:

@@ -11,6 +11,8 @@ import html
 import re
 import unicodedata
 
+from claimcheck.model.romanise import romanised_forms
+
 __all__ = [
     "cited_family_keys",
     "family_key",
@@ -265,7 +267,13 @@ def family_keys(name: str) -> frozenset[str]:
     keys = frozenset({"".join(tokens), "".join(tokens[start:])})
     composed = unicodedata.normalize("NFC", name)  # "a" + combining diaeresis is "ä"
     spelled = composed.translate(_TRANSLITERATED)
-    return keys if spelled == composed else keys | family_keys(spelled)
+    if spelled != composed:
+        keys |= family_keys(spelled)
+    # A record may hold only the Cyrillic name ("Иванов"), a reference cite it romanised
+    # ("Ivanov", "Yakovleva" or "Iakovleva"): each romanised form is a key too.
+    for form in romanised_forms(composed):
+        keys |= family_keys(form)
+    return keys
 
 
 def _is_initials(token: str) -> bool:
