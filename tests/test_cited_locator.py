@@ -241,6 +241,17 @@ def test_a_locator_printed_in_another_form_agrees(
     [
         ({"volume": "56 Suppl 2", "issue": None}, {"issue": "Supplement_2"}),
         ({"pages": "051102(R)"}, {"page": None, "article_number": "051101"}),
+        # A supplement's page S12 is read as page 12, that of a regular issue's article in
+        # the same volume: the supplement must be the record's too. It confirmed the
+        # locator, and the DOI of the regular article was a mere warning.
+        ({"volume": "55 Suppl 2", "issue": None, "pages": "S12-8"}, {}),
+        ({"volume": "55 Suppl 2", "issue": None, "pages": "S12-8"}, {"issue": None}),
+        ({"issue": "Suppl 2", "pages": "S12-8"}, {"issue": None}),
+        ({"issue": "Spec No", "pages": "12-8"}, {}),
+        # Where each issue starts at page 1, page 12 of issue 4 is another article.
+        ({"issue": "4"}, {}),
+        # A volume's part may be paginated apart: the volume must be the record's exactly.
+        ({"volume": "55 Pt B"}, {}),
     ],
 )
 def test_another_locator_printed_in_those_forms_leaves_a_doi_mismatch(

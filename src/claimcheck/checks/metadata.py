@@ -28,7 +28,12 @@ from claimcheck.checks.folded import (
     surname_first,
 )
 from claimcheck.checks.journals import JOURNAL_AGREE, journals_agree
-from claimcheck.checks.numbers import number_key, numbers_agree, volume_and_issue
+from claimcheck.checks.numbers import (
+    names_supplement,
+    number_key,
+    numbers_agree,
+    volume_and_issue,
+)
 from claimcheck.checks.pages import parse_pages, same_page
 from claimcheck.checks.printed_source import printed_without_title
 from claimcheck.checks.title_agreement import (
@@ -266,21 +271,30 @@ def _year(reference: Reference, work: Work) -> FieldMismatch | None:
 def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[FieldMismatch]) -> bool:
     """Whether the reference cites where the work is printed (journal, volume, first page or
     article number, year) and the record agrees on every one of them. A field that either
-    side lacks leaves the locator unconfirmed, as does any of them disagreeing."""
-    if {"journal", "volume", "page", "year"} & {m.field for m in mismatches}:
+    side lacks leaves the locator unconfirmed, as does any of them disagreeing.
+
+    So does an issue that disagrees: where each issue starts at page 1, page 15 of issue 3
+    is another article than page 15 of issue 4. A supplement or special issue on either
+    side must be named on both: it is paginated apart ("S151"), and `same_page` reads
+    S151 as 151, a page of a regular issue of the same volume."""
+    if {"journal", "volume", "issue", "page", "year"} & {m.field for m in mismatches}:
         return False
     journals = (*work.container_titles, *work.short_container_titles)
     registry_pages = work.page or work.article_number
     cited_pages = parse_pages(reference.pages) if reference.pages else None
     shown_pages = parse_pages(registry_pages) if registry_pages else None
-    # The volume as `compare` reads it: "41 Suppl 2" is volume 41.
-    cited_volume = volume_and_issue(reference.volume, reference.issue)[0] or ""
-    registry_volume = volume_and_issue(work.volume, work.issue)[0] or ""
+    # The volume as `compare` reads it: "41 Suppl 2" is volume 41, of supplement 2.
+    cited_volume, cited_issue = volume_and_issue(reference.volume, reference.issue)
+    registry_volume, registry_issue = volume_and_issue(work.volume, work.issue)
+    if not _same_supplement(cited_issue, registry_issue):
+        return False
+    # The same volume, exactly: its part ("12 Pt B" against "12") may be paginated apart.
+    volume_key = number_key(cited_volume or "")
     return (
         bool(reference.journal)
         and any(_journals_agree(reference.journal or "", name) for name in journals)
-        and bool(number_key(cited_volume) and number_key(registry_volume))
-        and numbers_agree(cited_volume, registry_volume)
+        and bool(volume_key)
+        and volume_key == number_key(registry_volume or "")
         and cited_pages is not None
         and shown_pages is not None
         and same_page(cited_pages[0], shown_pages[0])
@@ -290,6 +304,14 @@ def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[Field
         and reference.year is not None
         and nearest_year(reference.year, work) is not None
     )
+
+
+def _same_supplement(cited: str | None, registry: str | None) -> bool:
+    """Whether the issues agree where either names a supplement or a special issue; true
+    where neither does."""
+    if not (names_supplement(cited) or names_supplement(registry)):
+        return True
+    return bool(cited and registry and numbers_agree(cited, registry))
 
 
 def _printed_fields(reference: Reference, work: Work) -> Reference:

@@ -8,7 +8,7 @@ import re
 
 from claimcheck.checks.folded import fold
 
-__all__ = ["number_key", "numbers_agree", "volume_and_issue"]
+__all__ = ["names_supplement", "number_key", "numbers_agree", "volume_and_issue"]
 
 _LEADING_ZEROS = re.compile(r"(?<![0-9])0+(?=[0-9])")
 # "Vol. 23", "No. 29", "Issue 3": the label of a volume or an issue is no part of its number.
@@ -35,11 +35,15 @@ _PART = re.compile(r"^(.*?)\s*(?<![a-z])(?:pt|part)\s*([0-9]+|[a-z])$")
 # NLM's volume with supplement ("2009;41 Suppl 2:S1-S10"), which importers and users cite as
 # the volume "41 Suppl 2" (or "41(Suppl 2)", "41, Suppl. 2"), the issue left empty, where the
 # record holds volume "41" and the supplement as its issue ("Supplement_2", "S2").
+# Matched on the volume stripped of its closing spaces and brackets: a lazy group before a
+# run of them at the end took time growing with the square of the run, and a registry field
+# may be megabytes long. No volume is longer than `_LONGEST_VOLUME`.
 _VOLUME_SUPPLEMENT = re.compile(
-    r"^\s*(?P<volume>.*?[^\s(,])[\s(,]*(?P<supplement>(?:supplement|suppl|supp)(?![a-z]).*?)"
-    r"[\s)]*$",
+    r"(?P<volume>[^\s(,](?:[^(,]*?[^\s(,])?)[\s(,]*(?P<supplement>(?:supplement|suppl|supp)"
+    r"(?![a-z]).*)",
     re.I,
 )
+_LONGEST_VOLUME = 64
 
 
 def number_key(value: str) -> str:
@@ -76,7 +80,10 @@ def volume_and_issue(volume: str | None, issue: str | None) -> tuple[str | None,
     is the issue's, the volume "41". With no issue cited, the supplement is the issue
     ("Suppl 2"); with one that does not name it ("3"), it is added ("3 Suppl 2", NLM's
     "Issue with supplement"), so that it still disagrees with the regular issue 3."""
-    match = _VOLUME_SUPPLEMENT.match(volume) if volume else None
+    text = volume.strip().rstrip(" \t)") if volume else ""
+    if len(text) > _LONGEST_VOLUME:
+        return volume, issue
+    match = _VOLUME_SUPPLEMENT.fullmatch(text)
     if match is None:
         return volume, issue
     supplement = match.group("supplement")
@@ -85,3 +92,12 @@ def volume_and_issue(volume: str | None, issue: str | None) -> tuple[str | None,
     if number_key(supplement) in number_key(issue).split():
         return match.group("volume"), issue
     return match.group("volume"), f"{issue.strip()} {supplement}"
+
+
+def names_supplement(issue: str | None) -> bool:
+    """Whether `issue` names a supplement or a special issue: a part of the volume numbered
+    and often paginated apart from its regular issues ("S151" beside a regular page 151)."""
+    return bool(issue) and any(
+        word == "special" or word.startswith("special") or re.fullmatch(r"s[0-9]*", word)
+        for word in number_key(issue or "").split()
+    )
