@@ -68,7 +68,7 @@ def test_a_number_alone_with_the_reference_wrapped_below(tmp_path: Path) -> None
 def test_one_reference_under_its_number_alone_is_one_reference(tmp_path: Path, marker: str) -> None:
     # With no second number the list was read line by line: the number was a reference of
     # its own ("1."), and the reference itself took the next id.
-    text = f"{marker}\nSmith J, Jones K. A title.\nNature. 2000;1:2-3. doi:10.1038/abc\n"
+    text = f"{marker}\nSmith J, Jones K. A title. Nature. 2000;1:2-3. doi:10.1038/abc\n"
     result = import_references(_write(tmp_path, "one.txt", text))
     number = marker.strip("[].)")
     assert [(r.id, r.title, r.doi, r.line) for r in result.references] == [
@@ -81,18 +81,43 @@ def test_one_reference_under_its_number_alone_is_one_reference(tmp_path: Path, m
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "number_line"),
     [
         # A number alone lower down may end a wrapped line: nothing read as a list of one.
-        "Doe A. One. Science. 2001;2:3-\n4.\nSmith J. Two. Nature. 2000;1:2-3.\n",
+        ("Doe A. One. Science. 2001;2:3-\n4.\nSmith J. Two. Nature. 2000;1:2-3.\n", 2),
         # A number alone first, then lines after a blank: a list of one would leave them out.
-        "1.\nSmith J. Two. Nature. 2000;1:2-3.\n\nDoe A. One. Science. 2001;2:3-4.\n",
+        ("1.\nDoe A. One. Science. 2001;2:3-4.\n\nSmith J. Two. Nature. 2000;1:2-3.\n", 1),
     ],
 )
-def test_no_list_of_one_where_it_would_leave_a_line_out(tmp_path: Path, text: str) -> None:
+def test_no_list_of_one_where_it_would_leave_a_line_out(
+    tmp_path: Path, text: str, number_line: int
+) -> None:
     result = import_references(_write(tmp_path, "refs.txt", text))
-    assert len(result.references) == 3
-    assert result.notes[0].startswith("no numbered list: each of the 3 non-empty lines")
+    # The number alone is no reference: it was one ("4.", "1."), and shifted every id.
+    assert [(r.id, (r.cited_as or "")[:6]) for r in result.references] == [
+        ("R1", "Doe A."),
+        ("R2", "Smith "),
+    ]
+    assert result.notes[0] == (
+        "no numbered list: each of the 3 non-empty lines is a reference, but for line "
+        f"{number_line}, a number alone: no reference"
+    )
+
+
+def test_a_number_alone_over_unnumbered_references_runs_none_together(tmp_path: Path) -> None:
+    # Read as a list of one, the three references were one, with the last one's DOI.
+    lines = [
+        "Smith J, Lee K. Statins and myopathy. N Engl J Med. 2020;382:100-10. "
+        "doi:10.1056/NEJMoa1000001",
+        "Jones A. Aspirin and bleeding. Lancet. 2019;393:200-8. doi:10.1016/S0140-6736(19)30001-1",
+        "Garcia M. Exercise and mood. BMJ. 2018;360:k100. doi:10.1136/bmj.k100",
+    ]
+    result = import_references(_write(tmp_path, "refs.txt", "\n".join(["1.", *lines]) + "\n"))
+    assert [(r.id, r.doi) for r in result.references] == [
+        ("R1", "10.1056/NEJMoa1000001"),
+        ("R2", "10.1016/S0140-6736(19)30001-1"),
+        ("R3", "10.1136/bmj.k100"),
+    ]
 
 
 def test_a_page_ending_a_wrapped_last_reference_starts_nothing(tmp_path: Path) -> None:

@@ -158,14 +158,15 @@ def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
 
 def _one_under_its_number(lines: list[str], starts: list[tuple[int, int, str]]) -> bool:
     """Whether the text is one reference under its number alone on the first line ("1."
-    then the reference, wrapped or not): a list of one. Read line by line, the number would
-    be a reference of its own and shift the ids. Only so plain a case counts: a number
-    alone further down may end a wrapped line ("46."), and a list of one must leave no
-    other line out."""
+    then the reference on the next line, and nothing else): a list of one. Read line by
+    line, the number would be a reference of its own and shift the ids. Only so plain a
+    case counts: a number alone further down may end a wrapped line ("46."), and lines
+    after the reference's may be more references, unnumbered, which a list of one would
+    run together into one (`_line_by_line` then leaves the number out)."""
     if len(starts) != 1 or starts[0][2].strip():
         return False
     filled = [index for index, line in enumerate(lines) if line.strip()]
-    return filled[0] == starts[0][0] and filled == list(range(filled[0], filled[-1] + 1))
+    return filled == [starts[0][0], starts[0][0] + 1]
 
 
 def _alone(lines: list[str], index: int) -> re.Match[str] | None:
@@ -229,14 +230,21 @@ def _later_item(line: str, number: int) -> bool:
 
 
 def _line_by_line(lines: list[str]) -> tuple[list[_Block], list[str]]:
-    blocks = []
+    blocks, numbers = [], []
     for index, line in enumerate(lines):
-        if line.strip():
+        if _ALONE.match(line):  # "1." alone: the number of the line below, no reference
+            numbers.append(index + 1)
+        elif line.strip():
             bullet = _BULLET.match(line)
             blocks.append(_Block(None, index + 1, line[bullet.end() if bullet else 0 :].strip()))
     if not blocks:
         return [], []
-    return blocks, [f"no numbered list: each of the {len(blocks)} non-empty lines is a reference"]
+    filled = len(blocks) + len(numbers)
+    notes = [f"no numbered list: each of the {filled} non-empty lines is a reference"]
+    if numbers:
+        listed = ", ".join(map(str, numbers[:5])) + (", …" if len(numbers) > 5 else "")
+        notes[0] += f", but for line {listed}, a number alone: no reference"
+    return blocks, notes
 
 
 # --- fields ---------------------------------------------------------------------------------
