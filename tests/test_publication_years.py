@@ -15,6 +15,7 @@ from claimcheck.checks.matching import validate
 from claimcheck.checks.metadata import FieldMismatch, compare, registry_years
 from claimcheck.checks.metadata_findings import metadata_findings
 from claimcheck.model.findings import FindingCode
+from claimcheck.model.matching import MatchStatus
 from claimcheck.model.record import Candidate, Work
 from claimcheck.sources.crossref.records import parse_work
 from tests.factories import work_envelope
@@ -158,3 +159,47 @@ def test_a_printed_year_one_off_a_later_date_is_half_a_year() -> None:
     assert outcome.best is not None
     assert outcome.best.agreement.year is True
     assert 0.9 < outcome.best.similarity < 1.0
+
+
+def test_a_first_page_that_is_another_dated_year_is_read_as_the_page() -> None:
+    # Issued 2020, online 2019, printed at pages 2019-2025: "2019" was taken as the online
+    # year before the pages were looked for, and the pages disagreed.
+    work = replace(
+        record(
+            issued={"date-parts": [[2020, 2]]},
+            **{"published-online": {"date-parts": [[2019, 12, 1]]}},
+        ),
+        page="2019-2025",
+    )
+    text = PRINTED.format(years="2020").replace("512-24", "2019-25") + " PMID: 31234567."
+    outcome = validate(replace(ref(cited_as=text), title=None), [Candidate(work, 120.0)])
+    assert outcome.best is not None
+    assert (outcome.best.agreement.year, outcome.best.agreement.pages) == (True, True)
+    assert outcome.status is MatchStatus.CONFIDENT
+
+
+def test_a_second_dated_year_beside_issued_is_still_a_number_left_over() -> None:
+    # Issued 2019, online 2018, no volume or pages in the record: "2018" printed beside
+    # "2019" may be a page; taken as the online year, a weak candidate became confident.
+    work = replace(
+        record(
+            issued={"date-parts": [[2019, 3]]},
+            **{"published-online": {"date-parts": [[2018, 11, 2]]}},
+        ),
+        volume=None,
+        issue=None,
+        page=None,
+    )
+    text = f"Smith J, Okafor N. {TITLE}. Diabetologia. 2019;45:2018."
+    outcome = validate(replace(ref(cited_as=text), title=None), [Candidate(work, 120.0)])
+    assert outcome.best is not None
+    assert outcome.best.agreement.year is True
+    assert outcome.status is not MatchStatus.CONFIDENT
+
+
+def test_pubmeds_epub_date_is_no_number_of_the_locator() -> None:
+    # "Epub 2019 Nov 5": its day was a number the record could not explain.
+    text = PRINTED.format(years="2021 Mar") + " Epub 2019 Nov 5."
+    outcome = validate(replace(ref(cited_as=text), title=None), [Candidate(BACKLOG, 120.0)])
+    assert outcome.best is not None
+    assert outcome.best.similarity == 1.0

@@ -31,13 +31,23 @@ _ARXIV = re.compile(r"arxiv:\s*[\w./-]+", re.I)
 _RANGE = re.compile(r"\b\w?\d+\s*-\s*\w?\d+\b")
 _DIGITS = re.compile(r"(?<!\d)\d+(?!\d)")
 _YEARLIKE = re.compile(r"1[5-9]\d\d|20\d\d|2100")
+# The date PubMed prints after the locator for an article online first ("2021 Mar;64(3):
+# 512-24. Epub 2019 Nov 5."): when it went online, no number of where it is printed, and
+# its day would be one the record cannot explain.
+_EPUB = re.compile(
+    r"\bEpub(?:\s+ahead\s+of\s+print)?[\s:.,]*(?:1[5-9]|20)\d\d"
+    r"(?:\s+[A-Z][a-z]{2,8}\.?(?:\s+\d{1,2}\b)?)?",
+    re.I,
+)
 
 
 @lru_cache(maxsize=4)  # one printed reference at a time, against up to 20 candidates
 def _numbers(text: str) -> tuple[str, ...]:
     """The numbers of a printed reference, as SBMV reads them: without its list label, DOIs
-    and arXiv ids, abbreviated page ranges completed ("1425-37" -> 1425, 1437)."""
+    and arXiv ids, and PubMed's "Epub" date, abbreviated page ranges completed ("1425-37" ->
+    1425, 1437)."""
     text = _ARXIV.sub(" ", _DOI.sub(" ", _LABEL.sub("", unify_punctuation(text))))
+    text = _EPUB.sub(" ", text)
 
     def complete(match: re.Match[str]) -> str:
         pages = parse_pages(match.group(0))
@@ -120,16 +130,18 @@ def _match_numbers(text: str, work: Work) -> tuple[list[list[bool]], float, list
     if year and (work.volume or "").strip() == year and pool.count(year) == 1:
         pool.append(year)  # a volume named after its year is printed once (SBMV)
     volume = _take(pool, _registry_numbers(work.volume))
-    # Any year the record is dated counts, as for a structured reference: an article online
-    # in 2019 and in a 2021 issue is printed "2021" by Vancouver, and "2021 … Epub 2019" by
-    # PubMed, which prints both (both are taken). `issued` alone left the other year over,
-    # weighing against the work itself.
-    dated = [str(y) for y in registry_years(work)]
-    year_hit = 1.0 if any(_take(pool, dated)) else 0.0
+    year_hit = 1.0 if year and _take(pool, [year])[0] else 0.0
     hits = [volume, _take(pool, _registry_numbers(work.issue)), _take(pool, _page_numbers(work))]
     # Numbers in names explain themselves, in any of the work's titles (translated ones too).
     for own in (work.title, *work.other_titles, *work.container_titles):
         _take(pool, _registry_numbers(own))
+    # Another year the record is dated stands for `issued` where that is not printed, as for
+    # a structured reference: an article online in 2019 and in a 2021 issue is printed
+    # "2021" by Vancouver. One year at most, and only once the locator has taken its
+    # numbers: a first page 2019 is no year, nor is a second year printed beside `issued`.
+    dated = [str(y) for y in registry_years(work)]
+    if not year_hit and any(_take(pool, [other])[0] for other in dated if other != year):
+        year_hit = 1.0
     near = [str(int(y) + d) for y in dated for d in (-1, 1)] if not year_hit else []
     if any(_take(pool, [n])[0] for n in near):
         year_hit = 0.5
