@@ -266,3 +266,22 @@ def test_a_doi_ending_in_one_period_keeps_its_doi(tmp_path: Path) -> None:
     reference, notes = _bibtex(tmp_path, "doi={10.1016/j.cell.2020.01.001.}")
     assert reference.doi == "10.1016/j.cell.2020.01.001"
     assert notes == ()
+
+
+@pytest.mark.parametrize("first", ["10.1000/abc...", "10.1000/abc-", "10.1000/abc…"])
+def test_a_doi_list_with_one_doi_cut_short_gives_none_in_every_format(
+    tmp_path: Path, first: str
+) -> None:
+    # The whole one was filled in: which DOI is the reference's is not for an importer to
+    # guess, with one of them cut short or not.
+    value = f"{first};10.1000/def"
+    sources = {
+        "refs.txt": f"1. Smith J. T. J. 2009;1:2-3. doi:{value}\n2. Roe B. U. K. 2010;2:3-4.\n",
+        "refs.bib": f"@article{{k1, title={{T}}, doi={{{value}}}}}\n",
+        "refs.ris": f"TY  - JOUR\nTI  - T\nDO  - {value}\nER  - \n",
+        "refs.json": json.dumps([{"id": "k1", "title": "T", "DOI": value}]),
+    }
+    for name, text in sources.items():
+        result = import_references(_write(tmp_path, name, text))
+        assert result.references[0].doi is None, name
+        assert any("not each of them whole; none is filled in" in n for n in result.notes), name

@@ -21,6 +21,7 @@ __all__ = [
     "DOI_LINK",
     "ENDS_IN_ELLIPSIS",
     "ID_PATTERN",
+    "LIST_NOT_WHOLE",
     "IdMaker",
     "ImportFailed",
     "ImportResult",
@@ -251,12 +252,23 @@ def doi_parts(written: str) -> list[str]:
     return parts
 
 
+# A list of DOIs one of which was left out (cut short, or no DOI): the one left would be
+# taken for the reference's, which is not for an importer to guess (`one_doi`).
+LIST_NOT_WHOLE = "{written!r} lists more than one DOI, not each of them whole; none is filled in"
+
+
 def listed_dois(written: str | None, where: str, notes: list[str]) -> list[str]:
     """The DOIs a DOI field gives (`doi_or_note` of each of its `doi_parts`): one, or
-    several where it lists them, for `one_doi` to refuse."""
+    several where it lists them, for `one_doi` to refuse; none where a listed one was
+    left out (`LIST_NOT_WHOLE`)."""
     if written is None:
         return []
-    return [doi for part in doi_parts(written) if (doi := doi_or_note(part, where, notes))]
+    parts = doi_parts(written)
+    dois = [doi_or_note(part, where, notes) for part in parts]
+    if len(parts) > 1 and not all(dois):
+        notes.append(f"{where}: {LIST_NOT_WHOLE.format(written=written)}")
+        return []
+    return [doi for doi in dois if doi]
 
 
 def one_doi(dois: Iterable[str], more: Callable[[str], None]) -> str | None:

@@ -9,6 +9,7 @@ import re
 
 from claimcheck.inputs.importers.model import (
     ENDS_IN_ELLIPSIS,
+    LIST_NOT_WHOLE,
     bare_doi,
     cut_short,
     doi_parts,
@@ -107,6 +108,9 @@ def _read_dois(printed: str | list[str], notes: list[str]) -> list[str]:
             notes.append(short)
             continue
         found.append(doi)
+    if not isinstance(printed, str) and len(found) < len(printed):
+        notes.append(LIST_NOT_WHOLE.format(written=", ".join(printed)))
+        return []
     return found
 
 
