@@ -155,20 +155,24 @@ def _names(name: str) -> list[list[str]]:
     return names
 
 
-def _other_names(name: str) -> list[list[str]]:
+def _other_names(name: str, *, registry: bool) -> list[list[str]]:
     """Other names of the journal, compared word by word only (`_word_by_word`): its NLM
-    Catalog title (`_CATALOGUED`), and for a name "Main title X: Subject" whose main title
-    ends in a section's letter, the main title. The letter tells the journal from its
-    siblings, as ISO 4 abbreviations keep it and drop the subject ("Proc. R. Soc. B",
-    "J. Phys. A", "J. Chromatogr. B"); a main title ending in no letter ("Circulation",
+    Catalog title (`_CATALOGUED`), and for a registry's name "Main title X: Subject" whose
+    main title ends in a section's letter, the main title. The letter tells the journal
+    from its siblings, as ISO 4 abbreviations keep it and drop the subject ("Proc. R. Soc.
+    B", "J. Phys. A", "J. Chromatogr. B"); a main title ending in no letter ("Circulation",
     "JACC") is another journal (`_names`). Neither is an acronym's source: "PBS" names no
-    journal, nor "JPA"."""
+    journal, nor "JPA".
+
+    A cited name's subject is never dropped: it may name another journal of that letter
+    ("J. Polym. Sci., Part B: Polym. Lett.", 1963-72, is not Part B: Polymer Physics;
+    "Nucl. Phys. B: Proc. Suppl." is not Nuclear Physics B)."""
     others: list[list[str]] = []
     catalogued = _CATALOGUED.get(tuple(_journal_tokens(name)))
     if catalogued:
         others.append(catalogued)
     before, colon, _ = name.partition(":")
-    main = _journal_tokens(before) if colon else []
+    main = _journal_tokens(before) if colon and registry else []
     if len(main) > 1 and len(main[-1]) == 1 and main[-1].isalpha():
         others.append(main)
     return others
@@ -182,7 +186,8 @@ def journals_agree(cited: str, registry: str) -> bool:
     names_a, names_b = _names(cited), _names(registry)
     if any(_agree(a, b) for a, b in product(names_a, names_b)):
         return True
-    others_a, others_b = _other_names(cited), _other_names(registry)
+    others_a = _other_names(cited, registry=False)
+    others_b = _other_names(registry, registry=True)
     pairs = (*product(others_a, names_b + others_b), *product(names_a, others_b))
     return any(_word_by_word(a, b) and _same_letter(a, b) for a, b in pairs)
 
