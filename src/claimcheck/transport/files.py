@@ -76,10 +76,26 @@ def write_chunks(fd: int, chunks: Iterable[bytes]) -> None:
 def _write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:
-        written = os.write(fd, view)
+        try:
+            written = os.write(fd, view)
+        except BlockingIOError:
+            # A non-blocking stdout, as some CI runners leave it, refuses a write while the
+            # pipe is full, where a blocking one waits: wait here until it takes more. It
+            # failed the run with exit 74 when its reader was slow.
+            _wait_writable(fd)
+            continue
         if written <= 0:  # never for a blocking descriptor; not a loop without end
             raise OSError(errno.EIO, "nothing could be written")
         view = view[written:]
+
+
+def _wait_writable(fd: int) -> None:
+    """Wait until `fd` can take a write (or has failed, which the next write reports)."""
+    import select
+
+    poller = select.poll()
+    poller.register(fd, select.POLLOUT)
+    poller.poll()
 
 
 def make_parents(path: Path) -> None:
