@@ -5,6 +5,8 @@ once read in one alphabet. Pure."""
 
 from __future__ import annotations
 
+import re
+
 __all__ = ["has_cyrillic", "romanised", "romanised_forms"]
 
 # The Library of Congress's table without its diacritics, as the NLM Catalog romanises
@@ -17,6 +19,10 @@ _LIBRARY_OF_CONGRESS = {
     "п": "p", "р": "r", "с": "s", "т": "t", "у": "u", "ф": "f", "х": "kh", "ц": "ts",
     "ч": "ch", "ш": "sh", "щ": "shch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "iu",
     "я": "ia", "і": "i", "ї": "i", "є": "ie", "ґ": "g",
+    # Serbian and Macedonian, as their own Latin alphabets write them (without diacritics),
+    # and Belarusian ў.
+    "ђ": "dj", "ћ": "c", "џ": "dz", "љ": "lj", "њ": "nj", "ј": "j", "ѓ": "gj", "ќ": "kj",
+    "ѕ": "dz", "ў": "u",
 }
 # fmt: on
 # The forms names take in an article's English version and in passports before 2013, those
@@ -25,13 +31,12 @@ _LIBRARY_OF_CONGRESS = {
 _ENGLISH_NAMES = _LIBRARY_OF_CONGRESS | {"й": "y", "ю": "yu", "я": "ya", "є": "ye", "ї": "yi"}
 
 _TABLES = (str.maketrans(_LIBRARY_OF_CONGRESS), str.maketrans(_ENGLISH_NAMES))
-_CYRILLIC_START, _CYRILLIC_END = "\u0400", "\u04ff"
+_CYRILLIC = re.compile("[\u0400-\u04ff]")
+_LATIN = re.compile("[a-z]")
 
 
 def has_cyrillic(text: str) -> bool:
-    if text.isascii():  # most names: no need to read them letter by letter
-        return False
-    return any(_CYRILLIC_START <= char <= _CYRILLIC_END for char in text)
+    return not text.isascii() and _CYRILLIC.search(text) is not None
 
 
 def romanised(text: str) -> str:
@@ -44,8 +49,12 @@ def romanised(text: str) -> str:
 
 def romanised_forms(text: str) -> tuple[str, ...]:
     """Every form `text` is romanised to (the Library of Congress's, and the English one
-    names take), lower-cased and without repeats; empty when it holds no Cyrillic."""
-    if not has_cyrillic(text):
-        return ()
+    names take), lower-cased and without repeats. Empty when it holds no Cyrillic, and
+    when it mixes Cyrillic with Latin letters: "Сhen" typed with a Cyrillic С is no name
+    to romanise ("shen" would agree with another surname). A form with a letter the
+    tables lack (Kazakh ә, say) is left out: it is still no Latin name."""
     lowered = text.lower()
-    return tuple(dict.fromkeys(lowered.translate(table) for table in _TABLES))
+    if not has_cyrillic(lowered) or _LATIN.search(lowered):
+        return ()
+    forms = (lowered.translate(table) for table in _TABLES)
+    return tuple(dict.fromkeys(form for form in forms if not has_cyrillic(form)))
