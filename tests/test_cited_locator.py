@@ -222,6 +222,9 @@ def test_page_1_confirms_no_article_where_every_article_starts_at_1() -> None:
         # NLM's volume with supplement, imported as the volume: the volume is still 55.
         ({"volume": "55 Suppl 2", "issue": None}, {"issue": "Supplement_2"}),
         ({"issue": "3 Pt 1"}, {}),
+        # A double issue, cited by one of its numbers (Russian journals often print them).
+        ({}, {"issue": "3-4"}),
+        ({"pages": "S12-8"}, {"page": "S12-S18"}),
         ({"pages": "051101(R)"}, {"page": None, "article_number": "051101"}),
     ],
 )
@@ -248,6 +251,11 @@ def test_a_locator_printed_in_another_form_agrees(
         ({"volume": "55 Suppl 2", "issue": None, "pages": "S12-8"}, {"issue": None}),
         ({"issue": "Suppl 2", "pages": "S12-8"}, {"issue": None}),
         ({"issue": "Spec No", "pages": "12-8"}, {}),
+        # A supplement named by its page alone ("2009;55:S12-8"), against a regular page 12.
+        ({"pages": "S12-8"}, {}),
+        ({"pages": "S12-8", "issue": None}, {"issue": None}),
+        ({}, {"page": "S12-S18"}),
+        ({}, {"issue": "5-6"}),
         # Where each issue starts at page 1, page 12 of issue 4 is another article.
         ({"issue": "4"}, {}),
         # A volume's part may be paginated apart: the volume must be the record's exactly.

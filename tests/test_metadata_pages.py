@@ -153,6 +153,8 @@ def test_another_supplement_or_a_regular_issue_disagrees(cited: str, registry: s
         # the part is of that issue, which the record names.
         ("3 Pt 1", "3"), ("3 Pt 2", "3"), ("3", "3 Pt 1"), ("3(Pt 1)", "03"),
         ("3 Pt 1", "3pt1"), ("3 Pt 1", "3 Part 1"), ("3 Pt. 2", "3 Pt 2"), ("Pt A", "Part A"),
+        # A double issue cited by either of its numbers.
+        ("3", "3-4"), ("4", "3/4"), ("3-4", "3"),
     ],
 )  # fmt: skip
 def test_an_issue_cited_with_or_without_its_part_agrees(cited: str, registry: str) -> None:
@@ -164,6 +166,7 @@ def test_an_issue_cited_with_or_without_its_part_agrees(cited: str, registry: st
     [
         ("3 Pt 1", "3 Pt 2"), ("3 Pt 1", "3pt2"), ("3 Part 2", "3 Pt 1"), ("Pt A", "Pt B"),
         ("3 Pt 1", "4"), ("3", "4 Pt 1"), ("3 Pt 1", "4 Pt 1"), ("3 Pt 1", "Suppl 1"),
+        ("5", "3-4"), ("2", "3/4"), ("3", "34"),
     ],
 )  # fmt: skip
 def test_another_part_or_another_issue_disagrees(cited: str, registry: str) -> None:

@@ -298,12 +298,19 @@ def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[Field
         and cited_pages is not None
         and shown_pages is not None
         and same_page(cited_pages[0], shown_pages[0])
+        # "S12", a supplement's page, is read as page 12 by `same_page`: a regular issue's
+        # page 12 is another article ("2009;41:S12-8" names the supplement by its pages).
+        and _is_supplement_page(cited_pages[0]) == _is_supplement_page(shown_pages[0])
         # Page 1 tells no article of a volume from another where every article starts at 1
         # (BMC and other online-only journals, as their records give "1-9").
         and number_key(shown_pages[0]) != "1"
         and reference.year is not None
         and nearest_year(reference.year, work) is not None
     )
+
+
+def _is_supplement_page(page: str) -> bool:
+    return len(page) > 1 and page[0] in "sS" and page[1].isdigit()
 
 
 def _same_supplement(cited: str | None, registry: str | None) -> bool:

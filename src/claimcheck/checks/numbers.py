@@ -67,12 +67,25 @@ def numbers_agree(cited: str, registry: str) -> bool:
     reverse: a record holding "3" for an article of part 1 is no evidence of another work,
     whose issue number it shares. Two parts named ("3 Pt 1", "3 Pt 2") must be the same."""
     a, b = number_key(cited), number_key(registry)
-    if a == b:
+    if a == b or _in_combined_issue(a, b) or _in_combined_issue(b, a):
         return True
     (issue_a, part_a), (issue_b, part_b) = _without_part(a), _without_part(b)
     if not issue_a or issue_a != issue_b:
         return False
     return part_a == part_b or part_a is None or part_b is None
+
+
+def _in_combined_issue(one: str, combined: str) -> bool:
+    """Whether `one` is a number of the combined issue `combined` ("3" of "3-4", a double
+    issue printed as one, as Russian and Ukrainian journals often are): a citation may
+    give either number. Keys split the range into its two numbers ("3 4")."""
+    numbers = combined.split()
+    return (
+        one.isdigit()
+        and len(numbers) == 2
+        and all(n.isdigit() for n in numbers)
+        and (int(numbers[0]) <= int(one) <= int(numbers[1]))
+    )
 
 
 def volume_and_issue(volume: str | None, issue: str | None) -> tuple[str | None, str | None]:
