@@ -203,3 +203,23 @@ def test_pubmeds_epub_date_is_no_number_of_the_locator() -> None:
     outcome = validate(replace(ref(cited_as=text), title=None), [Candidate(BACKLOG, 120.0)])
     assert outcome.best is not None
     assert outcome.best.similarity == 1.0
+
+
+def test_a_first_page_that_is_the_issued_year_is_read_as_the_page() -> None:
+    # Issued (online) 2019, printed 2020 at pages 2019-2025: "2019" was taken as the
+    # issued year, and the pages disagreed.
+    work = replace(
+        record(
+            issued={"date-parts": [[2019, 12, 1]]},
+            **{
+                "published-online": {"date-parts": [[2019, 12, 1]]},
+                "published-print": {"date-parts": [[2020, 3]]},
+            },
+        ),
+        page="2019-2025",
+    )
+    text = PRINTED.format(years="2020").replace("512-24", "2019-25")
+    outcome = validate(replace(ref(cited_as=text), title=None), [Candidate(work, 120.0)])
+    assert outcome.best is not None
+    assert (outcome.best.agreement.year, outcome.best.agreement.pages) == (True, True)
+    assert outcome.status is MatchStatus.CONFIDENT

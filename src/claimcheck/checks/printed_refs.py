@@ -130,8 +130,11 @@ def _match_numbers(text: str, work: Work) -> tuple[list[list[bool]], float, list
     if year and (work.volume or "").strip() == year and pool.count(year) == 1:
         pool.append(year)  # a volume named after its year is printed once (SBMV)
     volume = _take(pool, _registry_numbers(work.volume))
-    year_hit = 1.0 if year and _take(pool, [year])[0] else 0.0
+    # The locator's numbers first: a first page 2019 of an article issued (online) in 2019
+    # and printed in 2020 is printed "2020;12(3):2019-25", and taken as `issued` it left
+    # the pages unexplained. A year printed as well as a page takes the other occurrence.
     hits = [volume, _take(pool, _registry_numbers(work.issue)), _take(pool, _page_numbers(work))]
+    year_hit = 1.0 if year and _take(pool, [year])[0] else 0.0
     # Numbers in names explain themselves, in any of the work's titles (translated ones too).
     for own in (work.title, *work.other_titles, *work.container_titles):
         _take(pool, _registry_numbers(own))
