@@ -95,7 +95,11 @@ def _wait_writable(fd: int) -> None:
 
     poller = select.poll()
     poller.register(fd, select.POLLOUT)
-    poller.poll()
+    events = poller.poll()
+    # A descriptor poll cannot watch (some systems' terminals) would be waited on in a loop
+    # that never ends: it is a failure to write, as a closed one is.
+    if any(event & select.POLLNVAL for _fd, event in events):
+        raise OSError(errno.EIO, "stdout cannot be waited on")
 
 
 def make_parents(path: Path) -> None:
