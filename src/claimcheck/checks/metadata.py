@@ -207,11 +207,24 @@ def _number(
     return FieldMismatch(field, cited_text.strip(), registry_text.strip())
 
 
-def _volume_and_issue(reference: Reference, work: Work) -> list[FieldMismatch | None]:
+# (cited, registry), each (volume, issue) as `volume_and_issue` reads them: "41 Suppl 2" is
+# volume 41 and issue "Suppl 2". Read once per comparison, for the fields and the locator.
+Numbers = tuple[tuple[str | None, str | None], tuple[str | None, str | None]]
+
+
+def _numbers_of(reference: Reference, work: Work) -> Numbers:
+    return (
+        volume_and_issue(reference.volume, reference.issue),
+        volume_and_issue(work.volume, work.issue),
+    )
+
+
+def _volume_and_issue(
+    reference: Reference, work: Work, numbers: Numbers
+) -> list[FieldMismatch | None]:
     """The volume and the issue compared, a supplement cited in the volume ("41 Suppl 2")
-    as the issue (`volume_and_issue`); a volume that disagrees is shown as cited."""
-    cited_volume, cited_issue = volume_and_issue(reference.volume, reference.issue)
-    registry_volume, registry_issue = volume_and_issue(work.volume, work.issue)
+    as the issue (`numbers`); a volume that disagrees is shown as cited."""
+    (cited_volume, cited_issue), (registry_volume, registry_issue) = numbers
     shown = (reference.volume or "", work.volume or "")
     return [
         _number("volume", cited_volume, registry_volume, shown),
@@ -268,7 +281,9 @@ def _year(reference: Reference, work: Work) -> FieldMismatch | None:
     return FieldMismatch("year", str(reference.year), registry)
 
 
-def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[FieldMismatch]) -> bool:
+def _locator_agrees(
+    reference: Reference, work: Work, mismatches: Sequence[FieldMismatch], numbers: Numbers
+) -> bool:
     """Whether the reference cites where the work is printed (journal, volume, first page or
     article number, year) and the record agrees on every one of them. A field that either
     side lacks leaves the locator unconfirmed, as does any of them disagreeing.
@@ -283,9 +298,7 @@ def _locator_agrees(reference: Reference, work: Work, mismatches: Sequence[Field
     registry_pages = work.page or work.article_number
     cited_pages = parse_pages(reference.pages) if reference.pages else None
     shown_pages = parse_pages(registry_pages) if registry_pages else None
-    # The volume as `compare` reads it: "41 Suppl 2" is volume 41, of supplement 2.
-    cited_volume, cited_issue = volume_and_issue(reference.volume, reference.issue)
-    registry_volume, registry_issue = volume_and_issue(work.volume, work.issue)
+    (cited_volume, cited_issue), (registry_volume, registry_issue) = numbers
     if not _same_supplement(cited_issue, registry_issue):
         return False
     # The same volume, exactly: its part ("12 Pt B" against "12") may be paginated apart.
@@ -348,6 +361,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
     reference = _printed_fields(reference, work)
     similarity, threshold, cited_title = title_similarity(reference, work)
     cited = [CitedName.of(name) for name in cited_names(reference)]
+    numbers = _numbers_of(reference, work)
     title_agrees = None if similarity is None else similarity >= threshold
     found: list[FieldMismatch | None] = []
     if similarity is not None and not title_agrees:
@@ -358,7 +372,7 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         _first_author(cited, work),
         _year(reference, work),
         _journal(reference, work),
-        *_volume_and_issue(reference, work),
+        *_volume_and_issue(reference, work, numbers),
         _pages(reference, work),
     ]
     mismatches = tuple(m for m in found if m is not None)
@@ -367,5 +381,5 @@ def compare(reference: Reference, work: Work) -> MetadataComparison:
         title_similarity=None if similarity is None else round(similarity, 3),
         title_agrees=title_agrees,
         authors_agree=_authors_agree(cited, work),
-        locator_agrees=_locator_agrees(reference, work, mismatches),
+        locator_agrees=_locator_agrees(reference, work, mismatches, numbers),
     )

@@ -44,6 +44,8 @@ _VOLUME_SUPPLEMENT = re.compile(
     re.I,
 )
 _LONGEST_VOLUME = 64
+# A supplement's key word (`number_key`): "s", "s2".
+_SUPPLEMENT_KEY = re.compile(r"s[0-9]*")
 
 
 def number_key(value: str) -> str:
@@ -111,6 +113,6 @@ def names_supplement(issue: str | None) -> bool:
     """Whether `issue` names a supplement or a special issue: a part of the volume numbered
     and often paginated apart from its regular issues ("S151" beside a regular page 151)."""
     return bool(issue) and any(
-        word == "special" or word.startswith("special") or re.fullmatch(r"s[0-9]*", word)
+        word.startswith("special") or _SUPPLEMENT_KEY.fullmatch(word)
         for word in number_key(issue or "").split()
     )
