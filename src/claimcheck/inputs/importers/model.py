@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ __all__ = [
     "cut_short",
     "doi_or_note",
     "doi_parts",
+    "dois_of_parts",
     "listed_dois",
     "mend_surrogates",
     "one_doi",
@@ -225,21 +226,26 @@ def cut_short(printed: str, doi: str) -> str | None:
     )
 
 
-def doi_or_note(raw: str | None, where: str, notes: list[str]) -> str | None:
-    """`bare_doi(raw)`, or None with a note when `raw` is not a DOI or may be cut short."""
+def doi_or_note(raw: str | None, where: str | None, notes: list[str]) -> str | None:
+    """`bare_doi(raw)`, or None with a note (after `where: `, if given) when `raw` is not a
+    DOI or may be cut short."""
     text = squash(raw)
     if text is None:
         return None
     try:
         doi = bare_doi(text)
     except DoiError as error:
-        notes.append(f"{where}: {text!r} is not a DOI (it {error}); left out")
+        notes.append(_at(where, f"{text!r} is not a DOI (it {error}); left out"))
         return None
     short = cut_short(text, doi)
     if short is not None:
-        notes.append(f"{where}: {short}")
+        notes.append(_at(where, short))
         return None
     return doi
+
+
+def _at(where: str | None, note: str) -> str:
+    return f"{where}: {note}" if where else note
 
 
 def doi_parts(written: str) -> list[str]:
@@ -263,10 +269,17 @@ def listed_dois(written: str | None, where: str, notes: list[str]) -> list[str]:
     left out (`LIST_NOT_WHOLE`)."""
     if written is None:
         return []
-    parts = doi_parts(written)
+    return dois_of_parts(doi_parts(written), written, where, notes)
+
+
+def dois_of_parts(
+    parts: Sequence[str], written: str, where: str | None, notes: list[str]
+) -> list[str]:
+    """The DOI of each of `parts` (`doi_or_note`), as `written` lists them; none where there
+    are several and one was left out (`LIST_NOT_WHOLE`)."""
     dois = [doi_or_note(part, where, notes) for part in parts]
     if len(parts) > 1 and not all(dois):
-        notes.append(f"{where}: {LIST_NOT_WHOLE.format(written=written)}")
+        notes.append(_at(where, LIST_NOT_WHOLE.format(written=written)))
         return []
     return [doi for doi in dois if doi]
 

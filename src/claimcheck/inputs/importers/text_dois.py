@@ -9,13 +9,10 @@ import re
 
 from claimcheck.inputs.importers.model import (
     ENDS_IN_ELLIPSIS,
-    LIST_NOT_WHOLE,
-    bare_doi,
-    cut_short,
     doi_parts,
+    dois_of_parts,
     one_doi,
 )
-from claimcheck.model.errors import DoiError
 
 __all__ = ["read_doi"]
 
@@ -66,7 +63,8 @@ def read_doi(cited: str, notes: list[str], breaks: tuple[int, ...]) -> tuple[str
         printed = _unwrapped(printed)
         # A DOI list with no space (`doi:10.1000/a;10.1000/b`) gives each of its DOIs.
         listed = doi_parts(printed[match.start(1) - match.start() :])
-        found += _read_dois(printed if len(listed) < 2 else listed, notes)
+        parts = [printed] if len(listed) < 2 else listed
+        found += dois_of_parts(parts, ", ".join(parts), None, notes)
     bare = next((m for m in _BARE_DOI.finditer(cited) if m.start() not in labelled), None)
     if bare is not None:
         notes.append(f"{bare.group()!r} looks like a DOI but has no label; not filled in")
@@ -92,26 +90,6 @@ def _resolver_joined(
                 "a DOI link is broken over two lines after 'doi.org/'; read joined: check it"
             )
     return cited, breaks
-
-
-def _read_dois(printed: str | list[str], notes: list[str]) -> list[str]:
-    """The DOI printed (or each of a list), and notes for what is no DOI or cut short."""
-    found = []
-    for text in [printed] if isinstance(printed, str) else printed:
-        try:
-            doi = bare_doi(text)
-        except DoiError as error:
-            notes.append(f"{text!r} is not a DOI (it {error}); left out")
-            continue
-        short = cut_short(text, doi)
-        if short is not None:
-            notes.append(short)
-            continue
-        found.append(doi)
-    if not isinstance(printed, str) and len(found) < len(printed):
-        notes.append(LIST_NOT_WHOLE.format(written=", ".join(printed)))
-        return []
-    return found
 
 
 def _whole_doi(
