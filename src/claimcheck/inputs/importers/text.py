@@ -146,9 +146,7 @@ def _numbered(lines: list[str]) -> tuple[list[_Block], list[str]]:
         if before is not None:
             previous[position] = before
         latest[number] = position
-    if not length:
-        return [], []
-    if max(length.values()) < 2 and not _one_under_its_number(lines, starts):
+    if not length or (max(length.values()) < 2 and not _one_under_its_number(lines, starts)):
         return [], []
     run = [max(length, key=lambda p: (length[p], p))]
     while run[-1] in previous:
