@@ -352,6 +352,7 @@ _MIXED = st.lists(
 
 
 @example("".join(_SPECIALS))
+@example("\ud800\udc00")
 @given(_MIXED)
 def test_the_split_classes_escape_exactly_the_unsafe_set(text: str) -> None:
     # sanitize.py searches the BMP and the astral planes with two classes, for speed; they
@@ -367,6 +368,9 @@ def test_the_split_classes_escape_exactly_the_unsafe_set(text: str) -> None:
     assert visible(text) == reference("")
     assert visible(text, keep="\n") == reference("\n")
     escaped = json_escape(json.dumps(text, ensure_ascii=False))
-    assert json.loads(escaped) == text
+    # What a JSON reader makes of the text: a high surrogate followed by a low one, two lone
+    # code points here, is read as the one character they encode ("\ud800\udc00" is
+    # U+10000), escaped or not. Generated text holds such a pair now and then.
+    assert json.loads(escaped) == json.loads(json.dumps(text))
     left_raw = set(escaped) - set(json.dumps(text, ensure_ascii=True))
     assert not any(UNSAFE.match(c) for c in left_raw)
